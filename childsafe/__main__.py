@@ -1,0 +1,3 @@
+from childsafe.cli import main
+
+main()
