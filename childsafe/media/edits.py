@@ -1,0 +1,320 @@
+"""Undo the cheap edits people make to dodge a hash list: borders, frames inside frames, crops.
+
+PDQ shrugs off re-encoding, resizing and colour changes, but a 2% crop on every side already moves a
+hash by about 36 bits (the match threshold is 31), and a letterbox bar moves it by 140. So before
+looking an image up we find where the picture really is (`trim_borders`, `find_regions`) and hash
+that too; for banks built from originals we can hash a fixed set of crops (`CROPS`).
+
+All boxes are ``(x0, y0, x1, y1)`` in pixels of the image given, x1/y1 exclusive. Detection runs on
+a reduced copy (`working_copy`) so it costs a few milliseconds whatever the photo's size.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+import numpy as np
+from PIL import Image
+from scipy import ndimage
+
+Box = tuple[int, int, int, int]
+
+WORKING_SIDE = 512
+"""Longest side of the reduced copy that borders and regions are found on."""
+
+BORDER_TOLERANCE = 24
+"""Largest per-channel difference from the border colour that still counts as border (JPEG noise)."""
+
+BORDER_NOISE = 0.03
+"""Share of a row or column that may differ from the border colour (specks, logos, JPEG ringing)."""
+
+MIN_CONTENT = 8
+"""A box thinner than this many pixels (in the reduced copy) is nothing left."""
+
+MAX_TRIM_PASSES = 4
+"""Nested frames: trim again inside what the last pass left, at most this many times."""
+
+
+def working_copy(img: Image.Image, max_side: int = WORKING_SIDE) -> tuple[np.ndarray, int]:
+    """A reduced RGB copy as an int16 array, and the integer factor that maps it back.
+
+    ``Image.reduce`` by a whole factor is a box filter: fast, and a pixel of the copy covers an exact
+    block of the original, so boxes map back without drift.
+    """
+    if img.mode != "RGB":
+        img = img.convert("RGB")
+    factor = max(1, max(img.size) // max_side)
+    small = img.reduce(factor) if factor > 1 else img
+    return np.asarray(small, dtype=np.int16), factor
+
+
+def _to_original(box: Box, factor: int, size: tuple[int, int]) -> Box:
+    width, height = size
+    x0, y0, x1, y1 = box
+    return (x0 * factor, y0 * factor, min(width, x1 * factor), min(height, y1 * factor))
+
+
+def _distance(a: np.ndarray, colour: np.ndarray) -> np.ndarray:
+    """Largest per-channel difference of each pixel from a colour (``max(axis=2)`` is slow on 3 values)."""
+    d = np.abs(a - colour)
+    return np.maximum(np.maximum(d[..., 0], d[..., 1]), d[..., 2])
+
+
+def _uniform_prefix(lines: np.ndarray, tolerance: int, noise: float, chunk: int = 16) -> int:
+    """How many leading lines (axis 0) have the colour of the first line, allowing some noise.
+
+    ``lines`` is (n, length, 3). The colour is the median of the outermost line, so a few noisy or
+    logo pixels on it do not decide the colour. Lines are checked a chunk at a time, so a picture
+    without a border costs one chunk a side.
+    """
+    n = lines.shape[0]
+    if n == 0 or lines.shape[1] == 0:
+        return 0
+    colour = np.median(lines[0], axis=0).astype(np.int16)
+    done = 0
+    while done < n:
+        block = lines[done : done + chunk]
+        close = _distance(block, colour) <= tolerance
+        uniform = close.mean(axis=1) >= 1.0 - noise
+        if not uniform.all():
+            return done + int(np.argmin(uniform))
+        done += block.shape[0]
+        chunk *= 2
+    return n
+
+
+def _trim_once(a: np.ndarray, box: Box, tolerance: int, noise: float) -> Box:
+    x0, y0, x1, y1 = box
+    top = _uniform_prefix(a[y0:y1, x0:x1], tolerance, noise)
+    y0 += top
+    if y1 - y0 < MIN_CONTENT:
+        return (x0, y0, x1, y0)
+    bottom = _uniform_prefix(a[y0:y1, x0:x1][::-1], tolerance, noise)
+    y1 -= bottom
+    if y1 - y0 < MIN_CONTENT:
+        return (x0, y0, x1, y0)
+    left = _uniform_prefix(a[y0:y1, x0:x1].transpose(1, 0, 2), tolerance, noise)
+    x0 += left
+    if x1 - x0 < MIN_CONTENT:
+        return (x0, y0, x0, y1)
+    right = _uniform_prefix(a[y0:y1, x0:x1].transpose(1, 0, 2)[::-1], tolerance, noise)
+    x1 -= right
+    return (x0, y0, x1, y1)
+
+
+def trim_box(
+    a: np.ndarray,
+    *,
+    tolerance: int = BORDER_TOLERANCE,
+    noise: float = BORDER_NOISE,
+    max_passes: int = MAX_TRIM_PASSES,
+) -> Box | None:
+    """`trim_borders` on an (h, w, 3) array: the content box, or None when nothing is left."""
+    height, width = a.shape[:2]
+    if width < MIN_CONTENT or height < MIN_CONTENT:
+        return None
+    box: Box = (0, 0, width, height)
+    for _ in range(max_passes):
+        new = _trim_once(a, box, tolerance, noise)
+        if new[2] - new[0] < MIN_CONTENT or new[3] - new[1] < MIN_CONTENT:
+            return None
+        if new == box:
+            break
+        box = new
+    return box
+
+
+def trim_borders(
+    img: Image.Image,
+    *,
+    tolerance: int = BORDER_TOLERANCE,
+    noise: float = BORDER_NOISE,
+    max_passes: int = MAX_TRIM_PASSES,
+    max_side: int = WORKING_SIDE,
+) -> Box | None:
+    """Where the picture is once uniform borders are cut away.
+
+    Handles letterbox and pillarbox bars, padding and frames of any solid colour, each side with
+    its own colour, and frames inside frames (up to ``max_passes``). Returns the full box when there
+    is no border, and None when nothing is left (one colour throughout, a sliver of an image, a
+    border that covers everything); never raises for an odd image.
+    """
+    a, factor = working_copy(img, max_side)
+    box = trim_box(a, tolerance=tolerance, noise=noise, max_passes=max_passes)
+    if box is None:
+        return None
+    return _to_original(box, factor, img.size)
+
+
+# ---------------------------------------------------------------- frames inside frames
+
+MAX_REGIONS = 8
+MIN_REGION_SHARE = 0.02
+"""A region smaller than this share of the image is an icon or a word, not a picture."""
+MAX_REGION_SHARE = 0.92
+"""A region this big is the image itself (its trimmed box is hashed already)."""
+MIN_REGION_SIDE = 24
+MAX_ASPECT = 5.0
+MIN_FILL = 0.6
+"""Share of a candidate's box that must differ from the background: pictures fill their box, text does not."""
+BACKGROUND_SHARE = 0.08
+"""A colour must cover this share of the image to be taken for a background."""
+MAX_BACKGROUNDS = 3
+MAX_CANDIDATES = 64
+"""Candidates kept for the finer checks, whatever the number of components (bounded time)."""
+
+
+def _backgrounds(a: np.ndarray) -> list[np.ndarray]:
+    """Colours that cover a large share of the image in one flat tone: page, app or collage backgrounds.
+
+    Colours are bucketed 5 bits a channel (32 levels). A photo's sky spreads over many buckets, a
+    drawn background sits in one.
+    """
+    sample = a[::2, ::2] >> 3
+    keys = (sample[..., 0].astype(np.int32) << 10) | (sample[..., 1].astype(np.int32) << 5) | sample[..., 2]
+    counts = np.bincount(keys.ravel(), minlength=1 << 15)
+    total = keys.size
+    colours = []
+    for _ in range(MAX_BACKGROUNDS):
+        key = int(np.argmax(counts))
+        if counts[key] < BACKGROUND_SHARE * total:
+            break
+        counts[key] = 0
+        bucket = np.array([(key >> 10) & 31, (key >> 5) & 31, key & 31], dtype=np.int16)
+        colours.append(bucket * 8 + 4)
+    return colours
+
+
+def _iou(a: Box, b: Box) -> float:
+    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
+    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
+    inter = ix * iy
+    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    return inter / union if union else 0.0
+
+
+def region_boxes(
+    a: np.ndarray,
+    *,
+    max_regions: int = MAX_REGIONS,
+    tolerance: int = BORDER_TOLERANCE,
+) -> list[Box]:
+    """`find_regions` on an (h, w, 3) array, boxes in the array's pixels."""
+    height, width = a.shape[:2]
+    if max_regions <= 0 or width < MIN_REGION_SIDE or height < MIN_REGION_SIDE:
+        return []
+    backgrounds = _backgrounds(a)
+    if not backgrounds:
+        return []
+    content = np.ones((height, width), dtype=bool)
+    for colour in backgrounds:
+        content &= _distance(a, colour) > tolerance
+    labels, count = ndimage.label(content, structure=np.ones((3, 3), dtype=bool))
+    if count == 0:
+        return []
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)
+    sizes[0] = 0
+    image_area = width * height
+    big = np.flatnonzero(sizes >= MIN_REGION_SHARE * image_area * MIN_FILL)
+    big = big[np.argsort(sizes[big])[::-1][:MAX_CANDIDATES]]
+    slices = ndimage.find_objects(labels)
+    scored: list[tuple[float, Box]] = []
+    for label in big:
+        rows, cols = slices[label - 1]
+        box = (cols.start, rows.start, cols.stop, rows.stop)
+        w, h = box[2] - box[0], box[3] - box[1]
+        area = w * h
+        if w < MIN_REGION_SIDE or h < MIN_REGION_SIDE:
+            continue
+        if not MIN_REGION_SHARE * image_area <= area <= MAX_REGION_SHARE * image_area:
+            continue
+        if max(w / h, h / w) > MAX_ASPECT:
+            continue
+        fill = sizes[label] / area
+        if fill < MIN_FILL:
+            continue
+        scored.append((area * fill, box))
+    scored.sort(key=lambda item: item[0], reverse=True)
+    chosen: list[Box] = []
+    for _, box in scored:
+        if all(_iou(box, other) < 0.9 for other in chosen):
+            chosen.append(box)
+        if len(chosen) >= max_regions:
+            break
+    return chosen
+
+
+def find_regions(
+    img: Image.Image,
+    *,
+    max_regions: int = MAX_REGIONS,
+    tolerance: int = BORDER_TOLERANCE,
+    max_side: int = WORKING_SIDE,
+) -> list[Box]:
+    """Rectangles that stand out from a flat background: a photo in a chat screenshot, a collage tile.
+
+    Background colours are those covering a large share of the image in one tone; every connected
+    patch of other colours is a candidate, kept when it is big, not too thin and fills its box (a
+    picture does, a line of text does not). Largest first, at most ``max_regions``; the work is one
+    labelling pass plus at most ``MAX_CANDIDATES`` boxes, so thousands of specks cost no more.
+    """
+    a, factor = working_copy(img, max_side)
+    return [_to_original(box, factor, img.size) for box in region_boxes(a, max_regions=max_regions, tolerance=tolerance)]
+
+
+# ---------------------------------------------------------------- crops for banks of originals
+
+
+@dataclass(frozen=True)
+class Crop:
+    """A crop given as the share cut from each side, so it applies to any size."""
+
+    label: str
+    left: float = 0.0
+    top: float = 0.0
+    right: float = 0.0
+    bottom: float = 0.0
+
+    def box(self, width: int, height: int) -> Box:
+        x0 = round(width * self.left)
+        y0 = round(height * self.top)
+        x1 = width - round(width * self.right)
+        y1 = height - round(height * self.bottom)
+        return (x0, y0, max(x0 + 1, x1), max(y0 + 1, y1))
+
+    def to_dict(self) -> dict:
+        return {"label": self.label, "left": self.left, "top": self.top, "right": self.right, "bottom": self.bottom}
+
+
+def _crops() -> tuple[Crop, ...]:
+    # PDQ keeps within the threshold for about 3% cut from one side or 1.5% from every side, so the
+    # steps are 5% for one side and 3% a side for centre crops.
+    crops = [Crop(f"centre{100 - 2 * p}", p / 100, p / 100, p / 100, p / 100) for p in (3, 6, 9, 12, 15)]
+    for p in (5, 10, 15, 20):
+        crops += [
+            Crop(f"left{p}", left=p / 100),
+            Crop(f"right{p}", right=p / 100),
+            Crop(f"top{p}", top=p / 100),
+            Crop(f"bottom{p}", bottom=p / 100),
+        ]
+    for keep in (90, 80):
+        cut = (100 - keep) / 100
+        crops += [
+            Crop(f"corner_tl{keep}", right=cut, bottom=cut),
+            Crop(f"corner_tr{keep}", left=cut, bottom=cut),
+            Crop(f"corner_bl{keep}", right=cut, top=cut),
+            Crop(f"corner_br{keep}", left=cut, top=cut),
+        ]
+    return tuple(crops)
+
+
+CROPS: tuple[Crop, ...] = _crops()
+"""The crops `bank add --crops` hashes besides the original (29): ``centre94`` cuts 3% from every side
+(also 88, 82, 76, 70); ``left5`` cuts 5% from the left (also 10, 15, 20; right, top, bottom alike);
+``corner_tl90`` keeps the top-left 90% by 90% (also 80; tr, bl, br alike)."""
+
+
+def crop_images(img: Image.Image, crops: tuple[Crop, ...] = CROPS) -> list[tuple[Crop, Image.Image]]:
+    """Each crop of the image, for hashing into a bank of originals."""
+    width, height = img.size
+    return [(crop, img.crop(crop.box(width, height))) for crop in crops]
