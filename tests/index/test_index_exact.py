@@ -1,0 +1,207 @@
+"""The index finds exactly what brute force finds: every hash within the radius, nothing else."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+
+from childsafe.errors import InvalidInput
+from childsafe.index import PDQIndex, engine_available
+from childsafe.index.tables import thresholds, plan_chunks
+
+ENGINES = ["compiled", "numpy"]
+
+
+@pytest.fixture(params=ENGINES)
+def engine(request, monkeypatch):
+    if request.param == "compiled" and not engine_available():
+        pytest.skip("compiled engine not built")
+    if request.param == "numpy":
+        monkeypatch.setenv("CHILDSAFE_INDEX_ENGINE", "numpy")
+    return request.param
+
+
+def flip(row: np.ndarray, bits) -> np.ndarray:
+    out = row.copy()
+    for b in bits:
+        out[b // 8] ^= 0x80 >> (b % 8)
+    return out
+
+
+def brute_force(hashes: np.ndarray, ids, query: np.ndarray, radius: int) -> list[tuple[int, int]]:
+    """Reference written independently of the index: Python ints and bit_count."""
+    q = int.from_bytes(query.tobytes(), "big")
+    found = []
+    for row, i in zip(hashes, ids):
+        d = (int.from_bytes(row.tobytes(), "big") ^ q).bit_count()
+        if d <= radius:
+            found.append((int(i), d))
+    return sorted(found, key=lambda m: (m[1], m[0]))
+
+
+hash_rows = st.binary(min_size=32, max_size=32).map(lambda b: np.frombuffer(b, dtype=np.uint8).copy())
+radii = st.sampled_from([0, 1, 3, 7, 8, 15, 16, 31, 32, 40, 63, 64])
+
+
+@st.composite
+def clustered_bank(draw):
+    """Near-duplicate clusters, as real banks hold, plus exact duplicates and queries near them."""
+    centres = draw(st.lists(hash_rows, min_size=1, max_size=6))
+    rows = []
+    for c in centres:
+        for _ in range(draw(st.integers(1, 25))):
+            k = draw(st.integers(0, 45))
+            bits = draw(st.lists(st.integers(0, 255), min_size=k, max_size=k, unique=True))
+            rows.append(flip(c, bits))
+    rows += [rows[i] for i in draw(st.lists(st.integers(0, len(rows) - 1), max_size=5))]
+    hashes = np.array(rows, dtype=np.uint8)
+    queries = []
+    for _ in range(draw(st.integers(1, 9))):
+        base = centres[draw(st.integers(0, len(centres) - 1))]
+        k = draw(st.integers(0, 40))
+        queries.append(flip(base, draw(st.lists(st.integers(0, 255), min_size=k, max_size=k, unique=True))))
+    return hashes, np.array(queries, dtype=np.uint8)
+
+
+def build(hashes, ids=None) -> PDQIndex:
+    # min_table_size=0 puts even tiny banks through the multi-index tables
+    return PDQIndex(hashes, ids, min_table_size=0)
+
+
+SETTINGS = settings(max_examples=60, deadline=None, suppress_health_check=[HealthCheck.function_scoped_fixture])
+
+
+@SETTINGS
+@given(data=clustered_bank(), radius=radii)
+def test_clustered_bank_search_equals_brute_force(engine, data, radius):
+    hashes, queries = data
+    ids = np.arange(len(hashes)) * 7 + 3
+    index = build(hashes, ids)
+    for q in queries:
+        assert index.search(q, radius) == brute_force(hashes, ids, q, radius)
+    assert index.search_batch(queries, radius) == [brute_force(hashes, ids, q, radius) for q in queries]
+
+
+@SETTINGS
+@given(rows=st.lists(hash_rows, max_size=60), queries=st.lists(hash_rows, min_size=1, max_size=8), radius=radii)
+def test_random_bank_search_equals_brute_force(engine, rows, queries, radius):
+    hashes = np.array(rows, dtype=np.uint8).reshape(-1, 32)
+    index = build(hashes)
+    q = np.array(queries, dtype=np.uint8)
+    assert index.search_batch(q, radius) == [brute_force(hashes, range(len(hashes)), x, radius) for x in q]
+
+
+@SETTINGS
+@given(query=hash_rows, radius=st.integers(0, 64), data=st.data())
+def test_hash_at_exactly_radius_matches_and_one_more_bit_does_not(engine, query, radius, data):
+    bits = data.draw(st.lists(st.integers(0, 255), min_size=radius + 1, max_size=radius + 1, unique=True))
+    at_r = flip(query, bits[:radius])
+    beyond = flip(query, bits)
+    noise = np.random.default_rng(radius).integers(0, 256, (50, 32), dtype=np.uint8)
+    hashes = np.vstack([noise, at_r, beyond, at_r])
+    index = build(hashes)
+    found = index.search(query, radius)
+    assert (50, radius) in found and (52, radius) in found
+    assert all(i != 51 for i, _ in found)
+    assert found == brute_force(hashes, range(len(hashes)), query, radius)
+
+
+@SETTINGS
+@given(data=clustered_bank(), radius=radii, seed=st.integers(0, 2**32 - 1))
+def test_search_stays_exact_after_add_and_remove(engine, data, radius, seed):
+    hashes, queries = data
+    rng = np.random.default_rng(seed)
+    index = build(hashes[: len(hashes) // 2])
+    index.add(hashes[len(hashes) // 2 :], np.arange(len(hashes) // 2, len(hashes)))
+    ids = np.arange(len(hashes))
+    gone = rng.choice(ids, size=rng.integers(0, len(ids) + 1), replace=False)
+    assert index.remove(gone) == len(gone)
+    keep = ~np.isin(ids, gone)
+    assert len(index) == int(keep.sum())
+    expected = [brute_force(hashes[keep], ids[keep], q, radius) for q in queries]
+    assert index.search_batch(queries, radius) == expected
+    index.compact()
+    assert index.search_batch(queries, radius) == expected
+
+
+@SETTINGS
+@given(data=clustered_bank(), radius=radii)
+def test_saved_and_loaded_index_finds_the_same(engine, data, radius, tmp_path_factory):
+    hashes, queries = data
+    ids = np.arange(len(hashes))[::-1].copy()
+    index = build(hashes, ids)
+    index.remove(ids[:2])
+    path = tmp_path_factory.mktemp("ix") / "bank.pdqindex"
+    index.save(path)
+    loaded = PDQIndex.load(path)
+    assert len(loaded) == len(index)
+    assert loaded.search_batch(queries, radius) == index.search_batch(queries, radius)
+    assert loaded.search_batch(queries, radius) == [brute_force(hashes[2:], ids[2:], q, radius) for q in queries]
+
+
+def test_large_random_bank_uses_tables_and_matches_brute_force(engine):
+    rng = np.random.default_rng(7)
+    hashes = rng.integers(0, 256, (40_000, 32), dtype=np.uint8)
+    index = PDQIndex(hashes)
+    queries = np.array([flip(hashes[i], rng.choice(256, size=k, replace=False)) for i, k in
+                        [(0, 0), (1, 31), (2, 32), (3, 12), (4, 64)]] + list(rng.integers(0, 256, (3, 32), dtype=np.uint8)),
+                       dtype=np.uint8)
+    for radius in (31, 0, 45):
+        assert index.search_batch(queries, radius) == [brute_force(hashes, range(len(hashes)), q, radius) for q in queries]
+
+
+def test_thresholds_satisfy_pigeonhole_for_every_radius():
+    for widths in [(32,) * 8, (24, 24, 24) + (23,) * 8, (256 // 16,) * 16]:
+        chunks = plan_chunks(10_000_000, widths)
+        for r in range(0, 257):
+            t = thresholds(chunks, r)
+            assert sum(x + 1 for x in t) == r + 1
+
+
+def test_hex_queries_and_empty_index(engine):
+    index = PDQIndex()
+    assert len(index) == 0
+    assert index.search("f" * 64) == []
+    index.add(["f" * 64, "0" * 64], [10, 11])
+    assert index.search("F" * 63 + "e", radius=1) == [(10, 1)]
+    assert index.search_batch([]) == []
+
+
+@pytest.mark.parametrize(
+    "call",
+    [
+        lambda ix: ix.search("abc"),
+        lambda ix: ix.search("g" * 64),
+        lambda ix: ix.search(np.zeros(31, np.uint8)),
+        lambda ix: ix.search(np.zeros(32, np.int32)),
+        lambda ix: ix.search("0" * 64, radius=-1),
+        lambda ix: ix.search("0" * 64, radius=257),
+        lambda ix: ix.search("0" * 64, radius=3.5),
+        lambda ix: ix.add(np.zeros((2, 32), np.uint8), [1]),
+        lambda ix: ix.add(np.zeros((2, 16), np.uint8)),
+    ],
+)
+def test_bad_queries_and_rows_raise_invalid_input(call):
+    with pytest.raises(InvalidInput):
+        call(PDQIndex(np.zeros((3, 32), np.uint8)))
+
+
+def test_loading_something_that_is_not_an_index_names_the_file(tmp_path):
+    with pytest.raises(InvalidInput, match="meta.json"):
+        PDQIndex.load(tmp_path)
+    index = build(np.random.default_rng(0).integers(0, 256, (20, 32), dtype=np.uint8))
+    index.save(tmp_path / "ix")
+    np.save(tmp_path / "ix" / "table0_positions.npy", np.zeros(3, np.uint32))
+    with pytest.raises(InvalidInput, match="table0_positions.npy"):
+        PDQIndex.load(tmp_path / "ix")
+
+
+def test_save_replaces_an_existing_index_whole(tmp_path):
+    a = build(np.zeros((5, 32), np.uint8))
+    a.save(tmp_path / "ix")
+    b = build(np.full((2, 32), 255, np.uint8))
+    b.save(tmp_path / "ix")
+    assert len(PDQIndex.load(tmp_path / "ix")) == 2
+    assert sorted(p.name for p in tmp_path.iterdir()) == ["ix"]
