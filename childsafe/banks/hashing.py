@@ -1,0 +1,84 @@
+"""Turning media files into bank entries (``bank add``) and walking folders (``match``)."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+from typing import Any, Callable, Iterable, Iterator
+
+from childsafe.banks import formats
+from childsafe.banks.formats import ParsedEntry
+from childsafe.errors import InvalidInput
+
+VIDEO_SUFFIXES = frozenset(
+    ".mp4 .m4v .mov .mkv .webm .avi .mpg .mpeg .wmv .flv .3gp .ts .mts .ogv".split()
+)
+_VIDEO_MAGIC = (b"ftyp", b"\x1aE\xdf\xa3", b"RIFF", b"OggS", b"FLV")
+
+
+def is_video(path: Path) -> bool:
+    """Videos by suffix, or by container signature for files without a telling suffix."""
+    if path.suffix.lower() in VIDEO_SUFFIXES:
+        return True
+    try:
+        with open(path, "rb") as f:
+            head = f.read(12)
+    except OSError:
+        return False
+    if head[4:8] == b"ftyp" and head[8:11] not in (b"avi", b"hei", b"mif"):  # not AVIF/HEIF stills
+        return True
+    if head.startswith(b"RIFF"):
+        return head[8:12] == b"AVI "
+    return any(head.startswith(m) for m in _VIDEO_MAGIC if m not in (b"ftyp", b"RIFF"))
+
+
+def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
+    """Files as given, folders recursively (sorted, hidden files skipped); missing paths raise."""
+    for raw in paths:
+        path = Path(raw)
+        if path.is_dir():
+            for root, dirs, files in os.walk(path):
+                dirs[:] = sorted(d for d in dirs if not d.startswith("."))
+                for name in sorted(files):
+                    if not name.startswith("."):
+                        yield Path(root) / name
+        elif path.exists():
+            yield path
+        else:
+            raise InvalidInput(f"{path}: no such file or folder", code="not_found")
+
+
+def entries_for_file(path: Path, signal_type: str, *,
+                     extra: Callable[[Path, Any], list[ParsedEntry]] | None = None) -> list[ParsedEntry]:
+    """The bank entries one media file yields for a bank of ``signal_type``."""
+    from childsafe.banks.store import file_digest
+
+    provenance = {"added_from": path.name}
+    try:
+        if signal_type in ("md5", "sha256"):
+            digest = file_digest(path, signal_type)
+            return [ParsedEntry(value=digest, digest=digest, line=0, provenance=provenance)]
+        if signal_type == "pdq":
+            if is_video(path):
+                raise InvalidInput(f"{path}: is a video; a pdq bank holds image hashes (use a vpdq bank)",
+                                   code="wrong_media")
+            from childsafe.media import load_image, pdq_hash_image
+
+            img = load_image(path)
+            h = pdq_hash_image(img)
+            entries = [ParsedEntry(value=h.pdq, digest=h.pdq, line=0, quality=h.quality, provenance=provenance)]
+            if extra is not None:
+                entries.extend(extra(path, img))
+            return entries
+        if signal_type == "vpdq":
+            if not is_video(path):
+                raise InvalidInput(f"{path}: is not a video; a vpdq bank holds video hashes", code="wrong_media")
+            from childsafe.media import hash_video
+
+            video = hash_video(path)
+            entry = formats.vpdq_entry_from_frames(video.frames, line=0, where=str(path))
+            entry.provenance = provenance
+            return [entry]
+    except OSError as exc:
+        raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", code="unreadable_file") from None
+    raise InvalidInput(f"unknown signal type {signal_type!r}", code="bad_signal_type")

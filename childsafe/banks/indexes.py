@@ -1,0 +1,198 @@
+"""Persisted PDQ indexes over banked hashes, kept in step with bank versions.
+
+Two indexes live under ``<data dir>/indexes/``: ``pdq/`` holds every active PDQ entry of every pdq
+bank, ``vpdq/`` every frame hash of every active banked video (the prefilter for video matching).
+Index row *i* belongs to bank entry ``owners[i]``; ``manifest.json`` records the bank versions the
+index reflects. When banks only gained entries since then, the new rows are appended; any disable,
+enable or removal rebuilds from the database, so a disabled entry can never match. Each build is
+written to a fresh generation folder and the manifest is swapped in atomically, so a reader in
+another process sees the old index or the new one, never half of one.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import shutil
+import threading
+import uuid
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+from sqlalchemy import and_, or_, select
+
+from childsafe.banks.models import Bank, BankChange, BankEntry
+from childsafe.index.codec import hex_to_array
+from childsafe.store import Database
+
+ADDITIVE_ACTIONS = frozenset({"create", "import", "add"})
+_CHUNK = 20_000
+
+
+@dataclass
+class LoadedIndex:
+    index: object  # childsafe.index.PDQIndex
+    owners: np.ndarray  # int64 entry id per index row
+    versions: dict[int, int]
+    generation: str
+
+    def __len__(self) -> int:
+        return int(self.owners.shape[0])
+
+
+class BankIndex:
+    """The index for one kind (``pdq`` or ``vpdq``) in one data directory."""
+
+    def __init__(self, db: Database, data_dir: Path, kind: str) -> None:
+        if kind not in ("pdq", "vpdq"):
+            raise ValueError(kind)
+        self.db = db
+        self.kind = kind
+        self.root = Path(data_dir) / "indexes" / kind
+        self._loaded: LoadedIndex | None = None
+        self._lock = threading.Lock()
+
+    # ---- state ---------------------------------------------------------------------------
+
+    def bank_versions(self) -> dict[int, int]:
+        with self.db.session() as s:
+            rows = s.execute(select(Bank.id, Bank.version).where(Bank.signal_type == self.kind))
+            return {bank_id: version for bank_id, version in rows}
+
+    def _manifest(self) -> dict | None:
+        try:
+            data = json.loads((self.root / "manifest.json").read_text())
+        except (OSError, ValueError):
+            return None
+        if not (self.root / data.get("generation", "\0")).is_dir():
+            return None
+        return data
+
+    def current(self) -> LoadedIndex:
+        """The index as of the banks' current versions: loaded, extended or rebuilt as needed."""
+        versions = self.bank_versions()
+        with self._lock:
+            if self._loaded is not None and self._loaded.versions == versions:
+                return self._loaded
+            manifest = self._manifest()
+            if manifest is not None:
+                stored = {int(k): v for k, v in manifest["versions"].items()}
+                if self._loaded is None or self._loaded.generation != manifest["generation"]:
+                    self._loaded = self._load(manifest["generation"], stored)
+                if stored == versions:
+                    return self._loaded
+                if self._additions_only(stored, versions):
+                    self._loaded = self._extend(self._loaded, stored, versions)
+                    return self._loaded
+            self._loaded = self._rebuild(versions)
+            return self._loaded
+
+    def _additions_only(self, stored: dict[int, int], versions: dict[int, int]) -> bool:
+        if any(bank_id not in versions or versions[bank_id] < v for bank_id, v in stored.items()):
+            return False
+        with self.db.session() as s:
+            for bank_id, version in versions.items():
+                since = stored.get(bank_id, 0)
+                if version == since:
+                    continue
+                actions = set(s.scalars(select(BankChange.action).where(
+                    BankChange.bank_id == bank_id, BankChange.version > since, BankChange.version <= version)))
+                if not actions <= ADDITIVE_ACTIONS:
+                    return False
+        return True
+
+    # ---- rows from the database ----------------------------------------------------------
+
+    def _rows(self, conditions) -> tuple[np.ndarray, np.ndarray]:
+        """(hashes (n, 32) uint8, owners (n,) int64) for active entries matching ``conditions``."""
+        hashes: list[np.ndarray] = []
+        owners: list[np.ndarray] = []
+        query = (
+            select(BankEntry.id, BankEntry.value)
+            .join(Bank, Bank.id == BankEntry.bank_id)
+            .where(Bank.signal_type == self.kind, BankEntry.disabled_at.is_(None), BankEntry.removed_at.is_(None),
+                   conditions)
+            .order_by(BankEntry.id)
+            .execution_options(yield_per=_CHUNK)
+        )
+        with self.db.session() as s:
+            batch_ids: list[int] = []
+            batch_hex: list[str] = []
+            for entry_id, value in s.execute(query):
+                if self.kind == "pdq":
+                    batch_ids.append(entry_id)
+                    batch_hex.append(value)
+                else:
+                    frames = _frame_hexes(value)
+                    batch_ids.extend([entry_id] * len(frames))
+                    batch_hex.extend(frames)
+                if len(batch_hex) >= _CHUNK:
+                    hashes.append(hex_to_array(batch_hex))
+                    owners.append(np.asarray(batch_ids, dtype=np.int64))
+                    batch_ids, batch_hex = [], []
+            if batch_hex:
+                hashes.append(hex_to_array(batch_hex))
+                owners.append(np.asarray(batch_ids, dtype=np.int64))
+        if not hashes:
+            return np.zeros((0, 32), dtype=np.uint8), np.zeros(0, dtype=np.int64)
+        return np.concatenate(hashes), np.concatenate(owners)
+
+    # ---- building ------------------------------------------------------------------------
+
+    def _rebuild(self, versions: dict[int, int]) -> LoadedIndex:
+        from childsafe.index import PDQIndex
+
+        hashes, owners = self._rows(True)
+        index = PDQIndex(hashes, np.arange(len(owners), dtype=np.int64))
+        return self._publish(index, owners, versions)
+
+    def _extend(self, loaded: LoadedIndex, stored: dict[int, int], versions: dict[int, int]) -> LoadedIndex:
+        changed = [
+            and_(BankEntry.bank_id == bank_id, BankEntry.added_version > stored.get(bank_id, 0))
+            for bank_id, version in versions.items()
+            if version != stored.get(bank_id, 0)
+        ]
+        hashes, owners = self._rows(or_(*changed))
+        if len(owners):
+            start = len(loaded.owners)
+            loaded.index.add(hashes, np.arange(start, start + len(owners), dtype=np.int64))
+            owners = np.concatenate([loaded.owners, owners])
+        else:
+            owners = loaded.owners
+        return self._publish(loaded.index, owners, versions)
+
+    def _publish(self, index, owners: np.ndarray, versions: dict[int, int]) -> LoadedIndex:
+        self.root.mkdir(parents=True, exist_ok=True)
+        generation = f"gen-{uuid.uuid4().hex[:12]}"
+        folder = self.root / generation
+        folder.mkdir()
+        index.save(folder / "index.pdq")
+        np.save(folder / "owners.npy", owners)
+        manifest = {"generation": generation, "versions": {str(k): v for k, v in versions.items()},
+                    "rows": int(len(owners))}
+        tmp = self.root / f".manifest-{generation}.json"
+        tmp.write_text(json.dumps(manifest))
+        os.replace(tmp, self.root / "manifest.json")
+        for old in self.root.glob("gen-*"):
+            if old.name != generation:
+                shutil.rmtree(old, ignore_errors=True)
+        return LoadedIndex(index=index, owners=owners, versions=dict(versions), generation=generation)
+
+    def _load(self, generation: str, versions: dict[int, int]) -> LoadedIndex:
+        from childsafe.index import PDQIndex
+
+        folder = self.root / generation
+        index = PDQIndex.load(folder / "index.pdq")
+        owners = np.load(folder / "owners.npy")
+        return LoadedIndex(index=index, owners=owners, versions=versions, generation=generation)
+
+
+def _frame_hexes(vpdq_text: str) -> list[str]:
+    """The PDQ hashes of a stored (already validated) vpdq text, in frame order."""
+    out = []
+    for line in vpdq_text.splitlines():
+        parts = line.split(",")
+        if len(parts) >= 3:
+            out.append(parts[2].strip())
+    return out

@@ -1,0 +1,381 @@
+"""Matching media and hashes against banks.
+
+Images are looked up by PDQ (every query variant the media layer produces: the original, its
+dihedral rotations and flips, trimmed and region hashes, all in one batched index call) and by
+file digest in md5/sha256 banks. Videos follow vPDQ's two-way rule: a banked video matches when
+the share of query frames matched and the share of its own frames matched both pass their
+thresholds; a PDQ index over banked frames picks the candidates first, which is exact because a
+video with no frame within the distance cannot reach a non-zero percentage.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any, Iterable, Sequence
+
+from sqlalchemy import select
+
+from childsafe.banks.hashing import is_video
+from childsafe.banks.indexes import BankIndex
+from childsafe.banks.models import Bank, BankEntry
+from childsafe.errors import ChildsafeError, InvalidInput, NotFound
+from childsafe.index.codec import hex_to_array, normalise_hex
+from childsafe.store import Database
+
+DEFAULT_THRESHOLD = 31
+VPDQ_QUALITY = 50
+_CHUNK = 500
+
+
+@dataclass
+class Match:
+    """One banked entry a query matched."""
+
+    bank: str
+    entry_id: int
+    hash: str
+    distance: int
+    labels: list[str]
+    signal_type: str
+    transform: str = "original"
+    region: tuple[int, int, int, int] | None = None
+    trimmed: bool = False
+    query_match_pct: float | None = None
+    compared_match_pct: float | None = None
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {
+            "bank": self.bank,
+            "hash": self.hash,
+            "distance": self.distance,
+            "labels": list(self.labels),
+            "entry_id": self.entry_id,
+            "signal_type": self.signal_type,
+        }
+        if self.transform != "original":
+            out["transform"] = self.transform
+        if self.region is not None:
+            out["region"] = list(self.region)
+        if self.trimmed:
+            out["trimmed"] = True
+        if self.query_match_pct is not None:
+            out["query_match_pct"] = round(self.query_match_pct, 2)
+            out["compared_match_pct"] = round(self.compared_match_pct or 0.0, 2)
+        return out
+
+
+@dataclass
+class MatchResult:
+    """The answer for one file or one hash; ``to_dict()`` is one ``childsafe match --json`` line."""
+
+    matches: list[Match] = field(default_factory=list)
+    path: str | None = None
+    hash: str | None = None
+    type: str | None = None
+    error: ChildsafeError | None = None
+
+    @property
+    def matched(self) -> bool:
+        return bool(self.matches)
+
+    def to_dict(self) -> dict[str, Any]:
+        out: dict[str, Any] = {}
+        if self.hash is not None:
+            out["hash"] = self.hash
+        else:
+            out["path"] = self.path
+        if self.type is not None:
+            out["type"] = self.type
+        out["matches"] = [m.to_dict() for m in self.matches]
+        if self.error is not None:
+            out["error"] = {"code": self.error.code, "message": self.error.message}
+        return out
+
+
+@dataclass
+class _BankRef:
+    id: int
+    name: str
+    signal_type: str
+
+
+def _check_threshold(threshold: int) -> int:
+    if isinstance(threshold, bool) or not isinstance(threshold, int) or not 0 <= threshold <= 256:
+        raise InvalidInput(f"threshold must be a whole number from 0 to 256, got {threshold!r}", code="bad_threshold")
+    return threshold
+
+
+class Matcher:
+    """Looks media and hashes up in the banks of one database and data directory."""
+
+    def __init__(self, db: Database, data_dir: str | Path) -> None:
+        self.db = db
+        self.data_dir = Path(data_dir)
+        self.pdq_index = BankIndex(db, self.data_dir, "pdq")
+        self.vpdq_index = BankIndex(db, self.data_dir, "vpdq")
+
+    # ---- banks ---------------------------------------------------------------------------
+
+    def _banks(self, names: Iterable[str] | None) -> list[_BankRef]:
+        with self.db.session() as s:
+            all_banks = [_BankRef(i, n, t) for i, n, t in s.execute(select(Bank.id, Bank.name, Bank.signal_type))]
+        wanted = list(dict.fromkeys(names or []))
+        if not wanted:
+            return all_banks
+        by_name = {b.name: b for b in all_banks}
+        missing = [n for n in wanted if n not in by_name]
+        if missing:
+            raise NotFound(f"no bank named {missing[0]!r}", code="unknown_bank")
+        return [by_name[n] for n in wanted]
+
+    def check_banks(self, names: Iterable[str] | None) -> None:
+        """Raise for an unknown bank name before any work starts."""
+        self._banks(names)
+
+    def _entries(self, ids: Sequence[int], banks: list[_BankRef]) -> dict[int, tuple[_BankRef, BankEntry]]:
+        """Active entries by id, restricted to ``banks``."""
+        by_id = {b.id: b for b in banks}
+        out: dict[int, tuple[_BankRef, BankEntry]] = {}
+        if not ids or not by_id:
+            return out
+        ids = list(ids)
+        with self.db.session() as s:
+            for i in range(0, len(ids), _CHUNK):
+                query = select(BankEntry).where(
+                    BankEntry.id.in_(ids[i : i + _CHUNK]), BankEntry.bank_id.in_(list(by_id)),
+                    BankEntry.disabled_at.is_(None), BankEntry.removed_at.is_(None),
+                )
+                for entry in s.scalars(query):
+                    out[entry.id] = (by_id[entry.bank_id], entry)
+        return out
+
+    # ---- lookups -------------------------------------------------------------------------
+
+    def _exact(self, digests: dict[str, str], banks: list[_BankRef]) -> list[Match]:
+        """md5/sha256 digests of a file (or a hash given directly) against exact banks."""
+        matches = []
+        with self.db.session() as s:
+            for signal_type, digest in digests.items():
+                ids = [b.id for b in banks if b.signal_type == signal_type]
+                if not ids:
+                    continue
+                query = select(BankEntry).where(
+                    BankEntry.digest == digest, BankEntry.bank_id.in_(ids),
+                    BankEntry.disabled_at.is_(None), BankEntry.removed_at.is_(None),
+                )
+                by_id = {b.id: b for b in banks}
+                for entry in s.scalars(query):
+                    matches.append(Match(bank=by_id[entry.bank_id].name, entry_id=entry.id, hash=entry.digest,
+                                         distance=0, labels=list(entry.labels or []), signal_type=signal_type))
+        return matches
+
+    def _pdq(self, queries: Sequence[Any], banks: list[_BankRef], threshold: int) -> list[Match]:
+        """PDQ query variants (objects with ``pdq`` and optionally ``transform``/``region``/``trimmed``)."""
+        pdq_banks = [b for b in banks if b.signal_type == "pdq"]
+        if not queries or not pdq_banks:
+            return []
+        loaded = self.pdq_index.current()
+        if len(loaded) == 0:
+            return []
+        found = loaded.index.search_batch(hex_to_array([q.pdq for q in queries]), radius=threshold)
+        best: dict[int, tuple[int, int]] = {}  # entry id -> (distance, query number)
+        for qi, hits in enumerate(found):
+            for row, distance in hits:
+                entry_id = int(loaded.owners[row])
+                if entry_id not in best or distance < best[entry_id][0]:
+                    best[entry_id] = (int(distance), qi)
+        entries = self._entries(list(best), pdq_banks)
+        matches = []
+        for entry_id, (distance, qi) in best.items():
+            if entry_id not in entries:
+                continue
+            bank, entry = entries[entry_id]
+            q = queries[qi]
+            region = getattr(q, "region", None)
+            matches.append(Match(
+                bank=bank.name, entry_id=entry_id, hash=entry.digest, distance=distance,
+                labels=list(entry.labels or []), signal_type="pdq",
+                transform=getattr(q, "transform", "original") or "original",
+                region=tuple(region) if region is not None else None, trimmed=bool(getattr(q, "trimmed", False)),
+            ))
+        return matches
+
+    def _vpdq(self, frame_sets: Sequence[tuple[str, Sequence[Any]]], banks: list[_BankRef],
+              threshold: int) -> list[Match]:
+        """Videos (as ``(transform, frames)``, e.g. original and mirror) against vpdq banks."""
+        from childsafe.media import vpdq_match
+        from childsafe.media.vpdq import parse_vpdq
+
+        vpdq_banks = [b for b in banks if b.signal_type == "vpdq"]
+        if not vpdq_banks:
+            return []
+        loaded = self.vpdq_index.current()
+        if len(loaded) == 0:
+            return []
+        best: dict[int, Match] = {}
+        targets: dict[int, tuple[_BankRef, BankEntry, list]] = {}
+        for transform, frames in frame_sets:
+            usable = [f for f in frames if f.quality >= VPDQ_QUALITY]
+            if not usable:
+                continue
+            found = loaded.index.search_batch(hex_to_array([f.pdq for f in usable]), radius=threshold)
+            nearest: dict[int, int] = {}
+            for hits in found:
+                for row, distance in hits:
+                    entry_id = int(loaded.owners[row])
+                    nearest[entry_id] = min(int(distance), nearest.get(entry_id, 257))
+            missing = [e for e in nearest if e not in targets]
+            for entry_id, (bank, entry) in self._entries(missing, vpdq_banks).items():
+                targets[entry_id] = (bank, entry, parse_vpdq(entry.value, source=f"bank entry {entry_id}"))
+            for entry_id, distance in nearest.items():
+                if entry_id not in targets:
+                    continue
+                bank, entry, target_frames = targets[entry_id]
+                result = vpdq_match(list(frames), target_frames, distance=threshold, quality=VPDQ_QUALITY)
+                if not result.is_match():
+                    continue
+                candidate = Match(
+                    bank=bank.name, entry_id=entry_id, hash=entry.digest, distance=distance,
+                    labels=list(entry.labels or []), signal_type="vpdq", transform=transform,
+                    query_match_pct=float(result.query_pct), compared_match_pct=float(result.compared_pct),
+                )
+                prior = best.get(entry_id)
+                if prior is None or (candidate.query_match_pct + candidate.compared_match_pct
+                                     > prior.query_match_pct + prior.compared_match_pct):
+                    best[entry_id] = candidate
+        return list(best.values())
+
+    @staticmethod
+    def _sorted(matches: list[Match]) -> list[Match]:
+        return sorted(matches, key=lambda m: (m.distance, -(m.query_match_pct or 0), m.bank, m.entry_id))
+
+    # ---- public API ----------------------------------------------------------------------
+
+    def match_image(self, img, banks: Iterable[str] | None = None, threshold: int = DEFAULT_THRESHOLD,
+                    options=None, *, digests: dict[str, str] | None = None) -> MatchResult:
+        """A decoded image (PIL), matched as every query variant ``options`` asks for."""
+        from childsafe.media.queries import MatchOptions, image_query_hashes
+
+        threshold = _check_threshold(threshold)
+        refs = self._banks(banks)
+        matches = []
+        if any(b.signal_type == "pdq" for b in refs):
+            matches.extend(self._pdq(image_query_hashes(img, options or MatchOptions()), refs, threshold))
+        if digests:
+            matches.extend(self._exact(digests, refs))
+        return MatchResult(matches=self._sorted(matches), type="image")
+
+    def match_video_hash(self, frames: Sequence[Any], banks: Iterable[str] | None = None,
+                         threshold: int = DEFAULT_THRESHOLD, *, mirror_frames: Sequence[Any] | None = None,
+                         digests: dict[str, str] | None = None) -> MatchResult:
+        """vPDQ frame hashes of a video (and, if given, of its mirror image) against vpdq banks."""
+        threshold = _check_threshold(threshold)
+        refs = self._banks(banks)
+        frame_sets = [("original", frames)]
+        if mirror_frames:
+            frame_sets.append(("flip_h", mirror_frames))
+        matches = self._vpdq(frame_sets, refs, threshold)
+        if digests:
+            matches.extend(self._exact(digests, refs))
+        return MatchResult(matches=self._sorted(matches), type="video")
+
+    def match_file(self, path: str | Path, banks: Iterable[str] | None = None, threshold: int = DEFAULT_THRESHOLD,
+                   options=None) -> MatchResult:
+        """Hash a media file and match it; bad media raises InvalidInput naming the file."""
+        from childsafe.banks.store import file_digest
+        from childsafe.media.queries import MatchOptions
+
+        path = Path(path)
+        options = options or MatchOptions()
+        threshold = _check_threshold(threshold)
+        refs = self._banks(banks)
+        if not path.is_file():
+            raise InvalidInput(f"{path}: no such file", code="not_found")
+        try:
+            digests = {t: file_digest(path, t) for t in ("md5", "sha256") if any(b.signal_type == t for b in refs)}
+        except OSError as exc:
+            raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", code="unreadable_file") from None
+        names = [b.name for b in refs]
+        if is_video(path):
+            result = MatchResult(type="video")
+            if any(b.signal_type == "vpdq" for b in refs):
+                from childsafe.media import hash_video
+
+                mirror = bool(getattr(options, "mirror", getattr(options, "dihedral", True)))
+                video = hash_video(path, mirror=mirror)
+                result = self.match_video_hash(video.frames, names, threshold,
+                                               mirror_frames=getattr(video, "mirror_frames", None) if mirror else None,
+                                               digests=digests)
+            elif digests:
+                result = MatchResult(matches=self._sorted(self._exact(digests, refs)), type="video")
+        else:
+            if any(b.signal_type == "pdq" for b in refs):
+                from childsafe.media import load_image
+
+                result = self.match_image(load_image(path), names, threshold, options, digests=digests)
+            else:
+                result = MatchResult(matches=self._sorted(self._exact(digests, refs)), type="image")
+        result.path = str(path)
+        return result
+
+    def match_hash(self, hex_hash: str, banks: Iterable[str] | None = None, threshold: int = DEFAULT_THRESHOLD,
+                   *, where: str = "") -> MatchResult:
+        """One hash a platform computed itself: 64 hex = PDQ (or SHA-256), 32 hex = MD5."""
+        threshold = _check_threshold(threshold)
+        value = hex_hash.strip().lower()
+        kind = "md5" if len(value) == 32 else "pdq"
+        value = normalise_hex(value, kind, where=where or "hash")
+        refs = self._banks(banks)
+        if kind == "md5":
+            matches = self._exact({"md5": value}, refs)
+        else:
+            query = _HashQuery(value)
+            matches = self._pdq([query], refs, threshold) + self._exact({"sha256": value}, refs)
+        return MatchResult(matches=self._sorted(matches), hash=value)
+
+    def match_hashes(self, hexes: Iterable[str], banks: Iterable[str] | None = None,
+                     threshold: int = DEFAULT_THRESHOLD) -> list[MatchResult]:
+        """Several hashes; every one is validated first, so one bad hash fails the call."""
+        values = list(hexes)
+        for n, value in enumerate(values, start=1):
+            stripped = value.strip()
+            normalise_hex(stripped, "md5" if len(stripped) == 32 else "pdq", where=f"hash {n}")
+        refs = [b.name for b in self._banks(banks)]
+        return self._match_hash_batch(values, refs, threshold)
+
+    def _match_hash_batch(self, values: list[str], banks: list[str], threshold: int) -> list[MatchResult]:
+        threshold = _check_threshold(threshold)
+        refs = self._banks(banks)
+        normalised = [v.strip().lower() for v in values]
+        pdq_positions = [i for i, v in enumerate(normalised) if len(v) == 64]
+        results = [MatchResult(hash=v) for v in normalised]
+        pdq_banks = [b for b in refs if b.signal_type == "pdq"]
+        if pdq_positions and pdq_banks:
+            loaded = self.pdq_index.current()
+            if len(loaded):
+                found = loaded.index.search_batch(hex_to_array([normalised[i] for i in pdq_positions]), radius=threshold)
+                wanted = {int(loaded.owners[row]) for hits in found for row, _ in hits}
+                entries = self._entries(sorted(wanted), pdq_banks)
+                for i, hits in zip(pdq_positions, found):
+                    seen: dict[int, int] = {}
+                    for row, distance in hits:
+                        entry_id = int(loaded.owners[row])
+                        if entry_id in entries:
+                            seen[entry_id] = min(int(distance), seen.get(entry_id, 257))
+                    for entry_id, distance in seen.items():
+                        bank, entry = entries[entry_id]
+                        results[i].matches.append(Match(bank=bank.name, entry_id=entry_id, hash=entry.digest,
+                                                        distance=distance, labels=list(entry.labels or []),
+                                                        signal_type="pdq"))
+        for i, value in enumerate(normalised):
+            kind = "md5" if len(value) == 32 else "sha256"
+            results[i].matches.extend(self._exact({kind: value}, refs))
+            results[i].matches = self._sorted(results[i].matches)
+        return results
+
+
+@dataclass
+class _HashQuery:
+    pdq: str
+    transform: str = "original"
