@@ -49,7 +49,7 @@ SIGNAL_ALIASES = {
 }
 # The names python-threatexchange and HMA give our signal types.
 TX_SIGNAL_NAMES = {"pdq": "pdq", "vpdq": "vpdq", "md5": "video_md5", "sha256": "video_sha256"}
-TX_OPINIONS = ("NEGATIVE_CLASS", "INVESTIGATION_SEED", "POSITIVE_CLASS")
+TX_OPINIONS = ("NEGATIVE_CLASS", "INVESTIGATION_SEED", "POSITIVE_CLASS", "DISPUTED")
 
 HASH_COLUMNS = ("hash", "signal", "signal_str")
 KNOWN_COLUMNS = {
