@@ -70,6 +70,23 @@ def _uniform_prefix(lines: np.ndarray, tolerance: int, noise: float, chunk: int 
     n = lines.shape[0]
     if n == 0 or lines.shape[1] == 0:
         return 0
+    # Judge each line by its middle: rounded corners of a bubble or a channel logo in a corner
+    # should not hide the frame.
+    end = lines.shape[1] // 10
+    if end:
+        lines = lines[:, end:-end]
+    count = _prefix_of(lines, 0, tolerance, noise, chunk)
+    if count <= 1 and n > 2:
+        # The outermost line may be a blend of border and surroundings (resampling, JPEG).
+        rest = _prefix_of(lines, 1, tolerance, noise, chunk)
+        if rest >= 2:
+            return 1 + rest
+    return count
+
+
+def _prefix_of(lines: np.ndarray, start: int, tolerance: int, noise: float, chunk: int) -> int:
+    lines = lines[start:]
+    n = lines.shape[0]
     colour = np.median(lines[0], axis=0).astype(np.int16)
     done = 0
     while done < n:
@@ -102,6 +119,34 @@ def _trim_once(a: np.ndarray, box: Box, tolerance: int, noise: float) -> Box:
     return (x0, y0, x1, y1)
 
 
+def trim_passes(
+    a: np.ndarray,
+    *,
+    tolerance: int = BORDER_TOLERANCE,
+    noise: float = BORDER_NOISE,
+    max_passes: int = MAX_TRIM_PASSES,
+) -> list[Box] | None:
+    """The content box after each pass that changed something (empty: no border), None when nothing is left.
+
+    Each pass is kept because a later one may cut into the picture (a uniform sky behind a frame
+    looks like one more frame); the caller hashes the first and the last.
+    """
+    height, width = a.shape[:2]
+    if width < MIN_CONTENT or height < MIN_CONTENT:
+        return None
+    box: Box = (0, 0, width, height)
+    boxes: list[Box] = []
+    for _ in range(max_passes):
+        new = _trim_once(a, box, tolerance, noise)
+        if new[2] - new[0] < MIN_CONTENT or new[3] - new[1] < MIN_CONTENT:
+            return None if not boxes else boxes
+        if new == box:
+            break
+        boxes.append(new)
+        box = new
+    return boxes
+
+
 def trim_box(
     a: np.ndarray,
     *,
@@ -110,18 +155,10 @@ def trim_box(
     max_passes: int = MAX_TRIM_PASSES,
 ) -> Box | None:
     """`trim_borders` on an (h, w, 3) array: the content box, or None when nothing is left."""
-    height, width = a.shape[:2]
-    if width < MIN_CONTENT or height < MIN_CONTENT:
+    boxes = trim_passes(a, tolerance=tolerance, noise=noise, max_passes=max_passes)
+    if boxes is None:
         return None
-    box: Box = (0, 0, width, height)
-    for _ in range(max_passes):
-        new = _trim_once(a, box, tolerance, noise)
-        if new[2] - new[0] < MIN_CONTENT or new[3] - new[1] < MIN_CONTENT:
-            return None
-        if new == box:
-            break
-        box = new
-    return box
+    return boxes[-1] if boxes else (0, 0, a.shape[1], a.shape[0])
 
 
 def trim_borders(
@@ -160,12 +197,15 @@ MIN_FILL = 0.6
 BACKGROUND_SHARE = 0.08
 """A colour must cover this share of the image to be taken for a background."""
 MAX_BACKGROUNDS = 3
+BACKGROUND_RIM = 0.05
+"""A background also shows on the image's outer edge in at least this share of the edge pixels."""
 MAX_CANDIDATES = 64
 """Candidates kept for the finer checks, whatever the number of components (bounded time)."""
 
 
 def _backgrounds(a: np.ndarray) -> list[np.ndarray]:
-    """Colours that cover a large share of the image in one flat tone: page, app or collage backgrounds.
+    """Colours that cover a large share of the image in one flat tone and reach its edge: page, app
+    or collage backgrounds.
 
     Colours are bucketed 5 bits a channel (32 levels). A photo's sky spreads over many buckets, a
     drawn background sits in one.
@@ -174,12 +214,16 @@ def _backgrounds(a: np.ndarray) -> list[np.ndarray]:
     keys = (sample[..., 0].astype(np.int32) << 10) | (sample[..., 1].astype(np.int32) << 5) | sample[..., 2]
     counts = np.bincount(keys.ravel(), minlength=1 << 15)
     total = keys.size
+    rim = np.concatenate([keys[0], keys[-1], keys[:, 0], keys[:, -1]])
+    rim_counts = np.bincount(rim, minlength=1 << 15)
     colours = []
-    for _ in range(MAX_BACKGROUNDS):
+    for _ in range(MAX_BACKGROUNDS * 2):
         key = int(np.argmax(counts))
-        if counts[key] < BACKGROUND_SHARE * total:
+        if counts[key] < BACKGROUND_SHARE * total or len(colours) == MAX_BACKGROUNDS:
             break
         counts[key] = 0
+        if rim_counts[key] < BACKGROUND_RIM * rim.size:
+            continue  # a dark photo inside a light page is not the page
         bucket = np.array([(key >> 10) & 31, (key >> 5) & 31, key & 31], dtype=np.int16)
         colours.append(bucket * 8 + 4)
     return colours
@@ -318,3 +362,62 @@ def crop_images(img: Image.Image, crops: tuple[Crop, ...] = CROPS) -> list[tuple
     """Each crop of the image, for hashing into a bank of originals."""
     width, height = img.size
     return [(crop, img.crop(crop.box(width, height))) for crop in crops]
+
+
+# ---------------------------------------------------------------- what to hash besides the whole image
+
+
+@dataclass(frozen=True)
+class Picture:
+    """A part of an image worth hashing on its own: the trimmed picture or a framed region.
+
+    ``pixels`` come from the reduced copy (PDQ looks at 64x64 anyway, so hashing 512 pixels a side
+    gives the same bits as hashing the full size, at a tenth of the cost); ``box`` is in pixels
+    of the image given.
+    """
+
+    pixels: np.ndarray
+    box: Box
+    trimmed: bool
+
+
+def pictures_within(
+    img: Image.Image,
+    *,
+    trim: bool = True,
+    regions: bool = True,
+    max_regions: int = MAX_REGIONS,
+    max_side: int = WORKING_SIDE,
+) -> list[Picture]:
+    """The trimmed picture (when a border was found) and up to ``max_regions`` framed regions.
+
+    Near-duplicates (a region that is the trimmed box again, or the whole image) are left out, so
+    every extra hash looks at something new.
+    """
+    if not (trim or regions):
+        return []
+    a, factor = working_copy(img, max_side)
+    height, width = a.shape[:2]
+    seen: list[Box] = [(0, 0, width, height)]
+    found: list[Picture] = []
+
+    def keep(box: Box, trimmed: bool) -> None:
+        if any(_iou(box, other) >= 0.95 for other in seen):
+            return
+        seen.append(box)
+        x0, y0, x1, y1 = box
+        pixels = np.ascontiguousarray(a[y0:y1, x0:x1], dtype=np.uint8)
+        found.append(Picture(pixels, _to_original(box, factor, img.size), trimmed))
+
+    if trim:
+        boxes = trim_passes(a) or []
+        for box in dict.fromkeys(boxes[:1] + boxes[-1:]):
+            keep(box, True)
+    if regions:
+        for x0, y0, x1, y1 in region_boxes(a, max_regions=max_regions):
+            # A pasted picture often sits in a frame of its own (a chat bubble's edge): trim it too.
+            inner = trim_box(a[y0:y1, x0:x1], max_passes=1)
+            if inner is not None:
+                x0, y0, x1, y1 = x0 + inner[0], y0 + inner[1], x0 + inner[2], y0 + inner[3]
+            keep((x0, y0, x1, y1), False)
+    return found

@@ -1,0 +1,180 @@
+"""The edits the evaluation applies to banked images: what people do to dodge a hash list.
+
+Each transform is a name, a strength label and a function of (image, rng) -> image. Strength steps
+go beyond what the matcher promises, so the table shows where it stops working too.
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from dataclasses import dataclass
+from typing import Callable
+
+from PIL import Image, ImageDraw
+
+from eval.matching.corpus import WORDS, drawn_scene
+
+Edit = Callable[[Image.Image, random.Random], Image.Image]
+
+DIHEDRAL = {
+    "rot90": Image.Transpose.ROTATE_90,
+    "rot180": Image.Transpose.ROTATE_180,
+    "rot270": Image.Transpose.ROTATE_270,
+    "flip_h": Image.Transpose.FLIP_LEFT_RIGHT,
+    "flip_v": Image.Transpose.FLIP_TOP_BOTTOM,
+    "transpose": Image.Transpose.TRANSPOSE,
+    "transverse": Image.Transpose.TRANSVERSE,
+}
+
+
+@dataclass(frozen=True)
+class Transform:
+    family: str
+    strength: str
+    apply: Edit
+
+    @property
+    def name(self) -> str:
+        return f"{self.family} {self.strength}".strip()
+
+
+def jpeg(img: Image.Image, quality: int) -> Image.Image:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=quality)
+    buf.seek(0)
+    return Image.open(buf).convert("RGB")
+
+
+def resize(img: Image.Image, scale: float) -> Image.Image:
+    w, h = img.size
+    return img.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BILINEAR)
+
+
+def border(img: Image.Image, share: float, colour: tuple[int, int, int]) -> Image.Image:
+    """A solid border on every side, ``share`` of the width (left/right) and height (top/bottom) each."""
+    w, h = img.size
+    dx, dy = round(w * share), round(h * share)
+    out = Image.new("RGB", (w + 2 * dx, h + 2 * dy), colour)
+    out.paste(img, (dx, dy))
+    return out
+
+
+def letterbox(img: Image.Image, ratio: float, colour=(0, 0, 0)) -> Image.Image:
+    """Bars above and below until the picture has width/height ``ratio`` (pillarbox when it is wider)."""
+    w, h = img.size
+    if w / h > ratio:
+        out = Image.new("RGB", (w, round(w / ratio)), colour)
+        out.paste(img, (0, (out.height - h) // 2))
+    else:
+        out = Image.new("RGB", (round(h * ratio), h), colour)
+        out.paste(img, ((out.width - w) // 2, 0))
+    return out
+
+
+def crop_side(img: Image.Image, side: str, share: float) -> Image.Image:
+    w, h = img.size
+    box = {
+        "left": (round(w * share), 0, w, h),
+        "right": (0, 0, w - round(w * share), h),
+        "top": (0, round(h * share), w, h),
+        "bottom": (0, 0, w, h - round(h * share)),
+        "centre": (round(w * share), round(h * share), w - round(w * share), h - round(h * share)),
+    }[side]
+    return img.crop(box)
+
+
+def screenshot(img: Image.Image, rng: random.Random, width_share: float, dark: bool = False) -> Image.Image:
+    """The picture inside a drawn chat-app screen: header, message bubbles with words, the photo in a bubble."""
+    sw, sh = 720, 1280
+    bg, bubble, ink = ((18, 18, 18), (45, 45, 48), (230, 230, 230)) if dark else ((255, 255, 255), (233, 236, 240), (30, 30, 30))
+    out = Image.new("RGB", (sw, sh), bg)
+    draw = ImageDraw.Draw(out)
+    draw.rectangle((0, 0, sw, 110), fill=(0, 120, 215))
+    draw.ellipse((20, 25, 80, 85), fill=(250, 250, 250))
+    draw.text((100, 45), "Sam", fill=(255, 255, 255))
+    pw = round(sw * width_share)
+    ph = round(img.height * pw / img.width)
+    ph = min(ph, 700)
+    pw = round(img.width * ph / img.height)
+    y = 140
+    for _ in range(2):
+        bw = rng.randint(220, 520)
+        x = rng.choice((20, sw - bw - 20))
+        draw.rounded_rectangle((x, y, x + bw, y + 70), radius=18, fill=bubble)
+        draw.text((x + 16, y + 25), " ".join(rng.choices(WORDS, k=5)), fill=ink)
+        y += 90
+    x = sw - pw - 30
+    draw.rounded_rectangle((x - 8, y - 8, x + pw + 8, y + ph + 8), radius=14, fill=(0, 120, 215))
+    out.paste(img.resize((pw, ph), Image.Resampling.LANCZOS), (x, y))
+    y += ph + 30
+    while y < sh - 160:
+        bw = rng.randint(200, 560)
+        x = rng.choice((20, sw - bw - 20))
+        draw.rounded_rectangle((x, y, x + bw, y + 70), radius=18, fill=bubble)
+        draw.text((x + 16, y + 25), " ".join(rng.choices(WORDS, k=6)), fill=ink)
+        y += 90
+    draw.rectangle((0, sh - 100, sw, sh), fill=(240, 240, 240) if not dark else (30, 30, 30))
+    return jpeg(out, 85)
+
+
+def collage(img: Image.Image, rng: random.Random) -> Image.Image:
+    """The picture as one tile of a 2x2 collage with white gutters; the other tiles are drawn scenes."""
+    cell, gutter = 480, 24
+    out = Image.new("RGB", (2 * cell + 3 * gutter, 2 * cell + 3 * gutter), (255, 255, 255))
+    slot = rng.randrange(4)
+    for i in range(4):
+        tile = img if i == slot else drawn_scene(rng.randrange(1 << 30), (cell, cell))
+        tile = tile.copy()
+        tile.thumbnail((cell, cell), Image.Resampling.LANCZOS)
+        x = gutter + (i % 2) * (cell + gutter) + (cell - tile.width) // 2
+        y = gutter + (i // 2) * (cell + gutter) + (cell - tile.height) // 2
+        out.paste(tile, (x, y))
+    return jpeg(out, 90)
+
+
+def picture_in_picture(img: Image.Image, rng: random.Random) -> Image.Image:
+    """The picture at 40% size over a busy drawn scene: no flat background to find it by."""
+    back = drawn_scene(rng.randrange(1 << 30), (960, 720))
+    small = resize(img, 0.4 * 960 / img.width)
+    back.paste(small, (rng.randint(0, 960 - small.width), rng.randint(0, max(0, 720 - small.height))))
+    return back
+
+
+def suite() -> list[Transform]:
+    t: list[Transform] = [
+        Transform("control", "jpeg q50", lambda im, r: jpeg(im, 50)),
+        Transform("control", "resize 50%", lambda im, r: resize(im, 0.5)),
+    ]
+    t += [Transform("dihedral", name, lambda im, r, op=op: im.transpose(op)) for name, op in DIHEDRAL.items()]
+    for colour_name, colour in (("black", (0, 0, 0)), ("white", (255, 255, 255)), ("grey", (128, 128, 128)), ("red", (200, 30, 30))):
+        for share in (0.05, 0.15, 0.25):
+            t.append(Transform("border", f"{colour_name} {share:.0%}", lambda im, r, s=share, c=colour: border(im, s, c)))
+    t += [
+        Transform("letterbox", "to 9:16 black", lambda im, r: letterbox(im, 9 / 16)),
+        Transform("letterbox", "to 1:1 white", lambda im, r: letterbox(im, 1.0, (255, 255, 255))),
+        Transform("letterbox", "to 21:9 black", lambda im, r: letterbox(im, 21 / 9)),
+        Transform("letterbox", "nested frames", lambda im, r: border(border(im, 0.04, (250, 250, 250)), 0.08, (20, 20, 90))),
+        Transform("letterbox", "to 9:16 + jpeg q40", lambda im, r: jpeg(letterbox(im, 9 / 16), 40)),
+    ]
+    t += [
+        Transform("screenshot", f"photo {s:.0%} wide{' dark' if d else ''}", lambda im, r, s=s, d=d: screenshot(im, r, s, d))
+        for s, d in ((0.4, False), (0.6, False), (0.85, False), (0.6, True))
+    ]
+    t += [
+        Transform("collage", "2x2 tile", collage),
+        Transform("picture-in-picture", "over busy scene", picture_in_picture),
+    ]
+    for share in (0.02, 0.05, 0.10, 0.15, 0.20):
+        t.append(Transform("crop", f"left {share:.0%}", lambda im, r, s=share: crop_side(im, "left", s)))
+    for share in (0.03, 0.05, 0.10):
+        t.append(Transform("crop", f"centre {share:.0%} a side", lambda im, r, s=share: crop_side(im, "centre", s)))
+    t.append(Transform("crop", "top 12%", lambda im, r: crop_side(im, "top", 0.12)))
+    t += [
+        Transform("combo", "mirror + jpeg q30", lambda im, r: jpeg(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), 30)),
+        Transform("combo", "letterbox + resize 50%", lambda im, r: resize(letterbox(im, 9 / 16), 0.5)),
+        Transform("combo", "border 15% + rot90", lambda im, r: border(im, 0.15, (0, 0, 0)).transpose(Image.Transpose.ROTATE_90)),
+        Transform("combo", "crop left 10% + rot90", lambda im, r: crop_side(im, "left", 0.10).transpose(Image.Transpose.ROTATE_90)),
+        Transform("combo", "screenshot + mirror", lambda im, r: screenshot(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), r, 0.6)),
+    ]
+    return t
