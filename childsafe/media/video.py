@@ -1,0 +1,143 @@
+"""vPDQ-compatible video hashing with PyAV.
+
+Follows the reference ``vpdq-hash-video``: frames are numbered in decode order from 0, the frame
+rate is the stream's average rate (falling back to its base rate), a frame is hashed when its number
+is a multiple of ``int(frame_rate / fps)`` (every frame when ``fps`` is None, as the reference does
+by default), and the timestamp is ``frame_number / frame_rate``. Mirror hashes (the horizontally
+flipped frame) come from the same pdqhash pass, so asking for them costs no second decode.
+"""
+
+from __future__ import annotations
+
+import os
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Union
+
+import av
+import numpy as np
+import pdqhash
+
+from childsafe.errors import InvalidInput
+from childsafe.index.codec import bits_to_hex
+from childsafe.media.images import DEFAULT_MAX_PIXELS, HASH_MAX_SIDE
+from childsafe.media.vpdq import FrameHash, format_vpdq
+
+VideoSource = Union[str, Path]
+
+_MIRROR_INDEX = 5  # pdqhash.compute_dihedral's flipY: the left-right mirror
+
+
+@dataclass
+class VideoHash:
+    """A video's frame hashes (and, when asked, those of its mirror image)."""
+
+    frames: list[FrameHash]
+    frame_rate: float
+    width: int
+    height: int
+    mirror_frames: list[FrameHash] | None = None
+    frames_decoded: int = 0
+    extra: dict = field(default_factory=dict)
+
+    def to_vpdq(self) -> str:
+        return format_vpdq(self.frames)
+
+    def to_dict(self) -> dict:
+        d: dict = {
+            "frame_rate": self.frame_rate,
+            "width": self.width,
+            "height": self.height,
+            "frames_decoded": self.frames_decoded,
+            "vpdq": [f.to_dict() for f in self.frames],
+        }
+        if self.mirror_frames is not None:
+            d["vpdq_mirror"] = [f.to_dict() for f in self.mirror_frames]
+        return d
+
+
+def _frame_rate(stream: av.video.stream.VideoStream) -> float:
+    for rate in (stream.average_rate, stream.base_rate, stream.guessed_rate):
+        if rate:
+            value = float(rate)
+            if value > 0:
+                return value
+    return 0.0
+
+
+def _hash_size(width: int, height: int) -> tuple[int, int]:
+    longer = max(width, height)
+    if longer <= HASH_MAX_SIDE:
+        return width, height
+    scale = HASH_MAX_SIDE / longer
+    return max(1, round(width * scale)), max(1, round(height * scale))
+
+
+def hash_video(
+    source: VideoSource,
+    *,
+    fps: float | None = None,
+    mirror: bool = False,
+    max_pixels: int = DEFAULT_MAX_PIXELS,
+) -> VideoHash:
+    """Hash a video file frame by frame (every frame, or ``fps`` frames per second)."""
+    name = os.fspath(source)
+    path = Path(source)
+    if not path.is_file():
+        raise InvalidInput(f"{name}: no such file", code="file_not_found")
+    if path.stat().st_size == 0:
+        raise InvalidInput(f"{name}: empty file (0 bytes)", code="empty_file")
+    if fps is not None and not fps > 0:
+        raise InvalidInput(f"fps must be a positive number, got {fps}", code="bad_argument")
+    try:
+        container = av.open(str(path), mode="r")
+    except (av.error.FFmpegError, OSError, ValueError) as exc:
+        raise InvalidInput(f"{name}: not a video that can be read ({exc})", code="not_a_video") from None
+    with container:
+        if not container.streams.video:
+            raise InvalidInput(f"{name}: no video stream", code="not_a_video")
+        stream = container.streams.video[0]
+        stream.thread_type = "AUTO"
+        ctx = stream.codec_context
+        width, height = int(ctx.width or 0), int(ctx.height or 0)
+        if width <= 0 or height <= 0:
+            raise InvalidInput(f"{name}: video stream has no frame size", code="corrupt_video")
+        if width * height > max_pixels:
+            raise InvalidInput(f"{name}: refused: {width}x{height} frames exceed the limit of "
+                               f"{max_pixels:,} pixels", code="decompression_bomb")
+        rate = _frame_rate(stream)
+        if rate <= 0:
+            raise InvalidInput(f"{name}: video frame rate is unknown or zero", code="corrupt_video")
+        frame_mod = max(1, int(rate / fps)) if fps is not None else 1
+        declared = int(stream.frames or 0)
+        out_w, out_h = _hash_size(width, height)
+        frames: list[FrameHash] = []
+        mirrored: list[FrameHash] | None = [] if mirror else None
+        number = -1
+        try:
+            for frame in container.decode(stream):
+                number += 1
+                if number % frame_mod:
+                    continue
+                if (frame.width, frame.height) == (out_w, out_h):
+                    rgb = frame.to_ndarray(format="rgb24")
+                else:
+                    rgb = frame.reformat(width=out_w, height=out_h, format="rgb24", interpolation="AREA").to_ndarray()
+                timestamp = number / rate
+                if mirrored is None:
+                    bits, quality = pdqhash.compute(np.ascontiguousarray(rgb))
+                    frames.append(FrameHash(number, int(quality), bits_to_hex(bits), timestamp))
+                else:
+                    hashes, quality = pdqhash.compute_dihedral(np.ascontiguousarray(rgb))
+                    frames.append(FrameHash(number, int(quality), bits_to_hex(hashes[0]), timestamp))
+                    mirrored.append(FrameHash(number, int(quality), bits_to_hex(hashes[_MIRROR_INDEX]), timestamp))
+        except (av.error.FFmpegError, ValueError, MemoryError) as exc:
+            raise InvalidInput(f"{name}: cannot decode video after {number + 1} frames ({exc})",
+                               code="corrupt_video") from None
+    decoded = number + 1
+    if decoded == 0:
+        raise InvalidInput(f"{name}: no decodable video frames (truncated or corrupt)", code="corrupt_video")
+    if declared > 0 and decoded < declared * 0.9 - 1:
+        raise InvalidInput(f"{name}: truncated video: decoded {decoded} of {declared} frames",
+                           code="truncated_video")
+    return VideoHash(frames, rate, width, height, mirrored, decoded)
