@@ -10,28 +10,6 @@ from childsafe.banks import formats
 from childsafe.banks.formats import ParsedEntry
 from childsafe.errors import InvalidInput
 
-VIDEO_SUFFIXES = frozenset(
-    ".mp4 .m4v .mov .mkv .webm .avi .mpg .mpeg .wmv .flv .3gp .ts .mts .ogv".split()
-)
-_VIDEO_MAGIC = (b"ftyp", b"\x1aE\xdf\xa3", b"RIFF", b"OggS", b"FLV")
-
-
-def is_video(path: Path) -> bool:
-    """Videos by suffix, or by container signature for files without a telling suffix."""
-    if path.suffix.lower() in VIDEO_SUFFIXES:
-        return True
-    try:
-        with open(path, "rb") as f:
-            head = f.read(12)
-    except OSError:
-        return False
-    if head[4:8] == b"ftyp" and head[8:11] not in (b"avi", b"hei", b"mif"):  # not AVIF/HEIF stills
-        return True
-    if head.startswith(b"RIFF"):
-        return head[8:12] == b"AVI "
-    return any(head.startswith(m) for m in _VIDEO_MAGIC if m not in (b"ftyp", b"RIFF"))
-
-
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files as given, folders recursively (sorted, hidden files skipped); missing paths raise."""
     for raw in paths:
@@ -58,8 +36,11 @@ def entries_for_file(path: Path, signal_type: str, *,
         if signal_type in ("md5", "sha256"):
             digest = file_digest(path, signal_type)
             return [ParsedEntry(value=digest, digest=digest, line=0, provenance=provenance)]
+        from childsafe.media import detect_media_type
+
+        kind = detect_media_type(path)
         if signal_type == "pdq":
-            if is_video(path):
+            if kind == "video":
                 raise InvalidInput(f"{path}: is a video; a pdq bank holds image hashes (use a vpdq bank)",
                                    code="wrong_media")
             from childsafe.media import load_image, pdq_hash_image
@@ -71,7 +52,7 @@ def entries_for_file(path: Path, signal_type: str, *,
                 entries.extend(extra(path, img))
             return entries
         if signal_type == "vpdq":
-            if not is_video(path):
+            if kind != "video":
                 raise InvalidInput(f"{path}: is not a video; a vpdq bank holds video hashes", code="wrong_media")
             from childsafe.media import hash_video
 

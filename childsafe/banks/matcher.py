@@ -16,7 +16,6 @@ from typing import Any, Iterable, Sequence
 
 from sqlalchemy import select
 
-from childsafe.banks.hashing import is_video
 from childsafe.banks.indexes import BankIndex
 from childsafe.banks.models import Bank, BankEntry
 from childsafe.errors import ChildsafeError, InvalidInput, NotFound
@@ -283,39 +282,38 @@ class Matcher:
     def match_file(self, path: str | Path, banks: Iterable[str] | None = None, threshold: int = DEFAULT_THRESHOLD,
                    options=None) -> MatchResult:
         """Hash a media file and match it; bad media raises InvalidInput naming the file."""
-        from childsafe.banks.store import file_digest
+        from childsafe.media import detect_media_type, file_digests
         from childsafe.media.queries import MatchOptions
 
         path = Path(path)
         options = options or MatchOptions()
         threshold = _check_threshold(threshold)
         refs = self._banks(banks)
-        if not path.is_file():
-            raise InvalidInput(f"{path}: no such file", code="not_found")
-        try:
-            digests = {t: file_digest(path, t) for t in ("md5", "sha256") if any(b.signal_type == t for b in refs)}
-        except OSError as exc:
-            raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", code="unreadable_file") from None
         names = [b.name for b in refs]
-        if is_video(path):
-            result = MatchResult(type="video")
-            if any(b.signal_type == "vpdq" for b in refs):
-                from childsafe.media import hash_video
+        types = {b.signal_type for b in refs}
+        digests: dict[str, str] = {}
+        if types & {"md5", "sha256"}:
+            found = file_digests(path)
+            digests = {t: getattr(found, t) for t in ("md5", "sha256") if t in types}
+        try:
+            kind = detect_media_type(path)
+        except InvalidInput:
+            if not digests:
+                raise
+            kind = "file"  # not media: only the file digest banks can say anything
+        if kind == "video" and "vpdq" in types:
+            from childsafe.media import hash_video
 
-                mirror = bool(getattr(options, "mirror", getattr(options, "dihedral", True)))
-                video = hash_video(path, mirror=mirror)
-                result = self.match_video_hash(video.frames, names, threshold,
-                                               mirror_frames=getattr(video, "mirror_frames", None) if mirror else None,
-                                               digests=digests)
-            elif digests:
-                result = MatchResult(matches=self._sorted(self._exact(digests, refs)), type="video")
+            mirror = bool(getattr(options, "mirror", getattr(options, "dihedral", True)))
+            video = hash_video(path, mirror=mirror)
+            result = self.match_video_hash(video.frames, names, threshold,
+                                           mirror_frames=video.mirror_frames if mirror else None, digests=digests)
+        elif kind == "image" and "pdq" in types:
+            from childsafe.media import load_image
+
+            result = self.match_image(load_image(path), names, threshold, options, digests=digests)
         else:
-            if any(b.signal_type == "pdq" for b in refs):
-                from childsafe.media import load_image
-
-                result = self.match_image(load_image(path), names, threshold, options, digests=digests)
-            else:
-                result = MatchResult(matches=self._sorted(self._exact(digests, refs)), type="image")
+            result = MatchResult(matches=self._sorted(self._exact(digests, refs)), type=kind)
         result.path = str(path)
         return result
 
