@@ -1,7 +1,7 @@
 """Bringing the schema up to date.
 
 Every part's ``models`` module is imported here so its tables are known to ``Base.metadata``.
-Until Alembic migrations land (service work), ``create_all`` creates missing tables.
+The schema itself is made by the Alembic migrations in ``childsafe/store/migrations``.
 """
 
 from __future__ import annotations
@@ -26,7 +26,8 @@ def import_models() -> None:
 
 
 def upgrade_schema(db) -> None:
-    from childsafe.store.base import Base
+    """Run the Alembic migrations up to head (``childsafe/store/migrations``)."""
+    from childsafe.store.migrations import upgrade
 
     import_models()
-    Base.metadata.create_all(db.engine)
+    upgrade(db)

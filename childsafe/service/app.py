@@ -1,0 +1,65 @@
+"""The FastAPI application: ``create_app(settings)`` wires routers, errors, metrics and background work."""
+
+from __future__ import annotations
+
+from contextlib import asynccontextmanager
+
+from fastapi import FastAPI
+from fastapi.openapi.utils import get_openapi
+
+from childsafe.service import problems
+from childsafe.service.metrics import ServiceMiddleware
+from childsafe.service.routers import banks, cases, conversations, media, messages, policy, system
+from childsafe.service.runtime import Service
+from childsafe.service.schemas import MediaHashIn
+from childsafe.service.settings import ServiceSettings, load_settings
+
+DESCRIPTION = """\
+One HTTP API over known-media matching, grooming detection, child nudges and safety-by-default policy.
+
+Authenticate with `Authorization: Bearer <key>` (make one with `childsafe keys create`). Errors are
+RFC 9457 problem details (`application/problem+json`) with a stable `code`. Actions reach your
+platform as Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`).
+"""
+
+
+def create_app(settings: ServiceSettings | None = None, *, service: Service | None = None) -> FastAPI:
+    settings = settings or load_settings()
+    svc = service or Service(settings)
+
+    @asynccontextmanager
+    async def lifespan(app: FastAPI):
+        svc.start()
+        try:
+            yield
+        finally:
+            svc.stop()
+
+    from childsafe import __version__
+
+    app = FastAPI(
+        title="childsafe",
+        version=__version__,
+        description=DESCRIPTION,
+        docs_url=None,
+        redoc_url=None,
+        lifespan=lifespan,
+    )
+    app.state.service = svc
+    problems.install(app)
+    for module in (messages, media, policy, banks, conversations, cases, system):
+        app.include_router(module.router)
+    app.add_middleware(
+        ServiceMiddleware, metrics=svc.metrics, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes
+    )
+
+    def openapi() -> dict:
+        if app.openapi_schema is None:
+            schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
+            components = schema.setdefault("components", {}).setdefault("schemas", {})
+            components["MediaHashIn"] = MediaHashIn.model_json_schema(ref_template="#/components/schemas/{model}")
+            app.openapi_schema = schema
+        return app.openapi_schema
+
+    app.openapi = openapi
+    return app

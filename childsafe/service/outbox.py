@@ -1,0 +1,223 @@
+"""The transactional outbox and its delivery worker.
+
+A decision and the webhooks it causes are written in one transaction, so a crash between deciding and
+delivering loses nothing: the worker (a thread in the serve process) finds undelivered rows, signs them
+per Standard Webhooks (``webhook-id``, ``webhook-timestamp``, ``webhook-signature``: HMAC-SHA256 over
+``id.timestamp.body``) and retries with exponential backoff until the receiver answers 2xx. Delivery is
+at least once; receivers de-duplicate by ``webhook-id`` (equal to the payload's ``event_id``).
+"""
+
+from __future__ import annotations
+
+import base64
+import logging
+import random
+import secrets
+import threading
+import uuid
+from datetime import datetime, timedelta, timezone
+
+import httpx
+import orjson
+from sqlalchemy import and_, insert, or_, select, update
+from sqlalchemy.orm import Session
+from standardwebhooks import Webhook
+
+from childsafe.service.models import OutboxEvent, ServiceSetting
+
+log = logging.getLogger("childsafe.service.outbox")
+
+ACTION_EVENT_TYPES = (
+    "hold_message",
+    "block_media",
+    "nudge_child",
+    "warn_sender",
+    "restrict_user",
+    "open_case",
+)
+
+
+def new_event_id() -> str:
+    return f"evt_{uuid.uuid4().hex}"
+
+
+def webhook_body(event_id: str, event_type: str, payload: dict, at: datetime) -> bytes:
+    """The Standard Webhooks payload shape: ``type``, ``timestamp``, ``data`` (plus our ``event_id``)."""
+    return orjson.dumps({"type": event_type, "timestamp": at.isoformat(), "event_id": event_id, "data": payload})
+
+
+def outbox_row(event_type: str, payload: dict, *, event_id: str | None = None, now: datetime | None = None) -> dict:
+    now = now or datetime.now(timezone.utc)
+    event_id = event_id or new_event_id()
+    return {
+        "event_id": event_id,
+        "event_type": event_type,
+        "payload": webhook_body(event_id, event_type, payload, now),
+        "created_at": now,
+        "attempts": 0,
+        "next_attempt_at": now,
+    }
+
+
+def enqueue(session: Session, event_type: str, payload: dict, *, event_id: str | None = None) -> str:
+    """Queue a webhook in the caller's transaction; it is delivered only if that transaction commits."""
+    row = outbox_row(event_type, payload, event_id=event_id)
+    session.execute(insert(OutboxEvent), [row])
+    return row["event_id"]
+
+
+def generate_secret() -> str:
+    return "whsec_" + base64.b64encode(secrets.token_bytes(32)).decode()
+
+
+def webhook_secret(session: Session, configured: str | None) -> str:
+    """The signing secret: the configured one, else one generated once and kept in the database."""
+    if configured:
+        return configured
+    row = session.get(ServiceSetting, "webhook_secret")
+    if row is None:
+        row = ServiceSetting(name="webhook_secret", value=generate_secret())
+        session.add(row)
+        session.flush()
+    return row.value
+
+
+def backoff_seconds(attempts: int, base: float, cap: float) -> float:
+    """Exponential backoff with full jitter: base * 2**(attempts-1), capped, randomised to avoid bursts."""
+    delay = min(cap, base * (2 ** max(0, attempts - 1)))
+    return delay / 2 + random.random() * delay / 2
+
+
+class DeliveryWorker:
+    """Delivers due outbox rows; a lease on each claimed row lets several serve processes share the work."""
+
+    def __init__(self, db, settings, *, metrics=None) -> None:
+        self.db = db
+        self.settings = settings
+        self.metrics = metrics
+        self.wake = threading.Event()
+        self.stop_event = threading.Event()
+        self.thread: threading.Thread | None = None
+        self.client: httpx.Client | None = None
+        self.signer: Webhook | None = None
+
+    def start(self) -> None:
+        if not self.settings.webhook_url:
+            log.info("webhooks not configured; outbox rows wait until CHILDSAFE_WEBHOOK_URL is set")
+            return
+        with self.db.session() as s:
+            self.signer = Webhook(webhook_secret(s, self.settings.webhook_secret))
+        self.client = httpx.Client(timeout=self.settings.webhook_timeout_seconds)
+        self.thread = threading.Thread(target=self._run, name="childsafe-webhooks", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        self.wake.set()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+        if self.client is not None:
+            self.client.close()
+
+    def notify(self) -> None:
+        self.wake.set()
+
+    def _run(self) -> None:
+        while not self.stop_event.is_set():
+            try:
+                delivered_any = self.deliver_due()
+            except Exception as exc:  # the database may be briefly unavailable; keep the worker alive
+                log.warning("webhook delivery pass failed", extra={"error": type(exc).__name__})
+                delivered_any = False
+            if not delivered_any:
+                self.wake.wait(timeout=0.5)
+                self.wake.clear()
+
+    def _claim(self, limit: int = 50) -> list[tuple[int, str, bytes, int]]:
+        now = datetime.now(timezone.utc)
+        lease = now + timedelta(seconds=self.settings.webhook_timeout_seconds * 4 + 10)
+        with self.db.session() as s:
+            ids = list(
+                s.scalars(
+                    select(OutboxEvent.id)
+                    .where(
+                        OutboxEvent.delivered_at.is_(None),
+                        OutboxEvent.next_attempt_at <= now,
+                        OutboxEvent.attempts < self.settings.webhook_max_attempts,
+                        or_(OutboxEvent.lease_until.is_(None), OutboxEvent.lease_until < now),
+                    )
+                    .order_by(OutboxEvent.id)
+                    .limit(limit)
+                )
+            )
+            if not ids:
+                return []
+            s.execute(
+                update(OutboxEvent)
+                .where(
+                    OutboxEvent.id.in_(ids),
+                    or_(OutboxEvent.lease_until.is_(None), OutboxEvent.lease_until < now),
+                )
+                .values(lease_until=lease)
+            )
+            rows = s.execute(
+                select(OutboxEvent.id, OutboxEvent.event_id, OutboxEvent.payload, OutboxEvent.attempts).where(
+                    and_(OutboxEvent.id.in_(ids), OutboxEvent.lease_until == lease)
+                )
+            ).all()
+        return [tuple(r) for r in rows]
+
+    def deliver_due(self) -> bool:
+        claimed = self._claim()
+        for row_id, event_id, payload, attempts in claimed:
+            if self.stop_event.is_set():
+                return False
+            self._deliver_one(row_id, event_id, bytes(payload), attempts)
+        return bool(claimed)
+
+    def _deliver_one(self, row_id: int, event_id: str, payload: bytes, attempts: int) -> None:
+        assert self.client is not None and self.signer is not None
+        now = datetime.now(timezone.utc)
+        body = payload.decode()
+        headers = {
+            "content-type": "application/json",
+            "webhook-id": event_id,
+            "webhook-timestamp": str(int(now.timestamp())),
+            "webhook-signature": self.signer.sign(event_id, now, body),
+        }
+        error: str | None = None
+        try:
+            response = self.client.post(self.settings.webhook_url, content=payload, headers=headers)
+            if not 200 <= response.status_code < 300:
+                error = f"receiver answered {response.status_code}"
+        except httpx.HTTPError as exc:
+            error = f"{type(exc).__name__}"
+        attempts += 1
+        done = datetime.now(timezone.utc)
+        with self.db.session() as s:
+            if error is None:
+                s.execute(
+                    update(OutboxEvent)
+                    .where(OutboxEvent.id == row_id)
+                    .values(delivered_at=done, attempts=attempts, lease_until=None, last_error=None)
+                )
+            else:
+                delay = backoff_seconds(
+                    attempts, self.settings.webhook_backoff_base_seconds, self.settings.webhook_backoff_max_seconds
+                )
+                s.execute(
+                    update(OutboxEvent)
+                    .where(OutboxEvent.id == row_id)
+                    .values(
+                        attempts=attempts,
+                        lease_until=None,
+                        last_error=error,
+                        next_attempt_at=done + timedelta(seconds=delay),
+                    )
+                )
+        if self.metrics is not None:
+            self.metrics.webhook_result(error is None)
+        if error is None:
+            log.info("webhook delivered", extra={"event_id": event_id, "attempts": attempts})
+        else:
+            log.warning("webhook delivery failed", extra={"event_id": event_id, "attempts": attempts, "error": error})

@@ -1,0 +1,200 @@
+"""POST /v1/media: an upload (multipart) or precomputed hashes (JSON), matched against the banks."""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import tempfile
+from datetime import datetime, timezone
+
+import orjson
+from fastapi import APIRouter, Request
+from pydantic import ValidationError
+from sqlalchemy import insert
+from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile
+from starlette.responses import Response
+
+from childsafe.errors import InvalidInput
+from childsafe.service.auth import Ingest
+from childsafe.service.idempotency import idempotent, replay_after_conflict
+from childsafe.service.models import IngestEvent, OutboxEvent
+from childsafe.service.outbox import new_event_id, outbox_row
+from childsafe.service.problems import Problem
+from childsafe.service.schemas import PROBLEM_RESPONSES, MediaDecision, MediaHashIn
+
+router = APIRouter(prefix="/v1", tags=["events"])
+
+_MULTIPART_SCHEMA = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {"type": "string", "format": "binary", "description": "the image or video"},
+        "uploader_id": {"type": "string", "maxLength": 200},
+        "conversation_id": {"type": "string", "maxLength": 200},
+        "media_id": {"type": "string", "maxLength": 200},
+        "banks": {"type": "string", "description": "comma-separated bank names (default: all)"},
+    },
+}
+
+
+@router.post(
+    "/media",
+    response_model=None,
+    responses={200: {"model": MediaDecision, "description": "matches and the action"}, **PROBLEM_RESPONSES},
+    openapi_extra={
+        "requestBody": {
+            "required": True,
+            "content": {
+                "multipart/form-data": {"schema": _MULTIPART_SCHEMA},
+                "application/json": {"schema": {"$ref": "#/components/schemas/MediaHashIn"}},
+            },
+        }
+    },
+    summary="Match an upload or its hashes against the banks",
+)
+async def post_media(request: Request, who: Ingest) -> Response:
+    """Send the file as ``multipart/form-data`` (field ``file``), or hashes computed on the client as JSON.
+    The bytes are hashed in memory and never stored; a match answers ``block_media``, queues the
+    ``block_media`` and ``open_case`` webhooks and opens a case."""
+    async with idempotent(request, who, "media") as idem:
+        if isinstance(idem, Response):
+            return idem
+        try:
+            return await _handle(request, who, idem)
+        except Exception as exc:
+            from sqlalchemy.exc import IntegrityError
+
+            if isinstance(exc, IntegrityError) and idem is not None:
+                return replay_after_conflict(request, *idem)
+            raise
+
+
+async def _handle(request: Request, who, idem) -> Response:
+    svc = request.app.state.service
+    ctype = request.headers.get("content-type", "").split(";")[0].strip().lower()
+    fingerprint = None
+    content_sha256 = None
+    if ctype == "multipart/form-data":
+        try:
+            form = await request.form(max_files=1, max_fields=20)
+        except Exception as exc:
+            raise Problem(400, "malformed_multipart", f"the multipart body could not be read: {exc}") from exc
+        upload = form.get("file")
+        if not isinstance(upload, UploadFile):
+            raise Problem(422, "missing_field", "multipart field 'file' (the media bytes) is required")
+        meta = {k: form.get(k) for k in ("uploader_id", "conversation_id", "media_id")}
+        for k, v in meta.items():
+            if v is not None and (not isinstance(v, str) or len(v) > 200):
+                raise Problem(422, "invalid_field", f"{k} must be a string of at most 200 characters")
+        banks_field = form.get("banks")
+        banks = [b.strip() for b in banks_field.split(",") if b.strip()] if isinstance(banks_field, str) else []
+        data = await upload.read()
+        await form.close()
+        if not data:
+            raise Problem(422, "empty_media", "the uploaded file is empty")
+        content_sha256 = hashlib.sha256(data).hexdigest()
+        result, fingerprint = await run_in_threadpool(_match_bytes, svc, data, upload.filename or "upload", banks or None)
+    elif ctype == "application/json":
+        try:
+            payload = MediaHashIn.model_validate_json(await request.body())
+        except ValidationError as exc:
+            raise _validation_problem(exc) from exc
+        if not (payload.pdq or payload.md5 or payload.sha256):
+            raise Problem(422, "missing_field", "give at least one of pdq, md5, sha256 (or upload the file as multipart)")
+        meta = {"uploader_id": payload.uploader_id, "conversation_id": payload.conversation_id, "media_id": payload.media_id}
+        hexes = [*payload.pdq, *(h for h in (payload.md5, payload.sha256) if h)]
+        content_sha256 = payload.sha256
+        result = await run_in_threadpool(svc.matcher.match_hashes, hexes, payload.banks or None)
+    else:
+        raise Problem(415, "unsupported_media_type", "send multipart/form-data with a 'file' field, or application/json hashes")
+    return await _decide(svc, result, fingerprint, meta, content_sha256, idem)
+
+
+def _validation_problem(exc: ValidationError) -> Problem:
+    errors = [{"location": "/".join(str(x) for x in e["loc"]), "type": e["type"], "message": e["msg"]} for e in exc.errors()]
+    if any(e["type"] == "json_invalid" for e in errors):
+        return Problem(400, "malformed_json", "the request body is not valid JSON", errors=errors)
+    first = errors[0]
+    code = "missing_field" if first["type"] == "missing" else "invalid_field"
+    return Problem(422, code, f"{first['location'] or 'body'}: {first['message']}", errors=errors)
+
+
+def _match_bytes(svc, data: bytes, filename: str, banks):
+    from childsafe.media import load_image
+
+    try:
+        image = load_image(data)
+    except InvalidInput:
+        image = None
+    if image is not None:
+        return svc.matcher.match_image(image, banks=banks), {"type": "image"}
+    suffix = os.path.splitext(filename)[1][:10]
+    with tempfile.NamedTemporaryFile(suffix=suffix, delete=True) as tmp:
+        tmp.write(data)
+        tmp.flush()
+        try:
+            result = svc.matcher.match_file(tmp.name, banks=banks)
+        except InvalidInput as exc:
+            raise Problem(422, "not_media", f"the upload {filename!r} is not an image or video childsafe can read") from exc
+    return result, {"type": "video"}
+
+
+async def _decide(svc, result, fingerprint, meta, content_sha256, idem) -> Response:
+    now = datetime.now(timezone.utc)
+    matches = result.to_dict().get("matches", [])
+    event_id = new_event_id()
+    actions = ["block_media", "open_case"] if matches else []
+    case_id = f"case_{event_id[4:]}" if matches else None
+    webhooks = []
+    for a in actions:
+        webhooks.append(outbox_row(a, {
+            "action": a, "source_event_id": event_id, "uploader_id": meta.get("uploader_id"),
+            "conversation_id": meta.get("conversation_id"), "media_id": meta.get("media_id"),
+            "content_sha256": content_sha256, "matches": matches, "case_id": case_id,
+        }, now=now))
+    answer = {
+        "event_id": event_id,
+        "action": "block_media" if matches else "none",
+        "actions": actions,
+        "matches": matches,
+        "fingerprint": fingerprint,
+        "case_id": case_id,
+        "webhooks": [w["event_id"] for w in webhooks],
+    }
+    body = orjson.dumps(answer, default=str)
+    event_row = {
+        "event_id": event_id, "kind": "media", "conversation_id": meta.get("conversation_id"),
+        "message_id": meta.get("media_id"), "sender_id": meta.get("uploader_id"),
+        "action": answer["action"], "risk": 1.0 if matches else 0.0, "level": "critical" if matches else "none",
+        "content_sha256": content_sha256,
+        "signals": {"matches": [{"bank": m.get("bank"), "entry_id": m.get("entry_id"), "distance": m.get("distance")} for m in matches]},
+        "created_at": now,
+    }
+
+    def write(session):
+        session.execute(insert(IngestEvent), [event_row])
+        if matches:
+            from childsafe.cases import open_case
+
+            open_case(
+                session, case_id=case_id, trigger_kind="media_match", trigger_event_id=event_id,
+                reason=f"upload matched {len(matches)} banked hash(es)", priority="urgent",
+                subject_user_id=meta.get("uploader_id"), conversation_id=None,
+                evidence=[{"kind": "event", "event_id": event_id},
+                          {"kind": "media", "sha256": content_sha256, "media_id": meta.get("media_id")},
+                          *({"kind": "bank_entry", "bank": m.get("bank"), "entry_id": m.get("entry_id")} for m in matches)],
+            )
+        if webhooks:
+            session.execute(insert(OutboxEvent), webhooks)
+        if idem is not None:
+            from childsafe.service.idempotency import store
+
+            store(session, idem[0], idem[1], 200, body)
+
+    await svc.committer.write(write)
+    for a in actions or ["none"]:
+        svc.metrics.actions.labels("media", a).inc()
+    if webhooks:
+        svc.worker.notify()
+    return Response(body, media_type="application/json")

@@ -1,0 +1,98 @@
+"""Policy: contact checks, stored age records and signed age-provider callbacks."""
+
+from __future__ import annotations
+
+from datetime import datetime, timezone
+
+import orjson
+from fastapi import APIRouter, Request
+from sqlalchemy import insert
+from sqlalchemy.exc import IntegrityError
+from starlette.responses import Response
+
+from childsafe.errors import InvalidInput
+from childsafe.service import audit
+from childsafe.service.auth import Admin, Ingest
+from childsafe.service.models import IdempotencyRecord, IngestEvent
+from childsafe.service.outbox import new_event_id
+from childsafe.service.people import person_for
+from childsafe.service.problems import Problem
+from childsafe.service.schemas import PROBLEM_RESPONSES, AgeIn, ContactCheckIn, PolicyCheckOut
+
+router = APIRouter(prefix="/v1", tags=["policy"], responses=PROBLEM_RESPONSES)
+
+
+def _json(data, status: int = 200) -> Response:
+    return Response(orjson.dumps(data, default=str), status_code=status, media_type="application/json")
+
+
+@router.post(
+    "/contact-check",
+    response_model=None,
+    responses={200: {"model": PolicyCheckOut, "description": "the policy decision"}},
+    summary="May the actor do this to or with the target?",
+)
+async def contact_check(body: ContactCheckIn, request: Request, who: Ingest) -> Response:
+    """Checks one action (start_dm, friend_request, match_random, watch_live, ...) against the policy,
+    using the ages sent here or, when absent, the stored age records."""
+    from childsafe.policy import Context
+
+    svc = request.app.state.service
+    actor = person_for(svc, body.actor)
+    target = person_for(svc, body.target) if body.target is not None else None
+    context = Context.from_dict(body.context)
+    decision = svc.policy.check(body.action, actor, target, context).to_dict()
+    event_id = new_event_id()
+    row = {
+        "event_id": event_id, "kind": "contact", "conversation_id": None, "message_id": None,
+        "sender_id": body.actor.id, "action": "none" if decision["allowed"] else "deny",
+        "risk": 0.0, "level": "none", "content_sha256": None,
+        "signals": {"check": body.action, "target_id": body.target.id if body.target else None,
+                    "allowed": decision["allowed"], "rule": decision["rule"]},
+        "created_at": datetime.now(timezone.utc),
+    }
+    await svc.committer.write(lambda s: s.execute(insert(IngestEvent), [row]))
+    return _json({"event_id": event_id, "action": body.action, **decision})
+
+
+@router.put("/users/{user_id}/age", summary="Store how old a user is and how that was established")
+async def put_age(user_id: str, body: AgeIn, request: Request, who: Admin) -> Response:
+    svc = request.app.state.service
+    record = svc.ages.record(user_id, **body.model_dump(exclude_none=True))
+    with svc.db.session() as s:
+        audit.record(s, who.actor, "age.set", f"user:{user_id}", {"method": body.method})
+    return _json(record.to_dict())
+
+
+@router.get("/users/{user_id}/age", summary="A user's stored age record")
+async def get_age(user_id: str, request: Request, who: Admin) -> Response:
+    svc = request.app.state.service
+    return _json(svc.ages.get(user_id).to_dict())
+
+
+@router.post(
+    "/age-providers/{provider}/webhook",
+    summary="A signed result from an age-assurance provider",
+    openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}},
+)
+async def provider_webhook(provider: str, request: Request) -> Response:
+    """Authenticated by the provider's signature (Standard Webhooks headers), not by an API key.
+    A forged signature, a stale timestamp or a replayed ``webhook-id`` is refused."""
+    svc = request.app.state.service
+    raw = await request.body()
+    headers = {k.lower(): v for k, v in request.headers.items()}
+    record = svc.verify_age_webhook(provider, raw, headers)
+    webhook_id = headers.get("webhook-id", "")
+    try:
+        with svc.db.session() as s:
+            s.execute(insert(IdempotencyRecord), [{
+                "key": f"age-webhook:{provider}:{webhook_id}", "request_sha256": "", "status_code": 200,
+                "response": b"{}", "created_at": datetime.now(timezone.utc),
+            }])
+            saved = svc.store_age_record(s, record)
+            audit.record(s, f"provider:{provider}", "age.set", f"user:{saved['user_id']}", {"method": saved.get("method")})
+    except IntegrityError as exc:
+        raise Problem(409, "replayed_webhook", f"webhook {webhook_id!r} from {provider!r} was already received") from exc
+    except InvalidInput:
+        raise
+    return _json(saved)

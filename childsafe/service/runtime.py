@@ -1,0 +1,158 @@
+"""The running service: database, detectors, the group committer, the webhook worker and the retention job.
+
+One ``Service`` per process. Detectors (conversation engine, policy, matcher) are made on first use so
+a process that only serves banks never loads a model it does not need.
+"""
+
+from __future__ import annotations
+
+import logging
+import threading
+from datetime import datetime, timedelta, timezone
+
+from sqlalchemy import delete, func, select
+
+from childsafe.service.commits import GroupCommitter
+from childsafe.service.keys import KeyRing
+from childsafe.service.metrics import ServiceMetrics
+from childsafe.service.models import ConversationRecord, IdempotencyRecord, IngestEvent, MessageText, OutboxEvent
+from childsafe.service.outbox import DeliveryWorker
+from childsafe.service.settings import ServiceSettings
+from childsafe.store import Database, open_database
+
+log = logging.getLogger("childsafe.service")
+
+
+class Service:
+    def __init__(self, settings: ServiceSettings, db: Database | None = None) -> None:
+        self.settings = settings
+        self.db = db or open_database(None if settings.database_url else settings.data_dir, settings.database_url)
+        self.metrics = ServiceMetrics()
+        self.keyring = KeyRing(self.db)
+        self.committer = GroupCommitter(self.db, on_batch=self.metrics.batch_size.observe)
+        self.worker = DeliveryWorker(self.db, settings, metrics=self.metrics)
+        self.retention = RetentionJob(self.db, settings)
+        self._lock = threading.Lock()
+        self._policy = None
+        self._matcher = None
+        self._banks = None
+        self._ages = None
+        from childsafe.service.conversations import ConversationTracker
+
+        self.conversations = ConversationTracker(self.db, settings)
+        self.started = False
+
+    def start(self) -> None:
+        self.committer.start()
+        self.worker.start()
+        self.retention.start()
+        self.started = True
+
+    def stop(self) -> None:
+        self.started = False
+        self.retention.stop()
+        self.committer.stop()
+        self.worker.stop()
+
+    @property
+    def policy(self):
+        if self._policy is None:
+            from childsafe.policy import PolicyEngine
+
+            self._policy = PolicyEngine()
+        return self._policy
+
+    @property
+    def ages(self):
+        if self._ages is None:
+            from childsafe.policy import AgeStore
+
+            self._ages = AgeStore(self.db)
+        return self._ages
+
+    @property
+    def banks(self):
+        if self._banks is None:
+            from childsafe.banks import BankStore
+
+            self._banks = BankStore(self.db)
+        return self._banks
+
+    @property
+    def matcher(self):
+        with self._lock:
+            if self._matcher is None:
+                from childsafe.banks import Matcher
+
+                self._matcher = Matcher(self.db, self.db.data_dir or self.settings.data_dir)
+            return self._matcher
+
+    def stored_person(self, user_id: str):
+        """The user's stored age record as a policy ``Person``, or None when there is none."""
+        try:
+            ages = self.ages
+        except ImportError:
+            return None
+        return ages.person(user_id)
+
+    def outbox_pending(self) -> int:
+        with self.db.session() as s:
+            return int(s.scalar(select(func.count(OutboxEvent.id)).where(OutboxEvent.delivered_at.is_(None))) or 0)
+
+
+class RetentionJob:
+    """Deletes what has outlived its retention period, every ``job_interval_seconds``."""
+
+    def __init__(self, db: Database, settings: ServiceSettings) -> None:
+        self.db = db
+        self.settings = settings
+        self.stop_event = threading.Event()
+        self.thread: threading.Thread | None = None
+
+    def start(self) -> None:
+        self.thread = threading.Thread(target=self._run, name="childsafe-retention", daemon=True)
+        self.thread.start()
+
+    def stop(self) -> None:
+        self.stop_event.set()
+        if self.thread is not None:
+            self.thread.join(timeout=10)
+
+    def _run(self) -> None:
+        while not self.stop_event.is_set():
+            try:
+                self.run_once()
+            except Exception as exc:
+                log.warning("retention job failed", extra={"error": type(exc).__name__})
+            self.stop_event.wait(self.settings.retention.job_interval_seconds)
+
+    def run_once(self, now: datetime | None = None) -> dict[str, int]:
+        now = now or datetime.now(timezone.utc)
+        r = self.settings.retention
+        deleted: dict[str, int] = {}
+        with self.db.session() as s:
+            deleted["events"] = s.execute(
+                delete(IngestEvent).where(IngestEvent.created_at < now - timedelta(days=r.events_days))
+            ).rowcount
+            deleted["message_texts"] = s.execute(
+                delete(MessageText).where(MessageText.stored_at < now - timedelta(days=r.message_text_days))
+            ).rowcount
+            deleted["conversations"] = s.execute(
+                delete(ConversationRecord).where(
+                    ConversationRecord.updated_at < now - timedelta(days=r.conversation_state_days)
+                )
+            ).rowcount
+            deleted["delivered_webhooks"] = s.execute(
+                delete(OutboxEvent).where(
+                    OutboxEvent.delivered_at.is_not(None),
+                    OutboxEvent.delivered_at < now - timedelta(days=r.delivered_webhooks_days),
+                )
+            ).rowcount
+            deleted["idempotency_keys"] = s.execute(
+                delete(IdempotencyRecord).where(
+                    IdempotencyRecord.created_at < now - timedelta(hours=r.idempotency_hours)
+                )
+            ).rowcount
+        if any(deleted.values()):
+            log.info("retention job deleted expired records", extra={"deleted": deleted})
+        return deleted
