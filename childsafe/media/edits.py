@@ -130,7 +130,8 @@ def trim_passes(
     """The content box after each pass that changed something (empty: no border), None when nothing is left.
 
     Each pass is kept because a later one may cut into the picture (a uniform sky behind a frame
-    looks like one more frame); the caller hashes the first and the last.
+    looks like one more frame); the caller hashes the first and the last. Frames all the way in
+    (nothing but solid colour inside) are nothing left.
     """
     height, width = a.shape[:2]
     if width < MIN_CONTENT or height < MIN_CONTENT:
@@ -140,7 +141,7 @@ def trim_passes(
     for _ in range(max_passes):
         new = _trim_once(a, box, tolerance, noise)
         if new[2] - new[0] < MIN_CONTENT or new[3] - new[1] < MIN_CONTENT:
-            return None if not boxes else boxes
+            return None
         if new == box:
             break
         boxes.append(new)
@@ -392,7 +393,8 @@ def pictures_within(
 ) -> list[Picture]:
     """The trimmed picture (when a border was found) and up to ``max_regions`` framed regions.
 
-    Near-duplicates (a region that is the trimmed box again, or the whole image) are left out, so
+    A region is hashed as found and, when its edge is a frame, trimmed too (so at most
+    ``2 * max_regions + 2`` pictures). Near-duplicates (a region that is the trimmed box again, or the whole image) are left out, so
     every extra hash looks at something new.
     """
     if not (trim or regions):
@@ -417,8 +419,9 @@ def pictures_within(
     if regions:
         for x0, y0, x1, y1 in region_boxes(a, max_regions=max_regions):
             # A pasted picture often sits in a frame of its own (a chat bubble's edge): trim it too.
+            # Both are hashed: the picture's own edge may be flat enough to look like a frame.
+            keep((x0, y0, x1, y1), False)
             inner = trim_box(a[y0:y1, x0:x1], max_passes=1)
             if inner is not None:
-                x0, y0, x1, y1 = x0 + inner[0], y0 + inner[1], x0 + inner[2], y0 + inner[3]
-            keep((x0, y0, x1, y1), False)
+                keep((x0 + inner[0], y0 + inner[1], x0 + inner[2], y0 + inner[3]), False)
     return found

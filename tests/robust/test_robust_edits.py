@@ -1,0 +1,188 @@
+"""Border trimming, region finding and the crop set, on benign images the tests draw or the reference photos."""
+
+from __future__ import annotations
+
+import io
+import random
+import time
+
+import numpy as np
+import pdqhash
+import pytest
+from PIL import Image, ImageDraw
+
+from childsafe.media.edits import CROPS, crop_images, find_regions, pictures_within, trim_borders
+
+THRESHOLD = 31
+
+
+def pdq_bits(img: Image.Image | np.ndarray) -> np.ndarray:
+    a = np.asarray(img.convert("RGB") if isinstance(img, Image.Image) else img, dtype=np.uint8)
+    bits, _quality = pdqhash.compute(np.ascontiguousarray(a))
+    return bits.astype(bool)
+
+
+def distance(a: np.ndarray, b: np.ndarray) -> int:
+    return int((a != b).sum())
+
+
+def best_picture_distance(query: Image.Image, original: Image.Image, **kw) -> int:
+    target = pdq_bits(original)
+    return min((distance(pdq_bits(p.pixels), target) for p in pictures_within(query, **kw)), default=256)
+
+
+def drawn_photo(seed: int = 7, size=(480, 360)) -> Image.Image:
+    rng = random.Random(seed)
+    w, h = size
+    grad = np.linspace(30, 220, w)[None, :, None] * np.array([1.0, 0.7, 0.4]) + np.linspace(0, 40, h)[:, None, None]
+    img = Image.fromarray(np.clip(grad, 0, 255).astype(np.uint8))
+    draw = ImageDraw.Draw(img)
+    for _ in range(14):
+        x, y = rng.randrange(w), rng.randrange(h)
+        draw.ellipse((x, y, x + rng.randint(20, 160), y + rng.randint(20, 120)),
+                     fill=tuple(rng.randrange(256) for _ in range(3)))
+    noise = np.random.default_rng(seed).normal(0, 5, (h, w, 3))
+    return Image.fromarray(np.clip(np.asarray(img, dtype=float) + noise, 0, 255).astype(np.uint8))
+
+
+def with_border(img: Image.Image, share: float, colour) -> Image.Image:
+    w, h = img.size
+    dx, dy = round(w * share), round(h * share)
+    out = Image.new("RGB", (w + 2 * dx, h + 2 * dy), colour)
+    out.paste(img, (dx, dy))
+    return out
+
+
+def jpeg(img: Image.Image, quality: int) -> Image.Image:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+def test_letterboxed_reference_photo_trims_back_to_the_original(reference_media):
+    original = Image.open(reference_media / "pdq" / "sample-b.jpg").convert("RGB")
+    boxed = Image.open(reference_media / "pdq" / "letterboxed_sample-b.jpg").convert("RGB")
+    assert distance(pdq_bits(boxed), pdq_bits(original)) > THRESHOLD  # the bars alone defeat PDQ
+    box = trim_borders(boxed)
+    assert box is not None and box != (0, 0, *boxed.size)
+    assert distance(pdq_bits(boxed.crop(box)), pdq_bits(original)) <= THRESHOLD
+
+
+@pytest.mark.parametrize("colour", [(0, 0, 0), (255, 255, 255), (128, 128, 128), (200, 30, 30), (20, 90, 200)])
+@pytest.mark.parametrize("share", [0.03, 0.10, 0.25])
+def test_solid_borders_up_to_a_quarter_of_a_side_are_trimmed(colour, share):
+    photo = drawn_photo()
+    framed = with_border(photo, share, colour)
+    assert best_picture_distance(framed, photo, regions=False) <= THRESHOLD
+
+
+def test_jpeg_noise_on_the_border_does_not_stop_trimming():
+    photo = drawn_photo(3)
+    framed = jpeg(with_border(photo, 0.15, (0, 0, 0)), 30)
+    assert best_picture_distance(framed, photo, regions=False) <= THRESHOLD
+
+
+def test_frames_inside_frames_are_all_trimmed():
+    photo = drawn_photo(4)
+    framed = with_border(with_border(with_border(photo, 0.04, (250, 250, 250)), 0.06, (20, 20, 90)), 0.05, (0, 0, 0))
+    assert best_picture_distance(framed, photo, regions=False) <= THRESHOLD
+
+
+def test_pillarbox_with_a_small_logo_in_a_bar_is_trimmed():
+    photo = drawn_photo(5, (360, 480))
+    canvas = Image.new("RGB", (854, 480), (0, 0, 0))
+    canvas.paste(photo, ((854 - 360) // 2, 0))
+    ImageDraw.Draw(canvas).rectangle((10, 440, 40, 470), fill=(255, 255, 255))  # a channel logo in a corner
+    assert best_picture_distance(canvas, photo, regions=False) <= THRESHOLD
+
+
+def test_a_photo_without_a_border_keeps_its_full_box(reference_media):
+    photo = Image.open(reference_media / "pdq" / "sample-b.jpg").convert("RGB")
+    assert trim_borders(photo) == (0, 0, *photo.size)
+    assert pictures_within(photo, regions=False) == []
+
+
+@pytest.mark.parametrize("size", [(300, 200), (1, 400), (400, 1), (1, 1), (3, 3)])
+def test_one_colour_or_sliver_images_have_nothing_left(size):
+    img = Image.new("RGB", size, (90, 140, 200))
+    assert trim_borders(img) is None
+    assert pictures_within(img) == []
+    assert find_regions(img) == []
+
+
+def test_a_one_pixel_wide_strip_of_varied_colours_is_a_clear_result():
+    strip = Image.fromarray(np.random.default_rng(1).integers(0, 255, (500, 1, 3), dtype=np.uint8))
+    assert trim_borders(strip) is None
+    assert pictures_within(strip) == []
+
+
+def test_border_that_covers_everything_leaves_nothing():
+    img = Image.new("RGB", (400, 300), (0, 0, 0))
+    draw = ImageDraw.Draw(img)
+    for i, colour in enumerate([(255, 255, 255), (200, 0, 0), (0, 0, 200), (0, 150, 0)]):
+        draw.rectangle((i * 40, i * 30, 400 - i * 40, 300 - i * 30), fill=colour)  # frames all the way in
+    assert trim_borders(img) is None
+
+
+def chat_screenshot(photo: Image.Image, *, dark: bool = False, seed: int = 1) -> Image.Image:
+    rng = random.Random(seed)
+    bg, bubble = ((20, 20, 20), (50, 50, 55)) if dark else ((255, 255, 255), (232, 235, 240))
+    shot = Image.new("RGB", (720, 1280), bg)
+    draw = ImageDraw.Draw(shot)
+    draw.rectangle((0, 0, 720, 110), fill=(0, 120, 215))
+    for y in (150, 240):
+        w = rng.randint(220, 500)
+        draw.rounded_rectangle((20, y, 20 + w, y + 70), radius=18, fill=bubble)
+        draw.text((36, y + 25), "see you at the park", fill=(120, 120, 120))
+    pw = 430
+    ph = round(photo.height * pw / photo.width)
+    draw.rounded_rectangle((252, 332, 252 + pw + 16, 332 + ph + 16), radius=14, fill=(0, 120, 215))
+    shot.paste(photo.resize((pw, ph)), (260, 340))
+    for y in range(360 + ph + 40, 1150, 90):
+        draw.rounded_rectangle((20, y, 480, y + 70), radius=18, fill=bubble)
+        draw.text((36, y + 25), "ok see you soon", fill=(120, 120, 120))
+    return jpeg(shot, 85)
+
+
+@pytest.mark.parametrize("dark", [False, True])
+def test_picture_pasted_into_a_chat_screenshot_is_found(dark):
+    photo = drawn_photo(8)
+    shot = chat_screenshot(photo, dark=dark)
+    assert distance(pdq_bits(shot), pdq_bits(photo)) > THRESHOLD
+    assert best_picture_distance(shot, photo) <= THRESHOLD
+    regions = find_regions(shot)
+    assert regions and len(regions) <= 8
+
+
+def test_thousands_of_regions_cost_bounded_time_and_hashes():
+    rng = random.Random(2)
+    img = Image.new("RGB", (2000, 2000), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    for _ in range(6000):
+        x, y = rng.randrange(1990), rng.randrange(1990)
+        draw.rectangle((x, y, x + rng.randint(2, 10), y + rng.randint(2, 10)), fill=tuple(rng.randrange(200) for _ in range(3)))
+    start = time.perf_counter()
+    pictures = pictures_within(img, max_regions=8)
+    regions = find_regions(img, max_regions=8)
+    assert time.perf_counter() - start < 2.0
+    assert len(regions) <= 8 and len(pictures) <= 2 * 8 + 2
+
+
+def test_max_regions_caps_the_extra_hashes():
+    tiles = Image.new("RGB", (1200, 1200), (255, 255, 255))
+    for i in range(16):
+        tiles.paste(drawn_photo(20 + i, (250, 250)), (20 + (i % 4) * 295, 20 + (i // 4) * 295))
+    assert len(find_regions(tiles, max_regions=8)) == 8
+    assert len(find_regions(tiles, max_regions=3)) == 3
+    assert find_regions(tiles, max_regions=0) == []
+
+
+def test_crop_set_is_documented_and_every_crop_fits():
+    labels = [c.label for c in CROPS]
+    assert len(labels) == len(set(labels)) == 29
+    photo = drawn_photo(9)
+    for crop, img in crop_images(photo):
+        x0, y0, x1, y1 = crop.box(*photo.size)
+        assert 0 <= x0 < x1 <= photo.width and 0 <= y0 < y1 <= photo.height
+        assert img.size == (x1 - x0, y1 - y0)
+    assert {"centre94", "left5", "bottom20", "corner_br80"} <= set(labels)
