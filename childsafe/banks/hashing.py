@@ -63,3 +63,24 @@ def entries_for_file(path: Path, signal_type: str, *,
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", code="unreadable_file") from None
     raise InvalidInput(f"unknown signal type {signal_type!r}", code="bad_signal_type")
+
+
+def crop_entries(path: Path, img: Any) -> list[ParsedEntry]:
+    """``bank add --crops``: one entry per crop in `childsafe.media.edits.CROPS`, labelled with its crop.
+
+    For banks of originals a platform holds (its own removals): PDQ cannot see a cropped copy of a
+    picture it never hashed, so the crops are hashed up front. Each entry carries the label
+    ``crop:<name>`` and, in its provenance, the crop and the original's hash.
+    """
+    from childsafe.media import pdq_hash_image
+    from childsafe.media.edits import crop_images
+
+    original = pdq_hash_image(img).pdq
+    entries = []
+    for crop, cropped in crop_images(img):
+        h = pdq_hash_image(cropped)
+        entries.append(ParsedEntry(
+            value=h.pdq, digest=h.pdq, line=0, quality=h.quality, labels=[f"crop:{crop.label}"],
+            provenance={"added_from": path.name, "crop": crop.to_dict(), "crop_of": original},
+        ))
+    return entries

@@ -159,13 +159,17 @@ def bank_add(
     paths: Annotated[list[Path], typer.Argument(help="Media files or folders to hash and bank.")],
     label: LabelOption = None,
     source: SourceOption = "",
+    crops: Annotated[bool, typer.Option("--crops", help="Also bank the hashes of a set of centre, side and corner crops of each image (banks of originals you hold).")] = False,
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Hash media and bank it: image PDQ, video vPDQ, or MD5/SHA-256 of the file."""
     with cli_errors():
+        from childsafe.banks.hashing import crop_entries
+
         store, _, _ = open_banks(data_dir)
-        summary = store.add_files(name, paths, labels=label or [], source=source)
+        summary = store.add_files(name, paths, labels=label or [], source=source,
+                                  extra=crop_entries if crops else None)
         _print_summary(summary, as_json, verb="added")
 
 
