@@ -11,13 +11,16 @@ another process sees the old index or the new one, never half of one.
 
 from __future__ import annotations
 
+import fcntl
 import json
 import os
 import shutil
 import threading
 import uuid
+from contextlib import contextmanager
 from dataclasses import dataclass
 from pathlib import Path
+from typing import Iterator
 
 import numpy as np
 from sqlalchemy import and_, or_, select
@@ -75,18 +78,31 @@ class BankIndex:
         with self._lock:
             if self._loaded is not None and self._loaded.versions == versions:
                 return self._loaded
-            manifest = self._manifest()
-            if manifest is not None:
-                stored = {int(k): v for k, v in manifest["versions"].items()}
-                if self._loaded is None or self._loaded.generation != manifest["generation"]:
-                    self._loaded = self._load(manifest["generation"], stored)
-                if stored == versions:
-                    return self._loaded
-                if self._additions_only(stored, versions):
-                    self._loaded = self._extend(self._loaded, stored, versions)
-                    return self._loaded
-            self._loaded = self._rebuild(versions)
-            return self._loaded
+            with self._build_lock():
+                versions = self.bank_versions()
+                manifest = self._manifest()
+                if manifest is not None:
+                    stored = {int(k): v for k, v in manifest["versions"].items()}
+                    if self._loaded is None or self._loaded.generation != manifest["generation"]:
+                        self._loaded = self._load(manifest["generation"], stored)
+                    if stored == versions:
+                        return self._loaded
+                    if self._additions_only(stored, versions):
+                        self._loaded = self._extend(self._loaded, stored, versions)
+                        return self._loaded
+                self._loaded = self._rebuild(versions)
+                return self._loaded
+
+    @contextmanager
+    def _build_lock(self) -> Iterator[None]:
+        """One process at a time reads or replaces the saved index (others wait, then reuse it)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        with open(self.root / ".lock", "a+") as handle:
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                yield
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
 
     def _additions_only(self, stored: dict[int, int], versions: dict[int, int]) -> bool:
         if any(bank_id not in versions or versions[bank_id] < v for bank_id, v in stored.items()):

@@ -1,0 +1,112 @@
+"""The persisted PDQ index follows bank changes: extended for additions, rebuilt for disables."""
+
+from __future__ import annotations
+
+import json
+import os
+import random
+import uuid
+from pathlib import Path
+
+import pytest
+
+from childsafe.banks import BankStore, Matcher
+from childsafe.store import open_database
+
+
+def random_hex(rng: random.Random) -> str:
+    return "".join(rng.choice("0123456789abcdef") for _ in range(64))
+
+
+def manifest(data_dir: Path) -> dict:
+    return json.loads((data_dir / "indexes/pdq/manifest.json").read_text())
+
+
+def test_index_is_saved_reused_extended_and_rebuilt(data_dir: Path) -> None:
+    rng = random.Random(5)
+    store = BankStore(open_database(data_dir))
+    store.create("a", "pdq")
+    store.create("b", "pdq")
+    first = [random_hex(rng) for _ in range(50)]
+    store.add_hashes("a", first)
+    matcher = Matcher(store.db, data_dir)
+    assert matcher.match_hash(first[7]).matches[0].distance == 0
+    built = manifest(data_dir)
+    assert built["rows"] == 50
+
+    # A second process (a new Matcher) loads the saved index instead of building one.
+    fresh = Matcher(open_database(data_dir), data_dir)
+    assert fresh.match_hash(first[8]).matches
+    assert manifest(data_dir)["generation"] == built["generation"]
+
+    # Additions to another bank extend the index; the new rows match at once.
+    more = [random_hex(rng) for _ in range(10)]
+    store.add_hashes("b", more, labels=["X"])
+    (hit,) = fresh.match_hash(more[3]).matches
+    assert (hit.bank, hit.labels) == ("b", ["X"])
+    assert manifest(data_dir)["rows"] == 60
+
+    # A disable makes the index rebuild without the entry, in this process and the other.
+    store.disable_entry("a", matcher.match_hash(first[0]).matches[0].entry_id, "fp")
+    assert fresh.match_hash(first[0]).matches == []
+    assert matcher.match_hash(first[0]).matches == []
+    assert manifest(data_dir)["rows"] == 59
+    assert len(list((data_dir / "indexes/pdq").glob("gen-*"))) == 1
+
+
+def test_bank_filter_limits_matches(data_dir: Path) -> None:
+    rng = random.Random(6)
+    store = BankStore(open_database(data_dir))
+    store.create("a", "pdq")
+    store.create("b", "pdq")
+    h = random_hex(rng)
+    store.add_hashes("a", [h])
+    store.add_hashes("b", [h])
+    matcher = Matcher(store.db, data_dir)
+    assert sorted(m.bank for m in matcher.match_hash(h).matches) == ["a", "b"]
+    assert [m.bank for m in matcher.match_hash(h, banks=["b"]).matches] == ["b"]
+
+
+def _postgres_url() -> str | None:
+    try:
+        import psycopg
+
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", connect_timeout=2, autocommit=True):
+            return "postgresql+psycopg://postgres@127.0.0.1:5432/"
+    except Exception:
+        return None
+
+
+@pytest.mark.postgres
+def test_banks_work_on_postgresql(tmp_path: Path) -> None:
+    base = _postgres_url()
+    if base is None or os.environ.get("CHILDSAFE_SKIP_POSTGRES"):
+        pytest.skip("PostgreSQL is not running on 127.0.0.1:5432")
+    import psycopg
+
+    name = f"childsafe_banks_{uuid.uuid4().hex[:8]}"
+    with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True) as conn:
+        conn.execute(f'CREATE DATABASE "{name}"')
+    db = open_database(database_url=base + name)
+    try:
+        rng = random.Random(7)
+        store = BankStore(db)
+        store.create("known", "pdq")
+        hashes = [random_hex(rng) for _ in range(20)]
+        summary = store.add_hashes("known", hashes, labels=["A1"])
+        bad = tmp_path / "bad.txt"
+        bad.write_text(random_hex(rng) + "\nxyz\n")
+        with pytest.raises(Exception, match="bad.txt line 2"):
+            store.import_file("known", bad)
+        matcher = Matcher(db, tmp_path / "data")
+        assert matcher.match_hash(hashes[4]).matches[0].labels == ["A1"]
+        store.disable_entry("known", summary.entry_ids[4], "fp", by="rev")
+        assert matcher.match_hash(hashes[4]).matches == []
+        exported = store.export("known", "csv")
+        store.create("copy", "pdq")
+        store.import_text("copy", exported, "csv", filename="copy.csv")
+        assert store.get("copy").disabled == 1 and store.get("copy").entries == 20
+    finally:
+        db.dispose()
+        with psycopg.connect("host=127.0.0.1 port=5432 user=postgres dbname=test", autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}"')
