@@ -54,10 +54,41 @@ class QueryHash:
         return d
 
 
+MIN_PICTURE_QUALITY = 50
+"""Trimmed and region hashes below this PDQ quality (flat patches: a chat bubble, a blank page) are
+dropped: they say little about the picture and are the likeliest to match by chance."""
+
+
 def image_query_hashes(img: Image.Image, options: MatchOptions | None = None) -> list[QueryHash]:
-    """The original hash first, then (with ``options.dihedral``) the seven other dihedral variants."""
+    """The original hash first, then (with ``options.dihedral``) the seven other dihedral variants,
+    then those of the border-trimmed picture (``options.trim``) and of framed regions
+    (``options.regions``, at most ``options.max_regions``); see `childsafe.media.edits`."""
     options = options or MatchOptions()
     if options.dihedral:
-        return [QueryHash(t.pdq, t.quality, t.transform) for t in pdq_dihedral(img)]
-    h = pdq_hash_image(img)
-    return [QueryHash(h.pdq, h.quality)]
+        out = [QueryHash(t.pdq, t.quality, t.transform) for t in pdq_dihedral(img)]
+    else:
+        h = pdq_hash_image(img)
+        out = [QueryHash(h.pdq, h.quality)]
+    if options.trim or options.regions:
+        out.extend(_picture_hashes(img, options))
+    return out
+
+
+def _picture_hashes(img: Image.Image, options: MatchOptions) -> list[QueryHash]:
+    from childsafe.media.edits import pictures_within
+
+    out = []
+    pictures = pictures_within(img, trim=options.trim, regions=options.regions, max_regions=options.max_regions)
+    for picture in pictures:
+        pic = Image.fromarray(picture.pixels)
+        if options.dihedral:
+            variants = [(t.transform, t.pdq, t.quality) for t in pdq_dihedral(pic)]
+        else:
+            h = pdq_hash_image(pic)
+            variants = [("original", h.pdq, h.quality)]
+        out.extend(
+            QueryHash(pdq, quality, transform, region=picture.box, trimmed=picture.trimmed)
+            for transform, pdq, quality in variants
+            if quality >= MIN_PICTURE_QUALITY
+        )
+    return out
