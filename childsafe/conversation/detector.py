@@ -1,0 +1,203 @@
+"""Finding grooming tactics in one message, with the exact words that gave each one away.
+
+A message is normalised (evasions undone), every tactic's patterns run over the plain text, matches are
+weighed against negation ("I would never ask you to...") and hard negatives (a surprise party), and each hit
+is mapped back to a span of the original message. Aho-Corasick finds which tactics have any anchor word in
+the message in one pass, so most messages run only a few of the thirteen pattern sets.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+from functools import lru_cache
+from typing import Iterable
+
+import ahocorasick
+
+from childsafe.conversation.normalise import ALL_FEATURES, ABBREVIATIONS, NormalisedText, Normaliser
+from childsafe.conversation.tactics import NEGATION_RE, TACTICS, CompiledTactics, _words, compile_tactics
+
+# Common English words one typo away from a pattern word: never "corrected" into it ("along" is not "alone").
+PROTECTED_WORDS = frozenset("""
+along alike aloud atone stone clone phone phones shone prone drone alone lone money monkey honey mommy
+sister sisters mister blister minister parent parents patent patents present presents prevent decent recent
+secret secrets second seconds sacred scared scarce scares shared shares share spare spared stare stared
+photo photos phots proto pluto meet meat melt beet feet mate late date gate hate kate rate
+cam came camp calm come home hone hole homer homes house horse mouse louse hose
+picture pictures pasture puncture mixture texture tincture fixture
+camera cameras comma karma dream cream dreams
+number numbers lumber lumbers slumber umber
+school schools spool stool scoop scholl
+secretly sweetly neatly
+gifts gift lift lifts sift shift shifts swift drift gifted lifted sifted shifted
+alone along atone aloe lone clone
+snap snip snaps slap soap swap trap
+video vide vidio vivid
+tell till tall tells toll bell cell fell hell sell well yell dwell
+address addresses adders
+parents parent's patents
+private pirate privates primate
+meeting meting melting
+mature nature matures natures manure
+boyfriend girlfriend
+special spatial specials
+family famine
+friend fiend fried friends fiends fries
+wearing bearing hearing nearing tearing fearing gearing searing rearing earring wearing
+body bode bony bogy boy
+kiss kids kits miss hiss piss kist
+older elder colder folder holder bolder solder odder
+money mooney
+wanna wanda
+touch tough couch pouch
+visit vista
+track trick truck trace tracks
+leak lead leaf leek peak weak beak
+post most host lost cost past pest port
+share shore shame shake shave shade
+show shoe shot shop slow snow stow
+send sand seed sent mend bend lend tend vend
+""".split())
+
+
+_MAX_HITS_PER_TACTIC = 6
+
+
+@dataclass(frozen=True, slots=True)
+class TacticHit:
+    """One tactic found in one message: how sure, and which characters of the original text show it."""
+
+    tactic: str
+    confidence: float
+    start: int
+    end: int
+    discounted_by: str | None = None
+
+    def to_dict(self) -> dict:
+        return {"tactic": self.tactic, "confidence": round(self.confidence, 3), "start": self.start, "end": self.end}
+
+
+_STATED_AGE_RE = re.compile(
+    r"(?:^| )(?:i am|i turn|i turned|age|aged|i am only|i am just|only|just turned|turning) (\d{1,2})(?= years old| years| yrs|$| \.| \?| and| but| ,| f| m| girl| boy| lol| so| haha| now| next| in| too)"
+    r"|(?:^| )(\d{1,2}) years old(?: |$)"
+    r"|^(\d{1,2})(?: \.| \?)?$"
+)
+
+
+@dataclass(frozen=True, slots=True)
+class MessageReading:
+    """Everything the detector learned from one message."""
+
+    hits: tuple[TacticHit, ...]
+    stated_age: int | None
+    bare_number: int | None
+
+
+class TacticDetector:
+    """Runs every tactic's patterns over the normalised text of a message."""
+
+    def __init__(self, features: Iterable[str] = ALL_FEATURES) -> None:
+        self.compiled: CompiledTactics = _compiled()
+        vocab = set(self.compiled.vocabulary)
+        for expansion in ABBREVIATIONS.values():
+            vocab.update(expansion.split())
+        self.normaliser = Normaliser(vocab, features=features, protected_words=PROTECTED_WORDS)
+        self._anchors = _anchor_automaton(self.compiled)
+
+    def normalise(self, text: str) -> NormalisedText:
+        return self.normaliser.normalise(text)
+
+    def read(self, text: str) -> MessageReading:
+        """Tactic hits in ``text`` (spans into ``text`` itself), plus any age the writer states."""
+        norm = self.normaliser.normalise(text)
+        plain = norm.text
+        if not plain:
+            return MessageReading((), None, None)
+        hits: list[TacticHit] = []
+        for tactic in self._candidate_tactics(plain):
+            rx = self.compiled.regexes[tactic]
+            confs = self.compiled.confidences[tactic]
+            found: list[tuple[float, int, int]] = []
+            pos = 0
+            while len(found) < _MAX_HITS_PER_TACTIC:
+                m = rx.search(plain, pos)
+                if m is None:
+                    break
+                conf = confs[m.lastgroup or ""]
+                if _negated(plain, m.start()):
+                    conf *= 0.2
+                found.append((conf, m.start(), m.end()))
+                # Matches may overlap ("if you stop ... I will send these to your friends"): go on from the
+                # next word rather than the end of this match.
+                nxt = plain.find(" ", m.start() + 1)
+                if nxt < 0:
+                    break
+                pos = nxt + 1
+            if not found:
+                continue
+            factor, why = self._hard_negative(tactic, plain)
+            for conf, s, e in found:
+                os_, oe = norm.original_span(s, e)
+                hits.append(TacticHit(tactic, conf * factor, os_, oe, why))
+        stated = bare = None
+        m = _STATED_AGE_RE.search(plain)
+        if m:
+            value = int(m.group(1) or m.group(2) or m.group(3))
+            if 5 <= value <= 99:
+                if m.group(3):
+                    bare = value
+                else:
+                    stated = value
+        return MessageReading(tuple(hits), stated, bare)
+
+    def _candidate_tactics(self, plain: str) -> list[str]:
+        seen: set[str] = set()
+        for _, tactics in self._anchors.iter(plain):
+            seen.update(tactics)
+            if len(seen) == len(TACTICS):
+                break
+        return [t for t in TACTICS if t in seen]
+
+    def _hard_negative(self, tactic: str, plain: str) -> tuple[float, str | None]:
+        factor, why = 1.0, None
+        for f, rx in self.compiled.hard_negatives.get(tactic, ()):
+            if f < factor and rx.search(plain):
+                factor, why = f, rx.pattern[:40]
+        return factor, why
+
+
+def _negated(plain: str, start: int) -> bool:
+    if start == 0:
+        return False
+    return NEGATION_RE.search(plain, max(0, start - 48), start) is not None
+
+
+@lru_cache(maxsize=1)
+def _compiled() -> CompiledTactics:
+    return compile_tactics()
+
+
+def _anchor_automaton(compiled: CompiledTactics) -> ahocorasick.Automaton:
+    """Every word a tactic's patterns mention, mapped to the tactics: a message without any skips them all.
+
+    Only the commonest words ("you", "the", ...) are left out, and no pattern is made of those alone, so the
+    filter never hides a match (tests compare it with running every tactic).
+    """
+    automaton = ahocorasick.Automaton()
+    per_word: dict[str, set[str]] = {}
+    for tactic, rx in compiled.regexes.items():
+        for word in _anchor_words(rx.pattern):
+            per_word.setdefault(word, set()).add(tactic)
+    for word, tactics in per_word.items():
+        automaton.add_word(word, tuple(sorted(tactics)))
+    automaton.make_automaton()
+    return automaton
+
+
+# Words so common that anchoring on them would wake every tactic; no pattern consists of these alone.
+_FILLER = frozenset("you your are the me to is it and of in on at do be my".split())
+
+
+def _anchor_words(pattern: str) -> set[str]:
+    return {w for w in _words(pattern) if w not in _FILLER}

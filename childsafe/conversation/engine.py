@@ -1,0 +1,512 @@
+"""Following many conversations at once, one message at a time.
+
+``ConversationEngine.observe(message)`` updates that conversation's state and answers at once with an
+:class:`Assessment`. State per conversation is small and bounded whatever the conversation's length: the
+people in it (with age or band when known), a window of recent message ids and their signals (never their
+text), per-sender tactic scores with a few evidence spans each, personal details a child shared, and the
+risk trajectory. It exports to a plain dict and imports back, so a service can persist it and a worker can
+pick a conversation up where another left off. The engine keeps at most ``max_conversations`` states in
+memory, evicting the least recently used to ``on_evict`` (where the service persists them).
+"""
+
+from __future__ import annotations
+
+from collections import OrderedDict, deque
+from typing import Any, Callable
+
+from childsafe.conversation.detector import MessageReading, TacticDetector
+from childsafe.conversation.models import (
+    BAND_AGE,
+    LEVELS,
+    Assessment,
+    Evidence,
+    Message,
+    MessageSignal,
+    PIISignal,
+    TacticScore,
+    band_for_age,
+    parse_sent_at,
+)
+from childsafe.conversation.risk import (
+    age_context,
+    combine_repeat,
+    contact_context,
+    decayed,
+    level_for,
+    sender_risk,
+)
+from childsafe.errors import InvalidInput
+
+STATE_VERSION = 1
+MAX_EVIDENCE = 8          # spans kept per tactic per sender
+MAX_PARTICIPANTS = 16     # group chats: the least recently active are forgotten first
+WINDOW = 20               # recent messages remembered (ids and signals only)
+TRAJECTORY = 50           # recent risk points remembered
+REPORT_MIN = 0.3          # tactics weaker than this are left out of the assessment's list
+MAX_TEXT = 20_000         # characters read from one message; the rest is not analysed
+STRONG_MESSAGE = 0.6      # a tactic this sure in the current message can justify holding it
+# Personal details that put a child at risk straight away, whatever the conversation's level.
+URGENT_PII = frozenset({"phone", "email", "address", "postcode", "zip", "school", "home_area", "coordinates",
+                        "map_link", "handle"})
+
+
+class _Signal:
+    """A tactic's (or personal detail's) running score for one sender, with its strongest evidence."""
+
+    __slots__ = ("score", "index", "time", "count", "evidence")
+
+    def __init__(self, score: float = 0.0, index: int = 0, time: float | None = None, count: int = 0,
+                 evidence: list[list[Any]] | None = None) -> None:
+        self.score = score
+        self.index = index
+        self.time = time
+        self.count = count
+        self.evidence = evidence if evidence is not None else []
+
+    def current(self, index: int, now: float | None) -> float:
+        seconds = (now - self.time) if (now is not None and self.time is not None) else None
+        return decayed(self.score, index - self.index, seconds)
+
+    def add(self, confidence: float, index: int, now: float | None, message_id: str, start: int, end: int) -> None:
+        base = self.current(index, now)
+        self.score = combine_repeat(base, confidence)
+        self.index = index
+        self.time = now if now is not None else self.time
+        self.count += 1
+        for ev in self.evidence:
+            if ev[0] == message_id and ev[1] < end and start < ev[2]:  # overlapping span: keep the widest, surest
+                ev[1], ev[2], ev[3] = min(ev[1], start), max(ev[2], end), max(ev[3], confidence)
+                return
+        self.evidence.append([message_id, start, end, round(confidence, 3)])
+        if len(self.evidence) > MAX_EVIDENCE:
+            weakest = min(range(len(self.evidence) - 1), key=lambda i: self.evidence[i][3])
+            del self.evidence[weakest]
+
+    def to_dict(self) -> dict:
+        return {"score": self.score, "index": self.index, "time": self.time, "count": self.count,
+                "evidence": [list(e) for e in self.evidence]}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "_Signal":
+        return cls(float(d["score"]), int(d["index"]), d.get("time"), int(d.get("count", 0)),
+                   [[str(e[0]), int(e[1]), int(e[2]), float(e[3])] for e in d.get("evidence", [])][:MAX_EVIDENCE])
+
+
+class Participant:
+    """Someone in the conversation, with what is known of their age and what they have done in it."""
+
+    __slots__ = ("sender", "age", "band", "age_source", "messages", "last_index", "tactics", "pii")
+
+    def __init__(self, sender: str) -> None:
+        self.sender = sender
+        self.age: float | None = None
+        self.band: str | None = None
+        self.age_source: str | None = None  # "declared" by the platform, or "stated" in the chat
+        self.messages = 0
+        self.last_index = 0
+        self.tactics: dict[str, _Signal] = {}
+        self.pii: dict[str, _Signal] = {}
+
+    def effective_age(self) -> float | None:
+        if self.age is not None:
+            return self.age
+        if self.band is not None:
+            return BAND_AGE.get(self.band)
+        return None
+
+    def set_declared(self, age: float | None, band: str | None) -> None:
+        if age is not None:
+            self.age, self.band, self.age_source = float(age), band_for_age(float(age)), "declared"
+        elif band is not None and (self.age_source != "declared" or self.age is None):
+            self.band, self.age_source = band, "declared"
+            if self.age is not None and band_for_age(self.age) != band and band != "minor":
+                self.age = None
+
+    def set_stated(self, age: int) -> None:
+        if self.age_source == "declared":
+            return
+        self.age, self.band, self.age_source = float(age), band_for_age(float(age)), "stated"
+
+    def to_dict(self) -> dict:
+        return {"sender": self.sender, "age": self.age, "band": self.band, "age_source": self.age_source,
+                "messages": self.messages, "last_index": self.last_index,
+                "tactics": {k: v.to_dict() for k, v in self.tactics.items()},
+                "pii": {k: v.to_dict() for k, v in self.pii.items()}}
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "Participant":
+        p = cls(str(d["sender"]))
+        p.age = d.get("age")
+        p.band = d.get("band")
+        p.age_source = d.get("age_source")
+        p.messages = int(d.get("messages", 0))
+        p.last_index = int(d.get("last_index", 0))
+        p.tactics = {k: _Signal.from_dict(v) for k, v in d.get("tactics", {}).items()}
+        p.pii = {k: _Signal.from_dict(v) for k, v in d.get("pii", {}).items()}
+        return p
+
+
+class ConversationState:
+    """Everything the engine remembers about one conversation; bounded in size."""
+
+    __slots__ = ("conversation_id", "index", "participants", "window", "trajectory", "first_alert_message_id",
+                 "last_time", "first_contact", "connected", "peak_level")
+
+    def __init__(self, conversation_id: str) -> None:
+        self.conversation_id = conversation_id
+        self.index = 0
+        self.participants: OrderedDict[str, Participant] = OrderedDict()
+        self.window: deque[list[Any]] = deque(maxlen=WINDOW)          # [message_id, sender, sent_at, signals]
+        self.trajectory: deque[list[Any]] = deque(maxlen=TRAJECTORY)  # [index, message_id, risk, level]
+        self.first_alert_message_id: str | None = None
+        self.last_time: float | None = None
+        self.first_contact: bool | None = None
+        self.connected: bool | None = None
+        self.peak_level = "none"
+
+    def participant(self, sender: str) -> Participant:
+        p = self.participants.get(sender)
+        if p is None:
+            p = Participant(sender)
+            self.participants[sender] = p
+            if len(self.participants) > MAX_PARTICIPANTS:
+                quietest = min((q for q in self.participants.values() if q is not p), key=lambda q: q.last_index)
+                del self.participants[quietest.sender]
+        return p
+
+    def to_dict(self) -> dict:
+        return {
+            "version": STATE_VERSION,
+            "conversation_id": self.conversation_id,
+            "index": self.index,
+            "participants": [p.to_dict() for p in self.participants.values()],
+            "window": [list(w) for w in self.window],
+            "trajectory": [list(t) for t in self.trajectory],
+            "first_alert_message_id": self.first_alert_message_id,
+            "last_time": self.last_time,
+            "first_contact": self.first_contact,
+            "connected": self.connected,
+            "peak_level": self.peak_level,
+        }
+
+    @classmethod
+    def from_dict(cls, d: dict) -> "ConversationState":
+        if not isinstance(d, dict) or d.get("version") != STATE_VERSION or "conversation_id" not in d:
+            raise InvalidInput("not a conversation state exported by this version of childsafe")
+        try:
+            s = cls(str(d["conversation_id"]))
+            s.index = int(d.get("index", 0))
+            for pd in d.get("participants", [])[-MAX_PARTICIPANTS:]:
+                p = Participant.from_dict(pd)
+                s.participants[p.sender] = p
+            s.window.extend([list(w) for w in d.get("window", [])][-WINDOW:])
+            s.trajectory.extend([list(t) for t in d.get("trajectory", [])][-TRAJECTORY:])
+            s.first_alert_message_id = d.get("first_alert_message_id")
+            s.last_time = d.get("last_time")
+            s.first_contact = d.get("first_contact")
+            s.connected = d.get("connected")
+            s.peak_level = d.get("peak_level", "none")
+            if s.peak_level not in LEVELS:
+                raise ValueError(s.peak_level)
+        except (KeyError, TypeError, ValueError, IndexError) as exc:
+            raise InvalidInput(f"conversation state is damaged: {exc}") from None
+        return s
+
+
+def _default_pii_detector() -> Callable[[str], list] | None:
+    try:
+        from childsafe.pii import detect_pii
+    except ImportError:
+        return None
+    return detect_pii
+
+
+def _default_nudger() -> Callable[..., Any] | None:
+    try:
+        from childsafe.nudges import nudge_for
+    except ImportError:
+        return None
+    return nudge_for
+
+
+class ConversationEngine:
+    """Streaming grooming-risk assessment for many interleaved conversations.
+
+    ``detect_pii`` and ``nudge_for`` default to :mod:`childsafe.pii` and :mod:`childsafe.nudges`; pass
+    ``detect_pii=False`` to follow tactics only (the fastest mode).
+    """
+
+    def __init__(self, *, max_conversations: int = 10_000,
+                 on_evict: Callable[[str, dict], None] | None = None,
+                 detector: TacticDetector | None = None,
+                 detect_pii: Callable[[str], list] | None | bool = None,
+                 nudge_for: Callable[..., Any] | None | bool = None,
+                 pii_region: str = "GB") -> None:
+        if max_conversations < 1:
+            raise InvalidInput("max_conversations must be at least 1")
+        self.max_conversations = max_conversations
+        self.on_evict = on_evict
+        self.detector = detector or _shared_detector()
+        self._detect_pii = (None if detect_pii is False else
+                            (detect_pii if callable(detect_pii) else _default_pii_detector()))
+        self._nudge_for = (None if nudge_for is False else
+                           (nudge_for if callable(nudge_for) else _default_nudger()))
+        self.pii_region = pii_region
+        code = getattr(self._detect_pii, "__code__", None)
+        self._pii_region_kw = code is not None and "region" in code.co_varnames[
+            : code.co_argcount + code.co_kwonlyargcount]
+        self._states: OrderedDict[str, ConversationState] = OrderedDict()
+
+    # -- state management ---------------------------------------------------------------------------
+    def __len__(self) -> int:
+        return len(self._states)
+
+    def __contains__(self, conversation_id: str) -> bool:
+        return conversation_id in self._states
+
+    def state(self, conversation_id: str) -> ConversationState | None:
+        return self._states.get(conversation_id)
+
+    def export_state(self, conversation_id: str) -> dict:
+        st = self._states.get(conversation_id)
+        if st is None:
+            raise InvalidInput(f"no state for conversation {conversation_id!r}")
+        return st.to_dict()
+
+    def import_state(self, data: dict) -> None:
+        st = ConversationState.from_dict(data)
+        self._states[st.conversation_id] = st
+        self._states.move_to_end(st.conversation_id)
+        self._evict()
+
+    def forget(self, conversation_id: str) -> None:
+        self._states.pop(conversation_id, None)
+
+    def _state_for(self, conversation_id: str) -> ConversationState:
+        st = self._states.get(conversation_id)
+        if st is None:
+            st = ConversationState(conversation_id)
+            self._states[conversation_id] = st
+            self._evict(keep=conversation_id)
+        else:
+            self._states.move_to_end(conversation_id)
+        return st
+
+    def _evict(self, keep: str | None = None) -> None:
+        while len(self._states) > self.max_conversations:
+            cid, st = self._states.popitem(last=False)
+            if cid == keep:  # never evict the conversation being worked on
+                self._states[cid] = st
+                continue
+            if self.on_evict is not None:
+                self.on_evict(cid, st.to_dict())
+
+    # -- the work -----------------------------------------------------------------------------------
+    def observe(self, message: Message) -> Assessment:
+        """Take one more message into its conversation and say where the conversation now stands."""
+        st = self._state_for(message.conversation_id)
+        now = parse_sent_at(message.sent_at)
+        if any(w[0] == message.message_id for w in st.window):
+            return self._assess(st, message, now, [], duplicate=True)
+        st.index += 1
+        idx = st.index
+        if now is not None:
+            st.last_time = now if st.last_time is None else max(st.last_time, now)
+        if message.first_contact is not None:
+            st.first_contact = message.first_contact
+        if message.connected is not None:
+            st.connected = message.connected
+        sender = st.participant(message.sender)
+        st.participants.move_to_end(message.sender)
+        sender.messages += 1
+        sender.last_index = idx
+        sender.set_declared(message.sender_age, message.sender_age_band)
+        for r in message.recipients:
+            if r != message.sender:
+                st.participant(r)
+
+        text = message.text if len(message.text) <= MAX_TEXT else message.text[:MAX_TEXT]
+        reading: MessageReading = self.detector.read(text)
+        signals: list[MessageSignal] = []
+        for hit in reading.hits:
+            sig = sender.tactics.get(hit.tactic)
+            if sig is None:
+                sig = sender.tactics[hit.tactic] = _Signal(index=idx, time=now)
+            sig.add(hit.confidence, idx, now, message.message_id, hit.start, hit.end)
+            signals.append(MessageSignal("tactic", hit.tactic, hit.confidence, hit.start, hit.end))
+        self._learn_age(st, sender, reading)
+
+        if self._detect_pii is not None and text and not _known_adult(sender):
+            found = self._detect_pii(text, region=self.pii_region) if self._pii_region_kw else self._detect_pii(text)
+            for f in found:
+                sig = sender.pii.get(f.kind)
+                if sig is None:
+                    sig = sender.pii[f.kind] = _Signal(index=idx, time=now)
+                score = float(getattr(f, "score", 1.0))
+                sig.add(score, idx, now, message.message_id, int(f.start), int(f.end))
+                signals.append(MessageSignal("pii", f.kind, score, int(f.start), int(f.end)))
+
+        st.window.append([message.message_id, message.sender, message.sent_at,
+                          [[s.kind, s.name, round(s.score, 3)] for s in signals]])
+        return self._assess(st, message, now, signals)
+
+    def _learn_age(self, st: ConversationState, sender: Participant, reading: MessageReading) -> None:
+        """Ages people state in the chat ("i'm 13", or "13" right after "how old are you?") count as stated."""
+        if reading.stated_age is not None:
+            sender.set_stated(reading.stated_age)
+        elif reading.bare_number is not None and len(st.window) >= 1:
+            prev = st.window[-1]
+            if prev[1] != sender.sender and any(s[1] == "age_identity_probing" for s in prev[3]):
+                sender.set_stated(reading.bare_number)
+
+    def _assess(self, st: ConversationState, message: Message, now: float | None,
+                signals: list[MessageSignal], duplicate: bool = False) -> Assessment:
+        idx = st.index
+        parts = list(st.participants.values())
+        ages = {p.sender: p.effective_age() for p in parts}
+        best_risk, suspect = 0.0, None
+        current: dict[str, dict[str, float]] = {}
+        for p in parts:
+            if not p.tactics:
+                continue
+            scores = {t: s.current(idx, now) for t, s in p.tactics.items()}
+            current[p.sender] = scores
+            others = [a for s, a in ages.items() if s != p.sender and a is not None]
+            ctx = age_context(ages[p.sender], min(others) if others else None)
+            ctx *= contact_context(st.first_contact, st.connected)
+            r = sender_risk(scores, ctx)
+            if r > best_risk:
+                best_risk, suspect = r, p.sender
+        level = level_for(best_risk)
+        risk = round(best_risk, 4)
+        if not duplicate:
+            st.trajectory.append([idx, message.message_id, risk, level])
+            if st.first_alert_message_id is None and LEVELS.index(level) >= LEVELS.index("medium"):
+                st.first_alert_message_id = message.message_id
+        rose = LEVELS.index(level) > LEVELS.index(st.peak_level)
+        if rose and not duplicate:
+            st.peak_level = level
+
+        tactics = _merge_tactics(current, {p.sender: p for p in parts})
+        children = [p for p in parts if _counts_as_child(p, suspect)]
+        pii = _merge_pii(children, idx, now)
+
+        from_suspect = suspect is not None and message.sender == suspect
+        strong_now = from_suspect and any(s.kind == "tactic" and s.score >= STRONG_MESSAGE for s in signals)
+        action = _action(level, strong_now)
+        nudge, nudge_topic = None, None
+        sender = st.participants.get(message.sender)
+        msg_pii = [s for s in signals if s.kind == "pii"]
+        if not duplicate and sender is not None:
+            if msg_pii and _counts_as_child(sender, suspect) and (
+                    LEVELS.index(level) >= 1 or any(s.name in URGENT_PII for s in msg_pii)):
+                nudge_topic = max(msg_pii, key=lambda s: s.score).name
+                nudge = self._nudge(nudge_topic, sender)
+                if action == "none":
+                    action = "nudge_child"
+            elif LEVELS.index(level) >= 2 and (rose or strong_now):
+                child = _youngest_other(parts, suspect)
+                tactic_now = [s for s in signals if s.kind == "tactic"]
+                if tactic_now:
+                    nudge_topic = max(tactic_now, key=lambda s: s.score).name
+                elif tactics:
+                    nudge_topic = max(tactics, key=lambda t: t.score).tactic
+                if nudge_topic is not None and (child is None or not _known_adult(child)):
+                    nudge = self._nudge(nudge_topic, child)
+        return Assessment(
+            conversation_id=st.conversation_id, message_id=message.message_id, risk=risk, level=level,
+            tactics=tactics, pii=pii, recommended_action=action,
+            first_alert_message_id=st.first_alert_message_id, nudge=nudge,
+            nudge_for=(None if nudge is None else _youngest_name(parts, suspect, message.sender, bool(msg_pii))),
+            message_signals=signals, suspect=suspect,
+        )
+
+    def _nudge(self, topic: str, child: Participant | None) -> Any:
+        if self._nudge_for is None:
+            return None
+        band = (child.band if child is not None else None) or "13-15"
+        if band == "minor":
+            band = "13-15"
+        if band == "18+":
+            return None
+        return self._nudge_for(topic, age_band=band)
+
+
+def _known_adult(p: Participant) -> bool:
+    age = p.effective_age()
+    return age is not None and age >= 18
+
+
+def _counts_as_child(p: Participant, suspect: str | None) -> bool:
+    age = p.effective_age()
+    if age is not None:
+        return age < 18
+    return p.sender != suspect
+
+
+def _youngest_other(parts: list[Participant], suspect: str | None) -> Participant | None:
+    others = [p for p in parts if p.sender != suspect]
+    if not others:
+        return None
+    return min(others, key=lambda p: (p.effective_age() if p.effective_age() is not None else 15.0))
+
+
+def _youngest_name(parts: list[Participant], suspect: str | None, sender: str, own_pii: bool) -> str | None:
+    if own_pii:
+        return sender
+    child = _youngest_other(parts, suspect)
+    return child.sender if child is not None else None
+
+
+def _action(level: str, strong_now: bool) -> str:
+    if level == "critical":
+        return "open_case"
+    if level == "high":
+        return "hold_message" if strong_now else "warn_sender"
+    if level == "medium":
+        return "nudge_child"
+    return "none"
+
+
+def _merge_tactics(current: dict[str, dict[str, float]], parts: dict[str, Participant]) -> list[TacticScore]:
+    best: dict[str, float] = {}
+    evidence: dict[str, list[list[Any]]] = {}
+    for sender, scores in current.items():
+        for tactic, score in scores.items():
+            if score < REPORT_MIN:
+                continue
+            best[tactic] = max(best.get(tactic, 0.0), score)
+            evidence.setdefault(tactic, []).extend(e for e in parts[sender].tactics[tactic].evidence
+                                                   if e[3] >= REPORT_MIN)
+    out = []
+    for tactic, score in sorted(best.items(), key=lambda kv: -kv[1]):
+        evs = sorted(evidence.get(tactic, []), key=lambda e: (_order_key(e[0]), e[1]))
+        out.append(TacticScore(tactic, score, [Evidence(e[0], e[1], e[2]) for e in evs]))
+    return out
+
+
+def _merge_pii(children: list[Participant], idx: int, now: float | None) -> list[PIISignal]:
+    best: dict[str, float] = {}
+    evidence: dict[str, list[list[Any]]] = {}
+    for p in children:
+        for kind, sig in p.pii.items():
+            best[kind] = max(best.get(kind, 0.0), sig.score)
+            evidence.setdefault(kind, []).extend(sig.evidence)
+    return [PIISignal(k, v, [Evidence(e[0], e[1], e[2]) for e in evidence[k]])
+            for k, v in sorted(best.items(), key=lambda kv: -kv[1])]
+
+
+def _order_key(message_id: str) -> tuple[int, Any]:
+    return (0, int(message_id)) if message_id.isdigit() else (1, message_id)
+
+
+_DETECTOR: TacticDetector | None = None
+
+
+def _shared_detector() -> TacticDetector:
+    """Compiling the patterns takes a moment; every engine in the process shares one detector."""
+    global _DETECTOR
+    if _DETECTOR is None:
+        _DETECTOR = TacticDetector()
+    return _DETECTOR
+

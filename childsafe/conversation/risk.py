@@ -1,0 +1,115 @@
+"""How tactics add up to a risk score for a conversation.
+
+Grooming is a process, not a phrase (O'Connell 2003; Olson et al. 2007): one compliment means little, but
+flattery, then "are your parents home?", then "keep this between us", then "add me on Snapchat" means a
+lot. So the score grows with the weight of each tactic seen, with how many different tactics there are,
+with how far along the stages they reach, and with who is talking to whom (an adult to a child counts for
+more than two classmates). Old evidence fades, by messages and by time, so a long friendly chat with one
+odd line a month ago does not stay flagged for ever.
+"""
+
+from __future__ import annotations
+
+import math
+
+from childsafe.conversation.tactics import STAGES
+
+# How much one clear instance of each tactic says about grooming on its own.
+TACTIC_WEIGHTS: dict[str, float] = {
+    "age_identity_probing": 0.30,
+    "flattery_special_relationship": 0.35,
+    "gifts_offers": 0.40,
+    "secrecy": 0.75,
+    "isolation_exclusivity": 0.55,
+    "risk_assessment": 0.60,
+    "platform_move": 0.50,
+    "photo_camera_request": 0.65,
+    "meeting_request": 0.60,
+    "guilt_pressure": 0.40,
+    "threats_sextortion": 1.10,
+    "body_relationship_steering": 0.55,
+    "location_probing": 0.40,
+}
+
+LEVEL_THRESHOLDS: tuple[tuple[float, str], ...] = ((0.8, "critical"), (0.6, "high"), (0.4, "medium"), (0.2, "low"))
+STRONG = 0.4                      # a tactic at or above this counts towards diversity and stages
+DIVERSITY_BONUS = 0.20            # per extra distinct tactic
+STAGE_BONUS = 0.08                # per extra distinct stage reached
+REPEAT_GAIN = 0.35                # how much a repeat of the same tactic adds
+HALF_LIFE_MESSAGES = 200.0
+HALF_LIFE_SECONDS = 14 * 24 * 3600.0
+
+
+def level_for(risk: float) -> str:
+    for threshold, level in LEVEL_THRESHOLDS:
+        if risk >= threshold:
+            return level
+    return "none"
+
+
+def combine_repeat(old: float, new: float) -> float:
+    """A tactic seen again: the stronger instance counts, the other adds a little."""
+    hi, lo = (old, new) if old >= new else (new, old)
+    return min(1.0, hi + (1.0 - hi) * lo * REPEAT_GAIN)
+
+
+def decayed(score: float, messages_since: int, seconds_since: float | None) -> float:
+    factor = 0.5 ** (max(0, messages_since) / HALF_LIFE_MESSAGES)
+    if seconds_since is not None and seconds_since > 0:
+        factor *= 0.5 ** (seconds_since / HALF_LIFE_SECONDS)
+    return score * factor
+
+
+def age_context(sender_age: float | None, youngest_other: float | None) -> float:
+    """How much the ages of the sender and the youngest other person change what tactics mean."""
+    if sender_age is None:
+        if youngest_other is None:
+            return 1.0
+        return 1.1 if youngest_other < 18 else 0.5
+    if sender_age >= 18:
+        if youngest_other is None:
+            return 1.1
+        if youngest_other < 18:
+            return 1.35 + min(0.25, (sender_age - youngest_other) / 40.0)
+        return 0.35
+    if youngest_other is None:
+        return 0.75
+    if youngest_other >= 18:
+        return 0.4
+    gap = sender_age - youngest_other
+    if gap >= 4:
+        return 1.0
+    if gap >= 3:
+        return 0.8
+    return 0.55
+
+
+def contact_context(first_contact: bool | None, connected: bool | None) -> float:
+    factor = 1.0
+    if first_contact:
+        factor *= 1.2
+    if connected is False:
+        factor *= 1.1
+    elif connected is True:
+        factor *= 0.9
+    return factor
+
+
+def sender_risk(scores: dict[str, float], context: float) -> float:
+    """Risk in [0, 1) from one sender's current (decayed) tactic scores and the age/contact context."""
+    if not scores:
+        return 0.0
+    raw = 0.0
+    strong = 0
+    stages: set[int] = set()
+    for tactic, score in scores.items():
+        raw += TACTIC_WEIGHTS.get(tactic, 0.3) * score
+        if score >= STRONG:
+            strong += 1
+            stages.add(STAGES.get(tactic, 0))
+    if strong > 1:
+        raw *= 1.0 + DIVERSITY_BONUS * (strong - 1)
+    if len(stages) > 1:
+        raw *= 1.0 + STAGE_BONUS * (len(stages) - 1)
+    raw *= context
+    return 1.0 - math.exp(-raw)

@@ -1,0 +1,472 @@
+"""The grooming tactics childsafe recognises, and the phrasings that reveal them.
+
+The taxonomy and its grounding in the research (O'Connell's stages, Olson's luring communication theory,
+Lorenzo-Dus et al.) are described in docs/grooming-tactics.md. Patterns are written against the plain text
+the normaliser produces: lower case, single spaces, contractions expanded ("do not", "you are", "i am"),
+chat abbreviations spelled out ("picture", "right now"), "?" and "." kept as tokens. Each pattern carries
+the confidence that a match is the tactic; hard negatives (a surprise party, "don't tell mum I broke the
+vase", a photo of the homework) lower it. Patterns describe what an offender asks for, never explicit content.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+# O'Connell (2003) stages, in the order grooming usually moves through them; used to reward progression.
+STAGES: dict[str, int] = {
+    "flattery_special_relationship": 1,
+    "age_identity_probing": 1,
+    "gifts_offers": 1,
+    "location_probing": 2,
+    "body_relationship_steering": 2,
+    "risk_assessment": 3,
+    "secrecy": 3,
+    "isolation_exclusivity": 4,
+    "platform_move": 4,
+    "guilt_pressure": 4,
+    "photo_camera_request": 5,
+    "meeting_request": 5,
+    "threats_sextortion": 6,
+}
+
+TACTICS: tuple[str, ...] = tuple(STAGES)
+
+# Building blocks, substituted into patterns as {NAME}.
+MACROS: dict[str, str] = {
+    "G1": r"(?:[^ ]+ )?",
+    "G2": r"(?:[^ ]+ ){0,2}",
+    "G3": r"(?:[^ ]+ ){0,3}",
+    "G4": r"(?:[^ ]+ ){0,4}",
+    "G6": r"(?:[^ ]+ ){0,6}",
+    "YOU_ARE": r"(?:are you|you are|your|you)",
+    "I_WILL": r"(?:i will|i can|i could|i would|i am going to|i am gonna|let me|i wanna|i want to|i may|i might|i shall|i d)",
+    "PARENT": r"(?:parents?|mum|mom|mummy|mommy|mother|dad|daddy|father|folks|family|guardians?|carers?|"
+              r"step ?(?:mum|mom|dad)|grandparents?|nan|gran|grandma|granny|grandpa|grandad|brothers?|sisters?|"
+              r"siblings?|foster (?:mum|mom|dad|parents?)|aunt|auntie|uncle|mums|moms|dads)",
+    "PEOPLE": r"(?:anyone|anybody|any one|no one|nobody|someone|everyone|people|friends?|best friend|"
+              r"teachers?|school|counsell?or|police|adults?|grown ups?|them|the others|others|"
+              r"your {PARENT}|your friends?|your teachers?|{PARENT})",
+    "PLATFORM": r"(?:snapchat|snap chat|snap|whatsapp|whats app|instagram|telegram|kik|discord|signal|wickr|"
+                r"skype|facetime|tiktok|tik tok|messenger|viber|wechat|imessage|line app|omegle|kick|"
+                r"threema|session app|google chat|hangouts|my number|direct messages?|"
+                r"private messages?|private chat|private|dms?|another app|other app|a different app|"
+                r"different app|somewhere else|somewhere more private|elsewhere)",
+    "CONTACT": r"(?:number|phone number|mobile number|cell number|contact number|snapchat|snap|whatsapp|"
+               r"instagram|telegram|kik|discord|skype|username|user name|handle|email|email address|socials|"
+               r"contact details)",
+    "PHOTO": r"(?:pictures?|photos?|photographs?|selfies?|images?|snaps?|videos?|clips?|pics?|"
+             r"profile picture|face picture)",
+    "CAMERA": r"(?:camera|video call|video chat|facetime|live stream|stream|live|video|skype call|zoom call)",
+    "GIFT": r"(?:robux|vbucks|v bucks|skins?|gift cards?|gift|gifts|money|cash|credits|coins|gems|diamonds|"
+            r"battle ?pass|nitro|game pass|premium|membership|subscription|iphone|phone|airpods|headphones|"
+            r"new phone|presents?|something nice|something special|anything you want|whatever you want|"
+            r"treats?|clothes|makeup|shoes|trainers|sneakers|a ps5|an xbox|console|amazon card|steam card|"
+            r"itunes card|google play card|paypal|venmo|cash app|top up|credit|points|minecoins|packs?|"
+            r"crates?|loot|items?|codes?|pounds|dollars|bucks|quid|euros|\d+ ?(?:pounds|dollars|bucks|quid|euros))",
+    "SECRET": r"(?:secret|secrets|private|between us|between (?:you and me|me and you|us two)|to yourself|"
+              r"on the down low|on the dl|quiet|hush hush|confidential)",
+    "ABOUT_US": r"(?:about (?:me|us|this|our (?:chats?|talks?|messages|conversations?|friendship|relationship|secret)|"
+                r"what we (?:talk|talked|say|said|do|did)|talking to me|the (?:chat|messages|pictures|gift|money))|"
+                r"(?:that|what) we (?:talk|talked|chat|chatted|speak|are talking|are friends|met|text)|"
+                r"we are (?:talking|friends|chatting|texting)|you (?:talk|talked|are talking|chat|know|met) (?:to |with )?me|"
+                r"i (?:sent|gave|bought|told|showed) you)",
+}
+
+_MACRO_RE = re.compile(r"\{([A-Z_0-9]+)\}")
+
+
+def _expand(pattern: str) -> str:
+    for _ in range(3):
+        pattern = _MACRO_RE.sub(lambda m: MACROS[m.group(1)], pattern)
+    return pattern
+
+
+@dataclass(frozen=True, slots=True)
+class Pattern:
+    """One phrasing of a tactic, with how sure a match makes us."""
+
+    tactic: str
+    regex: str
+    confidence: float
+    negatable: bool = True
+
+
+# Each tactic: (confidence, regex) pairs. Regexes are matched with word boundaries added around them.
+_P: dict[str, list[tuple[float, str]]] = {
+    "age_identity_probing": [
+        (0.6, r"how old {YOU_ARE}(?: you)?"),
+        (0.6, r"how old (?:is|are) you"),
+        (0.55, r"age sex location"),
+        (0.55, r"(?:what is|what s|tell me|and|so) your age"),
+        (0.5, r"your age \?"),
+        (0.55, r"what age {YOU_ARE}"),
+        (0.55, r"(?:what|which) (?:grade|year|class|form) {YOU_ARE}(?: you)? (?:in|at)"),
+        (0.5, r"{YOU_ARE} (?:you )?in (?:middle|high|primary|secondary|elementary|junior|grade) ?(?:school)?"),
+        (0.5, r"(?:do|are) you (?:still )?(?:go|going|in) (?:to )?(?:school|middle school|high school|college|uni)"),
+        (0.45, r"{YOU_ARE} (?:you )?(?:a )?(?:boy or (?:a )?girl|girl or (?:a )?boy|guy or (?:a )?girl|m or f|f or m)"),
+        (0.55, r"{YOU_ARE} (?:you )?(?:over|under|older than|younger than|at least) \d+"),
+        (0.55, r"{YOU_ARE} (?:you )?(?:a )?(?:teen|teenager|kid|minor|child|young|little)(?: still)?(?: \?|$)"),
+        (0.6, r"{YOU_ARE} (?:you )?(?:really|actually|only|just) \d{1,2}"),
+        (0.5, r"when is your birthday"),
+        (0.45, r"what year were you born"),
+        (0.5, r"(?:you|u) (?:do not|dont) (?:look|seem|sound|act) \d{1,2}"),
+        (0.45, r"is that your real age"),
+        (0.55, r"(?:which|what) year (?:are you in|at school)"),
+        (0.45, r"{YOU_ARE} (?:you )?\d{1,2} or \d{1,2}"),
+        (0.4, r"how young"),
+        (0.35, r"(?:is|are) (?:this|that) (?:really )?(?:you|your (?:picture|photo|profile))"),
+    ],
+    "flattery_special_relationship": [
+        (0.85, r"(?:so |very |really |quite |pretty )?(?:mature|grown up|smart|wise|beautiful|pretty|grown|developed|advanced|clever|intelligent) for (?:your|a) (?:age|\d+ years old|\d+ year old|kid|girl|boy)"),
+        (0.8, r"{YOU_ARE} (?:not|nothing) like (?:other|the other|most|all the other) (?:girls|boys|kids|people|teens|children)(?: your age)?"),
+        (0.8, r"{YOU_ARE} (?:so |much )?(?:more mature|different|smarter|older) than (?:other|the other|most|all the other|kids|people|girls|boys)"),
+        (0.75, r"(?:no one|nobody|no body) (?:else )?(?:understands|gets|knows|appreciates|sees|cares about|loves) you (?:like|the way|as much as|better than) (?:i|me)"),
+        (0.7, r"(?:i|only i) (?:really |truly )?(?:understand|get|see|know|appreciate) you (?:better than|like no one|more than|like nobody)"),
+        (0.55, r"{YOU_ARE} (?:so |really |very |such a |truly )?special(?: to me)?"),
+        (0.7, r"(?:we have|we got|there is|i feel|i feel like we have|feel) (?:a |such a |this |something )?(?:special|real|deep|strong|unique) (?:connection|bond|relationship|friendship|something)"),
+        (0.7, r"our (?:special |little )?(?:connection|bond|relationship|special friendship)"),
+        (0.65, r"(?:i have|i have never|never) (?:never )?met (?:anyone|someone|anybody|a girl|a boy) (?:like you|as (?:special|mature|amazing|beautiful))"),
+        (0.7, r"{YOU_ARE} (?:the only one|my everything|my (?:favourite|favorite|special|number one|only) (?:girl|boy|person|one|friend)|one of a kind)"),
+        (0.75, r"(?:soul ?mate|meant to be|falling for you|fallen for you|i am in love with you|made for each other)"),
+        (0.55, r"i (?:really |truly )?(?:love|adore) you"),
+        (0.55, r"(?:i|i really|i truly) care (?:about you )?(?:so much|a lot|deeply)"),
+        (0.6, r"you mean (?:so much|everything|the world|a lot) to me"),
+        (0.45, r"{YOU_ARE} (?:so |really |very |super |such a |absolutely |honestly |the most )?(?:beautiful|gorgeous|stunning|pretty|cute|adorable|perfect|lovely|hot|attractive|sweet|amazing|talented|smart)"),
+        (0.45, r"(?:so|very|really) (?:beautiful|gorgeous|stunning|pretty|cute)"),
+        (0.55, r"(?:you could be|you should be|you look like) a model"),
+        (0.5, r"(?:beautiful|gorgeous|pretty|cute|lovely|nice) (?:smile|eyes|face|hair|lips)"),
+        (0.55, r"i (?:think|thought) about you (?:all the time|every day|a lot|constantly|all day)"),
+        (0.55, r"i (?:cannot|can not) stop thinking about you"),
+        (0.5, r"(?:you|talking to you) (?:make|makes) (?:me|my day)(?: so)? happy"),
+        (0.6, r"{YOU_ARE} (?:way |so |much )?(?:more mature|older|wiser) than (?:your age|you look|i thought)"),
+        (0.55, r"(?:you|u) (?:seem|act|sound|look|talk) (?:so |really |very |way )?(?:older|mature|grown up|more mature)"),
+        (0.6, r"i (?:trust|understand) you (?:more than|like no one|completely)"),
+    ],
+    "gifts_offers": [
+        (0.75, r"{I_WILL} (?:buy|get|send|give|gift|pay for|order|grab) (?:you|u|ya|yourself)? ?{G3}{GIFT}"),
+        (0.7, r"(?:want|wanna|would you like|do you want|would u like) (?:some |free |a |an |me to (?:buy|get|send) you )?{G2}{GIFT}"),
+        (0.65, r"free {GIFT}"),
+        (0.7, r"{I_WILL} (?:pay|give) you"),
+        (0.7, r"{I_WILL} (?:top up|load|add money to|pay for) your"),
+        (0.6, r"i (?:have|got) (?:a |some )?{G2}(?:gift|present|surprise|something) for you"),
+        (0.6, r"what do you want for (?:your birthday|christmas|a gift|a present)"),
+        (0.7, r"(?:in exchange|in return) (?:for|you)"),
+        (0.65, r"(?:you can have (?:it|them|one)|(?:i will|i can) (?:give|send|buy) (?:you )?{G3}) if you"),
+        (0.6, r"(?:need|want) (?:some )?(?:money|cash|robux|vbucks|skins|a new phone|credit)\?"),
+        (0.65, r"(?:send|give) me your (?:paypal|cash app|venmo|card|bank|account details)"),
+        (0.6, r"(?:it is|its) (?:on me|my treat)"),
+        (0.55, r"(?:spoil|treat) you"),
+        (0.55, r"{G1}(?:gift|present) (?:just )?for you"),
+    ],
+    "secrecy": [
+        (0.85, r"(?:do not|never|dont|no need to|you should not|you must not|better not|you can not|you cannot|promise (?:me )?(?:you will not|not to|you wont)) (?:tell|show|mention|say (?:anything )?to|inform|let|talk to|ask|bring (?:it|this) up (?:to|with)) {G2}{PEOPLE}"),
+        (0.8, r"(?:keep|keeping|kept) (?:this|it|that|us|our [^ ]+|what we [^ ]+|everything|things|all this|the [^ ]+|me) {G2}(?:a )?{SECRET}"),
+        (0.8, r"(?:our|a|this is our|it is our|its our) (?:little |own |special |big )?(?:secret|secrets)"),
+        (0.65, r"(?:just |only |stays |stay |this stays |it stays |keep it |strictly )?between (?:us|you and me|me and you|the two of us|us two)"),
+        (0.8, r"(?:no one|nobody|no body|no one else|nobody else) (?:needs|has|have|need|should|is going|will ever|will|ever needs) (?:to |ever )?(?:know|find out|see|hear)"),
+        (0.8, r"(?:they|your {PARENT}|your friends|people|adults|grown ups) (?:would not|will not|wont|would never|will never|do not|dont|does not|wouldnt) (?:understand|get it|approve|like it|need to know|have to know)"),
+        (0.75, r"(?:delete|clear|erase|wipe|remove) (?:this|our|the|these|all|your|my|those) {G2}(?:chats?|messages|conversations?|texts|history|pictures|photos|dms|app|account)"),
+        (0.7, r"(?:delete|erase|wipe) (?:it|them|everything) (?:after|afterwards|when|once|right)"),
+        (0.7, r"(?:turn on|use|switch on|put on) (?:disappearing|vanishing|secret|incognito|private) (?:messages|mode|chat|chats)"),
+        (0.8, r"so (?:that )?(?:no one|nobody|your {PARENT}|they|your friends|no body) (?:can |will |does |do |would )?(?:see|sees|find out|finds out|read|reads|know|knows|notice|check)"),
+        (0.8, r"(?:do not|dont|never) let (?:them|your {PARENT}|anyone|anybody|people|your friends) (?:see|find out|know|read|catch|check)"),
+        (0.6, r"(?:can|could) you keep a secret"),
+        (0.75, r"hide (?:this|the app|our chats?|it|the messages|me|us|the phone|my messages) from"),
+        (0.75, r"(?:do not|dont|never) (?:tell|mention) (?:anyone|anybody|them) (?:about me|about us|we)"),
+        (0.7, r"(?:you can|you could) (?:say|tell them) (?:you are|it is|you were|i am) (?:a friend|at|with|from|your friend|doing homework|sleeping)"),
+        (0.6, r"(?:tell|say to) (?:them|your {PARENT}) (?:you are|it is|that you are|i am) (?:a friend|just a friend|a girl|a boy|someone from school|from school|your friend)"),
+        (0.65, r"(?:use|make) (?:a |another )?(?:fake|secret|second|private|hidden) (?:account|name|profile|number|app)"),
+        (0.6, r"(?:between|for) your eyes only|for your eyes only"),
+        (0.55, r"(?:it is|its) (?:our|my) (?:little )?secret"),
+        (0.5, r"shh+|psst|keep quiet|keep it quiet|keep it down low|hush"),
+        (0.75, r"promise (?:me )?(?:you will |you ll )?(?:keep|not tell|not say|you will not)"),
+    ],
+    "isolation_exclusivity": [
+        (0.75, r"(?:they|your {PARENT}|your friends|people|adults|teachers|other people|nobody else) (?:do not|dont|will never|never|can not|cant|would never|does not) (?:really )?(?:understand|get|care about|appreciate|listen to|love|respect|value) you"),
+        (0.75, r"i am the only (?:one|person) (?:who|that) {G2}(?:understands|cares|gets|listens|loves|knows|appreciates|gets you|is there)"),
+        (0.75, r"(?:you only need me|you just need me|all you need is me|you do not need (?:them|anyone|anybody|your friends|other friends|anyone else|your {PARENT}))"),
+        (0.75, r"(?:only|just) (?:talk|chat|speak|text) (?:to|with) me"),
+        (0.7, r"{YOU_ARE} mine|you belong to me|you are all mine"),
+        (0.65, r"forget (?:about )?(?:them|your friends|your {PARENT}|those people|everyone else)"),
+        (0.7, r"(?:your friends|they|those girls|those boys|your {PARENT}) (?:are|seem|sound) (?:so |just |really )?(?:jealous|fake|immature|childish|bad for you|holding you back|toxic|not real friends|using you|boring)"),
+        (0.7, r"(?:stop|quit) (?:talking|hanging out|hanging|chatting|speaking) (?:to|with|around) (?:them|your friends|him|her|those)"),
+        (0.6, r"(?:somewhere|a place|place) (?:private|more private|quiet|where no one|where nobody|just us)"),
+        (0.6, r"just (?:you and me|the two of us|us two|us)(?: \?| \.|$| ok| alright)"),
+        (0.65, r"(?:your|you) {PARENT} (?:is|are) (?:so |too |really )?(?:strict|controlling|unfair|overprotective|over protective|mean|annoying|crazy)"),
+        (0.65, r"(?:they|your {PARENT}) (?:treat|treats) you like a (?:kid|child|baby)"),
+        (0.6, r"{YOU_ARE} not a (?:kid|baby|child|little kid) (?:any ?more|anymore)"),
+        (0.65, r"i am your (?:only|real|true|best) (?:friend|one)|i am all you need"),
+        (0.65, r"(?:no one|nobody|no body) (?:else )?(?:cares about|loves|understands|gets|likes) you (?:like|as much as)"),
+        (0.55, r"i am (?:always )?(?:here|there) for you(?: no matter what| always)?(?: unlike| not like)"),
+        (0.6, r"(?:do not|dont) (?:trust|listen to|tell) (?:them|your {PARENT}|your friends|anyone else)(?: \.| they| she| he|$)"),
+        (0.6, r"(?:do not|dont) (?:invite|bring|add) (?:anyone|anybody|your friends|them|others|anyone else)"),
+        (0.55, r"(?:i|we) (?:do not|dont) (?:need|want) (?:anyone|anybody|others|other people) (?:else )?"),
+        (0.4, r"you can (?:always )?(?:talk to|tell|come to|trust) me (?:about anything|anything|instead|not them)"),
+    ],
+    "risk_assessment": [
+        (0.8, r"(?:are|is) (?:your|you) {PARENT} {G2}(?:home|around|there|in|out|away|awake|asleep|sleeping|at work|working|nearby|watching|checking|looking|gone|back|in the house|downstairs|upstairs)"),
+        (0.8, r"(?:is|are) (?:any ?one|any one|anybody|someone|somebody|people|your (?:{PARENT}|family)) (?:else )?(?:home|there|around|with you|near you|nearby|in the (?:room|house)|watching|in|awake|listening|close)"),
+        (0.75, r"{YOU_ARE} (?:you )?(?:home )?(?:alone|by yourself|on your own)"),
+        (0.6, r"home alone|alone at home|alone right now|alone tonight|by yourself right now"),
+        (0.75, r"(?:is|are) (?:the|your) (?:door|bedroom door|room door) (?:locked|closed|shut)"),
+        (0.8, r"(?:can|could|will|would|do|does) (?:anyone|they|your {PARENT}|someone|anybody|people) (?:see|hear|read|check|find|look at|go through|walk in) {G1}(?:you|this|us|your (?:phone|messages|screen|texts|chats)|the chat|our chat|what we)"),
+        (0.8, r"(?:who|do your {PARENT}|does your {PARENT}|does anyone|do they|does anybody|will they|would they|can they) {G2}(?:check|read|look at|looks at|go through|goes through|monitor|monitors|see|sees|checks|reads|track|tracks) (?:your )?(?:phone|messages|texts|chats|dms|screen|computer|laptop|tablet|ipad|account|browser|history|snapchat|stuff)"),
+        (0.7, r"(?:what time|when) (?:do|does|will|is|are) (?:your )?(?:{PARENT}|they|she|he) (?:\w+ )?(?:get|come|coming|be|getting) (?:home|back)"),
+        (0.7, r"(?:what time|when) (?:do|does|will|are) (?:your )?(?:{PARENT}|they) (?:go|going) (?:to (?:bed|sleep)|out|away|to work)"),
+        (0.7, r"(?:do|does) your {PARENT} (?:know|knows) (?:you are|you|about|that you) {G1}(?:talking|chatting|online|me|us|this|texting|on here|here)"),
+        (0.65, r"(?:is|does) your (?:phone|laptop|computer|ipad|tablet|account) (?:have|in|private|yours|locked|passworded|password protected|checked|monitored)"),
+        (0.6, r"{YOU_ARE} (?:you )?in your (?:room|bedroom|bed)"),
+        (0.6, r"where (?:is|are) your {PARENT}"),
+        (0.6, r"(?:do you have|have you got) (?:your own|a private|your own private) (?:room|bedroom|phone|laptop|computer|tablet)"),
+        (0.65, r"(?:parental controls|screen time|family link|family sharing|find my)"),
+        (0.65, r"(?:can|could) you (?:talk|chat|call|video|speak|text) (?:privately|in private|alone|without (?:anyone|them|your {PARENT}))"),
+        (0.6, r"(?:does|do) (?:anyone|anybody|your {PARENT}) (?:know|knows) (?:your|the) (?:password|passcode)"),
+        (0.6, r"(?:when|what time) (?:are|will) you (?:be )?(?:alone|home alone|by yourself|free to talk)"),
+        (0.55, r"(?:are|r) they (?:strict|watching|nosy|checking)"),
+        (0.55, r"(?:who|anyone) (?:else )?(?:is )?(?:home|there|with you)(?: \?| right now| now)"),
+    ],
+    "platform_move": [
+        (0.75, r"(?:add|message|msg|text|dm|hit|find|follow|talk to|chat with|call|ping|contact|reach|snap|direct message) (?:me )?{G3}(?:on|at|via|over|in|through|over on) {PLATFORM}"),
+        (0.7, r"(?:do you have|have you got|are you on|do you use|what is your|give me your|send me your|drop your|can i (?:have|get)|could i (?:have|get)|may i have|share your|tell me your|whats your|put your|type your|leave your|send me|give me) {G2}{CONTACT}"),
+        (0.8, r"(?:let us|we should|we can|can we|could we|want to|wanna|shall we|better to|i want to|we could|lets|how about we|maybe we) (?:\w+ )?(?:move|go|switch|talk|chat|continue|take this|take it|carry on|speak|keep talking) {G3}(?:to|on|over to|onto|in|over) {PLATFORM}"),
+        (0.75, r"(?:this app|this site|this game|here|this chat|on here|this platform) (?:is|gets|are) (?:monitored|watched|moderated|not safe|too public|not private|checked|logged|read by|recorded)"),
+        (0.7, r"(?:my|here is my|this is my) (?:snapchat|snap|whatsapp|instagram|telegram|kik|discord|skype|number|phone number|mobile|username|handle|cell) (?:is|\.|\?|:|$|\d{5,})"),
+        (0.5, r"hit me up"),
+        (0.6, r"(?:call|text|ring|phone|message|whatsapp|snap) me (?:on|at)? ?(?:\d{3,}|this number|my number|later|tonight|when)"),
+        (0.7, r"(?:more private|somewhere private|somewhere else|other app|another app|different app|private app) (?:to talk|where we can|so we can|so no one|where no one)"),
+        (0.6, r"{PLATFORM} is (?:better|safer|more private|easier)"),
+        (0.55, r"(?:send|give) me (?:a )?(?:direct message|private message|message) (?:on|at)"),
+        (0.65, r"(?:add|follow) me(?: back)? on"),
+        (0.65, r"(?:what is|whats) your (?:snap|snapchat|whatsapp|insta|instagram|number|discord|kik|telegram)"),
+        (0.6, r"(?:talk|chat) (?:in |on |over )?(?:private|private messages|direct messages|dms)"),
+    ],
+    "photo_camera_request": [
+        (0.8, r"(?:send|show|share|give|post|text|snap|dm) (?:me|us) (?:a |an |some |another |one more |more |your |the |that |a few )?{G2}{PHOTO}"),
+        (0.75, r"(?:can|could|will|would|why not|why do not|wanna|want to|do you want to) (?:you |u )?{G2}(?:send|take|share|show|snap|film|record|post) (?:me )?{G3}{PHOTO}"),
+        (0.7, r"{PHOTO} (?:of|with) (?:you|yourself|your face|your body|you in|your outfit|your room|you wearing|just you)"),
+        (0.6, r"what do you look like"),
+        (0.8, r"(?:turn|switch|put|go) on (?:your |the )?(?:camera|video|webcam|cam)"),
+        (0.75, r"(?:let us|lets|can we|could we|wanna|want to|shall we|we should|will you|can you|do you want to|i want to) {G1}(?:video call|video chat|facetime|skype|go live|live stream|stream|camera|call on camera|call on video|cam|video)"),
+        (0.7, r"(?:video call|facetime|skype|camera|cam|stream|live) (?:me|with me|for me|together|tonight|now|right now|just us|privately|in private)"),
+        (0.7, r"(?:show|let me see|i want to see|i wanna see|can i see|could i see|lemme see) (?:me )?(?:you|your (?:face|body|room|outfit|bedroom|new)|what you (?:look like|are wearing|got)|more of you|yourself)"),
+        (0.8, r"(?:send|take|share|post) (?:a |another |one more |a new |some |more |a quick |a cute |a private |a special )?{G1}{PHOTO} (?:for me|just for me|only for me|in your|wearing|without|in bed|in your room|of your|right now|now|before|tonight|of yourself|of you)"),
+        (0.7, r"(?:one more|just one|only one|a few more|another) {G1}(?:picture|photo|selfie|video|pic)"),
+        (0.75, r"(?:go|do a|start a|do) (?:live|live stream|stream) (?:for me|just for me|privately|in private|for us)"),
+        (0.45, r"{PHOTO} (?:please|now|right now)"),
+        (0.65, r"(?:i want|i would like|i wanna|i need|i would love) {G1}(?:a |some |another |more |your )?{PHOTO}"),
+        (0.6, r"prove (?:it|that it is you|you are real|who you are) {G2}(?:photo|picture|selfie|camera|video)"),
+        (0.6, r"(?:send|text|show) (?:me )?(?:a |one )?(?:selfie|face picture|face reveal|mirror picture)"),
+    ],
+    "meeting_request": [
+        (0.75, r"(?:we should|let us|lets|can we|could we|wanna|want to|we could|i want to|i would love to|i would like to|i will|i can|shall we|why not|do you want to|would you like to|i really want to|when can we|when do we|how about we|maybe we could) {G2}(?:meet|hang out|see each other|get together|meet up|link up|catch up in person|go on a date)"),
+        (0.8, r"(?:meet|see) (?:me|you|each other|up) {G3}(?:in person|in real life|for real|irl|somewhere|alone|secretly|tonight|this weekend|after school|at the park|behind|near your|outside your|without)"),
+        (0.6, r"(?:i will|i can|i could|let me) (?:pick you up|come (?:to |and )?(?:get|see) you|drive (?:to you|over|down)|come over|visit you|be (?:there|outside)|come to your (?:house|school|town|place)|wait for you)"),
+        (0.7, r"(?:where|when|what time) (?:can|could|should|do|shall) (?:we|i) (?:meet|see you|pick you up|hang out)"),
+        (0.8, r"(?:come|sneak) (?:out|over|round|to my (?:place|house|car|flat)) {G2}(?:to see me|tonight|to meet|at night|when|without|late)"),
+        (0.85, r"sneak out"),
+        (0.75, r"(?:do not|dont|no need to) bring (?:anyone|anybody|your friends|a friend|your {PARENT}|them)"),
+        (0.75, r"(?:come|be|meet me|meet|walk|go) (?:there )?(?:alone|by yourself|on your own)(?: \.| \?|$| ok| to| and| so)"),
+        (0.4, r"in real life|face to face|in person"),
+        (0.7, r"(?:come|come over|come round|stay|sleep over|visit|go back|get in) (?:to |at |in )?(?:my|our) (?:place|house|flat|apartment|car|hotel|room)"),
+        (0.6, r"(?:i am|i will be|i live|i work) (?:near|close to|not far from|only \w+ (?:miles|minutes) from) (?:you|your)"),
+        (0.6, r"(?:get|take|catch) (?:a |the )?(?:bus|train|taxi|uber) to (?:me|my|see me)"),
+        (0.6, r"(?:i will|i can) (?:pay for|send you money for|buy) (?:your |the |a )?(?:ticket|bus|train|taxi|uber)"),
+    ],
+    "guilt_pressure": [
+        (0.85, r"if you (?:really|truly|actually)? ?(?:loved|cared about|liked|trusted|love|care about|like|trust) me"),
+        (0.85, r"after (?:all|everything) (?:i have|i|i did|ive) (?:done|given|bought|did|sent) (?:for you)?"),
+        (0.8, r"you owe me"),
+        (0.85, r"(?:the least|least) you (?:can|could) do"),
+        (0.55, r"(?:do not|dont|stop) (?:be|being) (?:so |such a )?(?:shy|boring|a baby|childish|scared|a chicken|silly|rude|difficult|like that|mean|weird|immature|a tease)"),
+        (0.55, r"why (?:are|r) you (?:being )?(?:so )?(?:shy|boring|scared|difficult|rude|weird|cold|distant|immature)"),
+        (0.45, r"(?:just|only) (?:once|one|one time|this once|for me|a quick one)(?: please| \?|$|\.)"),
+        (0.45, r"(?:please|come on|go on|cmon) {G2}(?:just|for me|do it|it is nothing|it is not|no one will|nobody will)"),
+        (0.55, r"you promised"),
+        (0.6, r"i thought (?:you were|you are|that you were) (?:mature|different|my friend|cool|special|grown up|nice|better than)"),
+        (0.7, r"(?:i guess|i suppose|so|fine|ok) you (?:do not|dont|never) (?:care|like me|trust me|love me|really care)"),
+        (0.65, r"you (?:are|r) (?:hurting|breaking) (?:me|my heart)|you hurt me"),
+        (0.6, r"(?:i will|i am going to|i would) be (?:so |really |very )?(?:sad|upset|hurt|angry|mad|disappointed) if you (?:do not|dont|say no|leave|stop|block)"),
+        (0.6, r"(?:do not|dont) you (?:trust|like|love) me"),
+        (0.65, r"prove (?:it|that you|you love|you care|you trust|you are)"),
+        (0.55, r"(?:it is|its|this is) (?:not a big deal|no big deal|normal|totally normal|completely normal|what (?:friends|couples|people|adults) do|nothing|natural|fine)(?: \.|$| \?| everyone| everybody| all)"),
+        (0.65, r"(?:everyone|everybody|all the other [^ ]+|other girls|other boys|other kids|all my friends|all your friends|lots of girls|lots of kids) (?:does|do|did) (?:it|this|that)"),
+        (0.5, r"(?:you are|your|you) (?:ignoring|avoiding) me|why (?:are|r) you ignoring me|answer me|reply to me|why did you not (?:answer|reply)"),
+        (0.7, r"(?:i will|i am going to) (?:be )?(?:kill|hurt|harm) myself"),
+        (0.6, r"you (?:made|make) me (?:sad|upset|feel bad|angry|cry)"),
+        (0.6, r"(?:i did|i do) (?:so much|everything|a lot) for you"),
+        (0.55, r"you (?:have to|need to|must|better|gotta|got to) (?:do it|do this|send|show|answer|reply)"),
+        (0.55, r"(?:you said you would|you said yes)"),
+        (0.6, r"(?:you will|you would) (?:do it|do this) for me"),
+    ],
+    "threats_sextortion": [
+        (0.95, r"(?:i will|i am going to|i am gonna|or i will|or i|i could|i can|i might|i shall|i would) {G2}(?:send|show|share|post|leak|expose|spread|forward|upload|give|publish) {G2}(?:your |the |those |these |our |all |all your |all the |all our )?(?:pictures|photos|videos|pics|screenshots|messages|chats?|them|it|these|those|everything|this|clips|recordings) {G3}(?:to|on|with|for|in|all over) {G2}(?:your )?(?:{PARENT}|friends|school|everyone|everybody|followers|teachers?|class|classmates|internet|online|the world|contacts|group chat|police)"),
+        (0.6, r"(?:i will|i am going to|i am gonna|or i will|or i) {G2}(?:send|show|share|post|leak|expose|spread|forward|upload|publish|tell) {G4}(?:to|on|with|all over) {G2}(?:your )?(?:{PARENT}|friends|school|everyone|everybody|followers|teachers?|class|classmates|internet|the world|contacts)"),
+        (0.7, r"(?:everyone|everybody|your (?:{PARENT}|friends|school|family|teachers?|class|whole school)) (?:will|is going to|are going to|gonna|would) (?:find out|know|hear about|see (?:them|it|everything|these|those|the pictures|the photos|what you|your|this))"),
+        (0.7, r"if you (?:do not|dont|stop|block|tell|ignore|refuse|leave|report|say no) {G6}(?:i will|i am going to|then i|i am gonna|i can|i swear|everyone|i would)"),
+        (0.7, r"or else|or you will regret"),
+        (0.45, r"unless you"),
+        (0.35, r"you better|you had better"),
+        (0.75, r"(?:i have|i have got|i still have|i saved|i have saved|i screenshotted|i kept|i recorded|i got) {G2}(?:your |all your |the |those |our )?(?:pictures|photos|videos|screenshots|messages|chats|recordings|screen recording|selfies|pics)"),
+        (0.9, r"(?:pay|send) (?:me )?{G3}(?:or else|or i|otherwise|or everyone|or your)"),
+        (0.85, r"(?:you will regret|you will be sorry|you are going to regret|you will pay for)"),
+        (0.9, r"ruin your (?:life|reputation)|(?:your life|you) (?:will be|is) (?:over|ruined)"),
+        (0.6, r"you will (?:get|be) in (?:so much |big |huge |real )?trouble"),
+        (0.9, r"(?:no one|nobody|no body) (?:will|would|is going to) (?:believe|trust) you"),
+        (0.9, r"i know where you (?:live|go to school|are)"),
+        (0.85, r"(?:i will|i can|i am going to) (?:find|track|come for|hunt) you"),
+        (0.85, r"(?:i will|i am going to) (?:tell|show) {G2}(?:everyone|your {PARENT}|your friends|your school)"),
+        (0.5, r"(?:you have|you got) (?:\d+|one|an) (?:hours?|minutes|days)"),
+        (0.75, r"(?:do what i say|do as i say|do as you are told)"),
+        (0.5, r"(?:screenshot|screenshots|recording) (?:of|with) (?:you|our|this|your)"),
+    ],
+    "body_relationship_steering": [
+        (0.65, r"(?:do you have|have you got|got|you have|is there|do you got) (?:a )?(?:boyfriend|girlfriend|crush|partner|someone special|special someone|lover)"),
+        (0.7, r"(?:have|has|did) (?:you|anyone|a boy|a girl) (?:ever )?(?:kissed|been kissed|kiss|had a (?:boyfriend|girlfriend)|dated|been on a date|been with)"),
+        (0.6, r"{YOU_ARE} (?:you )?(?:single|dating|seeing (?:anyone|someone)|taken)"),
+        (0.8, r"{YOU_ARE} (?:you )?(?:mature|developed|grown up|experienced|a woman|a man|all grown up|physically mature)(?: yet| now| enough| \?|$)"),
+        (0.75, r"how (?:mature|developed|grown up|experienced|much do you weigh)(?: {YOU_ARE})?"),
+        (0.4, r"how tall {YOU_ARE}"),
+        (0.8, r"what (?:are|r) you wearing"),
+        (0.6, r"(?:your|ur) (?:body|figure|legs|curves|chest|lips|skin|bum|hips|waist)"),
+        (0.75, r"(?:has|is) your body (?:changing|changed|developing|grown)|(?:started|going through) puberty"),
+        (0.7, r"(?:do you|have you|did you) (?:ever )?(?:think about|thought about|wonder about|wondered about|curious about|ask about) (?:boys|girls|kissing|dating|love|relationships|older (?:guys|men|boys|girls|women)|grown up (?:stuff|things))"),
+        (0.85, r"(?:talk|chat|tell me|ask me) about (?:grown ?up|adult|mature|private|personal|intimate|secret) (?:stuff|things|topics|matters)"),
+        (0.85, r"(?:would|do|could|will) you (?:ever )?(?:date|go out with|kiss|be with|like) (?:an older|someone older|older (?:guys|men|boys|girls|women|people))"),
+        (0.6, r"(?:would|could|will) you (?:ever )?(?:date|go out with|kiss|be with) me"),
+        (0.9, r"age (?:is|is just|s just) (?:just |only )?a number"),
+        (0.8, r"(?:i would|i want to|i wanna|i wish i could|i would love to|can i|let me) (?:kiss|hug|cuddle|hold|touch) you"),
+        (0.85, r"(?:be|become) my (?:girlfriend|boyfriend|gf|bf|girl|baby|babe)"),
+        (0.8, r"(?:do you|you) like older (?:guys|men|boys|girls|women|people)"),
+        (0.7, r"(?:underwear|bikini|swimsuit|swimming costume|pyjamas|pajamas|nightie|bra|your towel|nothing on|less clothes)"),
+        (0.45, r"(?:in bed|in the shower|in the bath)"),
+        (0.7, r"(?:what|which) (?:size|colour|color) (?:are|is) (?:your|you)"),
+        (0.7, r"(?:are|r) you (?:ticklish|flexible)"),
+        (0.55, r"(?:do|did) you (?:like|have) (?:anyone|someone|a crush)"),
+        (0.6, r"(?:we could be|we would be|we are like) (?:a couple|together|boyfriend and girlfriend|more than friends)|more than friends"),
+        (0.6, r"(?:you are|your) (?:so |really )?(?:hot|sexy)"),
+        (0.75, r"(?:i|i have) (?:had )?(?:a )?(?:dream|dreamt|dreamed) about you"),
+        (0.7, r"(?:relationship|dating|kissing|love) (?:advice|lessons|tips|practice)|(?:teach|show) you (?:how to kiss|about love|about dating|about relationships|things)"),
+    ],
+    "location_probing": [
+        (0.7, r"where (?:do|d) you live|where you live|where is your (?:house|home|school|flat)"),
+        (0.65, r"(?:what|which) (?:city|town|area|state|country|county|neighbou?rhood|part of (?:town|the city|the country)|street|road|village|estate|suburb) (?:do )?(?:you|are you|r you|you are) (?:live|living|from|in)"),
+        (0.8, r"(?:what|which) school (?:do you|are you|you|d you|r you) (?:go|going|at|attend|in|to)"),
+        (0.8, r"where (?:do you|d you) go to school|what is your school|name of your school|what school is (?:it|that)"),
+        (0.85, r"(?:what is|whats|what s|tell me|give me|send me|share|drop) your (?:address|postcode|post code|zip|zip code|location|house number|street|exact location|live location|school|home)"),
+        (0.85, r"(?:send|share|drop|give|text) (?:me )?(?:your |a )?(?:location|address|pin|postcode|live location|current location|a map)"),
+        (0.35, r"{YOU_ARE} (?:you )?(?:near|close to|far from|anywhere near) [^ ]+"),
+        (0.55, r"where (?:are|r) you (?:right now|now|at|at right now)"),
+        (0.7, r"how far (?:do you live|is your (?:house|school|home)|away (?:are you|do you live))"),
+        (0.6, r"(?:what|which) (?:bus|train|route) (?:do you take|do you get|stop)"),
+        (0.45, r"where {YOU_ARE} (?:you )?from"),
+        (0.6, r"(?:do you|you) live (?:near|close to|around|by|in|on)"),
+        (0.6, r"what time (?:do you|does your school|does school) (?:get out|finish|end|leave|let out|start)"),
+        (0.55, r"(?:where|which way) do you (?:walk|go) (?:home|after school)"),
+        (0.5, r"age sex location"),
+        (0.55, r"what (?:street|road|house|flat|building) (?:do you|are you)"),
+        (0.55, r"(?:is|are) (?:your )?(?:house|home|school) (?:near|close to|by)"),
+    ],
+}
+
+# Context that makes a match far less likely to be grooming, per tactic: surprises, own mishaps, spoilers,
+# homework photos, group projects, team practice. A match whose message also has one of these is discounted.
+HARD_NEGATIVES: dict[str, list[tuple[float, str]]] = {
+    "secrecy": [
+        (0.15, r"surprise|party|present for|gift for|birthday|christmas present|proposal|propose|baby shower|"
+               r"spoilers?|the ending|the finale|who wins|the plot|the result|the score"),
+        (0.25, r"(?:that |but |how |what )?i (?:broke|lost|failed|forgot|ate|spilled|spilt|crashed|dropped|got|"
+               r"skipped|missed|used|borrowed|took|smashed|cracked|burned|burnt|ripped|stained|scratched|dented|"
+               r"did not|have not|was|am)"),
+        (0.3, r"(?:my|our) (?:crush|grade|grades|test|report card|exam)|i like (?:him|her|[a-z]+)|we (?:broke|lost|ate|spilled)"),
+    ],
+    "photo_camera_request": [
+        (0.2, r"homework|notes|worksheet|assignment|answers|timetable|schedule|recipe|menu|permission|form|receipt|"
+              r"slides|essay|project|page|chapter|the board|whiteboard|results|dog|cat|puppy|kitten|pet|hamster|"
+              r"the view|sunset|the cake|your drawing|your painting|your art|the drawing|the team|the match|"
+              r"the game|the concert|the trip|holiday|the party|screenshot of the|meme|the map|the car|the room for sale"),
+    ],
+    "platform_move": [
+        (0.35, r"group chat|class chat|project|homework|team|club|practice|rehearsal|study group|the group|"
+               r"assignment|parents evening|school app|classroom|teams meeting|lesson|tutor|for the trip"),
+    ],
+    "meeting_request": [
+        (0.35, r"practice|training|rehearsal|class|lesson|the game|match|the library|study|dentist|doctor|"
+               r"appointment|club|the gym|pitch|field|court|pool|the rink|mum will|dad will|your mum|your dad|"
+               r"your parents|pick up time|pickup|drop off|school gate|after school club|with the team|everyone|"
+               r"the group|all of us|the others|the cinema with"),
+    ],
+    "gifts_offers": [
+        (0.4, r"(?:i|you) owe|owed|paid me back|pay you back|lunch money|split|for the trip|chip in|"
+              r"pocket money|allowance|chores|bake sale|fundraiser|charity|raffle|tickets for the school"),
+    ],
+    "risk_assessment": [
+        (0.4, r"plumber|delivery|parcel|package|dinner|groceries|shopping|spare key|let the|pick (?:you|me) up|"
+              r"practice|homework|i am (?:on my way|coming|home)|be home|i will be|we will be"),
+    ],
+    "guilt_pressure": [
+        (0.4, r"game|play|fortnite|minecraft|roblox|match|homework|chores|room|dishes|practice|level|lol|haha"),
+    ],
+    "location_probing": [
+        (0.5, r"(?:originally|ethnically)|what country|which country|from the uk|accent|time zone|timezone|weather"),
+    ],
+    "threats_sextortion": [
+        (0.4, r"lol|lmao|haha|jk|joking|kidding|group chat|rematch|in the game|team|noob"),
+    ],
+    "body_relationship_steering": [
+        (0.5, r"(?:my|our) (?:swimsuit|pyjamas|pajamas|towel)|pool party|swimming lesson|sleepover|pajama party|"
+              r"pyjama party|for the trip|pack your|packing|lost your|forgot your|dry off|uniform|kit"),
+    ],
+    "flattery_special_relationship": [
+        (0.6, r"drawing|painting|essay|goal|score|match|game|singing|performance|project|work|dance|outfit|"
+              r"haircut|dress|cake|dog|cat|puppy|kitten|baby|sister|brother|mum|mom|dad|friend"),
+    ],
+}
+
+# Words before a match that turn it around ("I would never ask you to keep secrets").
+NEGATION_RE = re.compile(r"(?:^| )(?:never|not|no|would never|will never|should never|i would not|"
+                         r"i will not|i do not want to|do not want to|i am not going to|not going to|"
+                         r"you do not have to|you don't have to|no need to|you never have to|never have to|"
+                         r"you should not have to|it is not ok to|it is not okay to|not ok to|not okay to) $")
+_NEGATION_WINDOW = 40
+
+
+@dataclass(frozen=True, slots=True)
+class CompiledTactics:
+    """All patterns of all tactics, compiled into one alternation per tactic."""
+
+    regexes: dict[str, re.Pattern[str]]
+    confidences: dict[str, dict[str, float]]
+    hard_negatives: dict[str, list[tuple[float, re.Pattern[str]]]]
+    vocabulary: frozenset[str]
+
+
+def compile_tactics() -> CompiledTactics:
+    regexes: dict[str, re.Pattern[str]] = {}
+    confidences: dict[str, dict[str, float]] = {}
+    vocab: set[str] = set()
+    for tactic, patterns in _P.items():
+        parts = []
+        conf: dict[str, float] = {}
+        ordered = sorted(patterns, key=lambda cp: -cp[0])  # strongest first: it wins where several match
+        for i, (c, pat) in enumerate(ordered):
+            src = _expand(pat)
+            if re.search(r"\{[A-Z_0-9]+\}|\(\?:[A-Z]{3,}\)", src):
+                raise ValueError(f"unexpanded macro in {tactic} pattern {pat!r}")
+            name = f"p{i}"
+            conf[name] = c
+            parts.append(f"(?P<{name}>{src})")
+            vocab.update(_words(src))
+        regexes[tactic] = re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
+        confidences[tactic] = conf
+    negs: dict[str, list[tuple[float, re.Pattern[str]]]] = {}
+    for tactic, items in HARD_NEGATIVES.items():
+        negs[tactic] = [(f, re.compile(r"(?<![a-z0-9])(?:" + _expand(p) + r")(?![a-z0-9])")) for f, p in items]
+    for src in MACROS.values():
+        vocab.update(_words(src))
+    return CompiledTactics(regexes, confidences, negs, frozenset(vocab))
+
+
+def _words(regex_source: str) -> set[str]:
+    cleaned = re.sub(r"\\[a-zA-Z]|\(\?P<[a-z0-9]+>|\(\?[:!=<]+", " ", regex_source)
+    return set(re.findall(r"[a-z]{2,}", cleaned))
