@@ -66,13 +66,17 @@ _MAX_HITS_PER_TACTIC = 6
 
 @dataclass(frozen=True, slots=True)
 class TacticHit:
-    """One tactic found in one message: how sure, and which characters of the original text show it."""
+    """One tactic found in one message: how sure, and which characters of the original text show it.
+
+    ``raw`` is the pattern's confidence before benign context was weighed; ``confidence`` counts the
+    contexts of this message alone (the engine also weighs the contexts of the conversation so far).
+    """
 
     tactic: str
     confidence: float
     start: int
     end: int
-    discounted_by: str | None = None
+    raw: float = 0.0
 
     def to_dict(self) -> dict:
         return {"tactic": self.tactic, "confidence": round(self.confidence, 3), "start": self.start, "end": self.end}
@@ -92,6 +96,7 @@ class MessageReading:
     hits: tuple[TacticHit, ...]
     stated_age: int | None
     bare_number: int | None
+    contexts: frozenset[str] = frozenset()
 
 
 class TacticDetector:
@@ -114,6 +119,7 @@ class TacticDetector:
         plain = norm.text
         if not plain:
             return MessageReading((), None, None)
+        contexts = frozenset(name for name, (rx, _, _) in self.compiled.contexts.items() if rx.search(plain))
         hits: list[TacticHit] = []
         for tactic in self._candidate_tactics(plain):
             rx = self.compiled.regexes[tactic]
@@ -136,10 +142,10 @@ class TacticDetector:
                 pos = nxt + 1
             if not found:
                 continue
-            factor, why = self._hard_negative(tactic, plain)
+            factor = self.context_factor(tactic, contexts)
             for conf, s, e in found:
                 os_, oe = norm.original_span(s, e)
-                hits.append(TacticHit(tactic, conf * factor, os_, oe, why))
+                hits.append(TacticHit(tactic, conf * factor, os_, oe, conf))
         stated = bare = None
         m = _STATED_AGE_RE.search(plain)
         if m:
@@ -149,7 +155,20 @@ class TacticDetector:
                     bare = value
                 else:
                     stated = value
-        return MessageReading(tuple(hits), stated, bare)
+        return MessageReading(tuple(hits), stated, bare, contexts)
+
+    def context_factor(self, tactic: str, contexts: Iterable[str]) -> float:
+        """How much the benign contexts present discount a tactic (1.0: not at all)."""
+        factor = 1.0
+        for name in contexts:
+            f = self.compiled.contexts[name][1].get(tactic)
+            if f is not None and f < factor:
+                factor = f
+        return factor
+
+    def conversation_contexts(self) -> frozenset[str]:
+        """Contexts that colour the rest of a conversation, not just their own message."""
+        return frozenset(name for name, (_, _, conv) in self.compiled.contexts.items() if conv)
 
     def _candidate_tactics(self, plain: str) -> list[str]:
         seen: set[str] = set()
@@ -158,14 +177,6 @@ class TacticDetector:
             if len(seen) == len(TACTICS):
                 break
         return [t for t in TACTICS if t in seen]
-
-    def _hard_negative(self, tactic: str, plain: str) -> tuple[float, str | None]:
-        factor, why = 1.0, None
-        for f, rx in self.compiled.hard_negatives.get(tactic, ()):
-            if f < factor and rx.search(plain):
-                factor, why = f, rx.pattern[:40]
-        return factor, why
-
 
 def _negated(plain: str, start: int) -> bool:
     if start == 0:

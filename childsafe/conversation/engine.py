@@ -44,6 +44,7 @@ WINDOW = 20               # recent messages remembered (ids and signals only)
 TRAJECTORY = 50           # recent risk points remembered
 REPORT_MIN = 0.3          # tactics weaker than this are left out of the assessment's list
 MAX_TEXT = 20_000         # characters read from one message; the rest is not analysed
+CONTEXT_SPAN = 30         # messages a benign context (a surprise party, a parent's errands) keeps colouring
 STRONG_MESSAGE = 0.6      # a tactic this sure in the current message can justify holding it
 # Personal details that put a child at risk straight away, whatever the conversation's level.
 URGENT_PII = frozenset({"phone", "email", "address", "postcode", "zip", "school", "home_area", "coordinates",
@@ -150,7 +151,7 @@ class ConversationState:
     """Everything the engine remembers about one conversation; bounded in size."""
 
     __slots__ = ("conversation_id", "index", "participants", "window", "trajectory", "first_alert_message_id",
-                 "last_time", "first_contact", "connected", "peak_level")
+                 "last_time", "first_contact", "connected", "peak_level", "contexts")
 
     def __init__(self, conversation_id: str) -> None:
         self.conversation_id = conversation_id
@@ -163,6 +164,7 @@ class ConversationState:
         self.first_contact: bool | None = None
         self.connected: bool | None = None
         self.peak_level = "none"
+        self.contexts: dict[str, int] = {}  # benign context -> index of the message that last showed it
 
     def participant(self, sender: str) -> Participant:
         p = self.participants.get(sender)
@@ -187,6 +189,7 @@ class ConversationState:
             "first_contact": self.first_contact,
             "connected": self.connected,
             "peak_level": self.peak_level,
+            "contexts": dict(self.contexts),
         }
 
     @classmethod
@@ -206,6 +209,7 @@ class ConversationState:
             s.first_contact = d.get("first_contact")
             s.connected = d.get("connected")
             s.peak_level = d.get("peak_level", "none")
+            s.contexts = {str(k): int(v) for k, v in d.get("contexts", {}).items()}
             if s.peak_level not in LEVELS:
                 raise ValueError(s.peak_level)
         except (KeyError, TypeError, ValueError, IndexError) as exc:
@@ -327,13 +331,20 @@ class ConversationEngine:
 
         text = message.text if len(message.text) <= MAX_TEXT else message.text[:MAX_TEXT]
         reading: MessageReading = self.detector.read(text)
+        conv_contexts = self.detector.conversation_contexts()
+        for name in reading.contexts:
+            if name in conv_contexts:
+                st.contexts[name] = idx
+        active = set(reading.contexts)
+        active.update(n for n, last in st.contexts.items() if idx - last <= CONTEXT_SPAN)
         signals: list[MessageSignal] = []
         for hit in reading.hits:
+            confidence = hit.raw * self.detector.context_factor(hit.tactic, active)
             sig = sender.tactics.get(hit.tactic)
             if sig is None:
                 sig = sender.tactics[hit.tactic] = _Signal(index=idx, time=now)
-            sig.add(hit.confidence, idx, now, message.message_id, hit.start, hit.end)
-            signals.append(MessageSignal("tactic", hit.tactic, hit.confidence, hit.start, hit.end))
+            sig.add(confidence, idx, now, message.message_id, hit.start, hit.end)
+            signals.append(MessageSignal("tactic", hit.tactic, confidence, hit.start, hit.end))
         self._learn_age(st, sender, reading)
 
         if self._detect_pii is not None and text and not _known_adult(sender):

@@ -233,7 +233,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.75, r"(?:this app|this site|this game|here|this chat|on here|this platform) (?:is|gets|are) (?:monitored|watched|moderated|not safe|too public|not private|checked|logged|read by|recorded)"),
         (0.7, r"(?:my|here is my|this is my) (?:snapchat|snap|whatsapp|instagram|telegram|kik|discord|skype|number|phone number|mobile|username|handle|cell) (?:is|\.|\?|:|$|\d{5,})"),
         (0.5, r"hit me up"),
-        (0.6, r"(?:call|text|ring|phone|message|whatsapp|snap) me (?:on|at)? ?(?:\d{3,}|this number|my number|later|tonight|when)"),
+        (0.6, r"(?:call|text|ring|phone|message|whatsapp|snap) me (?:on |at )?(?:\d{3,}|this number|my number|my other number|my private number)"),
         (0.7, r"(?:more private|somewhere private|somewhere else|other app|another app|different app|private app) (?:to talk|where we can|so we can|so no one|where no one)"),
         (0.6, r"{PLATFORM} is (?:better|safer|more private|easier)"),
         (0.55, r"(?:send|give) me (?:a )?(?:direct message|private message|message) (?:on|at)"),
@@ -243,7 +243,7 @@ _P: dict[str, list[tuple[float, str]]] = {
     ],
     "photo_camera_request": [
         (0.8, r"(?:send|show|share|give|post|text|snap|dm) (?:me|us) (?:a |an |some |another |one more |more |your |the |that |a few )?{G2}{PHOTO}"),
-        (0.75, r"(?:can|could|will|would|why not|why do not|wanna|want to|do you want to) (?:you |u )?{G2}(?:send|take|share|show|snap|film|record|post) (?:me )?{G3}{PHOTO}"),
+        (0.75, r"(?:can|could|will|would|why not|why do not|do you want to|do you wanna|would you like to|are you going to|you should|you could) (?:you |u )?{G2}(?:send|take|share|show|snap|film|record|post) (?:me )?{G3}{PHOTO}"),
         (0.7, r"{PHOTO} (?:of|with) (?:you|yourself|your face|your body|you in|your outfit|your room|you wearing|just you)"),
         (0.6, r"what do you look like"),
         (0.8, r"(?:turn|switch|put|go) on (?:your |the )?(?:camera|video|webcam|cam)"),
@@ -261,7 +261,7 @@ _P: dict[str, list[tuple[float, str]]] = {
     "meeting_request": [
         (0.75, r"(?:we should|let us|lets|can we|could we|wanna|want to|we could|i want to|i would love to|i would like to|i will|i can|shall we|why not|do you want to|would you like to|i really want to|when can we|when do we|how about we|maybe we could) {G2}(?:meet|hang out|see each other|get together|meet up|link up|catch up in person|go on a date)"),
         (0.8, r"(?:meet|see) (?:me|you|each other|up) {G3}(?:in person|in real life|for real|irl|somewhere|alone|secretly|tonight|this weekend|after school|at the park|behind|near your|outside your|without)"),
-        (0.6, r"(?:i will|i can|i could|let me) (?:pick you up|come (?:to |and )?(?:get|see) you|drive (?:to you|over|down)|come over|visit you|be (?:there|outside)|come to your (?:house|school|town|place)|wait for you)"),
+        (0.45, r"(?:i will|i can|i could|let me) (?:pick you up|come (?:to |and )?(?:get|see) you|drive (?:to you|over|down)|come over|visit you|come to your (?:house|school|town|place)|wait for you)"),
         (0.7, r"(?:where|when|what time) (?:can|could|should|do|shall) (?:we|i) (?:meet|see you|pick you up|hang out)"),
         (0.8, r"(?:come|sneak) (?:out|over|round|to my (?:place|house|car|flat)) {G2}(?:to see me|tonight|to meet|at night|when|without|late)"),
         (0.85, r"sneak out"),
@@ -369,58 +369,62 @@ _P: dict[str, list[tuple[float, str]]] = {
     ],
 }
 
-# Context that makes a match far less likely to be grooming, per tactic: surprises, own mishaps, spoilers,
-# homework photos, group projects, team practice. A match whose message also has one of these is discounted.
-HARD_NEGATIVES: dict[str, list[tuple[float, str]]] = {
-    "secrecy": [
-        (0.15, r"surprise|party|present for|gift for|birthday|christmas present|proposal|propose|baby shower|"
-               r"spoilers?|the ending|the finale|who wins|the plot|the result|the score"),
-        (0.25, r"(?:that |but |how |what )?i (?:broke|lost|failed|forgot|ate|spilled|spilt|crashed|dropped|got|"
-               r"skipped|missed|used|borrowed|took|smashed|cracked|burned|burnt|ripped|stained|scratched|dented|"
-               r"did not|have not|was|am)"),
-        (0.3, r"(?:my|our) (?:crush|grade|grades|test|report card|exam)|i like (?:him|her|[a-z]+)|we (?:broke|lost|ate|spilled)"),
-    ],
-    "photo_camera_request": [
-        (0.2, r"homework|notes|worksheet|assignment|answers|timetable|schedule|recipe|menu|permission|form|receipt|"
-              r"slides|essay|project|page|chapter|the board|whiteboard|results|dog|cat|puppy|kitten|pet|hamster|"
-              r"the view|sunset|the cake|your drawing|your painting|your art|the drawing|the team|the match|"
-              r"the game|the concert|the trip|holiday|the party|screenshot of the|meme|the map|the car|the room for sale"),
-    ],
-    "platform_move": [
-        (0.35, r"group chat|class chat|project|homework|team|club|practice|rehearsal|study group|the group|"
-               r"assignment|parents evening|school app|classroom|teams meeting|lesson|tutor|for the trip"),
-    ],
-    "meeting_request": [
-        (0.35, r"practice|training|rehearsal|class|lesson|the game|match|the library|study|dentist|doctor|"
-               r"appointment|club|the gym|pitch|field|court|pool|the rink|mum will|dad will|your mum|your dad|"
-               r"your parents|pick up time|pickup|drop off|school gate|after school club|with the team|everyone|"
-               r"the group|all of us|the others|the cinema with"),
-    ],
-    "gifts_offers": [
-        (0.4, r"(?:i|you) owe|owed|paid me back|pay you back|lunch money|split|for the trip|chip in|"
-              r"pocket money|allowance|chores|bake sale|fundraiser|charity|raffle|tickets for the school"),
-    ],
-    "risk_assessment": [
-        (0.4, r"plumber|delivery|parcel|package|dinner|groceries|shopping|spare key|let the|pick (?:you|me) up|"
-              r"practice|homework|i am (?:on my way|coming|home)|be home|i will be|we will be"),
-    ],
-    "guilt_pressure": [
-        (0.4, r"game|play|fortnite|minecraft|roblox|match|homework|chores|room|dishes|practice|level|lol|haha"),
-    ],
-    "location_probing": [
-        (0.5, r"(?:originally|ethnically)|what country|which country|from the uk|accent|time zone|timezone|weather"),
-    ],
-    "threats_sextortion": [
-        (0.4, r"lol|lmao|haha|jk|joking|kidding|group chat|rematch|in the game|team|noob"),
-    ],
-    "body_relationship_steering": [
-        (0.5, r"(?:my|our) (?:swimsuit|pyjamas|pajamas|towel)|pool party|swimming lesson|sleepover|pajama party|"
-              r"pyjama party|for the trip|pack your|packing|lost your|forgot your|dry off|uniform|kit"),
-    ],
-    "flattery_special_relationship": [
-        (0.6, r"drawing|painting|essay|goal|score|match|game|singing|performance|project|work|dance|outfit|"
-              r"haircut|dress|cake|dog|cat|puppy|kitten|baby|sister|brother|mum|mom|dad|friend"),
-    ],
+# Benign contexts: what makes a match far less likely to be grooming. Each context has a pattern, the
+# tactics it discounts (multiplying their confidence) and whether it colours the rest of the conversation
+# (a surprise party planned three messages ago still explains "keep it secret") or only its own message.
+# These come from the hard negatives the research and moderators keep meeting: surprises, a child's own
+# mishap, spoilers, a photo of the homework, a group project, a parent's logistics, a coach's practice.
+CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
+    "surprise": (
+        r"surprise|party|present for|gift for|birthday present|christmas present|proposal|propose|baby shower|"
+        r"her birthday|his birthday|their birthday|anniversary|card for|the cake",
+        {"secrecy": 0.15, "gifts_offers": 0.5, "isolation_exclusivity": 0.5}, True),
+    "mishap": (
+        r"i (?:broke|lost|failed|forgot|ate|spilled|spilt|crashed|dropped|skipped|missed|smashed|cracked|burned|"
+        r"burnt|ripped|stained|scratched|dented|wrecked|ruined|deleted|bunked|snuck|sneaked)|"
+        r"we (?:broke|lost|ate|spilled|smashed|wrecked|ruined)|(?:the|my|her|his) (?:vase|window|lamp|phone screen|"
+        r"screen|mug|plate|glass|tv)|detention|report card|bad grade|failed (?:the|my)|(?:my|our) crush|i like (?:him|her)",
+        {"secrecy": 0.25, "guilt_pressure": 0.5}, True),
+    "spoiler": (
+        r"spoilers?|the ending|the finale|who wins|the plot|the twist|the episode|the season|the score",
+        {"secrecy": 0.2}, False),
+    "object_photo": (
+        r"(?:pictures?|photos?|pics?|selfies?|videos?|scans?|screenshots?|images?) of (?:the|your|my|a|an|this|that|his|"
+        r"her|their|our|these|those)(?: new| old| signed| finished| whole| little)? (?!face|body|outfit|room|"
+        r"bedroom|legs|self|yourself|you|bed|pyjamas|pajamas|hair|lips|eyes|figure|feet|skin|chest|underwear|"
+        r"swimsuit|bikini|clothes|top|mirror)[a-z]+|(?:the|that|this) (?:[a-z]+ )?(?:meme|video|clip|tiktok|reel|link)",
+        {"photo_camera_request": 0.25}, False),
+    "schoolwork": (
+        r"homework|notes|worksheet|assignment|answers|timetable|schedule|revision|essay|slides|chapter|"
+        r"permission slip|the slip|consent form|the form|register|science group|study group|group project|"
+        r"class chat|group chat|the group|project|coursework|exam|test on|teacher said",
+        {"photo_camera_request": 0.3, "platform_move": 0.35, "meeting_request": 0.5, "location_probing": 0.6}, False),
+    "team": (
+        r"practice|training|rehearsal|fixture|the match|kick off|kickoff|the game on|tournament|tryouts|"
+        r"the pitch|the field|the court|the pool|the rink|the gym|club|squad|the team|with the team|kit|"
+        r"changing rooms|the coach|minibus|the tour",
+        {"meeting_request": 0.4, "platform_move": 0.5, "location_probing": 0.6, "photo_camera_request": 0.6}, False),
+    "household": (
+        r"stuck in traffic|on my way|running late|be home by|be back (?:at|by)|dinner|tea is|pasta|fridge|"
+        r"the washing|the dog out|feed the|inhaler|pe kit|lunch money|money for lunch|lock the door|tidy your room|"
+        r"bed time|bedtime|school run|i am outside school|your dad will|your mum will|your mom will|"
+        r"dad is on his way|mum is on her way|mom is on her way|grandma|grandad|granny|grandpa|nana|auntie|"
+        r"uncle [a-z]+ is|yes mum|yes mom|yes dad|ok mum|ok mom|ok dad|thanks mum|thanks mom|thanks dad|"
+        r"love you too|love you mum|love you mom|love you dad|love you see you|see you later love|night mum|"
+        r"night dad|hi mum|hi dad|mums phone|dads phone|dads on his way|mums on her way|moms on her way",
+        {"risk_assessment": 0.3, "meeting_request": 0.45, "location_probing": 0.5, "photo_camera_request": 0.6,
+         "gifts_offers": 0.5, "flattery_special_relationship": 0.6}, True),
+    "known_contact": (
+        r"(?:number|username|user name|address|snap|snapchat|handle|email|live|house) again|new phone|"
+        r"changed (?:my|your) number|lost (?:your|my) number|drop (?:the|your|it|them) (?:[a-z]+ )?off|"
+        r"i can drop|to return|give (?:it|them) back",
+        {"platform_move": 0.3, "location_probing": 0.3}, False),
+    "birthday_peer": (
+        r"hbd|happy birthday|for your birthday|for ur birthday|your bday|for your bday",
+        {"gifts_offers": 0.55}, False),
+    "banter": (
+        r"lol|lmao|haha+|hehe|jk|just kidding|joking|kidding|rematch|noob|in the game|gg",
+        {"threats_sextortion": 0.5, "guilt_pressure": 0.6}, False),
 }
 
 # Words before a match that turn it around ("I would never ask you to keep secrets").
@@ -437,7 +441,7 @@ class CompiledTactics:
 
     regexes: dict[str, re.Pattern[str]]
     confidences: dict[str, dict[str, float]]
-    hard_negatives: dict[str, list[tuple[float, re.Pattern[str]]]]
+    contexts: dict[str, tuple[re.Pattern[str], dict[str, float], bool]]
     vocabulary: frozenset[str]
 
 
@@ -459,12 +463,11 @@ def compile_tactics() -> CompiledTactics:
             vocab.update(_words(src))
         regexes[tactic] = re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
         confidences[tactic] = conf
-    negs: dict[str, list[tuple[float, re.Pattern[str]]]] = {}
-    for tactic, items in HARD_NEGATIVES.items():
-        negs[tactic] = [(f, re.compile(r"(?<![a-z0-9])(?:" + _expand(p) + r")(?![a-z0-9])")) for f, p in items]
+    contexts = {name: (re.compile(r"(?<![a-z0-9])(?:" + _expand(p) + r")(?![a-z0-9])"), factors, conv)
+                for name, (p, factors, conv) in CONTEXTS.items()}
     for src in MACROS.values():
         vocab.update(_words(src))
-    return CompiledTactics(regexes, confidences, negs, frozenset(vocab))
+    return CompiledTactics(regexes, confidences, contexts, frozenset(vocab))
 
 
 def _words(regex_source: str) -> set[str]:
