@@ -17,6 +17,7 @@ from dataclasses import dataclass
 import numpy as np
 from PIL import Image
 
+from childsafe.media import load_image
 from eval.matching import hashing
 from eval.matching.corpus import Sample, banked_images, reference_media_dir, unrelated_images
 from eval.matching.transforms import suite
@@ -119,7 +120,7 @@ def hashing_cost(repeats: int = 5) -> list[tuple]:
         times = []
         for _ in range(repeats):
             start = time.perf_counter()
-            fn(Image.open(io.BytesIO(blob)).convert("RGB"))
+            fn(load_image(blob))
             times.append(time.perf_counter() - start)
         return min(times)
 

@@ -165,10 +165,11 @@ def suite() -> list[Transform]:
         Transform("collage", "2x2 tile", collage),
         Transform("picture-in-picture", "over busy scene", picture_in_picture),
     ]
-    for share in (0.02, 0.05, 0.10, 0.15, 0.20):
-        t.append(Transform("crop", f"left {share:.0%}", lambda im, r, s=share: crop_side(im, "left", s)))
-    for share in (0.03, 0.05, 0.10):
-        t.append(Transform("crop", f"centre {share:.0%} a side", lambda im, r, s=share: crop_side(im, "centre", s)))
+    # Strengths on and off the crop set's steps (5% a side, 3% for centre crops).
+    for share in (0.02, 0.05, 0.075, 0.10, 0.12, 0.18):
+        t.append(Transform("crop", f"left {share:.1%}", lambda im, r, s=share: crop_side(im, "left", s)))
+    for share in (0.03, 0.045, 0.08):
+        t.append(Transform("crop", f"centre {share:.1%} a side", lambda im, r, s=share: crop_side(im, "centre", s)))
     t.append(Transform("crop", "top 12%", lambda im, r: crop_side(im, "top", 0.12)))
     t += [
         Transform("combo", "mirror + jpeg q30", lambda im, r: jpeg(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), 30)),

@@ -1,0 +1,190 @@
+"""Edits people make to dodge a hash list, matched through the real matcher and CLI.
+
+The "known bad" bank holds hashes of benign pictures: reference photos and scenes the tests draw.
+"""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import av
+import numpy as np
+import pytest
+from PIL import Image, ImageDraw
+from typer.testing import CliRunner
+
+from childsafe.banks import BankStore, Matcher
+from childsafe.cli import app
+from childsafe.media.queries import MatchOptions
+from childsafe.store import open_database
+
+runner = CliRunner()
+
+DIHEDRAL = {
+    # transform named in the match -> Pillow operation that made the query from the original
+    "rot90": Image.Transpose.ROTATE_90,
+    "rot180": Image.Transpose.ROTATE_180,
+    "rot270": Image.Transpose.ROTATE_270,
+    "flip_h": Image.Transpose.FLIP_LEFT_RIGHT,
+    "flip_v": Image.Transpose.FLIP_TOP_BOTTOM,
+    "transpose": Image.Transpose.TRANSPOSE,
+    "transverse": Image.Transpose.TRANSVERSE,
+}
+
+
+def run(data_dir: Path, *args: str):
+    return runner.invoke(app, [*args, "--data-dir", str(data_dir)], catch_exceptions=False)
+
+
+def scene(seed: int, size=(480, 360)) -> Image.Image:
+    rng = random.Random(seed)
+    w, h = size
+    yy, xx = np.mgrid[0:h, 0:w]
+    base = np.stack([(xx * 0.4 + yy * 0.2) % 256, (yy * 0.5) % 256, (xx * 0.3 + 60) % 256], axis=2)
+    img = Image.fromarray(base.astype(np.uint8))
+    draw = ImageDraw.Draw(img)
+    for _ in range(12):
+        x, y = rng.randrange(w), rng.randrange(h)
+        shape = draw.ellipse if rng.random() < 0.5 else draw.rectangle
+        shape((x, y, x + rng.randint(20, 180), y + rng.randint(20, 140)), fill=tuple(rng.randrange(256) for _ in range(3)))
+    return img
+
+
+@pytest.fixture
+def banked(data_dir: Path, tmp_path: Path) -> tuple[Path, Image.Image]:
+    """A pdq bank holding one drawn picture, and the picture."""
+    original = scene(11)
+    path = tmp_path / "original.png"
+    original.save(path)
+    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
+    assert run(data_dir, "bank", "add", "known", str(path), "--label", "T1").exit_code == 0
+    return data_dir, original
+
+
+def match_json(data_dir: Path, path: Path, *extra: str) -> list[dict]:
+    result = run(data_dir, "match", str(path), "--json", *extra)
+    assert result.exit_code == 0, result.output
+    (line,) = [json.loads(x) for x in result.stdout.splitlines() if x.strip()]
+    return line["matches"]
+
+
+@pytest.mark.parametrize("transform", list(DIHEDRAL))
+def test_every_rotation_and_flip_is_found_and_named(banked, tmp_path, transform):
+    data_dir, original = banked
+    query = tmp_path / f"{transform}.png"
+    original.transpose(DIHEDRAL[transform]).save(query)
+    matches = match_json(data_dir, query)
+    assert matches, f"{transform} copy not found"
+    assert matches[0]["labels"] == ["T1"] and matches[0]["distance"] <= 31
+    # The reported transform, applied to the query, gives back the banked picture.
+    from childsafe.media.images import apply_transform
+
+    undone = apply_transform(Image.open(query).convert("RGB"), matches[0]["transform"])
+    assert np.array_equal(np.asarray(undone), np.asarray(original))
+    assert match_json(data_dir, query, "--no-dihedral") == []
+
+
+@pytest.mark.parametrize("colour", [(0, 0, 0), (255, 255, 255), (200, 30, 30)])
+@pytest.mark.parametrize("share", [0.05, 0.25])
+def test_solid_borders_up_to_a_quarter_of_a_side_are_found(banked, tmp_path, colour, share):
+    data_dir, original = banked
+    w, h = original.size
+    framed = Image.new("RGB", (round(w * (1 + 2 * share)), round(h * (1 + 2 * share))), colour)
+    framed.paste(original, (round(w * share), round(h * share)))
+    query = tmp_path / "framed.jpg"
+    framed.save(query, quality=85)
+    matches = match_json(data_dir, query)
+    assert matches and matches[0]["trimmed"] is True
+    assert match_json(data_dir, query, "--no-trim", "--no-regions") == []
+
+
+def test_letterboxed_reference_photo_is_found(data_dir, reference_media):
+    assert run(data_dir, "bank", "create", "ref", "--type", "pdq").exit_code == 0
+    assert run(data_dir, "bank", "add", "ref", str(reference_media / "pdq/sample-b.jpg")).exit_code == 0
+    boxed = reference_media / "pdq/letterboxed_sample-b.jpg"
+    matches = match_json(data_dir, boxed)
+    assert len(matches) == 1 and matches[0]["trimmed"] is True and matches[0]["distance"] <= 31
+    assert match_json(data_dir, boxed, "--no-trim", "--no-regions") == []
+
+
+def screenshot_with(picture: Image.Image) -> Image.Image:
+    shot = Image.new("RGB", (720, 1280), (255, 255, 255))
+    draw = ImageDraw.Draw(shot)
+    draw.rectangle((0, 0, 720, 110), fill=(0, 120, 215))
+    for y in (150, 240, 900, 990, 1080):
+        draw.rounded_rectangle((20, y, 460, y + 70), radius=18, fill=(232, 235, 240))
+        draw.text((36, y + 25), "see you at the park later", fill=(60, 60, 60))
+    pw = 420
+    ph = round(picture.height * pw / picture.width)
+    draw.rounded_rectangle((262, 342, 262 + pw + 16, 342 + ph + 16), radius=14, fill=(0, 120, 215))
+    shot.paste(picture.resize((pw, ph)), (270, 350))
+    return shot
+
+
+def test_picture_pasted_into_a_chat_screenshot_is_found_with_its_region(banked, tmp_path):
+    data_dir, original = banked
+    query = tmp_path / "screenshot.jpg"
+    screenshot_with(original).save(query, quality=85)
+    matches = match_json(data_dir, query)
+    assert matches and matches[0]["labels"] == ["T1"]
+    x0, y0, x1, y1 = matches[0]["region"]
+    assert abs(x0 - 270) <= 12 and abs(y0 - 350) <= 12 and abs(x1 - 690) <= 12
+    assert match_json(data_dir, query, "--no-trim", "--no-regions") == []
+
+
+def test_crops_are_found_only_in_a_bank_built_with_crops(data_dir, tmp_path):
+    original = scene(12, (640, 480))
+    path = tmp_path / "original.png"
+    original.save(path)
+    for bank, flags in (("plain", []), ("with-crops", ["--crops"])):
+        assert run(data_dir, "bank", "create", bank, "--type", "pdq").exit_code == 0
+        assert run(data_dir, "bank", "add", bank, str(path), *flags).exit_code == 0
+    store = BankStore(open_database(data_dir))
+    assert store.get("plain").active == 1 and store.get("with-crops").active == 30
+    crop = tmp_path / "crop.png"
+    original.crop((64, 0, 640, 480)).save(crop)  # 10% off the left
+    matches = match_json(data_dir, crop)
+    assert matches and {m["bank"] for m in matches} == {"with-crops"}
+    assert "crop:left10" in matches[0]["labels"]  # the nearest entry is the crop that was made
+
+
+def write_clip(path: Path, frames: list[Image.Image], fps: int = 10) -> Path:
+    with av.open(str(path), "w") as out:
+        stream = out.add_stream("libx264", rate=fps)
+        stream.width, stream.height = frames[0].size
+        stream.pix_fmt = "yuv420p"
+        for img in frames:
+            for packet in stream.encode(av.VideoFrame.from_image(img)):
+                out.mux(packet)
+        for packet in stream.encode():
+            out.mux(packet)
+    return path
+
+
+@pytest.mark.slow
+def test_mirrored_video_is_found(data_dir, tmp_path):
+    frames = []
+    for i in range(30):
+        s = scene(100 + i // 10, (360, 280))
+        off = (i % 10) * 2
+        frames.append(s.crop((off, off, off + 320, off + 240)))
+    original = write_clip(tmp_path / "clip.mp4", frames)
+    mirrored = write_clip(tmp_path / "mirrored.mp4", [f.transpose(Image.Transpose.FLIP_LEFT_RIGHT) for f in frames])
+    assert run(data_dir, "bank", "create", "clips", "--type", "vpdq").exit_code == 0
+    assert run(data_dir, "bank", "add", "clips", str(original)).exit_code == 0
+    matches = match_json(data_dir, mirrored)
+    assert matches and matches[0]["transform"] == "flip_h"
+    assert match_json(data_dir, mirrored, "--no-dihedral") == []
+
+
+def test_unrelated_photos_match_no_variant_or_region(data_dir, reference_media):
+    assert run(data_dir, "bank", "create", "ref", "--type", "pdq").exit_code == 0
+    assert run(data_dir, "bank", "add", "ref", str(reference_media / "pdq/sample-b.jpg")).exit_code == 0
+    matcher = Matcher(open_database(data_dir), data_dir)
+    photos = sorted((reference_media / "pdq/labelme-subset").glob("*.jpg"))
+    assert len(photos) >= 7
+    for photo in photos:
+        result = matcher.match_file(photo, options=MatchOptions())
+        assert result.matches == [], photo.name
