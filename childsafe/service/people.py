@@ -23,10 +23,10 @@ def person_for(svc, party: Party):
     from childsafe.policy import Person
 
     stored = svc.stored_person(party.id)
-    if stored is not None:
+    if stored.age is not None or stored.age_low is not None or stored.age_high is not None or stored.band:
         return stored
     if party.age is None and party.band is None:
-        return Person(id=party.id)
+        return stored
     return Person(id=party.id, age=party.age, band=party.band, assurance="self_declared")
 
 

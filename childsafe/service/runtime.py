@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import logging
 import threading
+import time
 from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, select
@@ -37,6 +38,7 @@ class Service:
         self._matcher = None
         self._banks = None
         self._ages = None
+        self._people: dict[str, tuple[float, object]] = {}
         from childsafe.service.conversations import ConversationTracker
 
         self.conversations = ConversationTracker(self.db, settings)
@@ -88,12 +90,19 @@ class Service:
             return self._matcher
 
     def stored_person(self, user_id: str):
-        """The user's stored age record as a policy ``Person``, or None when there is none."""
-        try:
-            ages = self.ages
-        except ImportError:
-            return None
-        return ages.person(user_id)
+        """The user's stored age record as a policy ``Person`` (cached for ``person_cache_seconds``)."""
+        now = time.monotonic()
+        hit = self._people.get(user_id)
+        if hit is not None and hit[0] > now:
+            return hit[1]
+        person = self.ages.person(user_id)
+        if len(self._people) > 100_000:
+            self._people.clear()
+        self._people[user_id] = (now + self.settings.person_cache_seconds, person)
+        return person
+
+    def forget_person(self, user_id: str) -> None:
+        self._people.pop(user_id, None)
 
     def outbox_pending(self) -> int:
         with self.db.session() as s:

@@ -121,7 +121,6 @@ class AgeIn(Strict):
     age: int | None = Field(None, ge=0, le=130)
     age_low: int | None = Field(None, ge=0, le=130)
     age_high: int | None = Field(None, ge=0, le=130)
-    band: str | None = Field(None, max_length=40)
     birth_date: str | None = Field(None, max_length=10, description="YYYY-MM-DD")
     method: str = Field(min_length=1, max_length=40, description="assurance method, e.g. self_declared, facial_estimation, id_document")
     provider: str | None = Field(None, max_length=100)

@@ -95,6 +95,7 @@ async def _handle(request: Request, who, idem) -> Response:
             raise Problem(422, "empty_media", "the uploaded file is empty")
         content_sha256 = hashlib.sha256(data).hexdigest()
         result, fingerprint = await run_in_threadpool(_match_bytes, svc, data, upload.filename or "upload", banks or None)
+        matches = result.to_dict().get("matches", [])
     elif ctype == "application/json":
         try:
             payload = MediaHashIn.model_validate_json(await request.body())
@@ -105,10 +106,11 @@ async def _handle(request: Request, who, idem) -> Response:
         meta = {"uploader_id": payload.uploader_id, "conversation_id": payload.conversation_id, "media_id": payload.media_id}
         hexes = [*payload.pdq, *(h for h in (payload.md5, payload.sha256) if h)]
         content_sha256 = payload.sha256
-        result = await run_in_threadpool(svc.matcher.match_hashes, hexes, payload.banks or None)
+        results = await run_in_threadpool(svc.matcher.match_hashes, hexes, payload.banks or None)
+        matches = [m for r in results for m in r.to_dict().get("matches", [])]
     else:
         raise Problem(415, "unsupported_media_type", "send multipart/form-data with a 'file' field, or application/json hashes")
-    return await _decide(svc, result, fingerprint, meta, content_sha256, idem)
+    return await _decide(svc, matches, fingerprint, meta, content_sha256, idem)
 
 
 def _validation_problem(exc: ValidationError) -> Problem:
@@ -140,9 +142,8 @@ def _match_bytes(svc, data: bytes, filename: str, banks):
     return result, {"type": "video"}
 
 
-async def _decide(svc, result, fingerprint, meta, content_sha256, idem) -> Response:
+async def _decide(svc, matches: list[dict], fingerprint, meta, content_sha256, idem) -> Response:
     now = datetime.now(timezone.utc)
-    matches = result.to_dict().get("matches", [])
     event_id = new_event_id()
     actions = ["block_media", "open_case"] if matches else []
     case_id = f"case_{event_id[4:]}" if matches else None

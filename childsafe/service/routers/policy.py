@@ -2,18 +2,17 @@
 
 from __future__ import annotations
 
-from datetime import datetime, timezone
+from datetime import date, datetime, timezone
 
 import orjson
 from fastapi import APIRouter, Request
 from sqlalchemy import insert
-from sqlalchemy.exc import IntegrityError
+from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
-from childsafe.errors import InvalidInput
 from childsafe.service import audit
 from childsafe.service.auth import Admin, Ingest
-from childsafe.service.models import IdempotencyRecord, IngestEvent
+from childsafe.service.models import IngestEvent
 from childsafe.service.outbox import new_event_id
 from childsafe.service.people import person_for
 from childsafe.service.problems import Problem
@@ -58,16 +57,27 @@ async def contact_check(body: ContactCheckIn, request: Request, who: Ingest) -> 
 @router.put("/users/{user_id}/age", summary="Store how old a user is and how that was established")
 async def put_age(user_id: str, body: AgeIn, request: Request, who: Admin) -> Response:
     svc = request.app.state.service
-    record = svc.ages.record(user_id, **body.model_dump(exclude_none=True))
+    values = body.model_dump(exclude_none=True)
+    if "birth_date" in values:
+        try:
+            values["birth_date"] = date.fromisoformat(values["birth_date"])
+        except ValueError as exc:
+            raise Problem(422, "invalid_field", f"birth_date {body.birth_date!r} is not a YYYY-MM-DD date") from exc
+    from childsafe.policy.assurance import check_method
+
+    method = check_method(values.pop("method"))
+    record = await run_in_threadpool(lambda: svc.ages.set_age(user_id, method=method, **values))
+    svc.forget_person(user_id)
     with svc.db.session() as s:
-        audit.record(s, who.actor, "age.set", f"user:{user_id}", {"method": body.method})
+        audit.record(s, who.actor, "age.set", f"user:{user_id}", {"method": method})
     return _json(record.to_dict())
 
 
-@router.get("/users/{user_id}/age", summary="A user's stored age record")
+@router.get("/users/{user_id}/age", summary="A user's current age record")
 async def get_age(user_id: str, request: Request, who: Admin) -> Response:
     svc = request.app.state.service
-    return _json(svc.ages.get(user_id).to_dict())
+    record = await run_in_threadpool(svc.ages.get, user_id)
+    return _json(record.to_dict())
 
 
 @router.post(
@@ -76,23 +86,15 @@ async def get_age(user_id: str, request: Request, who: Admin) -> Response:
     openapi_extra={"requestBody": {"required": True, "content": {"application/json": {"schema": {"type": "object"}}}}},
 )
 async def provider_webhook(provider: str, request: Request) -> Response:
-    """Authenticated by the provider's signature (Standard Webhooks headers), not by an API key.
-    A forged signature, a stale timestamp or a replayed ``webhook-id`` is refused."""
+    """Authenticated by the provider's signature (Standard Webhooks headers ``webhook-id``,
+    ``webhook-timestamp``, ``webhook-signature`` with the secret in ``CHILDSAFE_AGE_PROVIDER_SECRETS``),
+    not by an API key. A forged signature or stale timestamp is refused (401), a replayed
+    ``webhook-id`` too (409); the record and the webhook id are stored together or not at all."""
     svc = request.app.state.service
     raw = await request.body()
     headers = {k.lower(): v for k, v in request.headers.items()}
-    record = svc.verify_age_webhook(provider, raw, headers)
-    webhook_id = headers.get("webhook-id", "")
-    try:
-        with svc.db.session() as s:
-            s.execute(insert(IdempotencyRecord), [{
-                "key": f"age-webhook:{provider}:{webhook_id}", "request_sha256": "", "status_code": 200,
-                "response": b"{}", "created_at": datetime.now(timezone.utc),
-            }])
-            saved = svc.store_age_record(s, record)
-            audit.record(s, f"provider:{provider}", "age.set", f"user:{saved['user_id']}", {"method": saved.get("method")})
-    except IntegrityError as exc:
-        raise Problem(409, "replayed_webhook", f"webhook {webhook_id!r} from {provider!r} was already received") from exc
-    except InvalidInput:
-        raise
-    return _json(saved)
+    record = await run_in_threadpool(lambda: svc.ages.receive_provider_webhook(provider, headers, raw))
+    svc.forget_person(record.user_id)
+    with svc.db.session() as s:
+        audit.record(s, f"provider:{provider}", "age.set", f"user:{record.user_id}", {"method": record.method})
+    return _json(record.to_dict())
