@@ -110,6 +110,8 @@ def hash_video(
             raise InvalidInput(f"{name}: video frame rate is unknown or zero", code="corrupt_video")
         frame_mod = max(1, int(rate / fps)) if fps is not None else 1
         declared = int(stream.frames or 0)
+        if declared == 0 and stream.duration and stream.time_base:
+            declared = int(float(stream.duration * stream.time_base) * rate)
         out_w, out_h = _hash_size(width, height)
         frames: list[FrameHash] = []
         mirrored: list[FrameHash] | None = [] if mirror else None

@@ -1,0 +1,76 @@
+"""Formats and orientation: what a photo looks like, not how it was stored, decides its hash."""
+
+from __future__ import annotations
+
+import io
+from pathlib import Path
+
+import pytest
+from PIL import Image
+
+from childsafe.index.codec import hamming
+from childsafe.media import detect_media_type, fingerprint_file, load_image, pdq_hash_file, pdq_hash_image
+
+
+@pytest.mark.parametrize("fmt", ["PNG", "JPEG", "WEBP", "GIF", "BMP", "TIFF"])
+def test_common_formats_hash_alike(tmp_path: Path, drawn_image, fmt: str):
+    img = drawn_image(11)
+    path = tmp_path / f"scene.{fmt.lower()}"
+    img.save(path, fmt, **({"quality": 90} if fmt in ("JPEG", "WEBP") else {}))
+    assert hamming(pdq_hash_file(path).pdq, pdq_hash_image(img).pdq) <= 16
+
+
+def test_animated_gif_hashes_its_first_frame(tmp_path: Path, drawn_image):
+    first, second = drawn_image(21), drawn_image(22)
+    path = tmp_path / "anim.gif"
+    first.save(path, save_all=True, append_images=[second], duration=100, loop=0)
+    h = pdq_hash_file(path).pdq
+    assert hamming(h, pdq_hash_image(first).pdq) <= 16
+    assert hamming(h, pdq_hash_image(second).pdq) > 31
+
+
+@pytest.mark.parametrize("orientation,undo", [(3, Image.Transpose.ROTATE_180), (6, Image.Transpose.ROTATE_90),
+                                              (8, Image.Transpose.ROTATE_270), (2, Image.Transpose.FLIP_LEFT_RIGHT)])
+def test_exif_orientation_is_applied_before_hashing(tmp_path: Path, drawn_image, orientation, undo):
+    upright = drawn_image(31, (600, 400))
+    stored = upright.transpose(undo)  # what the camera wrote; EXIF says how to show it
+    exif = Image.Exif()
+    exif[0x0112] = orientation
+    path = tmp_path / "camera.jpg"
+    stored.save(path, "JPEG", quality=92, exif=exif.tobytes())
+    loaded = load_image(path)
+    assert loaded.size == upright.size
+    assert hamming(pdq_hash_file(path).pdq, pdq_hash_image(upright).pdq) <= 16
+
+
+def test_bytes_load_like_files(reference_media: Path):
+    f = reference_media / "pdq" / "sample-b.jpg"
+    assert pdq_hash_file(f.read_bytes()) == pdq_hash_file(f)
+
+
+def test_large_photo_is_hashed_from_a_reduced_decode(tmp_path: Path, drawn_image):
+    big = drawn_image(41, (4000, 3000))
+    path = tmp_path / "big.jpg"
+    big.save(path, "JPEG", quality=90)
+    assert max(load_image(path, max_side=960).size) <= 960
+    assert load_image(path).size == (4000, 3000)
+    assert hamming(pdq_hash_file(path).pdq, pdq_hash_image(load_image(path)).pdq) <= 10
+
+
+def test_type_comes_from_content_not_extension(tmp_path: Path, reference_media: Path):
+    photo = tmp_path / "looks-like-a.mp4"
+    photo.write_bytes((reference_media / "pdq" / "sample-b.jpg").read_bytes())
+    clip = tmp_path / "looks-like-a.jpg"
+    clip.write_bytes((reference_media / "vpdq" / "videos" / "doorknob-hd-no-bar.mp4").read_bytes())
+    assert detect_media_type(photo) == "image"
+    assert detect_media_type(clip) == "video"
+    assert fingerprint_file(photo).type == "image"
+    assert fingerprint_file(clip, fps=1).type == "video"
+
+
+def test_tiny_image_hashes_with_zero_quality(drawn_image):
+    tiny = drawn_image(51, (4, 4))
+    h = pdq_hash_image(tiny)
+    assert h.quality == 0 and len(h.pdq) == 64
+    one_wide = drawn_image(52, (1, 300))
+    assert pdq_hash_image(one_wide).quality == 0
