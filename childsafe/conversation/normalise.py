@@ -39,7 +39,7 @@ CONFUSABLES: dict[str, str] = {
 # Emoji that stand in for the words grooming patterns look for. Written as words so one set of patterns
 # covers both. Variation selectors and skin tones are dropped before lookup.
 EMOJI_WORDS: dict[str, str] = {
-    "👻": "snapchat", "📷": "photo", "📸": "photo", "🤳": "selfie", "🖼": "picture", "🎥": "video",
+    "👻": "snapchat", "👪": "parents", "👨": "man", "👧": "girl", "👦": "boy", "📷": "photo", "📸": "photo", "🤳": "selfie", "🖼": "picture", "🎥": "video",
     "📹": "camera", "🎦": "video", "📱": "phone", "☎": "phone", "📞": "phone", "📲": "number",
     "🎁": "gift", "💰": "money", "💵": "money", "💸": "money", "💲": "money", "🤑": "money", "💳": "gift card",
     "🤫": "secret", "🤐": "secret", "🔒": "private", "🔐": "private", "🙊": "secret",
@@ -97,7 +97,7 @@ ABBREVIATIONS: dict[str, str] = {
     "any1": "anyone", "some1": "someone", "no1": "no one", "every1": "everyone", "sum1": "someone",
     "ne1": "anyone", "noone": "no one", "nobodys": "nobody is", "h8": "hate", "w8": "wait", "str8": "straight",
     "sk8": "skate", "pl8": "plate", "d8": "date", "d8s": "dates", "meetup": "meet up", "hangout": "hang out",
-    "videocall": "video call", "facecam": "camera", "livestream": "live stream", "ytd": "yesterday",
+    "videocall": "video call", "facecam": "camera", "livestream": "live stream", "ytd": "yesterday", "#": "number",
 }
 
 # Leetspeak digits and symbols inside a word.
@@ -107,9 +107,9 @@ LEET: dict[str, str] = {"0": "o", "1": "i", "3": "e", "4": "a", "5": "s", "7": "
 # Every option of the normaliser; the bench switches them off one at a time to price each evasion.
 ALL_FEATURES = frozenset({"unicode", "emoji", "leet", "spaced", "abbreviations", "fuzzy"})
 
-_TOKEN_RE = re.compile(r"[$@]?[a-z0-9]+(?:['@$!|+][a-z0-9]+)*[$!]?|[?!.;:]+(?=\s|$)")
+_TOKEN_RE = re.compile(r"[$@]?[a-z0-9]+(?:['@$!|+][a-z0-9]+)*[$!]?|[?!.;:]+(?=\s|$)|#")
 _AGE_TOKEN_RE = re.compile(r"^(\d{1,2})(yo|y/o|yrs|yr|years|year|yrsold|f|m|g|b)$")
-_SPACED_GAP_RE = re.compile(r"^[\s.\-_*,/~+]{1,3}$")
+_SPACED_GAP_RE = re.compile(r"^[\s.\-_*,/~+']{1,3}$")
 _NUMBER_RE = re.compile(r"^\d+$")
 # "go 2 school", "mature 4 your age": a lone 2 or 4 between words is a word, elsewhere it is a number.
 _DIGIT_WORDS = {"2": "to", "4": "for"}
@@ -146,7 +146,7 @@ class Normaliser:
         self._fuzzy_memo: dict[str, str] = {}
         self._fuzzy_index: dict[str, list[str]] = {}
         for word in self.vocabulary:
-            if len(word) >= 5 and word.isalpha():
+            if len(word) >= 4 and word.isalpha():
                 for key in _deletes(word) | {word}:
                     self._fuzzy_index.setdefault(key, []).append(word)
         self._abbrev = ABBREVIATIONS if "abbreviations" in self.features else {}
@@ -278,7 +278,7 @@ class Normaliser:
 
     def _fuzzy(self, tok: str) -> str:
         """Correct a one-typo misspelling of a pattern word ("parnets" -> "parents"), never a real word."""
-        if "fuzzy" not in self.features or len(tok) < 5 or tok in self.protected:
+        if "fuzzy" not in self.features or len(tok) < 4 or tok in self.protected:
             return tok
         hit = self._fuzzy_memo.get(tok)
         if hit is None:
@@ -324,6 +324,9 @@ class Normaliser:
                 for m in range(len(run), k + 2, -1):
                     joined = "".join(t for t, _, _ in run[k:m])
                     word = self._known_form(joined)
+                    if word is None and not base[run[k][2]:run[m - 1][1]].isspace() and all(
+                            not base[run[q][2]:run[q + 1][1]].isspace() for q in range(k, m - 1)):
+                        word = joined  # "r_e_a_l_l_y", "p-a-r-e-n-t-s": nobody spaces letters that way by accident
                     if word is not None:
                         best = (m, word)
                         break
@@ -399,7 +402,7 @@ def _fuzzy_lookup(tok: str, index: dict[str, list[str]]) -> str:
     best = tok
     for cand in (tok, *_deletes(tok)):
         for word in index.get(cand, ()):
-            if _damerau_at_most_one(tok, word):
+            if max(len(word), len(tok)) >= 5 and _damerau_at_most_one(tok, word):
                 best = word
                 break
         if best != tok:

@@ -53,16 +53,18 @@ MACROS: dict[str, str] = {
                 r"private messages?|private chat|private|dms?|another app|other app|a different app|"
                 r"different app|somewhere else|somewhere more private|elsewhere)",
     "CONTACT": r"(?:number|phone number|mobile number|cell number|contact number|snapchat|snap|whatsapp|"
-               r"instagram|telegram|kik|discord|skype|username|user name|handle|email|email address|socials|"
+               r"instagram|insta|telegram|kik|discord|skype|tiktok|signal|wickr|mobile|viber|wechat|line|"
+               r"username|user name|handle|email|email address|socials|"
                r"contact details)",
-    "PHOTO": r"(?:pictures?|photos?|photographs?|selfies?|images?|snaps?|videos?|clips?|pics?|"
-             r"profile picture|face picture)",
+    "PHOTO": r"(?:pictures?|photos?|photographs?|selfies?|images?|snaps?|videos?|clips?|pics?|shots|"
+             r"profile picture|face picture|test shots|headshots)",
     "CAMERA": r"(?:camera|video call|video chat|facetime|live stream|stream|live|video|skype call|zoom call)",
     "GIFT": r"(?:robux|vbucks|v bucks|skins?|gift cards?|gift|gifts|money|cash|credits|coins|gems|diamonds|"
             r"battle ?pass|nitro|game pass|premium|membership|subscription|iphone|phone|airpods|headphones|"
             r"new phone|presents?|something nice|something special|anything you want|whatever you want|"
             r"treats?|clothes|makeup|shoes|trainers|sneakers|a ps5|an xbox|console|amazon card|steam card|"
-            r"itunes card|google play card|paypal|venmo|cash app|top up|credit|points|minecoins|packs?|"
+            r"itunes card|google play card|paypal|venmo|cash app|top up|credit|points|minecoins|packs?|products|bundle|"
+            r"battle pass|season pass|account|boots|gear|tickets?|trial|contract|modelling|"
             r"crates?|loot|items?|codes?|pounds|dollars|bucks|quid|euros|\d+ ?(?:pounds|dollars|bucks|quid|euros))",
     "SECRET": r"(?:secret|secrets|private|between us|between (?:you and me|me and you|us two)|to yourself|"
               r"on the down low|on the dl|quiet|hush hush|confidential)",
@@ -116,6 +118,15 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.45, r"{YOU_ARE} (?:you )?\d{1,2} or \d{1,2}"),
         (0.4, r"how young"),
         (0.35, r"(?:is|are) (?:this|that) (?:really )?(?:you|your (?:picture|photo|profile))"),
+        (0.55, r"(?:what|which) (?:year|year group|grade|form|class) {YOU_ARE}(?: you)?(?: in| at)?"),
+        (0.55, r"{YOU_ARE} (?:you )?(?:like |about |around |maybe )?\d{1,2} or \d{1,2}"),
+        (0.55, r"(?:you are|are you) what \d{1,2}|\d{1,2} \? \d{1,2} \?"),
+        (0.5, r"(?:^|\. |\? )age \?"),
+        (0.5, r"(?:wait |so |oh )?(?:you are|your|are you) (?:only |like |really |actually )?\d{1,2} \?"),
+        (0.45, r"i am \d{1,2} (?:too )?(?:and |what about |how about )?you \?"),
+        (0.5, r"how old(?: \?| \.|$| will| do| is| would)"),
+        (0.45, r"(?:about you|tell me|yourself) {G3}age"),
+        (0.45, r"(?:what|which) (?:age|year) (?:group )?(?:are you|is your)"),
     ],
     "flattery_special_relationship": [
         (0.85, r"(?:so |very |really |quite |pretty )?(?:mature|grown up|smart|wise|beautiful|pretty|grown|developed|advanced|clever|intelligent) for (?:your|a) (?:age|\d+ years old|\d+ year old|kid|girl|boy)"),
@@ -142,6 +153,22 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"{YOU_ARE} (?:way |so |much )?(?:more mature|older|wiser) than (?:your age|you look|i thought)"),
         (0.55, r"(?:you|u) (?:seem|act|sound|look|talk) (?:so |really |very |way )?(?:older|mature|grown up|more mature)"),
         (0.6, r"i (?:trust|understand) you (?:more than|like no one|completely)"),
+        (0.55, r"{YOU_ARE} (?:way |so |much |actually |really )?(?:smarter|cooler|better|nicer|prettier|funnier|more fun|more interesting) than (?:other|the other|most|all the other|kids|people|girls|boys|everyone|anyone|my mates|my friends)"),
+        (0.55, r"{YOU_ARE} (?:stand|standing|really stand) out"),
+        (0.6, r"(?:you )?(?:look|looks|seem|seems|sound) (?:so |much |way |a lot )?older than"),
+        (0.55, r"you deserve (?:someone|somebody|better|more|the best|to be)"),
+        (0.55, r"(?:you have|you got|you have got) (?:real |so much |such |serious |natural |star |the |a )?(?:talent|potential|star quality|the look|a gift|what it takes|a great look)"),
+        (0.5, r"{YOU_ARE} (?:so |really |very |super |incredibly |naturally )?(?:talented|gifted|photogenic)"),
+        (0.5, r"you could (?:go|make it|be famous|be a star|go really far|go pro|be big)|you should go pro"),
+        (0.5, r"(?:brands|agencies|scouts|people|everyone) (?:would|will) (?:love|want|notice) you"),
+        (0.6, r"(?:best|most talented|most gifted|prettiest|cutest|smartest|coolest|nicest) (?:[^ ]+ ){0,2}(?:i have|i|i have ever|i ever) (?:ever )?(?:met|seen|known|coached|talked to|played with)"),
+        (0.6, r"(?:cuter|prettier|more beautiful|hotter|better looking) than you (?:think|know|realise|realize)"),
+        (0.5, r"you remind me of (?:me|myself)"),
+        (0.6, r"(?:we are|we re) (?:like )?(?:best friends|soulmates|so close|really close)(?: already)?"),
+        (0.6, r"{YOU_ARE} (?:the only (?:person|one) i can (?:talk|open up) to|my favourite [^ ]+|my favorite [^ ]+)"),
+        (0.6, r"talking to you is (?:different|special|so easy|the best|so nice)"),
+        (0.5, r"with the right (?:person|people|help|guidance|manager|coach|agent)"),
+        (0.6, r"(?:proper|real|special|deep|strong) connection"),
     ],
     "gifts_offers": [
         (0.75, r"{I_WILL} (?:buy|get|send|give|gift|pay for|order|grab) (?:you|u|ya|yourself)? ?{G3}{GIFT}"),
@@ -158,6 +185,13 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:it is|its) (?:on me|my treat)"),
         (0.55, r"(?:spoil|treat) you"),
         (0.55, r"{G1}(?:gift|present) (?:just )?for you"),
+        (0.65, r"(?:you can have|i can give you|i will give you|i could give you|want|do you want) (?:my|a|the|this|some) (?:[^ ]+ ){0,3}(?:account|skin|skins|pass|bundle|items|gems|coins|loot|stuff)"),
+        (0.5, r"(?:spare|rare|maxed|unlocked) (?:[^ ]+ ){0,3}(?:account|skin|skins)"),
+        (0.5, r"{I_WILL} (?:carry|boost|level up|coach) you"),
+        (0.65, r"(?:i will|i can|i could) (?:sort you out|hook you up) with"),
+        (0.6, r"(?:it is|its) (?:a )?paid|get paid|(?:pay|paying) you|paid (?:shoot|job|work|gig)|\d+ (?:pounds|dollars|quid) (?:an|a|per) hour|cover (?:travel|the travel|your travel|costs)"),
+        (0.65, r"(?:i can|i will|i could) get you (?:a |an |into |signed|some )(?:[^ ]+ ){0,3}(?:trial|contract|deal|shoot|place|spot|camp|academy|agency|signed|ticket|discount)"),
+        (0.5, r"(?:for free|free (?:products|clothes|stuff|things|tickets|gear|kit|trial|camp))"),
     ],
     "secrecy": [
         (0.85, r"(?:do not|never|dont|no need to|you should not|you must not|better not|you can not|you cannot|promise (?:me )?(?:you will not|not to|you wont)) (?:tell|show|mention|say (?:anything )?to|inform|let|talk to|ask|bring (?:it|this) up (?:to|with)) {G2}{PEOPLE}"),
@@ -181,6 +215,9 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.55, r"(?:it is|its) (?:our|my) (?:little )?secret"),
         (0.5, r"shh+|psst|keep quiet|keep it quiet|keep it down low|hush"),
         (0.75, r"promise (?:me )?(?:you will |you ll )?(?:keep|not tell|not say|you will not)"),
+        (0.7, r"if (?:anyone|anybody|they|your {PARENT}|someone|somebody|people) (?:asks?|asked|ask you)"),
+        (0.7, r"you do not know me|you never (?:met|talked to|spoke to) me|(?:say|tell them) you do not know me"),
+        (0.75, r"(?:tell|say to) (?:them|your {PARENT}|everyone) (?:that )?(?:you are|you will be|you were|you re) (?:at|with|staying|sleeping|going|doing|out with)"),
     ],
     "isolation_exclusivity": [
         (0.75, r"(?:they|your {PARENT}|your friends|people|adults|teachers|other people|nobody else) (?:do not|dont|will never|never|can not|cant|would never|does not) (?:really )?(?:understand|get|care about|appreciate|listen to|love|respect|value) you"),
@@ -199,10 +236,17 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"i am your (?:only|real|true|best) (?:friend|one)|i am all you need"),
         (0.65, r"(?:no one|nobody|no body) (?:else )?(?:cares about|loves|understands|gets|likes) you (?:like|as much as)"),
         (0.55, r"i am (?:always )?(?:here|there) for you(?: no matter what| always)?(?: unlike| not like)"),
-        (0.6, r"(?:do not|dont) (?:trust|listen to|tell) (?:them|your {PARENT}|your friends|anyone else)(?: \.| they| she| he|$)"),
         (0.6, r"(?:do not|dont) (?:invite|bring|add) (?:anyone|anybody|your friends|them|others|anyone else)"),
         (0.55, r"(?:i|we) (?:do not|dont) (?:need|want) (?:anyone|anybody|others|other people) (?:else )?"),
         (0.4, r"you can (?:always )?(?:talk to|tell|come to|trust) me (?:about anything|anything|instead|not them)"),
+        (0.6, r"(?:do not|dont) (?:listen to|trust) (?:them|your {PARENT}|your friends|your teachers|teachers|adults|people|anyone else|anyone)"),
+        (0.6, r"(?:they|your {PARENT}|your friends|your teachers|teachers|people) (?:do not|dont|will never|never|can not) (?:really )?know you"),
+        (0.65, r"i am the only (?:one|person) (?:who|that) (?:is|s) (?:nice|kind|there|good) (?:to|for) you"),
+        (0.55, r"i only want to [^ ]+ (?:with|to) you"),
+        (0.6, r"(?:they|your {PARENT}|your friends|people) (?:will|would|are going to|just|always) (?:just )?(?:judge|blame|punish|hate|laugh at) you"),
+        (0.65, r"(?:your|you) {PARENT} (?:is|are) (?:[^ ]+ ){0,2}(?:strict|controlling|unfair|overprotective|mean|annoying)"),
+        (0.5, r"(?:come to|talk to|tell) me,? not (?:them|your [^ ]+)"),
+        (0.55, r"you (?:have|ve|have got|got) me(?: \.|$| now| instead| though)"),
     ],
     "risk_assessment": [
         (0.8, r"(?:are|is) (?:your|you) {PARENT} {G2}(?:home|around|there|in|out|away|awake|asleep|sleeping|at work|working|nearby|watching|checking|looking|gone|back|in the house|downstairs|upstairs)"),
@@ -225,6 +269,10 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:when|what time) (?:are|will) you (?:be )?(?:alone|home alone|by yourself|free to talk)"),
         (0.55, r"(?:are|r) they (?:strict|watching|nosy|checking)"),
         (0.55, r"(?:who|anyone) (?:else )?(?:is )?(?:home|there|with you)(?: \?| right now| now)"),
+        (0.75, r"(?:do|does) your {PARENT} (?:work|get home|come home|go out|stay out|work late|work nights|go to work|leave)(?: late| nights| a lot| early| often)?"),
+        (0.8, r"(?:is there )?(?:anyone|anybody|someone|somebody) (?:watching|looking|reading|standing) (?:over your shoulder|your screen|you|behind you)"),
+        (0.65, r"(?:does|do) (?:anyone|anybody|your {PARENT}) (?:know|knows|have|has) (?:your|the) (?:passwords?|passcodes?|pin|login)"),
+        (0.6, r"(?:mods|moderators|admins) (?:read|check|watch|see|monitor|can see)"),
     ],
     "platform_move": [
         (0.75, r"(?:add|message|msg|text|dm|hit|find|follow|talk to|chat with|call|ping|contact|reach|snap|direct message) (?:me )?{G3}(?:on|at|via|over|in|through|over on) {PLATFORM}"),
@@ -240,6 +288,13 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"(?:add|follow) me(?: back)? on"),
         (0.65, r"(?:what is|whats) your (?:snap|snapchat|whatsapp|insta|instagram|number|discord|kik|telegram)"),
         (0.6, r"(?:talk|chat) (?:in |on |over )?(?:private|private messages|direct messages|dms)"),
+        (0.75, r"(?:switch|move|go|come|jump|hop|head) (?:over )?(?:to|on|onto) {PLATFORM}"),
+        (0.6, r"(?:text|message|call|ring|dm) me instead"),
+        (0.65, r"add me (?:there|on it|on that)"),
+        (0.7, r"(?:talk|chat|speak) (?:properly|more|privately|freely|better|easier|more easily) (?:on|over|in) {PLATFORM}"),
+        (0.7, r"(?:my|here is my|this is my) (?:signal|wickr|tiktok|insta|line|viber|wechat|telegram|session) (?:is|\.|:|$)"),
+        (0.7, r"(?:mods|moderators|admins) (?:read|check|watch|see|monitor)"),
+        (0.6, r"(?:what is|whats|what s) your (?:tiktok|signal|wickr|mobile|mobile number|cell|line|viber|wechat|session)"),
     ],
     "photo_camera_request": [
         (0.8, r"(?:send|show|share|give|post|text|snap|dm) (?:me|us) (?:a |an |some |another |one more |more |your |the |that |a few )?{G2}{PHOTO}"),
@@ -257,6 +312,12 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"(?:i want|i would like|i wanna|i need|i would love) {G1}(?:a |some |another |more |your )?{PHOTO}"),
         (0.6, r"prove (?:it|that it is you|you are real|who you are) {G2}(?:photo|picture|selfie|camera|video)"),
         (0.6, r"(?:send|text|show) (?:me )?(?:a |one )?(?:selfie|face picture|face reveal|mirror picture)"),
+        (0.8, r"(?:turn|switch|put) (?:your |the )?(?:camera|video|webcam|cam) on"),
+        (0.75, r"(?:show|let me see|see) (?:me |you )?on (?:camera|cam|video|facetime)|on camera"),
+        (0.5, r"(?:^|\. |\? )(?:a |any |more |new )?{PHOTO} \?"),
+        (0.5, r"(?:send|show) (?:me )?(?:one|a few|some)(?: \.|$| \?| please| now)"),
+        (0.65, r"(?:test shots|shots|headshots|ones|pictures|photos) (?:[^ ]+ ){0,2}of you"),
+        (0.7, r"we (?:do|can do|will do|could do|should do) (?:a )?(?:quick )?(?:video call|video chat|facetime|camera call|cam)"),
     ],
     "meeting_request": [
         (0.75, r"(?:we should|let us|lets|can we|could we|wanna|want to|we could|i want to|i would love to|i would like to|i will|i can|shall we|why not|do you want to|would you like to|i really want to|when can we|when do we|how about we|maybe we could) {G2}(?:meet|hang out|see each other|get together|meet up|link up|catch up in person|go on a date)"),
@@ -272,6 +333,12 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:i am|i will be|i live|i work) (?:near|close to|not far from|only \w+ (?:miles|minutes) from) (?:you|your)"),
         (0.6, r"(?:get|take|catch) (?:a |the )?(?:bus|train|taxi|uber) to (?:me|my|see me)"),
         (0.6, r"(?:i will|i can) (?:pay for|send you money for|buy) (?:your |the |a )?(?:ticket|bus|train|taxi|uber)"),
+        (0.8, r"(?:i will be|i am|i will|be) at (?:the )?(?:[^ ]+ ){1,3}(?:monday|tuesday|wednesday|thursday|friday|saturday|sunday|tonight|tomorrow|this weekend|after school|later)(?: \.)? come"),
+        (0.75, r"come (?:and )?(?:meet|see|find|visit) me"),
+        (0.6, r"(?:i will|i can|i could) come to you"),
+        (0.5, r"just (?:say|tell me) where"),
+        (0.8, r"to come (?:and )?(?:see|meet|visit) me"),
+        (0.7, r"meet me(?: at| in| by| near| outside| after| behind| tonight| tomorrow| this| on| somewhere)"),
     ],
     "guilt_pressure": [
         (0.85, r"if you (?:really|truly|actually)? ?(?:loved|cared about|liked|trusted|love|care about|like|trust) me"),
@@ -298,6 +365,11 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.55, r"you (?:have to|need to|must|better|gotta|got to) (?:do it|do this|send|show|answer|reply)"),
         (0.55, r"(?:you said you would|you said yes)"),
         (0.6, r"(?:you will|you would) (?:do it|do this) for me"),
+        (0.55, r"why (?:are|r) you (?:being )?(?:like this|like that|so [^ ]+ (?:with|to) me)"),
+        (0.8, r"if you (?:really |truly |actually )?(?:cared|loved me|liked me|trusted me)"),
+        (0.65, r"i thought you (?:trusted|liked|loved|cared about) me"),
+        (0.7, r"and (?:this is how you|you do this|now you|you treat me like)"),
+        (0.75, r"i (?:gave|bought|got|sent) you (?:[^ ]+ ){0,5}and (?:this is|now|you)"),
     ],
     "threats_sextortion": [
         (0.95, r"(?:i will|i am going to|i am gonna|or i will|or i|i could|i can|i might|i shall|i would) {G2}(?:send|show|share|post|leak|expose|spread|forward|upload|give|publish) {G2}(?:your |the |those |these |our |all |all your |all the |all our )?(?:pictures|photos|videos|pics|screenshots|messages|chats?|them|it|these|those|everything|this|clips|recordings) {G3}(?:to|on|with|for|in|all over) {G2}(?:your )?(?:{PARENT}|friends|school|everyone|everybody|followers|teachers?|class|classmates|internet|online|the world|contacts|group chat|police)"),
@@ -319,6 +391,9 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.5, r"(?:you have|you got) (?:\d+|one|an) (?:hours?|minutes|days)"),
         (0.75, r"(?:do what i say|do as i say|do as you are told)"),
         (0.5, r"(?:screenshot|screenshots|recording) (?:of|with) (?:you|our|this|your)"),
+        (0.8, r"(?:i will|i can|i could|i am going to) get you in (?:so much |big |real |serious )?trouble"),
+        (0.9, r"(?:i will|or i|i am going to|i can) {G2}(?:post|share|send|leak|spread|upload|put) {G3}(?:everywhere|online|on the internet|to everyone|all over|on every)"),
+        (0.65, r"(?:i have|i got|i have got) (?:screenshots|screen shots|recordings|proof|evidence)"),
     ],
     "body_relationship_steering": [
         (0.65, r"(?:do you have|have you got|got|you have|is there|do you got) (?:a )?(?:boyfriend|girlfriend|crush|partner|someone special|special someone|lover)"),
@@ -347,6 +422,13 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:you are|your) (?:so |really )?(?:hot|sexy)"),
         (0.75, r"(?:i|i have) (?:had )?(?:a )?(?:dream|dreamt|dreamed) about you"),
         (0.7, r"(?:relationship|dating|kissing|love) (?:advice|lessons|tips|practice)|(?:teach|show) you (?:how to kiss|about love|about dating|about relationships|things)"),
+        (0.85, r"age (?:matters|does not matter|is nothing|means nothing|should not matter|gaps?)"),
+        (0.85, r"(?:crush on|fancy|fancied|like|date|dated|dating|been with) (?:someone|somebody|anyone|a guy|a man|a boy|a girl|guys|men) older"),
+        (0.7, r"someone older|older (?:guy|man|boyfriend|girlfriend)"),
+        (0.8, r"{YOU_ARE} (?:you )?(?:developing|developed|growing|grown) (?:fast|early|quickly|up fast|so fast)"),
+        (0.85, r"(?:you would|you d|you will) (?:be|make) a (?:great|good|perfect|nice|lovely|cute|amazing) (?:girlfriend|boyfriend|wife|husband|partner|gf|bf)"),
+        (0.45, r"what size (?:are you|shoe|clothes|do you)|what size(?: \?|$)"),
+        (0.75, r"(?:boys|girls|kids|people|lads) your age (?:are|r) (?:so |just |really )?(?:immature|childish|boring|babies|kids|stupid)"),
     ],
     "location_probing": [
         (0.7, r"where (?:do|d) you live|where you live|where is your (?:house|home|school|flat)"),
@@ -366,6 +448,10 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.5, r"age sex location"),
         (0.55, r"what (?:street|road|house|flat|building) (?:do you|are you)"),
         (0.55, r"(?:is|are) (?:your )?(?:house|home|school) (?:near|close to|by)"),
+        (0.6, r"(?:which|what) part of"),
+        (0.75, r"(?:nearest|closest) (?:[^ ]+ ){0,1}(?:station|bus stop|stop|shop|park|school|town|tube|train station) (?:to you|near you|to your)"),
+        (0.65, r"do you (?:walk|get the bus|cycle|bike|go|get) (?:home|to school)(?: from school| alone| on your own| by yourself)?"),
+        (0.5, r"{YOU_ARE} (?:you )?(?:near|close to) (?:the )?(?:[^ ]+ )?(?:library|station|bus stop|park|shops|school|cinema)"),
     ],
 }
 
