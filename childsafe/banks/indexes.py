@@ -72,9 +72,12 @@ class BankIndex:
             return None
         return data
 
-    def current(self) -> LoadedIndex:
-        """The index as of the banks' current versions: loaded, extended or rebuilt as needed."""
-        versions = self.bank_versions()
+    def current(self, versions: dict[int, int] | None = None) -> LoadedIndex:
+        """The index as of the banks' current versions: loaded, extended or rebuilt as needed.
+
+        ``versions`` (bank id -> version for this kind) saves a query when the caller just read them.
+        """
+        versions = self.bank_versions() if versions is None else versions
         with self._lock:
             if self._loaded is not None and self._loaded.versions == versions:
                 return self._loaded

@@ -97,6 +97,7 @@ class _BankRef:
     id: int
     name: str
     signal_type: str
+    version: int
 
 
 def _check_threshold(threshold: int) -> int:
@@ -113,12 +114,15 @@ class Matcher:
         self.data_dir = Path(data_dir)
         self.pdq_index = BankIndex(db, self.data_dir, "pdq")
         self.vpdq_index = BankIndex(db, self.data_dir, "vpdq")
+        self._versions: dict[str, dict[int, int]] = {"pdq": {}, "vpdq": {}}
 
     # ---- banks ---------------------------------------------------------------------------
 
     def _banks(self, names: Iterable[str] | None) -> list[_BankRef]:
         with self.db.session() as s:
-            all_banks = [_BankRef(i, n, t) for i, n, t in s.execute(select(Bank.id, Bank.name, Bank.signal_type))]
+            query = select(Bank.id, Bank.name, Bank.signal_type, Bank.version)
+            all_banks = [_BankRef(i, n, t, v) for i, n, t, v in s.execute(query)]
+        self._versions = {kind: {b.id: b.version for b in all_banks if b.signal_type == kind} for kind in ("pdq", "vpdq")}
         wanted = list(dict.fromkeys(names or []))
         if not wanted:
             return all_banks
@@ -153,7 +157,9 @@ class Matcher:
 
     def _exact(self, digests: dict[str, str], banks: list[_BankRef]) -> list[Match]:
         """md5/sha256 digests of a file (or a hash given directly) against exact banks."""
-        matches = []
+        matches: list[Match] = []
+        if not any(b.signal_type in digests for b in banks):
+            return matches
         with self.db.session() as s:
             for signal_type, digest in digests.items():
                 ids = [b.id for b in banks if b.signal_type == signal_type]
@@ -174,7 +180,7 @@ class Matcher:
         pdq_banks = [b for b in banks if b.signal_type == "pdq"]
         if not queries or not pdq_banks:
             return []
-        loaded = self.pdq_index.current()
+        loaded = self.pdq_index.current(self._versions["pdq"])
         if len(loaded) == 0:
             return []
         found = loaded.index.search_batch(hex_to_array([q.pdq for q in queries]), radius=threshold)
@@ -209,7 +215,7 @@ class Matcher:
         vpdq_banks = [b for b in banks if b.signal_type == "vpdq"]
         if not vpdq_banks:
             return []
-        loaded = self.vpdq_index.current()
+        loaded = self.vpdq_index.current(self._versions["vpdq"])
         if len(loaded) == 0:
             return []
         best: dict[int, Match] = {}
@@ -320,17 +326,9 @@ class Matcher:
     def match_hash(self, hex_hash: str, banks: Iterable[str] | None = None, threshold: int = DEFAULT_THRESHOLD,
                    *, where: str = "") -> MatchResult:
         """One hash a platform computed itself: 64 hex = PDQ (or SHA-256), 32 hex = MD5."""
-        threshold = _check_threshold(threshold)
         value = hex_hash.strip().lower()
-        kind = "md5" if len(value) == 32 else "pdq"
-        value = normalise_hex(value, kind, where=where or "hash")
-        refs = self._banks(banks)
-        if kind == "md5":
-            matches = self._exact({"md5": value}, refs)
-        else:
-            query = _HashQuery(value)
-            matches = self._pdq([query], refs, threshold) + self._exact({"sha256": value}, refs)
-        return MatchResult(matches=self._sorted(matches), hash=value)
+        normalise_hex(value, "md5" if len(value) == 32 else "pdq", where=where or "hash")
+        return self._match_hash_batch([value], self._banks(banks), _check_threshold(threshold))[0]
 
     def match_hashes(self, hexes: Iterable[str], banks: Iterable[str] | None = None,
                      threshold: int = DEFAULT_THRESHOLD) -> list[MatchResult]:
@@ -339,18 +337,15 @@ class Matcher:
         for n, value in enumerate(values, start=1):
             stripped = value.strip()
             normalise_hex(stripped, "md5" if len(stripped) == 32 else "pdq", where=f"hash {n}")
-        refs = [b.name for b in self._banks(banks)]
-        return self._match_hash_batch(values, refs, threshold)
+        return self._match_hash_batch(values, self._banks(banks), _check_threshold(threshold))
 
-    def _match_hash_batch(self, values: list[str], banks: list[str], threshold: int) -> list[MatchResult]:
-        threshold = _check_threshold(threshold)
-        refs = self._banks(banks)
+    def _match_hash_batch(self, values: list[str], refs: list[_BankRef], threshold: int) -> list[MatchResult]:
         normalised = [v.strip().lower() for v in values]
         pdq_positions = [i for i, v in enumerate(normalised) if len(v) == 64]
         results = [MatchResult(hash=v) for v in normalised]
         pdq_banks = [b for b in refs if b.signal_type == "pdq"]
         if pdq_positions and pdq_banks:
-            loaded = self.pdq_index.current()
+            loaded = self.pdq_index.current(self._versions["pdq"])
             if len(loaded):
                 found = loaded.index.search_batch(hex_to_array([normalised[i] for i in pdq_positions]), radius=threshold)
                 wanted = {int(loaded.owners[row]) for hits in found for row, _ in hits}
@@ -371,9 +366,3 @@ class Matcher:
             results[i].matches.extend(self._exact({kind: value}, refs))
             results[i].matches = self._sorted(results[i].matches)
         return results
-
-
-@dataclass
-class _HashQuery:
-    pdq: str
-    transform: str = "original"

@@ -23,6 +23,7 @@ from childsafe.store import Database
 
 MAX_NAME = 200
 _CHUNK = 500
+_INSERT_CHUNK = 5000
 
 
 @dataclass
@@ -246,7 +247,8 @@ class BankStore:
             now = utcnow()
             digests = list(merged)
             existing: dict[str, BankEntry] = {}
-            for i in range(0, len(digests), _CHUNK):
+            has_entries = s.scalar(select(BankEntry.id).where(BankEntry.bank_id == bank.id).limit(1)) is not None
+            for i in range(0, len(digests) if has_entries else 0, _CHUNK):
                 chunk = digests[i : i + _CHUNK]
                 for entry in s.scalars(select(BankEntry).where(BankEntry.bank_id == bank.id, BankEntry.digest.in_(chunk))):
                     existing[entry.digest] = entry
@@ -275,14 +277,15 @@ class BankStore:
                     summary.reactivated += 1
                 else:
                     summary.merged += 1
-            for i in range(0, len(rows), _CHUNK):
-                s.execute(insert(BankEntry), rows[i : i + _CHUNK])
+            table = BankEntry.__table__
+            for i in range(0, len(rows), _INSERT_CHUNK):
+                s.execute(insert(table), rows[i : i + _INSERT_CHUNK])
             summary.added = len(rows)
-            summary.entry_ids = []
-            for i in range(0, len(digests), _CHUNK):
-                chunk = digests[i : i + _CHUNK]
-                summary.entry_ids.extend(s.scalars(select(BankEntry.id).where(
-                    BankEntry.bank_id == bank.id, BankEntry.digest.in_(chunk))))
+            ids = {digest: entry.id for digest, entry in existing.items()}
+            if rows:
+                ids.update(s.execute(select(BankEntry.digest, BankEntry.id).where(
+                    BankEntry.bank_id == bank.id, BankEntry.added_version == version)).all())
+            summary.entry_ids = [ids[d] for d in digests]
         return summary
 
     def import_file(self, name: str, path: str | Path, fmt: str | None = None, *, labels: Sequence[str] = (),
