@@ -5,7 +5,7 @@ not content; message text a case needs lives in the service's evidence table und
 
 from __future__ import annotations
 
-from datetime import datetime
+from datetime import datetime, timezone
 
 from sqlalchemy import JSON, DateTime, Index, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column
@@ -14,6 +14,13 @@ from childsafe.store import Base
 
 CASE_STATES = ("open", "in_review", "actioned", "closed")
 CASE_PRIORITIES = ("low", "normal", "high", "urgent")
+
+
+def iso_utc(value: datetime | None) -> str | None:
+    """ISO time in UTC (SQLite hands back naive datetimes; they were written as UTC)."""
+    if value is None:
+        return None
+    return (value if value.tzinfo else value.replace(tzinfo=timezone.utc)).isoformat()
 
 
 class Case(Base):
@@ -42,6 +49,6 @@ class Case(Base):
             "evidence": list(self.evidence or []),
             "priority": self.priority,
             "state": self.state,
-            "opened_at": self.opened_at.isoformat() if self.opened_at else None,
-            "updated_at": self.updated_at.isoformat() if self.updated_at else None,
+            "opened_at": iso_utc(self.opened_at),
+            "updated_at": iso_utc(self.updated_at),
         }

@@ -58,7 +58,7 @@ class ConversationTracker:
         if self._engine is None:
             from childsafe.conversation import ConversationEngine
 
-            self._engine = ConversationEngine()
+            self._engine = ConversationEngine(max_conversations=MAX_CACHED)
         return self._engine
 
     def lock(self, conversation_id: str) -> asyncio.Lock:
@@ -83,9 +83,9 @@ class ConversationTracker:
                 if cached is not None and cached.version != 0:
                     self.forget(conversation_id)
                 view = ConversationView(0, False, None, [])
-                if cached is None or cached.version != 0:
+                if cached is None or cached.version != 0 or conversation_id not in self.engine:
                     self._reset_engine(conversation_id)
-            elif cached is not None and cached.version == row[0]:
+            elif cached is not None and cached.version == row[0] and conversation_id in self.engine:
                 view = cached
             else:
                 state = s.scalar(

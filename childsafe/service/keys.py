@@ -17,6 +17,7 @@ from datetime import datetime, timezone
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from childsafe.cases.models import iso_utc
 from childsafe.errors import InvalidInput, NotFound
 from childsafe.service.models import ApiKey
 
@@ -85,8 +86,8 @@ def key_to_dict(row: ApiKey) -> dict:
         "prefix": row.prefix,
         "name": row.name,
         "scopes": row.scopes.split(","),
-        "created_at": row.created_at.isoformat(),
-        "revoked_at": row.revoked_at.isoformat() if row.revoked_at else None,
+        "created_at": iso_utc(row.created_at),
+        "revoked_at": iso_utc(row.revoked_at),
     }
 
 

@@ -84,6 +84,7 @@ async def decide_message(svc, msg: MessageIn, *, idempotency: tuple[str, str] | 
 
 def _process(svc, msg: MessageIn, view: ConversationView, idempotency):
     from childsafe.conversation import Message
+    from childsafe.policy import Context
 
     settings = svc.settings
     tracker = svc.conversations
@@ -103,15 +104,14 @@ def _process(svc, msg: MessageIn, view: ConversationView, idempotency):
         sender_age=sender.age,
         sender_age_band=child_band(svc, sender),
         recipients=tuple(r.id for r, _ in recipients),
+        connected=msg.connected,
     )
     assessment = tracker.engine.observe(message)
     assessment_out, pii = _assessment_out(assessment)
     level = assessment_out["level"]
 
     policy_action = "send_message" if view.version > 0 else "start_dm"
-    from childsafe.policy import Context
-
-    context = Context(connected=msg.connected, actor_flagged=level in CASE_LEVELS)
+    context = Context(connected=bool(msg.connected), actor_flagged=level in CASE_LEVELS)
     checks = []
     for party, person in recipients:
         decision = svc.policy.check(policy_action, sender, person, context).to_dict()
@@ -284,20 +284,14 @@ def _process(svc, msg: MessageIn, view: ConversationView, idempotency):
 
 
 def _nudge_for(svc, assessment, msg: MessageIn, sender, recipients) -> dict | None:
-    """The engine's nudge, addressed to the child it is for (the sender sharing details, else a child recipient)."""
+    """The engine's nudge, addressed to the child it is for; never one for a known adult."""
     nudge = getattr(assessment, "nudge", None)
     if nudge is None:
         return None
     data = nudge.to_dict() if hasattr(nudge, "to_dict") else dict(nudge)
-    out = {"text": data.get("text", ""), "actions": list(data.get("actions", []))}
-    if child_band(svc, sender) is not None and assessment.pii:
-        out["user_id"] = msg.sender.id
-        return out
-    for party, person in recipients:
-        if child_band(svc, person) is not None:
-            out["user_id"] = party.id
-            return out
-    if child_band(svc, sender) is not None:
-        out["user_id"] = msg.sender.id
-        return out
-    return None
+    user_id = getattr(assessment, "nudge_for", None)
+    people = {msg.sender.id: sender, **{party.id: person for party, person in recipients}}
+    person = people.get(user_id) if user_id is not None else None
+    if person is not None and person.age is not None and person.age >= 18:
+        return None
+    return {"text": data.get("text", ""), "actions": list(data.get("actions", [])), "user_id": user_id}

@@ -27,7 +27,7 @@ class MessageIn(Strict):
     recipients: list[Party] = Field(default_factory=list, max_length=500)
     sent_at: datetime
     text: str = Field(max_length=100_000)
-    connected: bool = Field(False, description="the recipients have accepted the sender as a connection")
+    connected: bool | None = Field(None, description="the recipients have accepted the sender as a connection (if known)")
 
 
 class Evidence(BaseModel):

@@ -7,6 +7,7 @@ from fastapi import APIRouter, Query, Request
 from sqlalchemy import func, select
 from starlette.responses import Response
 
+from childsafe.cases.models import iso_utc
 from childsafe.errors import NotFound
 from childsafe.service import audit
 from childsafe.service.auth import Moderate
@@ -47,7 +48,7 @@ async def get_conversation(
             "case_id": row.case_id,
             "text_kept": row.keeps_text,
             "kept_messages": len(kept),
-            "updated_at": row.updated_at.isoformat(),
+            "updated_at": iso_utc(row.updated_at),
         }
         if include_text:
             out["messages"] = [
@@ -86,6 +87,6 @@ async def get_user_risk(user_id: str, request: Request, who: Moderate) -> Respon
         "max_risk": max_risk,
         "highest_level": highest,
         "events_by_level": by_level,
-        "last_event_at": last[0].isoformat() if last else None,
+        "last_event_at": iso_utc(last[0]) if last else None,
         "last_action": last[1] if last else None,
     })
