@@ -33,6 +33,7 @@ TACTIC_WEIGHTS: dict[str, float] = {
 
 LEVEL_THRESHOLDS: tuple[tuple[float, str], ...] = ((0.8, "critical"), (0.6, "high"), (0.4, "medium"), (0.2, "low"))
 STRONG = 0.4                      # a tactic at or above this counts towards diversity and stages
+FLOOR = 0.2                       # scores at or below this (weak or discounted hits) add nothing
 DIVERSITY_BONUS = 0.20            # per extra distinct tactic
 STAGE_BONUS = 0.08                # per extra distinct stage reached
 REPEAT_GAIN = 0.35                # how much a repeat of the same tactic adds
@@ -70,7 +71,7 @@ def age_context(sender_age: float | None, youngest_other: float | None) -> float
         if youngest_other is None:
             return 1.1
         if youngest_other < 18:
-            return 1.35 + min(0.25, (sender_age - youngest_other) / 40.0)
+            return 1.3 + min(0.2, (sender_age - youngest_other) / 50.0)
         return 0.35
     if youngest_other is None:
         return 0.75
@@ -103,7 +104,9 @@ def sender_risk(scores: dict[str, float], context: float) -> float:
     strong = 0
     stages: set[int] = set()
     for tactic, score in scores.items():
-        raw += TACTIC_WEIGHTS.get(tactic, 0.3) * score
+        if score <= FLOOR:
+            continue
+        raw += TACTIC_WEIGHTS.get(tactic, 0.3) * (score - FLOOR) / (1.0 - FLOOR)
         if score >= STRONG:
             strong += 1
             stages.add(STAGES.get(tactic, 0))

@@ -124,7 +124,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.5, r"(?:^|\. |\? )age \?"),
         (0.5, r"(?:wait |so |oh )?(?:you are|your|are you) (?:only |like |really |actually )?\d{1,2} \?"),
         (0.45, r"i am \d{1,2} (?:too )?(?:and |what about |how about )?you \?"),
-        (0.5, r"how old(?: \?| \.|$| will| do| is| would)"),
+        (0.5, r"how old(?: \?| \.|$| will you| do you| would you)"),
         (0.45, r"(?:about you|tell me|yourself) {G3}age"),
         (0.45, r"(?:what|which) (?:age|year) (?:group )?(?:are you|is your)"),
     ],
@@ -298,7 +298,7 @@ _P: dict[str, list[tuple[float, str]]] = {
     ],
     "photo_camera_request": [
         (0.8, r"(?:send|show|share|give|post|text|snap|dm) (?:me|us) (?:a |an |some |another |one more |more |your |the |that |a few )?{G2}{PHOTO}"),
-        (0.75, r"(?:can|could|will|would|why not|why do not|do you want to|do you wanna|would you like to|are you going to|you should|you could) (?:you |u )?{G2}(?:send|take|share|show|snap|film|record|post) (?:me )?{G3}{PHOTO}"),
+        (0.75, r"(?:(?:can|could|will|would|why do not|why not|when will|when can) you|do you want to|do you wanna|would you like to|are you going to|you should|you could|you can) {G2}(?:send|take|share|show|snap|film|record|post) (?:me )?{G3}{PHOTO}"),
         (0.7, r"{PHOTO} (?:of|with) (?:you|yourself|your face|your body|you in|your outfit|your room|you wearing|just you)"),
         (0.6, r"what do you look like"),
         (0.8, r"(?:turn|switch|put|go) on (?:your |the )?(?:camera|video|webcam|cam)"),
@@ -483,7 +483,8 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
     "schoolwork": (
         r"homework|notes|worksheet|assignment|answers|timetable|schedule|revision|essay|slides|chapter|"
         r"permission slip|the slip|consent form|the form|register|science group|study group|group project|"
-        r"class chat|group chat|the group|project|coursework|exam|test on|teacher said",
+        r"class chat|group chat|the group|project|coursework|exam|test on|teacher said|to finish (?:it|the|our)|"
+        r"work on (?:it|the|our)|study|revise|revising",
         {"photo_camera_request": 0.3, "platform_move": 0.35, "meeting_request": 0.5, "location_probing": 0.6}, False),
     "team": (
         r"practice|training|rehearsal|fixture|the match|kick off|kickoff|the game on|tournament|tryouts|"
