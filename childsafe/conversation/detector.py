@@ -143,7 +143,7 @@ class TacticDetector:
             if not found:
                 continue
             factor = self.context_factor(tactic, contexts)
-            for conf, s, e in found:
+            for conf, s, e in _merge_overlapping(found):
                 os_, oe = norm.original_span(s, e)
                 hits.append(TacticHit(tactic, conf * factor, os_, oe, conf))
         stated = bare = None
@@ -177,6 +177,19 @@ class TacticDetector:
             if len(seen) == len(TACTICS):
                 break
         return [t for t in TACTICS if t in seen]
+
+def _merge_overlapping(found: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
+    """Overlapping matches of one tactic are one piece of evidence: the union span, the surest confidence."""
+    found.sort(key=lambda f: f[1])
+    merged: list[list] = []
+    for conf, s, e in found:
+        if merged and s < merged[-1][2]:
+            last = merged[-1]
+            last[0], last[2] = max(last[0], conf), max(last[2], e)
+        else:
+            merged.append([conf, s, e])
+    return [(c, s, e) for c, s, e in merged]
+
 
 def _negated(plain: str, start: int) -> bool:
     if start == 0:

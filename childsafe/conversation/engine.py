@@ -43,7 +43,7 @@ MAX_PARTICIPANTS = 16     # group chats: the least recently active are forgotten
 WINDOW = 20               # recent messages remembered (ids and signals only)
 TRAJECTORY = 50           # recent risk points remembered
 REPORT_MIN = 0.3          # tactics weaker than this are left out of the assessment's list
-MAX_TEXT = 20_000         # characters read from one message; the rest is not analysed
+MAX_TEXT = 1_000_000      # characters read from one message; the rest is not analysed
 CONTEXT_SPAN = 30         # messages a benign context (a surprise party, a parent's errands) keeps colouring
 STRONG_MESSAGE = 0.6      # a tactic this sure in the current message can justify holding it
 # Personal details that put a child at risk straight away, whatever the conversation's level.
@@ -383,7 +383,7 @@ class ConversationEngine:
             scores = {t: s.current(idx, now) for t, s in p.tactics.items()}
             current[p.sender] = scores
             others = [a for s, a in ages.items() if s != p.sender and a is not None]
-            ctx = age_context(ages[p.sender], min(others) if others else None)
+            ctx = age_context(_age_as_sender(p), min(others) if others else None)
             ctx *= contact_context(st.first_contact, st.connected)
             r = sender_risk(scores, ctx)
             if r > best_risk:
@@ -429,7 +429,7 @@ class ConversationEngine:
             tactics=tactics, pii=pii, recommended_action=action,
             first_alert_message_id=st.first_alert_message_id, nudge=nudge,
             nudge_for=(None if nudge is None else _youngest_name(parts, suspect, message.sender, bool(msg_pii))),
-            message_signals=signals, suspect=suspect,
+            message_signals=signals, suspect=suspect, duplicate=duplicate,
         )
 
     def _nudge(self, topic: str, child: Participant | None) -> Any:
@@ -448,7 +448,21 @@ def _known_adult(p: Participant) -> bool:
     return age is not None and age >= 18
 
 
+def _age_as_sender(p: Participant) -> float | None:
+    """The sender's age as far as judging their tactics goes.
+
+    Offenders often claim to be a child's age ("im 15 too lol"), so an age only stated in the chat is
+    believed when it makes the sender an adult, never when it would make their tactics look like peer talk.
+    """
+    age = p.effective_age()
+    if age is not None and age < 18 and p.age_source == "stated":
+        return None
+    return age
+
+
 def _counts_as_child(p: Participant, suspect: str | None) -> bool:
+    if p.sender == suspect and p.age_source != "declared":
+        return False
     age = p.effective_age()
     if age is not None:
         return age < 18

@@ -166,6 +166,7 @@ class Assessment:
     nudge_for: str | None = None
     message_signals: list[MessageSignal] = field(default_factory=list)
     suspect: str | None = None
+    duplicate: bool = False  # the message id was seen moments ago; nothing was counted twice
 
     def to_dict(self) -> dict:
         """The ``scan-chat --json`` object, plus the streaming fields."""

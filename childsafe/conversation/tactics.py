@@ -196,7 +196,7 @@ _P: dict[str, list[tuple[float, str]]] = {
     "secrecy": [
         (0.85, r"(?:do not|never|dont|no need to|you should not|you must not|better not|you can not|you cannot|promise (?:me )?(?:you will not|not to|you wont)) (?:tell|show|mention|say (?:anything )?to|inform|let|talk to|ask|bring (?:it|this) up (?:to|with)) {G2}{PEOPLE}"),
         (0.8, r"(?:keep|keeping|kept) (?:this|it|that|us|our [^ ]+|what we [^ ]+|everything|things|all this|the [^ ]+|me) {G2}(?:a )?{SECRET}"),
-        (0.8, r"(?:our|a|this is our|it is our|its our) (?:little |own |special |big )?(?:secret|secrets)"),
+        (0.8, r"(?:our|this is our|it is our|its our|keep it a|keep this a|be our|a little|our little|our own) (?:little |own |special |big )?(?:secret|secrets)"),
         (0.65, r"(?:just |only |stays |stay |this stays |it stays |keep it |strictly )?between (?:us|you and me|me and you|the two of us|us two)"),
         (0.8, r"(?:no one|nobody|no body|no one else|nobody else) (?:needs|has|have|need|should|is going|will ever|will|ever needs) (?:to |ever )?(?:know|find out|see|hear)"),
         (0.8, r"(?:they|your {PARENT}|your friends|people|adults|grown ups) (?:would not|will not|wont|would never|will never|do not|dont|does not|wouldnt) (?:understand|get it|approve|like it|need to know|have to know)"),
