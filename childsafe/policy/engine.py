@@ -96,7 +96,7 @@ class PolicyEngine:
         if actor is None:
             raise InvalidInput("a check needs an actor (use Person() for someone of unknown age)", code="bad_person")
         if actor.__class__ is not Person:
-            actor = _as_person(actor, "actor")
+            actor = Person.from_dict(actor) if actor.__class__ is dict else _as_person(actor, "actor")
         a = self._person_state(actor, policy, person_cache, now)
         if target is None:
             if action not in ACTIONS_WITHOUT_TARGET:
@@ -104,12 +104,12 @@ class PolicyEngine:
             t = n_states - 1
         else:
             if target.__class__ is not Person:
-                target = _as_person(target, "target")
+                target = Person.from_dict(target) if target.__class__ is dict else _as_person(target, "target")
             t = self._person_state(target, policy, person_cache, now)
         if context is None:
             context = EMPTY_CONTEXT
         elif context.__class__ is not Context:
-            context = _as_context(context)
+            context = Context.from_dict(context) if context.__class__ is dict else _as_context(context)
         bits = (
             (CTX_CONNECTED if context.connected else 0)
             | (CTX_PARENT_PERMISSION if context.parent_permission else 0)

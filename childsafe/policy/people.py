@@ -2,13 +2,13 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from datetime import datetime, timezone
 from typing import Any, Mapping
 
 from childsafe.errors import InvalidInput
-from childsafe.policy.assurance import check_method, level_of
-from childsafe.policy.bands import check_age
+from childsafe.policy.assurance import LEVEL_OF_METHOD, check_method, level_of
+from childsafe.policy.bands import MAX_AGE, check_age
 
 # What one user may do to or with another. The actor does it; the target is the other person
 # (the recipient, the person who would be suggested or matched, the owner of the live stream).
@@ -30,14 +30,15 @@ ACTIONS: tuple[str, ...] = (
 ACTIONS_WITHOUT_TARGET = frozenset({"start_live", "share_location"})
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Person:
     """A user as the policy sees them: an age or an age range, and how that age was established.
 
     ``age`` is the best-known age in whole years (None: unknown). ``age_low``/``age_high`` carry
     a range when a check gives one (an estimate with a buffer, or "over 18"); ``band`` may name a
     band directly when only that is known. ``assurance`` is the method that established the age;
-    ``expires_at`` is when that check stops being trusted.
+    ``expires_at`` is when that check stops being trusted. Treat it as immutable; it is a plain
+    (not frozen) dataclass only because building one is most of what a policy check costs.
     """
 
     id: str | None = None
@@ -49,20 +50,30 @@ class Person:
     expires_at: datetime | None = None
 
     def __post_init__(self) -> None:
-        if self.age is not None:
-            check_age(self.age)
-        if self.age_low is not None:
-            check_age(self.age_low, "age_low")
-        if self.age_high is not None:
-            check_age(self.age_high, "age_high")
-        if self.age_low is not None and self.age_high is not None and self.age_low > self.age_high:
-            raise InvalidInput(f"age range {self.age_low}..{self.age_high} is empty", code="bad_age")
-        if self.assurance is not None:
-            object.__setattr__(self, "assurance", check_method(self.assurance))
-        if self.band is not None and not isinstance(self.band, str):
+        # fast path first: a check's cost is mostly building these objects, so common values are
+        # accepted with a couple of comparisons and anything unusual goes through the full checks
+        age = self.age
+        if age is not None and (age.__class__ is not int or not 0 <= age <= MAX_AGE):
+            check_age(age)
+        low, high = self.age_low, self.age_high
+        if low is not None or high is not None:
+            if low is not None:
+                check_age(low, "age_low")
+            if high is not None:
+                check_age(high, "age_high")
+            if low is not None and high is not None and low > high:
+                raise InvalidInput(f"age range {low}..{high} is empty", code="bad_age")
+        method = self.assurance
+        if method is not None and (method.__class__ is not str or method not in LEVEL_OF_METHOD):
+            self.assurance = check_method(method)
+        if self.band is not None and self.band.__class__ is not str:
             raise InvalidInput(f"band must be a band name, got {self.band!r}", code="bad_age")
-        if self.expires_at is not None and self.expires_at.tzinfo is None:
-            object.__setattr__(self, "expires_at", self.expires_at.replace(tzinfo=timezone.utc))
+        expires = self.expires_at
+        if expires is not None:
+            if not isinstance(expires, datetime):
+                raise InvalidInput(f"expires_at must be a datetime, got {expires!r}", code="bad_age")
+            if expires.tzinfo is None:
+                self.expires_at = expires.replace(tzinfo=timezone.utc)
 
     @property
     def level(self) -> str:
@@ -77,20 +88,20 @@ class Person:
     def from_dict(cls, data: Mapping[str, Any] | None) -> "Person | None":
         if data is None:
             return None
-        if not isinstance(data, Mapping):
+        if data.__class__ is not dict and not isinstance(data, Mapping):
             raise InvalidInput(f"a person must be an object, got {type(data).__name__}", code="bad_person")
-        known = {"id", "age", "band", "assurance", "age_low", "age_high", "expires_at"}
-        extra = sorted(set(data) - known)
-        if extra:
-            raise InvalidInput(f"unknown person field(s): {', '.join(extra)}", code="bad_person")
-        values = dict(data)
-        exp = values.get("expires_at")
-        if isinstance(exp, str):
+        if not data.keys() <= _PERSON_FIELDS:
+            extra = sorted(set(data) - _PERSON_FIELDS)
+            raise InvalidInput(f"unknown person field(s): {', '.join(map(str, extra))}", code="bad_person")
+        exp = data.get("expires_at")
+        if exp.__class__ is str:
+            values = dict(data)
             try:
                 values["expires_at"] = datetime.fromisoformat(exp.replace("Z", "+00:00"))
             except ValueError:
                 raise InvalidInput(f"expires_at {exp!r} is not an ISO 8601 time", code="bad_person") from None
-        return cls(**values)
+            return cls(**values)
+        return cls(**data)
 
     def to_dict(self) -> dict:
         return {
@@ -108,7 +119,7 @@ class Person:
 Actor = Person
 
 
-@dataclass(frozen=True, slots=True)
+@dataclass(slots=True)
 class Context:
     """What the platform knows about the two people's relationship at the time of the action.
 
@@ -116,40 +127,46 @@ class Context:
     ``parent_permission``: a parent has allowed this action for the child (e.g. going live).
     ``actor_flagged``: the conversation engine (or a moderator) has flagged the actor.
     ``actor_child_blocks``: how many children have blocked or reported the actor.
+    ``flags``: further named signals; ``actor_flagged`` among them sets ``actor_flagged``.
     """
 
     connected: bool = False
     parent_permission: bool = False
     actor_flagged: bool = False
     actor_child_blocks: int = 0
-    flags: frozenset[str] = field(default_factory=frozenset)
+    flags: frozenset[str] = frozenset()
 
     def __post_init__(self) -> None:
-        for name in ("connected", "parent_permission", "actor_flagged"):
-            if not isinstance(getattr(self, name), bool):
-                raise InvalidInput(f"context.{name} must be true or false", code="bad_context")
+        if self.connected.__class__ is not bool or self.parent_permission.__class__ is not bool \
+                or self.actor_flagged.__class__ is not bool:
+            for name in ("connected", "parent_permission", "actor_flagged"):
+                if not isinstance(getattr(self, name), bool):
+                    raise InvalidInput(f"context.{name} must be true or false", code="bad_context")
         blocks = self.actor_child_blocks
-        if isinstance(blocks, bool) or not isinstance(blocks, int) or blocks < 0:
+        if blocks.__class__ is not int:
+            if isinstance(blocks, bool) or not isinstance(blocks, int):
+                raise InvalidInput(f"context.actor_child_blocks must be a count >= 0, got {blocks!r}", code="bad_context")
+            self.actor_child_blocks = blocks = int(blocks)
+        if blocks < 0:
             raise InvalidInput(f"context.actor_child_blocks must be a count >= 0, got {blocks!r}", code="bad_context")
-        if not isinstance(self.flags, frozenset):
-            object.__setattr__(self, "flags", frozenset(self.flags))
-        if "actor_flagged" in self.flags and not self.actor_flagged:
-            object.__setattr__(self, "actor_flagged", True)
+        if self.flags:
+            if self.flags.__class__ is not frozenset:
+                if isinstance(self.flags, str) or not all(isinstance(f, str) for f in self.flags):
+                    raise InvalidInput("context.flags must be a list of names", code="bad_context")
+                self.flags = frozenset(self.flags)
+            if "actor_flagged" in self.flags:
+                self.actor_flagged = True
 
     @classmethod
     def from_dict(cls, data: Mapping[str, Any] | None) -> "Context":
         if data is None:
-            return EMPTY_CONTEXT
-        if not isinstance(data, Mapping):
+            return cls()
+        if data.__class__ is not dict and not isinstance(data, Mapping):
             raise InvalidInput(f"context must be an object, got {type(data).__name__}", code="bad_context")
-        known = {"connected", "parent_permission", "actor_flagged", "actor_child_blocks", "flags"}
-        extra = sorted(set(data) - known)
-        if extra:
-            raise InvalidInput(f"unknown context field(s): {', '.join(extra)}", code="bad_context")
-        values = dict(data)
-        if "flags" in values:
-            values["flags"] = frozenset(values["flags"] or ())
-        return cls(**values)
+        if not data.keys() <= _CONTEXT_FIELDS:
+            extra = sorted(set(data) - _CONTEXT_FIELDS)
+            raise InvalidInput(f"unknown context field(s): {', '.join(map(str, extra))}", code="bad_context")
+        return cls(**data)
 
     def to_dict(self) -> dict:
         return {
@@ -162,6 +179,8 @@ class Context:
 
 
 EMPTY_CONTEXT = Context()
+_PERSON_FIELDS = frozenset({"id", "age", "band", "assurance", "age_low", "age_high", "expires_at"})
+_CONTEXT_FIELDS = frozenset({"connected", "parent_permission", "actor_flagged", "actor_child_blocks", "flags"})
 
 
 @dataclass(frozen=True, slots=True)
