@@ -2,9 +2,11 @@
 
 Two indexes live under ``<data dir>/indexes/``: ``pdq/`` holds every active PDQ entry of every pdq
 bank, ``vpdq/`` every frame hash of every active banked video (the prefilter for video matching).
-Index row *i* belongs to bank entry ``owners[i]``; ``manifest.json`` records the bank versions the
-index reflects. When banks only gained entries since then, the new rows are appended; any disable,
-enable or removal rebuilds from the database, so a disabled entry can never match. Each build is
+Index row *i* belongs to bank entry ``owners[i]`` (-1 once dropped); ``manifest.json`` records the
+bank versions the index reflects. On a change, the entries touched since those versions (added,
+disabled, enabled, removed: each entry records the version of each) have their rows dropped and,
+if still active, added again, so a disabled entry can never match and nothing is rebuilt until
+half the rows are dead. Each build is
 written to a fresh generation folder and the manifest is swapped in atomically, so a reader in
 another process sees the old index or the new one, never half of one.
 """
@@ -25,11 +27,10 @@ from typing import Iterator
 import numpy as np
 from sqlalchemy import and_, or_, select
 
-from childsafe.banks.models import Bank, BankChange, BankEntry
+from childsafe.banks.models import Bank, BankEntry
 from childsafe.index.codec import hex_to_array
 from childsafe.store import Database
 
-ADDITIVE_ACTIONS = frozenset({"create", "import", "add"})
 _CHUNK = 20_000
 
 
@@ -90,8 +91,8 @@ class BankIndex:
                         self._loaded = self._load(manifest["generation"], stored)
                     if stored == versions:
                         return self._loaded
-                    if self._additions_only(stored, versions):
-                        self._loaded = self._extend(self._loaded, stored, versions)
+                    if all(bank_id in versions and versions[bank_id] >= v for bank_id, v in stored.items()):
+                        self._loaded = self._update(self._loaded, stored, versions)
                         return self._loaded
                 self._loaded = self._rebuild(versions)
                 return self._loaded
@@ -106,20 +107,6 @@ class BankIndex:
                 yield
             finally:
                 fcntl.flock(handle, fcntl.LOCK_UN)
-
-    def _additions_only(self, stored: dict[int, int], versions: dict[int, int]) -> bool:
-        if any(bank_id not in versions or versions[bank_id] < v for bank_id, v in stored.items()):
-            return False
-        with self.db.session() as s:
-            for bank_id, version in versions.items():
-                since = stored.get(bank_id, 0)
-                if version == since:
-                    continue
-                actions = set(s.scalars(select(BankChange.action).where(
-                    BankChange.bank_id == bank_id, BankChange.version > since, BankChange.version <= version)))
-                if not actions <= ADDITIVE_ACTIONS:
-                    return False
-        return True
 
     # ---- rows from the database ----------------------------------------------------------
 
@@ -166,19 +153,27 @@ class BankIndex:
         index = PDQIndex(hashes, np.arange(len(owners), dtype=np.int64))
         return self._publish(index, owners, versions)
 
-    def _extend(self, loaded: LoadedIndex, stored: dict[int, int], versions: dict[int, int]) -> LoadedIndex:
-        changed = [
-            and_(BankEntry.bank_id == bank_id, BankEntry.added_version > stored.get(bank_id, 0))
-            for bank_id, version in versions.items()
-            if version != stored.get(bank_id, 0)
-        ]
-        hashes, owners = self._rows(or_(*changed))
-        if len(owners):
-            start = len(loaded.owners)
-            loaded.index.add(hashes, np.arange(start, start + len(owners), dtype=np.int64))
-            owners = np.concatenate([loaded.owners, owners])
-        else:
-            owners = loaded.owners
+    def _update(self, loaded: LoadedIndex, stored: dict[int, int], versions: dict[int, int]) -> LoadedIndex:
+        """Apply the entries changed since ``stored``: drop their old rows, add the active ones."""
+        changed = or_(*[
+            and_(BankEntry.bank_id == bank_id, or_(BankEntry.added_version > since, BankEntry.disabled_version > since,
+                                                   BankEntry.removed_version > since))
+            for bank_id, since in ((b, stored.get(b, 0)) for b, v in versions.items() if v != stored.get(b, 0))
+        ])
+        with self.db.session() as s:
+            changed_ids = np.fromiter(s.scalars(select(BankEntry.id).where(changed)), dtype=np.int64)
+        owners = np.array(loaded.owners, dtype=np.int64)
+        stale = np.flatnonzero(np.isin(owners, changed_ids)) if len(changed_ids) else np.zeros(0, np.int64)
+        if len(stale):
+            loaded.index.remove(stale)
+            owners[stale] = -1
+        if np.count_nonzero(owners < 0) * 2 > len(owners):
+            return self._rebuild(versions)
+        hashes, new_owners = self._rows(changed)
+        if len(new_owners):
+            start = len(owners)
+            loaded.index.add(hashes, np.arange(start, start + len(new_owners), dtype=np.int64))
+            owners = np.concatenate([owners, new_owners])
         return self._publish(loaded.index, owners, versions)
 
     def _publish(self, index, owners: np.ndarray, versions: dict[int, int]) -> LoadedIndex:
@@ -189,7 +184,7 @@ class BankIndex:
         index.save(folder / "index.pdq")
         np.save(folder / "owners.npy", owners)
         manifest = {"generation": generation, "versions": {str(k): v for k, v in versions.items()},
-                    "rows": int(len(owners))}
+                    "rows": int(np.count_nonzero(owners >= 0)), "dead_rows": int(np.count_nonzero(owners < 0))}
         tmp = self.root / f".manifest-{generation}.json"
         tmp.write_text(json.dumps(manifest))
         os.replace(tmp, self.root / "manifest.json")
