@@ -36,7 +36,7 @@ MAX_TRIM_PASSES = 4
 
 
 def working_copy(img: Image.Image, max_side: int = WORKING_SIDE) -> tuple[np.ndarray, int]:
-    """A reduced RGB copy as an int16 array, and the integer factor that maps it back.
+    """A reduced RGB copy as a uint8 array, and the integer factor that maps it back.
 
     ``Image.reduce`` by a whole factor is a box filter: fast, and a pixel of the copy covers an exact
     block of the original, so boxes map back without drift.
@@ -45,7 +45,7 @@ def working_copy(img: Image.Image, max_side: int = WORKING_SIDE) -> tuple[np.nda
         img = img.convert("RGB")
     factor = max(1, max(img.size) // max_side)
     small = img.reduce(factor) if factor > 1 else img
-    return np.asarray(small, dtype=np.int16), factor
+    return np.asarray(small, dtype=np.uint8), factor
 
 
 def _to_original(box: Box, factor: int, size: tuple[int, int]) -> Box:
@@ -54,10 +54,15 @@ def _to_original(box: Box, factor: int, size: tuple[int, int]) -> Box:
     return (x0 * factor, y0 * factor, min(width, x1 * factor), min(height, y1 * factor))
 
 
-def _distance(a: np.ndarray, colour: np.ndarray) -> np.ndarray:
-    """Largest per-channel difference of each pixel from a colour (``max(axis=2)`` is slow on 3 values)."""
-    d = np.abs(a - colour)
-    return np.maximum(np.maximum(d[..., 0], d[..., 1]), d[..., 2])
+def _near(a: np.ndarray, colour: np.ndarray, tolerance: int) -> np.ndarray:
+    """Pixels within ``tolerance`` of a colour on every channel (range tests on uint8: no temporaries wider than bool)."""
+    out = None
+    for ch in range(3):
+        c = int(colour[ch])
+        plane = a[..., ch]
+        ok = (plane >= max(0, c - tolerance)) & (plane <= min(255, c + tolerance))
+        out = ok if out is None else out & ok
+    return out
 
 
 def _uniform_prefix(lines: np.ndarray, tolerance: int, noise: float, chunk: int = 4) -> int:
@@ -92,7 +97,7 @@ def _prefix_of(lines: np.ndarray, start: int, tolerance: int, noise: float, chun
     done = 0
     while done < n:
         block = lines[done : done + chunk]
-        close = _distance(block, colour) <= tolerance
+        close = _near(block, colour, tolerance)
         uniform = close.sum(axis=1) >= (1.0 - noise) * close.shape[1]
         if not uniform.all():
             return done + int(np.argmin(uniform))
@@ -226,7 +231,7 @@ def _backgrounds(a: np.ndarray) -> list[np.ndarray]:
         counts[key] = 0
         if rim_counts[key] < BACKGROUND_RIM * rim.size:
             continue  # a dark photo inside a light page is not the page
-        bucket = np.array([(key >> 10) & 31, (key >> 5) & 31, key & 31], dtype=np.int16)
+        bucket = np.array([(key >> 10) & 31, (key >> 5) & 31, key & 31], dtype=np.int32)
         colours.append(bucket * 8 + 4)
     return colours
 
@@ -254,7 +259,7 @@ def region_boxes(
         return []
     content = np.ones((height, width), dtype=bool)
     for colour in backgrounds:
-        content &= _distance(a, colour) > tolerance
+        content &= ~_near(a, colour, tolerance)
     labels, count = ndimage.label(content, structure=np.ones((3, 3), dtype=bool))
     if count == 0:
         return []
@@ -412,12 +417,18 @@ def pictures_within(
         pixels = np.ascontiguousarray(a[y0:y1, x0:x1], dtype=np.uint8)
         found.append(Picture(pixels, _to_original(box, factor, img.size), trimmed))
 
+    boxes = trim_passes(a)
+    if boxes is None:
+        return []  # one colour throughout, or frames all the way in: no picture to find
     if trim:
-        boxes = trim_passes(a) or []
         for box in dict.fromkeys(boxes[:1] + boxes[-1:]):
             keep(box, True)
     if regions:
-        for x0, y0, x1, y1 in region_boxes(a, max_regions=max_regions):
+        # Look inside the first trim only: bars and margins are gone, so a letterboxed photo shows
+        # no background and costs nothing more, and a screenshot keeps its page colour.
+        ox, oy, ex, ey = boxes[0] if boxes else (0, 0, width, height)
+        for bx0, by0, bx1, by1 in region_boxes(a[oy:ey, ox:ex], max_regions=max_regions):
+            x0, y0, x1, y1 = bx0 + ox, by0 + oy, bx1 + ox, by1 + oy
             # A pasted picture often sits in a frame of its own (a chat bubble's edge): trim it too.
             # Both are hashed: the picture's own edge may be flat enough to look like a frame.
             keep((x0, y0, x1, y1), False)
