@@ -32,8 +32,8 @@ class Pattern:
 
 def pattern(expr: str, score: float, accept: Callable[[re.Match[str]], float | None] | None = None,
             *, ignore_case: bool = True, gate: str | None = None) -> Pattern:
-    return Pattern(re.compile(expr, re.IGNORECASE if ignore_case else 0), score, accept,
-                   re.compile(gate, re.IGNORECASE) if gate else None)
+    flags = re.IGNORECASE if ignore_case else 0
+    return Pattern(re.compile(expr, flags), score, accept, re.compile(gate, flags) if gate else None)
 
 
 class Recognizer:
@@ -86,6 +86,17 @@ _SPELLED_RUN = re.compile(r"(?<![\w])\+?" + _SPELLED_TOKEN + r"(?:[\s,.\-_/|*]*"
                           re.IGNORECASE)
 _SPELLED_GATE = re.compile(r"zero|one|two|three|four|five|six|seven|eight|nine|nought|double|triple|\boh\b",
                            re.IGNORECASE)
+# "O7700 9OO123": letters O, o, l, I standing in for digits inside a run that is mostly digits
+_LETTER_DIGITS = re.compile(r"(?<![A-Za-z])[\doOlI](?:[\doOlI]|[ .\-](?=[\doOlI])){5,}(?![A-Za-z])")
+_LETTER_TO_DIGIT = str.maketrans("oOlI", "0011")
+
+
+def _as_digits(m: re.Match[str]) -> str:
+    run = m.group()
+    digits = sum(ch.isdigit() for ch in run)
+    return run.translate(_LETTER_TO_DIGIT) if digits >= 5 and digits >= (len(run.replace(" ", "")) * 0.5) else run
+
+
 _PHONE_CONTEXT = re.compile(r"\b(?:call|ring|text|txt|number|num|no\.?|mobile|mob|phone|cell|whatsapp|wa|digits|"
                             r"contact|sms|facetime|dial|tel)\b", re.IGNORECASE)
 _DIGIT = re.compile(r"\d")
@@ -120,6 +131,8 @@ class PhoneRecognizer(Recognizer):
 
     def analyze(self, text: str, folded: str, region: str) -> list[PIIFinding]:
         out = []
+        if len(_DIGIT.findall(folded)) >= 5:
+            folded = _LETTER_DIGITS.sub(_as_digits, folded)
         if len(_DIGIT.findall(folded)) >= 7:
             for m in PhoneNumberMatcher(folded, region, leniency=self.leniency, max_tries=50):
                 digits = sum(ch.isdigit() for ch in m.raw_string)
@@ -358,7 +371,8 @@ def default_recognizers() -> list[Recognizer]:
         ], context=("location", "here", "where", "pin", "maps")),
         PatternRecognizer("app_handle", "handle", [
             pattern(r"\b(?:my\s+)?(?:" + _APPS + r")\b\s*(?:name|username|user|handle|id|tag|acc(?:ount)?)?\s*"
-                    r"(?:is|'s|=|:|-)\s*(?:just\s+|like\s+)?(?P<pii>@?[a-z0-9_.\-]{3,30})", 0.85, _handle_accept),
+                    r"(?:is|'s|=|:|-)\s*(?:just\s+|like\s+)?(?P<pii>@?[a-z0-9_.\-]{3,30})", 0.85, _handle_accept,
+                    gate=r"(?:is|'s|=|:|-)\s*(?:just\s+|like\s+)?@?[a-z0-9_.\-]{3}"),
             pattern(r"\b(?:add|follow|message|msg|dm|text|find|hmu|hit\s+me\s+up|search|friend)\s+(?:me\s+)?(?:on|at|in)\s+"
                     r"(?:" + _APPS + r")\s*[:\-=,]?\s*(?:(?:it'?s|i'?m|as|username|user|name)\s*[:\-=]?\s*)?"
                     r"(?P<pii>@?[a-z0-9_.\-]{3,30})", 0.85, _handle_accept, gate=r"add|follow|message|msg|dm|text|find|hmu|hit\s+me|search|friend"),
@@ -390,7 +404,7 @@ def default_recognizers() -> list[Recognizer]:
                     _full_name_accept, gate=r"name|called"),
             pattern(r"(?i:\b(?:i\s*'?\s*m|i\s+am|this\s+is|it'?s|call\s+me)\s+)(?P<pii>" + _CAP_NAME + r"\s+"
                     + _CAP_NAME + r")\b", 0.6, lambda m: None if _full_name_accept(m) is None else 0.6,
-                    ignore_case=False),
+                    ignore_case=False, gate=r"[A-Z][a-z'\-]+\s+[A-Z][a-z]"),
         ]),
     ]
 

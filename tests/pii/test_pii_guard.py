@@ -19,6 +19,8 @@ def found(text: str, **kw) -> list[tuple[str, str]]:
     ("my num is +44 7700 900123", "phone", "+44 7700 900123"),
     ("call 0 7 7 0 0 . 9 0 0 . 1 2 3", "phone", "0 7 7 0 0 . 9 0 0 . 1 2 3"),
     ("07700.900.123", "phone", "07700.900.123"),
+    ("text me O7700 9OO123", "phone", "O7700 9OO123"),
+    ("my num is o77oo 9oo 123", "phone", "o77oo 9oo 123"),
     ("ring me zero seven seven double oh nine oh oh one two three", "phone",
      "zero seven seven double oh nine oh oh one two three"),
     ("my email is mia.jones22@example.com", "email", "mia.jones22@example.com"),
