@@ -164,17 +164,19 @@ class BankIndex:
             changed_ids = np.fromiter(s.scalars(select(BankEntry.id).where(changed)), dtype=np.int64)
         owners = np.array(loaded.owners, dtype=np.int64)
         stale = np.flatnonzero(np.isin(owners, changed_ids)) if len(changed_ids) else np.zeros(0, np.int64)
-        if len(stale):
-            loaded.index.remove(stale)
-            owners[stale] = -1
-        if np.count_nonzero(owners < 0) * 2 > len(owners):
+        if (np.count_nonzero(owners < 0) + len(stale)) * 2 > len(owners):
             return self._rebuild(versions)
+        # Change a fresh copy: threads still searching the current one must not see it move.
+        index = self._load(loaded.generation, stored).index
+        if len(stale):
+            index.remove(stale)
+            owners[stale] = -1
         hashes, new_owners = self._rows(changed)
         if len(new_owners):
             start = len(owners)
-            loaded.index.add(hashes, np.arange(start, start + len(new_owners), dtype=np.int64))
+            index.add(hashes, np.arange(start, start + len(new_owners), dtype=np.int64))
             owners = np.concatenate([owners, new_owners])
-        return self._publish(loaded.index, owners, versions)
+        return self._publish(index, owners, versions)
 
     def _publish(self, index, owners: np.ndarray, versions: dict[int, int]) -> LoadedIndex:
         self.root.mkdir(parents=True, exist_ok=True)
