@@ -6,9 +6,8 @@ small set of hashes: the original, its seven other dihedral variants (one pdqhas
 where the options ask for them, the hashes of the image with uniform borders trimmed and of
 rectangular regions inside it.
 
-``trim`` and ``regions`` are accepted here so that callers and banks can switch them per call; the
-border-trimming and region-finding work itself is added by the robust-matching part (issue 9). Until
-it lands, these flags change nothing.
+``trim`` and ``regions`` can be switched per call (and per bank); the border-trimming and
+region-finding themselves live in :mod:`childsafe.media.edits`.
 """
 
 from __future__ import annotations
