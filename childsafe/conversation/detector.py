@@ -3,7 +3,8 @@
 A message is normalised (evasions undone), every tactic's patterns run over the plain text, matches are
 weighed against negation ("I would never ask you to...") and hard negatives (a surprise party), and each hit
 is mapped back to a span of the original message. Aho-Corasick finds which tactics have any anchor word in
-the message in one pass, so most messages run only a few of the thirteen pattern sets.
+the message in one pass, so most messages run only a few of the thirteen pattern sets; patterns that could
+match without any anchor word (found by drawing example matches, see ``sampling``) run on every message.
 """
 
 from __future__ import annotations
@@ -16,7 +17,7 @@ from typing import Iterable
 import ahocorasick
 
 from childsafe.conversation.normalise import ALL_FEATURES, ABBREVIATIONS, NormalisedText, Normaliser
-from childsafe.conversation.tactics import NEGATION_RE, TACTICS, CompiledTactics, _words, compile_tactics
+from childsafe.conversation.tactics import NEGATION_RE, TACTICS, CompiledTactics, compile_tactics
 
 # Common English words one typo away from a pattern word: never "corrected" into it ("along" is not "alone").
 PROTECTED_WORDS = frozenset("""
@@ -119,10 +120,19 @@ class TacticDetector:
         plain = norm.text
         if not plain:
             return MessageReading((), None, None)
-        contexts = frozenset(name for name, (rx, _, _) in self.compiled.contexts.items() if rx.search(plain))
+        present = self._present_anchors(plain)
+        contexts = frozenset(
+            name for name, (rx, _, _) in self.compiled.contexts.items()
+            if (not self.compiled.context_anchors[name] or self.compiled.context_anchors[name] & present)
+            and rx.search(plain))
         hits: list[TacticHit] = []
-        for tactic in self._candidate_tactics(plain):
-            rx = self.compiled.regexes[tactic]
+        for tactic in TACTICS:
+            if self.compiled.anchors[tactic] & present:
+                rx = self.compiled.regexes[tactic]
+            else:
+                rx = self.compiled.loose[tactic]
+                if rx is None:
+                    continue
             confs = self.compiled.confidences[tactic]
             found: list[tuple[float, int, int]] = []
             pos = 0
@@ -170,13 +180,10 @@ class TacticDetector:
         """Contexts that colour the rest of a conversation, not just their own message."""
         return frozenset(name for name, (_, _, conv) in self.compiled.contexts.items() if conv)
 
-    def _candidate_tactics(self, plain: str) -> list[str]:
-        seen: set[str] = set()
-        for _, tactics in self._anchors.iter(plain):
-            seen.update(tactics)
-            if len(seen) == len(TACTICS):
-                break
-        return [t for t in TACTICS if t in seen]
+    def _present_anchors(self, plain: str) -> set[str]:
+        """Every anchor word occurring in the text (as a substring: a superset is safe), in one pass."""
+        return {word for _, word in self._anchors.iter(plain)}
+
 
 def _merge_overlapping(found: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:
     """Overlapping matches of one tactic are one piece of evidence: the union span, the surest confidence."""
@@ -203,25 +210,14 @@ def _compiled() -> CompiledTactics:
 
 
 def _anchor_automaton(compiled: CompiledTactics) -> ahocorasick.Automaton:
-    """Every word a tactic's patterns mention, mapped to the tactics: a message without any skips them all.
-
-    Only the commonest words ("you", "the", ...) are left out, and no pattern is made of those alone, so the
-    filter never hides a match (tests compare it with running every tactic).
-    """
+    """All anchor words of all tactics and contexts, found in one Aho-Corasick pass over a message."""
     automaton = ahocorasick.Automaton()
-    per_word: dict[str, set[str]] = {}
-    for tactic, rx in compiled.regexes.items():
-        for word in _anchor_words(rx.pattern):
-            per_word.setdefault(word, set()).add(tactic)
-    for word, tactics in per_word.items():
-        automaton.add_word(word, tuple(sorted(tactics)))
+    words: set[str] = set()
+    for anchors in compiled.anchors.values():
+        words |= anchors
+    for anchors in compiled.context_anchors.values():
+        words |= anchors
+    for word in words:
+        automaton.add_word(word, word)
     automaton.make_automaton()
     return automaton
-
-
-# Words so common that anchoring on them would wake every tactic; no pattern consists of these alone.
-_FILLER = frozenset("you your are the me to is it and of in on at do be my".split())
-
-
-def _anchor_words(pattern: str) -> set[str]:
-    return {w for w in _words(pattern) if w not in _FILLER}

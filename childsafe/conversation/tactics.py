@@ -522,39 +522,77 @@ NEGATION_RE = re.compile(r"(?:^| )(?:never|not|no|would never|will never|should 
 _NEGATION_WINDOW = 40
 
 
+# Words too common to tell tactics apart; never used as anchors for the prefilter.
+COMMON_WORDS = frozenset("""
+you your are the me to is it and of in on at do be my a an or so what how when who why can could will would
+should have has had get got go going want like know think say one now here then this that these those with
+for from up out if but all any some more very really too also as by we us our they them their he she his her
+him was were been being am did does done make let yes ok oh well still even only ever way time day good
+not no just""".split())
+
+
 @dataclass(frozen=True, slots=True)
 class CompiledTactics:
-    """All patterns of all tactics, compiled into one alternation per tactic."""
+    """All patterns of all tactics, compiled into one alternation per tactic.
+
+    ``anchors`` are the uncommon words of each tactic's patterns: a message with none of them can only
+    match the tactic's ``loose`` patterns (those that can match without an anchor; None when there are none).
+    """
 
     regexes: dict[str, re.Pattern[str]]
     confidences: dict[str, dict[str, float]]
     contexts: dict[str, tuple[re.Pattern[str], dict[str, float], bool]]
     vocabulary: frozenset[str]
+    anchors: dict[str, frozenset[str]]
+    loose: dict[str, re.Pattern[str] | None]
+    context_anchors: dict[str, frozenset[str]]
 
 
 def compile_tactics() -> CompiledTactics:
+    from childsafe.conversation.sampling import always_contains
+
     regexes: dict[str, re.Pattern[str]] = {}
     confidences: dict[str, dict[str, float]] = {}
+    anchors: dict[str, frozenset[str]] = {}
+    loose: dict[str, re.Pattern[str] | None] = {}
     vocab: set[str] = set()
     for tactic, patterns in _P.items():
-        parts = []
+        parts, loose_parts = [], []
         conf: dict[str, float] = {}
         ordered = sorted(patterns, key=lambda cp: -cp[0])  # strongest first: it wins where several match
-        for i, (c, pat) in enumerate(ordered):
+        sources = []
+        for c, pat in ordered:
             src = _expand(pat)
             if re.search(r"\{[A-Z_0-9]+\}|\(\?:[A-Z]{3,}\)", src):
                 raise ValueError(f"unexpanded macro in {tactic} pattern {pat!r}")
+            sources.append((c, src))
+            vocab.update(_words(src))
+        tactic_anchors = frozenset(w for _, src in sources for w in _words(src)) - COMMON_WORDS
+        for i, (c, src) in enumerate(sources):
             name = f"p{i}"
             conf[name] = c
             parts.append(f"(?P<{name}>{src})")
-            vocab.update(_words(src))
-        regexes[tactic] = re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
+            if not always_contains(src, tactic_anchors):
+                loose_parts.append(f"(?P<{name}>{src})")
+        regexes[tactic] = _bounded(parts)
+        loose[tactic] = _bounded(loose_parts) if loose_parts else None
         confidences[tactic] = conf
-    contexts = {name: (re.compile(r"(?<![a-z0-9])(?:" + _expand(p) + r")(?![a-z0-9])"), factors, conv)
-                for name, (p, factors, conv) in CONTEXTS.items()}
+        anchors[tactic] = tactic_anchors
+    contexts = {}
+    context_anchors = {}
+    for name, (p, factors, conv) in CONTEXTS.items():
+        src = _expand(p)
+        contexts[name] = (_bounded([src]), factors, conv)
+        words = frozenset(_words(src)) - COMMON_WORDS
+        # A context whose matches might lack every anchor word is looked for in every message.
+        context_anchors[name] = words if always_contains(src, words) else frozenset()
     for src in MACROS.values():
         vocab.update(_words(src))
-    return CompiledTactics(regexes, confidences, contexts, frozenset(vocab))
+    return CompiledTactics(regexes, confidences, contexts, frozenset(vocab), anchors, loose, context_anchors)
+
+
+def _bounded(parts: list[str]) -> re.Pattern[str]:
+    return re.compile(r"(?<![a-z0-9])(?:" + "|".join(parts) + r")(?![a-z0-9])")
 
 
 def _words(regex_source: str) -> set[str]:
