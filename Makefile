@@ -9,7 +9,7 @@ DATA_DIR ?= ./childsafe-data
 
 .PHONY: run test bench eval eval-matching setup apt clean
 
-$(STAMP): pyproject.toml
+$(STAMP): pyproject.toml setup.py childsafe/index/_pdqsearch.c
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev,bench,eval]'

@@ -26,6 +26,7 @@ from childsafe.index.tables import (
     Chunk,
     Table,
     build_tables,
+    position_bits,
     probe_cost,
     thresholds,
 )
@@ -147,7 +148,7 @@ class PDQIndex:
         if self._alive is not None:
             total += self._alive.nbytes
         for t in self._tables:
-            total += t.offsets.nbytes + t.residual.nbytes + t.positions.nbytes
+            total += t.nbytes
         return total
 
     # ----- changes -----------------------------------------------------------------------
@@ -212,7 +213,8 @@ class PDQIndex:
         self._extra_hashes = np.zeros((0, 32), np.uint8)
         self._extra_ids = np.zeros(0, np.int64)
         use_tables = len(hashes) >= max(self._min_table_size, 1)
-        self._tables = build_tables(hashes, self._chunk_widths) if use_tables else []
+        builder = _compiled_builder if engine_available() else None
+        self._tables = build_tables(hashes, self._chunk_widths, builder) if use_tables else []
         self._after_change()
 
     def _after_change(self) -> None:
@@ -225,7 +227,7 @@ class PDQIndex:
         if not engine_available():
             return None
         spec = [
-            (t.chunk.start, t.chunk.width, t.chunk.high_bits, t.offsets, t.residual, t.positions) for t in tables
+            (t.chunk.start, t.chunk.width, t.chunk.high_bits, t.offsets, t.entries) for t in tables
         ]
         return _pdqsearch.Engine(hashes, ids, alive, spec)
 
@@ -302,8 +304,7 @@ class PDQIndex:
                 np.save(tmp / "ids.npy", np.asarray(self._ids))
             for j, t in enumerate(self._tables):
                 np.save(tmp / f"table{j}_offsets.npy", t.offsets)
-                np.save(tmp / f"table{j}_residual.npy", t.residual)
-                np.save(tmp / f"table{j}_positions.npy", t.positions)
+                np.save(tmp / f"table{j}_entries.npy", t.entries)
             (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
             old = None
             if target.exists():
@@ -364,14 +365,13 @@ class PDQIndex:
         index._tables = []
         for j, c in enumerate(chunks):
             if not (0 <= c.start and 1 <= c.width <= 32 and c.start + c.width <= HASH_BITS
-                    and 1 <= c.high_bits <= c.width and c.residual_bits <= 16):
+                    and 1 <= c.high_bits <= c.width and c.residual_bits <= 32 - position_bits(n)):
                 raise InvalidInput(f"{meta_path}: bad layout for table {j}: {c}", code="bad_index")
             index._tables.append(
                 Table(
                     c,
                     array(f"table{j}_offsets.npy", np.uint32, ((1 << c.high_bits) + 1,)),
-                    array(f"table{j}_residual.npy", np.uint16, (n,)),
-                    array(f"table{j}_positions.npy", np.uint32, (n,)),
+                    array(f"table{j}_entries.npy", np.uint32, (n,)),
                 )
             )
         starts = [sum(c.width for c in chunks[:j]) for j in range(len(chunks))]
@@ -379,6 +379,13 @@ class PDQIndex:
             raise InvalidInput(f"{meta_path}: tables do not cover all {HASH_BITS} bits once", code="bad_index")
         index._after_change()
         return index
+
+
+def _compiled_builder(hashes: np.ndarray, chunk: Chunk) -> Table:
+    offsets = np.empty((1 << chunk.high_bits) + 1, dtype=np.uint32)
+    entries = np.empty(len(hashes), dtype=np.uint32)
+    _pdqsearch.build_table(hashes, chunk.start, chunk.width, chunk.high_bits, offsets, entries)
+    return Table(chunk, offsets, entries)
 
 
 def _nearest_first(match: Match) -> tuple[int, int]:

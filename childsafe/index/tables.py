@@ -3,8 +3,8 @@
 The 256 bits are cut into ``m`` contiguous chunks. If a banked hash lies within ``r`` bits of a
 query, then for any thresholds ``t_j`` with ``sum(t_j + 1) >= r + 1`` at least one chunk ``j`` lies
 within ``t_j`` bits (pigeonhole). Each table sorts the rows by one chunk: its high ``h`` bits pick
-a bucket (``offsets``), the remaining low bits are kept beside the row number (``residual``,
-``positions``) so a bucket is filtered without touching the full hashes. A query enumerates the
+a bucket (``offsets``), the remaining low bits are packed with the row number into one uint32
+``entries`` word so a bucket is filtered, and its rows found, without touching the full hashes. A query enumerates the
 buckets within ``t_j`` bits of its own chunk, keeps entries whose whole chunk is within ``t_j``,
 and verifies those against the full 256 bits. Nothing is approximate: every hash within ``r``
 is a candidate of at least one table.
@@ -19,8 +19,9 @@ import numpy as np
 
 HASH_BITS = 256
 DESIGN_RADIUS = 31
-# 8 chunks of 32 bits, threshold 3 each at r=31: few candidates, cheap bucket scans.
-DEFAULT_CHUNK_WIDTHS: tuple[int, ...] = (32,) * 8
+# 11 chunks (chunk width near log2 of a 10M bank, the multi-index optimum); at r=31 the ten wide
+# ones get threshold 2 and the 20-bit one threshold 1.
+DEFAULT_CHUNK_WIDTHS: tuple[int, ...] = (24,) * 6 + (23,) * 4 + (20,)
 MAX_RESIDUAL_BITS = 16
 # A bucket holds about 2**BUCKET_SHIFT rows on random data.
 BUCKET_SHIFT = 3
@@ -42,15 +43,25 @@ class Chunk:
         return {"start": self.start, "width": self.width, "high_bits": self.high_bits}
 
 
+def position_bits(n: int) -> int:
+    return max(int(n - 1).bit_length(), 1)
+
+
 def plan_chunks(n: int, widths: tuple[int, ...] = DEFAULT_CHUNK_WIDTHS) -> list[Chunk]:
-    """Chunk layout for ``n`` rows: buckets sized so each holds a handful of rows."""
+    """Chunk layout for ``n`` rows: buckets sized so each holds a handful of rows.
+
+    An entry packs the residual bits above the row number, so residual + row bits must fit 32.
+    """
     if sum(widths) != HASH_BITS or any(not 1 <= w <= 32 for w in widths):
         raise ValueError(f"chunk widths must be 1..32 bits and cover {HASH_BITS} bits: {widths}")
     log_n = max(int(n).bit_length() - 1, 0)
+    max_residual = min(MAX_RESIDUAL_BITS, 32 - position_bits(n))
     chunks = []
     start = 0
     for w in widths:
-        h = min(w, max(log_n - BUCKET_SHIFT, w - MAX_RESIDUAL_BITS, 1))
+        h = min(w, max(log_n - BUCKET_SHIFT, w - max_residual, 1))
+        if w - h > max_residual or h > 26:
+            raise ValueError(f"{n} rows are too many for {w}-bit chunks")
         chunks.append(Chunk(start, w, h))
         start += w
     return chunks
@@ -98,25 +109,38 @@ def extract(words: np.ndarray, start: int, width: int) -> np.ndarray:
 @dataclass
 class Table:
     chunk: Chunk
-    offsets: np.ndarray  # uint32, 2**high_bits + 1
-    residual: np.ndarray  # uint16, n
-    positions: np.ndarray  # uint32, n
+    offsets: np.ndarray  # uint32, 2**high_bits + 1: bucket b holds entries[offsets[b]:offsets[b+1]]
+    entries: np.ndarray  # uint32, n: residual << (32 - residual_bits) | row, rows ascending per bucket
+
+    @property
+    def nbytes(self) -> int:
+        return self.offsets.nbytes + self.entries.nbytes
 
 
-def build_tables(hashes: np.ndarray, widths: tuple[int, ...] = DEFAULT_CHUNK_WIDTHS) -> list[Table]:
+def build_table(hashes: np.ndarray, chunk: Chunk, words: np.ndarray | None = None) -> Table:
+    """Counting sort of the rows by the chunk's high bits (numpy version of the compiled builder)."""
+    n = len(hashes)
+    if words is None:
+        words = hash_words(hashes)
+    key = extract(words, chunk.start, chunk.width)
+    high = (key >> np.uint64(chunk.residual_bits)).astype(np.intp)
+    order = np.argsort(high, kind="stable")
+    counts = np.bincount(high, minlength=1 << chunk.high_bits)
+    offsets = np.zeros((1 << chunk.high_bits) + 1, dtype=np.uint32)
+    np.cumsum(counts, out=offsets[1:])
+    residual = key[order] & np.uint64((1 << chunk.residual_bits) - 1)
+    shift = np.uint64(32 - chunk.residual_bits) if chunk.residual_bits else np.uint64(0)
+    entries = ((residual << shift) | order.astype(np.uint64)).astype(np.uint32)
+    return Table(chunk, offsets, entries)
+
+
+def build_tables(hashes: np.ndarray, widths: tuple[int, ...] = DEFAULT_CHUNK_WIDTHS, builder=None) -> list[Table]:
+    """All tables for these rows; ``builder(hashes, chunk)`` may be the compiled counting sort."""
     n = len(hashes)
     if n >= 2**32 - 1:
         raise ValueError("an index holds fewer than 2**32 - 1 hashes")
+    chunks = plan_chunks(n, widths)
+    if builder is not None:
+        return [builder(hashes, c) for c in chunks]
     words = hash_words(hashes)
-    tables = []
-    for chunk in plan_chunks(n, widths):
-        key = extract(words, chunk.start, chunk.width)
-        high = (key >> np.uint64(chunk.residual_bits)).astype(np.uint32)
-        order = np.argsort(high, kind="stable")
-        counts = np.bincount(high, minlength=1 << chunk.high_bits)
-        offsets = np.zeros((1 << chunk.high_bits) + 1, dtype=np.uint32)
-        np.cumsum(counts, out=offsets[1:])
-        residual = (key[order] & np.uint64((1 << chunk.residual_bits) - 1)).astype(np.uint16)
-        tables.append(Table(chunk, offsets, residual, order.astype(np.uint32)))
-        del key, high, order
-    return tables
+    return [build_table(hashes, c, words) for c in chunks]

@@ -193,8 +193,8 @@ def test_loading_something_that_is_not_an_index_names_the_file(tmp_path):
         PDQIndex.load(tmp_path)
     index = build(np.random.default_rng(0).integers(0, 256, (20, 32), dtype=np.uint8))
     index.save(tmp_path / "ix")
-    np.save(tmp_path / "ix" / "table0_positions.npy", np.zeros(3, np.uint32))
-    with pytest.raises(InvalidInput, match="table0_positions.npy"):
+    np.save(tmp_path / "ix" / "table0_entries.npy", np.zeros(3, np.uint32))
+    with pytest.raises(InvalidInput, match="table0_entries.npy"):
         PDQIndex.load(tmp_path / "ix")
 
 
@@ -205,3 +205,17 @@ def test_save_replaces_an_existing_index_whole(tmp_path):
     b.save(tmp_path / "ix")
     assert len(PDQIndex.load(tmp_path / "ix")) == 2
     assert sorted(p.name for p in tmp_path.iterdir()) == ["ix"]
+
+
+def test_compiled_table_builder_makes_the_same_tables_as_numpy():
+    if not engine_available():
+        pytest.skip("compiled engine not built")
+    from childsafe.index.pdq_index import _compiled_builder
+    from childsafe.index.tables import build_table
+
+    hashes = np.random.default_rng(3).integers(0, 256, (5000, 32), dtype=np.uint8)
+    hashes[100:140] = hashes[7]  # duplicates land in one bucket, rows stay ascending
+    for chunk in plan_chunks(len(hashes)):
+        ours, reference = _compiled_builder(hashes, chunk), build_table(hashes, chunk)
+        assert np.array_equal(ours.offsets, reference.offsets)
+        assert np.array_equal(ours.entries, reference.entries)

@@ -1,0 +1,388 @@
+/* Exact Hamming-radius search over 256-bit PDQ hashes: the hot loop of childsafe.index.
+ *
+ * An Engine borrows (through the buffer protocol) the arrays that tables.py builds: the hashes,
+ * optional ids and alive mask, and per table the bucket offsets and the entries (residual chunk
+ * bits packed above the row number). search() runs a batch of queries through one pipeline so the
+ * memory latency of all probes overlaps: enumerate buckets -> read offsets -> filter entries ->
+ * verify all 256 bits of the surviving rows. Each stage prefetches AHEAD items in advance.
+ * build_table() is the counting sort that makes a table (same arrays as tables.build_table).
+ * With no thresholds it scans every row once, testing all queries against each row.
+ * Indices read from the arrays are bounds-checked, so a damaged index file gives wrong answers
+ * at worst, never a crash.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define MAX_TABLES 32
+#ifndef AHEAD
+#define AHEAD 16
+#endif
+
+#if defined(__x86_64__) && defined(__GNUC__)
+#define HOT __attribute__((target("popcnt")))
+#else
+#define HOT
+#endif
+
+typedef struct {
+    int start, width, hbits, rbits;
+    uint32_t pshift, pmask;
+    const uint32_t *offsets;
+    const uint32_t *entries;
+} table_t;
+
+typedef struct { uint32_t bucket; uint16_t qr; uint8_t table; uint8_t allowed; uint32_t query; } probe_t;
+typedef struct { uint32_t lo, hi; } span_t;
+typedef struct { uint32_t query, row; } cand_t;
+typedef struct { uint32_t query, dist; int64_t id; uint32_t row; } hit_t;
+
+typedef struct {
+    PyObject_HEAD
+    Py_ssize_t n;
+    const unsigned char *hashes;
+    const int64_t *ids;
+    const uint8_t *alive;
+    int ntables;
+    table_t tables[MAX_TABLES];
+    Py_buffer views[3 + 2 * MAX_TABLES];
+    int nviews;
+    /* scratch, grown on demand (the GIL is held during a search) */
+    probe_t *probes; size_t probes_cap;
+    span_t *spans; size_t spans_cap;
+    cand_t *cands; size_t cands_cap;
+    hit_t *hits; size_t hits_cap;
+} Engine;
+
+static int grow(void **buf, size_t *cap, size_t need, size_t item) {
+    if (need <= *cap) return 0;
+    size_t n = *cap ? *cap : 1024;
+    while (n < need) n *= 2;
+    void *p = realloc(*buf, n * item);
+    if (!p) { PyErr_NoMemory(); return -1; }
+    *buf = p; *cap = n;
+    return 0;
+}
+
+static inline uint64_t load64(const unsigned char *p) { uint64_t v; memcpy(&v, p, 8); return v; }
+
+static inline uint64_t load64_be(const unsigned char *p) {
+#if defined(__GNUC__) && __BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__
+    return __builtin_bswap64(load64(p));
+#else
+    uint64_t v = 0;
+    for (int i = 0; i < 8; i++) v = (v << 8) | p[i];
+    return v;
+#endif
+}
+
+static HOT inline int distance(const unsigned char *a, const uint64_t q[4]) {
+    return __builtin_popcountll(load64(a) ^ q[0]) + __builtin_popcountll(load64(a + 8) ^ q[1]) +
+           __builtin_popcountll(load64(a + 16) ^ q[2]) + __builtin_popcountll(load64(a + 24) ^ q[3]);
+}
+
+/* bits [start, start+width) of the hash, bit 0 being the top bit of the first byte */
+static inline uint32_t extract(const uint64_t be[4], int start, int width) {
+    int wi = start >> 6, off = start & 63;
+    uint64_t v;
+    if (off + width <= 64) v = be[wi] >> (64 - off - width);
+    else { int low = off + width - 64; v = (be[wi] << low) | (be[wi + 1] >> (64 - low)); }
+    return (uint32_t)(v & ((1ULL << width) - 1));
+}
+
+static int Engine_init(Engine *self, PyObject *args, PyObject *kwds) {
+    PyObject *hashes, *ids, *alive, *spec;
+    if (!PyArg_ParseTuple(args, "OOOO", &hashes, &ids, &alive, &spec)) return -1;
+    if (self->nviews) { PyErr_SetString(PyExc_RuntimeError, "Engine already initialised"); return -1; }
+    Py_buffer *v = &self->views[0];
+    if (PyObject_GetBuffer(hashes, v, PyBUF_C_CONTIGUOUS) < 0) return -1;
+    self->nviews = 1;
+    if (v->len % 32) { PyErr_SetString(PyExc_ValueError, "hashes must be 32-byte rows"); return -1; }
+    self->n = v->len / 32;
+    self->hashes = v->buf;
+    if (ids != Py_None) {
+        v = &self->views[self->nviews];
+        if (PyObject_GetBuffer(ids, v, PyBUF_C_CONTIGUOUS) < 0) return -1;
+        self->nviews++;
+        if (v->len != self->n * 8) { PyErr_SetString(PyExc_ValueError, "ids must be int64, one per row"); return -1; }
+        self->ids = v->buf;
+    }
+    if (alive != Py_None) {
+        v = &self->views[self->nviews];
+        if (PyObject_GetBuffer(alive, v, PyBUF_C_CONTIGUOUS) < 0) return -1;
+        self->nviews++;
+        if (v->len != self->n) { PyErr_SetString(PyExc_ValueError, "alive must be uint8, one per row"); return -1; }
+        self->alive = v->buf;
+    }
+    PyObject *seq = PySequence_Fast(spec, "tables must be a sequence");
+    if (!seq) return -1;
+    Py_ssize_t nt = PySequence_Fast_GET_SIZE(seq);
+    if (nt > MAX_TABLES) { Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "too many tables"); return -1; }
+    for (Py_ssize_t j = 0; j < nt; j++) {
+        table_t *t = &self->tables[j];
+        PyObject *off, *ent;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, j), "iiiOO", &t->start, &t->width, &t->hbits, &off, &ent)) {
+            Py_DECREF(seq); return -1;
+        }
+        t->rbits = t->width - t->hbits;
+        if (t->start < 0 || t->width < 1 || t->width > 32 || t->start + t->width > 256 || t->hbits < 1 ||
+            t->hbits > t->width || t->hbits > 30 || t->rbits > 16) {
+            Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "bad table layout"); return -1;
+        }
+        t->pshift = (uint32_t)(32 - t->rbits);
+        t->pmask = t->rbits ? (1u << t->pshift) - 1 : 0xFFFFFFFFu;
+        PyObject *arrs[2] = {off, ent};
+        Py_ssize_t want[2] = {((Py_ssize_t)1 << t->hbits) * 4 + 4, self->n * 4};
+        for (int k = 0; k < 2; k++) {
+            v = &self->views[self->nviews];
+            if (PyObject_GetBuffer(arrs[k], v, PyBUF_C_CONTIGUOUS) < 0) { Py_DECREF(seq); return -1; }
+            self->nviews++;
+            if (v->len != want[k]) { Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "table array has the wrong size"); return -1; }
+        }
+        t->offsets = self->views[self->nviews - 2].buf;
+        t->entries = self->views[self->nviews - 1].buf;
+        self->ntables = (int)j + 1;
+    }
+    Py_DECREF(seq);
+    return 0;
+}
+
+static void Engine_dealloc(Engine *self) {
+    for (int i = 0; i < self->nviews; i++) PyBuffer_Release(&self->views[i]);
+    free(self->probes); free(self->spans); free(self->cands); free(self->hits);
+    Py_TYPE(self)->tp_free((PyObject *)self);
+}
+
+static int hit_order(const void *a, const void *b) {
+    const hit_t *x = a, *y = b;
+    if (x->query != y->query) return x->query < y->query ? -1 : 1;
+    if (x->dist != y->dist) return x->dist < y->dist ? -1 : 1;
+    if (x->id != y->id) return x->id < y->id ? -1 : 1;
+    return x->row < y->row ? -1 : (x->row > y->row);
+}
+
+static int add_hit(Engine *self, size_t *nhits, uint32_t query, uint32_t row, int dist) {
+    if (grow((void **)&self->hits, &self->hits_cap, *nhits + 1, sizeof(hit_t)) < 0) return -1;
+    hit_t *h = &self->hits[(*nhits)++];
+    h->query = query; h->row = row; h->dist = (uint32_t)dist;
+    h->id = self->ids ? self->ids[row] : (int64_t)row;
+    return 0;
+}
+
+/* every row against every query, one pass over memory */
+static HOT int scan_all(Engine *self, const uint64_t (*q)[4], uint32_t m, int radius, size_t *nhits) {
+    for (Py_ssize_t i = 0; i < self->n; i++) {
+        if (self->alive && !self->alive[i]) continue;
+        const unsigned char *row = self->hashes + 32 * i;
+        for (uint32_t k = 0; k < m; k++) {
+            int d = distance(row, q[k]);
+            if (d <= radius && add_hit(self, nhits, k, (uint32_t)i, d) < 0) return -1;
+        }
+    }
+    return 0;
+}
+
+static HOT int probe_tables(Engine *self, const unsigned char *qbytes, const uint64_t (*q)[4], uint32_t m,
+                            int radius, const signed char *thr, size_t *nhits) {
+    /* 1. every bucket within t_j bits of each query's chunk j */
+    size_t np = 0;
+    for (uint32_t k = 0; k < m; k++) {
+        uint64_t be[4];
+        for (int w = 0; w < 4; w++) be[w] = load64_be(qbytes + 32 * k + 8 * w);
+        for (int j = 0; j < self->ntables; j++) {
+            const table_t *t = &self->tables[j];
+            int tj = thr[j];
+            if (tj < 0) continue;
+            uint32_t key = extract(be, t->start, t->width);
+            uint32_t qh = key >> t->rbits;
+            uint16_t qr = (uint16_t)(key & ((1u << t->rbits) - 1));
+            uint64_t limit = 1ULL << t->hbits;
+            for (int d = 0; d <= tj && d <= t->hbits; d++) {
+                uint64_t mask = d ? (1ULL << d) - 1 : 0;
+                while (mask < limit) {
+                    if (np == self->probes_cap && grow((void **)&self->probes, &self->probes_cap, np + 1, sizeof(probe_t)) < 0) return -1;
+                    probe_t *p = &self->probes[np++];
+                    p->bucket = qh ^ (uint32_t)mask; p->qr = qr; p->table = (uint8_t)j;
+                    p->allowed = (uint8_t)(tj - d); p->query = k;
+                    if (!d) break;
+                    uint64_t c = mask | (mask - 1); /* next combination of d bits */
+                    mask = (c + 1) | (((~c & -~c) - 1) >> (__builtin_ctzll(mask) + 1));
+                }
+            }
+        }
+    }
+    if (grow((void **)&self->spans, &self->spans_cap, np + 1, sizeof(span_t)) < 0) return -1;
+    /* 2 + 3, software-pipelined: prefetch offsets, then read them and prefetch the bucket,
+       then scan the bucket for entries whose whole chunk is within t_j */
+    uint32_t n = (uint32_t)self->n;
+    size_t nc = 0;
+    for (size_t i = 0; i < np + 2 * AHEAD; i++) {
+        if (i < np) {
+            const probe_t *a = &self->probes[i];
+            __builtin_prefetch(&self->tables[a->table].offsets[a->bucket]);
+        }
+        if (i >= AHEAD && i - AHEAD < np) {
+            size_t b = i - AHEAD;
+            const probe_t *p = &self->probes[b];
+            const table_t *t = &self->tables[p->table];
+            uint32_t lo = t->offsets[p->bucket], hi = t->offsets[p->bucket + 1];
+            if (hi > n) hi = n;
+            if (lo > hi) lo = hi;
+            self->spans[b].lo = lo; self->spans[b].hi = hi;
+            __builtin_prefetch(&t->entries[lo]);
+            if (hi - lo > 8) __builtin_prefetch(&t->entries[hi - 1]);
+        }
+        if (i >= 2 * AHEAD) {
+            size_t b = i - 2 * AHEAD;
+            const probe_t *p = &self->probes[b];
+            const table_t *t = &self->tables[p->table];
+            uint32_t lo = self->spans[b].lo, hi = self->spans[b].hi;
+            if (nc + (hi - lo) >= self->cands_cap &&
+                grow((void **)&self->cands, &self->cands_cap, nc + (hi - lo) + 1, sizeof(cand_t)) < 0) return -1;
+            uint32_t qr = p->qr, allowed = p->allowed, shift = t->pshift, pmask = t->pmask;
+            const uint32_t *e = t->entries;
+            if (t->rbits) {
+                for (uint32_t x = lo; x < hi; x++) {
+                    uint32_t v = e[x];
+                    if ((uint32_t)__builtin_popcount((v >> shift) ^ qr) <= allowed) {
+                        self->cands[nc].query = p->query; self->cands[nc].row = v & pmask; nc++;
+                    }
+                }
+            } else {
+                for (uint32_t x = lo; x < hi; x++) { self->cands[nc].query = p->query; self->cands[nc].row = e[x]; nc++; }
+            }
+        }
+    }
+    /* 4. verify all 256 bits */
+    for (size_t i = 0; i < nc; i++) {
+        if (i + AHEAD < nc && self->cands[i + AHEAD].row < n) __builtin_prefetch(self->hashes + 32 * (size_t)self->cands[i + AHEAD].row);
+        uint32_t row = self->cands[i].row;
+        if (row >= n || (self->alive && !self->alive[row])) continue;
+        int d = distance(self->hashes + 32 * (size_t)row, q[self->cands[i].query]);
+        if (d <= radius && add_hit(self, nhits, self->cands[i].query, row, d) < 0) return -1;
+    }
+    return 0;
+}
+
+/* build_table(hashes, start, width, high_bits, offsets_out, entries_out): counting sort by the
+   chunk's high bits; rows stay ascending within a bucket (as tables.build_table) */
+static PyObject *build_table(PyObject *mod, PyObject *args) {
+    Py_buffer hb, ob, eb;
+    int start, width, hbits;
+    if (!PyArg_ParseTuple(args, "y*iiiw*w*", &hb, &start, &width, &hbits, &ob, &eb)) return NULL;
+    PyObject *result = NULL;
+    Py_ssize_t n = hb.len / 32;
+    int rbits = width - hbits;
+    if (hb.len % 32 || start < 0 || width < 1 || width > 32 || start + width > 256 || hbits < 1 || hbits > 30 ||
+        rbits < 0 || rbits > 16 || ob.len != (((Py_ssize_t)1 << hbits) + 1) * 4 || eb.len != n * 4 ||
+        (rbits && (uint64_t)n > (1ULL << (32 - rbits))) || (uint64_t)n >= 0xFFFFFFFFULL) {
+        PyErr_SetString(PyExc_ValueError, "build_table: bad arguments");
+        goto done;
+    }
+    uint32_t *off = ob.buf, *ent = eb.buf;
+    const unsigned char *h = hb.buf;
+    uint32_t nb = 1u << hbits, shift = (uint32_t)(32 - rbits), rmask = (1u << rbits) - 1;
+    Py_BEGIN_ALLOW_THREADS
+    memset(off, 0, ((size_t)nb + 1) * 4);
+    int w0 = start >> 6, w1 = (start + width - 1) >> 6;
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint64_t be[4] = {0, 0, 0, 0};
+        for (int w = w0; w <= w1; w++) be[w] = load64_be(h + 32 * i + 8 * w);
+        off[(extract(be, start, width) >> rbits) + 1]++;
+    }
+    for (uint32_t b = 0; b < nb; b++) off[b + 1] += off[b];
+    /* scatter, using off[b] as the cursor of bucket b, then shift the cursors back */
+    for (Py_ssize_t i = 0; i < n; i++) {
+        uint64_t be[4] = {0, 0, 0, 0};
+        for (int w = w0; w <= w1; w++) be[w] = load64_be(h + 32 * i + 8 * w);
+        uint32_t key = extract(be, start, width);
+        uint32_t res = key & rmask;
+        ent[off[key >> rbits]++] = rbits ? (res << shift) | (uint32_t)i : (uint32_t)i;
+    }
+    for (uint32_t b = nb; b > 0; b--) off[b] = off[b - 1];
+    off[0] = 0;
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyBuffer_Release(&hb); PyBuffer_Release(&ob); PyBuffer_Release(&eb);
+    return result;
+}
+
+static PyObject *Engine_search(Engine *self, PyObject *args) {
+    Py_buffer qbuf, tbuf = {0};
+    int radius;
+    PyObject *thr_obj;
+    if (!PyArg_ParseTuple(args, "y*iO", &qbuf, &radius, &thr_obj)) return NULL;
+    PyObject *out = NULL;
+    uint64_t (*q)[4] = NULL;
+    int use_tables = thr_obj != Py_None;
+    if (use_tables) {
+        if (PyObject_GetBuffer(thr_obj, &tbuf, PyBUF_SIMPLE) < 0) goto done;
+        if (tbuf.len != self->ntables) { PyErr_SetString(PyExc_ValueError, "one threshold per table"); goto done; }
+    }
+    if (qbuf.len % 32) { PyErr_SetString(PyExc_ValueError, "queries must be 32-byte rows"); goto done; }
+    uint32_t m = (uint32_t)(qbuf.len / 32);
+    q = malloc(sizeof(*q) * (m ? m : 1));
+    if (!q) { PyErr_NoMemory(); goto done; }
+    for (uint32_t k = 0; k < m; k++)
+        for (int w = 0; w < 4; w++) q[k][w] = load64((const unsigned char *)qbuf.buf + 32 * k + 8 * w);
+    size_t nhits = 0;
+    int rc = use_tables ? probe_tables(self, qbuf.buf, (const uint64_t(*)[4])q, m, radius, tbuf.buf, &nhits)
+                        : scan_all(self, (const uint64_t(*)[4])q, m, radius, &nhits);
+    if (rc < 0) goto done;
+    qsort(self->hits, nhits, sizeof(hit_t), hit_order);
+    out = PyList_New(m);
+    if (!out) goto done;
+    for (uint32_t k = 0; k < m; k++) {
+        PyObject *l = PyList_New(0);
+        if (!l) { Py_CLEAR(out); goto done; }
+        PyList_SET_ITEM(out, k, l);
+    }
+    for (size_t i = 0; i < nhits; i++) {
+        const hit_t *h = &self->hits[i];
+        /* the same row reached through several tables sorts next to itself */
+        if (i && h->query == self->hits[i - 1].query && h->row == self->hits[i - 1].row) continue;
+        PyObject *pair = Py_BuildValue("(Li)", (long long)h->id, (int)h->dist);
+        if (!pair || PyList_Append(PyList_GET_ITEM(out, h->query), pair) < 0) { Py_XDECREF(pair); Py_CLEAR(out); goto done; }
+        Py_DECREF(pair);
+    }
+done:
+    free(q);
+    PyBuffer_Release(&qbuf);
+    if (use_tables && tbuf.obj) PyBuffer_Release(&tbuf);
+    return out;
+}
+
+static PyMethodDef Engine_methods[] = {
+    {"search", (PyCFunction)Engine_search, METH_VARARGS,
+     "search(queries: bytes (m*32), radius: int, thresholds: bytes | None) -> list of m lists of (id, distance)"},
+    {NULL, NULL, 0, NULL}};
+
+static PyTypeObject EngineType = {
+    PyVarObject_HEAD_INIT(NULL, 0).tp_name = "childsafe.index._pdqsearch.Engine",
+    .tp_basicsize = sizeof(Engine),
+    .tp_flags = Py_TPFLAGS_DEFAULT,
+    .tp_doc = "Engine(hashes, ids | None, alive | None, tables): exact radius search over PDQ rows",
+    .tp_new = PyType_GenericNew,
+    .tp_init = (initproc)Engine_init,
+    .tp_dealloc = (destructor)Engine_dealloc,
+    .tp_methods = Engine_methods,
+};
+
+static PyMethodDef module_methods[] = {
+    {"build_table", build_table, METH_VARARGS, "build_table(hashes, start, width, high_bits, offsets_out, entries_out)"},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_pdqsearch", "Compiled search engine for childsafe.index", -1, module_methods};
+
+PyMODINIT_FUNC PyInit__pdqsearch(void) {
+    if (PyType_Ready(&EngineType) < 0) return NULL;
+    PyObject *m = PyModule_Create(&module);
+    if (!m) return NULL;
+    Py_INCREF(&EngineType);
+    if (PyModule_AddObject(m, "Engine", (PyObject *)&EngineType) < 0) { Py_DECREF(&EngineType); Py_DECREF(m); return NULL; }
+    return m;
+}

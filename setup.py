@@ -1,0 +1,24 @@
+"""Builds the optional compiled search engine of childsafe.index; everything else is in pyproject.toml.
+
+The extension is optional: if no C compiler is available the install still succeeds and the index
+falls back to a numpy scan with the same results.
+"""
+
+import platform
+
+from setuptools import Extension, setup
+
+flags = ["-O3"]
+if platform.machine().lower() in ("x86_64", "amd64"):
+    flags.append("-mpopcnt")
+
+setup(
+    ext_modules=[
+        Extension(
+            "childsafe.index._pdqsearch",
+            ["childsafe/index/_pdqsearch.c"],
+            extra_compile_args=flags,
+            optional=True,
+        )
+    ]
+)
