@@ -161,3 +161,24 @@ def test_match_without_input_or_with_unknown_bank_fails_cleanly(data_dir: Path, 
     assert result.exit_code == 2 and "give media paths" in result.stderr
     result = run(data_dir, "match", "--hash", random_hex(rng), "--bank", "nosuch")
     assert result.exit_code == 2 and result.stderr.strip() == "error: no bank named 'nosuch'"
+
+
+def test_installed_command_keeps_stdout_clean_json(data_dir: Path, tmp_path: Path, reference_media: Path) -> None:
+    """The real `childsafe` process: JSON lines on stdout only, errors on stderr, exit 2 on a bad file."""
+    import subprocess
+    import sys
+
+    def cli(*args: str) -> subprocess.CompletedProcess:
+        return subprocess.run([sys.executable, "-m", "childsafe", *args, "--data-dir", str(data_dir)],
+                              capture_output=True, text=True, timeout=120)
+
+    assert cli("bank", "create", "known-bad", "--type", "pdq").returncode == 0
+    assert cli("bank", "add", "known-bad", str(reference_media / "pdq/bridge-mods/aaa-orig.jpg")).returncode == 0
+    broken = tmp_path / "broken.png"
+    broken.write_bytes(b"\x89PNG\r\n\x1a\n truncated")
+    done = cli("match", str(reference_media / "pdq/bridge-mods/blur-a-lot.jpg"), str(broken), "--json")
+    assert done.returncode == 2
+    lines = json_lines(done.stdout)
+    assert [bool(line["matches"]) for line in lines] == [True, False]
+    assert "error" in lines[1] and done.stderr.startswith(f"error: {broken}")
+    assert "Traceback" not in done.stderr
