@@ -28,14 +28,18 @@ def hash_command(
         Optional[float],
         typer.Option("--fps", help="Video: frames hashed per second (default: every frame, as the vPDQ reference)."),
     ] = None,
+    vpdq_text: Annotated[
+        bool,
+        typer.Option("--vpdq", help="Videos: print the reference vpdq text (frame,quality,pdq,timestamp lines), "
+                     "ready for `childsafe bank import`."),
+    ] = False,
     data_dir: DataDir = None,
 ) -> None:
     """Hash files: MD5, SHA-256 and PDQ (images) or vPDQ frame hashes (videos).
 
-    A file that cannot be hashed gets one `error:` line on stderr; the others are still hashed and
-    the exit status is 2.
+    A file that cannot be hashed gets one `error:` line on stderr, the others are still hashed, and the exit status is 2.
     """
-    from childsafe.media import fingerprint_file
+    from childsafe.media import fingerprint_file, format_vpdq
 
     if fps is not None and not fps > 0:
         typer.echo("error: --fps must be a positive number", err=True)
@@ -51,6 +55,8 @@ def hash_command(
             continue
         if json_out:
             typer.echo(json.dumps(fp.to_dict(), separators=(",", ":")))
+        elif vpdq_text and fp.type == "video":
+            typer.echo(format_vpdq(fp.vpdq or []), nl=False)
         elif fp.type == "image":
             typer.echo(f"{fp.path}\timage\tpdq={fp.pdq}\tquality={fp.quality}\tmd5={fp.md5}\tsha256={fp.sha256}")
         else:

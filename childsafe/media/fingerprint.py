@@ -79,8 +79,11 @@ def detect_media_type(path: PathLike) -> str:
         raise InvalidInput(f"{name}: no such file", code="file_not_found")
     if p.stat().st_size == 0:
         raise InvalidInput(f"{name}: empty file (0 bytes)", code="empty_file")
-    with open(p, "rb") as fh:
-        head = fh.read(512)
+    try:
+        with open(p, "rb") as fh:
+            head = fh.read(512)
+    except OSError as exc:
+        raise InvalidInput(f"{name}: cannot read ({exc.strerror or exc})", code="unreadable") from None
     if _is_video_signature(head):
         return "video"
     if head.startswith(_IMAGE_SIGNATURES) or (head.startswith(b"RIFF") and head[8:12] == b"WEBP"):

@@ -111,7 +111,9 @@ def open_image(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> 
             img = Image.open(fp)  # type: ignore[arg-type]
     except Image.DecompressionBombError as exc:
         raise InvalidInput(f"{name}: refused as a decompression bomb ({exc})", code="decompression_bomb") from None
-    except UnidentifiedImageError:
+    except OSError as exc:
+        if not isinstance(exc, UnidentifiedImageError) and exc.errno is not None:
+            raise InvalidInput(f"{name}: cannot read ({exc.strerror or exc})", code="unreadable") from None
         raise InvalidInput(f"{name}: not an image that can be read (unknown or corrupt format)",
                            code="not_an_image") from None
     except Exception as exc:  # Pillow raises many types for malformed headers

@@ -48,3 +48,14 @@ def test_plain_output_names_each_file(reference_media: Path):
     result = run_cli("hash", str(photo))
     assert result.returncode == 0
     assert result.stdout.startswith(str(photo)) and "pdq=" in result.stdout
+
+
+def test_vpdq_text_output_imports_back(reference_media: Path):
+    from childsafe.media import parse_vpdq
+
+    clip = reference_media / "vpdq" / "videos" / "doorknob-hd-no-bar.mp4"
+    result = run_cli("hash", "--vpdq", "--fps", "1", str(clip))
+    assert result.returncode == 0, result.stderr
+    frames = parse_vpdq(result.stdout, source="stdout")
+    assert [f.frame for f in frames] == [0, 30, 60, 90]
+    assert result.stdout.splitlines()[1].endswith(",1.000")
