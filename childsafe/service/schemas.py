@@ -143,11 +143,26 @@ class DisableIn(Strict):
     reason: str = Field(min_length=1, max_length=500)
 
 
+class EvidenceRef(Strict):
+    """A pointer to evidence, never the evidence itself."""
+
+    kind: Literal["event", "message", "media", "bank_entry", "user", "note"]
+    event_id: str | None = Field(None, max_length=64)
+    conversation_id: str | None = Field(None, max_length=200)
+    message_id: str | None = Field(None, max_length=200)
+    media_id: str | None = Field(None, max_length=200)
+    sha256: str | None = Field(None, pattern=r"^[0-9a-fA-F]{64}$")
+    bank: str | None = Field(None, max_length=100)
+    entry_id: int | None = Field(None, ge=0, le=2**62)
+    user_id: str | None = Field(None, max_length=200)
+    note: str | None = Field(None, max_length=1000)
+
+
 class CaseIn(Strict):
     reason: str = Field(min_length=1, max_length=500)
     subject_user_id: str | None = Field(None, max_length=200)
     conversation_id: str | None = Field(None, max_length=200)
-    evidence: list[dict[str, Any]] = Field(default_factory=list, max_length=500)
+    evidence: list[EvidenceRef] = Field(default_factory=list, max_length=500)
     priority: Literal["low", "normal", "high", "urgent"] = "normal"
 
 

@@ -30,7 +30,8 @@ async def list_cases(
 async def create_case(body: CaseIn, request: Request, who: Moderate) -> Response:
     with request.app.state.service.db.session() as s:
         case = cases.open_case(
-            s, trigger_kind="manual", reason=body.reason, evidence=body.evidence, priority=body.priority,
+            s, trigger_kind="manual", reason=body.reason,
+            evidence=[e.model_dump(exclude_none=True) for e in body.evidence], priority=body.priority,
             subject_user_id=body.subject_user_id, conversation_id=body.conversation_id,
         )
         audit.record(s, who.actor, "case.open", f"case:{case.id}", {"priority": body.priority})
