@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.conversations", description=__doc__.splitlines()[0])
     ap.add_argument("--splits", default="dev,test", help="comma-separated: dev, test")
     ap.add_argument("--no-chatterbot", action="store_true", help="skip the chatterbot-corpus false-positive run")
+    ap.add_argument("--no-evasion", action="store_true", help="skip the paired disguise-cost runs")
     ap.add_argument("--pan", nargs=2, metavar=("XML", "PREDATOR_IDS"), help="also evaluate on PAN 2012 files")
     ap.add_argument("--out", type=Path, default=RESULTS, help=f"JSON results (default {RESULTS})")
     args = ap.parse_args(argv)
@@ -115,6 +116,20 @@ def _main(args: argparse.Namespace) -> int:
     if "test" in results["splits"]:
         results["targets"] = runner.targets(results["splits"]["test"])
         print_targets(results["targets"])
+    if not args.no_evasion:
+        split = "test" if "test" in results["splits"] else next(iter(results["splits"]), None)
+        if split:
+            cost = runner.evasion_cost(load_split(split))
+            results["evasion_cost"] = {"split": split, "transforms": cost}
+            base = cost["none"]
+            table(f"== what each disguise costs ({split} split: the same plain conversations, offender tactic "
+                  f"messages disguised; benign ones wholly disguised)",
+                  ["disguise", "tactic recall (msgs)", "change", "grooming reach medium", "median share at 1st",
+                   "benign reach medium"],
+                  [[name, fmt(v["tactic_recall"], True),
+                    f"{(v['tactic_recall'] - base['tactic_recall']) * 100:+.1f} pts" if name != "none" else "",
+                    fmt(v["grooming_alert_rate"], True), fmt(v["median_share_at_first_alert"], True),
+                    fmt(v["benign_alert_rate"], True)] for name, v in cost.items()])
     if not args.no_chatterbot:
         convs = load_chatterbot()
         if convs:

@@ -7,14 +7,16 @@ would see them; every ``observe`` call is timed.
 
 from __future__ import annotations
 
+import random
 import time
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from eval.conversations import metrics
 from eval.conversations.dataset import TACTICS, LabelledConversation
+from eval.conversations.evasion import TRANSFORMS
 
 ALERT_LEVELS = ("medium", "high", "critical")
 TARGETS = {"grooming_recall": 0.90, "median_share_at_first_alert": 0.40, "benign_alert_rate": 0.02}
@@ -216,3 +218,45 @@ def evaluate_pii(rows: list[dict], detect: Callable[[str], list] | None = None) 
             "overall": {"tp": tp, "fp": fp, "fn": fn, "precision": p, "recall": r, "f1": f1,
                         "exact_span_share": exact / tp if tp else None},
             "speed": speed(latencies)}
+
+
+# --- what each disguise costs --------------------------------------------------------------------
+
+def disguised_copy(conv: LabelledConversation, transform: str, rng: random.Random) -> LabelledConversation:
+    """The same conversation with the offender's tactic messages (grooming) or every message (benign) disguised."""
+    fn = TRANSFORMS[transform]
+    out = LabelledConversation(conv.conversation_id, conv.label, conv.category, conv.split, conv.source)
+    for m in conv.messages:
+        text = fn(m.text, rng) if (m.tactics if conv.is_grooming else True) else m.text
+        out.messages.append(replace(m, text=text))
+    return out
+
+
+def _disguise_measures(runs: list[ConversationRun]) -> dict:
+    grooming = [r for r in runs if r.conv.is_grooming]
+    benign = [r for r in runs if not r.conv.is_grooming]
+    labelled = found = 0
+    for r in grooming:
+        for m, got in zip(r.conv.messages, r.tactics):
+            labelled += len(m.tactics)
+            found += len(set(m.tactics) & got)
+    alerted = [r for r in grooming if r.first_alert is not None]
+    return {
+        "tactic_recall": found / labelled if labelled else None,
+        "grooming_alert_rate": len(alerted) / len(grooming) if grooming else None,
+        "median_share_at_first_alert": metrics.median([r.first_alert / len(r.conv.messages) for r in alerted]),
+        "benign_alert_rate": (sum(1 for r in benign if r.first_alert is not None) / len(benign)) if benign else None,
+    }
+
+
+def evasion_cost(conversations: list[LabelledConversation], engine_factory: Callable[[], Any] = default_engine,
+                 *, seed: int = 7) -> dict[str, dict]:
+    """Paired comparison: the plain (undisguised) conversations as written, then the very same ones
+    with each disguise applied, so any drop is the disguise's cost and nothing else."""
+    plain = [c for c in conversations if "evasion" not in c.category and "slang" not in c.category
+             and "leetspeak" not in c.category]
+    out = {"none": _disguise_measures(run(plain, engine_factory)[0])}
+    for name in TRANSFORMS:
+        rng = random.Random(f"{seed}-{name}")
+        out[name] = _disguise_measures(run([disguised_copy(c, name, rng) for c in plain], engine_factory)[0])
+    return out

@@ -114,3 +114,16 @@ def test_make_eval_writes_json_with_every_section(tmp_path):
     assert set(dev) == {"conversation", "speed", "tactics", "categories"}
     assert dev["conversation"]["conversations"] == 242 and 0 <= dev["conversation"]["roc_auc"] <= 1
     assert set(data["pii"]) == {"dev", "test"}
+
+
+def test_disguise_cost_changes_only_offender_tactic_messages_in_grooming():
+    import random
+
+    g = conv("g", "grooming", ["hello there", "keep it secret ok"], tactics={1: ["secrecy"]})
+    b = conv("b", "benign", ["keep the party secret"])
+    dg = runner.disguised_copy(g, "spaced", random.Random(1))
+    assert dg.messages[0].text == "hello there" and dg.messages[1].text != "keep it secret ok"
+    assert dg.messages[1].tactics == ["secrecy"] and g.messages[1].text == "keep it secret ok"
+    assert runner.disguised_copy(b, "spaced", random.Random(1)).messages[0].text != "keep the party secret"
+    cost = runner.evasion_cost([g, b], SecretWordEngine)
+    assert cost["none"]["tactic_recall"] == 1.0 and set(cost) >= {"leetspeak", "spaced", "homoglyphs", "emoji"}
