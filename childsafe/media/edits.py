@@ -436,3 +436,19 @@ def pictures_within(
             if inner is not None:
                 keep((x0 + inner[0], y0 + inner[1], x0 + inner[2], y0 + inner[3]), False)
     return found
+
+
+def trim_frame(rgb: np.ndarray) -> np.ndarray | None:
+    """A video frame (h, w, 3 uint8) with its bars cut away, or None when it has none (or is one
+    colour throughout, as a fade to black is): then its plain hash stands for the trimmed one too.
+
+    Borders are found on every second pixel when the frame is large, then cut from the full frame.
+    """
+    height, width = rgb.shape[:2]
+    step = max(1, max(height, width) // WORKING_SIDE)
+    small = rgb[::step, ::step]
+    box = trim_box(small)
+    if box is None or box == (0, 0, small.shape[1], small.shape[0]):
+        return None
+    x0, y0, x1, y1 = box
+    return np.ascontiguousarray(rgb[y0 * step : min(height, y1 * step), x0 * step : min(width, x1 * step)])

@@ -38,6 +38,9 @@ class VideoHash:
     height: int
     mirror_frames: list[FrameHash] | None = None
     frames_decoded: int = 0
+    trimmed_frames: list[FrameHash] | None = None
+    """With ``trim=True``: each frame hashed with its bars cut away (see `childsafe.media.edits.trim_frame`)."""
+    trimmed_mirror_frames: list[FrameHash] | None = None
     extra: dict = field(default_factory=dict)
 
     def to_vpdq(self) -> str:
@@ -79,6 +82,7 @@ def hash_video(
     fps: float | None = None,
     mirror: bool = False,
     max_pixels: int = DEFAULT_MAX_PIXELS,
+    trim: bool = False,
 ) -> VideoHash:
     """Hash a video file frame by frame (every frame, or ``fps`` frames per second)."""
     name = os.fspath(source)
@@ -115,6 +119,8 @@ def hash_video(
         out_w, out_h = _hash_size(width, height)
         frames: list[FrameHash] = []
         mirrored: list[FrameHash] | None = [] if mirror else None
+        trimmed: list[FrameHash] | None = [] if trim else None
+        trimmed_mirror: list[FrameHash] | None = [] if trim and mirror else None
         number = -1
         try:
             for frame in container.decode(stream):
@@ -133,6 +139,9 @@ def hash_video(
                     hashes, quality = pdqhash.compute_dihedral(np.ascontiguousarray(rgb))
                     frames.append(FrameHash(number, int(quality), bits_to_hex(hashes[0]), timestamp))
                     mirrored.append(FrameHash(number, int(quality), bits_to_hex(hashes[_MIRROR_INDEX]), timestamp))
+                if trimmed is not None:
+                    _hash_trimmed(rgb, number, timestamp, frames[-1], mirrored[-1] if mirrored else None,
+                                  trimmed, trimmed_mirror)
         except (av.error.FFmpegError, ValueError, MemoryError) as exc:
             raise InvalidInput(f"{name}: cannot decode video after {number + 1} frames ({exc})",
                                code="corrupt_video") from None
@@ -142,4 +151,25 @@ def hash_video(
     if declared > 0 and decoded < declared * 0.9 - 1:
         raise InvalidInput(f"{name}: truncated video: decoded {decoded} of {declared} frames",
                            code="truncated_video")
-    return VideoHash(frames, rate, width, height, mirrored, decoded)
+    return VideoHash(frames, rate, width, height, mirrored, decoded,
+                     trimmed_frames=trimmed, trimmed_mirror_frames=trimmed_mirror)
+
+
+def _hash_trimmed(rgb: np.ndarray, number: int, timestamp: float, plain: FrameHash, plain_mirror: FrameHash | None,
+                  trimmed: list[FrameHash], trimmed_mirror: list[FrameHash] | None) -> None:
+    """Letterboxed re-uploads: the frame without its bars (the plain hash when it has none)."""
+    from childsafe.media.edits import trim_frame
+
+    inner = trim_frame(rgb)
+    if inner is None:
+        trimmed.append(plain)
+        if trimmed_mirror is not None and plain_mirror is not None:
+            trimmed_mirror.append(plain_mirror)
+        return
+    if trimmed_mirror is None:
+        bits, quality = pdqhash.compute(inner)
+        trimmed.append(FrameHash(number, int(quality), bits_to_hex(bits), timestamp))
+    else:
+        hashes, quality = pdqhash.compute_dihedral(inner)
+        trimmed.append(FrameHash(number, int(quality), bits_to_hex(hashes[0]), timestamp))
+        trimmed_mirror.append(FrameHash(number, int(quality), bits_to_hex(hashes[_MIRROR_INDEX]), timestamp))
