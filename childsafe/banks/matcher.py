@@ -10,6 +10,7 @@ video with no frame within the distance cannot reach a non-zero percentage.
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
@@ -115,6 +116,8 @@ class Matcher:
         self.pdq_index = BankIndex(db, self.data_dir, "pdq")
         self.vpdq_index = BankIndex(db, self.data_dir, "vpdq")
         self._versions: dict[str, dict[int, int]] = {"pdq": {}, "vpdq": {}}
+        self._frames_cache: dict[int, list] = {}
+        self._cache_lock = threading.Lock()
 
     # ---- banks ---------------------------------------------------------------------------
 
@@ -210,7 +213,6 @@ class Matcher:
               threshold: int) -> list[Match]:
         """Videos (as ``(transform, frames)``, e.g. original and mirror) against vpdq banks."""
         from childsafe.media import vpdq_match
-        from childsafe.media.vpdq import parse_vpdq
 
         vpdq_banks = [b for b in banks if b.signal_type == "vpdq"]
         if not vpdq_banks:
@@ -232,7 +234,7 @@ class Matcher:
                     nearest[entry_id] = min(int(distance), nearest.get(entry_id, 257))
             missing = [e for e in nearest if e not in targets]
             for entry_id, (bank, entry) in self._entries(missing, vpdq_banks).items():
-                targets[entry_id] = (bank, entry, parse_vpdq(entry.value, source=f"bank entry {entry_id}"))
+                targets[entry_id] = (bank, entry, self._banked_frames(entry))
             for entry_id, distance in nearest.items():
                 if entry_id not in targets:
                     continue
@@ -250,6 +252,19 @@ class Matcher:
                                      > prior.query_match_pct + prior.compared_match_pct):
                     best[entry_id] = candidate
         return list(best.values())
+
+    def _banked_frames(self, entry: BankEntry) -> list:
+        """A banked video's frames, parsed once per process (an entry's signal never changes)."""
+        from childsafe.media.vpdq import parse_vpdq
+
+        frames = self._frames_cache.get(entry.id)
+        if frames is None:
+            frames = parse_vpdq(entry.value, source=f"bank entry {entry.id}")
+            with self._cache_lock:
+                if len(self._frames_cache) >= 1024:
+                    self._frames_cache.pop(next(iter(self._frames_cache)))
+                self._frames_cache[entry.id] = frames
+        return frames
 
     @staticmethod
     def _sorted(matches: list[Match]) -> list[Match]:

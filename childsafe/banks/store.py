@@ -411,6 +411,10 @@ class BankStore:
         return self.entry(name, entry_id)
 
     def remove_entry(self, name: str, entry_id: int, *, by: str = "", reason: str = "") -> EntryInfo:
+        """Withdraw an entry: it stops matching and leaves exports; the row and history stay.
+
+        Importing or adding the same hash later brings it back.
+        """
         with self.db.session() as s:
             bank = self._bank(s, name, lock=True)
             entry = self._entry(s, bank, entry_id)

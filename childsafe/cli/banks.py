@@ -211,10 +211,30 @@ def bank_enable(
             typer.echo(f"enabled entry {entry.id} in {name}")
 
 
+@bank_app.command("remove")
+def bank_remove(
+    name: Annotated[str, typer.Argument(help="Bank name.")],
+    entry_id: Annotated[int, typer.Argument(help="Entry id.")],
+    reason: Annotated[str, typer.Option("--reason", help="Why (e.g. 'withdrawn by the source').")] = "",
+    by: Annotated[str, typer.Option("--by", help="Who decided.")] = "",
+    data_dir: DataDir = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Remove an entry (withdrawn from the list): it stops matching and is no longer exported; the row stays."""
+    with cli_errors():
+        store, _, _ = open_banks(data_dir)
+        entry = store.remove_entry(name, entry_id, reason=reason, by=by or os.environ.get("USER", ""))
+        if as_json:
+            emit(entry.to_dict())
+        else:
+            typer.echo(f"removed entry {entry.id} from {name}")
+
+
 @bank_app.command("entries")
 def bank_entries(
     name: Annotated[str, typer.Argument(help="Bank name.")],
     active_only: Annotated[bool, typer.Option("--active-only", help="Leave out disabled entries.")] = False,
+    removed: Annotated[bool, typer.Option("--removed", help="Include removed entries.")] = False,
     limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many.")] = None,
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
@@ -222,7 +242,7 @@ def bank_entries(
     """List a bank's entries with ids, labels and disabled state."""
     with cli_errors():
         store, _, _ = open_banks(data_dir)
-        for entry in store.entries(name, include_disabled=not active_only, limit=limit):
+        for entry in store.entries(name, include_disabled=not active_only, include_removed=removed, limit=limit):
             if as_json:
                 emit(entry.to_dict())
             else:

@@ -234,3 +234,21 @@ def test_missing_file_is_a_clear_error(store: BankStore, tmp_path: Path) -> None
     store.create("known", "pdq")
     with pytest.raises(InvalidInput, match="cannot read"):
         store.import_file("known", tmp_path / "nope.txt")
+
+
+def test_removed_entry_stops_matching_leaves_exports_and_comes_back_on_reimport(store: BankStore, data_dir: Path,
+                                                                               rng) -> None:
+    store.create("known", "pdq")
+    keep, withdrawn = random_hex(rng), random_hex(rng)
+    summary = store.add_hashes("known", [keep, withdrawn], labels=["A1"])
+    matcher = Matcher(store.db, data_dir)
+    assert matcher.match_hash(withdrawn).matches
+    removed = store.remove_entry("known", summary.entry_ids[1], reason="withdrawn by the source", by="ops")
+    assert removed.removed_at is not None and not removed.active
+    assert matcher.match_hash(withdrawn).matches == []
+    assert withdrawn not in store.export("known", "csv") and keep in store.export("known", "csv")
+    assert [e.hash for e in store.entries("known", include_removed=True)] == [keep, withdrawn]
+    back = store.add_hashes("known", [withdrawn])
+    assert back.reactivated == 1 and back.entry_ids == [summary.entry_ids[1]]
+    assert [m.entry_id for m in matcher.match_hash(withdrawn).matches] == [summary.entry_ids[1]]
+    assert [c["action"] for c in store.history("known")] == ["create", "add", "remove", "add"]
