@@ -123,7 +123,7 @@ def check(
     typer.echo(f"{verdict}{extra}: {action}  [rule {decision.rule}, reason {decision.reason}]")
     typer.echo(f"  {decision.explanation}")
     if decision.requires:
-        typer.echo(f"  would be allowed with: {', '.join(decision.requires)}")
+        typer.echo(f"  would be allowed with: {' or '.join(decision.requires)}")
 
 
 @policy_app.command("show")

@@ -187,8 +187,8 @@ _CONTEXT_FIELDS = frozenset({"connected", "parent_permission", "actor_flagged", 
 class PolicyDecision:
     """The answer to one check: allowed or not, the rule that decided, why, and what would allow it.
 
-    ``requires`` names the steps that would allow a denied action ("connection", "age_check",
-    "parent_permission"); ``modifiers`` say how an allowed action is changed ("blur": media
+    ``requires`` names the steps that would allow a denied action, any one of them enough
+    ("connection", "age_check", "parent_permission"); empty when nothing the user can do would; ``modifiers`` say how an allowed action is changed ("blur": media
     arrives blurred). ``measures`` cite the codes the deciding rule implements.
     """
 

@@ -411,7 +411,7 @@ class Policy:
         try:
             spec = PolicySpec.model_validate(data)
         except ValidationError as exc:
-            raise InvalidPolicy(_format_errors(exc, root, source)) from None
+            raise InvalidPolicy(_format_errors(exc, root, source, data)) from None
         rule_lines: dict[int, int] = {}
         rules_node = _child(root, "rules")
         if isinstance(rules_node, yaml.SequenceNode):
@@ -512,24 +512,45 @@ def _reject_duplicate_keys(node: Any, source: str) -> None:
             _reject_duplicate_keys(v, source)
 
 
-def _format_errors(exc: ValidationError, root: Any, source: str) -> str:
-    parts = []
+def _dotted(loc: tuple) -> str:
+    return "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc))
+
+
+_UNION_TAGS = ("str", "list[BandSpec]")
+
+
+def _format_errors(exc: ValidationError, root: Any, source: str, data: Any = None) -> str:
+    parts: list[str] = []
     errors = exc.errors(include_url=False)
-    for err in errors[:5]:
-        loc = tuple(p for p in err["loc"] if not (isinstance(p, str) and p in ("str", "list[BandSpec]")
-                                                  or (isinstance(p, str) and p.startswith("function-"))))
+    bands_value = data.get("bands") if isinstance(data, dict) else None
+    bands_reported = False
+    for err in errors:
+        raw_loc = tuple(err["loc"])
+        if raw_loc[:1] == ("bands",) and len(raw_loc) > 1 and raw_loc[1] in _UNION_TAGS:
+            # ``bands`` is a preset name or a list: report the branch the file meant, not both
+            if isinstance(bands_value, list) and raw_loc[1] == "list[BandSpec]":
+                raw_loc = ("bands",) + raw_loc[2:]
+            elif not bands_reported and not isinstance(bands_value, list):
+                bands_reported = True
+                line = _line_for(root, ("bands",))
+                parts.append(f"{source}:{line if line is not None else '?'}: bands: must be a preset name "
+                             f"({', '.join(BAND_PRESETS)}) or a list of {{name, min_age}}")
+                continue
+            else:
+                continue
+        loc = tuple(p for p in raw_loc if not (isinstance(p, str) and p.startswith("function-")))
         line = _line_for(root, loc)
-        path = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc))
+        path = _dotted(loc)
         if err["type"] == "extra_forbidden":
-            msg = f"unknown key {loc[-1]!r}"
-            path = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc[:-1])) or "top level"
+            msg, path = f"unknown key {loc[-1]!r}", _dotted(loc[:-1]) or "top level"
         elif err["type"] == "missing":
-            msg = f"missing required key {loc[-1]!r}"
-            path = "".join(f"[{p}]" if isinstance(p, int) else (f".{p}" if i else str(p)) for i, p in enumerate(loc[:-1])) or "top level"
+            msg, path = f"missing required key {loc[-1]!r}", _dotted(loc[:-1]) or "top level"
+        elif err["type"] == "string_pattern_mismatch":
+            msg = f"{err.get('input')!r} must be lowercase letters, digits, '_', '-' or '.'"
         else:
             msg = err["msg"].removeprefix("Value error, ")
         parts.append(f"{source}:{line if line is not None else '?'}: {path}: {msg}")
-    more = len(errors) - 5
-    if more > 0:
-        parts.append(f"(and {more} more problem(s))")
-    return "; ".join(parts)
+    shown = parts[:5]
+    if len(parts) > 5:
+        shown.append(f"(and {len(parts) - 5} more problem(s))")
+    return "; ".join(shown)
