@@ -157,3 +157,64 @@ def test_compiled_engine_decides_exactly_what_the_policy_file_says(engine, actio
     t = None if action in ACTIONS_WITHOUT_TARGET else target[1]
     reference = ReferenceEvaluator(engine.policy)
     assert engine.check(action, actor[1], t, ctx, now=NOW) == reference.check(action, actor[1], t, ctx, now=NOW)
+
+
+EVERY_CONDITION_POLICY = Policy.from_yaml("""
+version: 1
+name: every-condition
+bands: roblox
+default_effect: deny
+suspicious_after_child_blocks: 2
+rules:
+  - {id: unknown-band, actions: [start_dm, watch_live], effect: deny, priority: 50,
+     when: {actor: {bands: [unknown, under_9]}}, reason: r1, explanation: e}
+  - {id: adults-21, actions: [start_dm, gift_live, share_location], effect: allow, priority: 40,
+     when: {actor: {at_least: 21}, target: {at_least: 18}}, reason: r2, explanation: e}
+  - {id: public-location, actions: [share_location], effect: deny, priority: 30,
+     when: {has_target: false}, reason: r3, explanation: e}
+  - {id: far-apart, actions: [start_dm, match_random], effect: deny, priority: 30,
+     when: {band_gap: {min: 2}}, reason: r4, explanation: e}
+  - {id: near, actions: [start_dm, match_random], effect: allow, priority: 20,
+     when: {band_gap: {min: 0, max: 1}, actor: {under: 13}}, reason: r5, explanation: e}
+  - {id: blocked, actions: [watch_live, start_dm], effect: deny, priority: 60,
+     when: {actor_blocked_by_children: true, parent_permission: false}, reason: r6, explanation: e}
+  - {id: permitted, actions: [watch_live, start_live], effect: allow, priority: 10,
+     when: {parent_permission: true, actor_flagged: false, target: {assured: false}}, reason: r7, explanation: e}
+  - {id: self-live, actions: [start_live], effect: allow, priority: 5,
+     when: {has_target: false, actor: {treated_as: adult}, connected: false}, reason: r8, explanation: e}
+""", source="every-condition")
+
+
+@settings(max_examples=600, deadline=None)
+@given(st.sampled_from(ACTIONS), anyone, anyone, contexts, st.booleans())
+def test_every_kind_of_condition_compiles_to_what_the_file_says(action, actor, target, ctx, drop_target):
+    engine = PolicyEngine(EVERY_CONDITION_POLICY)
+    t = None if action in ACTIONS_WITHOUT_TARGET and drop_target else target[1]
+    if t is None and action not in ACTIONS_WITHOUT_TARGET:
+        return
+    reference = ReferenceEvaluator(EVERY_CONDITION_POLICY)
+    assert engine.check(action, actor[1], t, ctx, now=NOW) == reference.check(action, actor[1], t, ctx, now=NOW)
+
+
+GRID_PEOPLE = [
+    Person(), Person(age=7, assurance="facial_estimation"), Person(age=12, assurance="self_declared"),
+    Person(age=14, assurance="id_document"), Person(age=17, assurance="digital_id"),
+    Person(age_low=18, assurance="credit_card"), Person(age=22, assurance="open_banking"),
+    Person(age=40, assurance="parental_confirmation"), Person(age_low=16, age_high=19, assurance="facial_estimation"),
+]
+GRID_CONTEXTS = [Context(c, p, f, b) for c in (False, True) for p in (False, True) for f in (False, True) for b in (0, 3)]
+
+
+def test_engine_and_reference_agree_on_a_full_grid():
+    for policy in (DEFAULT.policy, EVERY_CONDITION_POLICY):
+        engine, reference = PolicyEngine(policy), ReferenceEvaluator(policy)
+        fired = set()
+        for action in ACTIONS:
+            targets = GRID_PEOPLE + ([None] if action in ACTIONS_WITHOUT_TARGET else [])
+            for actor in GRID_PEOPLE:
+                for target in targets:
+                    for ctx in GRID_CONTEXTS:
+                        got = engine.check(action, actor, target, ctx, now=NOW)
+                        assert got == reference.check(action, actor, target, ctx, now=NOW), (action, actor, target, ctx)
+                        fired.add(got.rule)
+        assert fired >= {r.id for r in policy.rules}, f"rules never exercised: {set(r.id for r in policy.rules) - fired}"
