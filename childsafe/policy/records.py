@@ -73,6 +73,10 @@ class AgeRecord:
         if not isinstance(self.user_id, str) or not self.user_id.strip() or len(self.user_id) > 200:
             raise InvalidInput("an age record needs a user id (1-200 characters)", code="bad_age_record")
         object.__setattr__(self, "method", check_method(self.method))
+        if self.provider is not None and (not isinstance(self.provider, str) or not 0 < len(self.provider) <= 100):
+            raise InvalidInput("provider name must be 1-100 characters", code="bad_age_record")
+        if self.check_id is not None and (not isinstance(self.check_id, str) or not 0 < len(self.check_id) <= 200):
+            raise InvalidInput("check id must be 1-200 characters", code="bad_age_record")
         if self.declared_age is not None:
             check_age(self.declared_age, "declared age")
         for name in ("age_low", "age_high"):
@@ -211,8 +215,8 @@ def normalise_provider_result(provider: str, payload: Mapping[str, Any], *, now:
       pass means at least the threshold, fail means under it.
     - document: ``date_of_birth`` (ISO date).
     """
-    if not isinstance(provider, str) or not provider.strip():
-        raise InvalidInput("provider name is empty", code="bad_provider_result")
+    if not isinstance(provider, str) or not provider.strip() or len(provider) > 100:
+        raise InvalidInput("provider name must be 1-100 characters", code="bad_provider_result")
     if not isinstance(payload, Mapping):
         raise InvalidInput(f"provider {provider}: result must be a JSON object", code="bad_provider_result")
     user_id = payload.get("user_id")
@@ -236,7 +240,10 @@ def normalise_provider_result(provider: str, payload: Mapping[str, Any], *, now:
                                code="bad_provider_result") from None
         record = AgeRecord(method=method, birth_date=dob, **common)
     elif "threshold" in payload:
-        method = check_method(payload.get("method", "digital_id"))
+        if "method" not in payload:
+            raise InvalidInput(f"provider {provider}: a threshold result must name its method "
+                               "(credit_card, open_banking, mobile_operator, digital_id, ...)", code="bad_provider_result")
+        method = check_method(payload["method"])
         threshold = payload["threshold"]
         check_age(threshold, "threshold")
         result = payload.get("result")
