@@ -222,7 +222,8 @@ class Matcher:
             return []
         best: dict[int, Match] = {}
         targets: dict[int, tuple[_BankRef, BankEntry, list]] = {}
-        for transform, frames in frame_sets:
+        for transform, frames, *rest in frame_sets:
+            trimmed = bool(rest and rest[0])
             usable = [f for f in frames if f.quality >= VPDQ_QUALITY]
             if not usable:
                 continue
@@ -244,7 +245,7 @@ class Matcher:
                     continue
                 candidate = Match(
                     bank=bank.name, entry_id=entry_id, hash=entry.digest, distance=distance,
-                    labels=list(entry.labels or []), signal_type="vpdq", transform=transform,
+                    labels=list(entry.labels or []), signal_type="vpdq", transform=transform, trimmed=trimmed,
                     query_match_pct=float(result.query_pct), compared_match_pct=float(result.compared_pct),
                 )
                 prior = best.get(entry_id)
@@ -288,13 +289,19 @@ class Matcher:
 
     def match_video_hash(self, frames: Sequence[Any], banks: Iterable[str] | None = None,
                          threshold: int = DEFAULT_THRESHOLD, *, mirror_frames: Sequence[Any] | None = None,
-                         digests: dict[str, str] | None = None) -> MatchResult:
-        """vPDQ frame hashes of a video (and, if given, of its mirror image) against vpdq banks."""
+                         digests: dict[str, str] | None = None, trimmed_frames: Sequence[Any] | None = None,
+                         trimmed_mirror_frames: Sequence[Any] | None = None) -> MatchResult:
+        """vPDQ frame hashes of a video (and, if given, of its mirror image and of its frames with
+        bars trimmed, see ``hash_video(trim=True)``) against vpdq banks."""
         threshold = _check_threshold(threshold)
         refs = self._banks(banks)
-        frame_sets = [("original", frames)]
+        frame_sets: list[tuple] = [("original", frames)]
         if mirror_frames:
             frame_sets.append(("flip_h", mirror_frames))
+        if trimmed_frames and any(a.pdq != b.pdq for a, b in zip(trimmed_frames, frames)):
+            frame_sets.append(("original", trimmed_frames, True))
+            if trimmed_mirror_frames:
+                frame_sets.append(("flip_h", trimmed_mirror_frames, True))
         matches = self._vpdq(frame_sets, refs, threshold)
         if digests:
             matches.extend(self._exact(digests, refs))
@@ -326,9 +333,12 @@ class Matcher:
             from childsafe.media import hash_video
 
             mirror = bool(getattr(options, "mirror", getattr(options, "dihedral", True)))
-            video = hash_video(path, mirror=mirror)
+            trim = bool(getattr(options, "trim", True))
+            video = hash_video(path, mirror=mirror, trim=trim)
             result = self.match_video_hash(video.frames, names, threshold,
-                                           mirror_frames=video.mirror_frames if mirror else None, digests=digests)
+                                           mirror_frames=video.mirror_frames if mirror else None, digests=digests,
+                                           trimmed_frames=video.trimmed_frames,
+                                           trimmed_mirror_frames=video.trimmed_mirror_frames)
         elif kind == "image" and "pdq" in types:
             from childsafe.media import load_image
 
