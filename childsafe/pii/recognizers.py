@@ -185,6 +185,8 @@ _HANDLE_STOP = _FILLER | {
     "open", "closed", "locked", "hacked", "good", "bad", "fun", "boring", "better", "full", "rubbish", "glitchy",
     "name", "username", "user", "handle", "account", "acc", "different", "weird", "mine", "yours", "this",
     "that", "again", "first", "dm", "dms", "chat", "app", "home", "school", "work", "park", "everyone", "anyone",
+    "easier", "better", "safer", "quicker", "faster", "simpler", "nicer", "free", "fine", "cool", "quiet", "best",
+    "more", "less", "instead", "too", "also", "only", "mostly", "sometimes", "always", "never", "anyway", "though",
 }
 _APPS = (r"snap(?:chat)?|sc|insta(?:gram)?|ig|tik\s?tok|tt|discord|kik|telegram|tg|whats\s?app|wa|twitter|"
          r"psn|xbox|xbl|gamer\s?tag|gt|roblox|fortnite|epic|steam|twitch|youtube|yt|facebook|fb|messenger|skype|"
@@ -198,8 +200,18 @@ def _handle_accept(m: re.Match[str]) -> float | None:
     return 0.85 if re.search(r"[\d_.@]", m.group("pii")) else 0.7
 
 
+_CODE_AFTER = re.compile(r"[ \t]*\n[ \t]*(?:def|class|async|function|public|private|protected|static|export|get|"
+                         r"set|@)\b")
+
+
 def _bare_at_accept(m: re.Match[str]) -> float | None:
-    return None if m.group("pii")[1:].lower() in _HANDLE_STOP else 0.7
+    if m.group("pii")[1:].lower() in _HANDLE_STOP:
+        return None
+    text, end = m.string, m.end()
+    at_line_start = not text[text.rfind("\n", 0, m.start()) + 1:m.start()].strip()
+    if text[end:end + 1] == "(" or (at_line_start and _CODE_AFTER.match(text, end)):
+        return None  # a code decorator such as "@property", not someone's handle
+    return 0.7
 
 
 # --- age and birthday ----------------------------------------------------------------------------
@@ -281,9 +293,13 @@ _PLACE_WORDS = (r"(?P<pii>(?:the\s+)?[\w'.\-]+(?:\s+(?!(?:and|but|so|with|lol|ha
                 r"u|you|i|im|its|it|my|wbu|hbu|what|where|why|how|though|tho|rn|x+)\b)[\w'.\-]+){0,4})")
 
 
+_NOT_PLACES = {"a", "an", "my", "your", "ur", "here", "there", "where", "what", "when", "now", "then", "it", "that",
+               "this", "today", "tomorrow", "yesterday", "fear", "hope", "peace", "time", "work"}
+
+
 def _place_accept(m: re.Match[str]) -> float | None:
     words = m.group("pii").lower().split()
-    if not words or words[0] in ("a", "an", "my", "your", "ur", "here", "there", "fear", "hope", "peace"):
+    if not words or words[0] in _NOT_PLACES or " ".join(words[:2]) in ("the future", "the past"):
         return None
     return 0.75
 
@@ -292,7 +308,7 @@ def _address_accept(m: re.Match[str]) -> float | None:
     words = re.findall(r"[a-z']+", m.group("street").lower())
     bad = {"to", "and", "a", "of", "in", "on", "at", "for", "my", "your", "more", "mins", "minutes", "hours", "miles",
            "way", "one", "two", "times", "people", "kids", "is", "are", "was", "i", "we", "you", "it", "or"}
-    return None if any(w in bad for w in words) else 0.85
+    return None if any(w in bad or w in _FILLER for w in words) else 0.85
 
 
 _STREET_TYPE = (r"(?:street|st|road|rd|avenue|ave|lane|ln|drive|dr|close|court|ct|crescent|cres|way|place|pl|"
@@ -400,9 +416,9 @@ def default_recognizers() -> list[Recognizer]:
         ]),
         PatternRecognizer("full_name", "full_name", [
             pattern(r"\b(?:my\s+(?:full\s+|real\s+|whole\s+)?name\s*(?:is|'s|s|=|:)|i\s*'?\s*m\s+called|im\s+called|"
-                    r"name\s*:)\s*(?P<pii>" + _NAME_WORD + r"\s+" + _NAME_WORD + r"(?:\s+(?!(?:and|but|im|i|from|lol|btw|here|x|age|aged)\b)" + _NAME_WORD + r")?)", 0.8,
+                    r"name\s*:)[ \t]*(?P<pii>" + _NAME_WORD + r"[ \t]+" + _NAME_WORD + r"(?:[ \t]+(?!(?:and|but|im|i|from|lol|btw|here|x|age|aged)\b)" + _NAME_WORD + r")?)", 0.8,
                     _full_name_accept, gate=r"name|called"),
-            pattern(r"(?i:\b(?:i\s*'?\s*m|i\s+am|this\s+is|it'?s|call\s+me)\s+)(?P<pii>" + _CAP_NAME + r"\s+"
+            pattern(r"(?i:\b(?:i\s*'?\s*m|i\s+am|this\s+is|it'?s|call\s+me)\s+)(?P<pii>" + _CAP_NAME + r"[ \t]+"
                     + _CAP_NAME + r")\b", 0.6, lambda m: None if _full_name_accept(m) is None else 0.6,
                     ignore_case=False, gate=r"[A-Z][a-z'\-]+\s+[A-Z][a-z]"),
         ]),

@@ -128,3 +128,14 @@ def test_a_one_megabyte_message_is_handled():
     text = ("hello there my snap is mia_xo22 " * 33000)[:1_000_000]
     findings = detect_pii(text)
     assert findings and all(f.kind == "handle" for f in findings)
+
+
+@pytest.mark.parametrize("text", [
+    "wait ur 13? im 15 haha close",                       # "15 haha close" is not a street
+    "add me on telegram, it's easier",                     # "easier" is not a username
+    "I am from where all software programs are from",
+    "name: CI\n  run: Install deps\n  run: tests",          # a YAML file, not a full name
+    "class A:\n    @property\n    def x(self): pass",     # a code decorator, not a handle
+])
+def test_everyday_text_and_code_are_not_mistaken_for_details(text):
+    assert [f.kind for f in detect_pii(text) if f.kind != "age"] == []
