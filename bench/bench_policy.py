@@ -9,6 +9,7 @@ expiring checks; random contexts), and the run also counts any disagreement betw
 
 from __future__ import annotations
 
+import os
 import random
 import time
 from datetime import datetime, timedelta, timezone
@@ -140,7 +141,9 @@ def main() -> None:
         "naive: pydantic request + rule walk": _rate(naive, len(naive_cases)),
     }
     print(f"policy checks per second, one core, {len(raw)} mixed cases "
-          f"(all {len(ACTIONS)} actions; table of {cells} decisions); shared 2-core machine, numbers are noisy")
+          f"(all {len(ACTIONS)} actions; table of {cells} decisions)")
+    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
+    print(f"machine: {os.cpu_count()} CPUs, load average {load:.1f} during the run (other work shares the CPU)")
     print(f"{'variant':<40} {'checks/s':>12} {'us/check':>9}")
     for name, rate in rates.items():
         print(f"{name:<40} {rate:>12,.0f} {1e6 / rate:>9.2f}")
