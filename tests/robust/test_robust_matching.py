@@ -188,3 +188,25 @@ def test_unrelated_photos_match_no_variant_or_region(data_dir, reference_media):
     for photo in photos:
         result = matcher.match_file(photo, options=MatchOptions())
         assert result.matches == [], photo.name
+
+
+@pytest.mark.slow
+def test_letterboxed_and_mirrored_video_is_found_by_its_trimmed_frames(data_dir, tmp_path):
+    frames = []
+    for i in range(30):
+        s = scene(200 + i // 10, (360, 280))
+        off = (i % 10) * 2
+        frames.append(s.crop((off, off, off + 320, off + 240)))
+
+    def barred(frame: Image.Image) -> Image.Image:
+        canvas = Image.new("RGB", (320, 420), (0, 0, 0))
+        canvas.paste(frame.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (0, 90))
+        return canvas
+
+    original = write_clip(tmp_path / "clip.mp4", frames)
+    boxed = write_clip(tmp_path / "boxed.mp4", [barred(f) for f in frames])
+    assert run(data_dir, "bank", "create", "clips", "--type", "vpdq").exit_code == 0
+    assert run(data_dir, "bank", "add", "clips", str(original)).exit_code == 0
+    matches = match_json(data_dir, boxed)
+    assert matches and matches[0]["transform"] == "flip_h" and matches[0]["trimmed"] is True
+    assert match_json(data_dir, boxed, "--no-trim") == []
