@@ -12,7 +12,7 @@ import sys
 import tempfile
 from contextlib import contextmanager
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Callable, Iterator, Optional
 
 import typer
 
@@ -66,6 +66,19 @@ def write_atomically(path: Path, text: str) -> None:
         os.replace(tmp, path)
     except OSError as exc:
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", code="unwritable_file") from None
+
+
+@contextmanager
+def progress_bar(what: str, total: int, *, disable: bool) -> Iterator[Callable[[], None]]:
+    """A Rich progress bar on stderr (stdout stays clean); yields the function that advances it."""
+    from rich.console import Console
+    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
+
+    progress = Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
+                        console=Console(stderr=True), transient=True, disable=disable)
+    with progress:
+        task = progress.add_task(what, total=total)
+        yield lambda: progress.advance(task)
 
 
 # ---- bank commands ---------------------------------------------------------------------------
@@ -167,9 +180,14 @@ def bank_add(
     with cli_errors():
         from childsafe.banks.hashing import crop_entries
 
+        from childsafe.banks.hashing import expand_paths
+
         store, _, _ = open_banks(data_dir)
-        summary = store.add_files(name, paths, labels=label or [], source=source,
-                                  extra=crop_entries if crops else None)
+        store.get(name)  # an unknown bank fails before any hashing
+        files = list(expand_paths(paths))
+        with progress_bar("hashing", len(files), disable=as_json) as advance:
+            summary = store.add_files(name, files, labels=label or [], source=source,
+                                      extra=crop_entries if crops else None, on_file=lambda _path: advance())
         _print_summary(summary, as_json, verb="added")
 
 
@@ -366,9 +384,6 @@ def match_command(
 
 def _match_paths(matcher, paths: list[Path], banks, threshold: int, options, as_json: bool) -> int:
     """Match every file; a bad file reports an error and the rest are still matched."""
-    from rich.console import Console
-    from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
-
     from childsafe.banks.hashing import expand_paths
     from childsafe.banks.matcher import MatchResult
 
@@ -380,10 +395,7 @@ def _match_paths(matcher, paths: list[Path], banks, threshold: int, options, as_
         except ChildsafeError as exc:
             failed += 1
             _report(MatchResult(path=str(path), error=exc), as_json)
-    progress = Progress(TextColumn("matching"), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                        console=Console(stderr=True), transient=True, disable=as_json)
-    with progress:
-        task = progress.add_task("match", total=len(files))
+    with progress_bar("matching", len(files), disable=as_json) as advance:
         for file in files:
             try:
                 result = matcher.match_file(file, banks, threshold, options)
@@ -391,7 +403,7 @@ def _match_paths(matcher, paths: list[Path], banks, threshold: int, options, as_
                 failed += 1
                 result = MatchResult(path=str(file), error=exc)
             _report(result, as_json)
-            progress.advance(task)
+            advance()
     return failed
 
 
