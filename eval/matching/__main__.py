@@ -165,6 +165,15 @@ def main(argv: list[str] | None = None) -> int:
     if fm["examples"]:
         print(f"  matched: {', '.join(fm['examples'][:10])}")
     print()
+    from eval.matching.video import evaluate as evaluate_video
+
+    print(f"{'video edit':<34}{'n':>4}{'naive vPDQ':>12}{'childsafe':>11}")
+    for name, n, naive_hits, robust_hits in evaluate_video(2 if args.quick else 4):
+        if name.startswith("unrelated"):
+            print(f"{name:<34}{n:>4}{'':>12}{robust_hits:>11}")
+        else:
+            print(f"{name:<34}{n:>4}{naive_hits / n:>12.0%}{robust_hits / n:>11.0%}")
+    print()
     cost = hashing_cost(repeats=5 if args.quick else 15)
     print(f"{'photo (decode + hash)':<34}{'plain PDQ ms':>14}{'8 dihedral ms':>15}{'childsafe ms':>14}{'extra':>8}")
     for name, plain_t, dih_t, rob_t in cost:
