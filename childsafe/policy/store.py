@@ -1,8 +1,9 @@
 """Stored age records: what each user's age is, how it was established, and appeals.
 
-The current record for a user is the latest *trusted assured* one if there is any, otherwise the
-latest record of any kind: a later self-declaration never overrides a checked age (a child cannot
-declare their way out of protections), while an expired or overturned check falls back.
+The record in force for a user is the trusted assured one establishing the youngest age, otherwise
+the latest record of any kind: a later self-declaration never overrides a checked age (a child cannot
+declare their way out of protections), conflicting checks keep protections until an appeal settles
+them, and an expired or overturned check falls back.
 """
 
 from __future__ import annotations
@@ -18,12 +19,14 @@ from childsafe.policy.assurance import AssuranceLevel, level_of
 from childsafe.policy.models import AgeRecordRow, AgeWebhookReceipt
 from childsafe.policy.people import Person
 from childsafe.policy.policyfile import Policy, load_policy
+from childsafe.policy.bands import MAX_AGE
 from childsafe.policy.records import (
     AgeRecord,
     as_utc,
     expiry_for,
     normalise_provider_result,
     utcnow,
+    years_between,
 )
 from childsafe.policy.webhooks import (
     WebhookReplayed,
@@ -55,16 +58,36 @@ def _to_row(rec: AgeRecord) -> AgeRecordRow:
 
 def choose_current(records: list[AgeRecord], now: datetime | None = None,
                    assured_methods: frozenset[str] | None = None) -> AgeRecord | None:
-    """Latest trusted assured record, else the latest record (records in insertion order)."""
+    """The record in force (``records`` in insertion order).
+
+    Among trusted assured records the one establishing the *youngest* age wins, the latest on a
+    tie: when checks disagree (a child's document says 14, a later face scan, perhaps of a parent,
+    says 25) the child keeps protections until an appeal withdraws the younger result. Without a
+    trusted assured record, the latest record of any kind is in force.
+    """
     if not records:
         return None
     now = now or utcnow()
-    for rec in reversed(records):
+    best: tuple[int, int] | None = None
+    chosen: AgeRecord | None = None
+    for index, rec in enumerate(records):
         assured = (rec.method in assured_methods) if assured_methods is not None \
             else level_of(rec.method) is AssuranceLevel.HIGHLY_EFFECTIVE
-        if assured and rec.is_trusted(now):
-            return rec
-    return records[-1]
+        if not (assured and rec.is_trusted(now)):
+            continue
+        key = (_oldest_possible_age(rec, now), -index)
+        if best is None or key < best:
+            best, chosen = key, rec
+    return chosen if chosen is not None else records[-1]
+
+
+def _oldest_possible_age(rec: AgeRecord, now: datetime) -> int:
+    age = rec.age_on(now)
+    if age is not None:
+        return age
+    if rec.age_high is not None:
+        return rec.age_high + max(0, years_between(rec.checked_at.date(), now.date()))
+    return MAX_AGE
 
 
 class AgeStore:

@@ -99,6 +99,25 @@ def test_self_declaration_never_overrides_a_checked_age(store):
     assert len(store.history("kid")) == 2
 
 
+def test_conflicting_checks_keep_the_child_protected_until_an_appeal(store):
+    store.set_age("kid", method="id_document", birth_date=date(2012, 1, 1), checked_at=NOW)
+    store.apply_provider_result("face", {"user_id": "kid", "check_id": "f1", "age_estimate": 31, "st_dev": 1.0},
+                                now=NOW + timedelta(days=1))
+    later = NOW + timedelta(days=2)
+    assert store.current("kid", now=later).method == "id_document"
+    assert ENGINE.standing(store.person("kid", now=later), now=later)["treated_as"] == "child"
+    store.appeal("kid", now=later)
+    store.resolve_appeal("kid", upheld=True, now=later)
+    assert store.current("kid", now=later).method == "facial_estimation"
+    assert ENGINE.standing(store.person("kid", now=later), now=later)["verified_adult"] is True
+
+
+def test_a_newer_check_replaces_an_older_one_of_the_same_age(store):
+    store.set_age("u", method="facial_estimation", age=15, checked_at=NOW)
+    store.set_age("u", method="id_document", age=15, checked_at=NOW + timedelta(minutes=1))
+    assert store.current("u", now=NOW + timedelta(minutes=2)).method == "id_document"
+
+
 def test_expired_check_falls_back_and_is_not_trusted(store):
     store.set_age("u", method="self_declared", age=30, checked_at=NOW - timedelta(days=800))
     store.set_age("u", method="facial_estimation", age=30, checked_at=NOW - timedelta(days=400))
