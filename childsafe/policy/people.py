@@ -149,7 +149,9 @@ class Context:
             self.actor_child_blocks = blocks = int(blocks)
         if blocks < 0:
             raise InvalidInput(f"context.actor_child_blocks must be a count >= 0, got {blocks!r}", code="bad_context")
-        if self.flags:
+        if self.flags is None:
+            self.flags = frozenset()
+        elif self.flags:
             if self.flags.__class__ is not frozenset:
                 if isinstance(self.flags, str) or not all(isinstance(f, str) for f in self.flags):
                     raise InvalidInput("context.flags must be a list of names", code="bad_context")

@@ -161,3 +161,12 @@ def test_bad_input_is_a_clear_error(bad):
 def test_plain_dicts_are_accepted_for_people_and_context():
     d = ENGINE.check("start_dm", {"age": 30, "assurance": "id_document"}, {"age": 14}, {"connected": False})
     assert d.rule == "dm-only-from-connections"
+
+
+def test_context_flags_from_json_mark_the_actor_flagged():
+    ctx = Context.from_dict({"connected": True, "flags": ["actor_flagged"]})
+    assert ENGINE.check("start_dm", ADULT, TEEN, ctx).rule == "flagged-user-kept-from-children"
+    assert Context.from_dict({"flags": None}).to_dict()["flags"] == []
+    for bad in ({"flags": "actor_flagged"}, {"actor_child_blocks": 2.5}, {"connected": "yes"}):
+        with pytest.raises(InvalidInput):
+            Context.from_dict(bad)
