@@ -134,11 +134,16 @@ def _main(args: argparse.Namespace) -> int:
         convs = load_chatterbot()
         if convs:
             res = runner.evaluate(convs, with_tactics=False)
+            res["pii_on_messages"] = runner.pii_on_benign_text(m.text for conv in convs for m in conv.messages)
             results["chatterbot"] = res
             c = res["conversation"]
+            pii_fp = res["pii_on_messages"]
             table(f"== chatterbot-corpus (benign dialogue nobody here wrote): {c['conversations']} conversations, "
                   f"{c['messages']} messages", ["measure", "value"],
                   [["conversations reaching medium", f"{fmt(c['benign_alert_rate'], True)} ({c['benign_alerted']})"],
+                   ["messages with a personal detail found (none are labelled)",
+                    f"{fmt(pii_fp['share'], True)} ({pii_fp['flagged']}: "
+                    f"{', '.join(f'{k} {v}' for k, v in pii_fp['kinds'].items()) or 'none'})"],
                    ["throughput (messages/s)", fmt(res["speed"]["messages_per_second"] and round(res["speed"]["messages_per_second"]))]])
         else:
             print("\n(chatterbot-corpus not installed: pip install chatterbot-corpus)")

@@ -260,3 +260,19 @@ def evasion_cost(conversations: list[LabelledConversation], engine_factory: Call
         rng = random.Random(f"{seed}-{name}")
         out[name] = _disguise_measures(run([disguised_copy(c, name, rng) for c in plain], engine_factory)[0])
     return out
+
+
+def pii_on_benign_text(texts: Iterable[str], detect: Callable[[str], list] | None = None) -> dict:
+    """How often the guard fires on text with no labelled details (an upper bound on false positives:
+    some of it, such as an example e-mail address in a code snippet, is a detail after all)."""
+    if detect is None:
+        from childsafe.pii import detect_pii as detect
+    kinds: Counter = Counter()
+    total = flagged = 0
+    for text in texts:
+        total += 1
+        found = detect(text)
+        flagged += bool(found)
+        kinds.update(f.kind for f in found)
+    return {"messages": total, "flagged": flagged, "share": flagged / total if total else None,
+            "kinds": dict(kinds.most_common())}
