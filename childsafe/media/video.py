@@ -116,6 +116,10 @@ def hash_video(
         declared = int(stream.frames or 0)
         if declared == 0 and stream.duration and stream.time_base:
             declared = int(float(stream.duration * stream.time_base) * rate)
+        if declared == 0 and container.duration and len(container.streams) == 1:
+            # e.g. Matroska/WebM: only the container states a duration; with a single stream it is
+            # the video's own, so a cut-off file still shows up as truncated.
+            declared = int(container.duration / av.time_base * rate)
         out_w, out_h = _hash_size(width, height)
         frames: list[FrameHash] = []
         mirrored: list[FrameHash] | None = [] if mirror else None

@@ -97,3 +97,15 @@ def test_missing_file_and_empty_bytes_are_clear(tmp_path: Path):
 def test_bad_fps_is_refused(reference_media: Path):
     with pytest.raises(InvalidInput, match="fps"):
         hash_video(reference_media / "vpdq" / "videos" / "doorknob-hd-no-bar.mp4", fps=0)
+
+
+@pytest.mark.parametrize("name,codec", [("clip.webm", "libvpx"), ("clip.mkv", "libx264"), ("clip.avi", "mpeg4")])
+def test_cut_off_video_in_any_container_is_refused(tmp_path: Path, make_clip, clip_frames, name: str, codec: str):
+    whole = make_clip(tmp_path / name, clip_frames(4, 30), codec=codec)
+    assert len(hash_video(whole).frames) == 30
+    cut = tmp_path / f"cut-{name}"
+    data = whole.read_bytes()
+    cut.write_bytes(data[: len(data) // 3])
+    with pytest.raises(InvalidInput) as err:
+        fingerprint_file(cut)
+    assert str(cut) in str(err.value)
