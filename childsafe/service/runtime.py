@@ -45,6 +45,8 @@ class Service:
         self.started = False
 
     def start(self) -> None:
+        # Build the detectors before the first request, so no request pays for loading them.
+        _ = self.conversations.engine, self.policy
         self.committer.start()
         self.worker.start()
         self.retention.start()

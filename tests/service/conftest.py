@@ -106,7 +106,7 @@ class Server:
             [CHILDSAFE, "serve", "--port", str(self.port), "--data-dir", str(self.data_dir), *where],
             env=self.env, stdout=log, stderr=log,
         )
-        deadline = time.monotonic() + 60
+        deadline = time.monotonic() + 180
         while time.monotonic() < deadline:
             if self.proc.poll() is not None:
                 raise AssertionError(f"server exited early:\n{self.log_path.read_text()[-3000:]}")
@@ -116,7 +116,7 @@ class Server:
             except httpx.HTTPError:
                 pass
             time.sleep(0.1)
-        raise AssertionError("server did not become ready in 60s")
+        raise AssertionError("server did not become ready in 180s")
 
     def stop(self) -> None:
         if self.proc is not None:
