@@ -8,8 +8,7 @@ indexings once warm and the policy file stays the single source of truth.
 
 from __future__ import annotations
 
-import threading
-from datetime import datetime, timezone
+from datetime import datetime
 from pathlib import Path
 from typing import Any, Mapping
 
@@ -222,7 +221,3 @@ def _as_context(value: Any) -> Context:
     if isinstance(value, Mapping):
         return Context.from_dict(value)
     raise InvalidInput(f"context must be a Context or an object, got {type(value).__name__}", code="bad_context")
-
-
-def utcnow() -> datetime:
-    return datetime.now(timezone.utc)
