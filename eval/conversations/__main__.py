@@ -93,6 +93,7 @@ def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.conversations", description=__doc__.splitlines()[0])
     ap.add_argument("--splits", default="dev,test", help="comma-separated: dev, test")
     ap.add_argument("--no-chatterbot", action="store_true", help="skip the chatterbot-corpus false-positive run")
+    ap.add_argument("--limit", type=int, default=None, help="only the first N conversations of each split (quick check)")
     ap.add_argument("--no-evasion", action="store_true", help="skip the paired disguise-cost runs")
     ap.add_argument("--pan", nargs=2, metavar=("XML", "PREDATOR_IDS"), help="also evaluate on PAN 2012 files")
     ap.add_argument("--out", type=Path, default=RESULTS, help=f"JSON results (default {RESULTS})")
@@ -110,7 +111,7 @@ def _main(args: argparse.Namespace) -> int:
                      "machine": {"python": platform.python_version(), "processor": platform.processor() or platform.machine()},
                      "tactics": list(TACTICS), "splits": {}}
     for split in [s.strip() for s in args.splits.split(",") if s.strip()]:
-        res = runner.evaluate(load_split(split))
+        res = runner.evaluate(load_split(split)[: args.limit])
         results["splits"][split] = res
         print_split(split, res)
     if "test" in results["splits"]:
@@ -119,7 +120,7 @@ def _main(args: argparse.Namespace) -> int:
     if not args.no_evasion:
         split = "test" if "test" in results["splits"] else next(iter(results["splits"]), None)
         if split:
-            cost = runner.evasion_cost(load_split(split))
+            cost = runner.evasion_cost(load_split(split)[: args.limit])
             results["evasion_cost"] = {"split": split, "transforms": cost}
             base = cost["none"]
             table(f"== what each disguise costs ({split} split: the same plain conversations, offender tactic "
