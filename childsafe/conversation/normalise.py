@@ -65,7 +65,7 @@ ABBREVIATIONS: dict[str, str] = {
     "asl": "age sex location", "wyd": "what are you doing", "wru": "where are you", "hbu": "how about you",
     "wbu": "what about you", "hmu": "hit me up", "dm": "direct message", "dms": "direct messages", "pm": "private message",
     "pms": "private messages",
-    "pic": "picture", "pics": "pictures", "pix": "pictures", "piccy": "picture", "pik": "picture", "piks": "pictures",
+    "snd": "send", "pic": "picture", "pics": "pictures", "pix": "pictures", "piccy": "picture", "pik": "picture", "piks": "pictures",
     "selfy": "selfie", "vid": "video", "vids": "videos", "cam": "camera", "webcam": "camera",
     "pls": "please", "plz": "please", "plss": "please", "pleeease": "please", "pleease": "please", "rn": "right now",
     "atm": "at the moment", "tn": "tonight", "tonite": "tonight", "2nite": "tonight", "2night": "tonight",
@@ -398,11 +398,16 @@ def _damerau_at_most_one(a: str, b: str) -> bool:
     return a[i:] == b[i + 1:]
 
 
+def _transposed(a: str, b: str) -> bool:
+    """Two neighbouring letters swapped ("sned"), the one typo trusted even in four-letter words."""
+    return len(a) == len(b) and sorted(a) == sorted(b) and sum(x != y for x, y in zip(a, b)) == 2
+
+
 def _fuzzy_lookup(tok: str, index: dict[str, list[str]]) -> str:
     best = tok
     for cand in (tok, *_deletes(tok)):
         for word in index.get(cand, ()):
-            if max(len(word), len(tok)) >= 5 and _damerau_at_most_one(tok, word):
+            if (max(len(word), len(tok)) >= 5 or _transposed(tok, word)) and _damerau_at_most_one(tok, word):
                 best = word
                 break
         if best != tok:

@@ -357,7 +357,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:do not|dont) you (?:trust|like|love) me"),
         (0.65, r"prove (?:it|that you|you love|you care|you trust|you are)"),
         (0.55, r"(?:it is|its|this is) (?:not a big deal|no big deal|normal|totally normal|completely normal|what (?:friends|couples|people|adults) do|nothing|natural|fine)(?: \.|$| \?| everyone| everybody| all)"),
-        (0.65, r"(?:everyone|everybody|all the other [^ ]+|other girls|other boys|other kids|all my friends|all your friends|lots of girls|lots of kids) (?:does|do|did) (?:it|this|that)"),
+        (0.65, r"(?:everyone|everybody|all the other [^ ]+|other girls|other boys|other kids|all my friends|all your friends|lots of girls|lots of kids) (?:else )?(?:does|do|did) (?:it|this|that)"),
         (0.5, r"(?:you are|your|you) (?:ignoring|avoiding) me|why (?:are|r) you ignoring me|answer me|reply to me|why did you not (?:answer|reply)"),
         (0.7, r"(?:i will|i am going to) (?:be )?(?:kill|hurt|harm) myself"),
         (0.6, r"you (?:made|make) me (?:sad|upset|feel bad|angry|cry)"),
@@ -511,7 +511,7 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         {"gifts_offers": 0.55}, False),
     "banter": (
         r"lol|lmao|haha+|hehe|jk|just kidding|joking|kidding|rematch|noob|in the game|gg",
-        {"threats_sextortion": 0.5, "guilt_pressure": 0.6}, False),
+        {"threats_sextortion": 0.3, "guilt_pressure": 0.6}, False),
 }
 
 # Words before a match that turn it around ("I would never ask you to keep secrets").
@@ -596,5 +596,6 @@ def _bounded(parts: list[str]) -> re.Pattern[str]:
 
 
 def _words(regex_source: str) -> set[str]:
-    cleaned = re.sub(r"\\[a-zA-Z]|\(\?P<[a-z0-9]+>|\(\?[:!=<]+", " ", regex_source)
+    """The literal words of a pattern; an optional letter splits a word ("parents?" gives "parent")."""
+    cleaned = re.sub(r"\\[a-zA-Z]|\(\?P<[a-z0-9]+>|\(\?[:!=<]+|[a-z]\?", " ", regex_source)
     return set(re.findall(r"[a-z]{2,}", cleaned))

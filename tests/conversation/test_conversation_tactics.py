@@ -1,0 +1,240 @@
+"""Each grooming tactic is recognised in many phrasings, through evasions, with evidence on the right words."""
+
+from __future__ import annotations
+
+import json
+import random
+from pathlib import Path
+
+import pytest
+
+from childsafe.conversation import TACTICS, TacticDetector
+from childsafe.conversation.normalise import ALL_FEATURES
+from childsafe.conversation.sampling import sample
+from childsafe.conversation.tactics import COMMON_WORDS, _P, _expand, _words
+
+REPO = Path(__file__).resolve().parents[2]
+
+
+@pytest.fixture(scope="module")
+def detector() -> TacticDetector:
+    return TacticDetector()
+
+
+def found(detector: TacticDetector, text: str, minimum: float = 0.4) -> dict[str, float]:
+    out: dict[str, float] = {}
+    for hit in detector.read(text).hits:
+        out[hit.tactic] = max(out.get(hit.tactic, 0.0), hit.confidence)
+    return {t: c for t, c in out.items() if c >= minimum}
+
+
+# Phrasings written for these tests (none copied from the evaluation set): several per tactic, different
+# registers, no sexual content. Made-up names only.
+PHRASINGS: dict[str, list[str]] = {
+    "age_identity_probing": [
+        "how old are you btw", "so what's your age?", "asl", "what grade are you in", "are you in middle school?",
+        "you're like 12 or 13 right?", "r u over 16?", "when is your birthday", "which year are you in at school",
+    ],
+    "flattery_special_relationship": [
+        "you're so mature for your age", "you're not like other girls your age", "we have a special connection",
+        "nobody gets you like i do", "you're honestly so beautiful", "i've never met anyone like you",
+        "you mean the world to me", "you seem way older than you are", "you've got real star quality",
+    ],
+    "gifts_offers": [
+        "i'll buy you robux if you want", "want some vbucks? i have spare", "i can send you a steam gift card",
+        "i'll get you the new skin", "do you want me to top up your phone", "i could pay for your ticket",
+        "i'll send you 20 quid", "free nitro for you if you want it",
+    ],
+    "secrecy": [
+        "don't tell your parents about us", "this stays between you and me", "it's our little secret ok",
+        "nobody needs to know", "delete our chat after", "don't let your mum see this",
+        "keep this to yourself", "your parents wouldn't understand", "if anyone asks, you don't know me",
+    ],
+    "isolation_exclusivity": [
+        "your friends are just jealous of you", "you don't need them, you have me",
+        "i'm the only one who really understands you", "only talk to me ok", "your parents are so controlling",
+        "they don't really care about you", "forget about your friends",
+    ],
+    "risk_assessment": [
+        "are your parents home right now?", "is anyone else in the room with you", "are you alone?",
+        "who reads your phone?", "do your parents check your messages", "what time does your mum get home",
+        "is your bedroom door locked", "can anyone see your screen",
+    ],
+    "platform_move": [
+        "add me on snapchat", "what's your snap", "let's move this to whatsapp", "give me your number",
+        "text me on my number 07700 900456", "this app is monitored, let's go somewhere private",
+        "do you have telegram?", "switch to discord", "hmu on insta",
+    ],
+    "photo_camera_request": [
+        "send me a pic", "can you send a selfie", "turn your camera on", "let's video call tonight",
+        "show me what you look like", "send a photo of you in your room", "one more picture please",
+        "go live for me", "put your webcam on",
+    ],
+    "meeting_request": [
+        "we should meet up sometime", "wanna meet in person?", "i can pick you up after school",
+        "let's hang out this weekend, just us", "sneak out tonight and meet me", "come alone ok",
+        "meet me at the park on saturday", "i'll get you a train ticket to come see me",
+    ],
+    "guilt_pressure": [
+        "if you really cared about me you'd do it", "after everything i've done for you",
+        "you owe me", "the least you can do is send one", "don't be so boring", "i thought you trusted me",
+        "everyone else does it", "why are you ignoring me",
+    ],
+    "threats_sextortion": [
+        "if you don't do it i'll send the pictures to your parents",
+        "i'll post your photos everywhere", "everyone at your school will find out",
+        "nobody will believe you", "i know where you live", "pay me or i'll share the chat with your friends",
+        "i have screenshots of everything",
+    ],
+    "body_relationship_steering": [
+        "do you have a boyfriend?", "have you ever kissed anyone", "are you mature yet?",
+        "what are you wearing right now", "age is just a number", "would you date someone older",
+        "you'd make a great girlfriend", "do you like older guys",
+    ],
+    "location_probing": [
+        "where do you live?", "what school do you go to", "what's your address", "send me your location",
+        "which part of town are you in", "what's the nearest station to you", "do you walk home from school",
+        "what bus do you take",
+    ],
+}
+
+
+@pytest.mark.parametrize("tactic,text", [(t, p) for t, ps in PHRASINGS.items() for p in ps])
+def test_each_tactic_is_recognised_in_varied_phrasings(detector, tactic, text):
+    assert tactic in found(detector, text), f"{tactic} not found in {text!r}: {found(detector, text, 0.0)}"
+
+
+def test_every_tactic_in_the_taxonomy_has_phrasings_here():
+    assert set(PHRASINGS) == set(TACTICS)
+    assert len(TACTICS) >= 13
+
+
+EVASIONS = [
+    ("platform_move", "add me on s n a p c h a t", "s n a p c h a t"),
+    ("platform_move", "add me on s.n.a.p", "s.n.a.p"),
+    ("platform_move", "add me on s-n-a-p-c-h-a-t", "s-n-a-p-c-h-a-t"),
+    ("platform_move", "whats ur 👻", "👻"),
+    ("platform_move", "add me on Sn4pch4t", "Sn4pch4t"),
+    ("secrecy", "d0nt t3ll ur p4r3nts", "d0nt t3ll ur p4r3nts"),
+    ("secrecy", "dоn't tеll уоur раrеnts", "dоn't tеll уоur раrеnts"),          # Cyrillic lookalikes
+    ("secrecy", "ＤＯＮ'Ｔ ＴＥＬＬ ＡＮＹＯＮＥ", "ＤＯＮ'Ｔ ＴＥＬＬ ＡＮＹＯＮＥ"),      # fullwidth
+    ("secrecy", "DoNt TeLl YoUr MuM", "DoNt TeLl YoUr MuM"),
+    ("secrecy", "dont tell ur parnets", "dont tell ur parnets"),              # misspelling
+    ("secrecy", "do\u200bnt tell any\u200bone", "do\u200bnt tell any\u200bone"),  # zero-width spaces
+    ("photo_camera_request", "send me a 📸", "send me a 📸"),
+    ("photo_camera_request", "snd me a p1c", "snd me a p1c"),
+    ("photo_camera_request", "sned me a pic", "sned me a pic"),
+    ("risk_assessment", "r ur parents home rn?", "r ur parents home"),
+    ("age_identity_probing", "h0w 0ld r u", "h0w 0ld r u"),
+    ("location_probing", "wher do u live", "wher do u live"),
+    ("gifts_offers", "i'll buy u r0bux", "i'll buy u r0bux"),
+    ("meeting_request", "w4nna m33t up?", "w4nna m33t"),
+]
+
+
+@pytest.mark.parametrize("tactic,text,evidence", EVASIONS)
+def test_evasions_are_undone_and_evidence_points_at_what_was_typed(detector, tactic, text, evidence):
+    hits = [h for h in detector.read(text).hits if h.tactic == tactic and h.confidence >= 0.4]
+    assert hits, f"{tactic} not found in {text!r} (plain: {detector.normalise(text).text!r})"
+    spans = [text[h.start:h.end] for h in hits]
+    # The evidence is a slice of the original message, and covers the words that gave the tactic away.
+    assert any(evidence in s or s in evidence for s in spans), spans
+
+
+def test_each_evasion_feature_is_what_catches_its_variant():
+    cases = {
+        "unicode": "dоn't tеll уоur раrеnts",
+        "emoji": "whats ur 👻",
+        "leet": "d0nt t3ll ur p4r3nts",
+        "spaced": "whats ur s n a p c h a t",
+        "abbreviations": "r ur parents home rn",
+        "fuzzy": "dont tell your parnets",
+    }
+    for feature, text in cases.items():
+        full = TacticDetector()
+        without = TacticDetector(features=ALL_FEATURES - {feature})
+        assert found(full, text), f"{feature}: full detector misses {text!r}"
+        assert not found(without, text), f"{feature}: still caught without it, so the test proves nothing"
+
+
+HARD_NEGATIVES = [
+    ("secrecy", "don't tell Sam about the surprise party!!"),
+    ("secrecy", "don't tell mum i broke the vase pls"),
+    ("secrecy", "shh don't tell anyone the ending of the film"),
+    ("photo_camera_request", "can you send me a photo of the homework sheet"),
+    ("photo_camera_request", "send me a pic of your dog!!"),
+    ("photo_camera_request", "i'll send a pic of the view later"),
+    ("platform_move", "whats ur number again? i got a new phone"),
+    ("meeting_request", "practice is at 5, meet at the field"),
+    ("risk_assessment", "is anyone home? i'm stuck in traffic, there's pasta in the fridge"),
+    ("secrecy", "i would never ask you to keep secrets from your parents"),
+    ("threats_sextortion", "lol i'll post that clip of you falling in the group chat jk"),
+]
+
+
+@pytest.mark.parametrize("tactic,text", HARD_NEGATIVES)
+def test_hard_negatives_are_not_taken_for_the_tactic(detector, tactic, text):
+    assert tactic not in found(detector, text, 0.35), (text, found(detector, text, 0.0))
+
+
+BENIGN = [
+    "hey how was school", "did you finish the maths homework?", "wanna play minecraft later",
+    "my mum says dinner is at 6", "that film was so good omg", "can you send me the notes from history",
+    "see you at practice tomorrow", "happy birthday!! have a great day", "i'm so tired lol",
+    "what did you get for question 4", "my dad is picking me up at 4", "the bus was late again",
+]
+
+
+@pytest.mark.parametrize("text", BENIGN)
+def test_everyday_chat_carries_no_strong_tactic(detector, text):
+    assert not found(detector, text, 0.5), found(detector, text, 0.0)
+
+
+def test_stated_ages_are_read(detector):
+    assert detector.read("im 13").stated_age == 13
+    assert detector.read("i'm 24 lol").stated_age == 24
+    assert detector.read("14").bare_number == 14
+    assert detector.read("i have 3 cats").stated_age is None
+
+
+def test_prefilter_never_hides_a_match():
+    """Anchored patterns must contain an anchor word in every match: draw many matches and check."""
+    detector = TacticDetector()
+    compiled = detector.compiled
+    rng = random.Random(2024)
+    for tactic, patterns in _P.items():
+        anchors = compiled.anchors[tactic]
+        loose_src = compiled.loose[tactic].pattern if compiled.loose[tactic] is not None else ""
+        for _, pat in patterns:
+            src = _expand(pat)
+            if f">{src})" in loose_src:
+                continue  # runs on every message anyway
+            for s in sample(src, rng, 400):
+                assert any(w in s for w in anchors), f"{tactic}: {s!r} matches {pat!r} without an anchor"
+
+
+def test_prefiltered_reading_equals_reading_every_pattern():
+    """On real chat lines the prefilter changes nothing: same hits as running all thirteen pattern sets."""
+    detector = TacticDetector()
+    texts = [p for ps in PHRASINGS.values() for p in ps] + [t for _, t, _ in EVASIONS] + BENIGN
+    dev = REPO / "eval" / "conversations" / "data" / "dev.jsonl"
+    if dev.exists():
+        texts += [json.loads(line)["text"] for line in dev.read_text(encoding="utf-8").splitlines()[:3000]]
+    compiled = detector.compiled
+    for text in texts:
+        plain = detector.normalise(text).text
+        present = detector._present_anchors(plain)
+        for tactic in TACTICS:
+            if compiled.anchors[tactic] & present:
+                continue
+            assert compiled.regexes[tactic].search(plain) is None or (
+                compiled.loose[tactic] is not None and compiled.loose[tactic].search(plain)), (tactic, text)
+
+
+def test_pattern_words_are_the_normaliser_vocabulary():
+    detector = TacticDetector()
+    assert {"snapchat", "parents", "secret", "picture"} <= detector.normaliser.vocabulary
+    assert "along" not in detector.normaliser.vocabulary
+    assert detector.normalise("along the road").text == "along the road"  # a real word is never "corrected"
+    assert all(w not in COMMON_WORDS for a in detector.compiled.anchors.values() for w in a)
+    assert _words(r"(?:hello|wor\d) there") == {"hello", "wor", "there"}
