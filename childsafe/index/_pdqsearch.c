@@ -34,7 +34,8 @@ typedef struct {
     const uint32_t *entries;
 } table_t;
 
-typedef struct { uint32_t bucket; uint16_t qr; uint8_t table; uint8_t allowed; uint32_t query; } probe_t;
+/* one bucket to visit for any query: flip these bits of the query's chunk, allow this many more in the residual */
+typedef struct { uint32_t mask; uint8_t table; uint8_t allowed; } probe_t;
 typedef struct { uint32_t lo, hi; } span_t;
 typedef struct { uint32_t query, row; } cand_t;
 typedef struct { uint32_t query, dist; int64_t id; uint32_t row; } hit_t;
@@ -50,8 +51,9 @@ typedef struct {
     Py_buffer views[3 + 2 * MAX_TABLES];
     int nviews;
     /* scratch, grown on demand (the GIL is held during a search) */
-    probe_t *probes; size_t probes_cap;
-    span_t *spans; size_t spans_cap;
+    probe_t *probes; size_t probes_cap, nprobes;
+    signed char probes_for[MAX_TABLES]; /* the thresholds the probe list was made for */
+    int probes_valid;
     cand_t *cands; size_t cands_cap;
     hit_t *hits; size_t hits_cap;
 } Engine;
@@ -151,7 +153,7 @@ static int Engine_init(Engine *self, PyObject *args, PyObject *kwds) {
 
 static void Engine_dealloc(Engine *self) {
     for (int i = 0; i < self->nviews; i++) PyBuffer_Release(&self->views[i]);
-    free(self->probes); free(self->spans); free(self->cands); free(self->hits);
+    free(self->probes); free(self->cands); free(self->hits);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -184,77 +186,104 @@ static HOT int scan_all(Engine *self, const uint64_t (*q)[4], uint32_t m, int ra
     return 0;
 }
 
+/* the probe list for these thresholds: same for every query, so made once per radius */
+static int make_probes(Engine *self, const signed char *thr) {
+    if (self->probes_valid && !memcmp(self->probes_for, thr, (size_t)self->ntables)) return 0;
+    self->probes_valid = 0;
+    size_t np = 0;
+    for (int j = 0; j < self->ntables; j++) {
+        const table_t *t = &self->tables[j];
+        int tj = thr[j];
+        uint64_t limit = 1ULL << t->hbits;
+        for (int d = 0; d <= tj && d <= t->hbits; d++) {
+            uint64_t mask = d ? (1ULL << d) - 1 : 0;
+            while (mask < limit) {
+                if (np == self->probes_cap && grow((void **)&self->probes, &self->probes_cap, np + 1, sizeof(probe_t)) < 0) return -1;
+                probe_t *p = &self->probes[np++];
+                p->mask = (uint32_t)mask; p->table = (uint8_t)j; p->allowed = (uint8_t)(tj - d);
+                if (!d) break;
+                uint64_t c = mask | (mask - 1); /* next combination of d bits */
+                mask = (c + 1) | (((~c & -~c) - 1) >> (__builtin_ctzll(mask) + 1));
+            }
+        }
+    }
+    self->nprobes = np;
+    memcpy(self->probes_for, thr, (size_t)self->ntables);
+    self->probes_valid = 1;
+    return 0;
+}
+
+#define RING (4 * AHEAD)
+
 static HOT int probe_tables(Engine *self, const unsigned char *qbytes, const uint64_t (*q)[4], uint32_t m,
                             int radius, const signed char *thr, size_t *nhits) {
-    /* 1. every bucket within t_j bits of each query's chunk j */
-    size_t np = 0;
+    if (make_probes(self, thr) < 0) return -1;
+    /* 1. each query's chunks: high bits pick the bucket, the rest are compared in the entries */
+    uint32_t *qh = malloc(sizeof(uint32_t) * 2 * (size_t)m * (size_t)self->ntables + 1);
+    if (!qh) { PyErr_NoMemory(); return -1; }
+    uint32_t *qr = qh + (size_t)m * self->ntables;
     for (uint32_t k = 0; k < m; k++) {
         uint64_t be[4];
         for (int w = 0; w < 4; w++) be[w] = load64_be(qbytes + 32 * k + 8 * w);
         for (int j = 0; j < self->ntables; j++) {
             const table_t *t = &self->tables[j];
-            int tj = thr[j];
-            if (tj < 0) continue;
             uint32_t key = extract(be, t->start, t->width);
-            uint32_t qh = key >> t->rbits;
-            uint16_t qr = (uint16_t)(key & ((1u << t->rbits) - 1));
-            uint64_t limit = 1ULL << t->hbits;
-            for (int d = 0; d <= tj && d <= t->hbits; d++) {
-                uint64_t mask = d ? (1ULL << d) - 1 : 0;
-                while (mask < limit) {
-                    if (np == self->probes_cap && grow((void **)&self->probes, &self->probes_cap, np + 1, sizeof(probe_t)) < 0) return -1;
-                    probe_t *p = &self->probes[np++];
-                    p->bucket = qh ^ (uint32_t)mask; p->qr = qr; p->table = (uint8_t)j;
-                    p->allowed = (uint8_t)(tj - d); p->query = k;
-                    if (!d) break;
-                    uint64_t c = mask | (mask - 1); /* next combination of d bits */
-                    mask = (c + 1) | (((~c & -~c) - 1) >> (__builtin_ctzll(mask) + 1));
-                }
-            }
+            qh[k * self->ntables + j] = key >> t->rbits;
+            qr[k * self->ntables + j] = key & ((1u << t->rbits) - 1);
         }
     }
-    if (grow((void **)&self->spans, &self->spans_cap, np + 1, sizeof(span_t)) < 0) return -1;
-    /* 2 + 3, software-pipelined: prefetch offsets, then read them and prefetch the bucket,
-       then scan the bucket for entries whose whole chunk is within t_j */
-    uint32_t n = (uint32_t)self->n;
+    /* 2 + 3, software-pipelined over (query, probe): prefetch the bucket's offsets; AHEAD steps
+       later read them and prefetch the bucket; AHEAD steps later scan it for entries whose
+       whole chunk is within t_j */
+    const size_t P = self->nprobes, total = P * m;
+    const probe_t *probes = self->probes;
+    const uint32_t n = (uint32_t)self->n, nt = (uint32_t)self->ntables;
+    span_t ring[RING];
     size_t nc = 0;
-    for (size_t i = 0; i < np + 2 * AHEAD; i++) {
-        if (i < np) {
-            const probe_t *a = &self->probes[i];
-            __builtin_prefetch(&self->tables[a->table].offsets[a->bucket]);
+    uint32_t k1 = 0, k2 = 0, k3 = 0;    /* query of each stage */
+    size_t x1 = 0, x2 = 0, x3 = 0;      /* probe of each stage */
+    for (size_t i = 0; i < total + 2 * AHEAD; i++) {
+        if (i < total) {
+            const probe_t *a = &probes[x1];
+            __builtin_prefetch(&self->tables[a->table].offsets[qh[k1 * nt + a->table] ^ a->mask]);
+            if (++x1 == P) { x1 = 0; k1++; }
         }
-        if (i >= AHEAD && i - AHEAD < np) {
-            size_t b = i - AHEAD;
-            const probe_t *p = &self->probes[b];
+        if (i >= AHEAD && i - AHEAD < total) {
+            const probe_t *p = &probes[x2];
             const table_t *t = &self->tables[p->table];
-            uint32_t lo = t->offsets[p->bucket], hi = t->offsets[p->bucket + 1];
+            uint32_t b = qh[k2 * nt + p->table] ^ p->mask;
+            uint32_t lo = t->offsets[b], hi = t->offsets[b + 1];
             if (hi > n) hi = n;
             if (lo > hi) lo = hi;
-            self->spans[b].lo = lo; self->spans[b].hi = hi;
+            span_t *sp = &ring[(i - AHEAD) % RING];
+            sp->lo = lo; sp->hi = hi;
             __builtin_prefetch(&t->entries[lo]);
             if (hi - lo > 8) __builtin_prefetch(&t->entries[hi - 1]);
+            if (++x2 == P) { x2 = 0; k2++; }
         }
         if (i >= 2 * AHEAD) {
-            size_t b = i - 2 * AHEAD;
-            const probe_t *p = &self->probes[b];
+            const probe_t *p = &probes[x3];
             const table_t *t = &self->tables[p->table];
-            uint32_t lo = self->spans[b].lo, hi = self->spans[b].hi;
+            const span_t *sp = &ring[(i - 2 * AHEAD) % RING];
+            uint32_t lo = sp->lo, hi = sp->hi;
             if (nc + (hi - lo) >= self->cands_cap &&
-                grow((void **)&self->cands, &self->cands_cap, nc + (hi - lo) + 1, sizeof(cand_t)) < 0) return -1;
-            uint32_t qr = p->qr, allowed = p->allowed, shift = t->pshift, pmask = t->pmask;
+                grow((void **)&self->cands, &self->cands_cap, nc + (hi - lo) + 1, sizeof(cand_t)) < 0) { free(qh); return -1; }
+            uint32_t want = qr[k3 * nt + p->table], allowed = p->allowed, shift = t->pshift, pmask = t->pmask;
             const uint32_t *e = t->entries;
+            cand_t *c = self->cands;
             if (t->rbits) {
                 for (uint32_t x = lo; x < hi; x++) {
                     uint32_t v = e[x];
-                    if ((uint32_t)__builtin_popcount((v >> shift) ^ qr) <= allowed) {
-                        self->cands[nc].query = p->query; self->cands[nc].row = v & pmask; nc++;
-                    }
+                    c[nc].query = k3; c[nc].row = v & pmask;
+                    nc += (uint32_t)__builtin_popcount((v >> shift) ^ want) <= allowed;
                 }
             } else {
-                for (uint32_t x = lo; x < hi; x++) { self->cands[nc].query = p->query; self->cands[nc].row = e[x]; nc++; }
+                for (uint32_t x = lo; x < hi; x++) { c[nc].query = k3; c[nc].row = e[x]; nc++; }
             }
+            if (++x3 == P) { x3 = 0; k3++; }
         }
     }
+    free(qh);
     /* 4. verify all 256 bits */
     for (size_t i = 0; i < nc; i++) {
         if (i + AHEAD < nc && self->cands[i + AHEAD].row < n) __builtin_prefetch(self->hashes + 32 * (size_t)self->cands[i + AHEAD].row);

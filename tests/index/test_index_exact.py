@@ -139,6 +139,7 @@ def test_saved_and_loaded_index_finds_the_same(engine, data, radius, tmp_path_fa
     assert len(loaded) == len(index)
     assert loaded.search_batch(queries, radius) == index.search_batch(queries, radius)
     assert loaded.search_batch(queries, radius) == [brute_force(hashes[2:], ids[2:], q, radius) for q in queries]
+    assert PDQIndex.load(path, mmap=False).search_batch(queries, radius) == loaded.search_batch(queries, radius)
 
 
 def test_large_random_bank_uses_tables_and_matches_brute_force(engine):
