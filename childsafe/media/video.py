@@ -120,7 +120,6 @@ def hash_video(
             # e.g. Matroska/WebM: only the container states a duration; with a single stream it is
             # the video's own, so a cut-off file still shows up as truncated.
             declared = int(container.duration / av.time_base * rate)
-        out_w, out_h = _hash_size(width, height)
         frames: list[FrameHash] = []
         mirrored: list[FrameHash] | None = [] if mirror else None
         trimmed: list[FrameHash] | None = [] if trim else None
@@ -131,6 +130,10 @@ def hash_video(
                 number += 1
                 if number % frame_mod:
                     continue
+                if frame.width * frame.height > max_pixels:  # a stream may change size midway
+                    raise InvalidInput(f"{name}: refused: frame {number} is {frame.width}x{frame.height}, over "
+                                       f"the limit of {max_pixels:,} pixels", code="decompression_bomb")
+                out_w, out_h = _hash_size(frame.width, frame.height)
                 if (frame.width, frame.height) == (out_w, out_h):
                     rgb = frame.to_ndarray(format="rgb24")
                 else:
