@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, Iterable, Sequence
 
-from sqlalchemy import select
+from sqlalchemy import bindparam, select
 
 from childsafe.banks.indexes import BankIndex
 from childsafe.banks.models import Bank, BankEntry
@@ -101,6 +101,30 @@ class _BankRef:
     version: int
 
 
+@dataclass
+class _Entry:
+    id: int
+    bank_id: int
+    digest: str
+    labels: list
+    value: str
+
+
+# Built once: a lookup only binds values, so the statement cache answers and no SQL is rebuilt.
+_entries_table = BankEntry.__table__
+_banks_table = Bank.__table__
+_ENTRY_COLUMNS = (_entries_table.c.id, _entries_table.c.bank_id, _entries_table.c.digest, _entries_table.c.labels,
+                  _entries_table.c.value)
+_ACTIVE = (_entries_table.c.disabled_at.is_(None), _entries_table.c.removed_at.is_(None))
+_BANKS = select(_banks_table.c.id, _banks_table.c.name, _banks_table.c.signal_type, _banks_table.c.version)
+_ENTRIES_BY_ID = select(*_ENTRY_COLUMNS).where(
+    _entries_table.c.id.in_(bindparam("ids", expanding=True)),
+    _entries_table.c.bank_id.in_(bindparam("banks", expanding=True)), *_ACTIVE)
+_ENTRIES_BY_DIGEST = select(*_ENTRY_COLUMNS).where(
+    _entries_table.c.digest == bindparam("digest"),
+    _entries_table.c.bank_id.in_(bindparam("banks", expanding=True)), *_ACTIVE)
+
+
 def _check_threshold(threshold: int) -> int:
     if isinstance(threshold, bool) or not isinstance(threshold, int) or not 0 <= threshold <= 256:
         raise InvalidInput(f"threshold must be a whole number from 0 to 256, got {threshold!r}", code="bad_threshold")
@@ -122,9 +146,8 @@ class Matcher:
     # ---- banks ---------------------------------------------------------------------------
 
     def _banks(self, names: Iterable[str] | None) -> list[_BankRef]:
-        with self.db.session() as s:
-            query = select(Bank.id, Bank.name, Bank.signal_type, Bank.version)
-            all_banks = [_BankRef(i, n, t, v) for i, n, t, v in s.execute(query)]
+        with self.db.engine.connect() as conn:
+            all_banks = [_BankRef(i, n, t, v) for i, n, t, v in conn.execute(_BANKS)]
         self._versions = {kind: {b.id: b.version for b in all_banks if b.signal_type == kind} for kind in ("pdq", "vpdq")}
         wanted = list(dict.fromkeys(names or []))
         if not wanted:
@@ -139,20 +162,17 @@ class Matcher:
         """Raise for an unknown bank name before any work starts."""
         self._banks(names)
 
-    def _entries(self, ids: Sequence[int], banks: list[_BankRef]) -> dict[int, tuple[_BankRef, BankEntry]]:
-        """Active entries by id, restricted to ``banks``."""
+    def _entries(self, ids: Sequence[int], banks: list[_BankRef]) -> dict[int, tuple[_BankRef, _Entry]]:
+        """Active entries by id, restricted to ``banks`` (plain rows: lookups stay cheap)."""
         by_id = {b.id: b for b in banks}
-        out: dict[int, tuple[_BankRef, BankEntry]] = {}
+        out: dict[int, tuple[_BankRef, _Entry]] = {}
         if not ids or not by_id:
             return out
         ids = list(ids)
-        with self.db.session() as s:
+        with self.db.engine.connect() as conn:
             for i in range(0, len(ids), _CHUNK):
-                query = select(BankEntry).where(
-                    BankEntry.id.in_(ids[i : i + _CHUNK]), BankEntry.bank_id.in_(list(by_id)),
-                    BankEntry.disabled_at.is_(None), BankEntry.removed_at.is_(None),
-                )
-                for entry in s.scalars(query):
+                for row in conn.execute(_ENTRIES_BY_ID, {"ids": ids[i : i + _CHUNK], "banks": list(by_id)}):
+                    entry = _Entry(*row)
                     out[entry.id] = (by_id[entry.bank_id], entry)
         return out
 
@@ -163,17 +183,14 @@ class Matcher:
         matches: list[Match] = []
         if not any(b.signal_type in digests for b in banks):
             return matches
-        with self.db.session() as s:
+        by_id = {b.id: b for b in banks}
+        with self.db.engine.connect() as conn:
             for signal_type, digest in digests.items():
                 ids = [b.id for b in banks if b.signal_type == signal_type]
                 if not ids:
                     continue
-                query = select(BankEntry).where(
-                    BankEntry.digest == digest, BankEntry.bank_id.in_(ids),
-                    BankEntry.disabled_at.is_(None), BankEntry.removed_at.is_(None),
-                )
-                by_id = {b.id: b for b in banks}
-                for entry in s.scalars(query):
+                for row in conn.execute(_ENTRIES_BY_DIGEST, {"digest": digest, "banks": ids}):
+                    entry = _Entry(*row)
                     matches.append(Match(bank=by_id[entry.bank_id].name, entry_id=entry.id, hash=entry.digest,
                                          distance=0, labels=list(entry.labels or []), signal_type=signal_type))
         return matches
@@ -221,7 +238,7 @@ class Matcher:
         if len(loaded) == 0:
             return []
         best: dict[int, Match] = {}
-        targets: dict[int, tuple[_BankRef, BankEntry, list]] = {}
+        targets: dict[int, tuple[_BankRef, _Entry, list]] = {}
         for transform, frames, *rest in frame_sets:
             trimmed = bool(rest and rest[0])
             usable = [f for f in frames if f.quality >= VPDQ_QUALITY]
@@ -254,7 +271,7 @@ class Matcher:
                     best[entry_id] = candidate
         return list(best.values())
 
-    def _banked_frames(self, entry: BankEntry) -> list:
+    def _banked_frames(self, entry: _Entry) -> list:
         """A banked video's frames, parsed once per process (an entry's signal never changes)."""
         from childsafe.media.vpdq import parse_vpdq
 
