@@ -43,7 +43,7 @@ MAX_PARTICIPANTS = 16     # group chats: the least recently active are forgotten
 WINDOW = 20               # recent messages remembered (ids and signals only)
 TRAJECTORY = 50           # recent risk points remembered
 REPORT_MIN = 0.3          # tactics weaker than this are left out of the assessment's list
-MAX_TEXT = 1_000_000      # characters read from one message; the rest is not analysed
+MAX_TEXT = 100_000        # characters of one message analysed (chat apps cap far lower); the rest is not
 CONTEXT_SPAN = 30         # messages a benign context (a surprise party, a parent's errands) keeps colouring
 STRONG_MESSAGE = 0.6      # a tactic this sure in the current message can justify holding it
 # Personal details that put a child at risk straight away, whatever the conversation's level.
