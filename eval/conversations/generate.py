@@ -185,13 +185,18 @@ def adult_child(c: Composer, script: dict[str, list[str]]) -> list[Line]:
     return lines
 
 
+ADULT_LED = {"permission_slip": pools.COACH_CHILD, "home_yet": pools.PARENT_CHILD, "tutor_video": pools.TEACHER_CHILD,
+             "youth_club": pools.COACH_CHILD, "cousin_gaming": pools.RELATIVE_CHILD}
+
+
 def hard_negative(c: Composer, kind: str) -> list[Line]:
     rng = c.rng
-    adult_a = kind in ("permission_slip", "home_yet")
+    adult_a = kind in ADULT_LED
+    script_lines = pools.HARD_NEGATIVES.get(kind) or pools.EXTRA_HARD_NEGATIVES[kind]
     lines = [Line("child" if s == "b" else ("adult" if adult_a else "a"), c.fill(t), cues=list(cues))
-             for s, t, cues in pools.HARD_NEGATIVES[kind] if cues or rng.random() < 0.8]
+             for s, t, cues in script_lines if cues or rng.random() < 0.8]
     if adult_a:
-        script = pools.COACH_CHILD if kind == "permission_slip" else pools.PARENT_CHILD
+        script = ADULT_LED[kind]
         adult_pool = script.get("adult") or script["parent"]
         before = [Line(r, c.pick(adult_pool if r == "adult" else script["child"]))
                   for r in ["adult", "child"] * rng.randint(1, 4)]
@@ -237,13 +242,26 @@ SCRIPTS = {"parent": pools.PARENT_CHILD, "teacher": pools.TEACHER_CHILD, "coach"
            "relative": pools.RELATIVE_CHILD}
 
 
+def plan_extra(split: str) -> list[tuple[str, str, dict]]:
+    """Conversations added later, from a second random stream (the first release stays byte-identical)."""
+    out: list[tuple[str, str, dict]] = []
+    for kind in pools.EXTRA_HARD_NEGATIVES:
+        out += [("benign", f"hard_negative_{kind}", {"kind": kind})] * 5
+    return out
+
+
 def build(split: str) -> list[dict]:
     rng = random.Random(f"{SEED}-{split}")
     rows: list[dict] = []
     items = plan(split)
     rng.shuffle(items)
+    extra_rng = random.Random(f"{SEED}-{split}-extra")
+    extra = plan_extra(split)
+    extra_rng.shuffle(extra)
     start_day = datetime(2025, 1, 6, tzinfo=timezone.utc)
-    for number, (label, category, params) in enumerate(items, 1):
+    for number, (label, category, params) in enumerate(items + extra, 1):
+        if number == len(items) + 1:
+            rng = extra_rng
         c = Composer(rng, split)
         speed = params.get("speed")
         if label == "grooming":

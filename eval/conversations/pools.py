@@ -708,3 +708,57 @@ HARD_NEGATIVES: dict[str, list[tuple[str, str, list[str]]]] = {
         ("b", "ok i'll come by at 5", ["meeting_request"]),
     ],
 }
+
+# Added after the first release of the set; generated from their own random stream so the
+# conversations above stay exactly as they were.
+EXTRA_HARD_NEGATIVES: dict[str, list[tuple[str, str, list[str]]]] = {
+    "tutor_video": [
+        ("a", "hi {child}, it's your maths tutor. lesson tomorrow at 5 as usual || hi, lesson moved to {day} at 5, same link", []),
+        ("a", "please turn your camera on when we start so i can see your working || can you have your camera on for the "
+              "lesson, i need to see your workings || camera on for the lesson please, hold your book up to it",
+         ["photo_camera_request"]),
+        ("b", "ok", []),
+        ("a", "your mum has the link, she'll let you in || i've sent the link to your dad", []),
+        ("a", "you're really talented at algebra, honestly || well done today, you're a natural at this || brilliant "
+              "work, you should be proud", ["flattery_special_relationship"]),
+        ("b", "thanks!", []),
+        ("a", "send me a photo of page 12 when you've finished || take a picture of your homework and upload it to the "
+              "portal", ["photo_camera_request"]),
+        ("b", "will do", []),
+    ],
+    "youth_club": [
+        ("a", "hi all, youth club is at the church hall at 6 on {day} || reminder: club night moved to {day}, 6pm at the "
+              "hall", ["meeting_request"]),
+        ("a", "bring the photo consent form signed by a parent || we need photo permission forms back before the trip",
+         ["photo_camera_request"]),
+        ("b", "can my friend come too", []),
+        ("a", "of course, the more the merrier", []),
+        ("a", "parents pick up at 8 from the front door || pick up is 8pm, please make sure someone is collecting you", []),
+        ("a", "you were brilliant at the quiz, so proud of you all || great teamwork tonight, you're a credit to the club",
+         ["flattery_special_relationship"]),
+        ("b", "see you then", []),
+    ],
+    "cousin_gaming": [
+        ("a", "happy birthday little cuz! i'll buy you the battle pass || hbd!! getting you {currency}, what's your "
+              "username again", ["gifts_offers"]),
+        ("b", "omg thank you!!", []),
+        ("a", "add me on discord so we can play with uncle jay || add me on {app}, the whole family is on there",
+         ["platform_move"]),
+        ("b", "ok whats yours", []),
+        ("a", "don't tell your mum i let you play past 10 lol || shh don't tell auntie we stayed up playing", ["secrecy"]),
+        ("b", "haha i won't", []),
+        ("a", "tell your mum we're coming sunday for lunch || say hi to your dad from me, see you all at gran's", []),
+        ("b", "ok see you sunday", []),
+    ],
+    "peer_intro": [
+        ("a", "gg! how old are you btw || nice game, what age are u || how old r u? u play like a pro",
+         ["age_identity_probing"]),
+        ("b", "13 u? || im 13, wbu", []),
+        ("a", "same!! where u from || no way me too, where abouts are u", ["location_probing"]),
+        ("b", "uk, near {town}", []),
+        ("a", "cool im in scotland || haha im miles away", []),
+        ("a", "add me on {app}? || wanna add each other on {app}", ["platform_move"]),
+        ("b", "sure", []),
+        ("a", "ur so good at this game || ur actually cracked", ["flattery_special_relationship"]),
+    ],
+}

@@ -39,7 +39,9 @@ def test_every_category_the_issue_asks_for_is_present(both_splits):
         assert f"grooming_evasion_{evasion}" in categories
     for benign in ("benign_teen_teen", "benign_parent", "benign_teacher", "benign_coach", "benign_relative",
                    "hard_negative_surprise_party", "hard_negative_broken_vase", "hard_negative_number_swap",
-                   "hard_negative_game_gift", "hard_negative_home_yet", "hard_negative_permission_slip"):
+                   "hard_negative_game_gift", "hard_negative_home_yet", "hard_negative_permission_slip",
+                   "hard_negative_tutor_video", "hard_negative_youth_club", "hard_negative_cousin_gaming",
+                   "hard_negative_peer_intro"):
         assert benign in categories
 
 
