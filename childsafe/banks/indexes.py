@@ -28,6 +28,7 @@ import numpy as np
 from sqlalchemy import and_, or_, select
 
 from childsafe.banks.models import Bank, BankEntry
+from childsafe.errors import ChildsafeError
 from childsafe.index.codec import hex_to_array
 from childsafe.store import Database
 
@@ -85,10 +86,16 @@ class BankIndex:
             with self._build_lock():
                 versions = self.bank_versions()
                 manifest = self._manifest()
+                if manifest is not None and (self._loaded is None or self._loaded.generation != manifest["generation"]):
+                    try:
+                        self._loaded = self._load(manifest["generation"], {int(k): v for k, v in manifest["versions"].items()})
+                    except (ChildsafeError, OSError, ValueError):
+                        manifest = None  # unreadable: build afresh
+                    else:
+                        if not self._agrees_with_database(self._loaded):
+                            manifest = None  # saved for another database (replaced or restored): build afresh
                 if manifest is not None:
-                    stored = {int(k): v for k, v in manifest["versions"].items()}
-                    if self._loaded is None or self._loaded.generation != manifest["generation"]:
-                        self._loaded = self._load(manifest["generation"], stored)
+                    stored = self._loaded.versions
                     if stored == versions:
                         return self._loaded
                     if all(bank_id in versions and versions[bank_id] >= v for bank_id, v in stored.items()):
@@ -96,6 +103,22 @@ class BankIndex:
                         return self._loaded
                 self._loaded = self._rebuild(versions)
                 return self._loaded
+
+    def _agrees_with_database(self, loaded: LoadedIndex, sample: int = 16) -> bool:
+        """Spot-check saved rows against their entries, so an index saved beside another database
+        (the SQLite file replaced, a backup restored) is never trusted because bank ids coincide."""
+        hashes, rows = loaded.index.items()
+        if len(rows) == 0:
+            return True
+        picks = np.unique(np.linspace(0, len(rows) - 1, num=min(sample, len(rows))).astype(np.int64))
+        owners = [int(loaded.owners[int(rows[i])]) for i in picks]
+        with self.db.engine.connect() as conn:
+            values = dict(conn.execute(select(BankEntry.id, BankEntry.value).where(BankEntry.id.in_(owners))).all())
+        for i, owner in zip(picks, owners):
+            value = values.get(owner)
+            if value is None or hashes[i].tobytes().hex() not in value:
+                return False
+        return True
 
     @contextmanager
     def _build_lock(self) -> Iterator[None]:

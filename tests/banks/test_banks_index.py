@@ -139,3 +139,35 @@ def test_index_agrees_with_the_database_through_any_sequence_of_changes(data_dir
         live = {(int(loaded.owners[r]), h.tobytes().hex()) for r, h in zip(rows, hashes)}
         active = {(e.id, e.hash) for name in ("a", "b") for e in store.entries(name) if e.active}
         assert live == active, (step, action)
+
+
+def test_index_saved_for_another_database_is_not_trusted(data_dir: Path) -> None:
+    """Replacing the SQLite file (bank and entry ids start over) must not reuse the old index."""
+    rng = random.Random(8)
+    store = BankStore(open_database(data_dir))
+    store.create("a", "pdq")
+    old_hashes = [random_hex(rng) for _ in range(5)]
+    store.add_hashes("a", old_hashes)
+    assert Matcher(store.db, data_dir).match_hash(old_hashes[0]).matches
+    store.db.dispose()
+    for file in data_dir.glob("childsafe.sqlite3*"):
+        file.unlink()
+    store = BankStore(open_database(data_dir))
+    store.create("a", "pdq")
+    new_hashes = [random_hex(rng) for _ in range(5)]
+    store.add_hashes("a", new_hashes)  # same bank id, same version, same entry ids as before
+    matcher = Matcher(store.db, data_dir)
+    assert matcher.match_hash(old_hashes[0]).matches == []
+    assert matcher.match_hash(new_hashes[0]).matches[0].hash == new_hashes[0]
+
+
+def test_corrupt_saved_index_is_rebuilt(data_dir: Path) -> None:
+    rng = random.Random(9)
+    store = BankStore(open_database(data_dir))
+    store.create("a", "pdq")
+    h = random_hex(rng)
+    store.add_hashes("a", [h])
+    Matcher(store.db, data_dir).match_hash(h)
+    generation = data_dir / "indexes/pdq" / manifest(data_dir)["generation"]
+    (generation / "index.pdq" / "meta.json").write_text("{not json")
+    assert Matcher(open_database(data_dir), data_dir).match_hash(h).matches
