@@ -364,6 +364,9 @@ def default_recognizers() -> list[Recognizer]:
                     r"College|Primary|Comprehensive))\b", 0.6, _named_school_accept, ignore_case=False, gate=r"school|academy|high|college|primary|comprehensive"),
         ], context=("school", "go to", "attend", "year", "class", "uniform")),
         PatternRecognizer("home_area", "home_area", [
+            # the end of an introduction: "I'm Mia, 12, from Leeds"
+            pattern(r"\b(?:i\s*'?\s*m|im|i\s+am|my\s+name\s+is)\s+[^.!?\n]{0,40}?,\s*(?:from|frm)\s+" + _PLACE_WORDS, 0.6,
+                    _place_accept, gate=r",\s*fro?m"),
             pattern(r"\b(?:i\s+live|i\s*'?\s*m\s+living|im\s+living|we\s+live|i\s+stay|my\s+(?:house|home|flat)\s+is|"
                     r"our\s+(?:house|home|flat)\s+is|i\s+moved|we\s+moved|my\s+street\s+is|my\s+road\s+is|"
                     r"my\s+house'?s|i\s+live\s+like)\s+(?:right\s+|just\s+|really\s+)?(?:near|in|on|by|"
@@ -400,6 +403,10 @@ def default_recognizers() -> list[Recognizer]:
             pattern(r"\b(?P<pii>[a-z0-9_.]{2,32}#\d{4})\b", 0.85, gate=r"#"),
         ], context=_APPS.split("|")[:8]),
         PatternRecognizer("age_statement", "age", [
+            # an introduction: "I'm Mia Jones, 12, from Leeds" / "im leo, 13 yrs old"
+            pattern(r"\b(?:i\s*'?\s*m|im|i\s+am|my\s+name\s+is|my\s+name'?s|this\s+is)\s+[a-z][a-z'\-]+(?:\s+[a-z][a-z'\-]+)?"
+                    r"\s*,\s*(?P<pii>" + _AGE_NUMBER + _YEARS_OLD + r"?)\s*(?=[,.!/]|\s+(?:and|from|frm)\b|$)", 0.75,
+                    _age_accept, gate=r","),
             pattern(r"\b(?:i\s*'?\s*m|im|i\s+am|am|i\s+turned|i\s*'?\s*m\s+turning|im\s+turning|i\s+turn|turning|"
                     r"i\s+will\s+be|i\s*'?\s*ll\s+be|ill\s+be)\s+(?:only\s+|just\s+|nearly\s+|almost\s+|like\s+)?"
                     r"(?P<pii>" + _AGE_NUMBER + _YEARS_OLD + r"?)\b" + _NOT_AN_AGE_AFTER, 0.75, _age_accept, gate=r"\d|five|six|seven|eight|nine|ten|eleven|twelve|teen|twenty"),

@@ -47,6 +47,8 @@ def found(text: str, **kw) -> list[tuple[str, str]]:
     ("my birthday is 14th march", "birthday", "14th march"),
     ("my name is Mia Jones", "full_name", "Mia Jones"),
     ("hi my name is Ruby Patel and im 11", "full_name", "Ruby Patel"),
+    ("I'm Theo Kowalski, 9, from Bramley", "age", "9"),
+    ("I'm Theo Kowalski, 9, from Bramley", "home_area", "Bramley"),
 ])
 def test_each_kind_of_personal_detail_is_found_with_its_exact_span(text, kind, span):
     assert (kind, span) in found(text)
@@ -56,7 +58,8 @@ def test_each_kind_of_personal_detail_is_found_with_its_exact_span(text, kind, s
     "meet at the park at 4", "im 5 mins away", "im 2 tired", "we won 3-1 in the 90th minute", "its 12:30",
     "i scored 12345 points", "i go to school lol", "i live with my mum", "my name is mia and i like cats",
     "I have 100% battery", "room 12345", "the score was 3-1", "my snap is down", "add me later lol",
-    "the high street was busy", "happy 13th birthday to my sister!!",
+    "the high street was busy", "happy 13th birthday to my sister!!", "I'm sorry, 5 minutes",
+    "i'm fine, from now on ok",
 ])
 def test_everyday_numbers_and_phrases_are_not_personal_details(text):
     assert found(text) == []
