@@ -68,7 +68,10 @@ def format_vpdq(frames: Iterable[FrameHash]) -> str:
 
 
 def parse_vpdq(text: str, *, source: str = "") -> list[FrameHash]:
-    """The reference vpdq text -> frames; any malformed line raises InvalidInput with its number."""
+    """The reference vpdq text -> frames; any malformed line raises InvalidInput with its number.
+
+    As the reference loader, fields after the fourth are ignored; unlike it, a line without a
+    timestamp (the three-field form in the reference's FORMAT.md) is read with timestamp 0."""
     where = source or "<vpdq>"
     frames: list[FrameHash] = []
     for lineno, raw in enumerate(text.splitlines(), start=1):
@@ -76,11 +79,12 @@ def parse_vpdq(text: str, *, source: str = "") -> list[FrameHash]:
         if not line:
             continue
         parts = [p.strip() for p in line.split(",")]
-        if len(parts) != 4:
+        if len(parts) < 3:
             raise InvalidInput(
-                f"{where}: line {lineno}: expected 4 comma-separated fields "
-                f"(frame,quality,pdq,timestamp), got {len(parts)}", code="bad_vpdq")
-        frame_s, quality_s, pdq_s, ts_s = parts
+                f"{where}: line {lineno}: expected comma-separated frame,quality,pdq,timestamp "
+                f"(timestamp optional), got {len(parts)} field(s)", code="bad_vpdq")
+        frame_s, quality_s, pdq_s = parts[:3]
+        ts_s = parts[3] if len(parts) > 3 else "0"  # older files (FORMAT.md) carry no timestamp
         try:
             frame = int(frame_s)
             quality = int(quality_s)

@@ -97,7 +97,7 @@ def test_vpdq_text_round_trips_in_the_reference_format(reference_media: Path):
 
 @pytest.mark.parametrize("line,problem", [
     ("0,100,abc,0.000", "64 hex"),
-    ("0,100", "4 comma-separated"),
+    ("0,100", "comma-separated frame,quality,pdq"),
     ("x,100," + "0" * 64 + ",0.0", "integers"),
     ("0,101," + "0" * 64 + ",0.0", "quality 0-100"),
     ("0,100," + "g" * 64 + ",0.0", "non-hex"),
@@ -107,6 +107,11 @@ def test_bad_vpdq_lines_are_reported_with_their_line_number(line: str, problem: 
     with pytest.raises(InvalidInput) as err:
         parse_vpdq(f"{good}\n{line}\n", source="bank.txt")
     assert "bank.txt: line 2" in str(err.value) and problem in str(err.value)
+
+
+def test_vpdq_lines_without_timestamp_are_read():
+    frames = parse_vpdq("0,100," + "a" * 64 + "\n30,90," + "b" * 64 + "\n")
+    assert [(f.frame, f.quality, f.timestamp) for f in frames] == [(0, 100, 0.0), (30, 90, 0.0)]
 
 
 def test_low_quality_and_duplicate_frames_do_not_count():
