@@ -27,6 +27,9 @@ TACTIC_KINDS = tuple(messages.TACTIC_TEXT)
 PII_KINDS = tuple(messages.PII_TEXT)
 NUDGE_KINDS = TACTIC_KINDS + PII_KINDS
 ADULT_BANDS = ("18+", "adult", "over_18", "18-plus")
+# other spellings of the bands; a minor of unknown band gets the 13-15 words
+BAND_ALIASES = {"under13": "under_13", "u13": "under_13", "<13": "under_13", "13_15": "13-15", "teen": "13-15",
+                "16_17": "16-17", "minor": "13-15", "unknown": "13-15", "": "13-15", "18_plus": "18+", "18plus": "18+"}
 BASE_ACTIONS = ("block", "report", "talk_to_trusted_adult", "helpline")
 
 __all__ = ["AGE_BANDS", "NUDGE_KINDS", "PII_KINDS", "TACTIC_KINDS", "HELPLINES", "Helpline", "Nudge",
@@ -79,8 +82,7 @@ def nudge_for(kind: str, *, age_band: str | None = "13-15", locale: str = "en", 
     Where the locale's catalogue lacks this nudge's main line, the whole nudge is given in English
     (``Nudge.locale`` says which), so a partial translation never mixes languages in one message. ``country`` picks the helpline; ``helplines`` overrides the table.
     """
-    if age_band is None:
-        age_band = "13-15"
+    age_band = BAND_ALIASES.get(str(age_band).strip().lower(), age_band) if age_band is not None else "13-15"
     if age_band in ADULT_BANDS:
         return None
     if age_band not in AGE_BANDS:

@@ -61,7 +61,9 @@ def test_threats_offer_keeping_evidence_and_personal_details_offer_editing():
 
 
 def test_adults_get_no_nudge_and_bad_arguments_are_named():
-    assert nudge_for("secrecy", age_band="18+") is None
+    assert nudge_for("secrecy", age_band="18+") is None and nudge_for("secrecy", age_band="adult") is None
+    assert nudge_for("secrecy", age_band="minor").age_band == "13-15"
+    assert nudge_for("secrecy", age_band="U13").age_band == "under_13"
     with pytest.raises(InvalidInput, match="age band"):
         nudge_for("secrecy", age_band="9-10")
     with pytest.raises(InvalidInput, match="no nudge for 'shoe_size'"):
