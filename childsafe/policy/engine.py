@@ -34,6 +34,8 @@ from childsafe.policy.policyfile import (
 )
 
 _ACTION_INDEX = {a: i for i, a in enumerate(ACTIONS)}
+# fields whose values alone decide a person's state (no expiry): safe to answer from the cache
+_CACHEABLE_PERSON_KEYS = frozenset({"id", "age", "band", "assurance", "age_low", "age_high"})
 
 
 class PolicyEngine:
@@ -94,17 +96,22 @@ class PolicyEngine:
             raise InvalidInput(f"unknown action {action!r} (valid: {', '.join(ACTIONS)})", code="unknown_action")
         if actor is None:
             raise InvalidInput("a check needs an actor (use Person() for someone of unknown age)", code="bad_person")
-        if actor.__class__ is not Person:
-            actor = Person.from_dict(actor) if actor.__class__ is dict else _as_person(actor, "actor")
-        a = self._person_state(actor, policy, person_cache, now)
+        if actor.__class__ is Person:
+            a = self._person_state(actor, policy, person_cache, now)
+        elif actor.__class__ is dict:
+            a = self._dict_state(actor, policy, person_cache, now)
+        else:
+            a = self._person_state(_as_person(actor, "actor"), policy, person_cache, now)
         if target is None:
             if action not in ACTIONS_WITHOUT_TARGET:
                 raise InvalidInput(f"action {action!r} needs a target", code="bad_person")
             t = n_states - 1
-        else:
-            if target.__class__ is not Person:
-                target = Person.from_dict(target) if target.__class__ is dict else _as_person(target, "target")
+        elif target.__class__ is Person:
             t = self._person_state(target, policy, person_cache, now)
+        elif target.__class__ is dict:
+            t = self._dict_state(target, policy, person_cache, now)
+        else:
+            t = self._person_state(_as_person(target, "target"), policy, person_cache, now)
         if context is None:
             context = EMPTY_CONTEXT
         elif context.__class__ is not Context:
@@ -131,6 +138,20 @@ class PolicyEngine:
             if len(cache) < 100_000:
                 cache[key] = sid
         return sid
+
+    def _dict_state(self, data: dict, policy: Policy, cache: dict, now: datetime | None) -> int:
+        """A person given as a plain dict (JSON as received): answered from the cache without building
+        a Person when exactly these values were validated before; anything else takes the full path."""
+        if data.keys() <= _CACHEABLE_PERSON_KEYS:
+            age, low, high = data.get("age"), data.get("age_low"), data.get("age_high")
+            band, method = data.get("band"), data.get("assurance")
+            if (age is None or age.__class__ is int) and (low is None or low.__class__ is int) \
+                    and (high is None or high.__class__ is int) and (band is None or band.__class__ is str) \
+                    and (method is None or method.__class__ is str):
+                sid = cache.get((age, band, method, low, high))
+                if sid is not None:
+                    return sid
+        return self._person_state(Person.from_dict(data), policy, cache, now)  # type: ignore[arg-type]
 
     @staticmethod
     def _resolve(person: Person, policy: Policy, *, expired: bool) -> int:

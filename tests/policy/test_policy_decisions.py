@@ -5,6 +5,8 @@ from __future__ import annotations
 from datetime import datetime, timedelta, timezone
 
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from childsafe.errors import InvalidInput
 from childsafe.policy import ACTIONS, Context, Person, PolicyEngine
@@ -170,3 +172,31 @@ def test_context_flags_from_json_mark_the_actor_flagged():
     for bad in ({"flags": "actor_flagged"}, {"actor_child_blocks": 2.5}, {"connected": "yes"}):
         with pytest.raises(InvalidInput):
             Context.from_dict(bad)
+
+
+_person_dicts = st.fixed_dictionaries({}, optional={
+    "id": st.text(max_size=5),
+    "age": st.one_of(st.none(), st.integers(-3, 140), st.floats(0, 40), st.booleans(), st.text(max_size=2)),
+    "band": st.one_of(st.none(), st.sampled_from(["under_13", "13-15", "16-17", "18+", "unknown", "teen"])),
+    "assurance": st.one_of(st.none(), st.sampled_from(["self_declared", "id_document", "passport", "credit_card"])),
+    "age_low": st.one_of(st.none(), st.integers(-1, 131)),
+    "age_high": st.one_of(st.none(), st.integers(-1, 131)),
+    "nickname": st.just("x"),
+})
+
+
+def _outcome(fn):
+    """The decision, or "refused" (which of several problems is reported first may differ)."""
+    try:
+        return fn()
+    except InvalidInput:
+        return "refused"
+
+
+@settings(max_examples=400, deadline=None)
+@given(st.sampled_from(["start_dm", "match_random", "send_media"]), _person_dicts, _person_dicts)
+def test_people_as_plain_dicts_are_decided_and_refused_exactly_like_person_objects(action, actor, target):
+    as_dicts = _outcome(lambda: ENGINE.check(action, actor, target))
+    as_people = _outcome(lambda: ENGINE.check(action, Person.from_dict(actor), Person.from_dict(target)))
+    assert as_dicts == as_people
+    assert as_dicts == _outcome(lambda: ENGINE.check(action, actor, target))  # and again, from the cache
