@@ -23,6 +23,7 @@ from childsafe.policy.bands import BAND_PRESETS, MAX_AGE, UNKNOWN_BAND, BandSche
 from childsafe.policy.people import ACTIONS
 
 DEFAULT_POLICY_RESOURCE = "default_policy.yaml"
+MAX_POLICY_CHARS = 1_000_000
 SLUG = re.compile(r"^[a-z0-9][a-z0-9_.-]*$")
 Slug = Annotated[str, Field(pattern=SLUG.pattern, min_length=1, max_length=80)]
 
@@ -397,6 +398,8 @@ class Policy:
 
     @classmethod
     def from_yaml(cls, text: str, *, source: str = "<policy>") -> "Policy":
+        if len(text) > MAX_POLICY_CHARS:
+            raise InvalidPolicy(f"{source}: policy file is over {MAX_POLICY_CHARS:,} characters")
         try:
             root = yaml.compose(text, Loader=yaml.SafeLoader)
             _reject_duplicate_keys(root, source)
@@ -498,18 +501,26 @@ def _line_for(root: Any, loc: tuple) -> int | None:
     return line
 
 
-def _reject_duplicate_keys(node: Any, source: str) -> None:
+def _reject_duplicate_keys(node: Any, source: str, seen: set[int] | None = None) -> None:
+    """Duplicate keys (PyYAML keeps the last silently) and aliases (``*name``: a policy never needs
+    them, and nested aliases can make a small file expand without bound) are refused."""
+    if seen is None:
+        seen = set()
+    if id(node) in seen:
+        raise InvalidPolicy(f"{source}:{node.start_mark.line + 1}: anchors and aliases (&name, *name) "
+                            "are not allowed in a policy file")
+    seen.add(id(node))
     if isinstance(node, yaml.MappingNode):
-        seen: set[str] = set()
+        keys: set[str] = set()
         for k, v in node.value:
             if isinstance(k, yaml.ScalarNode):
-                if k.value in seen:
+                if k.value in keys:
                     raise InvalidPolicy(f"{source}:{k.start_mark.line + 1}: key {k.value!r} appears twice")
-                seen.add(k.value)
-            _reject_duplicate_keys(v, source)
+                keys.add(k.value)
+            _reject_duplicate_keys(v, source, seen)
     elif isinstance(node, yaml.SequenceNode):
         for v in node.value:
-            _reject_duplicate_keys(v, source)
+            _reject_duplicate_keys(v, source, seen)
 
 
 def _dotted(loc: tuple) -> str:

@@ -103,6 +103,15 @@ def test_invalid_policy_files_are_refused(text, match):
         Policy.from_yaml(text, source="p.yaml")
 
 
+def test_aliases_that_could_expand_without_bound_are_refused():
+    bomb = HEADER + "a: &a [x, x, x, x, x, x, x, x, x]\n" + "".join(
+        f"{c}: &{c} [*{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}, *{p}]\n" for p, c in zip("abcdefgh", "bcdefghi"))
+    with pytest.raises(InvalidPolicy, match="anchors and aliases"):
+        Policy.from_yaml(bomb, source="p.yaml")
+    with pytest.raises(InvalidPolicy, match="over 1,000,000 characters"):
+        Policy.from_yaml(HEADER + "#" * 1_000_001, source="p.yaml")
+
+
 def test_invalid_file_is_never_loaded_half_way(tmp_path):
     engine = PolicyEngine()
     before = engine.check("start_dm", Person(age=40, assurance="id_document"), Person(age=12))
