@@ -243,7 +243,7 @@ SCRIPTS = {"parent": pools.PARENT_CHILD, "teacher": pools.TEACHER_CHILD, "coach"
 
 
 def plan_extra(split: str) -> list[tuple[str, str, dict]]:
-    """Conversations added later, from a second random stream (the first release stays byte-identical)."""
+    """Conversations added later, numbered after the first ones so those keep their ids."""
     out: list[tuple[str, str, dict]] = []
     for kind in pools.EXTRA_HARD_NEGATIVES:
         out += [("benign", f"hard_negative_{kind}", {"kind": kind})] * 5
@@ -251,17 +251,17 @@ def plan_extra(split: str) -> list[tuple[str, str, dict]]:
 
 
 def build(split: str) -> list[dict]:
-    rng = random.Random(f"{SEED}-{split}")
+    """Every conversation draws from its own random stream (seed, split, number), so editing a pool
+    or adding conversations changes only the conversations that use what changed."""
+    order = random.Random(f"{SEED}-{split}")
     rows: list[dict] = []
     items = plan(split)
-    rng.shuffle(items)
-    extra_rng = random.Random(f"{SEED}-{split}-extra")
+    order.shuffle(items)
     extra = plan_extra(split)
-    extra_rng.shuffle(extra)
+    random.Random(f"{SEED}-{split}-extra").shuffle(extra)
     start_day = datetime(2025, 1, 6, tzinfo=timezone.utc)
     for number, (label, category, params) in enumerate(items + extra, 1):
-        if number == len(items) + 1:
-            rng = extra_rng
+        rng = random.Random(f"{SEED}-{split}-{number}")
         c = Composer(rng, split)
         speed = params.get("speed")
         if label == "grooming":

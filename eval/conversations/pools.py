@@ -294,13 +294,13 @@ TACTICS: dict[str, list[str]] = {
         "are you allowed to date yet",
         "you'd be a great girlfriend",
         "older guys must like you",
-        "are you developing fast for your age",
+        "do people say you look older than you are",
         "bet you look older than you are",
-        "have you ever kissed anyone",
+        "have you ever liked someone older",
         "do you think age matters in relationships",
         "would you go out with someone older",
         "you're so grown up, basically an adult",
-        "what are you wearing today",
+        "what do you look like these days",
         "are you self conscious about how you look",
     ],
     "location_probing": [
@@ -447,7 +447,7 @@ STYLE_TACTICS: dict[str, dict[str, list[str]]] = {
     },
 }
 
-OUTFITS = ["school uniform", "pyjamas", "new outfit", "favourite top", "kit"]
+OUTFITS = ["school uniform", "football kit", "new outfit", "favourite top", "kit"]
 
 # --- small talk -------------------------------------------------------------------------------
 
