@@ -163,7 +163,7 @@ def _decode(source: ImageSource, *, max_pixels: int, max_side: int | None, luma:
         with warnings.catch_warnings():
             warnings.simplefilter("ignore")
             img.load()
-            img = ImageOps.exif_transpose(img)
+            img = _upright(img)
             img = to_luma(img) if luma else to_rgb(img)
     except InvalidInput:
         raise
@@ -174,10 +174,21 @@ def _decode(source: ImageSource, *, max_pixels: int, max_side: int | None, luma:
     return img
 
 
+def _upright(img: Image.Image) -> Image.Image:
+    """Apply EXIF orientation. Broken EXIF is ignored rather than refused: otherwise mangling a
+    metadata tag would be enough to keep a picture from being hashed."""
+    try:
+        return ImageOps.exif_transpose(img)
+    except Exception:
+        return img
+
+
 def to_luma(img: Image.Image) -> Image.Image:
     """Any Pillow mode -> L, the luma (0.299 R + 0.587 G + 0.114 B) that PDQ hashes."""
     if img.mode == "L":
         return img
+    if img.mode in _SIXTEEN_BIT_MODES or img.mode in ("I", "F"):
+        return Image.fromarray(_grey_to_uint8(np.asarray(img), img.mode), "L")
     return to_rgb(img).convert("L")
 
 
