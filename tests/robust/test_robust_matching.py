@@ -148,6 +148,9 @@ def test_crops_are_found_only_in_a_bank_built_with_crops(data_dir, tmp_path):
     matches = match_json(data_dir, crop)
     assert matches and {m["bank"] for m in matches} == {"with-crops"}
     assert "crop:left10" in matches[0]["labels"]  # the nearest entry is the crop that was made
+    entry = store.entry("with-crops", matches[0]["entry_id"])
+    assert entry.provenance["crop"] == {"label": "left10", "left": 0.1, "top": 0.0, "right": 0.0, "bottom": 0.0}
+    assert entry.provenance["crop_of"] == store.entries("plain")[0].hash
 
 
 def write_clip(path: Path, frames: list[Image.Image], fps: int = 10) -> Path:
