@@ -15,7 +15,7 @@ import time
 from pathlib import Path
 
 from childsafe.errors import ChildsafeError
-from eval.conversations import pii_set, runner
+from eval.conversations import pii_set, report, runner
 from eval.conversations.dataset import TACTICS, load_split
 from eval.conversations.external import load_chatterbot, load_pan2012
 
@@ -97,6 +97,7 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--no-evasion", action="store_true", help="skip the paired disguise-cost runs")
     ap.add_argument("--pan", nargs=2, metavar=("XML", "PREDATOR_IDS"), help="also evaluate on PAN 2012 files")
     ap.add_argument("--out", type=Path, default=RESULTS, help=f"JSON results (default {RESULTS})")
+    ap.add_argument("--markdown", type=Path, default=None, help="also write the results as Markdown (RESULTS.md)")
     args = ap.parse_args(argv)
     try:
         return _main(args)
@@ -161,6 +162,10 @@ def _main(args: argparse.Namespace) -> int:
     args.out.parent.mkdir(parents=True, exist_ok=True)
     args.out.write_text(json.dumps(results, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out} ({results['seconds']} s)")
+    if args.markdown:
+        args.markdown.write_text(report.to_markdown(results, command="python -m eval.conversations --markdown "
+                                                                      f"{args.markdown.name}"), encoding="utf-8")
+        print(f"wrote {args.markdown}")
     return 0
 
 

@@ -108,7 +108,10 @@ def test_pii_measure_matches_kind_and_overlapping_span():
 @pytest.mark.slow
 def test_make_eval_writes_json_with_every_section(tmp_path):
     out = tmp_path / "r.json"
-    assert main(["--splits", "dev", "--limit", "30", "--no-chatterbot", "--no-evasion", "--out", str(out)]) == 0
+    md = tmp_path / "RESULTS.md"
+    assert main(["--splits", "dev", "--limit", "30", "--no-chatterbot", "--no-evasion", "--out", str(out),
+                 "--markdown", str(md)]) == 0
+    assert "## Per tactic (message level)" in md.read_text() and "| secrecy |" in md.read_text()
     data = json.loads(out.read_text())
     dev = data["splits"]["dev"]
     assert set(dev) == {"conversation", "speed", "tactics", "categories"}
