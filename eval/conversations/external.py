@@ -8,6 +8,7 @@ whoever holds it can point ``load_pan2012`` at its XML and predator-id list to e
 from __future__ import annotations
 
 import importlib.util
+import re
 import xml.etree.ElementTree as ET
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
@@ -63,6 +64,23 @@ def read_predator_ids(path: str | Path) -> set[str]:
         raise InvalidInput(f"{path}: cannot read ({exc.strerror})") from exc
 
 
+_NOT_XML = re.compile(rb"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+
+class _XMLSafeReader:
+    """Chat logs carry control characters that XML forbids; drop them so one stray byte does not stop
+    the whole corpus (line numbers stay the same)."""
+
+    def __init__(self, path: Path) -> None:
+        self._fh = path.open("rb")
+
+    def read(self, size: int = -1) -> bytes:
+        chunk = self._fh.read(size)
+        if not chunk:
+            self._fh.close()
+        return _NOT_XML.sub(b"", chunk)
+
+
 def load_pan2012(xml_path: str | Path, predators: str | Path | set[str]) -> list[LabelledConversation]:
     """Read PAN 2012 ``<conversations><conversation id><message line><author/><time/><text/>``.
 
@@ -74,7 +92,7 @@ def load_pan2012(xml_path: str | Path, predators: str | Path | set[str]) -> list
     predator_ids = predators if isinstance(predators, set) else read_predator_ids(predators)
     out: list[LabelledConversation] = []
     try:
-        for _event, elem in ET.iterparse(xml_path, events=("end",)):
+        for _event, elem in ET.iterparse(_XMLSafeReader(xml_path), events=("end",)):
             if elem.tag != "conversation":
                 continue
             cid = elem.get("id") or f"pan-{len(out) + 1}"

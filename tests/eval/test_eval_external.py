@@ -11,7 +11,7 @@ PAN_XML = """<?xml version="1.0" encoding="UTF-8"?>
 <conversations>
   <conversation id="c0a1">
     <message line="1"><author>aa11</author><time>23:58</time><text>hi, how was the match</text></message>
-    <message line="2"><author>bb22</author><time>23:59</time><text>we won 2-1</text></message>
+    <message line="2"><author>bb22</author><time>23:59</time><text>we won 2-1</text></message>
     <message line="3"><author>aa11</author><time>00:01</time><text>nice, keep this between us ok</text></message>
   </conversation>
   <conversation id="c0b2">
@@ -33,6 +33,7 @@ def test_pan2012_conversation_with_a_listed_author_is_grooming(tmp_path):
     assert [m.sender for m in first] == ["aa11", "bb22", "aa11"]
     assert first[2].sent_at > first[1].sent_at  # past midnight rolls over to the next day
     assert convs["c0b2"].messages[1].text == ""
+    assert first[1].text == "we won 2-1"  # a control character XML forbids is dropped, not fatal
 
 
 def test_pan2012_broken_xml_names_file_and_line(tmp_path):
@@ -47,3 +48,10 @@ def test_chatterbot_corpus_gives_many_benign_two_person_dialogues():
     assert len(convs) > 100
     assert all(c.label == "benign" for c in convs)
     assert {m.sender for m in convs[0].messages} <= {"speaker_a", "speaker_b"}
+
+
+def test_pan2012_missing_files_are_named(tmp_path):
+    with pytest.raises(InvalidInput, match="nope.xml"):
+        load_pan2012(tmp_path / "nope.xml", set())
+    with pytest.raises(InvalidInput, match="ids.txt"):
+        load_pan2012(tmp_path / "nope.xml", tmp_path / "ids.txt")
