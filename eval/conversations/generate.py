@@ -80,8 +80,9 @@ class Composer:
         return self.fill(self.rng.choice(eligible))
 
     def fill(self, text: str) -> str:
-        if " || " in text:
-            text = self.rng.choice(text.split(" || "))
+        if " || " in text:  # alternative lines: dev never sees the last, test never sees the first
+            options = text.split(" || ")
+            text = self.rng.choice(options[:-1] if self.split == "dev" else options[1:])
         return text.format_map(self.slots)
 
 
