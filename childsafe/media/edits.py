@@ -249,17 +249,24 @@ def region_boxes(
     *,
     max_regions: int = MAX_REGIONS,
     tolerance: int = BORDER_TOLERANCE,
+    backgrounds: list[np.ndarray] | None = None,
 ) -> list[Box]:
-    """`find_regions` on an (h, w, 3) array, boxes in the array's pixels."""
+    """`find_regions` on an (h, w, 3) array, boxes in the array's pixels.
+
+    ``backgrounds`` may come from a larger image this array was cut from (the page around it).
+    """
     height, width = a.shape[:2]
     if max_regions <= 0 or width < MIN_REGION_SIDE or height < MIN_REGION_SIDE:
         return []
-    backgrounds = _backgrounds(a)
+    if backgrounds is None:
+        backgrounds = _backgrounds(a)
     if not backgrounds:
         return []
     content = np.ones((height, width), dtype=bool)
     for colour in backgrounds:
         content &= ~_near(a, colour, tolerance)
+    if content.mean() > 0.985:
+        return []  # one picture fills it all (a letterboxed photo once its bars are gone)
     labels, count = ndimage.label(content, structure=np.ones((3, 3), dtype=bool))
     if count == 0:
         return []
@@ -426,8 +433,10 @@ def pictures_within(
     if regions:
         # Look inside the first trim only: bars and margins are gone, so a letterboxed photo shows
         # no background and costs nothing more, and a screenshot keeps its page colour.
+        # The page colours come from the whole image (its edge shows them), the labelling from inside.
         ox, oy, ex, ey = boxes[0] if boxes else (0, 0, width, height)
-        for bx0, by0, bx1, by1 in region_boxes(a[oy:ey, ox:ex], max_regions=max_regions):
+        page = _backgrounds(a)
+        for bx0, by0, bx1, by1 in region_boxes(a[oy:ey, ox:ex], max_regions=max_regions, backgrounds=page):
             x0, y0, x1, y1 = bx0 + ox, by0 + oy, bx1 + ox, by1 + oy
             # A pasted picture often sits in a frame of its own (a chat bubble's edge): trim it too.
             # Both are hashed: the picture's own edge may be flat enough to look like a frame.
