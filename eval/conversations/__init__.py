@@ -1,0 +1,1 @@
+"""Labelled conversations and the measures behind `make eval` (see docs/evaluation.md)."""
