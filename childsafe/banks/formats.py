@@ -29,7 +29,7 @@ import io
 import json
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any, Iterable, Sequence
+from typing import Any, Iterable, Iterator, Sequence
 
 from childsafe.errors import InvalidInput
 from childsafe.index.codec import normalise_hex
@@ -180,9 +180,8 @@ def _check_type(name: str, bank_type: str, *, where: str) -> None:
         )
 
 
-def read_hash_lines(text: str, bank_type: str, *, source: str) -> list[ParsedEntry]:
+def read_hash_lines(text: str, bank_type: str, *, source: str) -> Iterator[ParsedEntry]:
     """Plain hashes or threatexchange ``<type> <signal>`` lines."""
-    entries = []
     for n, raw in enumerate(text.splitlines(), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
@@ -192,8 +191,7 @@ def read_hash_lines(text: str, bank_type: str, *, source: str) -> list[ParsedEnt
         if sep and head.lower() in SIGNAL_ALIASES:
             _check_type(head, bank_type, where=where)
             line = rest.strip()
-        entries.append(parse_signal(line, bank_type, line=n, where=where))
-    return entries
+        yield parse_signal(line, bank_type, line=n, where=where)
 
 
 def _split_labels(row: dict[str, str]) -> list[str]:
@@ -217,7 +215,7 @@ def unique_labels(labels: Iterable[str]) -> list[str]:
     return list(seen)
 
 
-def read_csv(text: str, bank_type: str, *, source: str) -> list[ParsedEntry]:
+def read_csv(text: str, bank_type: str, *, source: str) -> Iterator[ParsedEntry]:
     """CSV with a header; our own columns and python-threatexchange's ``dataset --csv`` columns."""
     reader = csv.reader(io.StringIO(text))
     try:
@@ -234,7 +232,6 @@ def read_csv(text: str, bank_type: str, *, source: str) -> list[ParsedEntry]:
             f"{source or 'CSV'}: missing hash column (expected one of {names}; header has {', '.join(columns)})",
             code="missing_column",
         )
-    entries = []
     try:
         for row_values in reader:
             n = reader.line_num
@@ -280,13 +277,12 @@ def read_csv(text: str, bank_type: str, *, source: str) -> list[ParsedEntry]:
                     "marked NEGATIVE_CLASS in the imported file" if category == "NEGATIVE_CLASS" else "disabled in the imported file"
                 )
                 entry.disabled_by = (row.get("disabled_by") or "").strip() or None
-            entries.append(entry)
+            yield entry
     except csv.Error as exc:
         raise InvalidInput(f"{_where(source, reader.line_num)}: bad CSV ({exc})", code="bad_csv") from None
-    return entries
 
 
-def read_hma_json(text: str, bank_type: str, *, source: str) -> list[ParsedEntry]:
+def read_hma_json(text: str, bank_type: str, *, source: str) -> Iterator[ParsedEntry]:
     """JSON lines of HMA signal maps (``{"pdq": "..."}``); a JSON array of them is read too."""
     stripped = text.strip()
     if stripped.startswith("["):
@@ -304,7 +300,6 @@ def read_hma_json(text: str, bank_type: str, *, source: str) -> list[ParsedEntry
                 numbered.append((n, json.loads(raw)))
             except ValueError as exc:
                 raise InvalidInput(f"{_where(source, n)}: bad JSON ({exc.msg})", code="bad_json") from None
-    entries = []
     for n, item in numbered:
         where = _where(source, n)
         if not isinstance(item, dict) or not item:
@@ -318,8 +313,7 @@ def read_hma_json(text: str, bank_type: str, *, source: str) -> list[ParsedEntry
         for _name, value in mine:
             if not isinstance(value, str):
                 raise InvalidInput(f"{where}: signal must be a string", code="bad_json")
-            entries.append(parse_signal(value, bank_type, line=n, where=where))
-    return entries
+            yield parse_signal(value, bank_type, line=n, where=where)
 
 
 def read_vpdq(text: str, bank_type: str, *, source: str) -> list[ParsedEntry]:

@@ -10,7 +10,7 @@ import hashlib
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
-from typing import Any, Callable, Iterable, Sequence
+from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import func, insert, select
 from sqlalchemy.orm import Session
@@ -96,7 +96,11 @@ class EntryInfo:
 
 @dataclass
 class ChangeSummary:
-    """What an import or add did; ``to_dict()`` is the CLI's ``--json`` line."""
+    """What an import or add did; ``to_dict()`` is the CLI's ``--json`` line.
+
+    ``entry_ids`` (the entries added or touched, in input order) is filled by the ``add_*``
+    methods; imports, which may hold millions of records, leave it empty.
+    """
 
     bank: str
     version: int
@@ -221,71 +225,94 @@ class BankStore:
     # ---- adding --------------------------------------------------------------------------
 
     def _bump(self, s: Session, bank: Bank, action: str, *, actor: str, detail: dict | None = None,
-              entry_id: int | None = None) -> int:
+              entry_id: int | None = None) -> BankChange:
         bank.version += 1
         bank.updated_at = utcnow()
-        s.add(BankChange(bank_id=bank.id, version=bank.version, action=action, entry_id=entry_id,
-                         actor=actor, detail=detail or {}))
-        return bank.version
+        change = BankChange(bank_id=bank.id, version=bank.version, action=action, entry_id=entry_id,
+                            actor=actor, detail=detail or {})
+        s.add(change)
+        return change
 
-    def _store(self, name: str, parsed: Sequence[ParsedEntry], *, action: str, actor: str,
-               detail: dict, labels: Sequence[str] = (), source: str = "") -> ChangeSummary:
-        """Add parsed entries in one transaction; existing entries get the new labels merged in."""
-        merged: dict[str, ParsedEntry] = {}
-        for p in parsed:
-            p.labels = formats.unique_labels([*p.labels, *labels])
-            p.source = p.source or source
-            prior = merged.get(p.digest)
-            if prior is None:
-                merged[p.digest] = p
-            else:
-                prior.labels = formats.unique_labels([*prior.labels, *p.labels])
+    def _store(self, name: str, parsed: Iterable[ParsedEntry], *, action: str, actor: str,
+               detail: dict, labels: Sequence[str] = (), source: str = "", want_ids: bool = True) -> ChangeSummary:
+        """Add entries in one transaction; existing entries get the new labels merged in.
+
+        ``parsed`` may be a generator that validates as it goes: entries are stored a batch at a
+        time (memory stays flat for lists of millions), and the first bad record raises inside the
+        transaction, which rolls everything back. ``want_ids`` fills ``entry_ids`` (small adds).
+        """
         with self.db.session() as s:
             bank = self._bank(s, name, lock=True)
-            version = self._bump(s, bank, action, actor=actor, detail={**detail, "records": len(parsed)})
+            bank_id = bank.id
+            change = self._bump(s, bank, action, actor=actor, detail=detail)
+            version = change.version
             summary = ChangeSummary(bank=bank.name, version=version)
             now = utcnow()
-            digests = list(merged)
-            existing: dict[str, BankEntry] = {}
-            has_entries = s.scalar(select(BankEntry.id).where(BankEntry.bank_id == bank.id).limit(1)) is not None
-            for i in range(0, len(digests) if has_entries else 0, _CHUNK):
-                chunk = digests[i : i + _CHUNK]
-                for entry in s.scalars(select(BankEntry).where(BankEntry.bank_id == bank.id, BankEntry.digest.in_(chunk))):
-                    existing[entry.digest] = entry
-            rows = []
-            for digest, p in merged.items():
-                old = existing.get(digest)
-                if old is None:
-                    disabled = p.disabled_reason is not None
-                    rows.append({
-                        "bank_id": bank.id, "digest": digest, "value": p.value, "quality": p.quality,
-                        "labels": p.labels, "source": p.source, "provenance": p.provenance,
-                        "added_at": now, "added_version": version,
-                        "disabled_at": now if disabled else None,
-                        "disabled_version": version if disabled else None,
-                        "disabled_reason": p.disabled_reason, "disabled_by": p.disabled_by if disabled else None,
-                    })
-                    summary.disabled += disabled
-                    continue
-                new_labels = formats.unique_labels([*old.labels, *p.labels])
-                if new_labels != list(old.labels):
-                    old.labels = new_labels
-                if old.removed_at is not None:
-                    old.removed_at = None
-                    old.removed_version = None
-                    old.added_version = version
-                    summary.reactivated += 1
-                else:
-                    summary.merged += 1
+            may_exist = s.scalar(select(BankEntry.id).where(BankEntry.bank_id == bank_id).limit(1)) is not None
+            records = 0
             table = BankEntry.__table__
-            for i in range(0, len(rows), _INSERT_CHUNK):
-                s.execute(insert(table), rows[i : i + _INSERT_CHUNK])
-            summary.added = len(rows)
-            ids = {digest: entry.id for digest, entry in existing.items()}
-            if rows:
-                ids.update(s.execute(select(BankEntry.digest, BankEntry.id).where(
-                    BankEntry.bank_id == bank.id, BankEntry.added_version == version)).all())
-            summary.entry_ids = [ids[d] for d in digests]
+            order: list[str] = []
+            known_ids: dict[str, int] = {}
+            for batch in _batches(parsed, _INSERT_CHUNK):
+                records += len(batch)
+                merged: dict[str, ParsedEntry] = {}
+                for p in batch:
+                    p.labels = formats.unique_labels([*p.labels, *labels])
+                    p.source = p.source or source
+                    prior = merged.get(p.digest)
+                    if prior is None:
+                        merged[p.digest] = p
+                    else:
+                        prior.labels = formats.unique_labels([*prior.labels, *p.labels])
+                digests = list(merged)
+                existing: dict[str, BankEntry] = {}
+                for i in range(0, len(digests) if may_exist else 0, _CHUNK):
+                    query = select(BankEntry).where(BankEntry.bank_id == bank_id, BankEntry.digest.in_(digests[i : i + _CHUNK]))
+                    for entry in s.scalars(query):
+                        existing[entry.digest] = entry
+                rows = []
+                for digest, p in merged.items():
+                    old = existing.get(digest)
+                    if old is None:
+                        disabled = p.disabled_reason is not None
+                        rows.append({
+                            "bank_id": bank_id, "digest": digest, "value": p.value, "quality": p.quality,
+                            "labels": p.labels, "source": p.source, "provenance": p.provenance,
+                            "added_at": now, "added_version": version,
+                            "disabled_at": now if disabled else None,
+                            "disabled_version": version if disabled else None,
+                            "disabled_reason": p.disabled_reason, "disabled_by": p.disabled_by if disabled else None,
+                        })
+                        summary.disabled += disabled
+                        continue
+                    new_labels = formats.unique_labels([*old.labels, *p.labels])
+                    if new_labels != list(old.labels):
+                        old.labels = new_labels
+                    if old.removed_at is not None:
+                        old.removed_at = None
+                        old.removed_version = None
+                        old.added_version = version
+                        summary.reactivated += 1
+                    elif old.added_version == version:
+                        pass  # repeated within this import
+                    else:
+                        summary.merged += 1
+                if rows:
+                    s.execute(insert(table), rows)
+                    summary.added += len(rows)
+                s.flush()
+                if want_ids:
+                    order.extend(d for d in digests if d not in known_ids)
+                    known_ids.update((d, e.id) for d, e in existing.items())
+                for entry in existing.values():
+                    s.expunge(entry)
+                may_exist = True
+            change.detail = {**detail, "records": records}
+            if want_ids:
+                if summary.added:
+                    known_ids.update(s.execute(select(BankEntry.digest, BankEntry.id).where(
+                        BankEntry.bank_id == bank_id, BankEntry.added_version == version)).all())
+                summary.entry_ids = [known_ids[d] for d in order]
         return summary
 
     def import_file(self, name: str, path: str | Path, fmt: str | None = None, *, labels: Sequence[str] = (),
@@ -301,19 +328,21 @@ class BankStore:
             files = sorted(p for p in path.rglob("*.txt") if p.is_file())
             if not files:
                 raise InvalidInput(f"{path}: no .txt vpdq files in the folder", code="bad_input")
-        parsed: list[ParsedEntry] = []
-        for file in files:
-            try:
-                data = file.read_bytes()
-            except OSError as exc:
-                raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}", code="unreadable_file") from None
-            text = formats.decode_text(data, str(file))
-            entries = formats.READERS[fmt](text, info.signal_type, source=str(file))
-            for entry in entries:
-                entry.provenance = {**entry.provenance, "imported_from": file.name, "line": entry.line}
-            parsed.extend(entries)
-        return self._store(name, parsed, action="import", actor=actor, labels=labels, source=source,
-                           detail={"file": path.name, "format": fmt})
+        def records() -> Iterator[ParsedEntry]:
+            for file in files:
+                try:
+                    data = file.read_bytes()
+                except OSError as exc:
+                    raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}", code="unreadable_file") from None
+                text = formats.decode_text(data, str(file))
+                for entry in formats.READERS[fmt](text, info.signal_type, source=str(file)):
+                    entry.provenance = {**entry.provenance, "imported_from": file.name, "line": entry.line}
+                    yield entry
+
+        if not path.is_dir() and not path.is_file():
+            raise InvalidInput(f"cannot read {path}: no such file", code="unreadable_file")
+        return self._store(name, records(), action="import", actor=actor, labels=labels, source=source,
+                           detail={"file": path.name, "format": fmt}, want_ids=False)
 
     def import_text(self, name: str, text: str, fmt: str, *, labels: Sequence[str] = (), source: str = "",
                     actor: str = "", filename: str = "input") -> ChangeSummary:
@@ -322,7 +351,7 @@ class BankStore:
         fmt = formats.check_format(fmt)
         parsed = formats.READERS[fmt](text, info.signal_type, source=filename)
         return self._store(name, parsed, action="import", actor=actor, labels=labels, source=source,
-                           detail={"file": filename, "format": fmt})
+                           detail={"file": filename, "format": fmt}, want_ids=False)
 
     def add_hashes(self, name: str, hashes: Sequence[str], *, labels: Sequence[str] = (), source: str = "",
                    provenance: dict | None = None, quality: int | None = None, actor: str = "") -> ChangeSummary:
@@ -386,7 +415,7 @@ class BankStore:
             entry = self._entry(s, bank, entry_id)
             if entry.disabled_at is not None:
                 raise Conflict(f"entry {entry_id} in bank {name!r} is already disabled", code="already_disabled")
-            version = self._bump(s, bank, "disable", actor=by, entry_id=entry.id, detail={"reason": reason})
+            version = self._bump(s, bank, "disable", actor=by, entry_id=entry.id, detail={"reason": reason}).version
             entry.disabled_at = utcnow()
             entry.disabled_version = version
             entry.disabled_reason = reason
@@ -402,7 +431,7 @@ class BankStore:
                 raise Conflict(f"entry {entry_id} in bank {name!r} is not disabled", code="not_disabled")
             version = self._bump(s, bank, "enable", actor=by, entry_id=entry.id,
                                  detail={"reason": reason, "was_disabled_at": entry.disabled_at.isoformat(),
-                                         "was_reason": entry.disabled_reason})
+                                         "was_reason": entry.disabled_reason}).version
             entry.disabled_at = None
             entry.disabled_reason = None
             entry.disabled_by = None
@@ -420,7 +449,7 @@ class BankStore:
             entry = self._entry(s, bank, entry_id)
             if entry.removed_at is not None:
                 raise Conflict(f"entry {entry_id} in bank {name!r} is already removed", code="already_removed")
-            version = self._bump(s, bank, "remove", actor=by, entry_id=entry.id, detail={"reason": reason})
+            version = self._bump(s, bank, "remove", actor=by, entry_id=entry.id, detail={"reason": reason}).version
             entry.removed_at = utcnow()
             entry.removed_version = version
         return self.entry(name, entry_id)
@@ -507,6 +536,17 @@ class BankStore:
         if signal_type != "vpdq":
             raise InvalidInput(f"the vpdq format is for vpdq banks, not {signal_type}", code="bad_format")
         return {f"{row.entry_id}.txt": row.value for row in rows}
+
+
+def _batches(items: Iterable[ParsedEntry], size: int) -> Iterator[list[ParsedEntry]]:
+    batch: list[ParsedEntry] = []
+    for item in items:
+        batch.append(item)
+        if len(batch) >= size:
+            yield batch
+            batch = []
+    if batch:
+        yield batch
 
 
 def file_digest(path: Path, algorithm: str) -> str:

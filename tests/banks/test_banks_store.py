@@ -252,3 +252,26 @@ def test_removed_entry_stops_matching_leaves_exports_and_comes_back_on_reimport(
     assert back.reactivated == 1 and back.entry_ids == [summary.entry_ids[1]]
     assert [m.entry_id for m in matcher.match_hash(withdrawn).matches] == [summary.entry_ids[1]]
     assert [c["action"] for c in store.history("known")] == ["create", "add", "remove", "add"]
+
+
+def test_large_import_is_all_or_nothing_across_batches(store: BankStore, tmp_path: Path, data_dir: Path) -> None:
+    """Imports are stored a batch at a time; a bad line far down still leaves the bank untouched."""
+    rng = random.Random(77)
+    store.create("known", "pdq")
+    hashes = [random_hex(rng) for _ in range(12_000)]
+    lines = hashes + hashes[:3]  # repeats in a later batch
+    bad = list(lines)
+    bad[11_000] = "0" * 63
+    f = tmp_path / "big.txt"
+    f.write_text("\n".join(bad) + "\n")
+    with pytest.raises(InvalidInput, match="big.txt line 11001"):
+        store.import_file("known", f)
+    info = store.get("known")
+    assert (info.entries, info.version) == (0, 1)
+    assert [c["action"] for c in store.history("known")] == ["create"]
+    f.write_text("\n".join(lines) + "\n")
+    summary = store.import_file("known", f, labels=["A1"])
+    assert (summary.added, summary.merged) == (12_000, 0)
+    assert store.get("known").entries == 12_000
+    assert store.history("known")[-1]["detail"]["records"] == 12_003
+    assert Matcher(store.db, data_dir).match_hash(hashes[11_500]).matches[0].labels == ["A1"]
