@@ -4,7 +4,7 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
-APT_PKGS := ffmpeg
+APT_PKGS := ffmpeg nginx libnginx-mod-rtmp
 DATA_DIR ?= ./childsafe-data
 
 .PHONY: run test bench eval eval-matching setup apt clean
