@@ -20,6 +20,10 @@
 #ifndef AHEAD
 #define AHEAD 16
 #endif
+/* verifying a row is a few instructions: look further ahead to cover a DRAM miss */
+#ifndef VERIFY_AHEAD
+#define VERIFY_AHEAD 48
+#endif
 
 #if defined(__x86_64__) && defined(__GNUC__)
 #define HOT __attribute__((target("popcnt")))
@@ -286,7 +290,8 @@ static HOT int probe_tables(Engine *self, const unsigned char *qbytes, const uin
     free(qh);
     /* 4. verify all 256 bits */
     for (size_t i = 0; i < nc; i++) {
-        if (i + AHEAD < nc && self->cands[i + AHEAD].row < n) __builtin_prefetch(self->hashes + 32 * (size_t)self->cands[i + AHEAD].row);
+        if (i + VERIFY_AHEAD < nc && self->cands[i + VERIFY_AHEAD].row < n)
+            __builtin_prefetch(self->hashes + 32 * (size_t)self->cands[i + VERIFY_AHEAD].row);
         uint32_t row = self->cands[i].row;
         if (row >= n || (self->alive && !self->alive[row])) continue;
         int d = distance(self->hashes + 32 * (size_t)row, q[self->cands[i].query]);

@@ -41,6 +41,8 @@ FORMAT_VERSION = 1
 DEFAULT_RADIUS = 31
 # Below this many rows a scan beats the tables (and costs no memory).
 MIN_TABLE_SIZE = 32_768
+# Added rows are scanned directly until there are this many (a ~20 us scan); then the tables are rebuilt.
+MAX_PENDING = 16_384
 Match = tuple[int, int]
 
 
@@ -107,6 +109,8 @@ class PDQIndex:
             id_arr = None
         else:
             id_arr = _as_ids(ids, len(rows), "ids")
+            if np.array_equal(id_arr, np.arange(len(rows))):
+                id_arr = None  # row numbers: no need to keep 8 bytes a row
         # The built part: rows, their ids (None = row number), dead-row mask (None = all alive), tables.
         self._hashes = rows
         self._ids: np.ndarray | None = id_arr
@@ -165,7 +169,7 @@ class PDQIndex:
             return
         self._extra_hashes = np.concatenate([self._extra_hashes, rows])
         self._extra_ids = np.concatenate([self._extra_ids, id_arr])
-        if len(self._extra_hashes) > max(self._min_table_size // 4, len(self._hashes) // 8):
+        if len(self._extra_hashes) > MAX_PENDING and len(self._hashes) + len(self._extra_hashes) >= self._min_table_size:
             self.compact()
         else:
             self._extra_engine = self._make_engine(self._extra_hashes, self._extra_ids, None, [])
