@@ -193,6 +193,10 @@ _APPS = (r"snap(?:chat)?|sc|insta(?:gram)?|ig|tik\s?tok|tt|discord|kik|telegram|
          r"signal|wickr|bereal|threads|reddit|minecraft|mc|ign|switch\s+code|friend\s+code")
 
 
+_SLANG_WITH_DIGITS = re.compile(r"(?i)2day|2nite|2night|2moro|2morrow|4ever|l8r|gr8|b4|w8|m8|2mrw|\d+(?:am|pm|s|th|st|nd|rd)?"
+                                r"|\d+[.:]\d+")
+
+
 def _handle_accept(m: re.Match[str]) -> float | None:
     value = m.group("pii").lstrip("@")
     if value.lower() in _HANDLE_STOP or not re.search(r"[a-z0-9]", value, re.IGNORECASE):
@@ -353,9 +357,11 @@ def default_recognizers() -> list[Recognizer]:
             pattern(r"(?<![\d\-])(?P<pii>\d{5}-\d{4})(?![\d\-])", 0.55, gate=r"\d{5}-"),
         ]),
         PatternRecognizer("school_name", "school", [
-            pattern(r"\b(?:i\s+go\s+to|i\s+attend|i\s*'?\s*m\s+at|im\s+at|i\s+am\s+at|i\s+study\s+at|i\s+went\s+to|"
-                    r"we\s+(?:both\s+|all\s+)?go\s+to|i'?m\s+in\s+year\s+\d{1,2}\s+at|im\s+in\s+year\s+\d{1,2}\s+at|i\s+go|"
-                    r"my\s+school\s+is|my\s+school'?s|i\s+started\s+at|i'?m\s+starting\s+at|i\s+moved\s+to)\s+"
+            pattern(r"\b(?:i\s+go\s+(?:to|2)|i\s+attend|i\s*'?\s*m\s+at|im\s+at|i\s+am\s+at|i\s+study\s+at|i\s+went\s+(?:to|2)|"
+                    r"we\s+(?:both\s+|all\s+)?go\s+(?:to|2)|i\s*'?\s*m\s+in\s+(?:year|yr|y)\s*\d{1,2}\s+at|"
+                    r"i\s+am\s+in\s+(?:year|yr|y)\s*\d{1,2}\s+at|i\s+go|"
+                    r"my\s+(?:school|skool|skl|scool)\s+is|my\s+(?:school|skool)'?s|i\s+started\s+at|i'?m\s+starting\s+at|"
+                    r"i\s+moved\s+(?:to|2))\s+"
                     r"(?P<pii>(?:[\w'.\-]+\s+){0,4}?" + _SCHOOL_TYPE + r")\b", 0.85, _school_accept, gate=r"school|academy|high|college|primary|secondary|comp|sixth|prep|grammar|elementary"),
             pattern(r"(?i:\bmy\s+school\s+(?:is|'s|:)\s+)(?P<pii>[A-Z][\w'.\-]*(?:\s+[A-Z][\w'.\-]*){0,3})", 0.7,
                     ignore_case=False, gate=r"school"),
@@ -395,7 +401,11 @@ def default_recognizers() -> list[Recognizer]:
             pattern(r"\b(?:add|follow|message|msg|dm|text|find|hmu|hit\s+me\s+up|search|friend)\s+(?:me\s+)?(?:on|at|in)\s+"
                     r"(?:" + _APPS + r")\s*[:\-=,]?\s*(?:(?:it'?s|i'?m|as|username|user|name)\s*[:\-=]?\s*)?"
                     r"(?P<pii>@?[a-z0-9_.\-]{3,30})", 0.85, _handle_accept, gate=r"add|follow|message|msg|dm|text|find|hmu|hit\s+me|search|friend"),
-            pattern(r"\b(?:hmu|hit\s+me\s+up|add\s+me)\s*[:\-]?\s*(?P<pii>@?[a-z0-9_.\-]{3,30})", 0.8,
+            pattern(r"\b(?:" + _APPS + r")\s+(?P<pii>@?[a-z0-9_.\-]{3,30})", 0.75,
+                    lambda m: 0.75 if _handle_accept(m) == 0.85 and not _SLANG_WITH_DIGITS.fullmatch(m.group("pii")) else None,
+                    gate=r"[\d_.]"),
+            pattern(r"\b(?:hmu|hit\s+me\s+up|add\s*me)\s*[:\-]?\s*(?:on\s+(?:" + _APPS + r")\s*[:\-]?\s*)?"
+                    r"(?P<pii>@?[a-z0-9_.\-]{3,30})", 0.8,
                     lambda m: 0.8 if _handle_accept(m) == 0.85 else None, gate=r"hmu|hit\s+me|add\s+me"),
             pattern(r"\b(?:username|user\s?name|gamertag|ign|handle)\s*(?:is|'s|:|=|-)\s*(?P<pii>@?[a-z0-9_.\-]{3,30})",
                     0.85, _handle_accept, gate=r"user|gamertag|ign|handle"),

@@ -41,6 +41,10 @@ def found(text: str, **kw) -> list[tuple[str, str]]:
     ("add me on insta: skyrunner_14", "handle", "skyrunner_14"),
     ("hmu @pixelfox", "handle", "@pixelfox"),
     ("my discord is frostbyte#1234", "handle", "frostbyte#1234"),
+    ("ig mia_xo22", "handle", "mia_xo22"),
+    ("addme on snap mia_xo22", "handle", "mia_xo22"),
+    ("i go 2 oakridge academy", "school", "oakridge academy"),
+    ("im in yr 8 at kingsmere high", "school", "kingsmere high"),
     ("im 12", "age", "12"),
     ("im 13 yrs old", "age", "13 yrs old"),
     ("age: thirteen", "age", "thirteen"),
@@ -59,7 +63,7 @@ def test_each_kind_of_personal_detail_is_found_with_its_exact_span(text, kind, s
     "i scored 12345 points", "i go to school lol", "i live with my mum", "my name is mia and i like cats",
     "I have 100% battery", "room 12345", "the score was 3-1", "my snap is down", "add me later lol",
     "the high street was busy", "happy 13th birthday to my sister!!", "I'm sorry, 5 minutes",
-    "i'm fine, from now on ok",
+    "i'm fine, from now on ok", "snap 2day?", "snap at 5pm", "ig is down lol", "wanna play fortnite at 7.30",
 ])
 def test_everyday_numbers_and_phrases_are_not_personal_details(text):
     assert found(text) == []
