@@ -44,6 +44,7 @@ WINDOW = 20               # recent messages remembered (ids and signals only)
 TRAJECTORY = 50           # recent risk points remembered
 REPORT_MIN = 0.3          # tactics weaker than this are left out of the assessment's list
 MAX_TEXT = 100_000        # characters of one message analysed (chat apps cap far lower); the rest is not
+MAX_PII_TEXT = 10_000     # characters of one message checked for personal details
 CONTEXT_SPAN = 30         # messages a benign context (a surprise party, a parent's errands) keeps colouring
 STRONG_MESSAGE = 0.6      # a tactic this sure in the current message can justify holding it
 # Personal details that put a child at risk straight away, whatever the conversation's level.
@@ -348,7 +349,8 @@ class ConversationEngine:
         self._learn_age(st, sender, reading)
 
         if self._detect_pii is not None and text and not _known_adult(sender):
-            found = self._detect_pii(text, region=self.pii_region) if self._pii_region_kw else self._detect_pii(text)
+            piece = text[:MAX_PII_TEXT]
+            found = self._detect_pii(piece, region=self.pii_region) if self._pii_region_kw else self._detect_pii(piece)
             for f in found:
                 sig = sender.pii.get(f.kind)
                 if sig is None:

@@ -111,6 +111,7 @@ _TOKEN_RE = re.compile(r"[$@]?[a-z0-9]+(?:['@$!|+][a-z0-9]+)*[$!]?|[?!.;:]+(?=\s
 _AGE_TOKEN_RE = re.compile(r"^(\d{1,2})(yo|y/o|yrs|yr|years|year|yrsold|f|m|g|b)$")
 _SPACED_GAP_RE = re.compile(r"^[\s.\-_*,/~+']{1,3}$")
 _NUMBER_RE = re.compile(r"^\d+$")
+_LONGEST_WORD = 40
 # "go 2 school", "mature 4 your age": a lone 2 or 4 between words is a word, elsewhere it is a number.
 _DIGIT_WORDS = {"2": "to", "4": "for"}
 
@@ -228,6 +229,8 @@ class Normaliser:
 
     def _word(self, tok: str) -> tuple[str, bool]:
         """The plain form of one token and whether it maps character for character onto the original."""
+        if len(tok) > _LONGEST_WORD:  # no keyword is this long: keep it as it is, at no cost
+            return tok, True
         if tok[0] in "?.!;:":
             return ("?" if "?" in tok else "."), len(tok) == 1
         if "'" in tok:
