@@ -100,13 +100,13 @@ def main(argv: list[str] | None = None) -> int:
     ap.add_argument("--markdown", type=Path, default=None, help="also write the results as Markdown (RESULTS.md)")
     args = ap.parse_args(argv)
     try:
-        return _main(args)
+        return _main(args, argv)
     except ChildsafeError as exc:
         print(f"error: {exc}", file=sys.stderr)
         return 2
 
 
-def _main(args: argparse.Namespace) -> int:
+def _main(args: argparse.Namespace, argv_given: list[str] | None = None) -> int:
     started = time.time()
     results: dict = {"generated_at": time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime()),
                      "machine": {"python": platform.python_version(), "processor": platform.processor() or platform.machine()},
@@ -163,8 +163,8 @@ def _main(args: argparse.Namespace) -> int:
     args.out.write_text(json.dumps(results, indent=2, sort_keys=False) + "\n", encoding="utf-8")
     print(f"\nwrote {args.out} ({results['seconds']} s)")
     if args.markdown:
-        args.markdown.write_text(report.to_markdown(results, command="python -m eval.conversations --markdown "
-                                                                      f"{args.markdown.name}"), encoding="utf-8")
+        command = "python -m eval.conversations " + " ".join(sys.argv[1:] if argv_given is None else argv_given)
+        args.markdown.write_text(report.to_markdown(results, command=command.strip()), encoding="utf-8")
         print(f"wrote {args.markdown}")
     return 0
 
