@@ -72,15 +72,41 @@ def test_adults_get_no_nudge_and_bad_arguments_are_named():
         nudge_for("secrecy", locale="../../etc")
 
 
-def test_spanish_catalogue_translates_and_missing_lines_fall_back_to_english_whole():
+def test_spanish_catalogue_translates_every_nudge():
     es = nudge_for("secrecy", age_band="13-15", locale="es")
     assert es.locale == "es"
     assert "No has hecho nada malo." in es.text and es.action_labels["block"] == "Bloquear"
     assert nudge_for("secrecy", age_band="13-15", locale="es-ES").text == es.text
-    partial = nudge_for("secrecy", age_band="under_13", locale="es")  # not translated yet
-    assert partial.locale == "en" and "You haven't done anything wrong." in partial.text
+    for kind, band in ALL:
+        n = nudge_for(kind, age_band=band, locale="es")
+        assert n.locale == "es" and "You haven't" not in n.text, (kind, band)
     assert nudge_for("secrecy", locale="fr").locale == "en"
     assert "es" in available_locales()
+
+
+def test_a_partly_translated_locale_falls_back_to_english_for_the_whole_nudge(tmp_path, monkeypatch):
+    import childsafe.nudges as nudges
+    from babel.messages.catalog import Catalog
+    from babel.messages.mofile import write_mo
+    from childsafe.nudges import messages
+
+    catalog = Catalog(locale="cy", domain=DOMAIN)
+    catalog.add(messages.NOT_YOUR_FAULT, "Dwyt ti ddim wedi gwneud dim byd o'i le.")
+    catalog.add(messages.TACTIC_TEXT["secrecy"]["13-15"], "(cy) secrecy line")
+    target = tmp_path / "cy" / "LC_MESSAGES"
+    target.mkdir(parents=True)
+    with (target / f"{DOMAIN}.mo").open("wb") as fh:
+        write_mo(fh, catalog)
+    monkeypatch.setattr(nudges, "LOCALE_DIR", tmp_path)
+    nudges._translation.cache_clear()
+    try:
+        translated = nudge_for("secrecy", age_band="13-15", locale="cy")
+        assert translated.locale == "cy" and translated.text.startswith("(cy) secrecy line Dwyt ti")
+        missing = nudge_for("meeting_request", age_band="13-15", locale="cy")
+        assert missing.locale == "en" and "You haven't done anything wrong." in missing.text
+        assert "Dwyt" not in missing.text
+    finally:
+        nudges._translation.cache_clear()
 
 
 def test_compiled_catalogues_match_their_po_sources():
