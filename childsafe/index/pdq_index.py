@@ -91,7 +91,9 @@ class PDQIndex:
     """All ids whose PDQ hash lies within a Hamming radius of a query; exact.
 
     ``hashes`` are (n, 32) uint8 rows (``childsafe.index.codec``); ``ids`` int64 (default 0..n-1).
-    Results are ``(id, distance)`` pairs, nearest first, ties by id.
+    Results are ``(id, distance)`` pairs, nearest first, ties by id. Indexes smaller than
+    ``min_table_size`` rows keep no tables and scan; ``min_table_size=0`` always uses the tables
+    (tests use it to put tiny banks through them).
     """
 
     def __init__(
@@ -160,8 +162,10 @@ class PDQIndex:
         """Add rows; ids default to one past the largest id so far. Rebuilds when the side list grows."""
         rows = _as_hash_rows(hashes, "hashes")
         if ids is None:
-            _, current = self.items()
-            first = int(current.max()) + 1 if len(current) else 0
+            tops = [int(self._extra_ids.max())] if len(self._extra_ids) else []
+            if len(self._hashes):
+                tops.append(len(self._hashes) - 1 if self._ids is None else int(np.max(self._ids)))
+            first = max(tops) + 1 if tops else 0
             id_arr = np.arange(first, first + len(rows), dtype=np.int64)
         else:
             id_arr = _as_ids(ids, len(rows), "ids")
@@ -176,7 +180,10 @@ class PDQIndex:
 
     def remove(self, ids: Iterable[int] | np.ndarray) -> int:
         """Remove every row with one of these ids; returns how many rows went."""
-        gone = np.unique(np.asarray(list(ids) if not isinstance(ids, np.ndarray) else ids, dtype=np.int64))
+        arr = np.asarray(ids if isinstance(ids, np.ndarray) else list(ids))
+        if arr.size and not np.issubdtype(arr.dtype, np.integer):
+            raise InvalidInput(f"ids to remove must be integers, got dtype {arr.dtype}", code="bad_ids")
+        gone = np.unique(arr.astype(np.int64).reshape(-1))
         removed = 0
         if len(self._extra_ids):
             drop = np.isin(self._extra_ids, gone)
@@ -202,9 +209,9 @@ class PDQIndex:
 
     def compact(self) -> None:
         """Fold pending additions and drop removed rows, rebuilding the tables."""
-        hashes, ids = self.items()
-        if self._ids is None and self._alive is None and not len(self._extra_ids):
+        if self._alive is None and not len(self._extra_ids):
             return
+        hashes, ids = self.items()
         if np.array_equal(ids, np.arange(len(ids))):
             self._rebuild(np.ascontiguousarray(hashes), None)
         else:
@@ -243,7 +250,7 @@ class PDQIndex:
             if self._tables:
                 chunks = [t.chunk for t in self._tables]
                 # each probed bucket costs about as much as scanning a few dozen rows
-                if probe_cost(chunks, radius) * 32 < len(self._hashes):
+                if probe_cost(chunks, radius) * 32 < len(self._hashes) or self._min_table_size == 0:
                     plan = bytes(t & 0xFF for t in thresholds(chunks, radius))
             self._probe_cache[radius] = plan
         return self._probe_cache[radius]

@@ -220,3 +220,18 @@ def test_compiled_table_builder_makes_the_same_tables_as_numpy():
         ours, reference = _compiled_builder(hashes, chunk), build_table(hashes, chunk)
         assert np.array_equal(ours.offsets, reference.offsets)
         assert np.array_equal(ours.entries, reference.entries)
+
+
+def test_remove_takes_any_integer_ids_and_rejects_others():
+    index = PDQIndex(np.zeros((4, 32), np.uint8), [5, 6, 7, 8])
+    assert index.remove([]) == 0
+    assert index.remove(np.array([6, 99], dtype=np.int32)) == 1
+    assert [i for i, _ in index.search("0" * 64)] == [5, 7, 8]
+    with pytest.raises(InvalidInput):
+        index.remove(["a"])
+
+
+def test_added_rows_get_fresh_ids_by_default():
+    index = PDQIndex(np.zeros((3, 32), np.uint8))
+    index.add(np.full((2, 32), 255, np.uint8))
+    assert index.search("f" * 64) == [(3, 0), (4, 0)]
