@@ -320,6 +320,124 @@ def find_regions(
     return [_to_original(box, factor, img.size) for box in region_boxes(a, max_regions=max_regions, tolerance=tolerance)]
 
 
+# ---------------------------------------------------------------- pictures pasted over a busy background
+
+EDGE_STEP = 18
+"""Luma difference across a line that counts as an edge."""
+MAX_LINES = 16
+"""Candidate rows and columns kept (the strongest), so a busy picture costs no more than a plain one."""
+MIN_SIDE_SUPPORT = 0.6
+"""Share of a box's side that must lie on an edge: picture and background agree here and there."""
+
+
+def _luma(a: np.ndarray) -> np.ndarray:
+    """Luma as int16 (about Rec. 601 weights), ready for differences."""
+    return (a[..., 0] * np.int16(19) + a[..., 1] * np.int16(37) + a[..., 2] * np.int16(8)) >> 6
+
+
+def _strongest(profile: np.ndarray, count: int) -> np.ndarray:
+    """Indices of the ``count`` largest local maxima of a projection profile (neighbours within 2 dropped)."""
+    order = np.argsort(profile)[::-1]
+    taken: list[int] = []
+    for i in order[: count * 6]:
+        if profile[i] <= 0:
+            break
+        if all(abs(int(i) - t) > 2 for t in taken):
+            taken.append(int(i))
+        if len(taken) >= count:
+            break
+    return np.array(sorted(taken), dtype=np.int64)
+
+
+def _find_edge_boxes(y: np.ndarray, max_regions: int) -> list[Box]:
+    height, width = y.shape
+    across_rows = np.abs(np.diff(y, axis=0)) >= EDGE_STEP  # [r, x]: a step between rows r and r+1
+    across_cols = np.abs(np.diff(y, axis=1)) >= EDGE_STEP  # [r, x]: a step between columns x and x+1
+    rows = _strongest(across_rows.sum(axis=1), MAX_LINES)
+    cols = _strongest(across_cols.sum(axis=0), MAX_LINES)
+    if len(rows) < 2 or len(cols) < 2:
+        return []
+    # Prefix sums along the candidate lines only, so any stretch of a side is counted in constant time.
+    row_sums = np.zeros((len(rows), width), dtype=np.int32)
+    np.cumsum(across_rows[rows, :-1], axis=1, out=row_sums[:, 1:])
+    col_sums = np.zeros((len(cols), height), dtype=np.int32)
+    np.cumsum(across_cols[:-1, cols].T, axis=1, out=col_sums[:, 1:])
+    r0, r1 = np.triu_indices(len(rows), k=1)
+    c0, c1 = np.triu_indices(len(cols), k=1)
+    top, bottom = rows[r0][:, None], rows[r1][:, None]  # boundary after row `top` / `bottom`
+    left, right = cols[c0][None, :], cols[c1][None, :]
+    box_w, box_h = right - left, bottom - top
+    # Stretches are inset by 2 pixels at each corner: corners are where sides blur together.
+    x_from, x_to = np.minimum(left + 2, width - 1), np.maximum(right - 2, 0)
+    y_from, y_to = np.minimum(top + 2, height - 1), np.maximum(bottom - 2, 0)
+    span_x = np.maximum(box_w - 4, 1)
+    span_y = np.maximum(box_h - 4, 1)
+    support = np.minimum.reduce([
+        (row_sums[r0[:, None], x_to] - row_sums[r0[:, None], x_from]) / span_x,
+        (row_sums[r1[:, None], x_to] - row_sums[r1[:, None], x_from]) / span_x,
+        (col_sums[c0[None, :], y_to] - col_sums[c0[None, :], y_from]) / span_y,
+        (col_sums[c1[None, :], y_to] - col_sums[c1[None, :], y_from]) / span_y,
+    ])
+    area = box_w * box_h
+    ok = (
+        (support >= MIN_SIDE_SUPPORT)
+        & (box_w >= MIN_REGION_SIDE // 2) & (box_h >= MIN_REGION_SIDE // 2)
+        & (area >= MIN_REGION_SHARE * width * height) & (area <= MAX_REGION_SHARE * width * height)
+        & (np.maximum(box_w / np.maximum(box_h, 1), box_h / np.maximum(box_w, 1)) <= MAX_ASPECT)
+    )
+    ri, ci = np.nonzero(ok)
+    order = np.argsort((area * support)[ri, ci])[::-1]
+    chosen: list[Box] = []
+    for k in order:
+        i, j = ri[k], ci[k]
+        box = (int(left[0, j]) + 1, int(top[i, 0]) + 1, int(right[0, j]) + 1, int(bottom[i, 0]) + 1)
+        if all(_iou(box, other) < 0.9 for other in chosen):
+            chosen.append(box)
+        if len(chosen) >= max_regions:
+            break
+    return chosen
+
+
+def _refine_side(y: np.ndarray, guess: int, lo: int, hi: int, reach: int, horizontal: bool) -> int:
+    """The boundary near ``guess`` (a row or column index where the picture starts) with the most
+    edge along [lo, hi) of the other axis; ``y`` is the (h, w, 3) RGB copy."""
+    limit = y.shape[0] if horizontal else y.shape[1]
+    first, last = max(1, guess - reach), min(limit - 1, guess + reach)
+    if last < first:
+        return guess
+    band = y[first - 1 : last + 1, lo:hi] if horizontal else y[lo:hi, first - 1 : last + 1].transpose(1, 0, 2)
+    band = _luma(band.astype(np.int16))
+    counts = (np.abs(np.diff(band, axis=0)) >= EDGE_STEP).sum(axis=1)
+    return first + int(np.argmax(counts))
+
+
+def edge_boxes(a: np.ndarray, *, max_regions: int = MAX_REGIONS) -> list[Box]:
+    """Rectangles outlined by edges: a picture pasted over another (picture in picture).
+
+    The rows and columns with the most luma steps across them are candidate sides (at most
+    ``MAX_LINES`` each way); every box they make is scored by how much of each of its four sides lies
+    on an edge (prefix sums: constant time a box), and boxes whose every side is mostly edge are kept.
+    Found on a half-size copy, then each side is put back on the strongest edge nearby.
+    """
+    height, width = a.shape[:2]
+    if max_regions <= 0 or width < 2 * MIN_REGION_SIDE or height < 2 * MIN_REGION_SIDE:
+        return []
+    step = 2 if max(height, width) > 400 else 1
+    boxes = _find_edge_boxes(_luma(a[::step, ::step].astype(np.int16)), max_regions)
+    y = a  # sides are refined on the full copy, a few lines at a time
+    out = []
+    for x0, y0, x1, y1 in boxes:
+        x0, y0, x1, y1 = x0 * step, y0 * step, min(width, x1 * step), min(height, y1 * step)
+        if step > 1:
+            reach = step + 1
+            y0 = _refine_side(y, y0, x0 + 2, x1 - 2, reach, True)
+            y1 = _refine_side(y, y1, x0 + 2, x1 - 2, reach, True)
+            x0 = _refine_side(y, x0, y0 + 2, y1 - 2, reach, False)
+            x1 = _refine_side(y, x1, y0 + 2, y1 - 2, reach, False)
+        if x1 - x0 >= MIN_REGION_SIDE and y1 - y0 >= MIN_REGION_SIDE:
+            out.append((x0, y0, x1, y1))
+    return out
+
 # ---------------------------------------------------------------- crops for banks of originals
 
 
@@ -405,8 +523,9 @@ def pictures_within(
 ) -> list[Picture]:
     """The trimmed picture (when a border was found) and up to ``max_regions`` framed regions.
 
-    A region is hashed as found and, when its edge is a frame, trimmed too (so at most
-    ``2 * max_regions + 2`` pictures). Near-duplicates (a region that is the trimmed box again, or the whole image) are left out, so
+    A region is hashed as found and, when its edge is a frame, trimmed too; up to a quarter of
+    ``max_regions`` more come from outlines (`edge_boxes`), so at most ``2.25 * max_regions + 2``
+    pictures. Near-duplicates (a region that is the trimmed box again, or the whole image) are left out, so
     every extra hash looks at something new.
     """
     if not (trim or regions):
@@ -444,6 +563,9 @@ def pictures_within(
             inner = trim_box(a[y0:y1, x0:x1], max_passes=1)
             if inner is not None:
                 keep((x0 + inner[0], y0 + inner[1], x0 + inner[2], y0 + inner[3]), False)
+        # Pictures pasted over a busy background have no page colour around them, only their outline.
+        for bx0, by0, bx1, by1 in edge_boxes(a[oy:ey, ox:ex], max_regions=max(1, max_regions // 4)):
+            keep((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), False)
     return found
 
 
