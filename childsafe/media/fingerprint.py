@@ -75,6 +75,8 @@ def detect_media_type(path: PathLike) -> str:
     """'image' or 'video' from the content; InvalidInput for anything else."""
     name = os.fspath(path)
     p = Path(path)
+    if p.is_dir():
+        raise InvalidInput(f"{name}: is a directory, not a file", code="not_a_file")
     if not p.is_file():
         raise InvalidInput(f"{name}: no such file", code="file_not_found")
     if p.stat().st_size == 0:
