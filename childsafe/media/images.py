@@ -138,6 +138,8 @@ def load_image(
 
     ``max_side`` (optional) bounds the longer side of the result: JPEGs are then decoded at a
     reduced scale, which is much faster, and anything still larger is box-filtered down.
+    ``max_pixels`` refuses larger images from their header; Pillow's own bomb limit (twice
+    ``PIL.Image.MAX_IMAGE_PIXELS``, about 179 million pixels) still applies above it.
     """
     return _decode(source, max_pixels=max_pixels, max_side=max_side, luma=False)
 
