@@ -33,7 +33,10 @@ from childsafe.live.window import RollingWindow, Sampler
 
 log = logging.getLogger("childsafe.live")
 
-HASH_MAX_SIDE = 960  # as video hashing does, so stream frames hash like banked video frames
+HASH_MAX_SIDE = 960  # pushed images are scaled to this, as image and video hashing do
+LIVE_HASH_SIDE = 512
+"""Decoded stream frames are scaled so their longer side is at most this before PDQ: six times less work
+for 720p, at a cost of 2-14 bits of distance to full-size hashes on the reference clips (docs/live.md)."""
 DEFAULT_MAX_PIXELS = 33_177_600  # 8K UHD; a live frame beyond it is refused
 MIN_QUALITY = 50  # vPDQ's rule: flatter frames (fades, black) are not matched
 MAX_CONSECUTIVE_DECODE_ERRORS = 50
@@ -72,6 +75,7 @@ class LiveOptions:
     open_timeout: float = 10.0
     read_timeout: float = 10.0
     stop_on_terminate: bool = True
+    hash_side: int = LIVE_HASH_SIDE
     realtime: bool = False
     """Pace files by their timestamps, as if they were live (URLs of live streams pace themselves)."""
     max_errors_kept: int = 20
@@ -129,11 +133,11 @@ class StreamWatch:
         }
 
 
-def _hash_size(width: int, height: int) -> tuple[int, int]:
+def _hash_size(width: int, height: int, side: int = HASH_MAX_SIDE) -> tuple[int, int]:
     longer = max(width, height)
-    if longer <= HASH_MAX_SIDE:
+    if longer <= side:
         return width, height
-    scale = HASH_MAX_SIDE / longer
+    scale = side / longer
     return max(1, round(width * scale)), max(1, round(height * scale))
 
 
@@ -544,7 +548,7 @@ class LiveMonitor:
             raise _FrameTooLarge(f"frame at {t:.2f} s is {frame.width}x{frame.height}, over the limit of "
                                  f"{opts.max_pixels:,} pixels")
         watch.sampler.taken(t)
-        out_w, out_h = _hash_size(frame.width, frame.height)
+        out_w, out_h = _hash_size(frame.width, frame.height, opts.hash_side)
         if (frame.width, frame.height) == (out_w, out_h):
             rgb = frame.to_ndarray(format="rgb24")
         else:
