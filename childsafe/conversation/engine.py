@@ -45,6 +45,8 @@ TRAJECTORY = 50           # recent risk points remembered
 REPORT_MIN = 0.3          # tactics weaker than this are left out of the assessment's list
 MAX_TEXT = 100_000        # characters of one message analysed (chat apps cap far lower); the rest is not
 MAX_PII_TEXT = 10_000     # characters of one message checked for personal details
+FAMILY_SPAN = 200         # messages a sign of family keeps the adult-to-child weighting down
+FAMILY_CONTEXT = 0.8
 CONTEXT_SPAN = 30         # messages a benign context (a surprise party, a parent's errands) keeps colouring
 STRONG_MESSAGE = 0.6      # a tactic this sure in the current message can justify holding it
 # Personal details that put a child at risk straight away, whatever the conversation's level.
@@ -386,6 +388,8 @@ class ConversationEngine:
             current[p.sender] = scores
             others = [a for s, a in ages.items() if s != p.sender and a is not None]
             ctx = age_context(_age_as_sender(p), min(others) if others else None)
+            if idx - st.contexts.get("family", -10**9) <= FAMILY_SPAN:
+                ctx = min(ctx, FAMILY_CONTEXT)  # relatives: an adult talking to a child is expected
             ctx *= contact_context(st.first_contact, st.connected)
             r = sender_risk(scores, ctx)
             if r > best_risk:

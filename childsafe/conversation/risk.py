@@ -82,7 +82,7 @@ def age_context(sender_age: float | None, youngest_other: float | None) -> float
         return 1.0
     if gap >= 3:
         return 0.8
-    return 0.55
+    return 0.45
 
 
 def contact_context(first_contact: bool | None, connected: bool | None) -> float:

@@ -169,6 +169,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"talking to you is (?:different|special|so easy|the best|so nice)"),
         (0.5, r"with the right (?:person|people|help|guidance|manager|coach|agent)"),
         (0.6, r"(?:proper|real|special|deep|strong) connection"),
+        (0.55, r"(?:you have|you got|you have got) (?:a |such a )?(?:real |true |rare |natural |special )(?:gift|talent|eye|voice)"),
+        (0.6, r"(?:most|other|the other) (?:students|kids|people|girls|boys|children|players) (?:of )?your age (?:can not|could not|do not|are not|would not|never)"),
     ],
     "gifts_offers": [
         (0.75, r"{I_WILL} (?:buy|get|send|give|gift|pay for|order|grab) (?:you|u|ya|yourself)? ?{G3}{GIFT}"),
@@ -218,6 +220,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.7, r"if (?:anyone|anybody|they|your {PARENT}|someone|somebody|people) (?:asks?|asked|ask you)"),
         (0.7, r"you do not know me|you never (?:met|talked to|spoke to) me|(?:say|tell them) you do not know me"),
         (0.75, r"(?:tell|say to) (?:them|your {PARENT}|everyone) (?:that )?(?:you are|you will be|you were|you re) (?:at|with|staying|sleeping|going|doing|out with)"),
+        (0.75, r"(?:best|better|probably best|wiser|safer) (?:not|if you do not|if you did not) (?:to )?(?:mention|tell|say|share|bring)"),
+        (0.65, r"(?:they|others|people|your friends) (?:might|would|will|could) (?:feel left out|get jealous|not understand|get the wrong idea|be jealous)"),
     ],
     "isolation_exclusivity": [
         (0.75, r"(?:they|your {PARENT}|your friends|people|adults|teachers|other people|nobody else) (?:do not|dont|will never|never|can not|cant|would never|does not) (?:really )?(?:understand|get|care about|appreciate|listen to|love|respect|value) you"),
@@ -247,6 +251,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"(?:your|you) {PARENT} (?:is|are) (?:[^ ]+ ){0,2}(?:strict|controlling|unfair|overprotective|mean|annoying)"),
         (0.5, r"(?:come to|talk to|tell) me,? not (?:them|your [^ ]+)"),
         (0.55, r"you (?:have|ve|have got|got) me(?: \.|$| now| instead| though)"),
+        (0.5, r"one to one|one on one|1 to 1|1 on 1|just the two of us"),
     ],
     "risk_assessment": [
         (0.8, r"(?:are|is) (?:your|you) {PARENT} {G2}(?:home|around|there|in|out|away|awake|asleep|sleeping|at work|working|nearby|watching|checking|looking|gone|back|in the house|downstairs|upstairs)"),
@@ -318,6 +323,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.5, r"(?:send|show) (?:me )?(?:one|a few|some)(?: \.|$| \?| please| now)"),
         (0.65, r"(?:test shots|shots|headshots|ones|pictures|photos) (?:[^ ]+ ){0,2}of you"),
         (0.7, r"we (?:do|can do|will do|could do|should do) (?:a )?(?:quick )?(?:video call|video chat|facetime|camera call|cam)"),
+        (0.75, r"(?:send|take|do|get) (?:me )?(?:\\d+|one|two|three|a few|some|a couple) more"),
     ],
     "meeting_request": [
         (0.75, r"(?:we should|let us|lets|can we|could we|wanna|want to|we could|i want to|i would love to|i would like to|i will|i can|shall we|why not|do you want to|would you like to|i really want to|when can we|when do we|how about we|maybe we could) {G2}(?:meet|hang out|see each other|get together|meet up|link up|catch up in person|go on a date)"),
@@ -394,6 +400,9 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.8, r"(?:i will|i can|i could|i am going to) get you in (?:so much |big |real |serious )?trouble"),
         (0.9, r"(?:i will|or i|i am going to|i can) {G2}(?:post|share|send|leak|spread|upload|put) {G3}(?:everywhere|online|on the internet|to everyone|all over|on every)"),
         (0.65, r"(?:i have|i got|i have got) (?:screenshots|screen shots|recordings|proof|evidence)"),
+        (0.9, r"(?:your|ur) (?:whole |entire )?(?:class|school|family|friends|parents|mum|mom|dad|followers|year group|year) (?:gets?|will get|sees?|will see|is getting|are getting|gonna get|going to get|will have|hears|will hear) (?:it|them|this|these|those|everything|the (?:pictures|photos|pics|videos|chats))"),
+        (0.6, r"(?:remember|do not forget) (?:the|that|those|what) (?:pictures?|photos?|pics?|videos?|selfies?|messages?|things?) (?:you )?(?:sent|gave|showed)"),
+        (0.75, r"i will (?:delete|remove) (?:it|them|everything) (?:if|when|once) you"),
     ],
     "body_relationship_steering": [
         (0.65, r"(?:do you have|have you got|got|you have|is there|do you got) (?:a )?(?:boyfriend|girlfriend|crush|partner|someone special|special someone|lover)"),
@@ -467,9 +476,10 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         {"secrecy": 0.15, "gifts_offers": 0.5, "isolation_exclusivity": 0.5}, True),
     "mishap": (
         r"i (?:broke|lost|failed|forgot|ate|spilled|spilt|crashed|dropped|skipped|missed|smashed|cracked|burned|"
-        r"burnt|ripped|stained|scratched|dented|wrecked|ruined|deleted|bunked|snuck|sneaked)|"
+        r"burnt|ripped|stained|scratched|dented|wrecked|ruined|deleted|bunked|snuck|sneaked)|i let you|"
         r"we (?:broke|lost|ate|spilled|smashed|wrecked|ruined)|(?:the|my|her|his) (?:vase|window|lamp|phone screen|"
-        r"screen|mug|plate|glass|tv)|detention|report card|bad grade|failed (?:the|my)|(?:my|our) crush|i like (?:him|her)",
+        r"screen|mug|plate|glass|tv)|detention|report card|bad grade|failed (?:the|my)|(?:my|our|a) crush|crush on|"
+        r"i like (?:him|her)|fancies|fancy (?:him|her)|likes (?:him|her|you)",
         {"secrecy": 0.25, "guilt_pressure": 0.5}, True),
     "spoiler": (
         r"spoilers?|the ending|the finale|who wins|the plot|the twist|the episode|the season|the score",
@@ -494,13 +504,28 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
     "household": (
         r"stuck in traffic|on my way|running late|be home by|be back (?:at|by)|dinner|tea is|pasta|fridge|"
         r"the washing|the dog out|feed the|inhaler|pe kit|lunch money|money for lunch|lock the door|tidy your room|"
-        r"bed time|bedtime|school run|i am outside school|your dad will|your mum will|your mom will|"
-        r"dad is on his way|mum is on her way|mom is on her way|grandma|grandad|granny|grandpa|nana|auntie|"
-        r"uncle [a-z]+ is|yes mum|yes mom|yes dad|ok mum|ok mom|ok dad|thanks mum|thanks mom|thanks dad|"
-        r"love you too|love you mum|love you mom|love you dad|love you see you|see you later love|night mum|"
-        r"night dad|hi mum|hi dad|mums phone|dads phone|dads on his way|mums on her way|moms on her way",
+        r"bed time|bedtime|school run|i am outside school|your dad will|your mum will|your mom will",
         {"risk_assessment": 0.3, "meeting_request": 0.45, "location_probing": 0.5, "photo_camera_request": 0.6,
          "gifts_offers": 0.5, "flattery_special_relationship": 0.6}, True),
+    # Family: the people in the chat are relatives (kin named as shared, the child answering "yes mum").
+    "family": (
+        r"dad is on his way|mum is on her way|mom is on her way|grandma|grandad|granny|grandpa|nana|nan s|"
+        r"auntie|aunty|uncle [a-z]+|little cuz|cousin|yes mum|yes mom|yes dad|ok mum|ok mom|ok dad|thanks mum|"
+        r"thanks mom|thanks dad|thanks nan|love you too|love you mum|love you mom|love you dad|love you lots|"
+        r"love you see you|see you later love|night mum|night dad|hi mum|hi dad|mums phone|dads phone|"
+        r"dads on his way|mums on her way|moms on her way|your mum s|tell your mum we|give your mum|we miss you|"
+        r"come and visit|family (?:dinner|lunch|party)|sunday lunch|(?:ok|okay|yes|bye|night|thanks) love you",
+        {"risk_assessment": 0.3, "meeting_request": 0.45, "location_probing": 0.5, "photo_camera_request": 0.5,
+         "gifts_offers": 0.5, "flattery_special_relationship": 0.6, "platform_move": 0.6, "secrecy": 0.7}, True),
+    "lesson": (
+        r"lesson|tutoring|tutor|the session|our session|when we start|class starts|your working|show your working|"
+        r"page \d+|question \d+|exercise \d+|worksheet|algebra|maths|math|science|physics|chemistry|biology|"
+        r"geography|history|french|spanish|english homework|reading log|spelling",
+        {"photo_camera_request": 0.3, "flattery_special_relationship": 0.6}, False),
+    "skill_praise": (
+        r"(?:good|great|talented|amazing|brilliant|gifted|so good|really good) at [a-z]+|great work|well done|"
+        r"good job|well played|nice work|great effort|proud of (?:you|the team)",
+        {"flattery_special_relationship": 0.5}, False),
     "known_contact": (
         r"(?:number|username|user name|address|snap|snapchat|handle|email|live|house) again|new phone|"
         r"changed (?:my|your) number|lost (?:your|my) number|drop (?:the|your|it|them) (?:[a-z]+ )?off|"
