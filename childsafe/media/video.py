@@ -10,7 +10,7 @@ flipped frame) come from the same pdqhash pass, so asking for them costs no seco
 from __future__ import annotations
 
 import os
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Union
 
@@ -41,7 +41,6 @@ class VideoHash:
     trimmed_frames: list[FrameHash] | None = None
     """With ``trim=True``: each frame hashed with its bars cut away (see `childsafe.media.edits.trim_frame`)."""
     trimmed_mirror_frames: list[FrameHash] | None = None
-    extra: dict = field(default_factory=dict)
 
     def to_vpdq(self) -> str:
         return format_vpdq(self.frames)
