@@ -71,7 +71,7 @@ ABBREVIATIONS: dict[str, str] = {
     "atm": "at the moment", "tn": "tonight", "tonite": "tonight", "2nite": "tonight", "2night": "tonight",
     "2day": "today", "tmrw": "tomorrow", "tmr": "tomorrow", "tmrow": "tomorrow", "2moro": "tomorrow",
     "2morrow": "tomorrow", "tomoz": "tomorrow", "b4": "before", "l8r": "later", "l8": "late", "gr8": "great",
-    "m8": "mate", "m8s": "mates", "4ever": "forever", "bc": "because", "cuz": "because", "coz": "because",
+    "m8": "mate", "m8s": "mates", "4ever": "forever", "bc": "because", "coz": "because",
     "cos": "because", "bcoz": "because", "ppl": "people", "msg": "message", "msgs": "messages", "txt": "text",
     "num": "number", "digits": "number", "fone": "phone", "ph": "phone", "cell": "phone",
     "mob": "mobile", "luv": "love", "ly": "love you", "ily": "i love you", "bf": "boyfriend", "gf": "girlfriend",

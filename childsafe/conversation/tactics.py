@@ -504,7 +504,8 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
     "household": (
         r"stuck in traffic|on my way|running late|be home by|be back (?:at|by)|dinner|tea is|pasta|fridge|"
         r"the washing|the dog out|feed the|inhaler|pe kit|lunch money|money for lunch|lock the door|tidy your room|"
-        r"bed time|bedtime|school run|i am outside school|your dad will|your mum will|your mom will",
+        r"bed time|bedtime|school run|i am outside school|your dad will|your mum will|your mom will|home yet|"
+        r"back from school yet|you back yet|get home safe|got home safe|home safe",
         {"risk_assessment": 0.3, "meeting_request": 0.45, "location_probing": 0.5, "photo_camera_request": 0.6,
          "gifts_offers": 0.5, "flattery_special_relationship": 0.6}, True),
     # Family: the people in the chat are relatives (kin named as shared, the child answering "yes mum").
