@@ -261,8 +261,10 @@ static HOT int probe_tables(Engine *self, const unsigned char *qbytes, const uin
             if (lo > hi) lo = hi;
             span_t *sp = &ring[(i - AHEAD) % RING];
             sp->lo = lo; sp->hi = hi;
-            __builtin_prefetch(&t->entries[lo]);
-            if (hi - lo > 8) __builtin_prefetch(&t->entries[hi - 1]);
+            /* the bucket's cache lines (at most four: a bigger one is a cluster, scanned anyway) */
+            const char *first = (const char *)&t->entries[lo], *last = (const char *)&t->entries[hi > lo ? hi - 1 : lo];
+            for (int l = 0; l < 4 && first <= last; l++, first += 64) __builtin_prefetch(first);
+            if (first <= last) __builtin_prefetch(last);
             if (++x2 == P) { x2 = 0; k2++; }
         }
         if (i >= 2 * AHEAD) {
