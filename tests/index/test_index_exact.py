@@ -235,3 +235,16 @@ def test_added_rows_get_fresh_ids_by_default():
     index = PDQIndex(np.zeros((3, 32), np.uint8))
     index.add(np.full((2, 32), 255, np.uint8))
     assert index.search("f" * 64) == [(3, 0), (4, 0)]
+
+
+def test_damaged_table_files_never_crash_a_lookup(tmp_path):
+    rng = np.random.default_rng(5)
+    hashes = rng.integers(0, 256, (3000, 32), dtype=np.uint8)
+    build(hashes).save(tmp_path / "ix")
+    for name in ("table0_offsets.npy", "table3_entries.npy"):
+        arr = np.load(tmp_path / "ix" / name)
+        np.save(tmp_path / "ix" / name, rng.integers(0, 2**32, arr.shape, dtype=np.uint64).astype(np.uint32))
+    index = PDQIndex.load(tmp_path / "ix")
+    for q in hashes[:20]:
+        found = index.search(q)
+        assert all(0 <= i < len(hashes) and 0 <= d <= 31 for i, d in found)
