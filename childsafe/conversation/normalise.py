@@ -299,12 +299,6 @@ class Normaliser:
         while i < n:
             tok, s, e = tokens[i]
             if len(tok) != 1 or not tok.isalnum():
-                if "." in tok and len(tok) >= 5 and all(len(p) == 1 for p in tok.split(".")):
-                    joined = tok.replace(".", "")
-                    if self._is_known(joined):
-                        out.append((joined, s, e))
-                        i += 1
-                        continue
                 out.append(tokens[i])
                 i += 1
                 continue
@@ -321,39 +315,51 @@ class Normaliser:
                 out.extend(tokens[i:j])
                 i = j
                 continue
-            k = 0
-            while k < len(run):
-                best = None
-                for m in range(len(run), k + 2, -1):
-                    joined = "".join(t for t, _, _ in run[k:m])
-                    word = self._known_form(joined)
-                    if word is None and not base[run[k][2]:run[m - 1][1]].isspace() and all(
-                            not base[run[q][2]:run[q + 1][1]].isspace() for q in range(k, m - 1)):
-                        word = joined  # "r_e_a_l_l_y", "p-a-r-e-n-t-s": nobody spaces letters that way by accident
-                    if word is not None:
-                        best = (m, word)
-                        break
-                if best is None:
-                    out.append(run[k])
-                    k += 1
-                else:
-                    m, word = best
-                    out.append((word, run[k][1], run[m - 1][2]))
-                    k = m
+            exact, exact_cover = self._segment(base, run, fuzzy=False)
+            typo, typo_cover = self._segment(base, run, fuzzy=True)
+            # A typo reading must explain clearly more letters than an exact one ("i t r u s t" is "i trust").
+            out.extend(typo if typo_cover >= exact_cover + 2 else exact)
             i = j
         return out
 
-    def _known_form(self, joined: str) -> str | None:
-        if self._is_known(joined):
+    def _segment(self, base: str, run: list[tuple[str, int, int]], fuzzy: bool) -> tuple[list, int]:
+        """Greedy longest-word reading of a run of single letters; returns tokens and letters covered."""
+        out: list[tuple[str, int, int]] = []
+        covered = 0
+        k = 0
+        while k < len(run):
+            best = None
+            for m in range(len(run), k + 2, -1):
+                joined = "".join(t for t, _, _ in run[k:m])
+                word = self._known_form(joined, fuzzy)
+                if word is None and not fuzzy and all(
+                        not base[run[q][2]:run[q + 1][1]].isspace() for q in range(k, m - 1)):
+                    word = joined  # "r_e_a_l_l_y", "p-a-r-e-n-t-s": nobody spaces letters that way by accident
+                if word is not None:
+                    best = (m, word)
+                    break
+            if best is None:
+                out.append(run[k])
+                k += 1
+            else:
+                m, word = best
+                out.append((word, run[k][1], run[m - 1][2]))
+                covered += m - k
+                k = m
+        return out, covered
+
+    def _known_form(self, joined: str, fuzzy: bool = True) -> str | None:
+        """The word a run of letters spells, if we know it (exactly first; a typo away only if asked)."""
+        if self._is_known(joined, fuzzy):
             return joined
         if "leet" in self.features:
             plain = "".join(LEET.get(c, c) for c in joined)
-            if self._is_known(plain):
+            if self._is_known(plain, fuzzy):
                 return plain
         return None
 
-    def _is_known(self, word: str) -> bool:
-        return word in self._known or (len(word) >= 5 and self._fuzzy(word) != word)
+    def _is_known(self, word: str, fuzzy: bool = True) -> bool:
+        return word in self._known or (fuzzy and len(word) >= 5 and self._fuzzy(word) != word)
 
 
 def _fold_char(ch: str) -> str:

@@ -17,8 +17,8 @@ from childsafe.conversation.tactics import STAGES
 # How much one clear instance of each tactic says about grooming on its own.
 TACTIC_WEIGHTS: dict[str, float] = {
     "age_identity_probing": 0.30,
-    "flattery_special_relationship": 0.35,
-    "gifts_offers": 0.40,
+    "flattery_special_relationship": 0.45,
+    "gifts_offers": 0.50,
     "secrecy": 0.75,
     "isolation_exclusivity": 0.55,
     "risk_assessment": 0.60,

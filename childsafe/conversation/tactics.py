@@ -127,6 +127,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.5, r"how old(?: \?| \.|$| will you| do you| would you)"),
         (0.45, r"(?:about you|tell me|yourself) {G3}age"),
         (0.45, r"(?:what|which) (?:age|year) (?:group )?(?:are you|is your)"),
+        (0.5, r"(?:we are|we re|were) (?:basically |about |kind of |pretty much |probably |like )?(?:the )?same age"),
     ],
     "flattery_special_relationship": [
         (0.85, r"(?:so |very |really |quite |pretty )?(?:mature|grown up|smart|wise|beautiful|pretty|grown|developed|advanced|clever|intelligent) for (?:your|a) (?:age|\d+ years old|\d+ year old|kid|girl|boy)"),
@@ -171,6 +172,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:proper|real|special|deep|strong) connection"),
         (0.55, r"(?:you have|you got|you have got) (?:a |such a )?(?:real |true |rare |natural |special )(?:gift|talent|eye|voice)"),
         (0.6, r"(?:most|other|the other) (?:students|kids|people|girls|boys|children|players) (?:of )?your age (?:can not|could not|do not|are not|would not|never)"),
+        (0.6, r"we (?:really |just |totally )?(?:get|understand|click with|understand) each other"),
     ],
     "gifts_offers": [
         (0.75, r"{I_WILL} (?:buy|get|send|give|gift|pay for|order|grab) (?:you|u|ya|yourself)? ?{G3}{GIFT}"),
@@ -438,6 +440,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.85, r"(?:you would|you d|you will) (?:be|make) a (?:great|good|perfect|nice|lovely|cute|amazing) (?:girlfriend|boyfriend|wife|husband|partner|gf|bf)"),
         (0.45, r"what size (?:are you|shoe|clothes|do you)|what size(?: \?|$)"),
         (0.75, r"(?:boys|girls|kids|people|lads) your age (?:are|r) (?:so |just |really )?(?:immature|childish|boring|babies|kids|stupid)"),
+        (0.8, r"older (?:guys|men|boys|people|girls|women) (?:must|would|will|probably|definitely) (?:like|love|fancy|want) you"),
     ],
     "location_probing": [
         (0.7, r"where (?:do|d) you live|where you live|where is your (?:house|home|school|flat)"),
