@@ -72,7 +72,10 @@ class Sampler:
         return self._next is None or t >= self._next - 1e-3
 
     def taken(self, t: float) -> None:
-        self._next = t + self.interval(t)
+        """Schedule the next frame on a grid, so frame-rate jitter does not make sampling drift late."""
+        step = self.interval(t)
+        base = self._next if self._next is not None and 0 <= t - self._next < step else t
+        self._next = base + step
 
     def boost(self, t: float) -> None:
         """Look more often for a while (risk rose); the next frame is due at the faster rate."""
