@@ -7,6 +7,7 @@
  * verify all 256 bits of the surviving rows. Each stage prefetches AHEAD items in advance.
  * build_table() is the counting sort that makes a table (same arrays as tables.build_table).
  * With no thresholds it scans every row once, testing all queries against each row.
+ * A search releases the GIL, so threads sharing one engine search in parallel.
  * Indices read from the arrays are bounds-checked, so a damaged index file gives wrong answers
  * at worst, never a crash.
  */
@@ -44,6 +45,9 @@ typedef struct { uint32_t lo, hi; } span_t;
 typedef struct { uint32_t query, row; } cand_t;
 typedef struct { uint32_t query, dist; int64_t id; uint32_t row; } hit_t;
 
+#define MAX_PROBESETS 8
+typedef struct { signed char thr[MAX_TABLES]; probe_t *probes; size_t n; } probeset_t;
+
 typedef struct {
     PyObject_HEAD
     Py_ssize_t n;
@@ -54,20 +58,23 @@ typedef struct {
     table_t tables[MAX_TABLES];
     Py_buffer views[3 + 2 * MAX_TABLES];
     int nviews;
-    /* scratch, grown on demand (the GIL is held during a search) */
-    probe_t *probes; size_t probes_cap, nprobes;
-    signed char probes_for[MAX_TABLES]; /* the thresholds the probe list was made for */
-    int probes_valid;
+    /* probe lists by thresholds: made under the GIL, never changed after, freed with the engine */
+    probeset_t probesets[MAX_PROBESETS];
+    int nprobesets;
+} Engine;
+
+/* one search's working memory: searches run without the GIL, so several threads can search at once */
+typedef struct {
     cand_t *cands; size_t cands_cap;
     hit_t *hits; size_t hits_cap;
-} Engine;
+} scratch_t;
 
 static int grow(void **buf, size_t *cap, size_t need, size_t item) {
     if (need <= *cap) return 0;
     size_t n = *cap ? *cap : 1024;
     while (n < need) n *= 2;
     void *p = realloc(*buf, n * item);
-    if (!p) { PyErr_NoMemory(); return -1; }
+    if (!p) return -1; /* the caller raises MemoryError once it holds the GIL */
     *buf = p; *cap = n;
     return 0;
 }
@@ -157,7 +164,7 @@ static int Engine_init(Engine *self, PyObject *args, PyObject *kwds) {
 
 static void Engine_dealloc(Engine *self) {
     for (int i = 0; i < self->nviews; i++) PyBuffer_Release(&self->views[i]);
-    free(self->probes); free(self->cands); free(self->hits);
+    for (int i = 0; i < self->nprobesets; i++) free(self->probesets[i].probes);
     Py_TYPE(self)->tp_free((PyObject *)self);
 }
 
@@ -169,32 +176,34 @@ static int hit_order(const void *a, const void *b) {
     return x->row < y->row ? -1 : (x->row > y->row);
 }
 
-static int add_hit(Engine *self, size_t *nhits, uint32_t query, uint32_t row, int dist) {
-    if (grow((void **)&self->hits, &self->hits_cap, *nhits + 1, sizeof(hit_t)) < 0) return -1;
-    hit_t *h = &self->hits[(*nhits)++];
+static int add_hit(const Engine *self, scratch_t *sc, size_t *nhits, uint32_t query, uint32_t row, int dist) {
+    if (*nhits == sc->hits_cap && grow((void **)&sc->hits, &sc->hits_cap, *nhits + 1, sizeof(hit_t)) < 0) return -1;
+    hit_t *h = &sc->hits[(*nhits)++];
     h->query = query; h->row = row; h->dist = (uint32_t)dist;
     h->id = self->ids ? self->ids[row] : (int64_t)row;
     return 0;
 }
 
 /* every row against every query, one pass over memory */
-static HOT int scan_all(Engine *self, const uint64_t (*q)[4], uint32_t m, int radius, size_t *nhits) {
+static HOT int scan_all(const Engine *self, scratch_t *sc, const uint64_t (*q)[4], uint32_t m, int radius, size_t *nhits) {
     for (Py_ssize_t i = 0; i < self->n; i++) {
         if (self->alive && !self->alive[i]) continue;
         const unsigned char *row = self->hashes + 32 * i;
         for (uint32_t k = 0; k < m; k++) {
             int d = distance(row, q[k]);
-            if (d <= radius && add_hit(self, nhits, k, (uint32_t)i, d) < 0) return -1;
+            if (d <= radius && add_hit(self, sc, nhits, k, (uint32_t)i, d) < 0) return -1;
         }
     }
     return 0;
 }
 
-/* the probe list for these thresholds: same for every query, so made once per radius */
-static int make_probes(Engine *self, const signed char *thr) {
-    if (self->probes_valid && !memcmp(self->probes_for, thr, (size_t)self->ntables)) return 0;
-    self->probes_valid = 0;
-    size_t np = 0;
+/* the probe list for these thresholds: same for every query, so made once per radius (GIL held) */
+static const probeset_t *probes_for(Engine *self, const signed char *thr, probeset_t *spare) {
+    for (int i = 0; i < self->nprobesets; i++)
+        if (!memcmp(self->probesets[i].thr, thr, (size_t)self->ntables)) return &self->probesets[i];
+    probeset_t *set = self->nprobesets < MAX_PROBESETS ? &self->probesets[self->nprobesets] : spare;
+    memset(set, 0, sizeof(*set));
+    size_t np = 0, cap = 0;
     for (int j = 0; j < self->ntables; j++) {
         const table_t *t = &self->tables[j];
         int tj = thr[j];
@@ -202,8 +211,10 @@ static int make_probes(Engine *self, const signed char *thr) {
         for (int d = 0; d <= tj && d <= t->hbits; d++) {
             uint64_t mask = d ? (1ULL << d) - 1 : 0;
             while (mask < limit) {
-                if (np == self->probes_cap && grow((void **)&self->probes, &self->probes_cap, np + 1, sizeof(probe_t)) < 0) return -1;
-                probe_t *p = &self->probes[np++];
+                if (np == cap && grow((void **)&set->probes, &cap, np + 1, sizeof(probe_t)) < 0) {
+                    free(set->probes); set->probes = NULL; PyErr_NoMemory(); return NULL;
+                }
+                probe_t *p = &set->probes[np++];
                 p->mask = (uint32_t)mask; p->table = (uint8_t)j; p->allowed = (uint8_t)(tj - d);
                 if (!d) break;
                 uint64_t c = mask | (mask - 1); /* next combination of d bits */
@@ -211,20 +222,19 @@ static int make_probes(Engine *self, const signed char *thr) {
             }
         }
     }
-    self->nprobes = np;
-    memcpy(self->probes_for, thr, (size_t)self->ntables);
-    self->probes_valid = 1;
-    return 0;
+    set->n = np;
+    memcpy(set->thr, thr, (size_t)self->ntables);
+    if (set != spare) self->nprobesets++;
+    return set;
 }
 
 #define RING (4 * AHEAD)
 
-static HOT int probe_tables(Engine *self, const unsigned char *qbytes, const uint64_t (*q)[4], uint32_t m,
-                            int radius, const signed char *thr, size_t *nhits) {
-    if (make_probes(self, thr) < 0) return -1;
+static HOT int probe_tables(const Engine *self, scratch_t *sc, const probeset_t *set, const unsigned char *qbytes,
+                            const uint64_t (*q)[4], uint32_t m, int radius, size_t *nhits) {
     /* 1. each query's chunks: high bits pick the bucket, the rest are compared in the entries */
     uint32_t *qh = malloc(sizeof(uint32_t) * 2 * (size_t)m * (size_t)self->ntables + 1);
-    if (!qh) { PyErr_NoMemory(); return -1; }
+    if (!qh) return -1;
     uint32_t *qr = qh + (size_t)m * self->ntables;
     for (uint32_t k = 0; k < m; k++) {
         uint64_t be[4];
@@ -239,8 +249,8 @@ static HOT int probe_tables(Engine *self, const unsigned char *qbytes, const uin
     /* 2 + 3, software-pipelined over (query, probe): prefetch the bucket's offsets; AHEAD steps
        later read them and prefetch the bucket; AHEAD steps later scan it for entries whose
        whole chunk is within t_j */
-    const size_t P = self->nprobes, total = P * m;
-    const probe_t *probes = self->probes;
+    const size_t P = set->n, total = P * m;
+    const probe_t *probes = set->probes;
     const uint32_t n = (uint32_t)self->n, nt = (uint32_t)self->ntables;
     span_t ring[RING];
     size_t nc = 0;
@@ -272,11 +282,11 @@ static HOT int probe_tables(Engine *self, const unsigned char *qbytes, const uin
             const table_t *t = &self->tables[p->table];
             const span_t *sp = &ring[(i - 2 * AHEAD) % RING];
             uint32_t lo = sp->lo, hi = sp->hi;
-            if (nc + (hi - lo) >= self->cands_cap &&
-                grow((void **)&self->cands, &self->cands_cap, nc + (hi - lo) + 1, sizeof(cand_t)) < 0) { free(qh); return -1; }
+            if (nc + (hi - lo) >= sc->cands_cap &&
+                grow((void **)&sc->cands, &sc->cands_cap, nc + (hi - lo) + 1, sizeof(cand_t)) < 0) { free(qh); return -1; }
             uint32_t want = qr[k3 * nt + p->table], allowed = p->allowed, shift = t->pshift, pmask = t->pmask;
             const uint32_t *e = t->entries;
-            cand_t *c = self->cands;
+            cand_t *c = sc->cands;
             if (t->rbits) {
                 for (uint32_t x = lo; x < hi; x++) {
                     uint32_t v = e[x];
@@ -292,12 +302,12 @@ static HOT int probe_tables(Engine *self, const unsigned char *qbytes, const uin
     free(qh);
     /* 4. verify all 256 bits */
     for (size_t i = 0; i < nc; i++) {
-        if (i + VERIFY_AHEAD < nc && self->cands[i + VERIFY_AHEAD].row < n)
-            __builtin_prefetch(self->hashes + 32 * (size_t)self->cands[i + VERIFY_AHEAD].row);
-        uint32_t row = self->cands[i].row;
+        if (i + VERIFY_AHEAD < nc && sc->cands[i + VERIFY_AHEAD].row < n)
+            __builtin_prefetch(self->hashes + 32 * (size_t)sc->cands[i + VERIFY_AHEAD].row);
+        uint32_t row = sc->cands[i].row;
         if (row >= n || (self->alive && !self->alive[row])) continue;
-        int d = distance(self->hashes + 32 * (size_t)row, q[self->cands[i].query]);
-        if (d <= radius && add_hit(self, nhits, self->cands[i].query, row, d) < 0) return -1;
+        int d = distance(self->hashes + 32 * (size_t)row, q[sc->cands[i].query]);
+        if (d <= radius && add_hit(self, sc, nhits, sc->cands[i].query, row, d) < 0) return -1;
     }
     return 0;
 }
@@ -354,10 +364,15 @@ static PyObject *Engine_search(Engine *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*iO", &qbuf, &radius, &thr_obj)) return NULL;
     PyObject *out = NULL;
     uint64_t (*q)[4] = NULL;
+    scratch_t sc = {0};
+    probeset_t spare = {0};
+    const probeset_t *set = NULL;
     int use_tables = thr_obj != Py_None;
     if (use_tables) {
         if (PyObject_GetBuffer(thr_obj, &tbuf, PyBUF_SIMPLE) < 0) goto done;
         if (tbuf.len != self->ntables) { PyErr_SetString(PyExc_ValueError, "one threshold per table"); goto done; }
+        set = probes_for(self, tbuf.buf, &spare);
+        if (!set) goto done;
     }
     if (qbuf.len % 32) { PyErr_SetString(PyExc_ValueError, "queries must be 32-byte rows"); goto done; }
     uint32_t m = (uint32_t)(qbuf.len / 32);
@@ -366,10 +381,14 @@ static PyObject *Engine_search(Engine *self, PyObject *args) {
     for (uint32_t k = 0; k < m; k++)
         for (int w = 0; w < 4; w++) q[k][w] = load64((const unsigned char *)qbuf.buf + 32 * k + 8 * w);
     size_t nhits = 0;
-    int rc = use_tables ? probe_tables(self, qbuf.buf, (const uint64_t(*)[4])q, m, radius, tbuf.buf, &nhits)
-                        : scan_all(self, (const uint64_t(*)[4])q, m, radius, &nhits);
-    if (rc < 0) goto done;
-    qsort(self->hits, nhits, sizeof(hit_t), hit_order);
+    int rc;
+    /* the arrays stay alive with the engine and the query bytes with qbuf: other threads may run */
+    Py_BEGIN_ALLOW_THREADS
+    rc = use_tables ? probe_tables(self, &sc, set, qbuf.buf, (const uint64_t(*)[4])q, m, radius, &nhits)
+                    : scan_all(self, &sc, (const uint64_t(*)[4])q, m, radius, &nhits);
+    if (rc == 0) qsort(sc.hits, nhits, sizeof(hit_t), hit_order);
+    Py_END_ALLOW_THREADS
+    if (rc < 0) { PyErr_NoMemory(); goto done; }
     out = PyList_New(m);
     if (!out) goto done;
     for (uint32_t k = 0; k < m; k++) {
@@ -378,15 +397,15 @@ static PyObject *Engine_search(Engine *self, PyObject *args) {
         PyList_SET_ITEM(out, k, l);
     }
     for (size_t i = 0; i < nhits; i++) {
-        const hit_t *h = &self->hits[i];
+        const hit_t *h = &sc.hits[i];
         /* the same row reached through several tables sorts next to itself */
-        if (i && h->query == self->hits[i - 1].query && h->row == self->hits[i - 1].row) continue;
+        if (i && h->query == sc.hits[i - 1].query && h->row == sc.hits[i - 1].row) continue;
         PyObject *pair = Py_BuildValue("(Li)", (long long)h->id, (int)h->dist);
         if (!pair || PyList_Append(PyList_GET_ITEM(out, h->query), pair) < 0) { Py_XDECREF(pair); Py_CLEAR(out); goto done; }
         Py_DECREF(pair);
     }
 done:
-    free(q);
+    free(q); free(sc.cands); free(sc.hits); free(spare.probes);
     PyBuffer_Release(&qbuf);
     if (use_tables && tbuf.obj) PyBuffer_Release(&tbuf);
     return out;

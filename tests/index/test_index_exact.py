@@ -248,3 +248,17 @@ def test_damaged_table_files_never_crash_a_lookup(tmp_path):
     for q in hashes[:20]:
         found = index.search(q)
         assert all(0 <= i < len(hashes) and 0 <= d <= 31 for i, d in found)
+
+
+def test_threads_searching_one_index_get_the_same_answers():
+    from concurrent.futures import ThreadPoolExecutor
+
+    rng = np.random.default_rng(11)
+    hashes = rng.integers(0, 256, (50_000, 32), dtype=np.uint8)
+    queries = np.vstack([hashes[:40] ^ np.uint8(1), rng.integers(0, 256, (40, 32), dtype=np.uint8)])
+    index = PDQIndex(hashes)
+    radii = [31, 20, 10, 31, 25, 0, 31, 16, 12, 8, 31, 28]  # more radii than the engine caches probe lists for
+    expected = {r: index.search_batch(queries, r) for r in set(radii)}
+    with ThreadPoolExecutor(4) as pool:
+        results = list(pool.map(lambda r: (r, index.search_batch(queries, r)), radii * 3))
+    assert all(found == expected[r] for r, found in results)
