@@ -79,6 +79,8 @@ class LiveOptions:
     realtime: bool = False
     """Pace files by their timestamps, as if they were live (URLs of live streams pace themselves)."""
     max_errors_kept: int = 20
+    protocol_whitelist: str | None = None
+    """FFmpeg protocols a URL (and the segments it names) may use; the HTTP API allows network ones only."""
 
 
 @dataclass
@@ -415,9 +417,11 @@ class LiveMonitor:
 
         opts = watch.options
         url = watch.url or ""
+        av_options = {"rw_timeout": str(int(opts.read_timeout * 1_000_000))}
+        if opts.protocol_whitelist:
+            av_options["protocol_whitelist"] = opts.protocol_whitelist
         try:
-            container = av.open(url, mode="r", timeout=(opts.open_timeout, opts.read_timeout),
-                                options={"rw_timeout": str(int(opts.read_timeout * 1_000_000))})
+            container = av.open(url, mode="r", timeout=(opts.open_timeout, opts.read_timeout), options=av_options)
         except Exception as exc:  # noqa: BLE001 - every way a URL can fail is reported, none escapes
             watch.status = "error"
             yield self._emit(watch, error_decision(watch.id, *_open_error(exc)))
