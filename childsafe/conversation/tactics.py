@@ -40,6 +40,7 @@ MACROS: dict[str, str] = {
     "G4": r"(?:[^ ]+ ){0,4}",
     "G6": r"(?:[^ ]+ ){0,6}",
     "YOU_ARE": r"(?:are you|you are|your|you)",
+    "ADV": r"(?:(?:honestly|literally|actually|truly|just|really|so|seriously|definitely|totally|kinda|very|super|way|always|still) )*",
     "I_WILL": r"(?:i will|i can|i could|i would|i am going to|i am gonna|let me|i wanna|i want to|i may|i might|i shall|i d)",
     "PARENT": r"(?:parents?|mum|mom|mummy|mommy|mother|dad|daddy|father|folks|family|guardians?|carers?|"
               r"step ?(?:mum|mom|dad)|grandparents?|nan|gran|grandma|granny|grandpa|grandad|brothers?|sisters?|"
@@ -128,6 +129,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.45, r"(?:about you|tell me|yourself) {G3}age"),
         (0.45, r"(?:what|which) (?:age|year) (?:group )?(?:are you|is your)"),
         (0.5, r"(?:we are|we re|were) (?:basically |about |kind of |pretty much |probably |like )?(?:the )?same age"),
+        (0.55, r"(?:what|how old) {YOU_ARE} (?:now |like |about |even )?\d{1,2}"),
     ],
     "flattery_special_relationship": [
         (0.85, r"(?:so |very |really |quite |pretty )?(?:mature|grown up|smart|wise|beautiful|pretty|grown|developed|advanced|clever|intelligent) for (?:your|a) (?:age|\d+ years old|\d+ year old|kid|girl|boy)"),
@@ -139,7 +141,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.7, r"(?:we have|we got|there is|i feel|i feel like we have|feel) (?:a |such a |this |something )?(?:special|real|deep|strong|unique) (?:connection|bond|relationship|friendship|something)"),
         (0.7, r"our (?:special |little )?(?:connection|bond|relationship|special friendship)"),
         (0.65, r"(?:i have|i have never|never) (?:never )?met (?:anyone|someone|anybody|a girl|a boy) (?:like you|as (?:special|mature|amazing|beautiful))"),
-        (0.7, r"{YOU_ARE} (?:the only one|my everything|my (?:favourite|favorite|special|number one|only) (?:girl|boy|person|one|friend)|one of a kind)"),
+        (0.7, r"{YOU_ARE} {ADV}(?:the only one|my everything|my (?:favourite|favorite|special|number one|only) (?:girl|boy|person|one|friend)|one of a kind)"),
         (0.75, r"(?:soul ?mate|meant to be|falling for you|fallen for you|i am in love with you|made for each other)"),
         (0.55, r"i (?:really |truly )?(?:love|adore) you"),
         (0.55, r"(?:i|i really|i truly) care (?:about you )?(?:so much|a lot|deeply)"),
@@ -173,6 +175,9 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.55, r"(?:you have|you got|you have got) (?:a |such a )?(?:real |true |rare |natural |special )(?:gift|talent|eye|voice)"),
         (0.6, r"(?:most|other|the other) (?:students|kids|people|girls|boys|children|players) (?:of )?your age (?:can not|could not|do not|are not|would not|never)"),
         (0.6, r"we (?:really |just |totally )?(?:get|understand|click with|understand) each other"),
+        (0.6, r"(?:like|as if you are|as though you are|as if you were) (?:someone|a girl|a boy|a woman|a man|an adult|a grown up) (?:much |way |a lot |so much )?older"),
+        (0.45, r"{YOU_ARE} {ADV}(?:a natural|a star|a pro|gifted|so talented)"),
+        (0.6, r"{YOU_ARE} {ADV}the only (?:one|person) (?:who|that) (?:gets|understands|knows|sees) me"),
     ],
     "gifts_offers": [
         (0.75, r"{I_WILL} (?:buy|get|send|give|gift|pay for|order|grab) (?:you|u|ya|yourself)? ?{G3}{GIFT}"),
@@ -224,6 +229,9 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.75, r"(?:tell|say to) (?:them|your {PARENT}|everyone) (?:that )?(?:you are|you will be|you were|you re) (?:at|with|staying|sleeping|going|doing|out with)"),
         (0.75, r"(?:best|better|probably best|wiser|safer) (?:not|if you do not|if you did not) (?:to )?(?:mention|tell|say|share|bring)"),
         (0.65, r"(?:they|others|people|your friends) (?:might|would|will|could) (?:feel left out|get jealous|not understand|get the wrong idea|be jealous)"),
+        (0.75, r"(?:keep|keeping) (?:this|it|that|these|our [^ ]+|what we [^ ]+|everything) (?:just |only )?(?:for us|to ourselves|for us only|for you and me|between ourselves)"),
+        (0.7, r"(?:it is|its|this is|that is) our (?:thing|little thing|special thing|secret thing)"),
+        (0.8, r"(?:do not|dont) want (?:your|ur) {PARENT} (?:thinking|to think|knowing|to know|finding out|to find out|getting the wrong idea)"),
     ],
     "isolation_exclusivity": [
         (0.75, r"(?:they|your {PARENT}|your friends|people|adults|teachers|other people|nobody else) (?:do not|dont|will never|never|can not|cant|would never|does not) (?:really )?(?:understand|get|care about|appreciate|listen to|love|respect|value) you"),
@@ -254,6 +262,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.5, r"(?:come to|talk to|tell) me,? not (?:them|your [^ ]+)"),
         (0.55, r"you (?:have|ve|have got|got) me(?: \.|$| now| instead| though)"),
         (0.5, r"one to one|one on one|1 to 1|1 on 1|just the two of us"),
+        (0.5, r"(?:some |most |all )?parents are (?:so |too |really )?(?:nosy|strict|controlling|annoying|overprotective|clueless)"),
     ],
     "risk_assessment": [
         (0.8, r"(?:are|is) (?:your|you) {PARENT} {G2}(?:home|around|there|in|out|away|awake|asleep|sleeping|at work|working|nearby|watching|checking|looking|gone|back|in the house|downstairs|upstairs)"),
@@ -280,6 +289,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.8, r"(?:is there )?(?:anyone|anybody|someone|somebody) (?:watching|looking|reading|standing) (?:over your shoulder|your screen|you|behind you)"),
         (0.65, r"(?:does|do) (?:anyone|anybody|your {PARENT}) (?:know|knows|have|has) (?:your|the) (?:passwords?|passcodes?|pin|login)"),
         (0.6, r"(?:mods|moderators|admins) (?:read|check|watch|see|monitor|can see)"),
+        (0.55, r"(?:do|does) your {PARENT} (?:let you|mind|care|know what you|watch what you|see what you)"),
     ],
     "platform_move": [
         (0.75, r"(?:add|message|msg|text|dm|hit|find|follow|talk to|chat with|call|ping|contact|reach|snap|direct message) (?:me )?{G3}(?:on|at|via|over|in|through|over on) {PLATFORM}"),
@@ -326,6 +336,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"(?:test shots|shots|headshots|ones|pictures|photos) (?:[^ ]+ ){0,2}of you"),
         (0.7, r"we (?:do|can do|will do|could do|should do) (?:a )?(?:quick )?(?:video call|video chat|facetime|camera call|cam)"),
         (0.75, r"(?:send|take|do|get) (?:me )?(?:\\d+|one|two|three|a few|some|a couple) more"),
+        (0.7, r"(?:private|one to one|1 to 1|personal|special) (?:lesson|session|chat|call|show|shoot) (?:over|on|via) (?:video|camera|cam|facetime|video call|zoom|skype)"),
+        (0.5, r"(?:over|on|via) (?:video|camera|cam|facetime|video call)(?: sometime| later| tonight| now| together)"),
     ],
     "meeting_request": [
         (0.75, r"(?:we should|let us|lets|can we|could we|wanna|want to|we could|i want to|i would love to|i would like to|i will|i can|shall we|why not|do you want to|would you like to|i really want to|when can we|when do we|how about we|maybe we could) {G2}(?:meet|hang out|see each other|get together|meet up|link up|catch up in person|go on a date)"),
