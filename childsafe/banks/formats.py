@@ -182,7 +182,7 @@ def _check_type(name: str, bank_type: str, *, where: str) -> None:
 
 def read_hash_lines(text: str, bank_type: str, *, source: str) -> Iterator[ParsedEntry]:
     """Plain hashes or threatexchange ``<type> <signal>`` lines."""
-    for n, raw in enumerate(text.splitlines(), start=1):
+    for n, raw in enumerate(io.StringIO(text), start=1):
         line = raw.strip()
         if not line or line.startswith("#"):
             continue

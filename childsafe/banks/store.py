@@ -13,6 +13,7 @@ from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
 from sqlalchemy import func, insert, select
+from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
 from childsafe.banks import formats
@@ -242,6 +243,8 @@ class BankStore:
         transaction, which rolls everything back. ``want_ids`` fills ``entry_ids`` (small adds).
         """
         with self.db.session() as s:
+            if self.db.is_sqlite:
+                s.execute(sql_text("PRAGMA cache_size = -65536"))  # 64 MiB: big imports touch index pages at random
             bank = self._bank(s, name, lock=True)
             bank_id = bank.id
             change = self._bump(s, bank, action, actor=actor, detail=detail)
@@ -335,6 +338,7 @@ class BankStore:
                 except OSError as exc:
                     raise InvalidInput(f"cannot read {file}: {exc.strerror or exc}", code="unreadable_file") from None
                 text = formats.decode_text(data, str(file))
+                del data
                 for entry in formats.READERS[fmt](text, info.signal_type, source=str(file)):
                     entry.provenance = {**entry.provenance, "imported_from": file.name, "line": entry.line}
                     yield entry
