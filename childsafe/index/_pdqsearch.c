@@ -197,6 +197,12 @@ static HOT int scan_all(const Engine *self, scratch_t *sc, const uint64_t (*q)[4
     return 0;
 }
 
+static int probe_order(const void *a, const void *b) {
+    const probe_t *x = a, *y = b;
+    if (x->table != y->table) return x->table < y->table ? -1 : 1;
+    return x->mask < y->mask ? -1 : (x->mask > y->mask);
+}
+
 /* the probe list for these thresholds: same for every query, so made once per radius (GIL held) */
 static const probeset_t *probes_for(Engine *self, const signed char *thr, probeset_t *spare) {
     for (int i = 0; i < self->nprobesets; i++)
@@ -223,6 +229,8 @@ static const probeset_t *probes_for(Engine *self, const signed char *thr, probes
         }
     }
     set->n = np;
+    /* by table, then by mask: buckets near each other in memory are visited together */
+    qsort(set->probes, np, sizeof(probe_t), probe_order);
     memcpy(set->thr, thr, (size_t)self->ntables);
     if (set != spare) self->nprobesets++;
     return set;
