@@ -65,6 +65,19 @@ send sand seed sent mend bend lend tend vend
 _MAX_HITS_PER_TACTIC = 6
 
 
+# The words worth repairing when misspelt: the ones a filter keys on and an evader bothers to disguise.
+TYPO_TARGETS = frozenset("""
+secret secrets private delete tell anyone anybody nobody someone parents parent mother father brother
+sister family alone home house address location postcode school snapchat whatsapp instagram telegram
+discord signal skype facetime tiktok messenger number phone mobile picture pictures photo photos selfie
+selfies video videos camera webcam stream live meet meeting hang together person real life pick sneak
+money robux vbucks skins skin gift gifts card cards present presents buy send show share post leak
+expose everyone friends teachers trust promise special mature beautiful pretty gorgeous cute sweet
+perfect love understand jealous boyfriend girlfriend crush kiss kissed older wearing body date single
+experienced owe cared really believe regret screenshot screenshots police trouble threaten where
+""".split())
+
+
 @dataclass(frozen=True, slots=True)
 class TacticHit:
     """One tactic found in one message: how sure, and which characters of the original text show it.
@@ -108,7 +121,8 @@ class TacticDetector:
         vocab = set(self.compiled.vocabulary)
         for expansion in ABBREVIATIONS.values():
             vocab.update(expansion.split())
-        self.normaliser = Normaliser(vocab, features=features, protected_words=PROTECTED_WORDS)
+        self.normaliser = Normaliser(vocab, features=features, protected_words=PROTECTED_WORDS,
+                                     typo_targets=TYPO_TARGETS)
         self._anchors = _anchor_automaton(self.compiled)
 
     def normalise(self, text: str) -> NormalisedText:

@@ -137,7 +137,7 @@ class Normaliser:
     """Turns raw chat text into plain lower-case English words, feature by feature."""
 
     def __init__(self, vocabulary: Iterable[str] = (), *, features: Iterable[str] = ALL_FEATURES,
-                 protected_words: Iterable[str] = ()) -> None:
+                 protected_words: Iterable[str] = (), typo_targets: Iterable[str] | None = None) -> None:
         self.features = frozenset(features)
         unknown = self.features - ALL_FEATURES
         if unknown:
@@ -146,7 +146,10 @@ class Normaliser:
         self.protected = frozenset(protected_words) | self.vocabulary
         self._fuzzy_memo: dict[str, str] = {}
         self._fuzzy_index: dict[str, list[str]] = {}
-        for word in self.vocabulary:
+        # Typos are only repaired into the telling words (names of apps, "parents", "secret"...): repairing
+        # into any pattern word turns place names and slang into false cues ("leeds" is not "needs").
+        targets = self.vocabulary if typo_targets is None else frozenset(typo_targets)
+        for word in targets:
             if len(word) >= 4 and word.isalpha():
                 for key in _deletes(word) | {word}:
                     self._fuzzy_index.setdefault(key, []).append(word)

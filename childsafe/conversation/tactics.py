@@ -320,7 +320,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"what do you look like"),
         (0.8, r"(?:turn|switch|put|go) on (?:your |the )?(?:camera|video|webcam|cam)"),
         (0.75, r"(?:let us|lets|can we|could we|wanna|want to|shall we|we should|will you|can you|do you want to|i want to) {G1}(?:video call|video chat|facetime|skype|go live|live stream|stream|camera|call on camera|call on video|cam|video)"),
-        (0.7, r"(?:video call|facetime|skype|camera|cam|stream|live) (?:me|with me|for me|together|tonight|now|right now|just us|privately|in private)"),
+        (0.7, r"(?:video call|facetime|skype|camera|cam|stream|go live|going live) (?:me|with me|for me|together|tonight|now|right now|just us|privately|in private)"),
         (0.7, r"(?:show|let me see|i want to see|i wanna see|can i see|could i see|lemme see) (?:me )?(?:you|your (?:face|body|room|outfit|bedroom|new)|what you (?:look like|are wearing|got)|more of you|yourself)"),
         (0.8, r"(?:send|take|share|post) (?:a |another |one more |a new |some |more |a quick |a cute |a private |a special )?{G1}{PHOTO} (?:for me|just for me|only for me|in your|wearing|without|in bed|in your room|of your|right now|now|before|tonight|of yourself|of you)"),
         (0.7, r"(?:one more|just one|only one|a few more|another) {G1}(?:picture|photo|selfie|video|pic)"),
@@ -491,7 +491,8 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         {"secrecy": 0.15, "gifts_offers": 0.5, "isolation_exclusivity": 0.5}, True),
     "mishap": (
         r"i (?:broke|lost|failed|forgot|ate|spilled|spilt|crashed|dropped|skipped|missed|smashed|cracked|burned|"
-        r"burnt|ripped|stained|scratched|dented|wrecked|ruined|deleted|bunked|snuck|sneaked)|i let you|"
+        r"burnt|ripped|stained|scratched|dented|wrecked|ruined|deleted|bunked|snuck|sneaked|took|borrowed|used|"
+        r"spent|stayed out|went out|skipped|got detention)|i let you|"
         r"we (?:broke|lost|ate|spilled|smashed|wrecked|ruined)|(?:the|my|her|his) (?:vase|window|lamp|phone screen|"
         r"screen|mug|plate|glass|tv)|detention|report card|bad grade|failed (?:the|my)|(?:my|our|a) crush|crush on|"
         r"i like (?:him|her)|fancies|fancy (?:him|her)|likes (?:him|her|you)",
@@ -503,7 +504,8 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"(?:pictures?|photos?|pics?|selfies?|videos?|scans?|screenshots?|images?) of (?:the|your|my|a|an|this|that|his|"
         r"her|their|our|these|those)(?: new| old| signed| finished| whole| little)? (?!face|body|outfit|room|"
         r"bedroom|legs|self|yourself|you|bed|pyjamas|pajamas|hair|lips|eyes|figure|feet|skin|chest|underwear|"
-        r"swimsuit|bikini|clothes|top|mirror)[a-z]+|(?:the|that|this) (?:[a-z]+ )?(?:meme|video|clip|tiktok|reel|link)",
+        r"swimsuit|bikini|clothes|top|mirror)[a-z]+|(?:the|that|this) (?:[a-z]+ )?(?:meme|video|clip|tiktok|reel|link)|"
+        r"(?:pictures?|photos?|pics?|scans?|copy) of (?:it|them|that|this)(?: |$)",
         {"photo_camera_request": 0.25}, False),
     "schoolwork": (
         r"homework|notes|worksheet|assignment|answers|timetable|schedule|revision|essay|slides|chapter|"
