@@ -505,7 +505,7 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"her|their|our|these|those)(?: new| old| signed| finished| whole| little)? (?!face|body|outfit|room|"
         r"bedroom|legs|self|yourself|you|bed|pyjamas|pajamas|hair|lips|eyes|figure|feet|skin|chest|underwear|"
         r"swimsuit|bikini|clothes|top|mirror)[a-z]+|(?:the|that|this) (?:[a-z]+ )?(?:meme|video|clip|tiktok|reel|link)|"
-        r"(?:pictures?|photos?|pics?|scans?|copy) of (?:it|them|that|this)(?: |$)",
+        r"(?:pictures?|photos?|pics?|scans?|copy) of (?:it|them|that|this)",
         {"photo_camera_request": 0.25}, False),
     "schoolwork": (
         r"homework|notes|worksheet|assignment|answers|timetable|schedule|revision|essay|slides|chapter|"
