@@ -294,7 +294,8 @@ def _print_summary(summary, as_json: bool, *, verb: str) -> None:
     if summary.disabled:
         extra.append(f"{summary.disabled} of them disabled")
     more = f" ({', '.join(extra)})" if extra else ""
-    typer.echo(f"{verb} {summary.added} entries to {summary.bank}{more}; bank version {summary.version}")
+    noun = "entry" if summary.added == 1 else "entries"
+    typer.echo(f"{verb} {summary.added} {noun} to {summary.bank}{more}; bank version {summary.version}")
 
 
 # ---- match -----------------------------------------------------------------------------------
@@ -374,7 +375,7 @@ def match_command(
             if hashes_from is not None:
                 hexes.extend(read_hashes_file(hashes_from))
             for result in matcher.match_hashes(hexes, bank, threshold):
-                emit(result.to_dict()) if as_json else typer.echo(_describe(result))
+                _report(result, as_json)
             return
         options = match_options(no_dihedral, no_trim, no_regions)
         failed = _match_paths(matcher, paths, bank, threshold, options, as_json)
@@ -413,7 +414,10 @@ def _report(result, as_json: bool) -> None:
         if as_json:
             emit(result.to_dict())
         return
-    emit(result.to_dict()) if as_json else typer.echo(_describe(result))
+    if as_json:
+        emit(result.to_dict())
+    else:
+        typer.echo(_describe(result))
 
 
 def register(app: typer.Typer) -> None:
