@@ -42,6 +42,7 @@ SIGNAL_ALIASES = {
     "vpdq": "vpdq",
     "md5": "md5",
     "video_md5": "md5",
+    "vmd5": "md5",  # the short name in HMA's API docs
     "photo_md5": "md5",
     "sha256": "sha256",
     "video_sha256": "sha256",
