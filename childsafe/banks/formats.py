@@ -32,7 +32,7 @@ from pathlib import Path
 from typing import Any, Iterable, Iterator, Sequence
 
 from childsafe.errors import InvalidInput
-from childsafe.index.codec import normalise_hex
+from childsafe.index.codec import HEX_LENGTHS, normalise_hex
 
 FORMATS = ("hashes", "csv", "vpdq", "tx-csv", "tx-file", "hma-json")
 
@@ -192,6 +192,8 @@ def read_hash_lines(text: str, bank_type: str, *, source: str) -> Iterator[Parse
         if sep and head.lower() in SIGNAL_ALIASES:
             _check_type(head, bank_type, where=where)
             line = rest.strip()
+        elif sep and bank_type in ("md5", "sha256") and len(head) == HEX_LENGTHS[bank_type]:
+            line = head  # md5sum / sha256sum output: "<hex>  <file name>"
         yield parse_signal(line, bank_type, line=n, where=where)
 
 

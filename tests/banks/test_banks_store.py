@@ -275,3 +275,14 @@ def test_large_import_is_all_or_nothing_across_batches(store: BankStore, tmp_pat
     assert store.get("known").entries == 12_000
     assert store.history("known")[-1]["detail"]["records"] == 12_003
     assert Matcher(store.db, data_dir).match_hash(hashes[11_500]).matches[0].labels == ["A1"]
+
+
+def test_md5sum_and_sha256sum_output_imports(store: BankStore, tmp_path: Path) -> None:
+    import hashlib
+
+    store.create("files", "sha256")
+    digests = [hashlib.sha256(f"file {i}".encode()).hexdigest() for i in range(3)]
+    listing = tmp_path / "SHA256SUMS"
+    listing.write_text(f"{digests[0]}  a.jpg\n{digests[1]} *b b.png\n{digests[2]}\n")
+    store.import_file("files", listing)
+    assert sorted(e.hash for e in store.entries("files")) == sorted(digests)
