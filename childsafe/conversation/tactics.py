@@ -532,7 +532,14 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"thanks mom|thanks dad|thanks nan|love you too|love you mum|love you mom|love you dad|love you lots|"
         r"love you see you|see you later love|night mum|night dad|hi mum|hi dad|mums phone|dads phone|"
         r"dads on his way|mums on her way|moms on her way|your mum s|tell your mum we|give your mum|we miss you|"
-        r"come and visit|family (?:dinner|lunch|party)|sunday lunch|(?:ok|okay|yes|bye|night|thanks) love you",
+        r"come and visit|family (?:dinner|lunch|party)|sunday lunch|(?:ok|okay|yes|bye|night|thanks) love you|"
+        r"(?:your|my|our) (?:nan|nana|gran|granny|grandma|grandad|grandpa|grandparents|aunt|auntie|aunty|uncle|"
+        r"cousins?|niece|nephew|stepdad|stepmum|stepmom)|(?:aunt|auntie|aunty|uncle|cousin|nan|nana|grandma|"
+        r"grandad) [a-z]+ (?:says|said|is|was|will|sends|wants)|(?:say hi|say hello|give (?:a |my )?love|"
+        r"send (?:my )?love) to (?:your|ur) (?:mum|mom|dad|parents|brother|sister|nan|gran)|"
+        r"tell (?:your|ur) (?:mum|mom|dad|parents) (?:i said|we|that we|thanks)|(?:at|to) (?:nan|nana|gran|grandma|grandads?)s|"
+        r"christmas (?:dinner|day|at)|boxing day|family (?:holiday|trip|gathering|get together|wedding)|"
+        r"little (?:cuz|cousin|bro|sis|one)|big (?:cuz|cousin|bro|sis)",
         {"risk_assessment": 0.3, "meeting_request": 0.45, "location_probing": 0.5, "photo_camera_request": 0.5,
          "gifts_offers": 0.5, "flattery_special_relationship": 0.6, "platform_move": 0.6, "secrecy": 0.7}, True),
     "lesson": (
