@@ -11,7 +11,8 @@ from childsafe.service import problems
 from childsafe.service.metrics import ServiceMiddleware
 from childsafe.service.routers import banks, cases, conversations, media, messages, policy, streams, system
 from childsafe.service.runtime import Service
-from childsafe.service.schemas import MediaHashIn
+from childsafe.service.auth import SECURITY_SCHEMES
+from childsafe.service.schemas import MediaHashIn, MessageIn
 from childsafe.service.settings import ServiceSettings, load_settings
 
 DESCRIPTION = """\
@@ -21,6 +22,14 @@ Authenticate with `Authorization: Bearer <key>` (make one with `childsafe keys c
 RFC 9457 problem details (`application/problem+json`) with a stable `code`. Actions reach your
 platform as Standard Webhooks (`webhook-id`, `webhook-timestamp`, `webhook-signature`).
 """
+
+
+def _add_model(schemas: dict, model) -> None:
+    """Put a request model parsed by hand (for speed) into the document's components."""
+    full = model.model_json_schema(ref_template="#/components/schemas/{model}")
+    for name, sub in full.pop("$defs", {}).items():
+        schemas.setdefault(name, sub)
+    schemas[model.__name__] = full
 
 
 def create_app(settings: ServiceSettings | None = None, *, service: Service | None = None) -> FastAPI:
@@ -56,8 +65,16 @@ def create_app(settings: ServiceSettings | None = None, *, service: Service | No
     def openapi() -> dict:
         if app.openapi_schema is None:
             schema = get_openapi(title=app.title, version=app.version, description=app.description, routes=app.routes)
-            components = schema.setdefault("components", {}).setdefault("schemas", {})
-            components["MediaHashIn"] = MediaHashIn.model_json_schema(ref_template="#/components/schemas/{model}")
+            components = schema.setdefault("components", {})
+            for model in (MessageIn, MediaHashIn):
+                _add_model(components.setdefault("schemas", {}), model)
+            components["securitySchemes"] = SECURITY_SCHEMES
+            public = {"/healthz", "/readyz", "/metrics", "/openapi.json"}
+            for path, methods in schema.get("paths", {}).items():
+                if path in public or path.startswith("/v1/age-providers/"):
+                    continue
+                for operation in methods.values():
+                    operation["security"] = [{"bearer": []}, {"apiKey": []}]
             app.openapi_schema = schema
         return app.openapi_schema
 

@@ -71,14 +71,22 @@ class ConversationTracker:
         return lock
 
     def prepare(self, conversation_id: str) -> ConversationView:
-        """The conversation as stored, with the engine's state brought up to that version."""
+        """The conversation as stored, with the engine's state brought up to that version.
+
+        When this process already holds the conversation, no read is needed: the write checks the
+        version, so if another worker moved the conversation on meanwhile the write fails with
+        :class:`StaleConversation` and the message is processed again on the stored state.
+        """
+        cached = self.views.get(conversation_id)
+        if cached is not None and (cached.version == 0 or conversation_id in self.engine):
+            self.views.move_to_end(conversation_id)
+            return cached
         with self.db.sessions() as s:
             row = s.execute(
                 select(ConversationRecord.version, ConversationRecord.keeps_text, ConversationRecord.case_id,
                        ConversationRecord.participants)
                 .where(ConversationRecord.conversation_id == conversation_id)
             ).first()
-            cached = self.views.get(conversation_id)
             if row is None:
                 if cached is not None and cached.version != 0:
                     self.forget(conversation_id)

@@ -11,7 +11,7 @@ from contextlib import asynccontextmanager
 from datetime import datetime, timezone
 
 from fastapi import Request
-from sqlalchemy import insert, select
+from sqlalchemy import select
 from starlette.responses import Response
 
 from childsafe.service.keys import Principal
@@ -22,12 +22,10 @@ HEADER = "idempotency-key"
 _locks: dict[str, asyncio.Lock] = {}
 
 
-def store(session, key: str, digest: str, status: int, body: bytes) -> None:
-    session.execute(
-        insert(IdempotencyRecord),
-        [{"key": key, "request_sha256": digest, "status_code": status, "response": body,
-          "created_at": datetime.now(timezone.utc)}],
-    )
+def store(batch, key: str, digest: str, status: int, body: bytes) -> None:
+    """Keep the answer in the same transaction as the work it answers for."""
+    batch.insert(IdempotencyRecord, [{"key": key, "request_sha256": digest, "status_code": status, "response": body,
+                                      "created_at": datetime.now(timezone.utc)}])
 
 
 def _replay(db, key: str, digest: str) -> Response | None:

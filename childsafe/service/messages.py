@@ -11,7 +11,7 @@ from datetime import datetime, timezone
 from typing import Any
 
 import orjson
-from sqlalchemy import insert, select, update
+from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
 from childsafe.errors import ChildsafeError
@@ -228,18 +228,18 @@ def _process(svc, msg: MessageIn, view: ConversationView, idempotency):
             conversation_id=cid,
         )
 
-    def write(session):
+    def write(batch):
+        session = batch.session
+        conn = session.connection()
         if view.version == 0:
-            session.execute(insert(ConversationRecord).values(conversation_id=cid, **record_values))
+            created = conn.execute(_create_statement(conn.dialect.name), {"conversation_id": cid, **record_values}).first()
+            if created is None:  # another worker started this conversation first
+                raise StaleConversation(cid)
         else:
-            result = session.execute(
-                update(ConversationRecord)
-                .where(ConversationRecord.conversation_id == cid, ConversationRecord.version == view.version)
-                .values(**record_values)
-            )
+            result = conn.execute(_UPDATE_CONVERSATION, {"cid": cid, "expected": view.version, **record_values})
             if result.rowcount != 1:
                 raise StaleConversation(cid)
-        session.execute(insert(IngestEvent), [event_row])
+        batch.insert(IngestEvent, [event_row])
         if texts:
             have = set(
                 session.scalars(
@@ -255,17 +255,17 @@ def _process(svc, msg: MessageIn, view: ConversationView, idempotency):
                 if t.message_id not in have
             ]
             if rows:
-                session.execute(insert(MessageText), rows)
+                batch.insert(MessageText, rows)
         if case_args is not None:
             from childsafe.cases import open_case
 
             open_case(session, **case_args)
         if webhooks:
-            session.execute(insert(OutboxEvent), webhooks)
+            batch.insert(OutboxEvent, webhooks)
         if idempotency is not None:
             from childsafe.service.idempotency import store
 
-            store(session, idempotency[0], idempotency[1], 200, body)
+            store(batch, idempotency[0], idempotency[1], 200, body)
 
     def after():
         from childsafe.service.conversations import ConversationView as View
@@ -281,6 +281,35 @@ def _process(svc, msg: MessageIn, view: ConversationView, idempotency):
             svc.worker.notify()
 
     return body, write, after
+
+
+_RECORD_COLUMNS = ("version", "state", "assessment", "risk", "level", "keeps_text", "case_id", "participants", "updated_at")
+_conversations = ConversationRecord.__table__
+# Built once: constructing a statement per message costs more than executing it.
+_UPDATE_CONVERSATION = (
+    update(_conversations)
+    .where(_conversations.c.conversation_id == bindparam("cid"), _conversations.c.version == bindparam("expected"))
+    .values({name: bindparam(name) for name in _RECORD_COLUMNS})
+)
+_CREATE_CONVERSATION: dict[str, Any] = {}
+
+
+def _create_statement(dialect: str):
+    """INSERT ... ON CONFLICT DO NOTHING RETURNING, so a conversation another worker started is noticed."""
+    statement = _CREATE_CONVERSATION.get(dialect)
+    if statement is None:
+        if dialect == "postgresql":
+            from sqlalchemy.dialects.postgresql import insert as dialect_insert
+        else:
+            from sqlalchemy.dialects.sqlite import insert as dialect_insert
+        statement = (
+            dialect_insert(_conversations)
+            .values({name: bindparam(name) for name in ("conversation_id", *_RECORD_COLUMNS)})
+            .on_conflict_do_nothing(index_elements=["conversation_id"])
+            .returning(_conversations.c.conversation_id)
+        )
+        _CREATE_CONVERSATION[dialect] = statement
+    return statement
 
 
 def _nudge_for(svc, assessment, msg: MessageIn, sender, recipients) -> dict | None:

@@ -61,10 +61,16 @@ def problem_response(status: int, code: str, detail: str, *, instance: str | Non
     return Response(orjson.dumps(body, default=str), status_code=status, media_type=PROBLEM_JSON, headers=headers)
 
 
-def _validation_errors(exc: RequestValidationError) -> tuple[int, str, str, list[dict]]:
+def validation_problem(exc) -> Problem:
+    """A pydantic ValidationError from a body parsed by hand, as the same problem FastAPI's would give."""
+    status, code, detail, errors = _validation_errors(exc, prefix=("body",))
+    return Problem(status, code, detail, errors=errors)
+
+
+def _validation_errors(exc, prefix: tuple = ()) -> tuple[int, str, str, list[dict]]:
     errors = []
     for err in exc.errors():
-        loc = [str(x) for x in err.get("loc", ())]
+        loc = [str(x) for x in (*prefix, *err.get("loc", ()))]
         errors.append({"location": "/".join(loc), "type": err.get("type", ""), "message": err.get("msg", "")})
     if any(e["type"] == "json_invalid" for e in errors):
         first = next(e for e in errors if e["type"] == "json_invalid")

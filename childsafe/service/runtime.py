@@ -13,7 +13,7 @@ from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import delete, func, select
 
-from childsafe.service.commits import GroupCommitter
+from childsafe.service.commits import GroupCommitter, InlineCommitter
 from childsafe.service.keys import KeyRing
 from childsafe.service.metrics import ServiceMetrics
 from childsafe.service.models import ConversationRecord, IdempotencyRecord, IngestEvent, MessageText, OutboxEvent
@@ -30,7 +30,8 @@ class Service:
         self.db = db or open_database(None if settings.database_url else settings.data_dir, settings.database_url)
         self.metrics = ServiceMetrics()
         self.keyring = KeyRing(self.db)
-        self.committer = GroupCommitter(self.db, on_batch=self.metrics.batch_size.observe)
+        committer = InlineCommitter if self.db.is_sqlite else GroupCommitter
+        self.committer = committer(self.db, on_batch=self.metrics.batch_size.observe)
         self.worker = DeliveryWorker(self.db, settings, metrics=self.metrics)
         self.retention = RetentionJob(self.db, settings)
         self._lock = threading.Lock()
@@ -92,12 +93,23 @@ class Service:
             return self._matcher
 
     def stored_person(self, user_id: str):
-        """The user's stored age record as a policy ``Person`` (cached for ``person_cache_seconds``)."""
+        """The user's stored age record as a policy ``Person`` (cached for ``person_cache_seconds``).
+
+        Most users in a message stream have no record; a one-row index probe answers that cheaply
+        before the age store works out which of a user's records counts.
+        """
         now = time.monotonic()
         hit = self._people.get(user_id)
         if hit is not None and hit[0] > now:
             return hit[1]
-        person = self.ages.person(user_id)
+        from childsafe.policy import Person
+        from childsafe.policy.models import AgeRecordRow
+
+        with self.db.engine.connect() as conn:
+            has_record = conn.execute(
+                select(AgeRecordRow.id).where(AgeRecordRow.user_id == user_id).limit(1)
+            ).first() is not None
+        person = self.ages.person(user_id) if has_record else Person(id=user_id)
         if len(self._people) > 100_000:
             self._people.clear()
         self._people[user_id] = (now + self.settings.person_cache_seconds, person)

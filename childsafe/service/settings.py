@@ -46,7 +46,10 @@ class ServiceSettings(BaseSettings):
     webhook_backoff_base_seconds: float = Field(1.0, gt=0)
     webhook_backoff_max_seconds: float = Field(3600.0, gt=0)
     webhook_tolerance_seconds: int = Field(300, gt=0, description="age-provider webhook timestamp tolerance")
-    person_cache_seconds: float = Field(2.0, ge=0, description="how long a stored age record is cached per process")
+    person_cache_seconds: float = Field(
+        10.0, ge=0, description="how long a stored age record is cached per process (changes made through this "
+        "process apply at once; other workers see them within this time)"
+    )
     text_window_messages: int = Field(20, gt=0, description="recent messages kept in memory per conversation")
     access_log: bool = False
     retention: RetentionSettings = Field(default_factory=RetentionSettings)

@@ -10,7 +10,6 @@ from datetime import datetime, timezone
 import orjson
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
-from sqlalchemy import insert
 from starlette.concurrency import run_in_threadpool
 from starlette.datastructures import UploadFile
 from starlette.responses import Response
@@ -20,7 +19,7 @@ from childsafe.service.auth import Ingest
 from childsafe.service.idempotency import idempotent, replay_after_conflict
 from childsafe.service.models import IngestEvent, OutboxEvent
 from childsafe.service.outbox import new_event_id, outbox_row
-from childsafe.service.problems import Problem
+from childsafe.service.problems import Problem, validation_problem
 from childsafe.service.schemas import PROBLEM_RESPONSES, MediaDecision, MediaHashIn
 
 router = APIRouter(prefix="/v1", tags=["events"])
@@ -100,7 +99,7 @@ async def _handle(request: Request, who, idem) -> Response:
         try:
             payload = MediaHashIn.model_validate_json(await request.body())
         except ValidationError as exc:
-            raise _validation_problem(exc) from exc
+            raise validation_problem(exc) from exc
         if not (payload.pdq or payload.md5 or payload.sha256):
             raise Problem(422, "missing_field", "give at least one of pdq, md5, sha256 (or upload the file as multipart)")
         meta = {"uploader_id": payload.uploader_id, "conversation_id": payload.conversation_id, "media_id": payload.media_id}
@@ -111,15 +110,6 @@ async def _handle(request: Request, who, idem) -> Response:
     else:
         raise Problem(415, "unsupported_media_type", "send multipart/form-data with a 'file' field, or application/json hashes")
     return await _decide(svc, matches, fingerprint, meta, content_sha256, idem)
-
-
-def _validation_problem(exc: ValidationError) -> Problem:
-    errors = [{"location": "/".join(str(x) for x in e["loc"]), "type": e["type"], "message": e["msg"]} for e in exc.errors()]
-    if any(e["type"] == "json_invalid" for e in errors):
-        return Problem(400, "malformed_json", "the request body is not valid JSON", errors=errors)
-    first = errors[0]
-    code = "missing_field" if first["type"] == "missing" else "invalid_field"
-    return Problem(422, code, f"{first['location'] or 'body'}: {first['message']}", errors=errors)
 
 
 def _match_bytes(svc, data: bytes, filename: str, banks):
@@ -173,8 +163,9 @@ async def _decide(svc, matches: list[dict], fingerprint, meta, content_sha256, i
         "created_at": now,
     }
 
-    def write(session):
-        session.execute(insert(IngestEvent), [event_row])
+    def write(batch):
+        session = batch.session
+        batch.insert(IngestEvent, [event_row])
         if matches:
             from childsafe.cases import open_case
 
@@ -187,11 +178,11 @@ async def _decide(svc, matches: list[dict], fingerprint, meta, content_sha256, i
                           *({"kind": "bank_entry", "bank": m.get("bank"), "entry_id": m.get("entry_id")} for m in matches)],
             )
         if webhooks:
-            session.execute(insert(OutboxEvent), webhooks)
+            batch.insert(OutboxEvent, webhooks)
         if idem is not None:
             from childsafe.service.idempotency import store
 
-            store(session, idem[0], idem[1], 200, body)
+            store(batch, idem[0], idem[1], 200, body)
 
     await svc.committer.write(write)
     for a in actions or ["none"]:

@@ -6,7 +6,6 @@ from datetime import date, datetime, timezone
 
 import orjson
 from fastapi import APIRouter, Request
-from sqlalchemy import insert
 from starlette.concurrency import run_in_threadpool
 from starlette.responses import Response
 
@@ -50,7 +49,7 @@ async def contact_check(body: ContactCheckIn, request: Request, who: Ingest) -> 
                     "allowed": decision["allowed"], "rule": decision["rule"]},
         "created_at": datetime.now(timezone.utc),
     }
-    await svc.committer.write(lambda s: s.execute(insert(IngestEvent), [row]))
+    await svc.committer.write(lambda batch: batch.insert(IngestEvent, [row]))
     return _json({"event_id": event_id, "action": body.action, **decision})
 
 

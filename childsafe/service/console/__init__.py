@@ -1,0 +1,1 @@
+"""The review console: server-rendered pages for people with the ``moderate`` scope (see routers/console.py)."""
