@@ -4,7 +4,7 @@ PY      ?= python3
 VENV    := .venv
 BIN     := $(VENV)/bin
 STAMP   := $(VENV)/.installed
-APT_PKGS := ffmpeg nginx libnginx-mod-rtmp
+APT_PKGS := ffmpeg nginx libnginx-mod-rtmp chromium chromium-driver
 DATA_DIR ?= ./childsafe-data
 
 .PHONY: run test bench eval eval-matching setup apt clean
