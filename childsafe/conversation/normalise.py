@@ -39,13 +39,14 @@ CONFUSABLES: dict[str, str] = {
 # Emoji that stand in for the words grooming patterns look for. Written as words so one set of patterns
 # covers both. Variation selectors and skin tones are dropped before lookup.
 EMOJI_WORDS: dict[str, str] = {
-    "👻": "snapchat", "👪": "parents", "👨": "man", "👧": "girl", "👦": "boy", "📷": "photo", "📸": "photo", "🤳": "selfie", "🖼": "picture", "🎥": "video",
-    "📹": "camera", "🎦": "video", "📱": "phone", "☎": "phone", "📞": "phone", "📲": "number",
+    "👻": "snapchat", "👪": "parents", "👨": "man", "👧": "girl", "👦": "boy", "📷": "photo", "📸": "photo",
+    "🤳": "selfie", "🖼": "picture", "🎥": "video", "📹": "camera", "🎦": "video", "📱": "phone", "☎": "phone", "📞": "call", "📲": "number",
     "🎁": "gift", "💰": "money", "💵": "money", "💸": "money", "💲": "money", "🤑": "money", "💳": "gift card",
     "🤫": "secret", "🤐": "secret", "🔒": "private", "🔐": "private", "🙊": "secret",
-    "🏠": "home", "🏡": "home", "📍": "location", "🗺": "map", "🚗": "drive", "🏫": "school",
+    "🏠": "home", "🏡": "home", "📍": "location", "🗺": "map", "🚗": "car", "🏫": "school", "🤝": "meet",
+    "💖": "special", "💝": "gift", "🎮": "game", "🔥": "hot",
     "👀": "look", "😘": "kiss", "💋": "kiss", "❤": "love", "😍": "love", "🥰": "love", "💕": "love",
-    "🔞": "adult", "👙": "swimsuit", "🛏": "bed", "🚿": "shower", "🛁": "bath", "🎮": "game",
+    "🔞": "adult", "👙": "swimsuit", "🛏": "bed", "🚿": "shower", "🛁": "bath",
 }
 
 # Chat abbreviations and spellings, to the words patterns are written in. Keys are matched as whole tokens

@@ -85,16 +85,6 @@ def _expand(pattern: str) -> str:
     return pattern
 
 
-@dataclass(frozen=True, slots=True)
-class Pattern:
-    """One phrasing of a tactic, with how sure a match makes us."""
-
-    tactic: str
-    regex: str
-    confidence: float
-    negatable: bool = True
-
-
 # Each tactic: (confidence, regex) pairs. Regexes are matched with word boundaries added around them.
 _P: dict[str, list[tuple[float, str]]] = {
     "age_identity_probing": [
