@@ -2,8 +2,8 @@
 
 One ``LiveMonitor`` watches many streams, one thread each: PyAV releases the GIL while FFmpeg
 demuxes and decodes, and when the stream's keyframes come at least as often as frames are sampled
-only keyframes are decoded at all (``skip_frame = NONKEY``), which is what lets one core watch
-dozens of streams. Each sampled frame is PDQ-hashed (as is the frame with its bars trimmed, as video
+only keyframes are decoded at all (other packets are dropped unparsed, and the decoder is drained
+and emptied after each keyframe), which is what lets one core watch dozens of streams. Each sampled frame is PDQ-hashed (as is the frame with its bars trimmed, as video
 hashing does) and looked up in the pdq banks; a rolling window turns hits into a *segment* before
 the stream is ended. When the broadcaster is a child (or of unknown age), a ``FrameClassifier``
 also looks at the sampled frames. Every problem (a URL that does not answer, a stall, corrupt data,
@@ -76,6 +76,8 @@ class LiveOptions:
     read_timeout: float = 10.0
     stop_on_terminate: bool = True
     hash_side: int = LIVE_HASH_SIDE
+    keyframes_only: bool = True
+    """Decode only keyframes while they come at least as often as frames are sampled (off: every frame)."""
     realtime: bool = False
     """Pace files by their timestamps, as if they were live (URLs of live streams pace themselves)."""
     max_errors_kept: int = 20
@@ -107,6 +109,11 @@ class StreamWatch:
     errors: deque = field(default_factory=lambda: deque(maxlen=20))
     evidence: deque = field(default_factory=lambda: deque(maxlen=8))
     decode_mode: str = "all"
+    trim: tuple[int, int, int, int] | None = None
+    trim_checked: int = -1
+    lag: float = 0.0
+    """Realtime pacing: how far the latest decoded frame was behind the wall clock (seconds)."""
+    max_lag: float = 0.0
     key_interval: float | None = None
     started_at: float = field(default_factory=time.time)
     stop_event: threading.Event = field(default_factory=threading.Event)
@@ -128,6 +135,7 @@ class StreamWatch:
             "frames_decoded": self.frames_decoded,
             "frames_sampled": self.frames_sampled,
             "decode_mode": self.decode_mode,
+            "lag_seconds": round(self.lag, 3),
             "keyframe_interval": self.key_interval,
             "pauses": self.pauses,
             "last_decision": self.last_decision.to_dict() if self.last_decision else None,
@@ -311,8 +319,24 @@ class LiveMonitor:
                                  "entry_id": m.entry_id}
         return sorted(best.values(), key=lambda d: (d["distance"], d["bank"], d["entry_id"]))
 
+    @staticmethod
+    def _trim_box(watch: StreamWatch, rgb: np.ndarray, scene: bool) -> tuple[int, int, int, int] | None:
+        """The frame's bars (as video hashing trims them), found again only every 10th sampled frame or
+        after a scene change: a stream's letterbox rarely changes, and finding it costs more than hashing."""
+        if scene or watch.trim_checked < 0 or watch.frames_sampled - watch.trim_checked >= 10 \
+                or (watch.trim is not None and (watch.trim[2] > rgb.shape[1] or watch.trim[3] > rgb.shape[0])):
+            from childsafe.media.edits import trim_box
+
+            box = trim_box(rgb)
+            full = (0, 0, rgb.shape[1], rgb.shape[0])
+            watch.trim = None if box is None or tuple(box) == full or min(box[2] - box[0], box[3] - box[1]) < 16 \
+                else tuple(int(v) for v in box)
+            watch.trim_checked = watch.frames_sampled
+        return watch.trim
+
     def judge(self, watch: StreamWatch, *, frame_time: float | None, rgb: np.ndarray | None = None,
-              pdq: str | None = None, quality: int | None = None, started: float | None = None) -> Decision:
+              pdq: str | None = None, quality: int | None = None, started: float | None = None,
+              picture: Callable[[], np.ndarray] | None = None) -> Decision:
         """Decide about one sampled frame (decoded ``rgb``, or a ``pdq`` hash the platform computed)."""
         started = time.perf_counter() if started is None else started
         decoded_at = time.time() - (time.perf_counter() - started)
@@ -323,17 +347,15 @@ class LiveMonitor:
         if rgb is not None:
             bits, q = pdqhash.compute(rgb)
             pdq, quality = bits_to_hex(bits), int(q)
+            scene = watch.sampler.scene_changed(_thumb(rgb))
             if quality >= opts.min_quality:
                 hexes.append(pdq)
-                if opts.trim:
-                    from childsafe.media.edits import trim_frame
-
-                    inner = trim_frame(rgb)
-                    if inner is not None and min(inner.shape[:2]) >= 16:
-                        bits2, q2 = pdqhash.compute(inner)
-                        if q2 >= opts.min_quality:
-                            hexes.append(bits_to_hex(bits2))
-            scene = watch.sampler.scene_changed(_thumb(rgb))
+                box = self._trim_box(watch, rgb, scene) if opts.trim else None
+                if box is not None:
+                    x0, y0, x1, y1 = box
+                    bits2, q2 = pdqhash.compute(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+                    if q2 >= opts.min_quality:
+                        hexes.append(bits_to_hex(bits2))
         elif pdq is not None and (quality is None or quality >= opts.min_quality):
             hexes.append(pdq)
         matches = self._match(watch, hexes)
@@ -349,7 +371,7 @@ class LiveMonitor:
                                 scene_change=scene, boosted=watch.sampler.boosted(t), decoded_at=decoded_at)
             if (matches or detections) and rgb is not None:
                 why = "known_media" if matches else "nudity"
-                watch.evidence.append(EvidenceFrame(frame_time, _jpeg(rgb), pdq, why))
+                watch.evidence.append(EvidenceFrame(frame_time, _jpeg(picture() if picture else rgb), pdq, why))
             segment = watch.matches.push(bool(matches))
             nudity = watch.nudity.push(bool(detections)) if watch.detector_on else False
             if segment and watch.status != "terminated":
@@ -455,7 +477,7 @@ class LiveMonitor:
             yield self._emit(watch, error_decision(
                 watch.id, "frame_too_large", f"frames of {width}x{height} exceed the limit of {opts.max_pixels:,} pixels"))
             return
-        time_base = stream.time_base
+        time_base = float(stream.time_base) if stream.time_base else 0.0
         pace_start: tuple[float, float] | None = None
         last_key: float | None = None
         decode_errors = 0
@@ -468,7 +490,7 @@ class LiveMonitor:
                 if packet.size == 0:
                     continue
                 packets += 1
-                t = float(packet.pts * time_base) if packet.pts is not None and time_base else None
+                t = packet.pts * time_base if packet.pts is not None and time_base else None
                 if packet.is_keyframe and t is not None:
                     if last_key is not None and t > last_key:
                         gap = t - last_key
@@ -476,22 +498,29 @@ class LiveMonitor:
                     last_key = t
                     # decode only keyframes while they come at least as often as frames are sampled;
                     # switch only at a keyframe, so a decoder never starts from a missing reference
-                    keyframes_only = (watch.key_interval is not None
+                    keyframes_only = (opts.keyframes_only and watch.key_interval is not None
                                       and watch.key_interval <= watch.sampler.interval(t) * 1.05)
-                    mode = "keyframes" if keyframes_only else "all"
-                    if mode != watch.decode_mode:
-                        ctx.skip_frame = "NONKEY" if keyframes_only else "DEFAULT"
-                        watch.decode_mode = mode
+                    watch.decode_mode = "keyframes" if keyframes_only else "all"
                 if opts.realtime and t is not None:
                     now = time.monotonic()
                     if pace_start is None:
                         pace_start = (now, t)
                     ahead = (t - pace_start[1]) - (now - pace_start[0])
+                    watch.lag = max(0.0, -ahead)
+                    watch.max_lag = max(watch.max_lag, watch.lag)
                     if ahead > 0.002:
                         if watch.stop_event.wait(ahead):
                             break
+                keyframes_only = watch.decode_mode == "keyframes"
+                if keyframes_only and not packet.is_keyframe:
+                    continue  # never even parsed
                 try:
                     frames = ctx.decode(packet)
+                    if keyframes_only:
+                        # a keyframe stands alone: take it out now (no reordering delay) and let the
+                        # decoder drop every buffer it held, which keeps its memory to one frame or so
+                        frames = list(frames) + ctx.decode(None)
+                        ctx.flush_buffers()
                     decode_errors = 0
                 except av.error.FFmpegError as exc:
                     decode_errors += 1
@@ -553,12 +582,19 @@ class LiveMonitor:
                                  f"{opts.max_pixels:,} pixels")
         watch.sampler.taken(t)
         out_w, out_h = _hash_size(frame.width, frame.height, opts.hash_side)
-        if (frame.width, frame.height) == (out_w, out_h):
-            rgb = frame.to_ndarray(format="rgb24")
+
+        def picture() -> np.ndarray:
+            return frame.reformat(width=out_w, height=out_h, format="rgb24", interpolation="AREA").to_ndarray()
+
+        if watch.detector_on:
+            pixels = np.ascontiguousarray(picture())
         else:
-            rgb = frame.reformat(width=out_w, height=out_h, format="rgb24", interpolation="AREA").to_ndarray()
+            # PDQ looks only at luminance, and its median threshold ignores the video range's offset and
+            # scale: the Y plane, repeated as RGB, hashes as the colour frame does without the conversion.
+            grey = frame.reformat(width=out_w, height=out_h, format="gray", interpolation="AREA").to_ndarray()
+            pixels = np.repeat(grey[:, :, None], 3, axis=2)
         try:
-            decision = self.judge(watch, frame_time=t, rgb=np.ascontiguousarray(rgb), started=started)
+            decision = self.judge(watch, frame_time=t, rgb=pixels, started=started, picture=picture)
         except ChildsafeError as exc:  # e.g. the banks went away: report and keep watching
             decision = self._emit(watch, error_decision(watch.id, exc.code, exc.message, frame_time=t))
         yield decision
