@@ -391,7 +391,7 @@ class ConversationEngine:
             if idx - st.contexts.get("family", -10**9) <= FAMILY_SPAN:
                 ctx = min(ctx, FAMILY_CONTEXT)  # relatives: an adult talking to a child is expected
             ctx *= contact_context(st.first_contact, st.connected)
-            r = sender_risk(scores, ctx)
+            r = sender_risk(scores, ctx, ages_known=bool(others) or _age_as_sender(p) is not None)
             if r > best_risk:
                 best_risk, suspect = r, p.sender
         level = level_for(best_risk)

@@ -96,10 +96,35 @@ def contact_context(first_contact: bool | None, connected: bool | None) -> float
     return factor
 
 
-def sender_risk(scores: dict[str, float], context: float) -> float:
-    """Risk in [0, 1) from one sender's current (decayed) tactic scores and the age/contact context."""
+# Getting-to-know-you tactics: between strangers of unknown age they are also how friends are made online.
+ACQUAINTANCE = frozenset({"age_identity_probing", "location_probing", "platform_move",
+                          "flattery_special_relationship", "gifts_offers"})
+ACQUAINTANCE_CAP = 0.39       # below medium until a tactic from a later stage appears
+SPECIAL_RELATIONSHIP = 0.6    # flattery this sure is "special relationship" talk, not a compliment
+
+
+def sender_risk(scores: dict[str, float], context: float, *, ages_known: bool = True) -> float:
+    """Risk in [0, 1) from one sender's current (decayed) tactic scores and the age/contact context.
+
+    When neither side's age is known, getting-to-know-you tactics alone ("how old are you?", "where are
+    you from?", "add me on discord?") stay below ``medium``: peers meeting in a game say exactly that.
+    """
     if not scores:
         return 0.0
+    if not ages_known and all(_acquaintance(t, s) for t, s in scores.items()):
+        return min(ACQUAINTANCE_CAP, _sender_risk(scores, context))
+    return _sender_risk(scores, context)
+
+
+def _acquaintance(tactic: str, score: float) -> bool:
+    if score <= STRONG:
+        return True
+    if tactic == "flattery_special_relationship":
+        return score < SPECIAL_RELATIONSHIP  # "we get each other", "not like other kids": not small talk
+    return tactic in ACQUAINTANCE
+
+
+def _sender_risk(scores: dict[str, float], context: float) -> float:
     raw = 0.0
     strong = 0
     stages: set[int] = set()

@@ -254,3 +254,16 @@ def test_empty_huge_and_control_character_messages_are_handled():
     a = e.observe(Message("h", "3", "s", 2, huge))
     assert any(s.name == "platform_move" for s in a.message_signals)
     assert time.process_time() - started < 5
+
+
+def test_strangers_getting_acquainted_stay_below_medium_until_a_later_stage_tactic():
+    """Age, place and an app handle between two people of unknown age is how gamers make friends; an adult
+    asking a child the same, or anyone adding secrecy, is not."""
+    intro = [("p", "gg! how old are you btw"), ("q", "13 u?"), ("p", "same!! where u from"),
+             ("q", "uk, near the coast"), ("p", "add me on discord?")]
+    unknown = feed(engine(), "u", intro)[-1]
+    assert unknown.level in ("none", "low")
+    adult = feed(engine(), "a", intro, ages={"p": 29, "q": 13})[-1]
+    assert LEVELS.index(adult.level) >= LEVELS.index("medium")
+    secret = feed(engine(), "s", intro + [("p", "don't tell your parents about me ok")])[-1]
+    assert LEVELS.index(secret.level) >= LEVELS.index("medium")
