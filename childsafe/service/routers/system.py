@@ -83,6 +83,7 @@ async def docs() -> Response:
         swagger_js_url="/docs/static/swagger-ui-bundle.js",
         swagger_css_url="/docs/static/swagger-ui.css",
         swagger_favicon_url="/docs/static/favicon-32x32.png",
+        swagger_ui_parameters={"validatorUrl": None},
     )
 
 
