@@ -15,7 +15,6 @@ from collections import defaultdict
 from dataclasses import dataclass
 
 import numpy as np
-from PIL import Image
 
 from childsafe.media import load_image
 from eval.matching import hashing
