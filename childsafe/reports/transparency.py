@@ -12,7 +12,7 @@ import csv
 import io
 import statistics
 from collections import Counter
-from datetime import datetime, timezone
+from datetime import datetime, timedelta, timezone
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -26,7 +26,9 @@ def parse_period(start: str | datetime | None, end: str | datetime | None) -> tu
         if isinstance(value, datetime):
             return as_utc(value)
         try:
-            return as_utc(datetime.fromisoformat(value))
+            when = as_utc(datetime.fromisoformat(value))
+            # A bare end date includes that whole day.
+            return when + timedelta(days=1) if what == "to" and len(str(value)) == 10 else when
         except (TypeError, ValueError):
             raise InvalidInput(f"--{what} {value!r} is not a date (use YYYY-MM-DD or an ISO time)", code="bad_period") from None
 
