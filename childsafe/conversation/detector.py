@@ -59,6 +59,10 @@ post most host lost cost past pest port
 share shore shame shake shave shade
 show shoe shot shop slow snow stow
 send sand seed sent mend bend lend tend vend
+rather lather gather farther bother smother shape hare hard harm alive olive glove gloves shove loved lover
+photons caged cords chords crust crash brush sheet sheets spend spends sweat sweats bared dared fared cured
+cares carer scarce hove dove cove lose move mode lone lane pone hone liver lived lover river giver wives
+tells till tall trusty truss crush crust brash trash sweep swept tweet steer stare spare store
 """.split())
 
 
