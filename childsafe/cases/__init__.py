@@ -14,6 +14,7 @@ from childsafe.cases.records import (
     open_case,
     open_case_for_conversation,
     queue,
+    raise_priority,
     set_legal_hold,
     set_state,
     user_view,
@@ -22,5 +23,5 @@ from childsafe.cases.records import (
 __all__ = [
     "CASE_PRIORITIES", "CASE_STATES", "Case", "CaseFeedback", "Report", "StatementOfReasons",
     "apply_follow_up", "assign", "check_version", "claim", "decide", "get_case", "list_cases",
-    "mark_reported", "open_case", "open_case_for_conversation", "queue", "set_legal_hold", "set_state", "user_view",
+    "mark_reported", "open_case", "open_case_for_conversation", "queue", "raise_priority", "set_legal_hold", "set_state", "user_view",
 ]

@@ -288,6 +288,20 @@ def apply_follow_up(db, follow_up: list[dict], actor: str) -> list[dict]:
     return done
 
 
+def raise_priority(session: Session, case_id: str, priority: str) -> Case:
+    """Raise (never lower) a waiting case's priority, e.g. when its conversation reaches critical risk
+    after the case opened; the queue order follows at once (critical grooming ranks as imminent harm)."""
+    if priority not in CASE_PRIORITIES:
+        raise InvalidInput(f"priority must be one of {', '.join(CASE_PRIORITIES)}, not {priority!r}", code="bad_priority")
+    case = get_case(session, case_id)
+    if case.state in QUEUE_STATES and CASE_PRIORITIES.index(priority) > CASE_PRIORITIES.index(case.priority):
+        case.priority = priority
+        case.priority_rank = max(case.priority_rank, priority_rank(case.trigger_kind, priority))
+        case.updated_at = _now()
+        _flush(session, case)
+    return case
+
+
 def mark_reported(session: Session, case: Case, now: datetime | None = None) -> Case:
     """A confirmed report left for the authorities: evidence is kept a year from now (REPORT Act)."""
     now = now or _now()

@@ -232,3 +232,16 @@ def test_transparency_report_counts_actions_time_to_action_and_precision(db):
     assert rep["automated_precision"]["conversation"] == {"confirmed": 3, "false_positive": 1, "reviewed": 4, "precision": 0.75}
     assert 3500 < rep["time_to_action_seconds"]["median"] < 3700
     assert "automated_precision,conversation.precision,0.75" in report_csv(rep)
+
+
+def test_a_conversation_that_turns_critical_after_its_case_opened_moves_up_to_imminent(db):
+    with db.session() as s:
+        grooming_case(s, case_id="later", priority="high")
+        cases.open_case(s, case_id="media", trigger_kind="media_match", reason="m", evidence=[], priority="urgent")
+    with db.session() as s:
+        assert [c.id for c in cases.queue(s)[0]] == ["media", "later"]
+        cases.raise_priority(s, "later", "urgent")
+        cases.raise_priority(s, "later", "low")  # never lowers
+    with db.session() as s:
+        assert [c.id for c in cases.queue(s)[0]] == ["later", "media"]
+        assert cases.get_case(s, "later").priority == "urgent"
