@@ -534,11 +534,11 @@ class LiveMonitor:
                         return
                     continue
                 for frame in frames:
-                    yield from self._frame(watch, frame)
+                    yield from self._frame(watch, frame, time_base)
                     got_frame = True
             else:
                 for frame in _flush(ctx):
-                    yield from self._frame(watch, frame)
+                    yield from self._frame(watch, frame, time_base)
                     got_frame = True
         except (av.error.ExitError, av.error.TimeoutError) as exc:
             watch.status = "error"
@@ -568,11 +568,12 @@ class LiveMonitor:
             end.error = {"code": "no_frames", "message": "the stream ended before any frame could be decoded"}
         yield self._emit(watch, end)
 
-    def _frame(self, watch: StreamWatch, frame) -> Iterator[Decision]:
+    def _frame(self, watch: StreamWatch, frame, time_base: float) -> Iterator[Decision]:
         started = time.perf_counter()
         watch.frames_decoded += 1
-        t = frame.time
-        if t is None:
+        # the stream's time base, not frame.time: a drained decoder hands back frames without one
+        t = frame.pts * time_base if frame.pts is not None and time_base else None
+        if t is None or t != t:
             t = watch.frames_decoded / 30.0
         if not watch.sampler.due(t) or not watch.active:
             return
