@@ -86,18 +86,24 @@ def _finder(words: frozenset[str]) -> Any:
     return lambda text: rx.search(text) is not None
 
 
-def _avoid(items: Any, has_word: Any) -> str:
+def _avoid(items: Any, has_word: Any, prefix: str = "") -> str:
+    """Build the match left to right; each choice is judged together with what comes before it, since the
+    regex parser factors shared prefixes out of alternations ("do not|dont" becomes "do" + " not|nt")."""
     out: list[str] = []
     for op, av in items:
+        before = prefix + "".join(out)
         if op is _C.BRANCH:
-            options = [_avoid(branch, has_word) for branch in av[1]]
-            clean = [o for o in options if not has_word(o)]
+            options = [_avoid(branch, has_word, before) for branch in av[1]]
+            clean = [o for o in options if not has_word(before[-40:] + o)]
             out.append(min(clean or options, key=len))
         elif op is _C.SUBPATTERN:
-            out.append(_avoid(av[-1], has_word))
+            out.append(_avoid(av[-1], has_word, before))
         elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", None)):
             lo, _, sub = av
-            out.append("".join(_avoid(sub, has_word) for _ in range(lo)))
+            part = ""
+            for _ in range(lo):
+                part += _avoid(sub, has_word, before + part)
+            out.append(part)
         elif op is _C.LITERAL:
             out.append(chr(av))
         else:
