@@ -29,6 +29,7 @@ import httpx
 DURATION_S = float(os.environ.get("BENCH_SERVICE_SECONDS", "8"))
 WARMUP_S = 2.0
 CONNECTIONS = [int(c) for c in os.environ.get("BENCH_SERVICE_CONNECTIONS", "8,32").split(",")]
+WORKERS = [int(w) for w in os.environ.get("BENCH_SERVICE_WORKERS", "1,2").split(",")]
 PG_ADMIN_URL = os.environ.get("CHILDSAFE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
 CHILDSAFE = str(Path(sys.executable).with_name("childsafe"))
 
@@ -222,32 +223,34 @@ def main() -> None:
         backends.append(("postgresql", pg[1]))
     try:
         for name, url in backends:
-            server = BenchServer(url)
-            try:
-                for c in CONNECTIONS:
-                    results.append((name, _measure(server, c)))
-            finally:
-                server.stop()
+            for workers in WORKERS:
+                server = BenchServer(url, workers)
+                try:
+                    for c in CONNECTIONS:
+                        results.append((name, {**_measure(server, c), "workers": workers}))
+                finally:
+                    server.stop()
     finally:
         if pg is not None:
             _drop_pg(pg[0])
     load = os.getloadavg()[0]
     print(f"load average during the run: {load:.1f} on {os.cpu_count()} cores")
-    print(f"{'database':<11} {'conns':>5} {'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} "
+    print(f"{'database':<11} {'workers':>7} {'conns':>5} {'req/s':>8} {'p50 ms':>7} {'p90 ms':>7} {'p99 ms':>7} {'max ms':>7} "
           f"{'errors':>6} {'server CPU ms/req':>18} {'req/s per idle core':>20}")
     for name, r in results:
-        print(f"{name:<11} {r['connections']:>5} {r['rps']:>8.0f} {r['p50_ms']:>7.1f} {r['p90_ms']:>7.1f} "
+        print(f"{name:<11} {r['workers']:>7} {r['connections']:>5} {r['rps']:>8.0f} {r['p50_ms']:>7.1f} {r['p90_ms']:>7.1f} "
               f"{r['p99_ms']:>7.1f} {r['max_ms']:>7.1f} {r['errors']:>6} {r['cpu_ms']:>18.2f} "
               f"{1000 / r['cpu_ms'] if r['cpu_ms'] else float('nan'):>20.0f}")
     best_sqlite = max((r for n, r in results if n == "sqlite"), key=lambda r: r["rps"])
     print(f"target: sqlite >= 1000 req/s: {best_sqlite['rps']:.0f} ({'met' if best_sqlite['rps'] >= 1000 else 'NOT met'}); "
           f"p99 < 25 ms at {CONNECTIONS[0]} connections: "
           f"{results[0][1]['p99_ms']:.1f} ms ({'met' if results[0][1]['p99_ms'] < 25 else 'NOT met'})")
-    for c in CONNECTIONS:
-        s = next((r for n, r in results if n == "sqlite" and r["connections"] == c), None)
-        p = next((r for n, r in results if n == "postgresql" and r["connections"] == c), None)
-        if s and p and p["rps"]:
-            print(f"ratio sqlite/postgresql req/s at {c} connections: {s['rps'] / p['rps']:.2f}x")
+    for w in WORKERS:
+        for c in CONNECTIONS:
+            s = next((r for n, r in results if n == "sqlite" and r["connections"] == c and r["workers"] == w), None)
+            p = next((r for n, r in results if n == "postgresql" and r["connections"] == c and r["workers"] == w), None)
+            if s and p and p["rps"]:
+                print(f"ratio sqlite/postgresql req/s, {w} worker(s), {c} connections: {s['rps'] / p['rps']:.2f}x")
 
 
 if __name__ == "__main__":

@@ -97,9 +97,10 @@ class Server:
     def make_key(self, scopes: str, name: str = "") -> str:
         return self.cli("keys", "create", "--scopes", scopes, "--name", name or scopes).stdout.strip()
 
-    def start(self) -> None:
+    def start(self, workers: int = 1) -> None:
         assert self.proc is None
         where = ["--database", self.database_url] if self.database_url else []
+        where += ["--workers", str(workers)] if workers > 1 else []
         self.log_path = self.data_dir / f"server-{self.port}.log"
         log = open(self.log_path, "ab")
         self.proc = subprocess.Popen(

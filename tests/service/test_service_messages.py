@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import uuid
 
+import httpx
 import pytest
 from standardwebhooks import Webhook
 
@@ -133,6 +134,34 @@ def test_conversation_continues_after_a_restart(tmp_path):
                                           recipients=tuple(p for p in people if p != who)))
     assert last["assessment"]["risk"] == pytest.approx(round(expected.risk, 3), abs=1e-3)
     assert last["assessment"]["level"] == expected.level
+
+
+@pytest.mark.slow
+def test_two_workers_share_conversations_without_losing_a_message(tmp_path, backend):
+    """Each message on a new connection, so the kernel spreads them over both worker processes; the
+    versioned state makes the result the same as one engine seeing the whole conversation."""
+    from childsafe.conversation import ConversationEngine, Message
+
+    server = make_server(tmp_path, backend(), None)
+    server.start(workers=2)
+    ages = {"adult": 34, "kid": 13}
+    people = ("adult", "kid")
+    lines = GROOMING * 2
+    try:
+        for n, (who, text) in enumerate(lines):
+            r = httpx.post(server.url + "/v1/messages", json=message("shared", n, who, text, ages, people),
+                           headers={"Authorization": f"Bearer {server.keys['ingest']}", "Connection": "close"}, timeout=30)
+            assert r.status_code == 200, r.text
+            last = r.json()
+    finally:
+        server.stop()
+    engine = ConversationEngine()
+    for n, (who, text) in enumerate(lines):
+        m = message("shared", n, who, text, ages, people)
+        expected = engine.observe(Message("shared", m["message_id"], who, m["sent_at"], text, sender_age=ages[who],
+                                          recipients=tuple(p for p in people if p != who)))
+    assert last["assessment"]["risk"] == pytest.approx(round(expected.risk, 3), abs=1e-3)
+    assert [t["tactic"] for t in last["assessment"]["tactics"]] == [t.tactic for t in expected.tactics]
 
 
 def test_idempotent_retry_is_not_processed_twice(server):
