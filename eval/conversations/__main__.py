@@ -57,6 +57,14 @@ def print_split(name: str, res: dict) -> None:
               ["throughput (messages/s, one engine, this machine)", fmt(s["messages_per_second"] and round(s["messages_per_second"]))],
               ["latency p50 / p99 / max (ms)", f"{fmt(s['p50_ms'])} / {fmt(s['p99_ms'])} / {fmt(s['max_ms'])}"],
           ])
+    if "nudges" in res:
+        n = res["nudges"]
+        table(f"-- {name}: nudges (for the child only)", ["measure", "value"], [
+            ["nudges given", str(n["nudges"])],
+            ["grooming conversations where the child was nudged", fmt(n["grooming_with_child_nudged"], True)],
+            ["nudges addressed to the offender (must be 0)", str(n["nudges_addressed_to_offender"])],
+            ["benign conversations with any nudge (incl. personal-detail nudges)", fmt(n["benign_with_any_nudge"], True)],
+        ])
     if "tactics" in res:
         table(f"-- {name}: per tactic, message level", ["tactic", "tp", "fp", "fn", "precision", "recall",
                                                          "precision (cues forgiven)"],

@@ -66,6 +66,18 @@ def to_markdown(results: dict, *, command: str = "python -m eval.conversations")
         row("latency p50 / p99 / max (ms)", lambda r: " / ".join(_f(r["speed"][k], digits=2)
                                                                  for k in ("p50_ms", "p99_ms", "max_ms")))
         lines += _table(["measure"] + names, rows)
+        if all("nudges" in splits[n] for n in names):
+            lines += ["## Nudges", "", "A nudge is for the child only; one addressed to the offender would tell the sender "
+                      "what was detected.", ""]
+            lines += _table(["measure"] + names, [
+                ["nudges given"] + [str(splits[n]["nudges"]["nudges"]) for n in names],
+                ["grooming conversations where the child was nudged"]
+                + [_f(splits[n]["nudges"]["grooming_with_child_nudged"], True) for n in names],
+                ["nudges addressed to the offender (must be 0)"]
+                + [str(splits[n]["nudges"]["nudges_addressed_to_offender"]) for n in names],
+                ["benign conversations with any nudge (incl. personal details)"]
+                + [_f(splits[n]["nudges"]["benign_with_any_nudge"], True) for n in names],
+            ])
         lines += ["## Per tactic (message level)", "",
                   "A message detects a tactic when the engine's `message_signals` for it name that tactic. "
                   "\"Cues forgiven\" ignores detections on hard-negative messages whose surface cue is that tactic.", ""]

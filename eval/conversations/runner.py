@@ -30,6 +30,7 @@ class ConversationRun:
     levels: list[str] = field(default_factory=list)
     risks: list[float] = field(default_factory=list)
     tactics: list[set[str]] = field(default_factory=list)
+    nudges: list[tuple[int, str | None, str]] = field(default_factory=list)  # (message index, for whom, kind)
 
     @property
     def first_alert(self) -> int | None:
@@ -74,6 +75,8 @@ def run(conversations: list[LabelledConversation], engine_factory: Callable[[], 
             r.levels.append(a.level)
             r.risks.append(float(a.risk))
             r.tactics.append({s.name for s in getattr(a, "message_signals", []) if s.kind == "tactic"})
+            if getattr(a, "nudge", None) is not None:
+                r.nudges.append((len(r.levels), getattr(a, "nudge_for", None), getattr(a.nudge, "kind", "")))
         queues = still
     return runs, latencies
 
@@ -128,6 +131,27 @@ def conversation_measures(runs: list[ConversationRun]) -> dict:
     return out
 
 
+def nudge_measures(runs: list[ConversationRun]) -> dict:
+    """Who the nudges went to. A nudge is for the child; one addressed to the offender would tell the
+    sender what was detected, so that count must be zero."""
+    grooming = [r for r in runs if r.conv.is_grooming]
+    benign = [r for r in runs if not r.conv.is_grooming]
+    to_offender = 0
+    child_nudged = 0
+    for r in grooming:
+        offenders = {m.sender for m in r.conv.messages if m.sender_role == "offender"}
+        to_offender += sum(1 for _, who, _ in r.nudges if who in offenders)
+        child_nudged += any(who not in offenders for _, who, _ in r.nudges)
+    kinds = Counter(kind for r in runs for _, _, kind in r.nudges)
+    return {
+        "nudges": sum(len(r.nudges) for r in runs),
+        "grooming_with_child_nudged": child_nudged / len(grooming) if grooming else None,
+        "nudges_addressed_to_offender": to_offender,
+        "benign_with_any_nudge": (sum(1 for r in benign if r.nudges) / len(benign)) if benign else None,
+        "kinds": dict(kinds.most_common()),
+    }
+
+
 def category_table(runs: list[ConversationRun]) -> dict[str, dict]:
     """Per category: how often it alerts, how early, and message-level tactic recall (evasion cost)."""
     by_cat: dict[str, list[ConversationRun]] = defaultdict(list)
@@ -165,6 +189,7 @@ def evaluate(conversations: list[LabelledConversation], engine_factory: Callable
     runs, latencies = run(conversations, engine_factory)
     out = {"conversation": conversation_measures(runs), "speed": speed(latencies)}
     if with_tactics:
+        out["nudges"] = nudge_measures(runs)
         out["tactics"] = tactic_table(runs)
         out["categories"] = category_table(runs)
     return out

@@ -130,3 +130,20 @@ def test_disguise_cost_changes_only_offender_tactic_messages_in_grooming():
     assert runner.disguised_copy(b, "spaced", random.Random(1)).messages[0].text != "keep the party secret"
     cost = runner.evasion_cost([g, b], SecretWordEngine)
     assert cost["none"]["tactic_recall"] == 1.0 and set(cost) >= {"leetspeak", "spaced", "homoglyphs", "emoji"}
+
+
+def test_nudges_addressed_to_the_offender_are_counted():
+    @dataclass
+    class Nudged(FakeAssessment):
+        nudge: object = None
+        nudge_for: str | None = None
+
+    class NudgeEveryone:
+        def observe(self, m):
+            return Nudged("none", 0.0, [], nudge=type("N", (), {"kind": "secrecy"})(), nudge_for=m.sender)
+
+    g = conv("g", "grooming", ["keep it secret", "ok"], tactics={0: ["secrecy"]})
+    g.messages[0].sender_role, g.messages[1].sender_role = "offender", "child"
+    res = runner.evaluate([g], NudgeEveryone)
+    assert res["nudges"]["nudges_addressed_to_offender"] == 1
+    assert res["nudges"]["grooming_with_child_nudged"] == 1.0
