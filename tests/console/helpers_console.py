@@ -39,3 +39,26 @@ def grooming_case(session, *, case_id: str = "case_conv", user: str = "user_sam"
     return open_case(session, case_id=case_id, trigger_kind="conversation", reason="conversation reached high risk (secrecy)",
                      evidence=[{"kind": "message", "conversation_id": cid, "message_id": "m3"}],
                      priority=priority, subject_user_id=user, conversation_id=cid, opened_at=opened_at)
+
+
+PG_ADMIN_URL = __import__("os").environ.get("CHILDSAFE_TEST_POSTGRES", "postgresql://postgres@127.0.0.1:5432/test")
+
+
+def fresh_postgres() -> tuple[str, object] | None:
+    """A new, uniquely named PostgreSQL database (url, drop callback), or None when PostgreSQL is unreachable."""
+    import uuid
+
+    try:
+        import psycopg
+
+        name = f"childsafe_console_{uuid.uuid4().hex[:10]}"
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True, connect_timeout=3) as conn:
+            conn.execute(f'CREATE DATABASE "{name}"')
+    except Exception:
+        return None
+
+    def drop() -> None:
+        with psycopg.connect(PG_ADMIN_URL, autocommit=True) as conn:
+            conn.execute(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)')
+
+    return PG_ADMIN_URL.rsplit("/", 1)[0] + "/" + name, drop

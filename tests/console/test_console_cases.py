@@ -11,18 +11,28 @@ from pathlib import Path
 import pytest
 
 sys.path.insert(0, str(Path(__file__).parent))
-from helpers_console import grooming_case  # noqa: E402
+from helpers_console import fresh_postgres, grooming_case  # noqa: E402
 
 from childsafe import cases
 from childsafe.errors import Conflict
 from childsafe.store import open_database
 
 
-@pytest.fixture
-def db(data_dir):
-    database = open_database(data_dir)
+@pytest.fixture(params=["sqlite", "postgresql"])
+def db(request, data_dir):
+    if request.param == "sqlite":
+        database = open_database(data_dir)
+        yield database
+        database.dispose()
+        return
+    made = fresh_postgres()
+    if made is None:
+        pytest.skip("PostgreSQL is unreachable here")
+    url, drop = made
+    database = open_database(None, url)
     yield database
     database.dispose()
+    drop()
 
 
 def test_queue_puts_live_streams_and_critical_grooming_before_everything_else(db):

@@ -23,10 +23,10 @@
   function select(i) {
     if (!rows.length) return;
     i = Math.max(0, Math.min(rows.length - 1, i));
-    if (current >= 0) { rows[current].classList.remove("selected"); rows[current].removeAttribute("aria-selected"); }
+    if (current >= 0) { rows[current].classList.remove("selected"); rows[current].removeAttribute("aria-current"); }
     current = i;
     rows[i].classList.add("selected");
-    rows[i].setAttribute("aria-selected", "true");
+    rows[i].setAttribute("aria-current", "true");
     var link = rows[i].querySelector("a.case-link");
     if (link) link.focus();
   }
