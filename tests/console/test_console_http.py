@@ -97,3 +97,17 @@ def test_a_revoked_key_ends_the_session(client, data_dir):
 def test_console_pages_are_not_in_the_api_document(client):
     paths = client.get("/openapi.json").json()["paths"]
     assert not [p for p in paths if p.startswith("/console")]
+
+
+def test_releasing_a_case_hands_it_back_to_the_queue_unassigned(client):
+    client.post("/console/login", data={"key": client.keys["alice"]})
+    page = client.get("/console/cases/case_conv")
+    assert "alice" in page.text
+    r = client.post("/console/cases/case_conv/decide", data={"action": "release", "version": 2, "csrf": _csrf(page.text)},
+                    follow_redirects=False)
+    assert r.status_code == 303
+    from childsafe import cases
+
+    with client.app.state.service.db.session() as s:
+        case = cases.get_case(s, "case_conv")
+        assert (case.state, case.assignee, case.version) == ("open", None, 3)

@@ -169,7 +169,10 @@ async def decide(request: Request, case_id: str, action: str = Form(..., max_len
     who = _moderator(request, form_csrf=csrf, check_csrf=True)
     svc = _svc(request)
     with svc.db.session() as s:
-        case, follow_up = cases.decide(s, case_id, who.actor, action, expected_version=version, note=note)
+        if action == "release":  # hand the case back to the queue for someone else
+            case, follow_up = cases.assign(s, case_id, None, expected_version=version), []
+        else:
+            case, follow_up = cases.decide(s, case_id, who.actor, action, expected_version=version, note=note)
         audit.record(s, who.actor, f"case.{action}", f"case:{case_id}", {"version": case.version})
     done = cases.apply_follow_up(svc.db, follow_up, who.actor) if follow_up else []
     if done:
