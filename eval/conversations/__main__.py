@@ -62,7 +62,8 @@ def print_split(name: str, res: dict) -> None:
         table(f"-- {name}: nudges (for the child only)", ["measure", "value"], [
             ["nudges given", str(n["nudges"])],
             ["grooming conversations where the child was nudged", fmt(n["grooming_with_child_nudged"], True)],
-            ["nudges addressed to the offender (must be 0)", str(n["nudges_addressed_to_offender"])],
+            ["tactic nudges addressed to the offender (must be 0)", str(n["nudges_addressed_to_offender"])],
+            ["personal-detail nudges to an offender about their own message", str(n["personal_detail_nudges_to_offender"])],
             ["benign conversations with any nudge (incl. personal-detail nudges)", fmt(n["benign_with_any_nudge"], True)],
         ])
     if "tactics" in res:

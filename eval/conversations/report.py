@@ -73,8 +73,10 @@ def to_markdown(results: dict, *, command: str = "python -m eval.conversations")
                 ["nudges given"] + [str(splits[n]["nudges"]["nudges"]) for n in names],
                 ["grooming conversations where the child was nudged"]
                 + [_f(splits[n]["nudges"]["grooming_with_child_nudged"], True) for n in names],
-                ["nudges addressed to the offender (must be 0)"]
+                ["tactic nudges addressed to the offender (must be 0)"]
                 + [str(splits[n]["nudges"]["nudges_addressed_to_offender"]) for n in names],
+                ["personal-detail nudges to an offender about their own message"]
+                + [str(splits[n]["nudges"].get("personal_detail_nudges_to_offender", "–")) for n in names],
                 ["benign conversations with any nudge (incl. personal details)"]
                 + [_f(splits[n]["nudges"]["benign_with_any_nudge"], True) for n in names],
             ])

@@ -132,21 +132,28 @@ def conversation_measures(runs: list[ConversationRun]) -> dict:
 
 
 def nudge_measures(runs: list[ConversationRun]) -> dict:
-    """Who the nudges went to. A nudge is for the child; one addressed to the offender would tell the
-    sender what was detected, so that count must be zero."""
+    """Who the nudges went to. A nudge is for the child: a tactic nudge addressed to the offender tells
+    the sender what was detected (must be zero). A personal-detail nudge to an offender who claims to
+    be a child is the guard reading their own outgoing message, counted apart."""
     grooming = [r for r in runs if r.conv.is_grooming]
     benign = [r for r in runs if not r.conv.is_grooming]
-    to_offender = 0
+    tactic_to_offender = pii_to_offender = 0
     child_nudged = 0
     for r in grooming:
         offenders = {m.sender for m in r.conv.messages if m.sender_role == "offender"}
-        to_offender += sum(1 for _, who, _ in r.nudges if who in offenders)
+        for _, who, kind in r.nudges:
+            if who in offenders:
+                if kind in TACTICS:
+                    tactic_to_offender += 1
+                else:
+                    pii_to_offender += 1
         child_nudged += any(who not in offenders for _, who, _ in r.nudges)
     kinds = Counter(kind for r in runs for _, _, kind in r.nudges)
     return {
         "nudges": sum(len(r.nudges) for r in runs),
         "grooming_with_child_nudged": child_nudged / len(grooming) if grooming else None,
-        "nudges_addressed_to_offender": to_offender,
+        "nudges_addressed_to_offender": tactic_to_offender,
+        "personal_detail_nudges_to_offender": pii_to_offender,
         "benign_with_any_nudge": (sum(1 for r in benign if r.nudges) / len(benign)) if benign else None,
         "kinds": dict(kinds.most_common()),
     }
