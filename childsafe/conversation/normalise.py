@@ -57,7 +57,7 @@ ABBREVIATIONS: dict[str, str] = {
     "im": "i am", "ive": "i have", "ill": "i will", "id": "i would", "ima": "i am going to", "imma": "i am going to",
     "dont": "do not", "doesnt": "does not", "didnt": "did not", "cant": "can not", "cannot": "can not",
     "wont": "will not", "wouldnt": "would not", "shouldnt": "should not", "isnt": "is not", "arent": "are not",
-    "wasnt": "was not", "havent": "have not", "hasnt": "has not", "aint": "is not", "couldnt": "could not",
+    "wasnt": "was not", "mustnt": "must not", "neednt": "need not", "havent": "have not", "hasnt": "has not", "aint": "is not", "couldnt": "could not",
     "youll": "you will", "youve": "you have", "youd": "you would", "theyre": "they are", "theyll": "they will",
     "thats": "that is", "whats": "what is", "wats": "what is", "wat": "what", "wut": "what", "wot": "what",
     "hows": "how is", "wheres": "where is", "whos": "who is", "its": "it is", "lets": "let us", "heres": "here is",

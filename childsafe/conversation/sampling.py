@@ -99,11 +99,17 @@ def _avoid(items: Any, has_word: Any, prefix: str = "") -> str:
         elif op is _C.SUBPATTERN:
             out.append(_avoid(av[-1], has_word, before))
         elif op in (_C.MAX_REPEAT, _C.MIN_REPEAT, getattr(_C, "POSSESSIVE_REPEAT", None)):
-            lo, _, sub = av
-            part = ""
-            for _ in range(lo):
-                part += _avoid(sub, has_word, before + part)
-            out.append(part)
+            lo, hi, sub = av
+            choices = []
+            for count in (lo, lo + 1) if hi > lo else (lo,):
+                part = ""
+                for _ in range(count):
+                    part += _avoid(sub, has_word, before + part)
+                choices.append(part)
+            # Prefer the longer clean choice: an optional space or gap word splits words, so anchors are
+            # less likely to form across what follows ("any ?one" read as "any one").
+            clean = [c for c in choices if not has_word(before[-40:] + c)]
+            out.append((clean or choices)[-1])
         elif op is _C.LITERAL:
             out.append(chr(av))
         else:
