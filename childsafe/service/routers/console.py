@@ -98,7 +98,9 @@ def _guard(handler):
             return refusal.response
         except ChildsafeError as exc:
             titles = {404: "Not found", 409: "Refused: nothing was changed", 422: "Refused"}
-            return _error(request, exc.http_status, titles.get(exc.http_status, "Refused"), exc.message)
+            key = request.cookies.get(COOKIE)
+            who = _svc(request).keyring.check(key) if key else None
+            return _error(request, exc.http_status, titles.get(exc.http_status, "Refused"), exc.message, who)
 
     return wrapper
 
