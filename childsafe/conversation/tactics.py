@@ -589,7 +589,13 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"send (?:my )?love) to (?:your|ur) (?:mum|mom|dad|parents|brother|sister|nan|gran)|"
         r"tell (?:your|ur) (?:mum|mom|dad|parents) (?:i said|we|that we|thanks)|(?:at|to) (?:nan|nana|gran|grandma|grandads?)s|"
         r"christmas (?:dinner|day|at)|boxing day|family (?:holiday|trip|gathering|get together|wedding)|"
-        r"little (?:cuz|cousin|bro|sis|one)|big (?:cuz|cousin|bro|sis)",
+        r"little (?:cuz|cousin|bro|sis|one)|big (?:cuz|cousin|bro|sis)|(?:hey|hi|hiya|yo|night|bye|thanks|ok|okay) "
+        r"(?:cuz|coz|cousin|kiddo|niece|nephew|uncle [a-z]+|auntie [a-z]+|aunt [a-z]+|nan|grandma|grandad)|"
+        r"(?:it is|this is|its) (?:your )?(?:cousin|uncle|auntie|aunt|aunty|nan|grandma|grandad)|"
+        r"(?:your|my|ur) (?:mum|mom|dad|parents) (?:says|said|told me|asked me|wants|is coming|are coming)|"
+        r"(?:mum|mom|dad) (?:says|said) (?:i can|you can|it is ok|its ok|yes)|"
+        r"(?:at|for|since) (?:christmas|easter|thanksgiving|diwali|eid|hanukkah|the wedding|the family|the barbecue|"
+        r"the bbq|nans|grandmas|grandads|the reunion)",
         {"risk_assessment": 0.3, "meeting_request": 0.45, "location_probing": 0.5, "photo_camera_request": 0.5,
          "gifts_offers": 0.5, "flattery_special_relationship": 0.6, "platform_move": 0.6, "secrecy": 0.7}, True),
     "lesson": (
