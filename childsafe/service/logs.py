@@ -1,9 +1,11 @@
-"""Structured JSON logs. Only fields passed on purpose are written: never message text or media."""
+"""Structured JSON logs. Only fields passed on purpose are written: never message text or media.
+An error is logged as its type and the frames it passed through, without its message."""
 
 from __future__ import annotations
 
 import logging
 import sys
+import traceback
 from datetime import datetime, timezone
 
 import orjson
@@ -23,8 +25,11 @@ class JsonFormatter(logging.Formatter):
             if key not in _STANDARD and not key.startswith("_"):
                 out[key] = value
         if record.exc_info and record.exc_info[0] is not None:
+            # Where it failed, never the exception's message: that may quote the input (message text).
             out["error"] = record.exc_info[0].__name__
-            out["traceback"] = self.formatException(record.exc_info)
+            out["traceback"] = [
+                f"{frame.filename}:{frame.lineno} in {frame.name}" for frame in traceback.extract_tb(record.exc_info[2])
+            ]
         return orjson.dumps(out, default=str).decode()
 
 

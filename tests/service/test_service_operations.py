@@ -110,3 +110,21 @@ def test_retention_job_deletes_what_is_past_its_period(tmp_path):
         pending = s.scalar(select(OutboxEvent.event_id).where(OutboxEvent.delivered_at.is_(None)))
         assert pending == "w-pending"  # undelivered webhooks are never dropped by retention
     db.dispose()
+
+
+def test_an_error_is_logged_without_its_message():
+    import logging
+
+    from childsafe.service.logs import JsonFormatter
+
+    record = None
+    try:
+        raise ValueError("you seem really mature for your age")
+    except ValueError:
+        import sys
+
+        record = logging.LogRecord("childsafe.service", logging.ERROR, __file__, 1, "unexpected error", (), sys.exc_info())
+    line = JsonFormatter().format(record)
+    data = json.loads(line)
+    assert data["error"] == "ValueError" and data["traceback"]
+    assert "mature" not in line
