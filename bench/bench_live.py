@@ -155,7 +155,7 @@ def _run(monitor, clips, streams: int, chair_slots: int, seconds: float, options
     wall = time.monotonic() - t0
     for kind, w, started in watches:
         if kind == "doorknob":
-            lags.append(w.max_lag)  # the furthest its decoding ever fell behind real time
+            lags.append((w.lag, w.max_lag))  # behind real time at the end, and the most ever (start-up burst)
     monitor.close()
     return {"cpu": cpu, "wall": wall, "rss_delta_kib": rss_running - rss0, "running": running, "lags": lags,
             "watches": watches}
@@ -189,8 +189,12 @@ def main() -> None:
             server.shutdown()
             lat = [d.latency_ms for d in decisions if d.latency_ms is not None and d.pdq]
             act_lat = [d.latency_ms for d in decisions if d.actions and d.latency_ms is not None]
-            hooks = [(at - p["data"]["frame_decoded_at"]) * 1000 for at, p in _Receiver.arrivals
-                     if p["type"] == "terminate_stream" and p["data"].get("frame_decoded_at")]
+            first: dict[str, float] = {}
+            for at, p in _Receiver.arrivals:  # delivery is at least once: the first arrival counts
+                if p["type"] == "terminate_stream" and p["data"].get("frame_decoded_at"):
+                    first.setdefault(p["event_id"], (at - p["data"]["frame_decoded_at"]) * 1000)
+            hooks = list(first.values())
+            duplicates = len([1 for _, p in _Receiver.arrivals]) - len({p["event_id"] for _, p in _Receiver.arrivals})
             terminated = sum(1 for k, w, _ in ours["watches"] if k == "chair" and w.status == "terminated")
             chair_total = sum(1 for k, _, _ in ours["watches"] if k == "chair")
             false_actions = sum(1 for d in decisions if d.actions and d.stream.startswith("doorknob"))
@@ -212,13 +216,16 @@ def main() -> None:
             ("CPU s per stream-second (every frame decoded, peer)", f"{peer_cpu_per_stream_s * 1000:.2f} ms"),
             ("streams one core carries (keyframes only, from CPU)", f"{1 / cpu_per_stream_s:.0f}"),
             ("streams one core carries (every frame, from CPU)", f"{1 / peer_cpu_per_stream_s:.0f}"),
-            ("most behind real time, doorknob streams p50 / max", f"{_pct(ours['lags'], .5):.2f} s / {max(ours['lags'] or [0]):.2f} s"),
+            ("behind real time at the end, doorknob p50 / max", f"{_pct([a for a, _ in ours['lags']], .5):.2f} s / "
+                                                               f"{max([a for a, _ in ours['lags']] or [0]):.2f} s"),
+            ("most behind ever (start-up: all open at once) p50 / max", f"{_pct([b for _, b in ours['lags']], .5):.2f} s / "
+                                                                       f"{max([b for _, b in ours['lags']] or [0]):.2f} s"),
             ("sampled frames decided", f"{len(lat)}"),
             ("decision latency p50 / p95 / max", f"{_pct(lat, .5):.1f} / {_pct(lat, .95):.1f} / {max(lat or [0]):.1f} ms"),
             ("action decisions (incl. outbox write) p50 / p95", f"{_pct(act_lat, .5):.1f} / {_pct(act_lat, .95):.1f} ms"),
             ("chair streams ended / started", f"{terminated} / {chair_total}"),
             ("actions on doorknob streams (false)", f"{false_actions}"),
-            ("terminate webhooks received", f"{len(hooks)}"),
+            ("terminate webhooks received (duplicate deliveries, all types)", f"{len(hooks)} ({duplicates})"),
             ("decode -> webhook received p50 / p95 / max", f"{_pct(hooks, .5):.1f} / {_pct(hooks, .95):.1f} / {max(hooks or [0]):.1f} ms"),
             ("memory per watched stream (RSS growth / streams)", f"{ours['rss_delta_kib'] / max(1, ours['running']) / 1024:.2f} MiB"),
         ]

@@ -501,6 +501,9 @@ class LiveMonitor:
                     keyframes_only = (opts.keyframes_only and watch.key_interval is not None
                                       and watch.key_interval <= watch.sampler.interval(t) * 1.05)
                     watch.decode_mode = "keyframes" if keyframes_only else "all"
+                keyframes_only = watch.decode_mode == "keyframes"
+                if keyframes_only and not packet.is_keyframe:
+                    continue  # never even parsed (nor waited for, when pacing a file)
                 if opts.realtime and t is not None:
                     now = time.monotonic()
                     if pace_start is None:
@@ -511,9 +514,6 @@ class LiveMonitor:
                     if ahead > 0.002:
                         if watch.stop_event.wait(ahead):
                             break
-                keyframes_only = watch.decode_mode == "keyframes"
-                if keyframes_only and not packet.is_keyframe:
-                    continue  # never even parsed
                 try:
                     frames = ctx.decode(packet)
                     if keyframes_only:
