@@ -21,9 +21,20 @@ audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True
 
 
 def _open(data_dir: Path | None, database: str | None):
+    from sqlalchemy.exc import ArgumentError, NoSuchModuleError, OperationalError
+
+    from childsafe.errors import InvalidInput
     from childsafe.store import open_database
 
-    return open_database(None if database else resolve_data_dir(data_dir), database)
+    if database and not database.startswith(("postgresql", "sqlite")):
+        raise InvalidInput(f"--database must be a postgresql:// (or sqlite://) URL, not {database.split(':')[0]}://",
+                           code="bad_database_url")
+    try:
+        return open_database(None if database else resolve_data_dir(data_dir), database)
+    except (OperationalError, ArgumentError, NoSuchModuleError) as exc:
+        where = database.split("@")[-1] if database else str(data_dir)
+        reason = str(getattr(exc, "orig", exc)).strip().splitlines()[0]
+        raise InvalidInput(f"cannot open the database at {where}: {reason}", code="database_unreachable") from None
 
 
 def serve(
