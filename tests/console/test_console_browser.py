@@ -317,6 +317,8 @@ def test_evidence_whose_hash_no_longer_matches_is_refused_with_a_clear_message(b
     assert "no longer matches the hash recorded" in error.inner_text()
     assert "blurred" in page.locator("figure.media img").get_attribute("class")
     assert path.read_bytes() == before
+    refused = page.request.get(console.url + "/console/cases/case_live_tampered/evidence/frame-00/preview")
+    assert refused.status == 409 and refused.headers["x-childsafe-refused"] == "evidence_hash_mismatch"
     _shot(page, "evidence-refused")
     page.goto(console.url + "/console/transparency")
     assert page.locator(".chart svg rect").count() >= 2

@@ -199,7 +199,14 @@ async def preview(request: Request, case_id: str, name: str) -> Response:
 
     _moderator(request)
     with _svc(request).db.session() as s:
-        data, _ = read_item(_evidence_store(request), cases.get_case(s, case_id), name)
+        case = cases.get_case(s, case_id)
+    try:
+        data, _ = read_item(_evidence_store(request), case, name)
+    except ChildsafeError as exc:  # a plain grey tile; the reveal button says why
+        buf = io.BytesIO()
+        Image.new("L", (320, 200), 150).save(buf, "JPEG")
+        return Response(buf.getvalue(), status_code=exc.http_status, media_type="image/jpeg",
+                        headers={"Cache-Control": "no-store", "X-Childsafe-Refused": exc.code})
     img = Image.open(io.BytesIO(data))
     img.thumbnail((320, 320))
     img = img.convert("L").filter(ImageFilter.GaussianBlur(radius=max(6, img.width // 20)))

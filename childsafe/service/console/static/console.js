@@ -40,6 +40,7 @@
     if (button.getAttribute("aria-pressed") === "true") {
       img.classList.add("blurred");
       img.src = img.dataset.preview;
+      delete fig.dataset.revealed;
       button.setAttribute("aria-pressed", "false");
       button.firstChild.textContent = "Reveal (logged) ";
       return;
@@ -51,12 +52,15 @@
       })
       .then(function (blob) {
         img.dataset.preview = img.dataset.preview || img.getAttribute("src");
+        img.addEventListener("load", function shown() {
+          img.removeEventListener("load", shown);
+          fig.dataset.revealed = "true";
+        });
         img.src = URL.createObjectURL(blob);
         img.classList.remove("blurred");
         img.alt = "Revealed evidence item " + fig.dataset.name;
         button.setAttribute("aria-pressed", "true");
         button.firstChild.textContent = "Blur again ";
-        fig.dataset.revealed = "true";
       })
       .catch(function (e) { err.textContent = e.message; err.hidden = false; });
   }
