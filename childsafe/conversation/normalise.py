@@ -113,6 +113,7 @@ _AGE_TOKEN_RE = re.compile(r"^(\d{1,2})(yo|y/o|yrs|yr|years|year|yrsold|f|m|g|b)
 _SPACED_GAP_RE = re.compile(r"^[\s.\-_*,/~+']{1,3}$")
 _NUMBER_RE = re.compile(r"^\d+$")
 _LONGEST_WORD = 40
+_SHORT_TARGETS = ("old", "age", "pic", "cam", "vid")
 # "go 2 school", "mature 4 your age": a lone 2 or 4 between words is a word, elsewhere it is a number.
 _DIGIT_WORDS = {"2": "to", "4": "for"}
 
@@ -150,6 +151,10 @@ class Normaliser:
         # Typos are only repaired into the telling words (names of apps, "parents", "secret"...): repairing
         # into any pattern word turns place names and slang into false cues ("leeds" is not "needs").
         targets = self.vocabulary if typo_targets is None else frozenset(typo_targets)
+        self._targets = targets
+        # Three-letter words only forgive two swapped letters ("odl", "aeg", "pci"), and only these.
+        self._short_swaps = {w[:i] + w[i + 1] + w[i] + w[i + 2:]: w for w in _SHORT_TARGETS
+                             for i in range(len(w) - 1) if w[i] != w[i + 1]}
         for word in targets:
             if len(word) >= 4 and word.isalpha():
                 for key in _deletes(word) | {word}:
@@ -246,6 +251,8 @@ class Normaliser:
             return abbrev, abbrev == tok
         if tok.isalpha():
             fixed = self._fuzzy(tok)
+            if fixed != tok:
+                fixed = self._abbrev.get(fixed, fixed)  # "pci" -> "pic" -> "picture"
             return fixed, fixed == tok
         if _NUMBER_RE.match(tok):
             return tok, True
@@ -285,15 +292,24 @@ class Normaliser:
 
     def _fuzzy(self, tok: str) -> str:
         """Correct a one-typo misspelling of a pattern word ("parnets" -> "parents"), never a real word."""
-        if "fuzzy" not in self.features or len(tok) < 4 or tok in self.protected:
+        if "fuzzy" not in self.features or len(tok) < 3 or tok in self.protected or tok in self._abbrev:
             return tok
         hit = self._fuzzy_memo.get(tok)
         if hit is None:
-            hit = _fuzzy_lookup(tok, self._fuzzy_index)
+            hit = self._short_swaps.get(tok) or self._undoubled(tok) or _fuzzy_lookup(tok, self._fuzzy_index)
             if len(self._fuzzy_memo) > 50_000:
                 self._fuzzy_memo.clear()
             self._fuzzy_memo[tok] = hit
         return hit
+
+    def _undoubled(self, tok: str) -> str | None:
+        """A stuttered letter ("meeet", "sennd"): drop one of a repeated pair if that gives a target word."""
+        for i in range(1, len(tok)):
+            if tok[i] == tok[i - 1]:
+                cand = tok[:i] + tok[i + 1:]
+                if cand in self._targets:
+                    return cand
+        return None
 
     def _join_spaced(self, base: str, tokens: list[tuple[str, int, int]]) -> list[tuple[str, int, int]]:
         """Join runs of single letters ("s n a p", "s.n.a.p") into the word they spell, when it is one we know."""
