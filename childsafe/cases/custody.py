@@ -118,3 +118,26 @@ def purge_expired(db, store: EvidenceStore, now: datetime | None = None) -> list
             case.evidence = [r for r in case.evidence or [] if r.get("kind") != "encrypted_file"]
             purged.append({"case_id": case.id, "items": removed, "retain_until": iso_utc(case.retain_until)})
     return purged
+
+
+def _retained(now: datetime):
+    from sqlalchemy import or_
+
+    return or_(Case.legal_hold.is_(True), Case.retain_until > now)
+
+
+def retained_conversations(now: datetime):
+    """Conversation ids whose text, state and events a case still needs (the service's retention skips them)."""
+    return select(Case.conversation_id).where(Case.conversation_id.is_not(None), _retained(now))
+
+
+def retained_events(now: datetime):
+    """Event ids that triggered a case still kept (their match signals are the case's evidence)."""
+    return select(Case.trigger_event_id).where(Case.trigger_event_id.is_not(None), _retained(now))
+
+
+def purge_expired_evidence(db, data_dir, now: datetime | None = None) -> int:
+    """For the service's retention job: purge expired evidence files if this data directory has any."""
+    if data_dir is None or not (Path(data_dir) / "evidence").is_dir():
+        return 0
+    return len(purge_expired(db, EvidenceStore(data_dir), now))

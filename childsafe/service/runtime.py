@@ -153,16 +153,23 @@ class RetentionJob:
         now = now or datetime.now(timezone.utc)
         r = self.settings.retention
         deleted: dict[str, int] = {}
+        from childsafe.cases.custody import purge_expired_evidence, retained_conversations, retained_events
+
+        # What a case still keeps (a year by default, longer under legal hold) outlives these periods.
+        kept_conversations, kept_events = retained_conversations(now), retained_events(now)
         with self.db.session() as s:
             deleted["events"] = s.execute(
-                delete(IngestEvent).where(IngestEvent.created_at < now - timedelta(days=r.events_days))
+                delete(IngestEvent).where(IngestEvent.created_at < now - timedelta(days=r.events_days),
+                                          IngestEvent.event_id.not_in(kept_events))
             ).rowcount
             deleted["message_texts"] = s.execute(
-                delete(MessageText).where(MessageText.stored_at < now - timedelta(days=r.message_text_days))
+                delete(MessageText).where(MessageText.stored_at < now - timedelta(days=r.message_text_days),
+                                          MessageText.conversation_id.not_in(kept_conversations))
             ).rowcount
             deleted["conversations"] = s.execute(
                 delete(ConversationRecord).where(
-                    ConversationRecord.updated_at < now - timedelta(days=r.conversation_state_days)
+                    ConversationRecord.updated_at < now - timedelta(days=r.conversation_state_days),
+                    ConversationRecord.conversation_id.not_in(kept_conversations),
                 )
             ).rowcount
             deleted["delivered_webhooks"] = s.execute(
@@ -176,6 +183,7 @@ class RetentionJob:
                     IdempotencyRecord.created_at < now - timedelta(hours=r.idempotency_hours)
                 )
             ).rowcount
+        deleted["case_evidence"] = purge_expired_evidence(self.db, self.db.data_dir or self.settings.data_dir, now)
         if any(deleted.values()):
             log.info("retention job deleted expired records", extra={"deleted": deleted})
         return deleted

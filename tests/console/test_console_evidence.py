@@ -114,3 +114,30 @@ def test_retention_deletes_expired_evidence_but_not_under_legal_hold(db, store, 
     assert (data_dir / "evidence" / "held").exists() and (data_dir / "evidence" / "fresh").exists()
     with db.session() as s:
         assert cases.get_case(s, "old").evidence == []
+
+
+def test_the_services_retention_keeps_what_a_case_needs_for_its_year(db, store, data_dir):
+    from childsafe.service.models import ConversationRecord, IngestEvent, MessageText
+    from childsafe.service.runtime import RetentionJob
+    from childsafe.service.settings import load_settings
+
+    old = datetime.now(timezone.utc) - timedelta(days=200)
+    with db.session() as s:
+        grooming_case(s, case_id="kept", opened_at=old)  # texts of conv_kept, stored 200 days ago
+        for cid in ("conv_kept", "conv_free"):
+            s.add(ConversationRecord(conversation_id=cid, version=1, state=b"{}", assessment=b"{}", risk=0.9, level="high",
+                                     keeps_text=True, case_id=None, participants=[], updated_at=old))
+        s.add(MessageText(conversation_id="conv_free", message_id="x", sender_id="u", sent_at="t", text="x", stored_at=old))
+        for eid in ("evt_case", "evt_free"):
+            s.add(IngestEvent(event_id=eid, kind="media", action="block_media", risk=1.0, level="critical", signals={},
+                              created_at=old))
+        cases.get_case(s, "kept").trigger_event_id = "evt_case"
+    _case_with_frame(db, store, "expired")
+    with db.session() as s:
+        cases.get_case(s, "expired").retain_until = old
+    deleted = RetentionJob(db, load_settings(None, data_dir=data_dir)).run_once()
+    assert (deleted["message_texts"], deleted["conversations"], deleted["events"], deleted["case_evidence"]) == (1, 1, 1, 1)
+    with db.session() as s:
+        assert s.query(MessageText).filter_by(conversation_id="conv_kept").count() == 4
+        assert s.get(ConversationRecord, "conv_kept") is not None and s.get(IngestEvent, "evt_case") is not None
+    assert not (data_dir / "evidence" / "expired").exists()
