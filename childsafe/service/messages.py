@@ -14,7 +14,6 @@ import orjson
 from sqlalchemy import bindparam, select, update
 from sqlalchemy.exc import IntegrityError
 
-from childsafe.errors import ChildsafeError
 from childsafe.service.conversations import ConversationView, StaleConversation, WindowMessage
 from childsafe.service.models import ConversationRecord, IngestEvent, MessageText, OutboxEvent
 from childsafe.service.outbox import new_event_id, outbox_row
@@ -54,8 +53,8 @@ def _assessment_out(assessment: Any) -> tuple[dict, list]:
     return out, list(data.get("pii", []))
 
 
-async def decide_message(svc, msg: MessageIn, *, idempotency: tuple[str, str] | None = None) -> tuple[bytes, str | None]:
-    """Process one message; returns the JSON answer and the webhook count (answer written durably first)."""
+async def decide_message(svc, msg: MessageIn, *, idempotency: tuple[str, str] | None = None) -> bytes:
+    """Process one message; returns the JSON answer, once everything it decided has been committed."""
     tracker = svc.conversations
     cid = msg.conversation_id
     async with tracker.lock(cid):
@@ -63,7 +62,7 @@ async def decide_message(svc, msg: MessageIn, *, idempotency: tuple[str, str] | 
             view = tracker.prepare(cid)
             try:
                 body, write, after = _process(svc, msg, view, idempotency)
-            except ChildsafeError:
+            except Exception:  # the engine may have taken the message in: reload the stored state next time
                 tracker.forget(cid)
                 raise
             try:
@@ -78,7 +77,7 @@ async def decide_message(svc, msg: MessageIn, *, idempotency: tuple[str, str] | 
                 tracker.forget(cid)
                 raise Problem(503, "storage_unavailable", f"the event could not be stored ({type(exc).__name__}); retry") from exc
             after()
-            return body, None
+            return body
     raise Problem(409, "conversation_busy", f"conversation {cid!r} is being changed by another worker; retry")
 
 

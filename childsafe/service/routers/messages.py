@@ -38,7 +38,7 @@ async def post_message(request: Request) -> Response:
         if isinstance(idem, Response):
             return idem
         try:
-            body, _ = await decide_message(request.app.state.service, message, idempotency=idem)
+            body = await decide_message(request.app.state.service, message, idempotency=idem)
         except IntegrityError as exc:
             if idem is not None:
                 return replay_after_conflict(request, *idem)
