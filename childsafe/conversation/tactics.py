@@ -274,7 +274,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"(?:no one|nobody|no body) (?:else )?(?:cares about|loves|understands|gets|likes) you (?:like|as much as)"),
         (0.55, r"i am (?:always )?(?:here|there) for you(?: no matter what| always)?(?: unlike| not like)"),
         (0.6, r"(?:do not|dont) (?:invite|bring|add) (?:anyone|anybody|your friends|them|others|anyone else)"),
-        (0.55, r"(?:i|we) (?:do not|dont) (?:need|want) (?:anyone|anybody|others|other people) (?:else )?"),
+        (0.55, r"(?:i|we) (?:do not|dont) (?:need|want) (?:anyone|anybody|others|other people)(?: else)?"),
         (0.4, r"you can (?:always )?(?:talk to|tell|come to|trust) me (?:about anything|anything|instead|not them)"),
         (0.6, r"(?:do not|dont) (?:listen to|trust) (?:them|your {PARENT}|your friends|your teachers|teachers|adults|people|anyone else|anyone)"),
         (0.6, r"(?:they|your {PARENT}|your friends|your teachers|teachers|people) (?:do not|dont|will never|never|can not) (?:really )?know you"),
