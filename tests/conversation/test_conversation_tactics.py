@@ -53,7 +53,7 @@ PHRASINGS: dict[str, list[str]] = {
     "isolation_exclusivity": [
         "your friends are just jealous of you", "you don't need them, you have me",
         "i'm the only one who really understands you", "only talk to me ok", "your parents are so controlling",
-        "they don't really care about you", "forget about your friends",
+        "they don't really care about you", "forget about your friends", "we don't need anyone else tbh",
     ],
     "risk_assessment": [
         "are your parents home right now?", "is anyone else in the room with you", "are you alone?",
