@@ -184,6 +184,12 @@ class RetentionJob:
                 )
             ).rowcount
         deleted["case_evidence"] = purge_expired_evidence(self.db, self.db.data_dir or self.settings.data_dir, now)
+        try:
+            from childsafe.policy import AgeStore
+
+            deleted["age_webhook_ids"] = AgeStore(self.db).purge_webhook_receipts()
+        except ImportError:
+            pass
         if any(deleted.values()):
             log.info("retention job deleted expired records", extra={"deleted": deleted})
         return deleted
