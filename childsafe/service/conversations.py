@@ -21,7 +21,7 @@ from sqlalchemy import select
 
 from childsafe.service.models import ConversationRecord
 
-MAX_CACHED = 100_000
+MAX_CACHED = 20_000  # conversations held in memory per process; older ones reload from the database
 
 
 class StaleConversation(Exception):
