@@ -33,7 +33,7 @@ def register(app: typer.Typer) -> None:
         from childsafe.conversation.scan import scan_file
 
         try:
-            reports, notes = scan_file(file)
+            reports, notes = scan_file(file, keep_events=not as_json)
         except ChildsafeError as exc:
             typer.echo(f"error: {exc.message}", err=True)
             raise typer.Exit(2) from None

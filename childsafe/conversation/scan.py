@@ -230,8 +230,11 @@ def _snippet(text: str, start: int, end: int) -> str:
     return "".join(ch if ch.isprintable() else " " for ch in piece)
 
 
-def scan_file(path: str | Path, engine: ConversationEngine | None = None) -> tuple[list[ConversationReport], ScanNotes]:
-    """Scan a JSON Lines chat export; returns one report per conversation, in order of first appearance."""
-    scan = ChatScan(engine)
+def scan_file(path: str | Path, engine: ConversationEngine | None = None, *,
+              keep_events: bool = True) -> tuple[list[ConversationReport], ScanNotes]:
+    """Scan a JSON Lines chat export; returns one report per conversation, in order of first appearance.
+
+    ``keep_events=False`` skips the readable timeline (less memory when there are many conversations)."""
+    scan = ChatScan(engine, keep_events=keep_events)
     reports = scan.run(path)
     return reports, scan.notes
