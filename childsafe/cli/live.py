@@ -29,7 +29,8 @@ def watch_command(
     threshold: Annotated[int, typer.Option("--threshold", help="PDQ distance that counts as a match.")] = 31,
     stream_id: Annotated[Optional[str], typer.Option("--stream-id", help="Name of the stream in the output (default: the URL).")] = None,
     broadcaster_age: Annotated[Optional[int], typer.Option("--broadcaster-age", help="The broadcaster's age, if known (unknown is treated as a child).")] = None,
-    nudity: Annotated[bool, typer.Option("--nudity", help="Run the NudeNet detector on a child's (or unknown-age) stream; needs childsafe[nudity].")] = False,
+    broadcaster_assurance: Annotated[str, typer.Option("--broadcaster-assurance", help="How that age was established (policy assurance method); only an assured adult is treated as an adult.")] = "self_declared",
+    nudity: Annotated[bool, typer.Option("--nudity", help="Run the NudeNet detector on a child's (or unknown-age) stream; needs childsafe\\[nudity].")] = False,
     realtime: Annotated[bool, typer.Option("--realtime", help="Pace a file by its timestamps, as if it were live.")] = False,
     record: Annotated[bool, typer.Option("--record", help="Queue the actions as webhooks and open cases (with encrypted evidence) in the data directory.")] = False,
     timeout: Annotated[float, typer.Option("--timeout", help="Seconds to wait for the stream to open or send data.")] = 10.0,
@@ -68,7 +69,7 @@ def watch_command(
         from childsafe.live import OutboxActions
 
         actions = OutboxActions(db, directory, policy=policy)
-    broadcaster = Person(id="broadcaster", age=broadcaster_age, assurance="self_declared") if broadcaster_age is not None else None
+    broadcaster = Person(id="broadcaster", age=broadcaster_age, assurance=broadcaster_assurance) if broadcaster_age is not None else None
     monitor = LiveMonitor(Matcher(db, directory), banks=bank or None, policy=policy, classifier=classifier,
                           actions=actions, options=options)
     failed = False
