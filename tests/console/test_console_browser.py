@@ -150,7 +150,8 @@ def _login(browser, console, who: str):
     page = context.new_page()
     page.goto(console.url + "/console")
     assert "/console/login" in page.url
-    page.keyboard.type(console.keys[who])  # the key field has focus on load
+    assert page.evaluate("document.activeElement.id") == "key"  # the key field has focus on load
+    page.keyboard.type(console.keys[who])
     page.keyboard.press("Enter")
     page.wait_for_url(console.url + "/console")
     return context, page
@@ -268,7 +269,7 @@ def test_a_case_changed_by_two_moderators_at_once_gives_a_409_and_changes_nothin
     alice.goto(console.url + f"/console/cases/{console.media_case}")
     bob.goto(console.url + f"/console/cases/{console.media_case}")
     _press(alice, "c")
-    with bob.expect_response(lambda r: r.request.method == "POST") as answer:
+    with bob.expect_navigation() as answer:
         bob.keyboard.press("d")
     assert answer.value.status == 409
     assert "changed by someone else" in _alert(bob) and "nothing was changed" in _alert(bob)
@@ -289,7 +290,7 @@ def test_a_case_changed_by_two_moderators_at_once_gives_a_409_and_changes_nothin
 def test_a_report_for_an_unconfirmed_case_is_refused(browser, console):
     context, page = _login(browser, console, "bob")
     page.goto(console.url + "/console/cases/case_live_tampered")
-    with page.expect_response(lambda r: r.request.method == "POST") as answer:
+    with page.expect_navigation() as answer:
         page.keyboard.press("r")
     assert answer.value.status == 409
     assert "has not been confirmed" in _alert(page)
