@@ -5,6 +5,8 @@
 (``push_frame``); every sampled frame becomes a :class:`Decision`.
 """
 
+import logging
+
 from childsafe.live.actions import ListActions, OutboxActions, child_nudge
 from childsafe.live.decisions import ACTIONS, Decision
 from childsafe.live.detectors import Detection, DetectorUnavailable, FrameClassifier, NudeNetClassifier
@@ -16,3 +18,5 @@ __all__ = [
     "LiveMonitor", "LiveOptions", "NudeNetClassifier", "OutboxActions", "RollingWindow", "Sampler", "StreamWatch",
     "child_nudge",
 ]
+
+logging.getLogger("childsafe.live").addHandler(logging.NullHandler())  # the app decides where logs go

@@ -93,3 +93,33 @@ def test_viewer_actions_on_a_childs_stream_follow_the_policy(client):
     friend = c.post("/v1/streams/kid/viewer-actions",
                     json={"action": "comment_live", "viewer": adult, "context": {"connected": True}}).json()
     assert stranger["allowed"] is False and friend["allowed"] is True
+
+
+def test_service_watches_an_hls_url_and_ends_the_banked_stream(client, http_dir, reference_media):
+    import time
+
+    from childsafe.service.models import OutboxEvent
+    from tests.live.conftest import CHAIR_STREAMED, ffmpeg_live
+
+    c, app = client
+    root, base = http_dir
+    proc = ffmpeg_live(reference_media / CHAIR_STREAMED, ["-f", "hls", "-hls_time", "1", "-hls_list_size", "0",
+                                                          str(root / "index.m3u8")], seconds=8)
+    try:
+        deadline = time.monotonic() + 15
+        while not ((root / "index.m3u8").exists() and "#EXTINF" in (root / "index.m3u8").read_text()):
+            assert time.monotonic() < deadline, "no playlist"
+            time.sleep(0.05)
+        r = c.post("/v1/streams", json={"stream_id": "hls-1", "url": f"{base}/index.m3u8", "banks": ["known"]})
+        assert r.status_code == 201, r.text
+        deadline = time.monotonic() + 30
+        while (status := c.get("/v1/streams/hls-1").json())["status"] == "watching":
+            assert time.monotonic() < deadline, status
+            time.sleep(0.1)
+    finally:
+        proc.terminate()
+        proc.wait(timeout=10)
+    assert status["status"] == "terminated", status
+    assert status["last_decision"]["reason"].startswith("terminated")
+    with app.state.service.db.session() as s:
+        assert "terminate_stream" in {r.event_type for r in s.scalars(select(OutboxEvent))}
