@@ -63,6 +63,17 @@ def _rss_kib() -> int:
     return 0
 
 
+def _run_delay_s() -> float:
+    """Seconds this process's threads spent runnable but waiting for a CPU (from /proc schedstat)."""
+    total = 0
+    for task in Path("/proc/self/task").iterdir():
+        try:
+            total += int((task / "schedstat").read_text().split()[1])
+        except (OSError, IndexError, ValueError):
+            continue
+    return total / 1e9
+
+
 def _pct(values: list[float], q: float) -> float:
     if not values:
         return float("nan")
@@ -146,10 +157,13 @@ def _run(monitor, clips, streams: int, chair_slots: int, seconds: float, options
              for i in range(chair_slots)]
     for t in slots:
         t.start()
-    time.sleep(seconds * 0.6)
+    time.sleep(seconds * 0.2)
+    delay0, wall0 = _run_delay_s(), time.monotonic()
+    time.sleep(seconds * 0.4)
     rss_running = _rss_kib()
     running = sum(1 for kind, w, _ in watches if w.active and kind == "doorknob")
     time.sleep(seconds * 0.4)
+    waiting = (_run_delay_s() - delay0) / (time.monotonic() - wall0)
     stop.set()
     cpu = time.process_time() - cpu0
     wall = time.monotonic() - t0
@@ -157,7 +171,7 @@ def _run(monitor, clips, streams: int, chair_slots: int, seconds: float, options
         if kind == "doorknob":
             lags.append((w.lag, w.max_lag))  # behind real time at the end, and the most ever (start-up burst)
     monitor.close()
-    return {"cpu": cpu, "wall": wall, "rss_delta_kib": rss_running - rss0, "running": running, "lags": lags,
+    return {"cpu": cpu, "wall": wall, "waiting": waiting, "rss_delta_kib": rss_running - rss0, "running": running, "lags": lags,
             "watches": watches}
 
 
@@ -215,6 +229,7 @@ def main() -> None:
         rows = [
             ("doorknob streams running at the 60% mark", f"{ours['running']}"),
             ("CPU use of the core", f"{100 * ours['cpu'] / ours['wall']:.0f}%"),
+            ("threads runnable but waiting for the core (s per s)", f"{ours['waiting']:.2f}"),
             ("CPU s per stream-second (keyframes only)", f"{cpu_per_stream_s * 1000:.2f} ms"),
             ("CPU s per stream-second (every frame decoded, peer)", f"{peer_cpu_per_stream_s * 1000:.2f} ms"),
             ("streams one core carries (keyframes only, from CPU)", f"{1 / cpu_per_stream_s:.0f}"),
