@@ -60,7 +60,7 @@ ABBREVIATIONS: dict[str, str] = {
     "wasnt": "was not", "mustnt": "must not", "neednt": "need not", "havent": "have not", "hasnt": "has not", "aint": "is not", "couldnt": "could not",
     "youll": "you will", "youve": "you have", "youd": "you would", "theyre": "they are", "theyll": "they will",
     "thats": "that is", "whats": "what is", "wats": "what is", "wat": "what", "wut": "what", "wot": "what",
-    "hows": "how is", "wheres": "where is", "whos": "who is", "its": "it is", "lets": "let us", "heres": "here is",
+    "hows": "how is", "hw": "how", "wheres": "where is", "whos": "who is", "its": "it is", "lets": "let us", "heres": "here is",
     "theres": "there is", "iam": "i am", "dnt": "do not", "wanna": "want to", "gonna": "going to",
     "gotta": "got to", "gimme": "give me", "lemme": "let me", "dunno": "do not know", "tryna": "trying to",
     "asl": "age sex location", "wyd": "what are you doing", "wru": "where are you", "hbu": "how about you",
@@ -116,6 +116,20 @@ _LONGEST_WORD = 40
 _SHORT_TARGETS = ("old", "age", "pic", "cam", "vid")
 # "go 2 school", "mature 4 your age": a lone 2 or 4 between words is a word, elsewhere it is a number.
 _DIGIT_WORDS = {"2": "to", "4": "for"}
+# "ur/your" before these is "you are" ("ur so mature", "your making me sad"), before a noun it is "your".
+_YOU_ARE_NEXT = frozenset("""
+the a an so such still like not never always just really literally way too very better making going being
+gonna only mine welcome right wrong proper actually honestly kinda kind sort all in at on from with here
+there home alone over under older younger more less getting doing talking lying acting ignoring pretty
+beautiful gorgeous cute special amazing mature different clearly obviously probably definitely totally
+basically legit lowkey deffo def well dead mad hella lucky safe free allowed meant supposed
+""".split())
+# Nouns ending in -ing that follow "your" as a possessive ("your drawing", "your training").
+_ING_NOUNS = frozenset("""
+thing things morning evening building wedding painting drawing drawings ring rings king clothing ceiling
+feeling feelings earring earrings meeting swimming training reading writing spelling singing dancing
+cooking handwriting boxing sibling siblings darling string wing spring swing sting pudding stuffing
+""".split())
 
 
 @dataclass(slots=True)
@@ -213,6 +227,9 @@ class Normaliser:
                 exact = exact and len(word) == e - s
             if not word:
                 continue
+            if word == "your" and idx < last and "abbreviations" in self.features \
+                    and self._you_are_next(tokens[idx + 1][0]):
+                word, exact = "you are", False
             if out:
                 gap_s = ends[-1]
                 gap_e = bstarts[s] if bstarts is not None else s
@@ -235,6 +252,12 @@ class Normaliser:
                     starts.extend([bstarts[s]] * len(word))
                     ends.extend([bends[e - 1]] * len(word))
         return NormalisedText("".join(out), starts, ends)
+
+    def _you_are_next(self, tok: str) -> bool:
+        nxt = self._abbrev.get(tok, tok).split(" ", 1)[0]
+        if nxt in _YOU_ARE_NEXT:
+            return True
+        return len(nxt) >= 5 and nxt.endswith("ing") and nxt not in _ING_NOUNS
 
     def _word(self, tok: str) -> tuple[str, bool]:
         """The plain form of one token and whether it maps character for character onto the original."""

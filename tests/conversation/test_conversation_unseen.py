@@ -1,0 +1,142 @@
+"""Grooming tactics are recognised in phrasings the patterns were never written from.
+
+Two batches of single lines, written by hand for this file (none from the evaluation set or the pattern
+lists): batch A was written first and its misses guided general improvements (new phrasing families,
+synonyms, looser word order), batch B was written afterwards and was never tuned on, so its catch rate is
+the honest estimate of how the engine meets wording nobody here has seen. Assertions are thresholds over a
+batch, not per line: a line-by-line test would just invite pasting lines in as patterns. No sexual content;
+made-up names only.
+"""
+
+from __future__ import annotations
+
+import pytest
+
+from childsafe.conversation import TACTICS, TacticDetector
+
+
+@pytest.fixture(scope="module")
+def detector() -> TacticDetector:
+    return TacticDetector()
+
+
+def found(detector: TacticDetector, text: str, minimum: float = 0.4) -> set[str]:
+    return {h.tactic for h in detector.read(text).hits if h.confidence >= minimum}
+
+
+def strongest(detector: TacticDetector, text: str) -> float:
+    return max((h.confidence for h in detector.read(text).hits), default=0.0)
+
+
+BATCH_A: dict[str, list[str]] = {
+    "age_identity_probing": [
+        "so hw old r u anyway", "u in yr 8 or yr 9?", "what are you, 12? 13?", "guessing ur like 14",
+        "ur still in school right", "how many candles on ur last cake lol", "you're younger than me i bet",
+        "what age did u turn this year", "sorry if this is weird but how old r ya", "born in what year?",
+    ],
+    "flattery_special_relationship": [
+        "honestly ur way more grown up than the girls in my year", "i feel like i can tell u anything",
+        "ur the sweetest person on this whole server", "u have such a pretty smile in ur pfp 😍",
+        "nobody's ever made me laugh like u do", "ur different from everyone else on here",
+        "i really like talking to you more than anyone", "ngl ur really special to me",
+        "you're proper mature you know that", "i've never clicked with someone this fast",
+    ],
+    "gifts_offers": [
+        "want me to get u that battle pass", "ill sort u out with some vbucks tonight",
+        "i can send u a 50 quid amazon voucher", "what skin do u want ill buy it",
+        "got a spare ps5 code if u want it", "ill pay for ur phone contract if u want",
+        "need any robux? i got loads", "ill gift u nitro for a year", "let me buy you something nice 🎁",
+        "fancy a new pair of trainers? my treat",
+    ],
+    "secrecy": [
+        "dont go telling ur mum about me ok", "this is just between me n u yeah", "keep ur mouth shut about us",
+        "ur parents dont need to know about this", "delete these msgs when ur done", "make sure u clear the chat",
+        "can u not mention me to ur friends", "lets keep this our thing 🤫", "if ur dad asks say im from school",
+        "no one can ever know we talk",
+    ],
+    "isolation_exclusivity": [
+        "ur mates dont even care about u tbh", "ur mum doesnt get u like i do", "u dont need anyone else but me",
+        "those girls are so fake, ditch them", "ur family just treats u like a baby",
+        "i'm the only one whos always there for u", "why do u even bother with them",
+        "u can only trust me, no one else", "ur better off just talking to me", "ur teachers dont care about u",
+    ],
+    "risk_assessment": [
+        "anyone else home rn?", "ur parents out tonight?", "is ur mum in the house", "r u on ur own",
+        "who else uses ur phone", "does ur dad go thru ur phone", "what time do ur parents go to sleep",
+        "are u in ur room alone", "when do ur folks get back", "can ur mum see ur messages",
+    ],
+    "platform_move": [
+        "got snap?", "whats ur insta so i can follow", "lets chat on whatsapp instead its easier",
+        "message me on telegram my @ is nightowl_77", "drop ur number and ill text u",
+        "this chat is so public, lets go private", "u on discord? add me", "can we talk on kik",
+        "my snaps jayden.x4 add me", "text me instead 07700 900123",
+    ],
+    "photo_camera_request": [
+        "send a pic of u pls", "lemme see a selfie", "can i see what u look like", "u got any pics of yourself",
+        "hop on cam", "facetime me tonight?", "show me ur face", "snap me a pic rn",
+        "send me a vid of u dancing", "can u take a photo for me",
+    ],
+    "meeting_request": [
+        "we should link up fr", "wanna meet up this weekend", "i could come to ur town saturday",
+        "lets meet at the shopping centre", "ill be outside ur school at 3", "come round mine after school",
+        "can we hang out irl sometime", "i'll drive over and get u", "when r u free to meet",
+        "meet me by the park gates tonight",
+    ],
+    "guilt_pressure": [
+        "after all the stuff i got u", "u owe me big time", "i thought u were different",
+        "stop being such a baby about it", "come onnn just do it for me", "u said u would",
+        "ur making me really upset", "fine, i see how it is, u dont care", "i do everything for u and this is what i get",
+        "dont u trust me?",
+    ],
+    "threats_sextortion": [
+        "if u block me ill send everything to ur mum", "do it or everyone sees the screenshots",
+        "ill post it all online", "ur whole school will see these", "i saved all ur pics",
+        "u better answer or ur gonna regret it", "i know which school u go to", "nobody would believe u anyway",
+        "send it or ill tell ur parents everything", "ill ruin ur life",
+    ],
+    "body_relationship_steering": [
+        "u got a bf?", "any boys at school u like?", "have u ever had a boyfriend",
+        "what r u wearing rn", "do u like older guys", "u single?", "ever been kissed?",
+        "age is only a number", "would u go out with someone older", "u look so grown up now",
+    ],
+    "location_probing": [
+        "where u from", "wat school u go to", "whats ur postcode", "what area do u live in",
+        "how far r u from london", "send me ur location", "which town r u in",
+        "where abouts do u live", "what time do u get out of school", "whats the name of ur school",
+    ],
+}
+
+BENIGN_A: list[str] = [
+    "don't tell anyone the ending of the film!!", "shh dont tell dad about the surprise party saturday",
+    "send me a pic of the homework pls i forgot it", "can u send me ur notes from chemistry",
+    "whats ur number again? my phone reset", "practice moved to 6, meet at the pitch",
+    "mum says ur nan is coming for sunday lunch", "can i have ur old fortnite skin lol jk",
+    "wanna trade my shiny charizard for ur mewtwo", "coach said bring ur boots tomorrow",
+    "hey its uncle dave, tell ur mum ill be there at 4", "happy bday!! got u a little something 🎁",
+    "did u finish the history essay", "ur so good at football honestly",
+    "can we video call for the group project tonight", "my dad is picking us up from cinema at 9",
+    "lol ur so annoying", "wanna play minecraft after school",
+    "sir said the trip money is due friday", "we're going to the park after school if u wanna come",
+    "i'll give u ur charger back tomorrow", "what time does the match start",
+    "keep the present a secret from mum ok its her birthday", "are u coming to my party",
+]
+
+
+def catch_rate(detector: TacticDetector, batch: dict[str, list[str]]) -> tuple[float, list[tuple[str, str]]]:
+    misses = [(t, line) for t, lines in batch.items() for line in lines if t not in found(detector, line)]
+    total = sum(len(lines) for lines in batch.values())
+    return 1 - len(misses) / total, misses
+
+
+def test_batches_cover_every_tactic():
+    assert set(BATCH_A) == set(TACTICS)
+
+
+def test_most_lines_of_the_tuning_batch_are_caught(detector):
+    rate, misses = catch_rate(detector, BATCH_A)
+    assert rate >= 0.85, f"{rate:.1%} caught; missed: {misses}"
+
+
+def test_no_benign_line_of_the_tuning_batch_reads_as_a_strong_tactic(detector):
+    strong = [(line, strongest(detector, line)) for line in BENIGN_A if strongest(detector, line) >= 0.5]
+    assert not strong, strong
