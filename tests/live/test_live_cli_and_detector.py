@@ -35,6 +35,26 @@ def test_cli_watch_prints_json_decisions_and_ends_a_banked_stream(bank_db, data_
     assert lines[-2]["latency_ms"] > 0
 
 
+def test_cli_record_queues_webhooks_and_opens_a_case_with_encrypted_frames(bank_db, data_dir, reference_media):
+    from sqlalchemy import select
+
+    from childsafe.cases import Case
+    from childsafe.service.models import OutboxEvent
+
+    db, _ = bank_db
+    r = _cli("live", "watch", str(reference_media / CHAIR_STREAMED), "--bank", "known", "--json", "--record",
+             "--data-dir", str(data_dir))
+    assert r.returncode == 0, r.stderr
+    ended = [json.loads(line) for line in r.stdout.splitlines()][-2]
+    assert ended["action"] == "terminate_stream" and ended["case_id"] and len(ended["event_ids"]) == 3
+    with db.session() as s:
+        assert {e.event_type for e in s.scalars(select(OutboxEvent))} == {"terminate_stream", "alert_moderator", "open_case"}
+        case = s.get(Case, ended["case_id"])
+        frames = [e for e in case.evidence if e["kind"] == "encrypted_file"]
+    assert len(frames) >= 2 and all((data_dir / f["path"]).is_file() for f in frames)
+    assert (data_dir / "evidence.key").stat().st_mode & 0o777 == 0o600
+
+
 def test_cli_watch_leaves_an_unbanked_stream_alone(bank_db, data_dir, reference_media):
     r = _cli("live", "watch", str(reference_media / DOORKNOB), "--json", "--data-dir", str(data_dir))
     assert r.returncode == 0, r.stderr

@@ -9,7 +9,7 @@ import pytest
 from childsafe.live import ListActions, LiveMonitor, LiveOptions
 from tests.live.conftest import CHAIR_STREAMED, DOORKNOB, ffmpeg_live
 
-pytestmark = pytest.mark.timeout(120)
+pytestmark = [pytest.mark.timeout(120), pytest.mark.slow]
 
 
 def _wait_for(path, timeout=15.0):
