@@ -231,6 +231,8 @@ def age_set(
     json_out: JsonFlag = False,
 ) -> None:
     """Record how old a user is and how that was established."""
+    from childsafe.policy.assurance import check_method
+
     with cli_errors():
         dob = None
         if birth_date is not None:
@@ -240,6 +242,7 @@ def age_set(
                 raise InvalidInput(f"--birth-date: {birth_date!r} is not YYYY-MM-DD", code="bad_age") from None
         if age is None and dob is None and over is None:
             raise InvalidInput("give --age, --birth-date or --over", code="bad_age")
+        check_method(method, "--method")
         store = _store(data_dir, policy)
         record = store.set_age(user_id, method=method, age=age, birth_date=dob, age_low=over, provider=provider,
                                expires_at=_parse_when(expires, "--expires"))
@@ -283,6 +286,8 @@ def age_import_result(provider: Annotated[str, typer.Argument(help="Provider nam
             payload = json.loads(file.read_text(encoding="utf-8"))
         except FileNotFoundError:
             raise InvalidInput(f"{file}: not found", code="bad_file") from None
+        except OSError as exc:
+            raise InvalidInput(f"{file}: cannot read ({exc.strerror or exc})", code="bad_file") from None
         except (ValueError, UnicodeDecodeError) as exc:
             raise InvalidInput(f"{file}: not valid JSON ({exc})", code="bad_file") from None
         store = _store(data_dir, policy)

@@ -164,6 +164,7 @@ class AgeRecord:
 
 
 def expiry_for(method: str, checked_at: datetime, valid_days: Mapping[str, int | None] | None = None) -> datetime | None:
+    method = check_method(method)
     days = (valid_days or DEFAULT_VALID_DAYS).get(method, DEFAULT_VALID_DAYS[method])
     return None if days is None else checked_at + timedelta(days=days)
 

@@ -130,3 +130,23 @@ def test_import_provider_result_file(data_dir, tmp_path):
     path.write_text("{not json")
     bad = cli("age", "import-result", "cardco", str(path), "--data-dir", str(data_dir))
     assert bad.exit_code == 2 and "not valid JSON" in bad.output
+
+
+@pytest.mark.parametrize("args,message", [
+    (["age", "set", "u1", "--age", "14", "--method", "passport"], "unknown --method 'passport'"),
+    (["age", "import-result", "cardco", "."], ": cannot read"),
+])
+def test_bad_age_input_is_one_error_line_and_exit_2(data_dir, args, message):
+    proc = run_module(*args, "--data-dir", str(data_dir))
+    assert proc.returncode == 2
+    assert proc.stderr.strip().splitlines() == [proc.stderr.strip()]
+    assert proc.stderr.startswith("error: ") and message in proc.stderr
+
+
+def test_an_unknown_method_is_refused_by_the_library(data_dir):
+    from childsafe.errors import InvalidInput
+    from childsafe.policy import AgeStore
+    from childsafe.store import open_database
+
+    with pytest.raises(InvalidInput, match="unknown assurance method 'passport'"):
+        AgeStore(open_database(data_dir)).set_age("u1", method="passport", age=14)
