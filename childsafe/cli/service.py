@@ -18,6 +18,7 @@ Database = Annotated[
 
 keys_app = typer.Typer(help="API keys: make, list and revoke scoped keys.", no_args_is_help=True)
 audit_app = typer.Typer(help="The hash-chained audit log.", no_args_is_help=True)
+webhooks_app = typer.Typer(help="Webhooks the service sends to the platform.", no_args_is_help=True)
 
 
 def _open(data_dir: Path | None, database: str | None):
@@ -165,7 +166,24 @@ def audit_verify(data_dir: DataDir = None, database: Database = None, as_json: J
         raise typer.Exit(1)
 
 
+@webhooks_app.command("secret")
+def webhooks_secret(data_dir: DataDir = None, database: Database = None) -> None:
+    """Print the secret that signs webhooks (made once and kept in the database when
+    CHILDSAFE_WEBHOOK_SECRET is not set); the platform verifies signatures with it. The read is audited."""
+    from childsafe.service import audit
+    from childsafe.service.outbox import webhook_secret
+    from childsafe.service.settings import load_settings
+
+    configured = load_settings().webhook_secret
+    db = _open(data_dir, database)
+    with db.session() as s:
+        secret = webhook_secret(s, configured)
+        audit.record(s, "cli", "webhook_secret.read", "webhooks", {"configured": bool(configured)})
+    typer.echo(secret)
+
+
 def register(app: typer.Typer) -> None:
     app.command("serve")(serve)
     app.add_typer(keys_app, name="keys")
     app.add_typer(audit_app, name="audit")
+    app.add_typer(webhooks_app, name="webhooks")

@@ -128,3 +128,24 @@ def test_an_error_is_logged_without_its_message():
     data = json.loads(line)
     assert data["error"] == "ValueError" and data["traceback"]
     assert "mature" not in line
+
+
+def test_generated_webhook_secret_from_the_cli_verifies_deliveries(tmp_path, receiver):
+    from standardwebhooks import Webhook
+
+    server = make_server(tmp_path, None, receiver)
+    server.env.pop("CHILDSAFE_WEBHOOK_SECRET")
+    server.start()
+    try:
+        with server.client("ingest") as c:
+            r = c.post("/v1/messages", json={
+                "conversation_id": "gen-secret", "message_id": "g1", "sender": {"id": "adult", "age": 40},
+                "recipients": [{"id": "kid", "age": 11}], "sent_at": "2026-06-01T09:00:00Z", "text": "hi"})
+        wanted = set(r.json()["webhooks"])
+        assert wanted and receiver.wait_for(lambda got: wanted <= {g["headers"]["webhook-id"] for g in got})
+    finally:
+        server.stop()
+    secret = server.cli("webhooks", "secret").stdout.strip()
+    assert secret.startswith("whsec_")
+    delivery = next(g for g in receiver.received if g["headers"]["webhook-id"] in wanted)
+    assert Webhook(secret).verify(delivery["body"], delivery["headers"])["data"]["conversation_id"] == "gen-secret"
