@@ -302,6 +302,20 @@ def raise_priority(session: Session, case_id: str, priority: str) -> Case:
     return case
 
 
+def escalate_critical_conversation(session: Session, case_id: str) -> None:
+    """The service's hook when a conversation with a waiting case reaches critical risk: the case becomes
+    urgent (imminent harm, top of the queue). One UPDATE that never fails the message it rides with; it
+    bumps the version, so a reviewer deciding on the older view is asked to reload."""
+    from sqlalchemy import update
+
+    rank = priority_rank("conversation", "urgent")
+    session.execute(
+        update(Case).where(Case.id == case_id, Case.state.in_(QUEUE_STATES), Case.priority_rank < rank)
+        .values(priority="urgent", priority_rank=rank, version=Case.version + 1, updated_at=_now())
+        .execution_options(synchronize_session=False)
+    )
+
+
 def mark_reported(session: Session, case: Case, now: datetime | None = None) -> Case:
     """A confirmed report left for the authorities: evidence is kept a year from now (REPORT Act)."""
     now = now or _now()

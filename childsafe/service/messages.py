@@ -259,6 +259,10 @@ def _process(svc, msg: MessageIn, view: ConversationView, idempotency):
             from childsafe.cases import open_case
 
             open_case(session, **case_args)
+        elif view.case_id is not None and level == "critical":
+            from childsafe.cases.records import escalate_critical_conversation
+
+            escalate_critical_conversation(session, view.case_id)
         if webhooks:
             batch.insert(OutboxEvent, webhooks)
         if idempotency is not None:

@@ -255,3 +255,21 @@ def test_a_conversation_that_turns_critical_after_its_case_opened_moves_up_to_im
     with db.session() as s:
         assert [c.id for c in cases.queue(s)[0]] == ["later", "media"]
         assert cases.get_case(s, "later").priority == "urgent"
+
+
+def test_the_services_hook_makes_a_waiting_conversation_case_urgent_when_it_turns_critical(db):
+    from childsafe.cases.records import escalate_critical_conversation
+
+    with db.session() as s:
+        grooming_case(s, case_id="waiting", priority="high")
+        grooming_case(s, case_id="done", priority="high")
+    with db.session() as s:
+        cases.decide(s, "done", "key:alice", "confirm", expected_version=1)
+    with db.session() as s:
+        escalate_critical_conversation(s, "waiting")
+        escalate_critical_conversation(s, "done")
+        escalate_critical_conversation(s, "case_missing")  # never fails the message it rides with
+    with db.session() as s:
+        waiting, done = cases.get_case(s, "waiting"), cases.get_case(s, "done")
+        assert (waiting.priority, waiting.imminent, waiting.version) == ("urgent", True, 2)
+        assert (done.priority, done.version) == ("high", 2)
