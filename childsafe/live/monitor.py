@@ -482,6 +482,7 @@ class LiveMonitor:
         last_key: float | None = None
         decode_errors = 0
         packets = 0
+        last_packet = time.monotonic()
         got_frame = False
         try:
             for packet in container.demux(stream):
@@ -490,6 +491,7 @@ class LiveMonitor:
                 if packet.size == 0:
                     continue
                 packets += 1
+                last_packet = time.monotonic()
                 t = packet.pts * time_base if packet.pts is not None and time_base else None
                 if packet.is_keyframe and t is not None:
                     if last_key is not None and t > last_key:
@@ -556,6 +558,15 @@ class LiveMonitor:
         except OSError as exc:
             watch.status = "error"
             yield self._emit(watch, error_decision(watch.id, "stream_error", f"reading the stream failed: {exc}"))
+            return
+        if not watch.stop_event.is_set() and watch.status in ("watching", "paused") \
+                and time.monotonic() - last_packet >= opts.read_timeout * 0.9:
+            # a live HLS playlist that stops growing (the encoder died without ending it) reads as an
+            # end once FFmpeg gives up reloading; no data for a read timeout is a stall, not an end
+            watch.status = "error"
+            yield self._emit(watch, error_decision(
+                watch.id, "stream_stalled", f"no new data for {time.monotonic() - last_packet:.1f} s; the stream "
+                f"stopped without ending"))
             return
         if watch.stop_event.is_set() and watch.status in ("watching", "paused"):
             watch.status = "stopped"

@@ -114,6 +114,19 @@ def test_stream_that_stalls_is_reported_after_the_read_timeout(short_ts):
         server.close()
 
 
+def test_live_playlist_that_stops_growing_is_a_stall(reference_media, http_dir):
+    root, base = http_dir
+    proc = ffmpeg_live(reference_media / DOORKNOB, ["-f", "hls", "-hls_time", "1", "-hls_list_size", "0",
+                                                    "-hls_flags", "omit_endlist", str(root / "index.m3u8")],
+                       seconds=3, realtime=False)
+    assert proc.wait(timeout=60) == 0  # the encoder is gone; the playlist never says it ended
+    started = time.monotonic()
+    decisions = _run(LiveMonitor(None, options=LiveOptions(read_timeout=1.5)), f"{base}/index.m3u8")
+    assert time.monotonic() - started < 20
+    assert any(d.pdq for d in decisions)
+    assert _codes(decisions)[-1] == "stream_stalled"
+
+
 def test_stream_that_ends_mid_segment_ends_cleanly(short_ts):
     data = short_ts.read_bytes()
 
