@@ -678,9 +678,18 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"(?:your|my|ur) (?:mum|mom|dad|parents) (?:says|said|told me|asked me|wants|is coming|are coming)|"
         r"(?:mum|mom|dad) (?:says|said) (?:i can|you can|it is ok|its ok|yes)|"
         r"(?:at|for|since) (?:christmas|easter|thanksgiving|diwali|eid|hanukkah|the wedding|the family|the barbecue|"
-        r"the bbq|nans|grandmas|grandads|the reunion)",
+        r"the bbq|nans|grandmas|grandads|the reunion)|"
+        r"(?:your|ur) (?:mums|moms|dads|mum s|mom s|dad s|mothers|fathers) (?:brother|sister|cousin|uncle|aunt|husband|partner)|"
+        r"(?:your|ur|my) (?:godfather|godmother|godparents?|godson|goddaughter|step ?brother|step ?sister|half ?brother|half ?sister)",
         {"risk_assessment": 0.3, "meeting_request": 0.45, "location_probing": 0.5, "photo_camera_request": 0.5,
          "gifts_offers": 0.5, "flattery_special_relationship": 0.6, "platform_move": 0.6, "secrecy": 0.7}, True),
+    # The adult wants the parents in on it: asking after them to speak to them is not testing for absence.
+    "parent_involved": (
+        r"(?:ask|talk to|speak to|speak with|talk with|call|ring|phone|check with|run it by|run it past) "
+        r"(?:them|your (?:mum|mom|dad|parents|folks|carer|guardian))(?: first| about| if| whether| before| for me)|"
+        r"(?:put|get) your (?:mum|mom|dad) on|(?:can|could) i (?:speak|talk) to your (?:mum|mom|dad|parents)|"
+        r"(?:tell|ask) your (?:mum|mom|dad|parents) to (?:call|ring|text|message) me",
+        {"risk_assessment": 0.3, "meeting_request": 0.5, "secrecy": 0.5}, False),
     "lesson": (
         r"lesson|tutoring|tutor|the session|our session|when we start|class starts|your working|show your working|"
         r"page \d+|question \d+|exercise \d+|worksheet|algebra|maths|math|science|physics|chemistry|biology|"

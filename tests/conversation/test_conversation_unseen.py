@@ -140,3 +140,80 @@ def test_most_lines_of_the_tuning_batch_are_caught(detector):
 def test_no_benign_line_of_the_tuning_batch_reads_as_a_strong_tactic(detector):
     strong = [(line, strongest(detector, line)) for line in BENIGN_A if strongest(detector, line) >= 0.5]
     assert not strong, strong
+
+
+# Whole benign conversations of the hard kind: an adult relative or coach who games with, gifts to and
+# messages a child. Written fresh for this file; the adult's age is known, the child's is stated.
+LEVELS = ("none", "low", "medium", "high", "critical")
+
+
+def peak_level(lines: list[tuple[str, int, str]]) -> str:
+    from childsafe.conversation import ConversationEngine, Message
+
+    engine = ConversationEngine()
+    peak = 0
+    for i, (sender, age, text) in enumerate(lines):
+        a = engine.observe(Message(conversation_id="c", message_id=f"m{i}", sender=sender,
+                                   sent_at=f"2025-05-01T10:{i:02d}:00Z", text=text, sender_age=age))
+        peak = max(peak, LEVELS.index(a.level))
+    return LEVELS[peak]
+
+
+BENIGN_CONVERSATIONS_A: dict[str, list[tuple[str, int, str]]] = {
+    "uncle_gaming": [
+        ("uncle_ravi", 38, "hey kiddo its uncle ravi, ur dad gave me ur gamertag"),
+        ("mira", 12, "hiii uncle ravi!!"),
+        ("uncle_ravi", 38, "wanna squad up on fortnite tonight?"),
+        ("mira", 12, "yesss but i need to ask dad"),
+        ("uncle_ravi", 38, "ill buy u the new battle pass for ur birthday"),
+        ("mira", 12, "omg thank u"),
+        ("uncle_ravi", 38, "add me on discord so we can talk while we play"),
+        ("uncle_ravi", 38, "dont tell ur dad i let u stay on past bedtime haha"),
+        ("mira", 12, "lol ok"),
+        ("uncle_ravi", 38, "say hi to ur nan from me"),
+    ],
+    "cousin_minecraft": [
+        ("cousin_theo", 24, "yo little cuz, auntie said u got minecraft"),
+        ("ollie", 10, "yeah!! wanna join my world"),
+        ("cousin_theo", 24, "send me ur username and ill add u"),
+        ("ollie", 10, "its ollieblox10"),
+        ("cousin_theo", 24, "sick, ill get u some minecoins too"),
+        ("cousin_theo", 24, "ur so good at building, better than me lol"),
+        ("ollie", 10, "haha"),
+        ("cousin_theo", 24, "see u at grandmas on sunday"),
+    ],
+    "aunt_switch_gift": [
+        ("aunt_bea", 45, "hello sweetheart, it's auntie bea"),
+        ("jess", 13, "hi auntie!"),
+        ("aunt_bea", 45, "what do you want for christmas? a new switch game?"),
+        ("jess", 13, "the new mario kart pls"),
+        ("aunt_bea", 45, "ok i'll get it, keep it a secret from your brother"),
+        ("aunt_bea", 45, "send me a photo of your christmas list"),
+        ("jess", 13, "ok"),
+        ("aunt_bea", 45, "love you lots, see you boxing day"),
+    ],
+    "mums_brother_xbox": [
+        ("mike", 41, "hey buddy, its your mums brother mike"),
+        ("leo", 11, "hi"),
+        ("mike", 41, "i got you the new fifa, check your xbox"),
+        ("mike", 41, "add me on xbox live so we can play online"),
+        ("mike", 41, "dont tell your mum i bought it, she thinks you play too much lol"),
+        ("leo", 11, "haha ok"),
+        ("mike", 41, "are your parents home? want to ask them about the weekend"),
+        ("mike", 41, "you are getting so good at this"),
+    ],
+    "coach_practice": [
+        ("coach_dana", 31, "hi all, reminder practice moved to thursday 5pm"),
+        ("sam", 14, "ok coach"),
+        ("coach_dana", 31, "sam can you send me a photo of the consent form"),
+        ("coach_dana", 31, "great work on saturday, you're really improving"),
+        ("sam", 14, "thanks!"),
+        ("coach_dana", 31, "meet at the club car park at 8, minibus leaves 8:15"),
+        ("coach_dana", 31, "bring your boots and water"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(BENIGN_CONVERSATIONS_A))
+def test_benign_adult_child_conversations_stay_below_medium(name):
+    assert peak_level(BENIGN_CONVERSATIONS_A[name]) in ("none", "low")
