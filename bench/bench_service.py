@@ -135,6 +135,8 @@ class BenchServer:
         self.port = _free_port()
         self.workers = workers
         self.env = {k: v for k, v in os.environ.items() if not k.startswith("CHILDSAFE_")}
+        if os.environ.get("CHILDSAFE_GROUP_COMMIT"):
+            self.env["CHILDSAFE_GROUP_COMMIT"] = os.environ["CHILDSAFE_GROUP_COMMIT"]
         where = ["--database", database_url] if database_url else ["--data-dir", str(self.tmp)]
         made = subprocess.run([CHILDSAFE, "keys", "create", "--scopes", "ingest", *where], capture_output=True,
                               text=True, env=self.env, check=True)

@@ -30,7 +30,8 @@ class Service:
         self.db = db or open_database(None if settings.database_url else settings.data_dir, settings.database_url)
         self.metrics = ServiceMetrics()
         self.keyring = KeyRing(self.db)
-        committer = InlineCommitter if self.db.is_sqlite else GroupCommitter
+        mode = settings.group_commit
+        committer = InlineCommitter if mode == "loop" or (mode == "auto" and self.db.is_sqlite) else GroupCommitter
         self.committer = committer(self.db, on_batch=self.metrics.batch_size.observe)
         self.worker = DeliveryWorker(self.db, settings, metrics=self.metrics)
         self.retention = RetentionJob(self.db, settings)

@@ -7,6 +7,7 @@ from __future__ import annotations
 import json
 import os
 from pathlib import Path
+from typing import Literal
 
 import yaml
 from pydantic import Field, ValidationError
@@ -51,6 +52,10 @@ class ServiceSettings(BaseSettings):
         "process apply at once; other workers see them within this time)"
     )
     text_window_messages: int = Field(20, gt=0, description="recent messages kept in memory per conversation")
+    group_commit: Literal["auto", "loop", "thread"] = Field(
+        "auto", description="where concurrent writes are committed together: on the event loop (auto for SQLite) "
+        "or in a writer thread (auto for PostgreSQL)"
+    )
     access_log: bool = False
     retention: RetentionSettings = Field(default_factory=RetentionSettings)
 
