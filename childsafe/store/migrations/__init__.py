@@ -75,8 +75,9 @@ def _migration_lock(db) -> Iterator[None]:
 def upgrade(db, revision: str = "head", *, fresh_from_models: bool = True) -> None:
     """Bring the database to ``revision`` (default: the latest).
 
-    An empty database is built straight from the models and stamped ``head`` (Alembic's recipe for
-    building an up-to-date database from scratch); a database that already has a schema is migrated.
+    A database without a version table is built straight from the models (missing tables only) and
+    stamped ``head`` (Alembic's recipe for building an up-to-date database from scratch); a versioned
+    database is migrated.
     A test keeps both ways equal: migrating an empty database gives exactly the models' schema.
     """
     if revision == "head" and is_current(db):
@@ -87,7 +88,7 @@ def upgrade(db, revision: str = "head", *, fresh_from_models: bool = True) -> No
         cfg = alembic_config()
         with db.engine.begin() as conn:
             cfg.attributes["connection"] = conn
-            if fresh_from_models and revision == "head" and _is_empty(conn):
+            if fresh_from_models and revision == "head" and _is_unversioned(conn):
                 from childsafe.store.base import Base
                 from childsafe.store.schema import import_models
 
@@ -98,10 +99,9 @@ def upgrade(db, revision: str = "head", *, fresh_from_models: bool = True) -> No
                 command.upgrade(cfg, revision)
 
 
-def _is_empty(conn) -> bool:
+def _is_unversioned(conn) -> bool:
+    """No Alembic version table: an empty database, or one made by ``create_all`` before migrations
+    existed (pre-release data directories); both are completed from the models and stamped."""
     from sqlalchemy import inspect
 
-    from childsafe.store.base import Base
-
-    existing = set(inspect(conn).get_table_names())
-    return not existing.intersection(Base.metadata.tables) and "alembic_version" not in existing
+    return "alembic_version" not in set(inspect(conn).get_table_names())
