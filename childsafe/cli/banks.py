@@ -16,7 +16,7 @@ from typing import Annotated, Callable, Iterator, Optional
 
 import typer
 
-from childsafe.cli.common import DataDir, JsonFlag, resolve_data_dir
+from childsafe.cli.common import DataDir, JsonFlag, cli_errors, emit, resolve_data_dir
 from childsafe.errors import ChildsafeError, InvalidInput
 
 bank_app = typer.Typer(name="bank", help="Hash banks: create, import, export, add media, disable false positives.",
@@ -28,16 +28,7 @@ FormatOption = Annotated[
 ]
 LabelOption = Annotated[Optional[list[str]], typer.Option("--label", "-l", help="Label every entry (repeatable), e.g. A1.")]
 SourceOption = Annotated[str, typer.Option("--source", help="Where these hashes came from (e.g. NCMEC, own-removals).")]
-
-
-@contextmanager
-def cli_errors() -> Iterator[None]:
-    """Library errors become one ``error: ...`` line on stderr and exit status 2."""
-    try:
-        yield
-    except ChildsafeError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
-        raise typer.Exit(2) from None
+BankName = Annotated[str, typer.Argument(help="Bank name.")]
 
 
 def open_banks(data_dir: Path | None):
@@ -47,11 +38,6 @@ def open_banks(data_dir: Path | None):
 
     db = open_database(data_dir)
     return BankStore(db), db, resolve_data_dir(data_dir)
-
-
-def emit(obj: dict) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
 
 
 def write_atomically(path: Path, text: str) -> None:
@@ -70,12 +56,13 @@ def write_atomically(path: Path, text: str) -> None:
 
 @contextmanager
 def progress_bar(what: str, total: int, *, disable: bool) -> Iterator[Callable[[], None]]:
-    """A Rich progress bar on stderr (stdout stays clean); yields the function that advances it."""
+    """A Rich progress bar on stderr (stdout stays clean), shown only on a terminal; yields the function that advances it."""
     from rich.console import Console
     from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeRemainingColumn
 
+    console = Console(stderr=True)
     progress = Progress(TextColumn(what), BarColumn(), MofNCompleteColumn(), TimeRemainingColumn(),
-                        console=Console(stderr=True), transient=True, disable=disable)
+                        console=console, transient=True, disable=disable or not console.is_terminal)
     with progress:
         task = progress.add_task(what, total=total)
         yield lambda: progress.advance(task)
@@ -86,7 +73,7 @@ def progress_bar(what: str, total: int, *, disable: bool) -> Iterator[Callable[[
 
 @bank_app.command("create")
 def bank_create(
-    name: Annotated[str, typer.Argument(help="Bank name.")],
+    name: BankName,
     signal_type: Annotated[str, typer.Option("--type", "-t", help="pdq | vpdq | md5 | sha256")],
     description: Annotated[str, typer.Option("--description", help="What the bank holds.")] = "",
     data_dir: DataDir = None,
@@ -104,7 +91,7 @@ def bank_create(
 
 @bank_app.command("import")
 def bank_import(
-    name: Annotated[str, typer.Argument(help="Bank name.")],
+    name: BankName,
     file: Annotated[Path, typer.Argument(help="File to import (for vpdq, a file or a folder of .txt files).")],
     fmt: FormatOption = None,
     label: LabelOption = None,
@@ -121,7 +108,7 @@ def bank_import(
 
 @bank_app.command("export")
 def bank_export(
-    name: Annotated[str, typer.Argument(help="Bank name.")],
+    name: BankName,
     file: Annotated[Optional[Path], typer.Argument(help="Output file (stdout if left out); a folder for vpdq.")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv | hashes | vpdq | tx-csv | tx-file | hma-json")] = "csv",
     include_disabled: Annotated[
@@ -168,7 +155,7 @@ def bank_list(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
 
 @bank_app.command("add")
 def bank_add(
-    name: Annotated[str, typer.Argument(help="Bank name.")],
+    name: BankName,
     paths: Annotated[list[Path], typer.Argument(help="Media files or folders to hash and bank.")],
     label: LabelOption = None,
     source: SourceOption = "",
@@ -178,9 +165,7 @@ def bank_add(
 ) -> None:
     """Hash media and bank it: image PDQ, video vPDQ, or MD5/SHA-256 of the file."""
     with cli_errors():
-        from childsafe.banks.hashing import crop_entries
-
-        from childsafe.banks.hashing import expand_paths
+        from childsafe.banks.hashing import crop_entries, expand_paths
 
         store, _, _ = open_banks(data_dir)
         store.get(name)  # an unknown bank fails before any hashing
@@ -191,69 +176,75 @@ def bank_add(
         _print_summary(summary, as_json, verb="added")
 
 
+EntryId = Annotated[int, typer.Argument(help="Entry id (see `childsafe bank entries`).")]
+DecidedBy = Annotated[str, typer.Option("--by", help="Who decided (default: $USER).")]
+
+
+def _entry_changed(entry, as_json: bool, message: str) -> None:
+    if as_json:
+        emit(entry.to_dict())
+    else:
+        typer.echo(message)
+
+
+def _decided_by(by: str) -> str:
+    return by or os.environ.get("USER", "")
+
+
 @bank_app.command("disable")
 def bank_disable(
-    name: Annotated[str, typer.Argument(help="Bank name.")],
-    entry_id: Annotated[int, typer.Argument(help="Entry id (see `childsafe bank entries`).")],
+    name: BankName,
+    entry_id: EntryId,
     reason: Annotated[str, typer.Option("--reason", help="Why (e.g. 'false positive: stock photo').")],
-    by: Annotated[str, typer.Option("--by", help="Who decided.")] = "",
+    by: DecidedBy = "",
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Disable an entry as a false positive: it stops matching, its history stays."""
     with cli_errors():
         store, _, _ = open_banks(data_dir)
-        entry = store.disable_entry(name, entry_id, reason, by=by or os.environ.get("USER", ""))
-        if as_json:
-            emit(entry.to_dict())
-        else:
-            typer.echo(f"disabled entry {entry.id} in {name}: {entry.disabled_reason}")
+        entry = store.disable_entry(name, entry_id, reason, by=_decided_by(by))
+        _entry_changed(entry, as_json, f"disabled entry {entry.id} in {name}: {entry.disabled_reason}")
 
 
 @bank_app.command("enable")
 def bank_enable(
-    name: Annotated[str, typer.Argument(help="Bank name.")],
-    entry_id: Annotated[int, typer.Argument(help="Entry id.")],
+    name: BankName,
+    entry_id: EntryId,
     reason: Annotated[str, typer.Option("--reason", help="Why it should match again.")] = "",
-    by: Annotated[str, typer.Option("--by", help="Who decided.")] = "",
+    by: DecidedBy = "",
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Re-enable a disabled entry (the disable stays in the history)."""
     with cli_errors():
         store, _, _ = open_banks(data_dir)
-        entry = store.enable_entry(name, entry_id, reason=reason, by=by or os.environ.get("USER", ""))
-        if as_json:
-            emit(entry.to_dict())
-        else:
-            typer.echo(f"enabled entry {entry.id} in {name}")
+        entry = store.enable_entry(name, entry_id, reason=reason, by=_decided_by(by))
+        _entry_changed(entry, as_json, f"enabled entry {entry.id} in {name}")
 
 
 @bank_app.command("remove")
 def bank_remove(
-    name: Annotated[str, typer.Argument(help="Bank name.")],
-    entry_id: Annotated[int, typer.Argument(help="Entry id.")],
+    name: BankName,
+    entry_id: EntryId,
     reason: Annotated[str, typer.Option("--reason", help="Why (e.g. 'withdrawn by the source').")] = "",
-    by: Annotated[str, typer.Option("--by", help="Who decided.")] = "",
+    by: DecidedBy = "",
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Remove an entry (withdrawn from the list): it stops matching and is no longer exported; the row stays."""
     with cli_errors():
         store, _, _ = open_banks(data_dir)
-        entry = store.remove_entry(name, entry_id, reason=reason, by=by or os.environ.get("USER", ""))
-        if as_json:
-            emit(entry.to_dict())
-        else:
-            typer.echo(f"removed entry {entry.id} from {name}")
+        entry = store.remove_entry(name, entry_id, reason=reason, by=_decided_by(by))
+        _entry_changed(entry, as_json, f"removed entry {entry.id} from {name}")
 
 
 @bank_app.command("entries")
 def bank_entries(
-    name: Annotated[str, typer.Argument(help="Bank name.")],
+    name: BankName,
     active_only: Annotated[bool, typer.Option("--active-only", help="Leave out disabled entries.")] = False,
     removed: Annotated[bool, typer.Option("--removed", help="Include removed entries.")] = False,
-    limit: Annotated[Optional[int], typer.Option("--limit", help="At most this many.")] = None,
+    limit: Annotated[Optional[int], typer.Option("--limit", min=0, help="At most this many.")] = None,
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -269,7 +260,7 @@ def bank_entries(
 
 
 @bank_app.command("history")
-def bank_history(name: Annotated[str, typer.Argument(help="Bank name.")], data_dir: DataDir = None,
+def bank_history(name: BankName, data_dir: DataDir = None,
                  as_json: JsonFlag = False) -> None:
     """Every change to a bank, oldest first."""
     with cli_errors():
@@ -366,10 +357,10 @@ def match_command(
         matcher = Matcher(db, directory)
         matcher.check_banks(bank)
         if not paths:
+            from childsafe.index.codec import normalise_hex
+
             hexes = list(hash_ or [])
             for n, value in enumerate(hexes, start=1):
-                from childsafe.index.codec import normalise_hex
-
                 stripped = value.strip()
                 normalise_hex(stripped, "md5" if len(stripped) == 32 else "pdq", where=f"--hash {n} ({stripped[:70]})")
             if hashes_from is not None:

@@ -8,15 +8,14 @@ from __future__ import annotations
 
 import json
 import sys
-from contextlib import contextmanager
 from datetime import date, datetime
 from pathlib import Path
-from typing import Annotated, Iterator, Optional
+from typing import Annotated, Optional
 
 import typer
 
-from childsafe.cli.common import DataDir, JsonFlag
-from childsafe.errors import ChildsafeError, InvalidInput
+from childsafe.cli.common import DataDir, JsonFlag, cli_errors, emit
+from childsafe.errors import InvalidInput
 
 policy_app = typer.Typer(name="policy", no_args_is_help=True,
                          help="Safety-by-default policy: check an action, show the rules in force, lint a policy file.")
@@ -24,20 +23,6 @@ age_app = typer.Typer(name="age", no_args_is_help=True,
                       help="Stored age records: set, show, appeal, import a provider result.")
 
 PolicyOption = Annotated[Optional[Path], typer.Option("--policy", help="Policy YAML file (default: the shipped policy).")]
-
-
-@contextmanager
-def cli_errors() -> Iterator[None]:
-    try:
-        yield
-    except ChildsafeError as exc:
-        typer.echo(f"error: {exc.message}", err=True)
-        raise typer.Exit(2) from None
-
-
-def emit(obj: dict) -> None:
-    sys.stdout.write(json.dumps(obj, ensure_ascii=False) + "\n")
-    sys.stdout.flush()
 
 
 def parse_age(text: str | None, what: str) -> int | None:
