@@ -7,12 +7,13 @@ whole or not at all, and indexes (see :mod:`childsafe.banks.indexes`) know when 
 from __future__ import annotations
 
 import hashlib
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator, Sequence
 
-from sqlalchemy import func, insert, select
+from sqlalchemy import and_, case, func, insert, select
 from sqlalchemy import text as sql_text
 from sqlalchemy.orm import Session
 
@@ -182,18 +183,15 @@ class BankStore:
         return bank
 
     def _info(self, s: Session, bank: Bank) -> BankInfo:
-        total, disabled, removed = s.execute(
+        is_active = and_(BankEntry.disabled_at.is_(None), BankEntry.removed_at.is_(None))
+        total, disabled, removed, active = s.execute(
             select(
                 func.count(BankEntry.id),
                 func.count(BankEntry.disabled_at),
                 func.count(BankEntry.removed_at),
+                func.count(case((is_active, 1))),
             ).where(BankEntry.bank_id == bank.id)
         ).one()
-        active = s.scalar(
-            select(func.count(BankEntry.id)).where(
-                BankEntry.bank_id == bank.id, BankEntry.disabled_at.is_(None), BankEntry.removed_at.is_(None)
-            )
-        )
         return BankInfo(
             name=bank.name, signal_type=bank.signal_type, version=bank.version, entries=total,
             active=active or 0, disabled=disabled, removed=removed, description=bank.description,
@@ -409,14 +407,19 @@ class BankStore:
             raise NotFound(f"bank {bank.name!r} has no entry {entry_id}", code="unknown_entry")
         return entry
 
+    @contextmanager
+    def _changing_entry(self, name: str, entry_id: int) -> Iterator[tuple[Session, Bank, BankEntry]]:
+        """One transaction holding the bank (locked) and its entry, for a change to that entry."""
+        with self.db.session() as s:
+            bank = self._bank(s, name, lock=True)
+            yield s, bank, self._entry(s, bank, entry_id)
+
     def disable_entry(self, name: str, entry_id: int, reason: str, *, by: str = "") -> EntryInfo:
         """Mark an entry a false positive: it stops matching; the row and its history stay."""
         reason = (reason or "").strip()
         if not reason:
             raise InvalidInput("disabling an entry needs a reason", code="missing_reason")
-        with self.db.session() as s:
-            bank = self._bank(s, name, lock=True)
-            entry = self._entry(s, bank, entry_id)
+        with self._changing_entry(name, entry_id) as (s, bank, entry):
             if entry.disabled_at is not None:
                 raise Conflict(f"entry {entry_id} in bank {name!r} is already disabled", code="already_disabled")
             version = self._bump(s, bank, "disable", actor=by, entry_id=entry.id, detail={"reason": reason}).version
@@ -428,9 +431,7 @@ class BankStore:
 
     def enable_entry(self, name: str, entry_id: int, *, reason: str = "", by: str = "") -> EntryInfo:
         """Undo a disable (the disable stays in the history)."""
-        with self.db.session() as s:
-            bank = self._bank(s, name, lock=True)
-            entry = self._entry(s, bank, entry_id)
+        with self._changing_entry(name, entry_id) as (s, bank, entry):
             if entry.disabled_at is None:
                 raise Conflict(f"entry {entry_id} in bank {name!r} is not disabled", code="not_disabled")
             version = self._bump(s, bank, "enable", actor=by, entry_id=entry.id,
@@ -448,9 +449,7 @@ class BankStore:
 
         Importing or adding the same hash later brings it back.
         """
-        with self.db.session() as s:
-            bank = self._bank(s, name, lock=True)
-            entry = self._entry(s, bank, entry_id)
+        with self._changing_entry(name, entry_id) as (s, bank, entry):
             if entry.removed_at is not None:
                 raise Conflict(f"entry {entry_id} in bank {name!r} is already removed", code="already_removed")
             version = self._bump(s, bank, "remove", actor=by, entry_id=entry.id, detail={"reason": reason}).version
