@@ -13,9 +13,10 @@ from childsafe.media import hash_video, vpdq_match
 from eval.matching.corpus import drawn_scene
 
 
-def _clip(path: Path, frames: list[Image.Image], fps: int = 10) -> Path:
+def write_clip(path: Path, frames: list[Image.Image], fps: int = 10, codec: str = "libx264") -> Path:
+    """Encode frames (all the same even size) to a short MP4; the tests make their clips with it too."""
     with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=fps)
+        stream = out.add_stream(codec, rate=fps)
         stream.width, stream.height = frames[0].size
         stream.pix_fmt = "yuv420p"
         for img in frames:
@@ -66,11 +67,11 @@ def evaluate(clips: int = 4) -> list[tuple[str, int, int, int]]:
         for c in range(clips):
             frames = _frames(50 + c)
             sources.append(frames)
-            originals.append(hash_video(_clip(tmpdir / f"orig{c}.mp4", frames)).frames)
+            originals.append(hash_video(write_clip(tmpdir / f"orig{c}.mp4", frames)).frames)
         for name, edit in EDITS.items():
             naive = robust = 0
             for c, frames in enumerate(sources):
-                path = _clip(tmpdir / f"q{c}.mp4", [edit(f) for f in frames])
+                path = write_clip(tmpdir / f"q{c}.mp4", [edit(f) for f in frames])
                 query = hash_video(path, mirror=True, trim=True)
                 n, r = _matches(query, originals[c])
                 naive += n
@@ -79,7 +80,7 @@ def evaluate(clips: int = 4) -> list[tuple[str, int, int, int]]:
             print(f"  video {name:<28} naive {naive}/{clips}  childsafe {robust}/{clips}", file=sys.stderr)
         wrong = 0
         for c, frames in enumerate(sources):
-            query = hash_video(_clip(tmpdir / f"x{c}.mp4", frames), mirror=True, trim=True)
+            query = hash_video(write_clip(tmpdir / f"x{c}.mp4", frames), mirror=True, trim=True)
             for d, target in enumerate(originals):
                 if d != c:
                     wrong += _matches(query, target)[1]

@@ -6,10 +6,11 @@ import random
 from pathlib import Path
 from typing import Callable
 
-import av
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
+
+from eval.matching.video import write_clip
 
 
 def draw_scene(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
@@ -37,20 +38,6 @@ def draw_scene(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
 @pytest.fixture
 def drawn_image() -> Callable[..., Image.Image]:
     return draw_scene
-
-
-def write_clip(path: Path, frames: list[Image.Image], fps: int = 10, codec: str = "libx264") -> Path:
-    """Encode frames (all the same even size) to a short MP4."""
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream(codec, rate=fps)
-        stream.width, stream.height = frames[0].size
-        stream.pix_fmt = "yuv420p"
-        for img in frames:
-            for packet in stream.encode(av.VideoFrame.from_image(img)):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
-    return path
 
 
 def scene_frames(seed: int, count: int, size: tuple[int, int] = (320, 240)) -> list[Image.Image]:

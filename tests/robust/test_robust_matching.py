@@ -9,7 +9,6 @@ import json
 import random
 from pathlib import Path
 
-import av
 import numpy as np
 import pytest
 from PIL import Image, ImageDraw
@@ -19,6 +18,7 @@ from childsafe.banks import BankStore, Matcher
 from childsafe.cli import app
 from childsafe.media.queries import MatchOptions
 from childsafe.store import open_database
+from eval.matching.video import write_clip
 
 runner = CliRunner()
 
@@ -153,26 +153,19 @@ def test_crops_are_found_only_in_a_bank_built_with_crops(data_dir, tmp_path):
     assert entry.provenance["crop_of"] == store.entries("plain")[0].hash
 
 
-def write_clip(path: Path, frames: list[Image.Image], fps: int = 10) -> Path:
-    with av.open(str(path), "w") as out:
-        stream = out.add_stream("libx264", rate=fps)
-        stream.width, stream.height = frames[0].size
-        stream.pix_fmt = "yuv420p"
-        for img in frames:
-            for packet in stream.encode(av.VideoFrame.from_image(img)):
-                out.mux(packet)
-        for packet in stream.encode():
-            out.mux(packet)
-    return path
+def drifting_frames(first_seed: int) -> list[Image.Image]:
+    """A 30-frame clip: three drawn scenes, each drifting for ten frames."""
+    frames = []
+    for i in range(30):
+        s = scene(first_seed + i // 10, (360, 280))
+        off = (i % 10) * 2
+        frames.append(s.crop((off, off, off + 320, off + 240)))
+    return frames
 
 
 @pytest.mark.slow
 def test_mirrored_video_is_found(data_dir, tmp_path):
-    frames = []
-    for i in range(30):
-        s = scene(100 + i // 10, (360, 280))
-        off = (i % 10) * 2
-        frames.append(s.crop((off, off, off + 320, off + 240)))
+    frames = drifting_frames(100)
     original = write_clip(tmp_path / "clip.mp4", frames)
     mirrored = write_clip(tmp_path / "mirrored.mp4", [f.transpose(Image.Transpose.FLIP_LEFT_RIGHT) for f in frames])
     assert run(data_dir, "bank", "create", "clips", "--type", "vpdq").exit_code == 0
@@ -195,11 +188,7 @@ def test_unrelated_photos_match_no_variant_or_region(data_dir, reference_media):
 
 @pytest.mark.slow
 def test_letterboxed_and_mirrored_video_is_found_by_its_trimmed_frames(data_dir, tmp_path):
-    frames = []
-    for i in range(30):
-        s = scene(200 + i // 10, (360, 280))
-        off = (i % 10) * 2
-        frames.append(s.crop((off, off, off + 320, off + 240)))
+    frames = drifting_frames(200)
 
     def barred(frame: Image.Image) -> Image.Image:
         canvas = Image.new("RGB", (320, 420), (0, 0, 0))
