@@ -17,7 +17,8 @@ from typing import Iterable
 import ahocorasick
 
 from childsafe.conversation.normalise import ALL_FEATURES, ABBREVIATIONS, NormalisedText, Normaliser
-from childsafe.conversation.tactics import NEGATION_RE, TACTICS, CompiledTactics, compile_tactics
+from childsafe.conversation.tactics import (COOCCURRENCE, COOCCURRENCE_WINDOW, NEGATION_RE, TACTICS, CompiledTactics,
+                                           compile_tactics)
 
 # Common English words one typo away from a pattern word: never "corrected" into it ("along" is not "alone").
 PROTECTED_WORDS = frozenset("""
@@ -123,6 +124,11 @@ class TacticDetector:
     def __init__(self, features: Iterable[str] = ALL_FEATURES) -> None:
         self.compiled: CompiledTactics = _compiled()
         vocab = set(self.compiled.vocabulary)
+        self._cooccurrence = _cooccurrence_rules()
+        for rules in self._cooccurrence.values():
+            for _, groups in rules:
+                for group in groups:
+                    vocab.update(w for w in group if w.isalpha())
         for expansion in ABBREVIATIONS.values():
             vocab.update(expansion.split())
         self.normaliser = Normaliser(vocab, features=features, protected_words=PROTECTED_WORDS,
@@ -174,6 +180,7 @@ class TacticDetector:
             for conf, s, e in _merge_overlapping(found):
                 os_, oe = norm.original_span(s, e)
                 hits.append(TacticHit(tactic, conf * factor, os_, oe, conf))
+        self._read_cooccurrence(plain, norm, contexts, hits)
         stated = bare = None
         m = _STATED_AGE_RE.search(plain)
         if m:
@@ -184,6 +191,33 @@ class TacticDetector:
                 else:
                     stated = value
         return MessageReading(tuple(hits), stated, bare, contexts)
+
+    def _read_cooccurrence(self, plain: str, norm: NormalisedText, contexts: frozenset[str],
+                           hits: list[TacticHit]) -> None:
+        """Tactics shown by words near each other in any order, where no phrase pattern of theirs matched."""
+        tokens = plain.split(" ")
+        kinds = [("#" if t.isdigit() else t) for t in tokens]
+        present = set(kinds)
+        already = {h.tactic for h in hits}
+        offsets: list[int] | None = None
+        for tactic, rules in self._cooccurrence.items():
+            if tactic in already:
+                continue
+            for conf, groups in rules:
+                if not all(g & present for g in groups):
+                    continue
+                window = _smallest_window(kinds, groups)
+                if window is None:
+                    continue
+                if offsets is None:
+                    offsets, pos = [], 0
+                    for t in tokens:
+                        offsets.append(pos)
+                        pos += len(t) + 1
+                first, last = window
+                os_, oe = norm.original_span(offsets[first], offsets[last] + len(tokens[last]))
+                hits.append(TacticHit(tactic, conf * self.context_factor(tactic, contexts), os_, oe, conf))
+                break
 
     def context_factor(self, tactic: str, contexts: Iterable[str]) -> float:
         """How much the benign contexts present discount a tactic (1.0: not at all)."""
@@ -201,6 +235,36 @@ class TacticDetector:
     def _present_anchors(self, plain: str) -> set[str]:
         """Every anchor word occurring in the text (as a substring: a superset is safe), in one pass."""
         return {word for _, word in self._anchors.iter(plain)}
+
+
+def _cooccurrence_rules() -> dict[str, list[tuple[float, tuple[frozenset[str], ...]]]]:
+    return {tactic: [(conf, tuple(frozenset(g.split()) for g in groups)) for conf, groups in rules]
+            for tactic, rules in COOCCURRENCE.items()}
+
+
+def _smallest_window(kinds: list[str], groups: tuple[frozenset[str], ...]) -> tuple[int, int] | None:
+    """The shortest run of tokens holding a word of every group, if one fits in the window."""
+    need = len(groups)
+    events = [(i, g) for i, k in enumerate(kinds) for g, group in enumerate(groups) if k in group]
+    counts = [0] * need
+    covered = 0
+    best: tuple[int, int] | None = None
+    lo = 0
+    for hi in range(len(events)):
+        g = events[hi][1]
+        counts[g] += 1
+        if counts[g] == 1:
+            covered += 1
+        while covered == need:
+            start, end = events[lo][0], events[hi][0]
+            if end - start < COOCCURRENCE_WINDOW and (best is None or end - start < best[1] - best[0]):
+                best = (start, end)
+            g0 = events[lo][1]
+            counts[g0] -= 1
+            if counts[g0] == 0:
+                covered -= 1
+            lo += 1
+    return best
 
 
 def _merge_overlapping(found: list[tuple[float, int, int]]) -> list[tuple[float, int, int]]:

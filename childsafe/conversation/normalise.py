@@ -60,7 +60,9 @@ ABBREVIATIONS: dict[str, str] = {
     "wasnt": "was not", "mustnt": "must not", "neednt": "need not", "havent": "have not", "hasnt": "has not", "aint": "is not", "couldnt": "could not",
     "youll": "you will", "youve": "you have", "youd": "you would", "theyre": "they are", "theyll": "they will",
     "thats": "that is", "whats": "what is", "wats": "what is", "wat": "what", "wut": "what", "wot": "what",
-    "hows": "how is", "hw": "how", "wheres": "where is", "whos": "who is", "its": "it is", "lets": "let us", "heres": "here is",
+    "hows": "how is", "hw": "how", "urself": "yourself", "yaself": "yourself", "rite": "right", "ryt": "right",
+    "wknd": "weekend", "lmk": "let me know", "convo": "conversation", "convos": "conversations", "fav": "favourite",
+    "fave": "favourite", "lil": "little", "smth": "something", "sumthing": "something", "wheres": "where is", "whos": "who is", "its": "it is", "lets": "let us", "heres": "here is",
     "theres": "there is", "iam": "i am", "dnt": "do not", "wanna": "want to", "gonna": "going to",
     "gotta": "got to", "gimme": "give me", "lemme": "let me", "dunno": "do not know", "tryna": "trying to",
     "asl": "age sex location", "wyd": "what are you doing", "wru": "where are you", "hbu": "how about you",
@@ -124,6 +126,8 @@ there home alone over under older younger more less getting doing talking lying 
 beautiful gorgeous cute special amazing mature different clearly obviously probably definitely totally
 basically legit lowkey deffo def well dead mad hella lucky safe free allowed meant supposed
 """.split())
+_YEAR_BEFORE = frozenset("what which this last next a per every that one".split())
+_YEAR_AFTER = frozenset("were was born ago old olds group".split())
 # Nouns ending in -ing that follow "your" as a possessive ("your drawing", "your training").
 _ING_NOUNS = frozenset("""
 thing things morning evening building wedding painting drawing drawings ring rings king clothing ceiling
@@ -227,7 +231,9 @@ class Normaliser:
                 exact = exact and len(word) == e - s
             if not word:
                 continue
-            if word == "your" and idx < last and "abbreviations" in self.features \
+            if tok == "yr" and self._year_context(tokens, idx):
+                word, exact = "year", False
+            elif word == "your" and idx < last and "abbreviations" in self.features \
                     and self._you_are_next(tokens[idx + 1][0]):
                 word, exact = "you are", False
             if out:
@@ -253,9 +259,16 @@ class Normaliser:
                     ends.extend([bends[e - 1]] * len(word))
         return NormalisedText("".join(out), starts, ends)
 
+    @staticmethod
+    def _year_context(tokens: list[tuple[str, int, int]], idx: int) -> bool:
+        """ "yr" is "year" after "what"/"this" or before "born"/a number, elsewhere "your"."""
+        prev = tokens[idx - 1][0] if idx > 0 else ""
+        nxt = tokens[idx + 1][0] if idx + 1 < len(tokens) else ""
+        return prev in _YEAR_BEFORE or prev.isdigit() or nxt in _YEAR_AFTER or nxt.isdigit()
+
     def _you_are_next(self, tok: str) -> bool:
         nxt = self._abbrev.get(tok, tok).split(" ", 1)[0]
-        if nxt in _YOU_ARE_NEXT:
+        if nxt in _YOU_ARE_NEXT or (nxt.isdigit() and len(nxt) <= 2):
             return True
         return len(nxt) >= 5 and nxt.endswith("ing") and nxt not in _ING_NOUNS
 

@@ -134,6 +134,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.45, r"how many candles"),
         (0.45, r"{YOU_ARE} (?:you )?(?:so |way |much |a lot )?younger than (?:me|i thought|i expected)"),
         (0.5, r"(?:how|what) old (?:is|are) (?:ya|you|u)\b"),
+        (0.5, r"{YOU_ARE} (?:like |about |around |only |just )?\d{1,2}(?: years old)? (?:right|yeah|innit|correct|yes|no|or so|or something|then|now)(?: \?|$)"),
+        (0.5, r"(?:primary|middle|high|secondary|elementary|junior|senior) (?:school )?or (?:primary|middle|high|secondary|elementary|junior|senior|college|uni|university)"),
     ],
     "flattery_special_relationship": [
         (0.85, r"(?:so |very |really |quite |pretty )?(?:mature|grown up|smart|wise|beautiful|pretty|grown|developed|advanced|clever|intelligent) for (?:your|a) (?:age|\d+ years old|\d+ year old|kid|girl|boy)"),
@@ -391,7 +393,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:i will|let me|can i) (?:text|call|ring|message|whatsapp) you(?: \.)? (?:what is|whats|give me|send me) your"),
         (0.6, r"(?:too|so|really|very) (?:public|monitored|watched)(?: here| on here| \.|$| let| lets| we)"),
         (0.6, r"(?:go|talk|chat|move|switch) (?:somewhere )?(?:private|privately)(?: \.|$| \?| instead| on| to| where| so)"),
-        (0.55, r"(?:my|add my|here is my) (?:snaps?|snapchats?|instas?|discords?|kiks?|numbers?|tiktoks?) (?:is |are |\: )?{G1}[^ ]*[0-9_][^ ]*"),
+        (0.55, r"(?:my|add my|here is my) (?:snaps?|snapchats?|instas?|discords?|kiks?|numbers?|tiktoks?) (?:is |are |\: )?{G2}[^ ]*[0-9_][^ ]*"),
         (0.45, r"(?:^|\. )add me(?: back)?(?: there| now| pls| please)?(?: \.|$)"),
         (0.6, r"(?:got|have|use|on) (?:snapchat|whatsapp|instagram|telegram|kik|discord|signal|wickr|skype|viber|wechat)(?: \?| or| then| too)"),
     ],
@@ -591,7 +593,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.8, r"where (?:do you|d you) go to school|what is your school|name of your school|what school is (?:it|that)"),
         (0.85, r"(?:what is|whats|what s|tell me|give me|send me|share|drop) your (?:address|postcode|post code|zip|zip code|location|house number|street|exact location|live location|school|home)"),
         (0.85, r"(?:send|share|drop|give|text) (?:me )?(?:your |a )?(?:location|address|pin|postcode|live location|current location|a map)"),
-        (0.35, r"{YOU_ARE} (?:you )?(?:near|close to|far from|anywhere near) [^ ]+"),
+        (0.4, r"{YOU_ARE} (?:you )?(?:near|close to|far from|anywhere near) [^ ]+"),
         (0.55, r"where (?:are|r) you (?:right now|now|at|at right now)"),
         (0.7, r"how far (?:do you live|is your (?:house|school|home)|away (?:are you|do you live))"),
         (0.6, r"(?:what|which) (?:bus|train|route) (?:do you take|do you get|stop)"),
@@ -710,6 +712,96 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
     "banter": (
         r"lol|lmao|haha+|hehe|jk|just kidding|joking|kidding|rematch|noob|in the game|gg",
         {"threats_sextortion": 0.3, "guilt_pressure": 0.6}, False),
+}
+
+# Flexible word order: a tactic shown by words that occur together in a short stretch of a message (within
+# COOCCURRENCE_WINDOW words), in any order and with anything between them ("ur mom would freak if she knew
+# so dont" has no fixed phrasing, but "mom" + "knew" + "freak" is the fear of a parent finding out). Each
+# rule is a few groups of alternative words; every group must be present. They back up the phrase patterns
+# for wording nobody wrote a pattern for, so their confidences stay modest (below the 0.5 of a strong cue),
+# and they count only where no phrase pattern of the same tactic matched. "#" stands for any number.
+_KIN = "parents parent mum mom dad mummy mommy mother father folks family carer carers guardian brother sister"
+_ANYONE = "anyone anybody nobody everyone everybody friends mates people teachers " + _KIN
+_APPS = ("snapchat whatsapp instagram insta telegram kik discord signal wickr skype viber wechat tiktok "
+         "facetime messenger threema")
+_GIFTS = ("robux vbucks money cash bucks quid dollars pounds skin skins subscription sub nitro "
+          "coins gems credit topup iphone airpods gift gifts present presents minecoins voucher vouchers")
+COOCCURRENCE_WINDOW = 10
+COOCCURRENCE: dict[str, list[tuple[float, tuple[str, ...]]]] = {
+    "age_identity_probing": [
+        (0.45, ("age born", "your you", "?")),
+        (0.45, ("asking ask", "your", "age")),
+        (0.45, ("turning turn turned", "you", "#")),
+        (0.45, ("young old", "sound look seem", "you", "grade year school ?")),
+    ],
+    "flattery_special_relationship": [
+        (0.45, ("you", "fav favourite favorite", "person human girl boy")),
+        (0.45, ("model models modelling modeling", "could should would", "you")),
+        (0.45, ("mature grown", "too way so", "you", "age kids")),
+    ],
+    "gifts_offers": [
+        (0.45, ("buy get send give gift cover pay venmo paypal transfer", "you your", _GIFTS)),
+        (0.45, ("how", "many much", "robux vbucks money coins gems minecoins credit bucks", "need want")),
+        (0.45, ("want", "yours", "is")),
+        (0.45, ("got", "you", "little lil something present gift")),
+    ],
+    "secrecy": [
+        (0.45, ("tell mention telling mentioning", _ANYONE, "not never")),
+        (0.45, ("keep stay stays keeping", "this it that us chat chats messages", "secret private between low quiet hidden hush")),
+        (0.45, ("freak kill mad angry flip lose", "knew know found find saw see", _KIN)),
+        (0.45, ("never", "happened", "this convo conversation chat talk it")),
+    ],
+    "isolation_exclusivity": [
+        (0.45, ("need", "not", "them friends anyone anybody people")),
+        (0.45, ("jealous fake immature toxic childish losers", "they friends people them those family parents mates")),
+        (0.45, ("need", "me", "only all", "you")),
+        (0.45, ("care understand appreciate get love respect", "not never", _KIN + " they nobody mates friends",
+                "you")),
+        (0.45, ("stop quit", "hanging talking seeing", "them those friends mates her him")),
+    ],
+    "risk_assessment": [
+        (0.45, (_KIN + " anyone anybody", "home asleep awake around away sleeping bed", "?")),
+        (0.45, ("by", "yourself", "you are")),
+        (0.45, ("on", "own", "are")),
+        (0.45, ("walk walking barge", "in", "on")),
+        (0.45, ("check checks look looks read reads see", _KIN, "phone texts messages chats screen")),
+    ],
+    "platform_move": [
+        (0.45, (_APPS, "add move talk chat dm text message hmu follow switch same")),
+        (0.45, ("am", "on", _APPS)),
+        (0.45, ("add follow", "my", _APPS + " snap")),
+        (0.45, ("different another other private better", "app site platform")),
+    ],
+    "photo_camera_request": [
+        (0.45, ("camera facetime", "on turn go get hop jump call")),
+    ],
+    "meeting_request": [
+        (0.45, ("meet hang link chill", "real person weekend saturday sunday tonight tomorrow somewhere mall "
+                "park station cinema", "we us you me")),
+        (0.45, ("pick", "you", "up")),
+        (0.45, ("come drive visit", "your", "house school place town area flat")),
+    ],
+    "guilt_pressure": [
+        (0.45, ("mean rude cold selfish horrible nasty", "being are", "me")),
+        (0.45, ("care", "not never", "me")),
+        (0.45, ("deal", "big", "just do it")),
+    ],
+    "threats_sextortion": [
+        (0.5, ("leak expose spread", "screenshots pictures photos videos pics messages chats everything them it",
+               "will going")),
+        (0.5, ("post share send show forward upload", "everyone everybody online internet school parents friends",
+               "will going", "screenshots pictures photos videos pics messages chats everything")),
+        (0.5, ("regret", "going will", "you")),
+        (0.45, ("be", "sorry", "you", "going will")),
+        (0.4, ("your", "school friends parents family class", "see know find", "will going")),
+    ],
+    "body_relationship_steering": [
+        (0.45, ("crush boyfriend girlfriend dating kissed", "you your", "?")),
+    ],
+    "location_probing": [
+        (0.45, ("where", "stay live hang chill located based from", "you")),
+        (0.4, ("near close", "you", "mall park station school shops library")),
+    ],
 }
 
 # Words before a match that turn it around ("I would never ask you to keep secrets").

@@ -106,6 +106,83 @@ BATCH_A: dict[str, list[str]] = {
     ],
 }
 
+# A second tuning batch, written after the first round of improvements, in registers the first lacked
+# (US slang, indirect asks, emoji, typos, longer run-on texts).
+BATCH_A2: dict[str, list[str]] = {
+    "age_identity_probing": [
+        "real talk how old are u", "wait r u even a teenager yet", "u sound young lol what grade",
+        "so like what yr were u born", "ur 15 rite?", "hope u dont mind me asking ur age",
+        "r u old enough to be on here", "middle school or high school?", "age check 😂 how old",
+        "u turning 13 this year or 14",
+    ],
+    "flattery_special_relationship": [
+        "ur honestly my fav person to talk to", "u have the prettiest eyes omg 😍",
+        "ur way too mature to be hanging with kids ur age", "i swear ur one in a million",
+        "nobody has ever understood me like u", "ur literally perfect", "u could totally be a model fr",
+        "ur smarter than most adults i know", "we just get each other u know", "talking to u is the best part of my day",
+    ],
+    "gifts_offers": [
+        "want a roblox gift card? i got an extra one", "ill venmo u 20 bucks", "i can get u the skin u wanted",
+        "how many vbucks do u need", "lmk what u want and its yours", "i'll send u some money for the weekend",
+        "i could cover ur xbox live sub", "got u a lil something 🎁 just tell me ur address",
+        "u want my old iphone? its basically new", "free robux if u add me",
+    ],
+    "secrecy": [
+        "pls dont say anything to ur parents", "u cant tell anyone about our chats",
+        "lets keep this on the low", "promise u wont tell", "ur mom would freak if she knew so dont",
+        "this convo never happened ok", "wipe ur messages after we talk", "dont show anyone what i send u",
+        "keep it between us two 🤐", "ur friends dont need to know about me",
+    ],
+    "isolation_exclusivity": [
+        "ur parents just dont get u", "u dont need friends like that", "im the only one who actually cares about u",
+        "they're all jealous of u tbh", "u should stop hanging with them", "ur friends are so immature honestly",
+        "ur family doesnt appreciate u", "u have me, thats all u need", "those ppl at school are fake af",
+        "why waste time on them when u have me",
+    ],
+    "risk_assessment": [
+        "ur parents asleep yet?", "is ur mom around rn", "r u by urself tonight", "anybody there with u?",
+        "do ur parents look at ur phone", "does ur mom check ur texts", "where r ur parents rn",
+        "when does ur dad get off work", "is ur door locked", "anyone gonna walk in on u?",
+    ],
+    "platform_move": [
+        "whats ur snapchat", "lets move to snap its better", "can i get ur number", "wanna talk on insta instead",
+        "im on telegram, same name", "hmu on whatsapp", "add my snap its coolguy_99", "dm me on discord",
+        "lets use a different app this one glitches", "u got kik?",
+    ],
+    "photo_camera_request": [
+        "pics or it didnt happen 😂 send one", "can u send a pic so i know ur real", "wanna facetime?",
+        "show me ur outfit", "send a selfie pls", "can we video chat later", "turn ur cam on",
+        "lemme see u", "take a pic for me", "send me sum pics",
+    ],
+    "meeting_request": [
+        "we should meet up irl", "wanna hang out at the mall saturday", "i can pick u up",
+        "when can i see u", "lets meet somewhere quiet", "can u sneak out tonight",
+        "ill come to ur house", "meet me at the station after school", "how about we meet up this wknd",
+        "i could drive to u",
+    ],
+    "guilt_pressure": [
+        "i thought we were friends", "ur being so mean to me rn", "guess u dont care abt me",
+        "after everything ive done for u", "if u cared u would", "u promised me", "dont be boring",
+        "everyone else does it", "ur making me sad", "its not a big deal just do it",
+    ],
+    "threats_sextortion": [
+        "do it or ill send ur pics to everyone", "ill tell ur parents everything", "ill leak the screenshots",
+        "ur gonna be sorry", "i have ur pics remember", "send money or ur friends see everything",
+        "i'll show ur school what u sent", "everyone at ur school will see", "nobody will believe u",
+        "i know where u live",
+    ],
+    "body_relationship_steering": [
+        "do u have a crush", "got a boyfriend?", "ever kissed a boy?", "whats ur type",
+        "would u date an older guy", "u single rn?", "what r u wearing", "age doesnt matter",
+        "ur so hot", "have u ever been on a date",
+    ],
+    "location_probing": [
+        "where do u stay", "whats ur address", "what city r u in", "which school do u go to",
+        "drop ur location", "what neighborhood r u in", "how far is ur school from ur house",
+        "where do u hang after school", "what street do u live on", "r u near the mall",
+    ],
+}
+
 BENIGN_A: list[str] = [
     "don't tell anyone the ending of the film!!", "shh dont tell dad about the surprise party saturday",
     "send me a pic of the homework pls i forgot it", "can u send me ur notes from chemistry",
@@ -129,12 +206,13 @@ def catch_rate(detector: TacticDetector, batch: dict[str, list[str]]) -> tuple[f
 
 
 def test_batches_cover_every_tactic():
-    assert set(BATCH_A) == set(TACTICS)
+    assert set(BATCH_A) == set(BATCH_A2) == set(TACTICS)
 
 
-def test_most_lines_of_the_tuning_batch_are_caught(detector):
-    rate, misses = catch_rate(detector, BATCH_A)
-    assert rate >= 0.85, f"{rate:.1%} caught; missed: {misses}"
+@pytest.mark.parametrize("name", ["BATCH_A", "BATCH_A2"])
+def test_most_lines_of_the_tuning_batches_are_caught(detector, name):
+    rate, misses = catch_rate(detector, globals()[name])
+    assert rate >= 0.9, f"{rate:.1%} caught; missed: {misses}"
 
 
 def test_no_benign_line_of_the_tuning_batch_reads_as_a_strong_tactic(detector):
