@@ -500,8 +500,11 @@ class LiveMonitor:
                     last_key = t
                     # decode only keyframes while they come at least as often as frames are sampled;
                     # switch only at a keyframe, so a decoder never starts from a missing reference
-                    keyframes_only = (opts.keyframes_only and watch.key_interval is not None
-                                      and watch.key_interval <= watch.sampler.interval(t) * 1.05)
+                    # Until a second keyframe shows the interval, assume keyframes suffice (live encoders
+                    # send one every 1-2 s): decoding a whole first GOP of every new stream would make
+                    # streams starting together a burst of work. A longer GOP costs only its first samples.
+                    keyframes_only = opts.keyframes_only and (watch.key_interval is None
+                                                              or watch.key_interval <= watch.sampler.interval(t) * 1.05)
                     watch.decode_mode = "keyframes" if keyframes_only else "all"
                 keyframes_only = watch.decode_mode == "keyframes"
                 if keyframes_only and not packet.is_keyframe:

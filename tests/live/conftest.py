@@ -26,11 +26,13 @@ def free_port() -> int:
 
 
 def ffmpeg_live(source: Path, out: list[str], *, seconds: float | None = None, size: str = "360:-2",
-                realtime: bool = True) -> subprocess.Popen:
+                realtime: bool = True, loop: bool = False) -> subprocess.Popen:
     """FFmpeg playing ``source`` like a live camera: real-time, H.264 with a keyframe every 0.5 s."""
     cmd = ["ffmpeg", "-nostdin", "-loglevel", "error"]
     if realtime:
         cmd.append("-re")
+    if loop:
+        cmd += ["-stream_loop", "-1"]
     cmd += ["-i", str(source)]
     if seconds is not None:
         cmd += ["-t", str(seconds)]

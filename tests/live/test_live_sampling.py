@@ -15,7 +15,7 @@ def clips(tmp_path_factory, reference_media):
     for name, src, gop in (("door_gop1", DOORKNOB, "30"), ("door_gop3", DOORKNOB, "90"), ("chair_gop1", CHAIR_STREAMED, "30")):
         path = folder / f"{name}.mp4"
         proc = ffmpeg_live(reference_media / src, ["-g", gop, "-keyint_min", gop, "-sc_threshold", "0",
-                                                     "-f", "mp4", str(path)], seconds=8, realtime=False)
+                                                     "-f", "mp4", str(path)], seconds=8, realtime=False, loop=True)
         assert proc.wait(timeout=60) == 0, proc.stderr.read()
         out[name] = path
     return out
@@ -27,8 +27,8 @@ def test_keyframe_every_second_is_all_that_is_decoded(clips):
     watch = monitor.get("s")
     times = [d.frame_time for d in decisions if d.pdq]
     assert watch.decode_mode == "keyframes"
-    assert watch.frames_decoded < 60  # the first second in full, then one frame a second (of ~120)
-    assert 3 <= len(times) <= 6 and times == sorted(times)
+    assert watch.frames_decoded <= 9  # one frame a second, of ~240
+    assert 7 <= len(times) <= 9 and times == sorted(times)  # 8 s of stream
     gaps = [b - a for a, b in zip(times, times[1:])]
     assert all(0.9 <= g <= 1.6 for g in gaps), times
 
@@ -39,7 +39,10 @@ def test_sparse_keyframes_mean_every_frame_is_decoded_and_sampled_by_time(clips)
     watch = monitor.get("s")
     times = [d.frame_time for d in decisions if d.pdq]
     assert watch.decode_mode == "all"
-    assert all(0.45 <= b - a <= 0.55 for a, b in zip(times, times[1:])) and len(times) >= 7
+    # the first GOP is taken on trust as keyframes-only; once its length is known every frame is decoded
+    assert times[0] == 0.0 and 2.9 <= times[1] <= 3.1
+    later = times[1:]
+    assert all(0.45 <= b - a <= 0.55 for a, b in zip(later, later[1:])) and len(later) >= 7
 
 
 def test_a_hit_makes_sampling_faster(clips, bank_db):
@@ -49,5 +52,7 @@ def test_a_hit_makes_sampling_faster(clips, bank_db):
     decisions = list(monitor.run(str(clips["chair_gop1"]), "s"))
     sampled = [d for d in decisions if d.pdq]
     assert sampled[0].matches and sampled[1].boosted
-    assert sampled[1].frame_time - sampled[0].frame_time < 0.5
-    assert len(sampled) > 12  # four a second while it keeps matching, not one
+    # while only keyframes are decoded the faster rate starts at the next keyframe (here 1 s later)
+    assert sampled[1].frame_time - sampled[0].frame_time <= 1.05
+    assert all(b.frame_time - a.frame_time < 0.3 for a, b in zip(sampled[1:6], sampled[2:7]))
+    assert len(sampled) > 20  # four a second while it keeps matching, not one
