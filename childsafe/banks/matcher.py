@@ -293,10 +293,12 @@ class Matcher:
     def match_image(self, img, banks: Iterable[str] | None = None, threshold: int = DEFAULT_THRESHOLD,
                     options=None, *, digests: dict[str, str] | None = None) -> MatchResult:
         """A decoded image (PIL), matched as every query variant ``options`` asks for."""
+        return self._match_image(img, self._banks(banks), _check_threshold(threshold), options, digests)
+
+    def _match_image(self, img, refs: list[_BankRef], threshold: int, options, digests: dict[str, str] | None
+                     ) -> MatchResult:
         from childsafe.media.queries import MatchOptions, image_query_hashes
 
-        threshold = _check_threshold(threshold)
-        refs = self._banks(banks)
         matches = []
         if any(b.signal_type == "pdq" for b in refs):
             matches.extend(self._pdq(image_query_hashes(img, options or MatchOptions()), refs, threshold))
@@ -310,8 +312,13 @@ class Matcher:
                          trimmed_mirror_frames: Sequence[Any] | None = None) -> MatchResult:
         """vPDQ frame hashes of a video (and, if given, of its mirror image and of its frames with
         bars trimmed, see ``hash_video(trim=True)``) against vpdq banks."""
-        threshold = _check_threshold(threshold)
-        refs = self._banks(banks)
+        return self._match_video(frames, self._banks(banks), _check_threshold(threshold), mirror_frames,
+                                 digests, trimmed_frames, trimmed_mirror_frames)
+
+    def _match_video(self, frames: Sequence[Any], refs: list[_BankRef], threshold: int,
+                     mirror_frames: Sequence[Any] | None, digests: dict[str, str] | None,
+                     trimmed_frames: Sequence[Any] | None, trimmed_mirror_frames: Sequence[Any] | None
+                     ) -> MatchResult:
         frame_sets: list[tuple] = [("original", frames)]
         if mirror_frames:
             frame_sets.append(("flip_h", mirror_frames))
@@ -334,7 +341,6 @@ class Matcher:
         options = options or MatchOptions()
         threshold = _check_threshold(threshold)
         refs = self._banks(banks)
-        names = [b.name for b in refs]
         types = {b.signal_type for b in refs}
         digests: dict[str, str] = {}
         if types & {"md5", "sha256"}:
@@ -352,14 +358,12 @@ class Matcher:
             mirror = bool(getattr(options, "mirror", getattr(options, "dihedral", True)))
             trim = bool(getattr(options, "trim", True))
             video = hash_video(path, mirror=mirror, trim=trim)
-            result = self.match_video_hash(video.frames, names, threshold,
-                                           mirror_frames=video.mirror_frames if mirror else None, digests=digests,
-                                           trimmed_frames=video.trimmed_frames,
-                                           trimmed_mirror_frames=video.trimmed_mirror_frames)
+            result = self._match_video(video.frames, refs, threshold, video.mirror_frames if mirror else None,
+                                       digests, video.trimmed_frames, video.trimmed_mirror_frames)
         elif kind == "image" and "pdq" in types:
             from childsafe.media import load_image
 
-            result = self.match_image(load_image(path), names, threshold, options, digests=digests)
+            result = self._match_image(load_image(path), refs, threshold, options, digests)
         else:
             result = MatchResult(matches=self._sorted(self._exact(digests, refs)), type=kind)
         result.path = str(path)
