@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import hashlib
 import os
 from pathlib import Path
 from typing import Any, Callable, Iterable, Iterator
@@ -9,6 +10,7 @@ from typing import Any, Callable, Iterable, Iterator
 from childsafe.banks import formats
 from childsafe.banks.formats import ParsedEntry
 from childsafe.errors import InvalidInput
+
 
 def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
     """Files as given, folders recursively (sorted, hidden files skipped); missing paths raise."""
@@ -29,8 +31,6 @@ def expand_paths(paths: Iterable[str | Path]) -> Iterator[Path]:
 def entries_for_file(path: Path, signal_type: str, *,
                      extra: Callable[[Path, Any], list[ParsedEntry]] | None = None) -> list[ParsedEntry]:
     """The bank entries one media file yields for a bank of ``signal_type``."""
-    from childsafe.banks.store import file_digest
-
     provenance = {"added_from": path.name}
     try:
         if signal_type in ("md5", "sha256"):
@@ -63,6 +63,15 @@ def entries_for_file(path: Path, signal_type: str, *,
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", code="unreadable_file") from None
     raise InvalidInput(f"unknown signal type {signal_type!r}", code="bad_signal_type")
+
+
+def file_digest(path: Path, algorithm: str) -> str:
+    """The file's hex digest by ``algorithm`` (md5, sha256), read a megabyte at a time."""
+    h = hashlib.new(algorithm)
+    with open(path, "rb") as f:
+        for block in iter(lambda: f.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()
 
 
 def crop_entries(path: Path, img: Any) -> list[ParsedEntry]:

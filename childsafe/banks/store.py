@@ -6,7 +6,6 @@ whole or not at all, and indexes (see :mod:`childsafe.banks.indexes`) know when 
 
 from __future__ import annotations
 
-import hashlib
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import datetime
@@ -550,11 +549,3 @@ def _batches(items: Iterable[ParsedEntry], size: int) -> Iterator[list[ParsedEnt
             batch = []
     if batch:
         yield batch
-
-
-def file_digest(path: Path, algorithm: str) -> str:
-    h = hashlib.new(algorithm)
-    with open(path, "rb") as f:
-        for block in iter(lambda: f.read(1 << 20), b""):
-            h.update(block)
-    return h.hexdigest()
