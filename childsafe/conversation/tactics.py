@@ -40,7 +40,7 @@ MACROS: dict[str, str] = {
     "G4": r"(?:[^ ]+ ){0,4}",
     "G6": r"(?:[^ ]+ ){0,6}",
     "YOU_ARE": r"(?:are you|you are|your|you)",
-    "ADV": r"(?:(?:honestly|literally|actually|truly|just|really|so|seriously|definitely|totally|kinda|very|super|way|always|still) )*",
+    "ADV": r"(?:(?:honestly|literally|actually|truly|just|really|so|seriously|definitely|totally|kinda|very|super|way|always|still|usually|normally|even) )*",
     "I_WILL": r"(?:i will|i can|i could|i would|i am going to|i am gonna|let me|i wanna|i want to|i may|i might|i shall|i d)",
     "PARENT": r"(?:parents?|mum|mom|mummy|mommy|mother|dad|daddy|father|folks|family|guardians?|carers?|"
               r"step ?(?:mum|mom|dad)|grandparents?|nan|gran|grandma|granny|grandpa|grandad|brothers?|sisters?|"
@@ -136,6 +136,10 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.5, r"(?:how|what) old (?:is|are) (?:ya|you|u)\b"),
         (0.5, r"{YOU_ARE} (?:like |about |around |only |just )?\d{1,2}(?: years old)? (?:right|yeah|innit|correct|yes|no|or so|or something|then|now)(?: \?|$)"),
         (0.5, r"(?:primary|middle|high|secondary|elementary|junior|senior) (?:school )?or (?:primary|middle|high|secondary|elementary|junior|senior|college|uni|university)"),
+        (0.55, r"how old (?:[^ ]+ )?(?:are you|is you|you are)"),
+        (0.5, r"{YOU_ARE} (?:not )?(?:like |about |around |only |just )?\d{1,2}(?: years old)? (?:are you|are not you|right|yeah|innit)"),
+        (0.5, r"(?:you )?(?:look|looks|seem|sound|act) (?:about |like |around |maybe |only |barely )?\d{1,2}"),
+        (0.45, r"(?:you are |you )?younger than (?:my |your )?(?:[^ ]+ )?(?:sister|brother|cousin|niece|nephew|kid|daughter|son)"),
     ],
     "flattery_special_relationship": [
         (0.85, r"(?:so |very |really |quite |pretty )?(?:mature|grown up|smart|wise|beautiful|pretty|grown|developed|advanced|clever|intelligent) for (?:your|a) (?:age|\d+ years old|\d+ year old|kid|girl|boy)"),
@@ -203,6 +207,10 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.55, r"{YOU_ARE} (?:proper|well|dead|really|so|very|so so) (?:mature|grown up|special|sweet|pretty|beautiful)"),
         (0.6, r"(?:never|not ever) (?:clicked|connected|bonded|got on) with (?:someone|anyone|anybody) (?:this|so|like)"),
         (0.55, r"{YOU_ARE} {ADV}(?:so |really |very )?special to me"),
+        (0.55, r"(?:light|lights|lit|brighten|brightens|brightened|make|makes|made) (?:up )?my (?:day|night|week|life|whole day)"),
+        (0.55, r"(?:never|not ever|do not) (?:feel|felt) (?:this|so|as) (?:comfy|comfortable|safe|happy|close|relaxed|at ease) (?:talking|with|around|chatting)"),
+        (0.6, r"(?:we|you and me|you and i|me and you|us) (?:have|got|share|have got) (?:something|a thing|a bond|a connection) (?:special|real|unique|different|rare)"),
+        (0.5, r"(?:the )?best (?:thing|person|part|one) (?:on|about|in) (?:this|here|my)"),
     ],
     "gifts_offers": [
         (0.75, r"{I_WILL} (?:buy|get|send|give|gift|pay for|order|grab) (?:you|u|ya|yourself)? ?{G3}{GIFT}"),
@@ -239,6 +247,9 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"my treat|on me(?: \.|$| \?)|(?:i am paying|i will pay)(?: for (?:it|them|everything|you|that|the lot))?(?: \.|$| \?)"),
         (0.6, r"(?<!i )(?<!we )(?<!they )(?:fancy|want|wanna|need) (?:a |an |some )?new (?:[^ ]+ ){0,2}(?:phone|trainers|sneakers|shoes|headphones|console|controller|game|skin|clothes|bag|laptop)"),
         (0.55, r"what (?:skin|skins|game|games|item|items|gift|present|bundle|pass) do you want"),
+        (0.65, r"(?:want|wanna|would you like|do you want|shall i|should i) me to (?:buy|get|send|pay for|cover|top up|gift|order|load)"),
+        (0.55, r"i (?:got|have got|have) you covered|i will cover (?:it|you|your|the)"),
+        (0.6, r"if you (?:ever )?(?:need|want) (?:any |some |more )?{GIFT}"),
     ],
     "secrecy": [
         (0.85, r"(?:do not|never|dont|no need to|you should not|you must not|you mustnt|must not|let us not|lets not|we should not|better not|you can not|you cannot|promise (?:me )?(?:you will not|not to|you wont)) (?:tell|show|mention|say (?:anything )?to|inform|let|talk to|ask|bring (?:it|this) up (?:to|with)) {G2}{PEOPLE}"),
@@ -284,6 +295,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.75, r"(?:no one|nobody|no body|no one else|nobody else|they|your {PARENT}) (?:can|could|must|should|may) (?:ever )?(?:know|find out|see|hear)"),
         (0.6, r"(?:do not|dont|never) (?:tell|mention) {G2}(?:anyone|anybody|them|{PARENT}|your {PARENT}|your friends) (?:about|that|we)"),
         (0.7, r"(?:not a word|say nothing|say nuffin|not a peep|zip it) (?:to|about) (?:anyone|anybody|your|them|us)"),
+        (0.75, r"(?:no one|nobody|no body|no one else|nobody else|they|your {PARENT}) (?:can|could|must|should|may) (?:ever |never )(?:know|find out|see|hear)"),
+        (0.75, r"(?:do not|never|dont|not) (?:breathe|say|whisper|utter|speak) a (?:word|thing|peep|syllable)"),
     ],
     "isolation_exclusivity": [
         (0.75, r"(?:they|your {PARENT}|your friends|people|adults|teachers|other people|nobody else) {ADV}(?:do not|dont|will never|never|can not|cant|would never|does not) (?:really )?(?:understand|get|care about|appreciate|listen to|love|respect|value) you"),
@@ -330,6 +343,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.55, r"(?:ditch|drop|dump|leave|block|unfriend|unadd) (?:them|your friends|your mates|those [^ ]+|her|him)(?: \.|$| \?| they| you| and|,)"),
         (0.6, r"(?:no one|nobody) else (?:but|except|apart from) me"),
         (0.6, r"{YOU_ARE} (?:better|happier|safer) (?:off )?(?:without|away from) (?:them|him|her|your [^ ]+)"),
+        (0.7, r"your (?:friends|mates|pals|squad|crew|bff|best friend|family) (?:are|is) (?:so |just |really |only |all )?(?:jealous|fake|immature|childish|toxic|using you|bad for you|holding you back|not real friends|boring)"),
+        (0.65, r"only i (?:really |truly )?(?:get|understand|know|care about|see|appreciate) you"),
     ],
     "risk_assessment": [
         (0.8, r"(?:are|is) (?:your|you) {PARENT} {G2}(?:home|around|there|in|out|away|awake|asleep|sleeping|at work|working|nearby|watching|checking|looking|gone|back|in the house|downstairs|upstairs)"),
@@ -365,6 +380,9 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:^|\. |\? |so |and )(?:your|you) {PARENT} (?:out|home|in|away|around|asleep|at work|gone)(?: tonight| today| now| right now| later| \?|$)"),
         (0.65, r"(?:who|does anyone|does anybody|do they|does your {PARENT}) (?:else )?(?:uses?|has|have|gets|get|shares?) (?:access to )?your (?:phone|laptop|computer|tablet|ipad|account|password)"),
         (0.6, r"(?:does|do|will|would) (?:your )?{PARENT} (?:ever )?(?:go|look) (?:through|thru|at|on) your"),
+        (0.65, r"who (?:is|else is|s|else s) (?:in the house|home|there|in your house|around|in your room|in the room)(?: with you)?"),
+        (0.6, r"(?:^|\. |\? |so |and )(?:your|you) {PARENT} (?:still |not )?(?:out|home|in|away|around|asleep|at work|gone|back)(?: yet| tonight| today| now| right now| later| \?|$)"),
+        (0.7, r"(?:what time|when) (?:do|does|will|are) (?:your )?(?:{PARENT}|they) {ADV}(?:usually |normally |ever )?(?:go|going) (?:to )?(?:bed|sleep|out|away|work)"),
     ],
     "platform_move": [
         (0.75, r"(?:add|message|msg|text|dm|hit|find|follow|talk to|chat with|call|ping|contact|reach|snap|direct message) (?:me )?{G3}(?:on|at|via|over|in|through|over on) {PLATFORM}"),
@@ -396,6 +414,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.55, r"(?:my|add my|here is my) (?:snaps?|snapchats?|instas?|discords?|kiks?|numbers?|tiktoks?) (?:is |are |\: )?{G2}[^ ]*[0-9_][^ ]*"),
         (0.45, r"(?:^|\. )add me(?: back)?(?: there| now| pls| please)?(?: \.|$)"),
         (0.6, r"(?:got|have|use|on) (?:snapchat|whatsapp|instagram|telegram|kik|discord|signal|wickr|skype|viber|wechat)(?: \?| or| then| too)"),
+        (0.6, r"(?:what is|whats|what are) (?:your|you are) (?:[^ ]+ )?(?:on|for) {PLATFORM}"),
+        (0.45, r"(?:let us|lets|we should|can we|shall we) (?:move|switch)(?: chats?| apps?| somewhere| elsewhere| over)?(?: \.|$| \?)"),
     ],
     "photo_camera_request": [
         (0.8, r"(?:send|show|share|give|post|text|snap|dm) (?:me|us) (?:a |an |some |another |one more |more |your |the |that |a few )?{G2}{PHOTO}"),
@@ -426,6 +446,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"(?:you got|have you got|do you have|got) (?:any |some )?{PHOTO} (?:of|with) (?:you|yourself|your face)"),
         (0.65, r"(?:hop|jump|get|come) on (?:camera|cam|video|facetime|video call|call)"),
         (0.6, r"(?:take|snap|film|record) (?:a |one |some )?{G1}{PHOTO} (?:for me|of you|of yourself)"),
+        (0.55, r"(?<!i will )(?<!i can )(?<!i could )(?<!i would )(?<!going to )(?<!i shall )(?<!let me )send (?:a |an |some |one |your |me )?{G1}{PHOTO}(?: \.|$| \?| please| now| tonight| kiss| love| x)"),
     ],
     "meeting_request": [
         (0.75, r"(?:we should|let us|lets|can we|could we|wanna|want to|we could|i want to|i would love to|i would like to|i will|i can|shall we|why not|do you want to|would you like to|i really want to|when can we|when do we|how about we|maybe we could) {G2}(?:meet|hang out|see each other|get together|meet up|link up|catch up in person|go on a date)"),
@@ -499,6 +520,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:after|with) (?:all )?(?:the|everything|all the) (?:stuff|things|gifts|presents|robux|money|skins|time) i (?:got|gave|bought|sent|spent on) you"),
         (0.55, r"(?:this is|is this) (?:what|how) (?:i get|you repay|you thank)"),
         (0.5, r"(?:come on+|cmon+|go on+|pls+|please+) (?:just )?(?:do it|send it|for me)"),
+        (0.6, r"you {ADV}(?:hurt|broke|upset|crushed) (?:me|my feelings|my heart)"),
     ],
     "threats_sextortion": [
         (0.95, r"(?:i will|i am going to|i am gonna|or i will|or i|i could|i can|i might|i shall|i would) {G2}(?:send|show|share|post|leak|expose|spread|forward|upload|give|publish) {G2}(?:your |the |those |these |our |all |all your |all the |all our )?(?:pictures|photos|videos|pics|screenshots|messages|chats?|them|it|these|those|everything|this|clips|recordings) {G3}(?:to|on|with|for|in|all over) {G2}(?:your )?(?:{PARENT}|friends|school|everyone|everybody|followers|teachers?|class|classmates|internet|online|the world|contacts|group chat|police)"),
@@ -533,6 +555,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.85, r"i know (?:your|where your) (?:address|school|house|postcode|street|home|mum|mom|dad|parents)"),
         (0.8, r"(?:you are|you will be|you are gonna|you are going to) (?:going to |gonna )?regret"),
         (0.65, r"(?:send|do|pay) (?:it|them|that|this|me) (?:or|otherwise) (?:i|else|everyone|your)"),
+        (0.7, r"(?:make sure|see to it that|promise) (?:everyone|everybody|your {PARENT}|your friends|the whole school|your school) (?:knows|sees|finds out|hears|will know|will see)"),
     ],
     "body_relationship_steering": [
         (0.65, r"(?:do you have|have you got|got|you have|is there|do you got) (?:a )?(?:boyfriend|girlfriend|crush|partner|someone special|special someone|lover)"),
@@ -611,6 +634,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"where do you (?:hang out|go|chill|spend time) (?:after school|at weekends|on weekends|after class)"),
         (0.6, r"how far (?:are you|do you live|is your (?:house|place|home|school)|away are you) (?:from|to)"),
         (0.55, r"(?:near|close to|far from) (?:which|what) (?:city|town|station)"),
+        (0.6, r"where ?abouts(?: are you| do you| in| is| \?|$)"),
     ],
 }
 
@@ -630,10 +654,13 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"spent|stayed out|went out|skipped|got detention)|i let you|"
         r"we (?:broke|lost|ate|spilled|smashed|wrecked|ruined)|(?:the|my|her|his) (?:vase|window|lamp|phone screen|"
         r"screen|mug|plate|glass|tv)|detention|report card|bad grade|failed (?:the|my)|(?:my|our|a) crush|crush on|"
-        r"i like (?:him|her)|fancies|fancy (?:him|her)|likes (?:him|her|you)",
+        r"i like (?:him|her)|fancies|fancy (?:him|her)|likes (?:him|her|you)|"
+        r"(?:broke|smashed|cracked|spilled|spilt|wrecked|ruined|dented|scratched|stained|ripped|lost|dropped) "
+        r"(?:the|my|mums|moms|dads|her|his|your|our|a|their)",
         {"secrecy": 0.25, "guilt_pressure": 0.5}, True),
     "spoiler": (
-        r"spoilers?|the ending|the finale|who wins|the plot|the twist|the episode|the season|the score",
+        r"spoilers?|the ending|the finale|who wins|the plot|the twist|the episode|the season|the score|the killer|"
+        r"who dies|who did it|the book|the film|the movie|the show|the series|the last chapter",
         {"secrecy": 0.2}, False),
     "object_photo": (
         r"(?:pictures?|photos?|pics?|selfies?|videos?|scans?|screenshots?|images?) of (?:the|your|my|a|an|this|that|his|"
@@ -692,6 +719,11 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"(?:put|get) your (?:mum|mom|dad) on|(?:can|could) i (?:speak|talk) to your (?:mum|mom|dad|parents)|"
         r"(?:tell|ask) your (?:mum|mom|dad|parents) to (?:call|ring|text|message) me",
         {"risk_assessment": 0.3, "meeting_request": 0.5, "secrecy": 0.5}, False),
+    # Paying back or returning what was lent is not an offer.
+    "repayment": (
+        r"(?:pay|paying|give|giving|bring|send|sending|hand) (?:you|me|it|them|(?:your|my|the) [a-z]+) back|"
+        r"owe (?:you|me) (?:\d+|money|a fiver|a tenner)|lend me|borrow",
+        {"gifts_offers": 0.3, "guilt_pressure": 0.5}, False),
     "lesson": (
         r"lesson|tutoring|tutor|the session|our session|when we start|class starts|your working|show your working|"
         r"page \d+|question \d+|exercise \d+|worksheet|algebra|maths|math|science|physics|chemistry|biology|"
@@ -733,6 +765,7 @@ COOCCURRENCE: dict[str, list[tuple[float, tuple[str, ...]]]] = {
         (0.45, ("asking ask", "your", "age")),
         (0.45, ("turning turn turned", "you", "#")),
         (0.45, ("young old", "sound look seem", "you", "grade year school ?")),
+        (0.4, ("younger", "you", "than")),
     ],
     "flattery_special_relationship": [
         (0.45, ("you", "fav favourite favorite", "person human girl boy")),

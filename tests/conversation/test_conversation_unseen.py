@@ -183,6 +183,87 @@ BATCH_A2: dict[str, list[str]] = {
     ],
 }
 
+# Written as a held-out batch after tuning on A and A2 (it scored 72.1% on the original engine and 76.9%
+# after those two rounds: the honest number then), and only afterwards used for a third round of tuning.
+BATCH_B: dict[str, list[str]] = {
+    "age_identity_probing": [
+        "hold on how old even r u", "ur not like 11 are u lol", "what year group r u in at ur school",
+        "u look about 14 in ur pic, am i close", "so r u in secondary yet", "how old will u be this summer",
+        "bet ur younger than my little sister haha", "quick q whats ur age",
+    ],
+    "flattery_special_relationship": [
+        "u honestly light up my day", "ur not like the other kids on here at all", "ur so gorgeous its unreal",
+        "i never feel this comfy talking to anyone else", "ur soooo mature omg", "u and me have something special",
+        "ur the best thing on this app", "deadass ur the prettiest girl ive seen",
+    ],
+    "gifts_offers": [
+        "do u want a fortnite gift card i got 2", "i can load ur account with robux", "lemme get u the new skin bundle",
+        "ill send money to ur paypal", "want me to pay for ur game pass", "i got u covered for the new headphones",
+        "if u need cash just ask me", "ill treat u to something nice this weekend",
+    ],
+    "secrecy": [
+        "ur parents can never find out bout us", "dont breathe a word to anyone", "keep our chats on the dl ok",
+        "delete everything after u read it", "if ur mum asks who ur texting say its a mate",
+        "nobody else has to know about this", "promise me u wont say anything", "hide the app so no one sees",
+    ],
+    "isolation_exclusivity": [
+        "ur friends are holding u back honestly", "u dont need any of them", "ur parents will never understand u like me",
+        "ur mates r just using u", "i'm all u need trust me", "ignore them, theyre jealous", "only i really get u",
+        "they dont deserve u, u have me",
+    ],
+    "risk_assessment": [
+        "is ur mum home or at work", "r ur parents strict about ur phone", "who's in the house with u",
+        "are u alone in ur room rn", "does anyone check what u do online", "ur dad still out?",
+        "can anyone hear u rn", "when do ur parents usually go bed",
+    ],
+    "platform_move": [
+        "u have whatsapp? easier to talk there", "whats ur @ on insta", "lets take this to snap",
+        "my number is 07700 900777 text me", "can i add u on snapchat", "this game chat is rubbish lets move",
+        "talk on discord later?", "give me ur digits",
+    ],
+    "photo_camera_request": [
+        "can i get a pic of u", "send a cute selfie 😘", "show me what ur wearing", "video call me later?",
+        "turn ur camera on for a sec", "wanna facetime rn", "send me more pics", "u should send me a pic tonight",
+    ],
+    "meeting_request": [
+        "when can we finally meet", "wanna meet at the cinema sat", "i'll come pick u up after school",
+        "meet me outside ur school tmrw", "come over to my place", "lets link up this weekend just us",
+        "i could visit u next week", "we should hang out irl soon",
+    ],
+    "guilt_pressure": [
+        "u really hurt my feelings", "i did so much for u and u cant do this", "wow so u dont trust me",
+        "after all the gifts i sent u", "come on dont be shy", "if u liked me u would do it",
+        "ur being selfish", "u owe me for the robux",
+    ],
+    "threats_sextortion": [
+        "send it or ur mum sees our chats", "ill share ur pics with the whole school", "u r gonna regret ignoring me",
+        "i have screenshots of all of it", "do what i say or else", "ill make sure everyone knows",
+        "ill leak everything u sent", "i know ur address",
+    ],
+    "body_relationship_steering": [
+        "do u have a bf or gf", "have u ever kissed anyone", "whats ur type of guy", "would u date someone older",
+        "what r u wearing rn", "ur single right?", "have u had ur first kiss", "age is just a number anyway",
+    ],
+    "location_probing": [
+        "what part of town r u in", "where abouts r u", "whats ur school called", "what city do u live in",
+        "is ur house near the park", "what bus do u get home", "where do u go after school",
+        "send me ur addy",
+    ],
+}
+
+BENIGN_B: list[str] = [
+    "don't tell anyone who the killer is in the book!!", "shhh its a surprise for dad's 40th",
+    "send me a pic of the maths sheet question 7", "my mum says u can come to mine after school",
+    "whats ur number, need it for the group chat", "training's at the leisure centre at 6",
+    "grandad wants to video call on sunday", "wanna swap my rare pokemon card for ur holo",
+    "coach wants everyone at the pitch by 9", "ur so funny lol",
+    "i'll pay u back for the bus tomorrow", "are u going to the school disco",
+    "can u send me the link to the homework", "ill bring ur jumper back on monday",
+    "happy birthday!! hope u get loads of presents", "what time does the film start",
+    "mrs patel said the project is due friday", "my dad is getting us pizza",
+    "we're meeting at the library to revise", "lol my brother broke the xbox dont tell mum",
+]
+
 BENIGN_A: list[str] = [
     "don't tell anyone the ending of the film!!", "shh dont tell dad about the surprise party saturday",
     "send me a pic of the homework pls i forgot it", "can u send me ur notes from chemistry",
@@ -206,17 +287,21 @@ def catch_rate(detector: TacticDetector, batch: dict[str, list[str]]) -> tuple[f
 
 
 def test_batches_cover_every_tactic():
-    assert set(BATCH_A) == set(BATCH_A2) == set(TACTICS)
+    assert set(BATCH_A) == set(BATCH_A2) == set(BATCH_B) == set(TACTICS)
 
 
-@pytest.mark.parametrize("name", ["BATCH_A", "BATCH_A2"])
+@pytest.mark.parametrize("name", ["BATCH_A", "BATCH_A2", "BATCH_B"])
 def test_most_lines_of_the_tuning_batches_are_caught(detector, name):
     rate, misses = catch_rate(detector, globals()[name])
     assert rate >= 0.9, f"{rate:.1%} caught; missed: {misses}"
 
 
-def test_no_benign_line_of_the_tuning_batch_reads_as_a_strong_tactic(detector):
-    strong = [(line, strongest(detector, line)) for line in BENIGN_A if strongest(detector, line) >= 0.5]
+
+
+@pytest.mark.parametrize("name", ["BENIGN_A", "BENIGN_B"])
+def test_no_benign_line_reads_as_a_strong_tactic(detector, name):
+    lines = globals()[name]
+    strong = [(line, strongest(detector, line)) for line in lines if strongest(detector, line) >= 0.5]
     assert not strong, strong
 
 
