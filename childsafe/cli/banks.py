@@ -109,7 +109,8 @@ def bank_import(
 @bank_app.command("export")
 def bank_export(
     name: BankName,
-    file: Annotated[Optional[Path], typer.Argument(help="Output file (stdout if left out); a folder for vpdq.")] = None,
+    file: Annotated[Optional[str], typer.Argument(help="Output file (stdout if left out); for vpdq, a folder "
+                                                      "(an existing one, or a name ending in /).")] = None,
     fmt: Annotated[str, typer.Option("--format", "-f", help="csv | hashes | vpdq | tx-csv | tx-file | hma-json")] = "csv",
     include_disabled: Annotated[
         Optional[bool],
@@ -121,19 +122,21 @@ def bank_export(
     """Export a bank's entries (removed entries never; disabled ones as the format allows)."""
     with cli_errors():
         store, _, _ = open_banks(data_dir)
-        if fmt == "vpdq" and file is not None and (file.is_dir() or str(file).endswith(os.sep)):
+        # A Path drops a trailing slash, so the folder intent is read from the text as given.
+        if fmt == "vpdq" and file is not None and (os.path.isdir(file) or file.endswith(("/", os.sep))):
+            folder = Path(file)
             files = store.export_vpdq_files(name)
-            file.mkdir(parents=True, exist_ok=True)
+            folder.mkdir(parents=True, exist_ok=True)
             for filename, text in files.items():
-                write_atomically(file / filename, text)
-            typer.echo(f"exported {len(files)} videos to {file}", err=True)
+                write_atomically(folder / filename, text)
+            typer.echo(f"exported {len(files)} videos to {folder}", err=True)
             return
         text = store.export(name, fmt, include_disabled=include_disabled)
         if file is None:
             sys.stdout.write(text)
             sys.stdout.flush()
         else:
-            write_atomically(file, text)
+            write_atomically(Path(file), text)
 
 
 @bank_app.command("list")

@@ -175,6 +175,9 @@ def test_vpdq_bank_round_trips_through_every_format(video_bank: Path, reference_
     folder.mkdir()
     assert run(video_bank, "bank", "export", "videos", str(folder), "--format", "vpdq").exit_code == 0
     assert len(list(folder.glob("*.txt"))) == 2
+    new_folder = tmp_path / "not-there-yet"
+    assert run(video_bank, "bank", "export", "videos", f"{new_folder}/", "--format", "vpdq").exit_code == 0
+    assert len(list(new_folder.glob("*.txt"))) == 2
     store.create("copy-vpdq", "vpdq")
     store.import_file("copy-vpdq", folder, "vpdq")
     assert {e.hash for e in store.entries("copy-vpdq")} == original
