@@ -383,16 +383,23 @@ class LiveMonitor:
                 again = watch.pauses > 0
                 decision.actions = (["terminate_stream"] if again else ["pause_stream"]) + \
                     ["nudge_broadcaster", "alert_moderator"]
-                decision.reason = (f"nudity detected on a {'child' if watch.broadcaster else 'unknown-age'} "
-                                   f"broadcaster's stream ({watch.nudity.count} of the last {watch.nudity.n} frames)"
+                decision.reason = (f"nudity detected on the stream of a broadcaster treated as a child "
+                                   f"({watch.nudity.count} of the last {watch.nudity.n} frames)"
                                    + ("; detected again after a pause" if again else ""))
                 watch.pauses += 1
                 watch.status = "terminated" if again else "paused"
                 watch.nudity.clear()
             decision.action = decision.actions[0] if decision.actions else NO_ACTION
-            evidence = [e for e in watch.evidence] if decision.actions else []
+            evidence = list(watch.evidence) if decision.actions else []
+            if watch.status == "terminated":
+                watch.evidence.clear()  # handed to the case; nothing of the stream's content stays here
         if decision.actions and self.actions is not None:
-            self.actions.handle(watch, decision, evidence)
+            try:
+                self.actions.handle(watch, decision, evidence)
+            except Exception as exc:  # noqa: BLE001 - the decision stands and is reported even if recording fails
+                log.exception("recording live actions failed", extra={"stream": watch.id})
+                decision.error = {"code": "action_failed",
+                                  "message": f"the actions could not be recorded ({type(exc).__name__}): {exc}"}
         decision.latency_ms = (time.perf_counter() - started) * 1000
         return self._emit(watch, decision)
 
@@ -571,6 +578,7 @@ class LiveMonitor:
                 watch.id, "stream_stalled", f"no new data for {time.monotonic() - last_packet:.1f} s; the stream "
                 f"stopped without ending"))
             return
+        watch.evidence.clear()
         if watch.stop_event.is_set() and watch.status in ("watching", "paused"):
             watch.status = "stopped"
         elif watch.status in ("watching", "paused"):

@@ -165,3 +165,20 @@ def test_evidence_does_not_decrypt_under_another_case_or_key(data_dir, tmp_path)
     with pytest.raises(EvidenceError):
         EvidenceStore(tmp_path / "elsewhere").get("case_a", "frame-00")
     assert store.get("case_a", "frame-00") == b"frame bytes"
+
+
+def test_a_failing_action_sink_is_reported_and_the_decision_still_stands(bank_db, reference_media):
+    from childsafe.media import hash_video
+
+    class Broken:
+        def handle(self, watch, decision, evidence):
+            raise RuntimeError("database is down")
+
+    db, matcher = bank_db
+    chair = [f.pdq for f in hash_video(reference_media / "vpdq/videos/chair-20-sd-bar.mp4", fps=1).frames
+             if f.quality >= 50]
+    monitor = LiveMonitor(matcher, banks=["known"], actions=Broken())
+    decisions = [monitor.push_frame("s", pdq=h, frame_time=float(i)) for i, h in enumerate(chair[:2])]
+    assert decisions[-1].action == "terminate_stream"
+    assert decisions[-1].error["code"] == "action_failed"
+    assert monitor.get("s").errors[-1]["code"] == "action_failed"

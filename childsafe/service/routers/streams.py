@@ -164,7 +164,7 @@ async def push_frame(stream_id: str, request: Request, who: Ingest) -> Response:
         except ValueError:
             raise Problem(422, "invalid_field", "frame_time must be a number of seconds") from None
         decision = await run_in_threadpool(mon.push_frame, stream_id, image=body, frame_time=t)
-    if decision.error is not None:
+    if decision.action == "error":  # an action whose recording failed still answers the decision
         status = 409 if decision.error["code"] == "stream_not_active" else 422
         raise Problem(status, decision.error["code"], decision.error["message"], stream=stream_id)
     return _json(decision.to_dict())
