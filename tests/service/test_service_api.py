@@ -12,7 +12,7 @@ import httpx
 from PIL import Image
 from standardwebhooks import Webhook
 
-from conftest import AGE_PROVIDER_SECRET, WEBHOOK_SECRET
+from service_harness import AGE_PROVIDER_SECRET, WEBHOOK_SECRET
 
 
 def problem(response: httpx.Response, status: int, code: str) -> dict:

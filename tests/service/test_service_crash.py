@@ -10,7 +10,7 @@ import httpx
 import pytest
 from sqlalchemy import func, select
 
-from conftest import make_server
+from service_harness import make_server
 
 LINES = [
     "you seem really mature for your age",

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from conftest import make_server
+from service_harness import make_server
 
 CHROMIUM = "/usr/bin/chromium"
 playwright_api = pytest.importorskip("playwright.sync_api")

@@ -9,7 +9,7 @@ import httpx
 import pytest
 from standardwebhooks import Webhook
 
-from conftest import WEBHOOK_SECRET, make_server
+from service_harness import WEBHOOK_SECRET, make_server
 
 GROOMING = [
     ("adult", "hey, you seem really mature for your age"),

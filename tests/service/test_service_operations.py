@@ -10,7 +10,7 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 
-from conftest import CHILDSAFE, make_server
+from service_harness import CHILDSAFE, make_server
 
 
 def test_keys_cli_prints_once_lists_without_secret_and_revokes(tmp_path):

@@ -13,7 +13,7 @@ import schemathesis
 from hypothesis import HealthCheck, given, settings
 from hypothesis.errors import Unsatisfiable
 
-from conftest import make_server
+from service_harness import make_server
 
 EXAMPLES_PER_OPERATION = 10  # per operation and per mode (valid and invalid requests): bounded in time
 
