@@ -85,6 +85,15 @@ def test_only_network_urls_may_be_watched_through_the_api(client, tmp_path):
     assert c.get("/v1/streams/nope").status_code == 404
 
 
+def test_stream_hosts_can_be_limited_to_the_platforms_own(client, monkeypatch):
+    c, _ = client
+    monkeypatch.setenv("CHILDSAFE_LIVE_URL_HOSTS", "media.example.org,*.cdn.example.org")
+    r = c.post("/v1/streams", json={"url": "http://169.254.169.254/latest/meta-data"})
+    assert r.status_code == 422 and r.json()["code"] == "stream_host_not_allowed"
+    r = c.post("/v1/streams", json={"url": "rtmp://evil.example.org.attacker.test/live/x"})
+    assert r.json()["code"] == "stream_host_not_allowed"
+
+
 def test_viewer_actions_on_a_childs_stream_follow_the_policy(client):
     c, _ = client
     c.post("/v1/streams", json={"stream_id": "kid", "broadcaster": {"age": 13, "assurance": "facial_estimation"}})

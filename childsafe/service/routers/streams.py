@@ -80,6 +80,22 @@ def monitor(request: Request):
     return found
 
 
+def _check_url(url: str) -> None:
+    """Only network streams, and (when ``CHILDSAFE_LIVE_URL_HOSTS`` is set) only from the platform's own
+    media hosts: a service that fetches any URL it is given can be pointed at internal addresses."""
+    parts = urlsplit(url)
+    scheme = parts.scheme.lower()
+    if scheme not in NETWORK_SCHEMES:
+        raise Problem(422, "bad_stream_url", f"stream URLs must be {', '.join(NETWORK_SCHEMES)}, not {scheme or 'a path'!r}")
+    host = (parts.hostname or "").lower()
+    if not host:
+        raise Problem(422, "bad_stream_url", "the stream URL has no host")
+    allowed = [h.strip().lower() for h in os.environ.get("CHILDSAFE_LIVE_URL_HOSTS", "").split(",") if h.strip()]
+    if allowed and not any(host == a or (a.startswith("*.") and host.endswith(a[1:])) for a in allowed):
+        raise Problem(422, "stream_host_not_allowed", f"streams are watched only from {', '.join(allowed)}; "
+                      f"{host!r} is not one of them (CHILDSAFE_LIVE_URL_HOSTS)")
+
+
 def _person(svc, person_id: str | None, person: dict | None):
     from childsafe.policy import Person
 
@@ -99,9 +115,7 @@ async def start_stream(body: StreamIn, request: Request, who: Ingest) -> Respons
     broadcaster = await run_in_threadpool(_person, svc, body.broadcaster_id, body.broadcaster)
     options = replace(mon.options, fps=body.fps, boost_fps=max(body.fps, mon.options.boost_fps))
     if body.url is not None:
-        scheme = urlsplit(body.url).scheme.lower()
-        if scheme not in NETWORK_SCHEMES:
-            raise Problem(422, "bad_stream_url", f"stream URLs must be {', '.join(NETWORK_SCHEMES)}, not {scheme or 'a path'!r}")
+        _check_url(body.url)
         watch = mon.watch(body.url, body.stream_id, broadcaster=broadcaster, banks=body.banks or None, options=options)
     else:
         watch = mon.open(body.stream_id, broadcaster=broadcaster, banks=body.banks or None, options=options)
