@@ -12,7 +12,7 @@ from PIL import Image
 
 from childsafe.index.codec import hex_to_array
 from childsafe.media import pdq_hash_image
-from childsafe.media.edits import CROPS
+from childsafe.media.edits import crop_images
 from childsafe.media.queries import MatchOptions, image_query_hashes
 
 
@@ -31,8 +31,7 @@ def robust(img: Image.Image, *, trim: bool = True, regions: bool = True) -> np.n
 
 def crop_hashes(img: Image.Image) -> list[tuple[str, np.ndarray]]:
     """What ``bank add --crops`` stores besides the original (same crops, same hasher)."""
-    w, h = img.size
-    return [(crop.label, naive(img.crop(crop.box(w, h)))) for crop in CROPS]
+    return [(crop.label, naive(cropped)) for crop, cropped in crop_images(img)]
 
 
 def describe() -> str:
