@@ -77,12 +77,6 @@ class BandScheme:
             self._by_age.append(idx)
         self.first_adult_index = self._by_name[names[mins.index(adult_age)]]
 
-    @classmethod
-    def preset_named(cls, name: str) -> "BandScheme":
-        if name not in BAND_PRESETS:
-            raise InvalidInput(f"bands: unknown preset {name!r} (have: {', '.join(BAND_PRESETS)})", code="bad_policy")
-        return cls(BAND_PRESETS[name], preset=name)
-
     def __len__(self) -> int:
         return len(self.bands)
 

@@ -159,9 +159,6 @@ class AgeRecord:
             "appeal_state": self.appeal_state,
         }
 
-    def with_appeal(self, state: str) -> "AgeRecord":
-        return replace(self, appeal_state=state)
-
 
 def expiry_for(method: str, checked_at: datetime, valid_days: Mapping[str, int | None] | None = None) -> datetime | None:
     method = check_method(method)
