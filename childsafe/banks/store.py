@@ -373,7 +373,7 @@ class BankStore:
 
     def add_signals(self, name: str, entries: Sequence[ParsedEntry], *, labels: Sequence[str] = (),
                     source: str = "", actor: str = "", detail: dict | None = None) -> ChangeSummary:
-        """Add entries already built (``add_files`` and extensions such as crop hashes use this)."""
+        """Add entries already built (:class:`ParsedEntry`), e.g. hashes an integration computed itself."""
         return self._store(name, list(entries), action="add", actor=actor, labels=labels, source=source,
                            detail=detail or {})
 
