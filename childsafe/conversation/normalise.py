@@ -60,7 +60,7 @@ ABBREVIATIONS: dict[str, str] = {
     "wasnt": "was not", "mustnt": "must not", "neednt": "need not", "havent": "have not", "hasnt": "has not", "aint": "is not", "couldnt": "could not",
     "youll": "you will", "youve": "you have", "youd": "you would", "theyre": "they are", "theyll": "they will",
     "thats": "that is", "whats": "what is", "wats": "what is", "wat": "what", "wut": "what", "wot": "what",
-    "hows": "how is", "hw": "how", "urself": "yourself", "yaself": "yourself", "rite": "right", "ryt": "right",
+    "hows": "how is", "hw": "how", "urself": "yourself", "yaself": "yourself", "rite": "right", "ull": "you will", "ud": "you would", "ryt": "right",
     "wknd": "weekend", "lmk": "let me know", "convo": "conversation", "convos": "conversations", "fav": "favourite",
     "fave": "favourite", "lil": "little", "smth": "something", "sumthing": "something", "wheres": "where is", "whos": "who is", "its": "it is", "lets": "let us", "heres": "here is",
     "theres": "there is", "iam": "i am", "dnt": "do not", "wanna": "want to", "gonna": "going to",

@@ -140,6 +140,9 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.5, r"{YOU_ARE} (?:not )?(?:like |about |around |only |just )?\d{1,2}(?: years old)? (?:are you|are not you|right|yeah|innit)"),
         (0.5, r"(?:you )?(?:look|looks|seem|sound|act) (?:about |like |around |maybe |only |barely )?\d{1,2}"),
         (0.45, r"(?:you are |you )?younger than (?:my |your )?(?:[^ ]+ )?(?:sister|brother|cousin|niece|nephew|kid|daughter|son)"),
+        (0.5, r"(?:your|ur) (?:real|actual|true) age|(?:real|actual|true) age \?"),
+        (0.55, r"{YOU_ARE} (?:you )?(?:like |in |a |like a |in a |like in )?(?:year|grade) \d{1,2}"),
+        (0.5, r"(?:do|are) you {ADV}(?:go|going|in|at) (?:to )?(?:secondary|primary|middle|high|elementary|junior|senior)(?: school)?(?: yet| still| \?|$)"),
     ],
     "flattery_special_relationship": [
         (0.85, r"(?:so |very |really |quite |pretty )?(?:mature|grown up|smart|wise|beautiful|pretty|grown|developed|advanced|clever|intelligent) for (?:your|a) (?:age|\d+ years old|\d+ year old|kid|girl|boy)"),
@@ -211,6 +214,12 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.55, r"(?:never|not ever|do not) (?:feel|felt) (?:this|so|as) (?:comfy|comfortable|safe|happy|close|relaxed|at ease) (?:talking|with|around|chatting)"),
         (0.6, r"(?:we|you and me|you and i|me and you|us) (?:have|got|share|have got) (?:something|a thing|a bond|a connection) (?:special|real|unique|different|rare)"),
         (0.5, r"(?:the )?best (?:thing|person|part|one) (?:on|about|in) (?:this|here|my)"),
+        (0.55, r"(?:the )?most (?:interesting|amazing|beautiful|special|fun|caring|genuine|mature|incredible|attractive|gorgeous) (?:person|girl|boy|one|people)"),
+        (0.5, r"(?:your) (?:smile|eyes|face|laugh|hair|voice) (?:[^ ]+ ){0,4}(?:is|are) (?:everything|perfect|amazing|beautiful|gorgeous|so cute|adorable|stunning|unreal)"),
+        (0.6, r"(?:no one|nobody) else (?:gets|understands|knows|listens to) me|i can (?:be|just be) myself with you"),
+        (0.55, r"you deserve (?:so much |way |much |a lot )?better"),
+        (0.6, r"(?:known|know) each other (?:forever|for years|for ever|our whole lives|all our lives|so long|for ages)"),
+        (0.55, r"(?:talking|chatting|speaking) (?:to|with) you (?:makes|made|is) (?:everything|my day|me|it all|things) (?:better|happy|so)"),
     ],
     "gifts_offers": [
         (0.75, r"{I_WILL} (?:buy|get|send|give|gift|pay for|order|grab) (?:you|u|ya|yourself)? ?{G3}{GIFT}"),
@@ -250,6 +259,11 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"(?:want|wanna|would you like|do you want|shall i|should i) me to (?:buy|get|send|pay for|cover|top up|gift|order|load)"),
         (0.55, r"i (?:got|have got|have) you covered|i will cover (?:it|you|your|the)"),
         (0.6, r"if you (?:ever )?(?:need|want) (?:any |some |more )?{GIFT}"),
+        (0.65, r"{I_WILL} (?:chuck|bung|throw|slide|venmo|paypal|transfer|cashapp|zelle) (?:you )?{G2}(?:{GIFT}|tenner|fiver|twenty|score|money)"),
+        (0.65, r"i (?:just |have |already )?(?:sent|gave|bought|got|gifted|loaded|transferred) you (?:\d+ |some |a |the |an )?{G1}{GIFT}"),
+        (0.5, r"(?:and |then )?(?:it is|its|they are|it will be) (?:all )?yours"),
+        (0.6, r"(?<!i )(?<!we )(?<!they )(?:want to|wanna|want) (?:a |an )?new (?:[^ ]+ ){0,2}(?:phone|trainers|sneakers|shoes|headphones|console|controller|game|skin|clothes|bag|laptop)"),
+        (0.5, r"(?:i have|i got|i have got) (?:a |an |some )?spare(?: one| \.|$| if| for you| \?)"),
     ],
     "secrecy": [
         (0.85, r"(?:do not|never|dont|no need to|you should not|you must not|you mustnt|must not|let us not|lets not|we should not|better not|you can not|you cannot|promise (?:me )?(?:you will not|not to|you wont)) (?:tell|show|mention|say (?:anything )?to|inform|let|talk to|ask|bring (?:it|this) up (?:to|with)) {G2}{PEOPLE}"),
@@ -297,6 +311,10 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.7, r"(?:not a word|say nothing|say nuffin|not a peep|zip it) (?:to|about) (?:anyone|anybody|your|them|us)"),
         (0.75, r"(?:no one|nobody|no body|no one else|nobody else|they|your {PARENT}) (?:can|could|must|should|may) (?:ever |never )(?:know|find out|see|hear)"),
         (0.75, r"(?:do not|never|dont|not) (?:breathe|say|whisper|utter|speak) a (?:word|thing|peep|syllable)"),
+        (0.7, r"what we (?:talk about|say|do|share|said|talked about|chat about) (?:stays|is|remains) (?:here|private|secret|between us|with us|in here|ours)"),
+        (0.75, r"(?:your {PARENT}|they|no one|nobody|your friends) (?:does not|do not|will not|never) (?:need|have|needs) to (?:see|know|find out|hear|read)"),
+        (0.75, r"tell (?:no one|nobody|no body|noone)|not even (?:your) (?:best friend|bff|mum|mom|dad|parents|sister|brother)"),
+        (0.75, r"make sure (?:no one|nobody|your {PARENT}|they|your friends) (?:do not |does not |dont |never )(?:sees?|finds? out|reads?|knows?|hears?)"),
     ],
     "isolation_exclusivity": [
         (0.75, r"(?:they|your {PARENT}|your friends|people|adults|teachers|other people|nobody else) {ADV}(?:do not|dont|will never|never|can not|cant|would never|does not) (?:really )?(?:understand|get|care about|appreciate|listen to|love|respect|value) you"),
@@ -304,7 +322,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.75, r"(?:you only need me|you just need me|all you need is me|you do not need (?:them|anyone|anybody|your friends|other friends|anyone else|your {PARENT}))"),
         (0.75, r"(?:only|just) (?:talk|chat|speak|text) (?:to|with) me"),
         (0.7, r"{YOU_ARE} mine|you belong to me|you are all mine"),
-        (0.65, r"forget (?:about )?(?:them|your friends|your {PARENT}|those people|everyone else)"),
+        (0.65, r"forget (?:about )?(?:them|your friends|your {PARENT}|those people|everyone else|the rest|everyone|everybody|the others)"),
         (0.7, r"(?:your friends|they|those girls|those boys|your {PARENT}) (?:are|seem|sound) (?:so |just |really )?(?:jealous|fake|immature|childish|bad for you|holding you back|toxic|not real friends|using you|boring)"),
         (0.7, r"(?:stop|quit) (?:talking|hanging out|hanging|chatting|speaking) (?:to|with|around) (?:them|your friends|him|her|those)"),
         (0.6, r"(?:somewhere|a place|place) (?:private|more private|quiet|where no one|where nobody|just us)"),
@@ -345,6 +363,10 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"{YOU_ARE} (?:better|happier|safer) (?:off )?(?:without|away from) (?:them|him|her|your [^ ]+)"),
         (0.7, r"your (?:friends|mates|pals|squad|crew|bff|best friend|family) (?:are|is) (?:so |just |really |only |all )?(?:jealous|fake|immature|childish|toxic|using you|bad for you|holding you back|not real friends|boring)"),
         (0.65, r"only i (?:really |truly )?(?:get|understand|know|care about|see|appreciate) you"),
+        (0.65, r"(?:your|you) (?:mates|friends|family|{PARENT}|teachers|people) {ADV}(?:do not|dont|never|does not) (?:even )?(?:notice|see|hear|value|want) you"),
+        (0.6, r"(?:no one|nobody|they|none of them|your friends|those [^ ]+) (?:[^ ]+ ){0,3}(?:deserves?) you"),
+        (0.6, r"forget (?:about )?(?:the rest|everyone|everybody|the others|all of them|the lot of them)"),
+        (0.5, r"(?:stick|stay) with me(?: \.|$| forget| and| not| only)"),
     ],
     "risk_assessment": [
         (0.8, r"(?:are|is) (?:your|you) {PARENT} {G2}(?:home|around|there|in|out|away|awake|asleep|sleeping|at work|working|nearby|watching|checking|looking|gone|back|in the house|downstairs|upstairs)"),
@@ -383,6 +405,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"who (?:is|else is|s|else s) (?:in the house|home|there|in your house|around|in your room|in the room)(?: with you)?"),
         (0.6, r"(?:^|\. |\? |so |and )(?:your|you) {PARENT} (?:still |not )?(?:out|home|in|away|around|asleep|at work|gone|back)(?: yet| tonight| today| now| right now| later| \?|$)"),
         (0.7, r"(?:what time|when) (?:do|does|will|are) (?:your )?(?:{PARENT}|they) {ADV}(?:usually |normally |ever )?(?:go|going) (?:to )?(?:bed|sleep|out|away|work)"),
+        (0.6, r"(?:^|\. |\? )(?:any ?one|anybody|someone|somebody) (?:else )?(?:awake|up|home|in|around|there)(?: in your| at your| with you| \?|$)"),
     ],
     "platform_move": [
         (0.75, r"(?:add|message|msg|text|dm|hit|find|follow|talk to|chat with|call|ping|contact|reach|snap|direct message) (?:me )?{G3}(?:on|at|via|over|in|through|over on) {PLATFORM}"),
@@ -416,6 +439,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:got|have|use|on) (?:snapchat|whatsapp|instagram|telegram|kik|discord|signal|wickr|skype|viber|wechat)(?: \?| or| then| too)"),
         (0.6, r"(?:what is|whats|what are) (?:your|you are) (?:[^ ]+ )?(?:on|for) {PLATFORM}"),
         (0.45, r"(?:let us|lets|we should|can we|shall we) (?:move|switch)(?: chats?| apps?| somewhere| elsewhere| over)?(?: \.|$| \?)"),
+        (0.65, r"{PLATFORM} (?:server|group|chat|account|page) (?:just )?for (?:us|you and me|the two of us|me and you)"),
+        (0.6, r"(?:can not|cannot|can t) (?:talk|chat|speak) (?:here|on here|in here)"),
     ],
     "photo_camera_request": [
         (0.8, r"(?:send|show|share|give|post|text|snap|dm) (?:me|us) (?:a |an |some |another |one more |more |your |the |that |a few )?{G2}{PHOTO}"),
@@ -447,6 +472,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"(?:hop|jump|get|come) on (?:camera|cam|video|facetime|video call|call)"),
         (0.6, r"(?:take|snap|film|record) (?:a |one |some )?{G1}{PHOTO} (?:for me|of you|of yourself)"),
         (0.55, r"(?<!i will )(?<!i can )(?<!i could )(?<!i would )(?<!going to )(?<!i shall )(?<!let me )send (?:a |an |some |one |your |me )?{G1}{PHOTO}(?: \.|$| \?| please| now| tonight| kiss| love| x)"),
+        (0.65, r"(?:take|snap|get) (?:a |an |some )?{G1}{PHOTO} and send"),
     ],
     "meeting_request": [
         (0.75, r"(?:we should|let us|lets|can we|could we|wanna|want to|we could|i want to|i would love to|i would like to|i will|i can|shall we|why not|do you want to|would you like to|i really want to|when can we|when do we|how about we|maybe we could) {G2}(?:meet|hang out|see each other|get together|meet up|link up|catch up in person|go on a date)"),
@@ -476,6 +502,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"come (?:round|over|back|along|to) (?:to )?mine"),
         (0.6, r"(?:hang|hang out|chill|meet|link) (?:up )?(?:in real life|in person|for real|face to face)"),
         (0.55, r"(?:come to|visit|drive to|drive over to|get the train to) your (?:town|city|area|village|house|school)"),
+        (0.6, r"(?:get|take|catch) (?:a |the )?(?:bus|train|taxi|uber|tube) (?:to|over to|round to) (?:mine|my place|my house|where i|my flat|my area)"),
     ],
     "guilt_pressure": [
         (0.85, r"if you (?:really|truly|actually)? ?(?:loved|cared about|liked|trusted|love|care about|like|trust) me"),
@@ -521,6 +548,11 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.55, r"(?:this is|is this) (?:what|how) (?:i get|you repay|you thank)"),
         (0.5, r"(?:come on+|cmon+|go on+|pls+|please+) (?:just )?(?:do it|send it|for me)"),
         (0.6, r"you {ADV}(?:hurt|broke|upset|crushed) (?:me|my feelings|my heart)"),
+        (0.45, r"after (?:all|everything)(?: \.|$| \?| i| we| that)"),
+        (0.6, r"i thought you {ADV}(?:trusted|liked|loved|cared about|wanted) me"),
+        (0.7, r"if you (?:were|are) {ADV}(?:my )?(?:real |true |good |proper )?(?:friend|mate|girlfriend|boyfriend|bestie)"),
+        (0.55, r"{YOU_ARE} (?:upsetting|hurting|annoying|disappointing|stressing) me"),
+        (0.5, r"(?:stop|quit) (?:acting|being) (?:like )?(?:a )?(?:little |such a )?(?:kid|baby|child)"),
     ],
     "threats_sextortion": [
         (0.95, r"(?:i will|i am going to|i am gonna|or i will|or i|i could|i can|i might|i shall|i would) {G2}(?:send|show|share|post|leak|expose|spread|forward|upload|give|publish) {G2}(?:your |the |those |these |our |all |all your |all the |all our )?(?:pictures|photos|videos|pics|screenshots|messages|chats?|them|it|these|those|everything|this|clips|recordings) {G3}(?:to|on|with|for|in|all over) {G2}(?:your )?(?:{PARENT}|friends|school|everyone|everybody|followers|teachers?|class|classmates|internet|online|the world|contacts|group chat|police)"),
@@ -556,6 +588,9 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.8, r"(?:you are|you will be|you are gonna|you are going to) (?:going to |gonna )?regret"),
         (0.65, r"(?:send|do|pay) (?:it|them|that|this|me) (?:or|otherwise) (?:i|else|everyone|your)"),
         (0.7, r"(?:make sure|see to it that|promise) (?:everyone|everybody|your {PARENT}|your friends|the whole school|your school) (?:knows|sees|finds out|hears|will know|will see)"),
+        (0.8, r"(?:i will|i am going to|or i will|or i) (?:send|show|forward|give|tell) (?:your )?(?:{PARENT}|friends|school|teachers?|class) (?:everything|all|the|those|these|your|what)"),
+        (0.8, r"or (?:i will|i am going to|i) (?:post|send|share|leak|show|expose|upload|forward)"),
+        (0.65, r"i (?:have )?(?:screenshotted|screenshot|recorded|screen recorded) (?:it|them|everything|all|our|the|this|you)"),
     ],
     "body_relationship_steering": [
         (0.65, r"(?:do you have|have you got|got|you have|is there|do you got) (?:a )?(?:boyfriend|girlfriend|crush|partner|someone special|special someone|lover)"),
@@ -608,6 +643,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:any|which|what) (?:boys|girls|guys|lads|people) {G3}(?:you like|you fancy|you have a crush on|like you|fancy you)"),
         (0.55, r"(?:do|would) you (?:like|fancy) (?:any|anyone|someone|any of the) (?:boys|girls|guys|lads)?"),
         (0.65, r"(?:^|\. |have you |has anyone |you )?ever (?:been kissed|kissed (?:anyone|someone|a boy|a girl)|had a (?:boyfriend|girlfriend|bf|gf)|been on a date)"),
+        (0.6, r"(?:has|have|did) (?:any ?one|anybody|someone|any boys?|any girls?|a boy|a girl) (?:ever )?asked you out"),
+        (0.8, r"age (?:does not|should not|do not) (?:mean|matter) (?:anything|a thing|much)|age is (?:not important|irrelevant|nothing to me)"),
     ],
     "location_probing": [
         (0.7, r"where(?: abouts)? (?:do|d) you live|whereabouts|where you live|where is your (?:house|home|school|flat)"),
@@ -660,7 +697,8 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         {"secrecy": 0.25, "guilt_pressure": 0.5}, True),
     "spoiler": (
         r"spoilers?|the ending|the finale|who wins|the plot|the twist|the episode|the season|the score|the killer|"
-        r"who dies|who did it|the book|the film|the movie|the show|the series|the last chapter",
+        r"who dies|who did it|the book|the film|the movie|the show|the series|the last chapter|episode|"
+        r"what happens (?:at|in) the end|what happens next",
         {"secrecy": 0.2}, False),
     "object_photo": (
         r"(?:pictures?|photos?|pics?|selfies?|videos?|scans?|screenshots?|images?) of (?:the|your|my|a|an|this|that|his|"
@@ -721,9 +759,17 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         {"risk_assessment": 0.3, "meeting_request": 0.5, "secrecy": 0.5}, False),
     # Paying back or returning what was lent is not an offer.
     "repayment": (
-        r"(?:pay|paying|give|giving|bring|send|sending|hand) (?:you|me|it|them|(?:your|my|the) [a-z]+) back|"
+        r"(?:pay|paying|give|giving|bring|send|sending|hand) (?:[^ ]+ ){1,3}back|"
         r"owe (?:you|me) (?:\d+|money|a fiver|a tenner)|lend me|borrow",
         {"gifts_offers": 0.3, "guilt_pressure": 0.5}, False),
+    # Children trading items, or plans made for a whole group, are not offers or a meeting alone.
+    "trade": (
+        r"trade|trading|swap|swapping|swop|for yours|(?:my|this|that) [a-z]+ (?:one )?for your [a-z]+",
+        {"gifts_offers": 0.4}, False),
+    "group_plan": (
+        r"with everyone|with the others|all of us|the whole (?:group|class|team|gang)|everyone is coming|"
+        r"everyones coming|with the (?:group|class|team|gang|squad)",
+        {"meeting_request": 0.4, "platform_move": 0.6, "location_probing": 0.6}, False),
     "lesson": (
         r"lesson|tutoring|tutor|the session|our session|when we start|class starts|your working|show your working|"
         r"page \d+|question \d+|exercise \d+|worksheet|algebra|maths|math|science|physics|chemistry|biology|"

@@ -264,6 +264,93 @@ BENIGN_B: list[str] = [
     "we're meeting at the library to revise", "lol my brother broke the xbox dont tell mum",
 ]
 
+# Written as the held-out batch after three rounds (59.6% on the original engine, 65.4% after the three
+# rounds, with 4 of its 20 benign lines strong), then used for a fourth round.
+BATCH_C: dict[str, list[str]] = {
+    "age_identity_probing": [
+        "omg wait ur profile says 16 but u seem younger, whats ur real age", "u in primary still or nah",
+        "so are u like a year 7", "how old r u gonna be on ur next bday", "tbh i cant tell if ur 12 or 15 lol",
+        "do u even go to secondary yet", "r u sure ur old enough for this game", "hey random q, what age r u",
+    ],
+    "flattery_special_relationship": [
+        "ngl ur the most interesting person i talk to", "ur smile in that pic is everything",
+        "ur way smarter than people twice ur age", "i can be myself with u, nobody else gets me",
+        "honestly u deserve so much better than ur friends", "its like weve known each other for years",
+        "ur so pretty u dont even realise it", "talking to u makes everything better",
+    ],
+    "gifts_offers": [
+        "i'll chuck u a tenner if u want", "u want the new fifa? ill buy it for u now",
+        "how about i get u some gems for clash", "i just sent u 800 robux check ur account 😉",
+        "ill pay for ur nails if u want", "tell me ur fave skin and its yours",
+        "wanna new controller? i got a spare", "i can buy u credit for ur phone",
+    ],
+    "secrecy": [
+        "remember, what we talk about stays here", "ur mom doesnt need to see these",
+        "if anyone asks we never talked ok", "clear ur history after this", "dont go showing ur friends our chat",
+        "this has to stay just between u and me", "tell no one ok? not even ur best friend",
+        "make sure ur parents dont see my messages",
+    ],
+    "isolation_exclusivity": [
+        "ur family dont even notice u", "i'm the only one who actually listens to u", "ur friends r fake, i'm real",
+        "why do u even need them when u got me", "ur mum is way too strict with u",
+        "no one at ur school deserves u", "just stick with me, forget the rest", "they will never get u like i do",
+    ],
+    "risk_assessment": [
+        "ur mum not back yet?", "anyone else awake in ur house", "do ur parents ever read ur chats",
+        "is ur dad working late again tonight", "r u home alone after school", "how often do ur parents check ur phone",
+        "where's ur mum rn", "can ur parents see this app",
+    ],
+    "platform_move": [
+        "we should talk on snap instead, this app deletes stuff", "send me ur whatsapp number",
+        "i made a discord server just for us", "hmu on tiktok my user is the same",
+        "do u use telegram? its more private", "cant talk here, text me", "lets switch to insta dms",
+        "whats ur kik",
+    ],
+    "photo_camera_request": [
+        "i wanna see u, send one", "show me a pic of u in ur uniform", "can we facetime so i know ur real",
+        "record a vid for me", "pls send a new pic", "put ur camera on i wanna see u",
+        "take a mirror pic and send it", "can u go live for me later",
+    ],
+    "meeting_request": [
+        "ill be in ur area on friday, we should meet", "can u get the bus to mine", "wanna meet up at the park later",
+        "ill wait for u by the shops after school", "lets meet somewhere no one knows us",
+        "how about i come to ur school at home time", "i really wanna see u in person", "come out tonight, ill pick u up",
+    ],
+    "guilt_pressure": [
+        "i gave u all those robux and u wont even do this", "wow after everything", "ur so ungrateful",
+        "i thought u actually liked me", "if u were really my friend u'd do it", "ur upsetting me now",
+        "stop acting like a little kid", "just this once pls",
+    ],
+    "threats_sextortion": [
+        "u better do it or i'll show everyone", "i'll send ur mum everything u said",
+        "answer me or ill post the pics", "ur friends r gonna see everything", "i screenshotted it all",
+        "if u block me u'll regret it", "i'll put it all online", "do as i say",
+    ],
+    "body_relationship_steering": [
+        "do u have a bf yet", "has any boy asked u out", "whats ur type lol", "r u dating anyone",
+        "would u ever go out with an older guy", "age doesnt mean anything to me", "u ever been kissed",
+        "what do u wear to bed",
+    ],
+    "location_probing": [
+        "what town u in", "where's ur house", "what road do u live on", "what school r u at",
+        "how far is ur house from the station", "share ur location with me", "which area r u from",
+        "what time do u finish school",
+    ],
+}
+
+BENIGN_C: list[str] = [
+    "don't tell anyone what happens in the last episode omg", "keep it quiet, we're planning mum's surprise",
+    "can u send me a pic of the spelling list", "whats ur number? the team needs it for the rota",
+    "practice is cancelled, see u thursday", "ur mum said i can pick u up from school",
+    "nan sent u a card, check the post", "wanna trade skins? ill give u my dragon one for ur ninja",
+    "are ur parents coming to parents evening", "can u send me ur homework answers lol",
+    "happy bday! i got u a voucher", "my brother lost the remote dont say anything",
+    "i'll give u the money back tomorrow", "where do u want to meet for the cinema with everyone",
+    "what time is the bus tomorrow", "ur so good at drawing",
+    "are u home yet? text me when u get in", "miss said we have to video call for the project",
+    "can u send the group photo from the trip", "lets play fortnite after dinner",
+]
+
 BENIGN_A: list[str] = [
     "don't tell anyone the ending of the film!!", "shh dont tell dad about the surprise party saturday",
     "send me a pic of the homework pls i forgot it", "can u send me ur notes from chemistry",
@@ -287,10 +374,10 @@ def catch_rate(detector: TacticDetector, batch: dict[str, list[str]]) -> tuple[f
 
 
 def test_batches_cover_every_tactic():
-    assert set(BATCH_A) == set(BATCH_A2) == set(BATCH_B) == set(TACTICS)
+    assert set(BATCH_A) == set(BATCH_A2) == set(BATCH_B) == set(BATCH_C) == set(TACTICS)
 
 
-@pytest.mark.parametrize("name", ["BATCH_A", "BATCH_A2", "BATCH_B"])
+@pytest.mark.parametrize("name", ["BATCH_A", "BATCH_A2", "BATCH_B", "BATCH_C"])
 def test_most_lines_of_the_tuning_batches_are_caught(detector, name):
     rate, misses = catch_rate(detector, globals()[name])
     assert rate >= 0.9, f"{rate:.1%} caught; missed: {misses}"
@@ -298,7 +385,7 @@ def test_most_lines_of_the_tuning_batches_are_caught(detector, name):
 
 
 
-@pytest.mark.parametrize("name", ["BENIGN_A", "BENIGN_B"])
+@pytest.mark.parametrize("name", ["BENIGN_A", "BENIGN_B", "BENIGN_C"])
 def test_no_benign_line_reads_as_a_strong_tactic(detector, name):
     lines = globals()[name]
     strong = [(line, strongest(detector, line)) for line in lines if strongest(detector, line) >= 0.5]
