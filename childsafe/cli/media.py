@@ -13,10 +13,13 @@ from childsafe.errors import ChildsafeError
 
 
 def _expand(paths: list[Path]) -> Iterator[Path]:
-    """Files as given; folders walked recursively in a stable order."""
+    """Files as given (a missing one is reported by the hasher); folders walked as ``match`` and
+    ``bank add`` walk them: recursively, sorted, hidden files and folders skipped."""
+    from childsafe.banks.hashing import expand_paths
+
     for path in paths:
         if path.is_dir():
-            yield from sorted(p for p in path.rglob("*") if p.is_file())
+            yield from expand_paths([path])
         else:
             yield path
 

@@ -43,6 +43,20 @@ def test_bad_file_gets_one_error_line_and_others_still_hash(tmp_path: Path, refe
     assert [json.loads(line)["path"] for line in result.stdout.splitlines()] == [str(good)]
 
 
+def test_folder_is_walked_like_match_walks_it(tmp_path: Path, reference_media: Path):
+    folder = tmp_path / "upload"
+    (folder / "sub").mkdir(parents=True)
+    (folder / ".git").mkdir()
+    photo = reference_media / "pdq" / "sample-b.jpg"
+    for place in (folder / "b.jpg", folder / "sub" / "a.jpg", folder / ".git" / "c.jpg"):
+        place.write_bytes(photo.read_bytes())
+    (folder / ".DS_Store").write_bytes(b"\x00\x00\x00\x01Bud1 not media")
+    result = run_cli("hash", "--json", str(folder))
+    assert result.returncode == 0, result.stderr
+    assert [json.loads(line)["path"] for line in result.stdout.splitlines()] == [
+        str(folder / "b.jpg"), str(folder / "sub" / "a.jpg")]
+
+
 def test_plain_output_names_each_file(reference_media: Path):
     photo = reference_media / "pdq" / "sample-b.jpg"
     result = run_cli("hash", str(photo))
