@@ -109,6 +109,7 @@ class StreamWatch:
     errors: deque = field(default_factory=lambda: deque(maxlen=20))
     evidence: deque = field(default_factory=lambda: deque(maxlen=8))
     decode_mode: str = "all"
+    strangers_watching: bool = False
     trim: tuple[int, int, int, int] | None = None
     trim_checked: int = -1
     lag: float = 0.0
@@ -132,6 +133,9 @@ class StreamWatch:
             "banks": self.banks,
             "child_broadcaster": self.child_broadcaster,
             "detector": "on" if self.detector_on else "off",
+            "viewers": len(self.viewers),
+            "strangers_watching": self.strangers_watching,
+            "sample_fps": self.sampler.fps,
             "frames_decoded": self.frames_decoded,
             "frames_sampled": self.frames_sampled,
             "decode_mode": self.decode_mode,
@@ -222,6 +226,7 @@ class LiveMonitor:
             matches=RollingWindow(opts.window_k, opts.window_n), nudity=RollingWindow(opts.nudity_k, opts.nudity_n),
             options=opts,
         )
+        self._apply_viewers(watch)
         watch.errors = deque(maxlen=opts.max_errors_kept)
         watch.evidence = deque(maxlen=max(opts.window_n, opts.nudity_n) * 2)
         with self._lock:
@@ -239,6 +244,32 @@ class LiveMonitor:
         if child and self.classifier is None:
             log.info("child or unknown-age broadcaster but no nudity detector configured",
                      extra={"stream": stream_id})
+        return watch
+
+    def _stranger(self, watch: StreamWatch, viewer) -> bool:
+        person, connected = viewer if isinstance(viewer, tuple) else (viewer, False)
+        if self.policy is not None:
+            from childsafe.policy import Context, Person
+
+            decision = self.policy.check("comment_live", person or Person(), watch.broadcaster or Person(),
+                                         Context(connected=bool(connected)))
+            return not decision.allowed
+        return not connected
+
+    def _apply_viewers(self, watch: StreamWatch) -> None:
+        """On a child's stream, viewers the policy would keep from interacting (strangers) raise the
+        sampling rate to twice the base (capped at the boosted rate): more eyes where the risk is."""
+        strangers = watch.child_broadcaster and any(self._stranger(watch, v) for v in watch.viewers)
+        base = watch.options.fps
+        watch.sampler.fps = min(watch.options.boost_fps, base * 2) if strangers else base
+        watch.strangers_watching = strangers
+
+    def set_viewers(self, stream_id: str, viewers: Iterable) -> StreamWatch:
+        """Who is watching now: people (policy ``Person``), or ``(person, connected)`` pairs."""
+        watch = self.get(stream_id)
+        with watch.lock:
+            watch.viewers = list(viewers)
+            self._apply_viewers(watch)
         return watch
 
     def get(self, stream_id: str) -> StreamWatch:

@@ -182,3 +182,16 @@ def test_a_failing_action_sink_is_reported_and_the_decision_still_stands(bank_db
     assert decisions[-1].action == "terminate_stream"
     assert decisions[-1].error["code"] == "action_failed"
     assert monitor.get("s").errors[-1]["code"] == "action_failed"
+
+
+def test_strangers_watching_a_childs_stream_raise_the_sampling_rate():
+    policy = PolicyEngine()
+    monitor = LiveMonitor(None, policy=policy, options=LiveOptions(fps=1, boost_fps=4))
+    child = Person(id="c", age=13, assurance="facial_estimation")
+    adult = Person(id="a", age=40, assurance="id_document")
+    watch = monitor.open("kid", broadcaster=child, viewers=[(adult, True)])
+    assert watch.sampler.fps == 1 and not watch.strangers_watching  # a connection is not a stranger
+    monitor.set_viewers("kid", [(adult, True), Person(id="x", age=35, assurance="id_document")])
+    assert watch.sampler.fps == 2 and watch.to_dict()["strangers_watching"] is True
+    grown = monitor.open("grown", broadcaster=adult, viewers=[Person(id="y", age=30, assurance="id_document")])
+    assert grown.sampler.fps == 1  # an adult's stream: viewers change nothing

@@ -132,3 +132,13 @@ def test_service_watches_an_hls_url_and_ends_the_banked_stream(client, http_dir,
     assert status["last_decision"]["reason"].startswith("terminated")
     with app.state.service.db.session() as s:
         assert "terminate_stream" in {r.event_type for r in s.scalars(select(OutboxEvent))}
+
+
+def test_viewers_of_a_childs_stream_set_through_the_api(client):
+    c, _ = client
+    c.post("/v1/streams", json={"stream_id": "kid2", "broadcaster": {"age": 12, "assurance": "facial_estimation"}})
+    r = c.put("/v1/streams/kid2/viewers", json={"viewers": [{"viewer": {"age": 41, "assurance": "id_document"}}]})
+    assert r.status_code == 200 and r.json()["strangers_watching"] is True and r.json()["sample_fps"] == 2.0
+    r = c.put("/v1/streams/kid2/viewers", json={"viewers": [{"viewer": {"age": 41, "assurance": "id_document"},
+                                                             "connected": True}]})
+    assert r.json()["strangers_watching"] is False and r.json()["sample_fps"] == 1.0

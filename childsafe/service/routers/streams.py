@@ -33,6 +33,16 @@ MAX_FRAME_BYTES = 20_000_000
 _lock = threading.Lock()
 
 
+class ViewerIn(BaseModel):
+    viewer_id: str | None = Field(None, max_length=200, description="whose stored age record applies")
+    viewer: dict[str, Any] | None = Field(None, description="or the viewer as a policy person")
+    connected: bool = Field(False, description="the broadcaster has accepted this viewer as a connection")
+
+
+class ViewersIn(BaseModel):
+    viewers: list[ViewerIn] = Field(default_factory=list, max_length=10_000)
+
+
 class StreamIn(BaseModel):
     stream_id: str | None = Field(None, min_length=1, max_length=200)
     url: str | None = Field(None, max_length=2000, description="watch this URL; omit to push frames instead")
@@ -40,6 +50,7 @@ class StreamIn(BaseModel):
     broadcaster: dict[str, Any] | None = Field(None, description="or the broadcaster as a policy person")
     banks: list[str] = Field(default_factory=list, max_length=50)
     fps: float = Field(1.0, gt=0, le=30)
+    viewers: list[ViewerIn] = Field(default_factory=list, max_length=10_000)
 
 
 class FrameHashIn(BaseModel):
@@ -113,15 +124,29 @@ async def start_stream(body: StreamIn, request: Request, who: Ingest) -> Respons
     svc = request.app.state.service
     mon = monitor(request)
     broadcaster = await run_in_threadpool(_person, svc, body.broadcaster_id, body.broadcaster)
+    viewers = await run_in_threadpool(_viewers, svc, body.viewers)
     options = replace(mon.options, fps=body.fps, boost_fps=max(body.fps, mon.options.boost_fps))
     if body.url is not None:
         _check_url(body.url)
-        watch = mon.watch(body.url, body.stream_id, broadcaster=broadcaster, banks=body.banks or None, options=options)
+        watch = mon.watch(body.url, body.stream_id, broadcaster=broadcaster, viewers=viewers, banks=body.banks or None,
+                          options=options)
     else:
-        watch = mon.open(body.stream_id, broadcaster=broadcaster, banks=body.banks or None, options=options)
+        watch = mon.open(body.stream_id, broadcaster=broadcaster, viewers=viewers, banks=body.banks or None,
+                         options=options)
     with svc.db.session() as s:
         audit.record(s, who.actor, "stream.watch", f"stream:{watch.id}", {"by_url": body.url is not None})
     return _json(watch.to_dict(), 201)
+
+
+def _viewers(svc, viewers: list[ViewerIn]) -> list:
+    return [(_person(svc, v.viewer_id, v.viewer), v.connected) for v in viewers]
+
+
+@router.put("/{stream_id}/viewers", summary="Who is watching now (strangers on a child's stream raise the sampling rate)")
+async def set_viewers(stream_id: str, body: ViewersIn, request: Request, who: Ingest) -> Response:
+    svc = request.app.state.service
+    viewers = await run_in_threadpool(_viewers, svc, body.viewers)
+    return _json(monitor(request).set_viewers(stream_id, viewers).to_dict())
 
 
 @router.get("/{stream_id}", summary="How a stream stands: status, frames, last decision, errors")
