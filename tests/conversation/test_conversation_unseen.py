@@ -351,6 +351,83 @@ BENIGN_C: list[str] = [
     "can u send the group photo from the trip", "lets play fortnite after dinner",
 ]
 
+# The held-out batch: written last, after every round of tuning, and never tuned on. Its catch rate is the
+# honest estimate for wording nobody here has seen (numbers in docs/conversation.md).
+BATCH_D: dict[str, list[str]] = {
+    "age_identity_probing": [
+        "r u a teen or still a kid", "ur like what, year 6?", "mind if i ask how old u r", "how young r u exactly",
+        "when did u turn 12", "ur birthday is when again? how old will u be", "so u must be in like 8th grade",
+        "ur old enough to have a phone?",
+    ],
+    "flattery_special_relationship": [
+        "ur such a sweetheart honestly", "ive never met a girl as cool as u", "i feel so close to u already",
+        "u get me in a way nobody does", "ur honestly stunning", "ur mature for 13 tbh",
+        "i love how different u are from other kids", "ur the highlight of my day",
+    ],
+    "gifts_offers": [
+        "i'll get u anything u want from the shop", "wanna some free vbucks", "ill send u a psn card tonight",
+        "want me to buy u lunch tmrw", "ive got a roblox premium code for u", "ill get u those airpods u wanted",
+        "name a game and ill buy it", "i'll give u 20 robux for every day u talk to me",
+    ],
+    "secrecy": [
+        "dont let ur mum find out ok", "our chats are private right", "u cant tell ur teachers bout me",
+        "no telling anyone ok", "delete my number from ur phone after", "if ur dad sees this ur in trouble so hide it",
+        "its better if this stays secret", "keep me a secret ok",
+    ],
+    "isolation_exclusivity": [
+        "ur friends dont really like u", "why would u need anyone else", "ur parents dont care what u do",
+        "i understand u better than ur family", "cut them off, u dont need them", "ur mates are childish",
+        "its just u and me vs everyone", "i'm the only person u can count on",
+    ],
+    "risk_assessment": [
+        "is ur mum at home", "r ur parents around", "anyone with u rn", "are u home by yourself",
+        "does ur mum know ur password", "do ur parents check ur snap", "is ur brother in the room",
+        "what time do ur parents get back",
+    ],
+    "platform_move": [
+        "whats ur snap?", "add me on insta", "lets talk on whatsapp", "u got telegram",
+        "my discord is shadowfox_22", "send me ur phone number", "move to a private chat?", "dm me on tiktok",
+    ],
+    "photo_camera_request": [
+        "send a photo", "can i see a pic of u", "show me a selfie", "lets video chat tonight",
+        "turn on ur camera", "send me a pic of u rn", "take a selfie for me", "show me what u look like",
+    ],
+    "meeting_request": [
+        "lets meet up saturday", "wanna hang out in person", "i'll come to ur area", "meet me at the bus stop",
+        "can we meet somewhere", "come to my house after school", "i can come get u", "we should meet irl",
+    ],
+    "guilt_pressure": [
+        "u dont even appreciate me", "i thought u cared", "u always let me down", "ur so ungrateful after all i did",
+        "just do it already", "dont be like that", "u r hurting me", "why r u being so difficult",
+    ],
+    "threats_sextortion": [
+        "ill tell everyone ur secret", "do it or ill send ur parents the pics", "i'll expose u",
+        "u have 24 hours", "ill share our chat with ur school", "ill post ur pics online",
+        "everyone will know what u did", "ur gonna be in so much trouble",
+    ],
+    "body_relationship_steering": [
+        "do u have a boyfriend", "have u kissed a boy", "would u date me", "r u seeing anyone",
+        "ur so sexy", "do u like older men", "whats ur bra size", "ever had a gf?",
+    ],
+    "location_probing": [
+        "where do u live exactly", "whats ur address", "what school do u go to", "where r u right now",
+        "what street r u on", "what city are u in", "ur house near the high street?", "send me ur postcode",
+    ],
+}
+
+BENIGN_D: list[str] = [
+    "dont tell anyone but i passed my driving theory!!", "shh its a secret santa, dont say who u got",
+    "send me a pic of the recipe pls", "whats ur number? mum wants to sort the lift",
+    "meet at the school gates at 8 for the trip", "ur dad says u can stay at ours friday",
+    "want my old bike? i dont use it anymore", "can u send me the photos from sports day",
+    "grandma wants a picture of u in ur new uniform", "are ur parents coming to the concert",
+    "i'll buy the popcorn if u get the tickets", "dont be late for practice",
+    "what time do u finish school tmrw, mum can pick u up", "ur so kind thank u",
+    "text me when ur home safe", "i got u a birthday present, hope u like it",
+    "lets swap numbers so we can do the project", "is ur mum home? she left her keys at ours",
+    "dont tell dad i used his charger lol", "wanna facetime and do the maths together",
+]
+
 BENIGN_A: list[str] = [
     "don't tell anyone the ending of the film!!", "shh dont tell dad about the surprise party saturday",
     "send me a pic of the homework pls i forgot it", "can u send me ur notes from chemistry",
@@ -374,7 +451,7 @@ def catch_rate(detector: TacticDetector, batch: dict[str, list[str]]) -> tuple[f
 
 
 def test_batches_cover_every_tactic():
-    assert set(BATCH_A) == set(BATCH_A2) == set(BATCH_B) == set(BATCH_C) == set(TACTICS)
+    assert set(BATCH_A) == set(BATCH_A2) == set(BATCH_B) == set(BATCH_C) == set(BATCH_D) == set(TACTICS)
 
 
 @pytest.mark.parametrize("name", ["BATCH_A", "BATCH_A2", "BATCH_B", "BATCH_C"])
@@ -383,6 +460,19 @@ def test_most_lines_of_the_tuning_batches_are_caught(detector, name):
     assert rate >= 0.9, f"{rate:.1%} caught; missed: {misses}"
 
 
+
+
+def test_most_lines_of_the_held_out_batch_are_caught(detector):
+    # Measured 76.0% when written (65.4% on the engine before this work): a regression guard, not a target.
+    rate, misses = catch_rate(detector, BATCH_D)
+    assert rate >= 0.7, f"{rate:.1%} caught; missed: {misses}"
+
+
+def test_benign_lines_of_the_held_out_batch_rarely_read_as_a_strong_tactic(detector):
+    # Measured 6 of 20 when written (also 6 before this work): lines such as "is ur mum home? she left her
+    # keys at ours" read as the tactic on their own; the conversation around them is what clears them.
+    strong = [(line, strongest(detector, line)) for line in BENIGN_D if strongest(detector, line) >= 0.5]
+    assert len(strong) <= 6, strong
 
 
 @pytest.mark.parametrize("name", ["BENIGN_A", "BENIGN_B", "BENIGN_C"])
@@ -397,7 +487,7 @@ def test_no_benign_line_reads_as_a_strong_tactic(detector, name):
 LEVELS = ("none", "low", "medium", "high", "critical")
 
 
-def peak_level(lines: list[tuple[str, int, str]]) -> str:
+def peak_level(lines: list[tuple[str, int | None, str]]) -> str:
     from childsafe.conversation import ConversationEngine, Message
 
     engine = ConversationEngine()
@@ -467,3 +557,57 @@ BENIGN_CONVERSATIONS_A: dict[str, list[tuple[str, int, str]]] = {
 @pytest.mark.parametrize("name", list(BENIGN_CONVERSATIONS_A))
 def test_benign_adult_child_conversations_stay_below_medium(name):
     assert peak_level(BENIGN_CONVERSATIONS_A[name]) in ("none", "low")
+
+
+# Held out like batch D: whole conversations written after all tuning. Grooming ones must reach `medium`,
+# benign ones must not.
+GROOMING_CONVERSATIONS_D: dict[str, list[tuple[str, int | None, str]]] = {
+    "gamer_gifts_to_snap": [
+        ("kaizen_88", None, "gg that was a sick clutch"),
+        ("pip", 12, "thx lol"),
+        ("kaizen_88", None, "ur actually cracked for ur age, how old r u"),
+        ("pip", 12, "12"),
+        ("kaizen_88", None, "no way ur way better than the adults i play with"),
+        ("kaizen_88", None, "want me to get u the new skin? i got loads of vbucks"),
+        ("pip", 12, "fr?? yes pls"),
+        ("kaizen_88", None, "easier to sort on snap, whats urs"),
+        ("kaizen_88", None, "dont mention it to ur parents tho they'll think its weird"),
+    ],
+    "mentor_photo_meet": [
+        ("coach_rob", 34, "saw ur dance vids, ur really talented"),
+        ("ella", 13, "thank u!!"),
+        ("coach_rob", 34, "i run a studio, i could get u into a showcase"),
+        ("coach_rob", 34, "i'd need some pics of u first, nothing fancy"),
+        ("ella", 13, "like what"),
+        ("coach_rob", 34, "just u in ur room, natural light"),
+        ("coach_rob", 34, "keep this between us til its confirmed ok"),
+        ("coach_rob", 34, "we could meet at the station saturday to chat about it"),
+    ],
+}
+
+BENIGN_CONVERSATIONS_D: dict[str, list[tuple[str, int | None, str]]] = {
+    "teacher_trip": [
+        ("mr_hale", 42, "reminder: trip forms due friday"),
+        ("nia", 14, "sir can i send a photo of the signed form"),
+        ("mr_hale", 42, "yes send it here, thanks nia"),
+        ("mr_hale", 42, "meet at the school gates at 8, coach leaves 8:15"),
+        ("nia", 14, "ok"),
+    ],
+    "teens_swap_and_plan": [
+        ("jojo", 14, "whats ur snap again"),
+        ("kit", 14, "kit.rocks"),
+        ("jojo", 14, "lets meet at the park after school with everyone"),
+        ("kit", 14, "dont tell ur mum we're going to the chippy lol"),
+        ("jojo", 14, "haha ok"),
+    ],
+}
+
+
+@pytest.mark.parametrize("name", list(GROOMING_CONVERSATIONS_D))
+def test_held_out_grooming_conversations_reach_medium(name):
+    assert peak_level(GROOMING_CONVERSATIONS_D[name]) in ("medium", "high", "critical")
+
+
+@pytest.mark.parametrize("name", list(BENIGN_CONVERSATIONS_D))
+def test_held_out_benign_conversations_stay_below_medium(name):
+    assert peak_level(BENIGN_CONVERSATIONS_D[name]) in ("none", "low")
