@@ -7,15 +7,12 @@ object and test photos, and pictures the code draws from a seed.
 
 from __future__ import annotations
 
-import os
 import random
 from dataclasses import dataclass
 from pathlib import Path
 
 import numpy as np
 from PIL import Image, ImageDraw, ImageFilter
-
-REPO_ROOT = Path(__file__).resolve().parents[2]
 
 BANKED_SKIMAGE = ("astronaut", "chelsea", "coffee", "rocket", "camera", "motorcycle_left", "hubble_deep_field", "retina")
 UNRELATED_SKIMAGE = (
@@ -31,13 +28,13 @@ class Sample:
 
 
 def reference_media_dir() -> Path:
-    env = os.environ.get("CHILDSAFE_REFERENCE_MEDIA")
-    if env:
-        return Path(env)
-    for candidate in (REPO_ROOT.parent / "shared" / "reference-media", REPO_ROOT / "shared" / "reference-media"):
-        if candidate.is_dir():
-            return candidate
-    raise SystemExit("reference media not found; set CHILDSAFE_REFERENCE_MEDIA")
+    """The tests' own lookup (so both agree); without the reference media the eval cannot run."""
+    from tests.conftest import reference_media_dir as tests_lookup
+
+    path = tests_lookup()
+    if not path.is_dir():
+        raise SystemExit("reference media not found; set CHILDSAFE_REFERENCE_MEDIA")
+    return path
 
 
 def _rgb(img: Image.Image, max_side: int = 1024) -> Image.Image:
