@@ -246,6 +246,8 @@ def reduce_to(img: Image.Image, max_side: int) -> Image.Image:
 def _pdq_array(img: Image.Image) -> np.ndarray:
     """The (rows, cols, 3) array pdqhash takes, as a zero-copy view of the luma repeated three
     times: pdqhash's 0.299/0.587/0.114 weights sum to 1, so it recovers the luma exactly."""
+    if img.width <= 0 or img.height <= 0:
+        raise InvalidInput(f"image has no pixels ({img.width}x{img.height})", code="corrupt_image")
     grey = np.asarray(reduce_to(to_luma(img), HASH_MAX_SIDE))
     return np.lib.stride_tricks.as_strided(grey, shape=grey.shape + (3,), strides=grey.strides + (0,))
 

@@ -86,6 +86,8 @@ def hash_video(
     """Hash a video file frame by frame (every frame, or ``fps`` frames per second)."""
     name = os.fspath(source)
     path = Path(source)
+    if path.is_dir():
+        raise InvalidInput(f"{name}: is a directory, not a file", code="not_a_file")
     if not path.is_file():
         raise InvalidInput(f"{name}: no such file", code="file_not_found")
     if path.stat().st_size == 0:

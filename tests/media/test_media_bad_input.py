@@ -9,7 +9,8 @@ from pathlib import Path
 import pytest
 
 from childsafe.errors import InvalidInput
-from childsafe.media import fingerprint_file, hash_video, load_image, pdq_hash_file
+from childsafe.media import fingerprint_file, hash_video, load_image, pdq_hash_file, pdq_hash_image
+from childsafe.media.queries import image_query_hashes
 
 
 def _chunk(kind: bytes, data: bytes) -> bytes:
@@ -92,6 +93,17 @@ def test_missing_file_and_empty_bytes_are_clear(tmp_path: Path):
         pdq_hash_file(b"")
     with pytest.raises(InvalidInput, match="directory"):
         fingerprint_file(tmp_path)
+    with pytest.raises(InvalidInput, match="directory"):
+        hash_video(tmp_path)
+
+
+def test_an_image_without_pixels_is_refused_not_crashed_on():
+    from PIL import Image
+
+    with pytest.raises(InvalidInput, match="no pixels"):
+        pdq_hash_image(Image.new("RGB", (0, 0)))
+    with pytest.raises(InvalidInput, match="no pixels"):
+        image_query_hashes(Image.new("RGB", (0, 0)))
 
 
 def test_bad_fps_is_refused(reference_media: Path):
