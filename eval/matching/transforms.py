@@ -13,19 +13,12 @@ from typing import Callable
 
 from PIL import Image, ImageDraw
 
+from childsafe.media.images import TRANSFORM_OPS
 from eval.matching.corpus import WORDS, drawn_scene
 
 Edit = Callable[[Image.Image, random.Random], Image.Image]
 
-DIHEDRAL = {
-    "rot90": Image.Transpose.ROTATE_90,
-    "rot180": Image.Transpose.ROTATE_180,
-    "rot270": Image.Transpose.ROTATE_270,
-    "flip_h": Image.Transpose.FLIP_LEFT_RIGHT,
-    "flip_v": Image.Transpose.FLIP_TOP_BOTTOM,
-    "transpose": Image.Transpose.TRANSPOSE,
-    "transverse": Image.Transpose.TRANSVERSE,
-}
+DIHEDRAL = {name: op for name, op in TRANSFORM_OPS.items() if op is not None}
 
 
 @dataclass(frozen=True)
