@@ -125,6 +125,12 @@ class TacticDetector:
         self.compiled: CompiledTactics = _compiled()
         vocab = set(self.compiled.vocabulary)
         self._cooccurrence = _cooccurrence_rules()
+        # Each rule is looked at only when a word of its smallest group occurs in the message.
+        self._cooccurrence_keys: dict[str, list[tuple[int, str, int]]] = {}
+        for t_index, (tactic, rules) in enumerate(self._cooccurrence.items()):
+            for r_index, (_, groups) in enumerate(rules):
+                for word in groups[0]:
+                    self._cooccurrence_keys.setdefault(word, []).append((t_index, tactic, r_index))
         for rules in self._cooccurrence.values():
             for _, groups in rules:
                 for group in groups:
@@ -198,26 +204,30 @@ class TacticDetector:
         tokens = plain.split(" ")
         kinds = [("#" if t.isdigit() else t) for t in tokens]
         present = set(kinds)
-        already = {h.tactic for h in hits}
+        keys = self._cooccurrence_keys
+        candidates = sorted({c for word in present if word in keys for c in keys[word]})
+        if not candidates:
+            return
+        done = {h.tactic for h in hits}
         offsets: list[int] | None = None
-        for tactic, rules in self._cooccurrence.items():
-            if tactic in already:
+        for _, tactic, r_index in candidates:
+            if tactic in done:
                 continue
-            for conf, groups in rules:
-                if not all(g & present for g in groups):
-                    continue
-                window = _smallest_window(kinds, groups)
-                if window is None:
-                    continue
-                if offsets is None:
-                    offsets, pos = [], 0
-                    for t in tokens:
-                        offsets.append(pos)
-                        pos += len(t) + 1
-                first, last = window
-                os_, oe = norm.original_span(offsets[first], offsets[last] + len(tokens[last]))
-                hits.append(TacticHit(tactic, conf * self.context_factor(tactic, contexts), os_, oe, conf))
-                break
+            conf, groups = self._cooccurrence[tactic][r_index]
+            if any(g.isdisjoint(present) for g in groups):
+                continue
+            window = _smallest_window(kinds, groups)
+            if window is None:
+                continue
+            if offsets is None:
+                offsets, pos = [], 0
+                for t in tokens:
+                    offsets.append(pos)
+                    pos += len(t) + 1
+            first, last = window
+            os_, oe = norm.original_span(offsets[first], offsets[last] + len(tokens[last]))
+            hits.append(TacticHit(tactic, conf * self.context_factor(tactic, contexts), os_, oe, conf))
+            done.add(tactic)
 
     def context_factor(self, tactic: str, contexts: Iterable[str]) -> float:
         """How much the benign contexts present discount a tactic (1.0: not at all)."""
@@ -238,7 +248,8 @@ class TacticDetector:
 
 
 def _cooccurrence_rules() -> dict[str, list[tuple[float, tuple[frozenset[str], ...]]]]:
-    return {tactic: [(conf, tuple(frozenset(g.split()) for g in groups)) for conf, groups in rules]
+    # The smallest group first: it is the likeliest to be missing, which ends the check early.
+    return {tactic: [(conf, tuple(sorted((frozenset(g.split()) for g in groups), key=len))) for conf, groups in rules]
             for tactic, rules in COOCCURRENCE.items()}
 
 
