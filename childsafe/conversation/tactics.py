@@ -65,7 +65,7 @@ MACROS: dict[str, str] = {
             r"new phone|presents?|something nice|something special|anything you want|whatever you want|"
             r"treats?|clothes|makeup|shoes|trainers|sneakers|a ps5|an xbox|console|amazon card|steam card|"
             r"itunes card|google play card|paypal|venmo|cash app|top up|credit|points|minecoins|packs?|products|bundle|"
-            r"battle pass|season pass|account|boots|gear|tickets?|trial|contract|modelling|"
+            r"battle pass|season pass|account|boots|gear|tickets?|trial|contract|modelling|cards?|"
             r"crates?|loot|items?|codes?|pounds|dollars|bucks|quid|euros|vouchers?|\d+ ?(?:pounds|dollars|bucks|quid|euros))",
     "SECRET": r"(?:secret|secrets|private|between us|between (?:you and me|me and you|us two)|to yourself|"
               r"on the down low|on the dl|quiet|hush hush|confidential)",
@@ -143,6 +143,9 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.5, r"(?:your|ur) (?:real|actual|true) age|(?:real|actual|true) age \?"),
         (0.55, r"{YOU_ARE} (?:you )?(?:like |in |a |like a |in a |like in )?(?:year|grade) \d{1,2}"),
         (0.5, r"(?:do|are) you {ADV}(?:go|going|in|at) (?:to )?(?:secondary|primary|middle|high|elementary|junior|senior)(?: school)?(?: yet| still| \?|$)"),
+        (0.55, r"{YOU_ARE} (?:you )?(?:a )?(?:teen|teenager|kid|child|adult|minor|grown up) or (?:still )?(?:a )?(?:teen|teenager|kid|child|adult|minor|grown up)"),
+        (0.5, r"(?<!i am )(?<!i am in )(?:like what |what |like |in like )(?:\d{1,2}(?:st|nd|rd|th) grade|grade \d{1,2}|year \d{1,2})(?: \?|$| right| yeah| or)"),
+        (0.5, r"(?:must be|probably|bet you are|guess you are|i reckon you are) (?:in |like |about )*(?:\d{1,2}(?:st|nd|rd|th) grade|grade \d{1,2}|year \d{1,2}|\d{1,2})"),
     ],
     "flattery_special_relationship": [
         (0.85, r"(?:so |very |really |quite |pretty )?(?:mature|grown up|smart|wise|beautiful|pretty|grown|developed|advanced|clever|intelligent) for (?:your|a) (?:age|\d+ years old|\d+ year old|kid|girl|boy)"),
@@ -220,6 +223,13 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.55, r"you deserve (?:so much |way |much |a lot )?better"),
         (0.6, r"(?:known|know) each other (?:forever|for years|for ever|our whole lives|all our lives|so long|for ages)"),
         (0.55, r"(?:talking|chatting|speaking) (?:to|with) you (?:makes|made|is) (?:everything|my day|me|it all|things) (?:better|happy|so)"),
+        (0.5, r"{YOU_ARE} {ADV}(?:such a |a |my )?(?:sweetheart|angel|darling|gem|treasure|doll|princess|cutie)"),
+        (0.6, r"(?:never|not ever) (?:met|known|seen|talked to) (?:a |anyone |someone |anybody )?(?:[^ ]+ )?as [a-z]+ as you"),
+        (0.55, r"(?:feel|felt|so|really) (?:so |really |very )?close to (?:you|each other)"),
+        (0.65, r"you (?:get|understand|know) me (?:in a way|like|the way) (?:nobody|no one|no one else|nobody else)"),
+        (0.65, r"(?:mature|grown up|smart|wise|beautiful|pretty|grown|clever) for (?:\d{1,2}|someone your age|a \d{1,2} year old|a kid|a girl your age|a boy your age)"),
+        (0.55, r"(?:love|like|adore) how (?:different|mature|grown up|special|smart|pretty|unique|cute) you are"),
+        (0.55, r"(?:highlight|best part|best bit|best thing) of my (?:day|week|life|night)"),
     ],
     "gifts_offers": [
         (0.75, r"{I_WILL} (?:buy|get|send|give|gift|pay for|order|grab) (?:you|u|ya|yourself)? ?{G3}{GIFT}"),
@@ -264,6 +274,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.5, r"(?:and |then )?(?:it is|its|they are|it will be) (?:all )?yours"),
         (0.6, r"(?<!i )(?<!we )(?<!they )(?:want to|wanna|want) (?:a |an )?new (?:[^ ]+ ){0,2}(?:phone|trainers|sneakers|shoes|headphones|console|controller|game|skin|clothes|bag|laptop)"),
         (0.5, r"(?:i have|i got|i have got) (?:a |an |some )?spare(?: one| \.|$| if| for you| \?)"),
+        (0.6, r"(?:i have|i got|i have got) (?:a |an |some )?{G2}(?:code|codes|card|key|voucher|gift|skin|pass|account) for you"),
+        (0.65, r"{I_WILL} (?:buy|get|send|give|gift) (?:you )?(?:a |an |some )?(?:psn|xbox|nintendo|eshop|apple|roblox|fortnite|playstation|spotify|netflix|steam|amazon|google play) (?:card|code|credit|voucher|gift card)"),
     ],
     "secrecy": [
         (0.85, r"(?:do not|never|dont|no need to|you should not|you must not|you mustnt|must not|let us not|lets not|we should not|better not|you can not|you cannot|promise (?:me )?(?:you will not|not to|you wont)) (?:tell|show|mention|say (?:anything )?to|inform|let|talk to|ask|bring (?:it|this) up (?:to|with)) {G2}{PEOPLE}"),
@@ -315,6 +327,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.75, r"(?:your {PARENT}|they|no one|nobody|your friends) (?:does not|do not|will not|never) (?:need|have|needs) to (?:see|know|find out|hear|read)"),
         (0.75, r"tell (?:no one|nobody|no body|noone)|not even (?:your) (?:best friend|bff|mum|mom|dad|parents|sister|brother)"),
         (0.75, r"make sure (?:no one|nobody|your {PARENT}|they|your friends) (?:do not |does not |dont |never )(?:sees?|finds? out|reads?|knows?|hears?)"),
+        (0.7, r"(?:delete|clear|erase|wipe|remove) (?:my|our|this|the) (?:number|contact|name|profile|account|snaps|texts|calls)"),
+        (0.6, r"hide (?:it|this|them|that|the app|our [a-z]+|my [a-z]+)(?: \.|$| from| so| ok| somewhere| well)"),
     ],
     "isolation_exclusivity": [
         (0.75, r"(?:they|your {PARENT}|your friends|people|adults|teachers|other people|nobody else) {ADV}(?:do not|dont|will never|never|can not|cant|would never|does not) (?:really )?(?:understand|get|care about|appreciate|listen to|love|respect|value) you"),
@@ -367,6 +381,9 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:no one|nobody|they|none of them|your friends|those [^ ]+) (?:[^ ]+ ){0,3}(?:deserves?) you"),
         (0.6, r"forget (?:about )?(?:the rest|everyone|everybody|the others|all of them|the lot of them)"),
         (0.5, r"(?:stick|stay) with me(?: \.|$| forget| and| not| only)"),
+        (0.6, r"(?:why would you|why do you|you do not|you will never|you will not) (?:even )?need (?:anyone|anybody|them|other people|friends|other friends)(?: else)?"),
+        (0.65, r"(?:understand|know|get|love|care about|appreciate) you (?:so much |way |much |a lot )?(?:better|more) than (?:your|they|them|anyone|anybody|everyone)"),
+        (0.65, r"(?:you and me|me and you|us) (?:vs|versus|against) (?:everyone|everybody|the world|them|the rest)"),
     ],
     "risk_assessment": [
         (0.8, r"(?:are|is) (?:your|you) {PARENT} {G2}(?:home|around|there|in|out|away|awake|asleep|sleeping|at work|working|nearby|watching|checking|looking|gone|back|in the house|downstairs|upstairs)"),
@@ -406,6 +423,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:^|\. |\? |so |and )(?:your|you) {PARENT} (?:still |not )?(?:out|home|in|away|around|asleep|at work|gone|back)(?: yet| tonight| today| now| right now| later| \?|$)"),
         (0.7, r"(?:what time|when) (?:do|does|will|are) (?:your )?(?:{PARENT}|they) {ADV}(?:usually |normally |ever )?(?:go|going) (?:to )?(?:bed|sleep|out|away|work)"),
         (0.6, r"(?:^|\. |\? )(?:any ?one|anybody|someone|somebody) (?:else )?(?:awake|up|home|in|around|there)(?: in your| at your| with you| \?|$)"),
+        (0.7, r"(?:do|does|will|would) your {PARENT} {ADV}(?:check|read|look at|go through|see|monitor|track) your (?:snap|snapchat|insta|instagram|whatsapp|discord|apps|dms|photos|gallery|camera roll|search history|tiktok|texts|chats|messages|phone)"),
     ],
     "platform_move": [
         (0.75, r"(?:add|message|msg|text|dm|hit|find|follow|talk to|chat with|call|ping|contact|reach|snap|direct message) (?:me )?{G3}(?:on|at|via|over|in|through|over on) {PLATFORM}"),
@@ -553,6 +571,10 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.7, r"if you (?:were|are) {ADV}(?:my )?(?:real |true |good |proper )?(?:friend|mate|girlfriend|boyfriend|bestie)"),
         (0.55, r"{YOU_ARE} (?:upsetting|hurting|annoying|disappointing|stressing) me"),
         (0.5, r"(?:stop|quit) (?:acting|being) (?:like )?(?:a )?(?:little |such a )?(?:kid|baby|child)"),
+        (0.55, r"you {ADV}(?:do not|never|dont) {ADV}(?:appreciate|care about|respect|value|thank|listen to) me"),
+        (0.6, r"i thought you (?:cared|loved me|liked me|were different|were nice|were my friend)"),
+        (0.55, r"(?:you )?{ADV}(?:let|letting) me down"),
+        (0.5, r"(?:just )?do it (?:already|now|for once|quickly)"),
     ],
     "threats_sextortion": [
         (0.95, r"(?:i will|i am going to|i am gonna|or i will|or i|i could|i can|i might|i shall|i would) {G2}(?:send|show|share|post|leak|expose|spread|forward|upload|give|publish) {G2}(?:your |the |those |these |our |all |all your |all the |all our )?(?:pictures|photos|videos|pics|screenshots|messages|chats?|them|it|these|those|everything|this|clips|recordings) {G3}(?:to|on|with|for|in|all over) {G2}(?:your )?(?:{PARENT}|friends|school|everyone|everybody|followers|teachers?|class|classmates|internet|online|the world|contacts|group chat|police)"),
@@ -591,6 +613,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.8, r"(?:i will|i am going to|or i will|or i) (?:send|show|forward|give|tell) (?:your )?(?:{PARENT}|friends|school|teachers?|class) (?:everything|all|the|those|these|your|what)"),
         (0.8, r"or (?:i will|i am going to|i) (?:post|send|share|leak|show|expose|upload|forward)"),
         (0.65, r"i (?:have )?(?:screenshotted|screenshot|recorded|screen recorded) (?:it|them|everything|all|our|the|this|you)"),
+        (0.85, r"(?:i will|i am going to|i could|i can|or i will|or i) expose (?:you|your|this|everything|it)"),
+        (0.6, r"{YOU_ARE} (?:going to|gonna) (?:be|get) in (?:so much |big |huge |real |serious )?trouble"),
     ],
     "body_relationship_steering": [
         (0.65, r"(?:do you have|have you got|got|you have|is there|do you got) (?:a )?(?:boyfriend|girlfriend|crush|partner|someone special|special someone|lover)"),
@@ -672,6 +696,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"how far (?:are you|do you live|is your (?:house|place|home|school)|away are you) (?:from|to)"),
         (0.55, r"(?:near|close to|far from) (?:which|what) (?:city|town|station)"),
         (0.6, r"where ?abouts(?: are you| do you| in| is| \?|$)"),
+        (0.55, r"(?:your|is your) (?:house|home|school|flat|place) (?:near|close to|by|far from|next to)"),
     ],
 }
 
@@ -683,7 +708,7 @@ _P: dict[str, list[tuple[float, str]]] = {
 CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
     "surprise": (
         r"surprise|party|present for|gift for|birthday present|christmas present|proposal|propose|baby shower|"
-        r"her birthday|his birthday|their birthday|anniversary|card for|the cake",
+        r"her birthday|his birthday|their birthday|anniversary|card for|the cake|secret santa|who you got",
         {"secrecy": 0.15, "gifts_offers": 0.5, "isolation_exclusivity": 0.5}, True),
     "mishap": (
         r"i (?:broke|lost|failed|forgot|ate|spilled|spilt|crashed|dropped|skipped|missed|smashed|cracked|burned|"
@@ -705,7 +730,8 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"her|their|our|these|those)(?: new| old| signed| finished| whole| little)? (?!face|body|outfit|room|"
         r"bedroom|legs|self|yourself|you|bed|pyjamas|pajamas|hair|lips|eyes|figure|feet|skin|chest|underwear|"
         r"swimsuit|bikini|clothes|top|mirror)[a-z]+|(?:the|that|this) (?:[a-z]+ )?(?:meme|video|clip|tiktok|reel|link)|"
-        r"(?:pictures?|photos?|pics?|scans?|copy) of (?:it|them|that|this)",
+        r"(?:pictures?|photos?|pics?|scans?|copy) of (?:it|them|that|this)|"
+        r"(?:pictures?|photos?|pics?|videos?) from (?:the|sports|school|today|yesterday|last|our|my|your|her|his)",
         {"photo_camera_request": 0.25}, False),
     "schoolwork": (
         r"homework|notes|worksheet|assignment|answers|timetable|schedule|revision|essay|slides|chapter|"
@@ -722,7 +748,9 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"stuck in traffic|on my way|running late|be home by|be back (?:at|by)|dinner|tea is|pasta|fridge|"
         r"the washing|the dog out|feed the|inhaler|pe kit|lunch money|money for lunch|lock the door|tidy your room|"
         r"bed time|bedtime|school run|i am outside school|your dad will|your mum will|your mom will|home yet|"
-        r"back from school yet|you back yet|get home safe|got home safe|home safe",
+        r"back from school yet|you back yet|get home safe|got home safe|home safe|"
+        r"(?:mum|mom|dad|nan|grandma|grandad|my parents) (?:can|will|could|wants to|needs to) (?:pick|get|collect|drive|sort)|"
+        r"(?:give you|get|sort|need) a lift|left (?:her|his|their|your|my) (?:keys|bag|phone|coat|jacket|purse|wallet)",
         {"risk_assessment": 0.3, "meeting_request": 0.45, "location_probing": 0.5, "photo_camera_request": 0.6,
          "gifts_offers": 0.5, "flattery_special_relationship": 0.6}, True),
     # Family: the people in the chat are relatives (kin named as shared, the child answering "yes mum").
@@ -770,6 +798,11 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"with everyone|with the others|all of us|the whole (?:group|class|team|gang)|everyone is coming|"
         r"everyones coming|with the (?:group|class|team|gang|squad)",
         {"meeting_request": 0.4, "platform_move": 0.6, "location_probing": 0.6}, False),
+    # Good news a child wants to tell in their own time is not a secret kept for someone.
+    "good_news": (
+        r"i passed|i got in|i won|we won|i got the part|i got picked|i got into|i got a job|got engaged|"
+        r"i got selected|i made the team",
+        {"secrecy": 0.2}, False),
     "lesson": (
         r"lesson|tutoring|tutor|the session|our session|when we start|class starts|your working|show your working|"
         r"page \d+|question \d+|exercise \d+|worksheet|algebra|maths|math|science|physics|chemistry|biology|"
