@@ -428,6 +428,79 @@ BENIGN_D: list[str] = [
     "dont tell dad i used his charger lol", "wanna facetime and do the maths together",
 ]
 
+# The held-out batch: written last, after all five rounds of tuning, and never tuned on. Its catch rate is
+# the honest estimate for wording nobody here has seen (numbers in docs/conversation.md).
+BATCH_E: dict[str, list[str]] = {
+    "age_identity_probing": [
+        "ok but seriously whats ur age", "u in year 10 or 11?", "how old r u, ur pics look young",
+        "can i ask ur age or is that rude", "r u even allowed on here at ur age", "how old did u say u were again",
+        "wait so ur only 13??",
+    ],
+    "flattery_special_relationship": [
+        "ur cuter than any girl at my work", "i could talk to u for hours", "ur so much more fun than people my age",
+        "ur literally my favourite person", "u have such a beautiful soul", "ur too good for the boys at ur school",
+        "i feel like ive known u my whole life",
+    ],
+    "gifts_offers": [
+        "u need more robux? say the word", "ill send u a steam code rn", "want a fiver for ur phone credit",
+        "i can buy u that hoodie u like", "pick any skin ill pay", "i'll get u a new headset for christmas",
+        "theres a gift card waiting for u if u want it",
+    ],
+    "secrecy": [
+        "dont tell ur sister about me", "lets keep us a secret for now", "nobody can know we talk ok",
+        "delete the chat before ur mum sees", "its our little secret yeah", "promise u wont tell ur friends",
+        "if they ask, say u were at a mates",
+    ],
+    "isolation_exclusivity": [
+        "ur parents wouldnt understand u like i do", "u dont need ur friends, they're toxic",
+        "i'm the only one who gets u", "ur family never listens to u", "forget ur friends, talk to me",
+        "ur better off without them honestly", "only talk to me from now on",
+    ],
+    "risk_assessment": [
+        "are ur parents home rn", "r u alone?", "who's with u right now", "does ur mum check ur phone",
+        "when does ur mum finish work", "is anyone in ur room", "do ur parents know ur talking to me",
+    ],
+    "platform_move": [
+        "add me on snap its easier", "what's ur insta", "got whatsapp?", "text me on this number instead",
+        "lets go to discord", "u have kik? add me", "lets talk somewhere more private",
+    ],
+    "photo_camera_request": [
+        "send me a pic of u", "can i see ur face", "facetime me", "can u send a selfie rn",
+        "show me ur outfit today", "take a pic of urself for me", "turn ur cam on pls",
+    ],
+    "meeting_request": [
+        "we should meet up", "wanna meet this weekend", "i can pick u up after school",
+        "come meet me at the park", "lets hang out irl", "i'll come see u", "when can we meet up",
+    ],
+    "guilt_pressure": [
+        "u owe me after everything", "if u cared about me u would", "ur being so selfish rn",
+        "i've done so much for u", "dont be a baby", "u said u would do it", "ur really upsetting me",
+    ],
+    "threats_sextortion": [
+        "ill send ur pics to everyone", "do it or ur parents find out", "ill post the screenshots",
+        "nobody will ever believe u", "i know where u go to school", "ill make ur life hell",
+        "u'll be sorry if u tell",
+    ],
+    "body_relationship_steering": [
+        "got a boyfriend?", "ever kissed anyone?", "u seeing anyone?", "what r u wearing",
+        "would u date an older guy", "age is just a number", "has ur body changed much",
+    ],
+    "location_probing": [
+        "where do u live", "which school r u at", "whats ur postcode", "where abouts do u live",
+        "send ur location", "what area r u in", "how far do u live from the town centre",
+    ],
+}
+
+BENIGN_E: list[str] = [
+    "dont tell anyone the twist pls", "keep it secret, its dad's surprise", "send me a pic of the worksheet",
+    "whats ur number for the netball team chat", "practice is at the park saturday 10am",
+    "mum says ur welcome for tea", "wanna swap game cards at lunch", "my nan wants to facetime u",
+    "coach says well done today", "can u send me the notes", "ill give u ur pen back tmrw",
+    "are u coming to the party", "happy birthday!! i got u something", "the teacher wants us to video call for the group work",
+    "what time does the bus come", "ur so good at maths", "lets play roblox later",
+    "is ur mum picking us up", "dont tell mum i ate the last biscuit", "send me the photo of the class from the trip",
+]
+
 BENIGN_A: list[str] = [
     "don't tell anyone the ending of the film!!", "shh dont tell dad about the surprise party saturday",
     "send me a pic of the homework pls i forgot it", "can u send me ur notes from chemistry",
@@ -451,7 +524,7 @@ def catch_rate(detector: TacticDetector, batch: dict[str, list[str]]) -> tuple[f
 
 
 def test_batches_cover_every_tactic():
-    assert set(BATCH_A) == set(BATCH_A2) == set(BATCH_B) == set(BATCH_C) == set(BATCH_D) == set(TACTICS)
+    assert set(BATCH_A) == set(BATCH_A2) == set(BATCH_B) == set(BATCH_C) == set(BATCH_D) == set(BATCH_E) == set(TACTICS)
 
 
 @pytest.mark.parametrize("name", ["BATCH_A", "BATCH_A2", "BATCH_B", "BATCH_C", "BATCH_D"])
@@ -462,7 +535,12 @@ def test_most_lines_of_the_tuning_batches_are_caught(detector, name):
 
 
 
-@pytest.mark.parametrize("name", ["BENIGN_A", "BENIGN_B", "BENIGN_C", "BENIGN_D"])
+def test_most_lines_of_the_held_out_batch_are_caught(detector):
+    rate, misses = catch_rate(detector, BATCH_E)
+    assert rate >= 0.8, f"{rate:.1%} caught; missed: {misses}"
+
+
+@pytest.mark.parametrize("name", ["BENIGN_A", "BENIGN_B", "BENIGN_C", "BENIGN_D", "BENIGN_E"])
 def test_benign_lines_rarely_read_as_a_strong_tactic(detector, name):
     lines = globals()[name]
     strong = [(line, strongest(detector, line)) for line in lines if strongest(detector, line) >= 0.5]
