@@ -13,7 +13,7 @@ from pathlib import Path
 from typing import Union
 
 from childsafe.errors import InvalidInput
-from childsafe.media.images import DEFAULT_MAX_PIXELS, pdq_hash_file
+from childsafe.media.images import DEFAULT_MAX_PIXELS, pdq_hash_file, require_file
 from childsafe.media.video import hash_video
 from childsafe.media.vpdq import FrameHash
 
@@ -75,12 +75,7 @@ def detect_media_type(path: PathLike) -> str:
     """'image' or 'video' from the content; InvalidInput for anything else."""
     name = os.fspath(path)
     p = Path(path)
-    if p.is_dir():
-        raise InvalidInput(f"{name}: is a directory, not a file", code="not_a_file")
-    if not p.is_file():
-        raise InvalidInput(f"{name}: no such file", code="file_not_found")
-    if p.stat().st_size == 0:
-        raise InvalidInput(f"{name}: empty file (0 bytes)", code="empty_file")
+    require_file(p, name)
     try:
         with open(p, "rb") as fh:
             head = fh.read(512)

@@ -91,6 +91,18 @@ def source_name(source: ImageSource) -> str:
     return os.fspath(source)
 
 
+def require_file(path: Path, name: str) -> None:
+    """A regular, non-empty file, or InvalidInput saying what is there instead."""
+    if path.is_dir():
+        raise InvalidInput(f"{name}: is a directory, not a file", code="not_a_file")
+    if not path.exists():
+        raise InvalidInput(f"{name}: no such file", code="file_not_found")
+    if not path.is_file():
+        raise InvalidInput(f"{name}: not a regular file", code="not_a_file")
+    if path.stat().st_size == 0:
+        raise InvalidInput(f"{name}: empty file (0 bytes)", code="empty_file")
+
+
 def open_image(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> Image.Image:
     """Open (header only) and refuse empty files and decompression bombs before decoding."""
     name = source_name(source)
@@ -100,10 +112,7 @@ def open_image(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> 
         fp: object = io.BytesIO(bytes(source))
     else:
         path = Path(source)
-        if not path.is_file():
-            raise InvalidInput(f"{name}: no such file", code="file_not_found")
-        if path.stat().st_size == 0:
-            raise InvalidInput(f"{name}: empty file (0 bytes)", code="empty_file")
+        require_file(path, name)
         fp = path
     try:
         with warnings.catch_warnings():

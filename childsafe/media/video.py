@@ -20,7 +20,7 @@ import pdqhash
 
 from childsafe.errors import InvalidInput
 from childsafe.index.codec import bits_to_hex
-from childsafe.media.images import DEFAULT_MAX_PIXELS, HASH_MAX_SIDE
+from childsafe.media.images import DEFAULT_MAX_PIXELS, HASH_MAX_SIDE, require_file
 from childsafe.media.vpdq import FrameHash, format_vpdq
 
 VideoSource = Union[str, Path]
@@ -86,12 +86,7 @@ def hash_video(
     """Hash a video file frame by frame (every frame, or ``fps`` frames per second)."""
     name = os.fspath(source)
     path = Path(source)
-    if path.is_dir():
-        raise InvalidInput(f"{name}: is a directory, not a file", code="not_a_file")
-    if not path.is_file():
-        raise InvalidInput(f"{name}: no such file", code="file_not_found")
-    if path.stat().st_size == 0:
-        raise InvalidInput(f"{name}: empty file (0 bytes)", code="empty_file")
+    require_file(path, name)
     if fps is not None and not fps > 0:
         raise InvalidInput(f"fps must be a positive number, got {fps}", code="bad_argument")
     try:
