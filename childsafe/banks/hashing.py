@@ -34,6 +34,9 @@ def entries_for_file(path: Path, signal_type: str, *,
     provenance = {"added_from": path.name}
     try:
         if signal_type in ("md5", "sha256"):
+            from childsafe.media.images import require_file
+
+            require_file(path, str(path))  # an empty file's digest would match every empty upload
             digest = file_digest(path, signal_type)
             return [ParsedEntry(value=digest, digest=digest, line=0, provenance=provenance)]
         from childsafe.media import detect_media_type

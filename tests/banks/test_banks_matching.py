@@ -99,6 +99,15 @@ def test_file_digest_banks_match_exact_copies_only(data_dir: Path, reference_med
     assert [[m["distance"] for m in line["matches"]] for line in lines] == [[0], []]
 
 
+def test_an_empty_file_is_not_banked_by_digest(data_dir: Path, tmp_path: Path) -> None:
+    run(data_dir, "bank", "create", "exact", "--type", "md5")
+    empty = tmp_path / "empty.jpg"
+    empty.write_bytes(b"")
+    result = run(data_dir, "bank", "add", "exact", str(empty))
+    assert result.exit_code == 2 and "empty file" in result.stderr
+    assert run(data_dir, "bank", "list", "--json").stdout.count('"active": 0') == 1
+
+
 def test_adding_a_video_to_a_pdq_bank_is_refused(data_dir: Path, reference_media: Path) -> None:
     run(data_dir, "bank", "create", "known-bad", "--type", "pdq")
     video = reference_media / "vpdq/videos/doorknob-hd-no-bar.mp4"
