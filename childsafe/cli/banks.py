@@ -45,12 +45,15 @@ def write_atomically(path: Path, text: str) -> None:
     directory = path.parent if str(path.parent) else Path(".")
     if not directory.is_dir():
         raise InvalidInput(f"cannot write {path}: folder {directory} does not exist", code="unwritable_file")
+    tmp = None
     try:
         fd, tmp = tempfile.mkstemp(prefix=f".{path.name}.", dir=directory)
         with os.fdopen(fd, "w", encoding="utf-8", newline="") as f:
             f.write(text)
         os.replace(tmp, path)
     except OSError as exc:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
         raise InvalidInput(f"cannot write {path}: {exc.strerror or exc}", code="unwritable_file") from None
 
 

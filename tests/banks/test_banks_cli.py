@@ -154,6 +154,11 @@ def test_export_to_file_and_stdout_round_trip(data_dir: Path, tmp_path: Path, rn
     assert sorted(e["hash"] for e in entries) == hashes and all(e["labels"] == ["A1"] for e in entries)
     bad = run(data_dir, "bank", "export", "known", str(tmp_path / "missing-dir" / "x.csv"))
     assert bad.exit_code == 2 and "does not exist" in bad.stderr
+    (tmp_path / "out-dir").mkdir()
+    before = sorted(p.name for p in tmp_path.iterdir())
+    bad = run(data_dir, "bank", "export", "known", str(tmp_path / "out-dir"))
+    assert bad.exit_code == 2 and "cannot write" in bad.stderr
+    assert sorted(p.name for p in tmp_path.iterdir()) == before  # no temporary file left behind
 
 
 def test_match_without_input_or_with_unknown_bank_fails_cleanly(data_dir: Path, rng) -> None:
