@@ -121,10 +121,11 @@ _DIGIT_WORDS = {"2": "to", "4": "for"}
 # "ur/your" before these is "you are" ("ur so mature", "your making me sad"), before a noun it is "your".
 _YOU_ARE_NEXT = frozenset("""
 the a an so such still like not never always just really literally way too very better making going being
-gonna only mine welcome right wrong proper actually honestly kinda kind sort all in at on from with here
-there home alone over under older younger more less getting doing talking lying acting ignoring pretty
-beautiful gorgeous cute special amazing mature different clearly obviously probably definitely totally
-basically legit lowkey deffo def well dead mad hella lucky safe free allowed meant supposed
+gonna only mine welcome right wrong proper actually honestly kinda all in at on from with here there
+alone over under more less getting doing talking lying acting ignoring pretty beautiful gorgeous cute
+special amazing mature different clearly obviously probably definitely totally basically legit lowkey
+deffo def well dead mad hella lucky safe allowed meant supposed cuter prettier smarter funnier nicer
+cooler hotter sweeter kinder braver
 """.split())
 _YEAR_BEFORE = frozenset("what which this last next a per every that one".split())
 _YEAR_AFTER = frozenset("were was born ago old olds group".split())

@@ -65,7 +65,7 @@ MACROS: dict[str, str] = {
             r"new phone|presents?|something nice|something special|anything you want|whatever you want|"
             r"treats?|clothes|makeup|shoes|trainers|sneakers|a ps5|an xbox|console|amazon card|steam card|"
             r"itunes card|google play card|paypal|venmo|cash app|top up|credit|points|minecoins|packs?|products|bundle|"
-            r"battle pass|season pass|account|boots|gear|tickets?|trial|contract|modelling|cards?|"
+            r"battle pass|season pass|account|boots|gear|tickets?|trial|contract|modelling|cards?|fiver|tenner|hoodie|jumper|jacket|headset|controller|nails|"
             r"crates?|loot|items?|codes?|pounds|dollars|bucks|quid|euros|vouchers?|\d+ ?(?:pounds|dollars|bucks|quid|euros))",
     "SECRET": r"(?:secret|secrets|private|between us|between (?:you and me|me and you|us two)|to yourself|"
               r"on the down low|on the dl|quiet|hush hush|confidential)",
@@ -146,6 +146,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.55, r"{YOU_ARE} (?:you )?(?:a )?(?:teen|teenager|kid|child|adult|minor|grown up) or (?:still )?(?:a )?(?:teen|teenager|kid|child|adult|minor|grown up)"),
         (0.5, r"(?<!i am )(?<!i am in )(?:like what |what |like |in like )(?:\d{1,2}(?:st|nd|rd|th) grade|grade \d{1,2}|year \d{1,2})(?: \?|$| right| yeah| or)"),
         (0.5, r"(?:must be|probably|bet you are|guess you are|i reckon you are) (?:in |like |about )*(?:\d{1,2}(?:st|nd|rd|th) grade|grade \d{1,2}|year \d{1,2}|\d{1,2})"),
+        (0.45, r"(?:even )?allowed (?:on|to use|to be on) (?:here|this|this app|this game|this site|social media)(?: at your age| \?|$)"),
     ],
     "flattery_special_relationship": [
         (0.85, r"(?:so |very |really |quite |pretty )?(?:mature|grown up|smart|wise|beautiful|pretty|grown|developed|advanced|clever|intelligent) for (?:your|a) (?:age|\d+ years old|\d+ year old|kid|girl|boy)"),
@@ -230,6 +231,10 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"(?:mature|grown up|smart|wise|beautiful|pretty|grown|clever) for (?:\d{1,2}|someone your age|a \d{1,2} year old|a kid|a girl your age|a boy your age)"),
         (0.55, r"(?:love|like|adore) how (?:different|mature|grown up|special|smart|pretty|unique|cute) you are"),
         (0.55, r"(?:highlight|best part|best bit|best thing) of my (?:day|week|life|night)"),
+        (0.55, r"{YOU_ARE} {ADV}(?:much |a lot |way )?(?:cuter|prettier|hotter|sweeter|smarter|nicer|cooler|funnier|better looking|more beautiful|more fun|more mature) than (?:any|every|all|most|other|the other|anyone|anybody|everyone)"),
+        (0.55, r"(?:talk|chat|speak|text) (?:to|with) you (?:for hours|all day|all night|forever|for ever|every day)"),
+        (0.5, r"(?:you have|you got|you have got) (?:such )?(?:a )?(?:beautiful|lovely|gorgeous|amazing|kind|pure|old|special|rare) (?:soul|heart|mind|personality|spirit|vibe|energy)"),
+        (0.6, r"{YOU_ARE} {ADV}(?:too good|too mature|too smart|too pretty|too special) for (?:them|him|her|the|those|your|boys|girls|kids|people|anyone)"),
     ],
     "gifts_offers": [
         (0.75, r"{I_WILL} (?:buy|get|send|give|gift|pay for|order|grab) (?:you|u|ya|yourself)? ?{G3}{GIFT}"),
@@ -384,6 +389,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:why would you|why do you|you do not|you will never|you will not) (?:even )?need (?:anyone|anybody|them|other people|friends|other friends)(?: else)?"),
         (0.65, r"(?:understand|know|get|love|care about|appreciate) you (?:so much |way |much |a lot )?(?:better|more) than (?:your|they|them|anyone|anybody|everyone)"),
         (0.65, r"(?:you and me|me and you|us) (?:vs|versus|against) (?:everyone|everybody|the world|them|the rest)"),
+        (0.65, r"(?:your|you) (?:mates|friends|family|{PARENT}|teachers|people) {ADV}(?:never|does not|do not) (?:even )?(?:really )?(?:cares about|understands|gets|knows|listens to|likes|respects|notices|values|sees|hears|listen to) you"),
     ],
     "risk_assessment": [
         (0.8, r"(?:are|is) (?:your|you) {PARENT} {G2}(?:home|around|there|in|out|away|awake|asleep|sleeping|at work|working|nearby|watching|checking|looking|gone|back|in the house|downstairs|upstairs)"),
@@ -459,6 +465,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.45, r"(?:let us|lets|we should|can we|shall we) (?:move|switch)(?: chats?| apps?| somewhere| elsewhere| over)?(?: \.|$| \?)"),
         (0.65, r"{PLATFORM} (?:server|group|chat|account|page) (?:just )?for (?:us|you and me|the two of us|me and you)"),
         (0.6, r"(?:can not|cannot|can t) (?:talk|chat|speak) (?:here|on here|in here)"),
+        (0.65, r"(?:let us|lets|we should|can we|shall we|we could|wanna|want to) (?:talk|chat|go|move|speak|continue) (?:somewhere|some place|someplace) (?:more )?(?:private|else|quieter|safer)"),
     ],
     "photo_camera_request": [
         (0.8, r"(?:send|show|share|give|post|text|snap|dm) (?:me|us) (?:a |an |some |another |one more |more |your |the |that |a few )?{G2}{PHOTO}"),
@@ -575,6 +582,9 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"i thought you (?:cared|loved me|liked me|were different|were nice|were my friend)"),
         (0.55, r"(?:you )?{ADV}(?:let|letting) me down"),
         (0.5, r"(?:just )?do it (?:already|now|for once|quickly)"),
+        (0.5, r"{YOU_ARE} being {ADV}(?:selfish|ungrateful|mean|difficult|unfair|horrible|cruel|cold|rude|boring|dramatic|annoying|childish)"),
+        (0.6, r"i (?:have|ve) (?:done|given|spent|sacrificed) (?:so much|everything|a lot|loads) (?:for|on) you"),
+        (0.55, r"{YOU_ARE} {ADV}(?:upsetting|hurting|annoying|disappointing|stressing) me"),
     ],
     "threats_sextortion": [
         (0.95, r"(?:i will|i am going to|i am gonna|or i will|or i|i could|i can|i might|i shall|i would) {G2}(?:send|show|share|post|leak|expose|spread|forward|upload|give|publish) {G2}(?:your |the |those |these |our |all |all your |all the |all our )?(?:pictures|photos|videos|pics|screenshots|messages|chats?|them|it|these|those|everything|this|clips|recordings) {G3}(?:to|on|with|for|in|all over) {G2}(?:your )?(?:{PARENT}|friends|school|everyone|everybody|followers|teachers?|class|classmates|internet|online|the world|contacts|group chat|police)"),
@@ -615,6 +625,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"i (?:have )?(?:screenshotted|screenshot|recorded|screen recorded) (?:it|them|everything|all|our|the|this|you)"),
         (0.85, r"(?:i will|i am going to|i could|i can|or i will|or i) expose (?:you|your|this|everything|it)"),
         (0.6, r"{YOU_ARE} (?:going to|gonna) (?:be|get) in (?:so much |big |huge |real |serious )?trouble"),
+        (0.75, r"(?:i will|i am going to|or i will|i could|i can|i might) (?:post|share|leak|spread|upload|forward|expose|send out) (?:the screenshots|(?:your|our|all your|all our) (?:screenshots|pictures|photos|pics|videos|chats|messages|recordings|selfies|secrets))"),
+        (0.9, r"(?:no one|nobody|no body) (?:will|would|is going to) ever (?:believe|trust) you"),
     ],
     "body_relationship_steering": [
         (0.65, r"(?:do you have|have you got|got|you have|is there|do you got) (?:a )?(?:boyfriend|girlfriend|crush|partner|someone special|special someone|lover)"),
@@ -741,7 +753,8 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         {"photo_camera_request": 0.3, "platform_move": 0.35, "meeting_request": 0.5, "location_probing": 0.6}, False),
     "team": (
         r"practice|training|rehearsal|fixture|the match|kick off|kickoff|the game on|tournament|tryouts|"
-        r"the pitch|the field|the court|the pool|the rink|the gym|club|squad|the team|with the team|kit|"
+        r"the pitch|the field|the court|the pool|the rink|the gym|club|squad|the team|with the team|kit|team chat|"
+        r"[a-z]+ team|"
         r"changing rooms|the coach|minibus|the tour",
         {"meeting_request": 0.4, "platform_move": 0.5, "location_probing": 0.6, "photo_camera_request": 0.6}, False),
     "household": (

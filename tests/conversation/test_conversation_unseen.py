@@ -428,8 +428,8 @@ BENIGN_D: list[str] = [
     "dont tell dad i used his charger lol", "wanna facetime and do the maths together",
 ]
 
-# The held-out batch: written last, after all five rounds of tuning, and never tuned on. Its catch rate is
-# the honest estimate for wording nobody here has seen (numbers in docs/conversation.md).
+# Written as the held-out batch after five rounds (72.5% on the original engine, 83.5% after the five
+# rounds, 1 of its 20 benign lines strong), then used for a sixth round.
 BATCH_E: dict[str, list[str]] = {
     "age_identity_probing": [
         "ok but seriously whats ur age", "u in year 10 or 11?", "how old r u, ur pics look young",
@@ -501,6 +501,76 @@ BENIGN_E: list[str] = [
     "is ur mum picking us up", "dont tell mum i ate the last biscuit", "send me the photo of the class from the trip",
 ]
 
+# The held-out batch: written last, after all six rounds of tuning, and never tuned on. Its catch rate is
+# the honest estimate for wording nobody here has seen (numbers in docs/conversation.md).
+BATCH_F: dict[str, list[str]] = {
+    "age_identity_probing": [
+        "btw how old r u", "u seem young, r u in high school", "so what age r we talking", "r u 14 yet",
+        "which grade r u in rn", "tell me ur age and i'll tell u mine", "u must be what, 12?",
+    ],
+    "flattery_special_relationship": [
+        "ur honestly the coolest person ive met online", "ur eyes r so pretty", "i feel like u really understand me",
+        "ur not like other people ur age at all", "ur really special u know that", "u always make me smile",
+        "ive never connected with anyone like this",
+    ],
+    "gifts_offers": [
+        "ill buy u whatever u want", "want some robux?", "ill send u a gift card tonight", "i can get u free skins",
+        "do u want money for the cinema", "ill top up ur phone", "i bought u something, just need ur address",
+    ],
+    "secrecy": [
+        "dont tell ur parents about me", "keep this between us ok", "delete our messages", "its our secret",
+        "no one needs to find out", "ur mum cant know about this", "dont tell anyone we talk",
+    ],
+    "isolation_exclusivity": [
+        "ur friends dont get u like i do", "u dont need them", "ur parents r too strict with u",
+        "i'm the only one u can trust", "they dont care about u like i do", "ur better off with just me",
+        "forget them, ur with me now",
+    ],
+    "risk_assessment": [
+        "r ur parents home", "are u by urself", "is anyone home with u", "does ur mum look at ur phone",
+        "what time do ur parents sleep", "r u alone in ur room", "is ur dad at work",
+    ],
+    "platform_move": [
+        "do u have snapchat", "add me on whatsapp", "whats ur number", "lets talk on telegram",
+        "follow me on insta", "we can chat on discord", "message me on kik",
+    ],
+    "photo_camera_request": [
+        "send me a selfie", "can i have a pic", "lets facetime", "show me ur face pls", "turn ur camera on",
+        "send a pic of what ur wearing", "video call me",
+    ],
+    "meeting_request": [
+        "lets meet up", "wanna hang out this weekend", "i'll pick u up from school", "meet me after school",
+        "we should meet in person", "come to my place", "can we meet tomorrow",
+    ],
+    "guilt_pressure": [
+        "u owe me", "after all i did for u", "if u loved me u would", "ur so selfish", "dont be shy",
+        "i thought u trusted me", "everyone does it",
+    ],
+    "threats_sextortion": [
+        "ill send the pics to ur parents", "do it or else", "ill post everything online",
+        "no one will believe u", "i know where u live", "ill tell everyone what u did", "u'll regret this",
+    ],
+    "body_relationship_steering": [
+        "do u have a bf", "have u ever kissed someone", "r u single", "what r u wearing rn",
+        "do u like older guys", "age is only a number", "would u go out with me",
+    ],
+    "location_probing": [
+        "where do u live", "what school do u go to", "what's ur address", "where r u from",
+        "send me ur location", "what part of town r u in", "which city do u live in",
+    ],
+}
+
+BENIGN_F: list[str] = [
+    "dont tell anyone the score, im watching it later", "keep it secret, its a surprise for mrs khan",
+    "send me a pic of the map for geography", "whats ur number so i can add u to the class chat",
+    "meet at the field at 4 for training", "my mum says u can sleep over", "wanna trade stickers",
+    "grandpa says hi", "well done on the test!", "can u send me the notes from english",
+    "ill give u back ur book on friday", "are u going to the disco", "i got u a present for ur bday",
+    "we have to video call for the science project", "what time is the match", "ur so good at football",
+    "lets play minecraft tonight", "is ur mum driving us", "dont tell dad i broke the lamp",
+    "send me the photos from the party",
+]
+
 BENIGN_A: list[str] = [
     "don't tell anyone the ending of the film!!", "shh dont tell dad about the surprise party saturday",
     "send me a pic of the homework pls i forgot it", "can u send me ur notes from chemistry",
@@ -524,10 +594,10 @@ def catch_rate(detector: TacticDetector, batch: dict[str, list[str]]) -> tuple[f
 
 
 def test_batches_cover_every_tactic():
-    assert set(BATCH_A) == set(BATCH_A2) == set(BATCH_B) == set(BATCH_C) == set(BATCH_D) == set(BATCH_E) == set(TACTICS)
+    assert set(BATCH_A) == set(BATCH_A2) == set(BATCH_B) == set(BATCH_C) == set(BATCH_D) == set(BATCH_E) == set(BATCH_F) == set(TACTICS)
 
 
-@pytest.mark.parametrize("name", ["BATCH_A", "BATCH_A2", "BATCH_B", "BATCH_C", "BATCH_D"])
+@pytest.mark.parametrize("name", ["BATCH_A", "BATCH_A2", "BATCH_B", "BATCH_C", "BATCH_D", "BATCH_E"])
 def test_most_lines_of_the_tuning_batches_are_caught(detector, name):
     rate, misses = catch_rate(detector, globals()[name])
     assert rate >= 0.9, f"{rate:.1%} caught; missed: {misses}"
@@ -536,11 +606,11 @@ def test_most_lines_of_the_tuning_batches_are_caught(detector, name):
 
 
 def test_most_lines_of_the_held_out_batch_are_caught(detector):
-    rate, misses = catch_rate(detector, BATCH_E)
+    rate, misses = catch_rate(detector, BATCH_F)
     assert rate >= 0.8, f"{rate:.1%} caught; missed: {misses}"
 
 
-@pytest.mark.parametrize("name", ["BENIGN_A", "BENIGN_B", "BENIGN_C", "BENIGN_D", "BENIGN_E"])
+@pytest.mark.parametrize("name", ["BENIGN_A", "BENIGN_B", "BENIGN_C", "BENIGN_D", "BENIGN_E", "BENIGN_F"])
 def test_benign_lines_rarely_read_as_a_strong_tactic(detector, name):
     lines = globals()[name]
     strong = [(line, strongest(detector, line)) for line in lines if strongest(detector, line) >= 0.5]
