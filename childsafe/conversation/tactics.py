@@ -323,10 +323,9 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.8, r"(?:do not|dont|never|no|can you not|could you not|you can not|better not) (?:go |be |start |even )?(?:telling|mentioning|showing|saying anything to) {G2}{PEOPLE}"),
         (0.75, r"(?:keep|zip) (?:your )?(?:mouth shut|lips sealed|lip sealed|mouth zipped|it zipped)"),
         (0.7, r"(?:can|could|would) you not (?:tell|mention|show|say anything to) {G2}{PEOPLE}"),
-        (0.75, r"(?:no one|nobody|no body|no one else|nobody else|they|your {PARENT}) (?:can|could|must|should|may) (?:ever )?(?:know|find out|see|hear)"),
         (0.6, r"(?:do not|dont|never) (?:tell|mention) {G2}(?:anyone|anybody|them|{PARENT}|your {PARENT}|your friends) (?:about|that|we)"),
         (0.7, r"(?:not a word|say nothing|say nuffin|not a peep|zip it) (?:to|about) (?:anyone|anybody|your|them|us)"),
-        (0.75, r"(?:no one|nobody|no body|no one else|nobody else|they|your {PARENT}) (?:can|could|must|should|may) (?:ever |never )(?:know|find out|see|hear)"),
+        (0.75, r"(?:no one|nobody|no body|no one else|nobody else|they|your {PARENT}) (?:can|could|must|should|may) (?:ever |never )?(?:know|find out|see|hear)"),
         (0.75, r"(?:do not|never|dont|not) (?:breathe|say|whisper|utter|speak) a (?:word|thing|peep|syllable)"),
         (0.7, r"what we (?:talk about|say|do|share|said|talked about|chat about) (?:stays|is|remains) (?:here|private|secret|between us|with us|in here|ours)"),
         (0.75, r"(?:your {PARENT}|they|no one|nobody|your friends) (?:does not|do not|will not|never) (?:need|have|needs) to (?:see|know|find out|hear|read)"),
@@ -805,15 +804,15 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         {"gifts_offers": 0.3, "guilt_pressure": 0.5}, False),
     # Children trading items, or plans made for a whole group, are not offers or a meeting alone.
     "trade": (
-        r"trade|trading|swap|swapping|swop|for yours|(?:my|this|that) [a-z]+ (?:one )?for your [a-z]+",
+        r"trade|trading|swap|swapping|swop|for yours",
         {"gifts_offers": 0.4}, False),
     "group_plan": (
-        r"with everyone|with the others|all of us|the whole (?:group|class|team|gang)|everyone is coming|"
+        r"with everyone|with the others|the whole (?:group|class|team|gang)|everyone is coming|"
         r"everyones coming|with the (?:group|class|team|gang|squad)",
         {"meeting_request": 0.4, "platform_move": 0.6, "location_probing": 0.6}, False),
     # Good news a child wants to tell in their own time is not a secret kept for someone.
     "good_news": (
-        r"i passed|i got in|i won|we won|i got the part|i got picked|i got into|i got a job|got engaged|"
+        r"i passed|i won|we won|i got the part|i got picked|i got into|i got a job|got engaged|"
         r"i got selected|i made the team",
         {"secrecy": 0.2}, False),
     "lesson": (
