@@ -411,7 +411,7 @@ class ConversationEngine:
         from_suspect = suspect is not None and message.sender == suspect
         strong_now = from_suspect and any(s.kind == "tactic" and s.score >= STRONG_MESSAGE for s in signals)
         action = _action(level, strong_now)
-        nudge, nudge_topic = None, None
+        nudge, nudge_topic, nudge_target = None, None, None
         sender = st.participants.get(message.sender)
         msg_pii = [s for s in signals if s.kind == "pii"]
         if not duplicate and sender is not None:
@@ -419,22 +419,27 @@ class ConversationEngine:
                     LEVELS.index(level) >= 1 or any(s.name in URGENT_PII for s in msg_pii)):
                 nudge_topic = max(msg_pii, key=lambda s: s.score).name
                 nudge = self._nudge(nudge_topic, sender)
+                nudge_target = message.sender
                 if action == "none":
                     action = "nudge_child"
             elif LEVELS.index(level) >= 2 and (rose or strong_now):
-                child = _youngest_other(parts, suspect)
                 tactic_now = [s for s in signals if s.kind == "tactic"]
+                # A tactic nudge never goes to whoever used the tactic: that would tell the sender
+                # what was detected (an offender claiming a teen age can look like the younger party).
+                excluded = {suspect} | ({message.sender} if tactic_now else set())
+                child = _youngest_other(parts, excluded)
                 if tactic_now:
                     nudge_topic = max(tactic_now, key=lambda s: s.score).name
                 elif tactics:
                     nudge_topic = max(tactics, key=lambda t: t.score).tactic
                 if nudge_topic is not None and (child is None or not _known_adult(child)):
                     nudge = self._nudge(nudge_topic, child)
+                    nudge_target = child.sender if child is not None else None
         return Assessment(
             conversation_id=st.conversation_id, message_id=message.message_id, risk=risk, level=level,
             tactics=tactics, pii=pii, recommended_action=action,
             first_alert_message_id=st.first_alert_message_id, nudge=nudge,
-            nudge_for=(None if nudge is None else _youngest_name(parts, suspect, message.sender, bool(msg_pii))),
+            nudge_for=(None if nudge is None else nudge_target),
             message_signals=signals, suspect=suspect, duplicate=duplicate,
         )
 
@@ -475,18 +480,11 @@ def _counts_as_child(p: Participant, suspect: str | None) -> bool:
     return p.sender != suspect
 
 
-def _youngest_other(parts: list[Participant], suspect: str | None) -> Participant | None:
-    others = [p for p in parts if p.sender != suspect]
+def _youngest_other(parts: list[Participant], excluded: set[str | None]) -> Participant | None:
+    others = [p for p in parts if p.sender not in excluded]
     if not others:
         return None
     return min(others, key=lambda p: (p.effective_age() if p.effective_age() is not None else 15.0))
-
-
-def _youngest_name(parts: list[Participant], suspect: str | None, sender: str, own_pii: bool) -> str | None:
-    if own_pii:
-        return sender
-    child = _youngest_other(parts, suspect)
-    return child.sender if child is not None else None
 
 
 def _action(level: str, strong_now: bool) -> str:

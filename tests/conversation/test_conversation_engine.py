@@ -267,3 +267,22 @@ def test_strangers_getting_acquainted_stay_below_medium_until_a_later_stage_tact
     assert LEVELS.index(adult.level) >= LEVELS.index("medium")
     secret = feed(engine(), "s", intro + [("p", "don't tell your parents about me ok")])[-1]
     assert LEVELS.index(secret.level) >= LEVELS.index("medium")
+
+
+def test_a_tactic_nudge_never_goes_to_the_sender_who_claims_to_be_a_teen():
+    """An offender of unknown age who states a teen age (a personal detail in the same message as a
+    tactic) must not be the one nudged: the nudge would tell them what was detected."""
+    e = ConversationEngine()
+    lines = [
+        ("pal", "hi"),
+        ("kid", "yeah its good"),
+        ("pal", "you're honestly so mature for your age"),
+        ("kid", "aww"),
+        ("pal", "wait ur 13? im 16 haha close"),
+        ("kid", "lol"),
+        ("pal", "dont tell ur parents we talk ok, its our secret"),
+    ]
+    out = feed(e, "teen-claim", lines, ages={"kid": 13})
+    nudged = [a for a in out if a.nudge is not None]
+    assert nudged, "a child facing these tactics gets at least one nudge"
+    assert all(a.nudge_for == "kid" for a in nudged)
