@@ -4,19 +4,10 @@ there is one (it carries how the age was established), else the age the platform
 
 from __future__ import annotations
 
+from childsafe.conversation.models import band_for_age
 from childsafe.service.schemas import Party
 
 CHILD_BANDS = ("under_13", "13-15", "16-17")
-
-
-def _band_of_age(age: int) -> str:
-    if age < 13:
-        return "under_13"
-    if age < 16:
-        return "13-15"
-    if age < 18:
-        return "16-17"
-    return "18+"
 
 
 def person_for(svc, party: Party):
@@ -33,11 +24,11 @@ def person_for(svc, party: Party):
 def child_band(svc, person) -> str | None:
     """The nudge age band when the person is known to be a child, else None (adults and unknown ages)."""
     if person.age is not None:
-        band = _band_of_age(person.age)
+        band = band_for_age(person.age)
     elif person.band in CHILD_BANDS:
         band = person.band
     elif getattr(person, "age_high", None) is not None and person.age_high < 18:
-        band = _band_of_age(person.age_high)
+        band = band_for_age(person.age_high)
     else:
         return None
     return band if band in CHILD_BANDS else None
