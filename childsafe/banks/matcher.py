@@ -99,6 +99,18 @@ class _BankRef:
     name: str
     signal_type: str
     version: int
+    options: dict | None = None
+
+    def allows(self, transform: str | None, trimmed: bool, region) -> bool:
+        """Whether this bank accepts a match made by this query variant (per-bank switches)."""
+        o = self.options
+        if not o:
+            return True
+        if region is not None and not o.get("regions", True):
+            return False
+        if trimmed and not o.get("trim", True):
+            return False
+        return (transform or "original") == "original" or o.get("dihedral", True)
 
 
 @dataclass
@@ -116,7 +128,8 @@ _banks_table = Bank.__table__
 _ENTRY_COLUMNS = (_entries_table.c.id, _entries_table.c.bank_id, _entries_table.c.digest, _entries_table.c.labels,
                   _entries_table.c.value)
 _ACTIVE = (_entries_table.c.disabled_at.is_(None), _entries_table.c.removed_at.is_(None))
-_BANKS = select(_banks_table.c.id, _banks_table.c.name, _banks_table.c.signal_type, _banks_table.c.version)
+_BANKS = select(_banks_table.c.id, _banks_table.c.name, _banks_table.c.signal_type, _banks_table.c.version,
+                _banks_table.c.match_options)
 _ENTRIES_BY_ID = select(*_ENTRY_COLUMNS).where(
     _entries_table.c.id.in_(bindparam("ids", expanding=True)),
     _entries_table.c.bank_id.in_(bindparam("banks", expanding=True)), *_ACTIVE)
@@ -147,7 +160,7 @@ class Matcher:
 
     def _banks(self, names: Iterable[str] | None) -> list[_BankRef]:
         with self.db.engine.connect() as conn:
-            all_banks = [_BankRef(i, n, t, v) for i, n, t, v in conn.execute(_BANKS)]
+            all_banks = [_BankRef(i, n, t, v, o or None) for i, n, t, v, o in conn.execute(_BANKS)]
         self._versions = {kind: {b.id: b.version for b in all_banks if b.signal_type == kind} for kind in ("pdq", "vpdq")}
         wanted = list(dict.fromkeys(names or []))
         if not wanted:
@@ -204,18 +217,22 @@ class Matcher:
         if len(loaded) == 0:
             return []
         found = loaded.index.search_batch(hex_to_array([q.pdq for q in queries]), radius=threshold)
-        best: dict[int, tuple[int, int]] = {}  # entry id -> (distance, query number)
+        hits_by_entry: dict[int, list[tuple[int, int]]] = {}  # entry id -> [(distance, query number)]
         for qi, hits in enumerate(found):
             for row, distance in hits:
-                entry_id = int(loaded.owners[row])
-                if entry_id not in best or distance < best[entry_id][0]:
-                    best[entry_id] = (int(distance), qi)
-        entries = self._entries(list(best), pdq_banks)
+                hits_by_entry.setdefault(int(loaded.owners[row]), []).append((int(distance), qi))
+        entries = self._entries(list(hits_by_entry), pdq_banks)
         matches = []
-        for entry_id, (distance, qi) in best.items():
+        for entry_id, candidates in hits_by_entry.items():
             if entry_id not in entries:
                 continue
             bank, entry = entries[entry_id]
+            allowed = [(d, qi) for d, qi in candidates
+                       if bank.allows(getattr(queries[qi], "transform", None), bool(getattr(queries[qi], "trimmed", False)),
+                                      getattr(queries[qi], "region", None))]
+            if not allowed:
+                continue
+            distance, qi = min(allowed)
             q = queries[qi]
             region = getattr(q, "region", None)
             matches.append(Match(
@@ -257,6 +274,8 @@ class Matcher:
                 if entry_id not in targets:
                     continue
                 bank, entry, target_frames = targets[entry_id]
+                if not bank.allows(transform, trimmed, None):
+                    continue
                 result = vpdq_match(list(frames), target_frames, distance=threshold, quality=VPDQ_QUALITY)
                 if not result.is_match():
                     continue

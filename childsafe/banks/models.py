@@ -34,6 +34,9 @@ class Bank(Base):
     version: Mapped[int] = mapped_column(Integer, default=0, nullable=False)
     created_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
     updated_at: Mapped[datetime] = mapped_column(DateTime(timezone=True), default=utcnow, nullable=False)
+    # Which robust-matching query variants may match this bank ({"dihedral"|"trim"|"regions": false});
+    # absent keys mean allowed. Lets a platform keep a bank to exact-as-uploaded matching.
+    match_options: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)
 
     entries: Mapped[list["BankEntry"]] = relationship(back_populates="bank", lazy="raise")
 

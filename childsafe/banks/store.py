@@ -22,6 +22,9 @@ from childsafe.banks.models import SIGNAL_TYPES, Bank, BankChange, BankEntry, ut
 from childsafe.errors import Conflict, InvalidInput, NotFound
 from childsafe.store import Database
 
+# Per-bank robust-matching switches (see docs/robust-matching.md); each defaults to on.
+MATCH_SWITCHES = ("dihedral", "trim", "regions")
+
 MAX_NAME = 200
 _CHUNK = 500
 _INSERT_CHUNK = 5000
@@ -39,6 +42,7 @@ class BankInfo:
     description: str
     created_at: datetime
     updated_at: datetime
+    match_options: dict = field(default_factory=dict)
 
     def to_dict(self) -> dict[str, Any]:
         return {
@@ -52,6 +56,7 @@ class BankInfo:
             "description": self.description,
             "created_at": self.created_at.isoformat(),
             "updated_at": self.updated_at.isoformat(),
+            "match_options": {k: bool(self.match_options.get(k, True)) for k in MATCH_SWITCHES},
         }
 
 
@@ -195,7 +200,32 @@ class BankStore:
             name=bank.name, signal_type=bank.signal_type, version=bank.version, entries=total,
             active=active or 0, disabled=disabled, removed=removed, description=bank.description,
             created_at=_aware(bank.created_at), updated_at=_aware(bank.updated_at),
+            match_options=dict(bank.match_options or {}),
         )
+
+    def set_match_options(self, name: str, *, actor: str = "", **switches: bool | None) -> BankInfo:
+        """Switch robust-matching variants on or off for one bank (None leaves a switch as it is).
+
+        A bank can refuse matches made through rotations/flips (``dihedral``), trimmed borders
+        (``trim``) or regions found inside a picture (``regions``); the change is in the history.
+        """
+        unknown = sorted(set(switches) - set(MATCH_SWITCHES))
+        if unknown:
+            raise InvalidInput(f"unknown match option {unknown[0]!r}; known: {', '.join(MATCH_SWITCHES)}",
+                               code="bad_match_option")
+        with self.db.session() as s:
+            bank = self._bank(s, name, lock=True)
+            options = dict(bank.match_options or {})
+            for key, value in switches.items():
+                if value is not None:
+                    options[key] = bool(value)
+            bank.match_options = {k: v for k, v in options.items() if v is False}
+            bank.version += 1
+            bank.updated_at = utcnow()
+            s.add(BankChange(bank_id=bank.id, version=bank.version, action="match_options", actor=actor,
+                             detail={"match_options": bank.match_options}))
+            s.flush()
+            return self._info(s, bank)
 
     def get(self, name: str) -> BankInfo:
         with self.db.session() as s:

@@ -159,6 +159,34 @@ def bank_list(data_dir: DataDir = None, as_json: JsonFlag = False) -> None:
             typer.echo(f"{info.name}\t{info.signal_type}\t{info.active} active\t{info.disabled} disabled\tversion {info.version}")
 
 
+def _switch(name: str, what: str):
+    return Annotated[Optional[bool], typer.Option(f"--{name}/--no-{name}", help=f"Let {what} match this bank (default: on).", show_default=False)]
+
+
+@bank_app.command("options")
+def bank_options(
+    name: BankName,
+    dihedral: _switch("dihedral", "rotated and mirrored copies") = None,
+    trim: _switch("trim", "copies with borders trimmed") = None,
+    regions: _switch("regions", "pictures found inside a larger picture") = None,
+    data_dir: DataDir = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Show or set which robust-matching variants may match this bank."""
+    with cli_errors():
+        store, _, _ = open_banks(data_dir)
+        if dihedral is None and trim is None and regions is None:
+            info = store.get(name)
+        else:
+            info = store.set_match_options(name, dihedral=dihedral, trim=trim, regions=regions,
+                                           actor=_decided_by(""))
+        options = info.to_dict()["match_options"]
+        if as_json:
+            emit({"bank": info.name, "match_options": options})
+            return
+        typer.echo(f"{info.name}: " + ", ".join(f"{k} {'on' if v else 'off'}" for k, v in options.items()))
+
+
 @bank_app.command("add")
 def bank_add(
     name: BankName,
