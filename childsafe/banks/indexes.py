@@ -185,6 +185,12 @@ class BankIndex:
         ])
         with self.db.session() as s:
             changed_ids = np.fromiter(s.scalars(select(BankEntry.id).where(changed)), dtype=np.int64)
+        if not len(changed_ids):
+            # Only the banks' own settings changed (e.g. match options): the rows stand, so record
+            # the new versions without copying and re-saving the whole index.
+            self._write_manifest(loaded.generation, loaded.owners, versions)
+            return LoadedIndex(index=loaded.index, owners=loaded.owners, versions=dict(versions),
+                               generation=loaded.generation)
         owners = np.array(loaded.owners, dtype=np.int64)
         stale = np.flatnonzero(np.isin(owners, changed_ids)) if len(changed_ids) else np.zeros(0, np.int64)
         if (np.count_nonzero(owners < 0) + len(stale)) * 2 > len(owners):
@@ -201,6 +207,15 @@ class BankIndex:
             owners = np.concatenate([owners, new_owners])
         return self._publish(index, owners, versions)
 
+    def _write_manifest(self, generation: str, owners: np.ndarray, versions: dict[int, int]) -> None:
+        """Point the manifest at ``generation`` as of ``versions``, replaced atomically."""
+        owners = np.asarray(owners)
+        manifest = {"generation": generation, "versions": {str(k): v for k, v in versions.items()},
+                    "rows": int(np.count_nonzero(owners >= 0)), "dead_rows": int(np.count_nonzero(owners < 0))}
+        tmp = self.root / f".manifest-{generation}.json"
+        tmp.write_text(json.dumps(manifest))
+        os.replace(tmp, self.root / "manifest.json")
+
     def _publish(self, index, owners: np.ndarray, versions: dict[int, int]) -> LoadedIndex:
         self.root.mkdir(parents=True, exist_ok=True)
         generation = f"gen-{uuid.uuid4().hex[:12]}"
@@ -208,11 +223,7 @@ class BankIndex:
         folder.mkdir()
         index.save(folder / "index.pdq")
         np.save(folder / "owners.npy", owners)
-        manifest = {"generation": generation, "versions": {str(k): v for k, v in versions.items()},
-                    "rows": int(np.count_nonzero(owners >= 0)), "dead_rows": int(np.count_nonzero(owners < 0))}
-        tmp = self.root / f".manifest-{generation}.json"
-        tmp.write_text(json.dumps(manifest))
-        os.replace(tmp, self.root / "manifest.json")
+        self._write_manifest(generation, owners, versions)
         for old in self.root.glob("gen-*"):
             if old.name != generation:
                 shutil.rmtree(old, ignore_errors=True)

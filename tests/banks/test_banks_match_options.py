@@ -75,3 +75,14 @@ def test_an_unknown_switch_is_refused(data_dir: Path):
     store.create("b", "pdq")
     with pytest.raises(InvalidInput):
         store.set_match_options("b", rotations=False)
+
+
+def test_changing_switches_does_not_rebuild_the_saved_index(two_banks: Path, reference_media: Path):
+    banks_matched(two_banks, reference_media / "pdq/dih/bridge-1-original.jpg")  # builds and saves the index
+    manifest = two_banks / "indexes" / "pdq" / "manifest.json"
+    before = json.loads(manifest.read_text())
+    assert run(two_banks, "bank", "options", "strict", "--no-trim").exit_code == 0
+    assert "strict" not in banks_matched(two_banks, reference_media / "pdq/dih/bridge-2-rotate-90.jpg")
+    after = json.loads(manifest.read_text())
+    assert after["generation"] == before["generation"]
+    assert after["versions"] != before["versions"] and after["rows"] == before["rows"]
