@@ -28,6 +28,7 @@ from childsafe.conversation.models import (
     parse_sent_at,
 )
 from childsafe.conversation.risk import (
+    STRONG,
     age_context,
     combine_repeat,
     contact_context,
@@ -48,6 +49,10 @@ MAX_PII_TEXT = 10_000     # characters of one message checked for personal detai
 FAMILY_SPAN = 200         # messages a sign of family keeps the adult-to-child weighting down
 FAMILY_CONTEXT = 0.8
 CONTEXT_SPAN = 30         # messages a benign context (a surprise party, a parent's errands) keeps colouring
+MUTUAL_CONTEXT = 0.6      # the other side uses the same getting-to-know-you tactics back
+# Tactics friends use on each other; seen on both sides, they say "mutual", not "approach".
+RECIPROCAL = frozenset({"flattery_special_relationship", "age_identity_probing", "location_probing",
+                        "gifts_offers", "platform_move", "meeting_request"})
 STRONG_MESSAGE = 0.6      # a tactic this sure in the current message can justify holding it
 # Personal details that put a child at risk straight away, whatever the conversation's level.
 URGENT_PII = frozenset({"phone", "email", "address", "postcode", "zip", "school", "home_area", "coordinates",
@@ -382,14 +387,18 @@ class ConversationEngine:
         best_risk, suspect = 0.0, None
         current: dict[str, dict[str, float]] = {}
         for p in parts:
-            if not p.tactics:
+            if p.tactics:
+                current[p.sender] = {t: s.current(idx, now) for t, s in p.tactics.items()}
+        for p in parts:
+            scores = current.get(p.sender)
+            if scores is None:
                 continue
-            scores = {t: s.current(idx, now) for t, s in p.tactics.items()}
-            current[p.sender] = scores
             others = [a for s, a in ages.items() if s != p.sender and a is not None]
             ctx = age_context(_age_as_sender(p), min(others) if others else None)
             if idx - st.contexts.get("family", -10**9) <= FAMILY_SPAN:
                 ctx = min(ctx, FAMILY_CONTEXT)  # relatives: an adult talking to a child is expected
+            if len(current) > 1 and _mutual(scores, p.sender, current):
+                ctx *= MUTUAL_CONTEXT  # both sides flatter, ask and offer: friends, not a one-way approach
             ctx *= contact_context(st.first_contact, st.connected)
             r = sender_risk(scores, ctx, ages_known=bool(others) or _age_as_sender(p) is not None)
             if r > best_risk:
@@ -452,6 +461,22 @@ class ConversationEngine:
         if band == "18+":
             return None
         return self._nudge_for(topic, age_band=band)
+
+
+def _mutual(scores: dict[str, float], sender: str, current: dict[str, dict[str, float]]) -> bool:
+    """Whether someone else in the conversation uses the same getting-to-know-you tactics back.
+
+    Grooming is one-sided: the offender flatters, asks, offers and moves the chat; the child answers.
+    Friends (and teenagers who like each other) do these things to each other. Only relationship-building
+    tactics count here; pressure, threats, isolation and requests for photos are never "mutual".
+    """
+    mine = {t for t, v in scores.items() if v >= STRONG and t in RECIPROCAL}
+    if not mine:
+        return False
+    for other, theirs in current.items():
+        if other != sender and any(theirs.get(t, 0.0) >= STRONG for t in mine):
+            return True
+    return False
 
 
 def _known_adult(p: Participant) -> bool:

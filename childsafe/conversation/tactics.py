@@ -240,7 +240,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.75, r"{I_WILL} (?:buy|get|send|give|gift|pay for|order|grab) (?:you|u|ya|yourself)? ?{G3}{GIFT}"),
         (0.7, r"(?:want|wanna|would you like|do you want|would u like) (?:some |free |a |an |me to (?:buy|get|send) you )?{G2}{GIFT}"),
         (0.65, r"free {GIFT}"),
-        (0.7, r"{I_WILL} (?:pay|give) you(?! (?:back|(?:[^ ]+ ){1,3}back))"),
+        (0.7, r"{I_WILL} (?:pay|give) you(?! (?:back|(?:[^ ]+ ){1,3}back|(?:some |my |a |an |the )?(?:notes|feedback|advice|tips|"
+              r"pointers|help|hand|lift|ring|call|shout|heads up|answer|answers|marks|grade|homework|hug)\b))"),
         (0.7, r"{I_WILL} (?:top up|load|add money to|pay for) your"),
         (0.6, r"i (?:have|got) (?:a |some )?{G2}(?:gift|present|surprise|something) for you"),
         (0.6, r"what do you want for (?:your birthday|christmas|a gift|a present)"),
@@ -467,6 +468,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"(?:let us|lets|we should|can we|shall we|we could|wanna|want to) (?:talk|chat|go|move|speak|continue) (?:somewhere|some place|someplace) (?:more )?(?:private|else|quieter|safer)"),
     ],
     "photo_camera_request": [
+        (0.55, r"(?:record|film|video) (?:yourself|urself|a video of (?:you|yourself)|a clip of (?:you|yourself)|you (?:doing|dancing|singing|playing))"),
         (0.8, r"(?:send|show|share|give|post|text|snap|dm) (?:me|us) (?:a |an |some |another |one more |more |your |the |that |a few )?{G2}{PHOTO}"),
         (0.75, r"(?:(?:can|could|will|would|why do not|why not|when will|when can) you|do you want to|do you wanna|would you like to|are you going to|you should|you could|you can) {G2}(?:send|take|share|show|snap|film|record|post) (?:me )?{G3}{PHOTO}"),
         (0.7, r"{PHOTO} (?:of|with) (?:you|yourself|your face|your body|you in|your outfit|your room|you wearing|just you|what you are wearing|what you are in)"),
@@ -787,7 +789,12 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"(?:at|for|since) (?:christmas|easter|thanksgiving|diwali|eid|hanukkah|the wedding|the family|the barbecue|"
         r"the bbq|nans|grandmas|grandads|the reunion)|"
         r"(?:your|ur) (?:mums|moms|dads|mum s|mom s|dad s|mothers|fathers) (?:brother|sister|cousin|uncle|aunt|husband|partner)|"
-        r"(?:your|ur|my) (?:godfather|godmother|godparents?|godson|goddaughter|step ?brother|step ?sister|half ?brother|half ?sister)",
+        r"(?:your|ur|my) (?:godfather|godmother|godparents?|godson|goddaughter|step ?brother|step ?sister|half ?brother|half ?sister)|"
+        r"(?:uncle|auntie|aunty|cuz|coz|cousin|nana|nanna|grandma|grandad|grandpa|granny|gramps|grandpa|godmother|godfather)"
+        r"(?: [a-z]+)?(?: x+| xx| lol| haha)?(?: \.| \?| !)?$|"
+        r"our (?:mum|mom|dad|nan|nana|gran|grandma|grandad|kid|house|uncle|auntie|cousins?)\b|"
+        r"(?:mum|mom|dad|mums|moms|dads) (?:side|sister|brother) |(?:your|ur|my) (?:mum|mom|dad|mums|moms|dads) "
+        r"(?:birthday|phone died|asked me to|set this up|gave me)",
         {"risk_assessment": 0.3, "meeting_request": 0.45, "location_probing": 0.5, "photo_camera_request": 0.5,
          "gifts_offers": 0.5, "flattery_special_relationship": 0.6, "platform_move": 0.6, "secrecy": 0.7}, True),
     # The adult wants the parents in on it: asking after them to speak to them is not testing for absence.
@@ -810,6 +817,27 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"with everyone|with the others|the whole (?:group|class|team|gang)|everyone is coming|"
         r"everyones coming|with the (?:group|class|team|gang|squad)",
         {"meeting_request": 0.4, "platform_move": 0.6, "location_probing": 0.6}, False),
+    # Secrecy only for now, with the news to come out soon ("don't tell anyone yet", "I'll tell her myself
+    # tonight"): grooming asks for a secret kept for good.
+    "temporary": (
+        r"(?:tell|telling|mention|say anything to|know) (?:[^ ]+ ){0,3}yet|"
+        r"(?:i will|i am going to|i am gonna|we will|i can|let me|i want to) (?:tell|explain|show) (?:it to )?"
+        r"(?:her|him|them|mum|mom|dad|everyone|everybody|people|my mum|my mom|my dad|your mum|your mom|your dad)"
+        r"(?: it| about it| that)? (?:myself|tonight|later|tomorrow|soon|first|at the weekend|when|after)|"
+        r"(?:until|till|before) (?:i|we) (?:tell|told|have told|explain|say)",
+        {"secrecy": 0.35}, False),
+    # Others invited along: an offer of company, not someone being cut off or met alone.
+    "others_invited": (
+        r"(?:bring|invite|ask|come with|with) (?:[a-z]+ and [a-z]+|your (?:friends?|mates?|sister|brother|cousins?)|"
+        r"some (?:friends|mates|people)|a (?:friend|mate)|the others|everyone|others|our (?:friends|mates))(?: too| as well| along| \?|$| or| if)|"
+        r"or we can bring|or bring|or invite",
+        {"isolation_exclusivity": 0.35, "meeting_request": 0.6}, False),
+    # Don't tell someone about a gift meant for them: a surprise, whoever it is kept from.
+    "gift_for_them": (
+        r"(?:give|show|surprise) (?:it|them|this|that) to (?:her|him|them)|(?:want|going|gonna) to (?:give|surprise) "
+        r"(?:her|him|them)|(?:is|are|it is|its) (?:hidden|wrapped)|(?:got|bought|ordered|booked) (?:[^ ]+ ){0,2}for (?:her|him|them|your "
+        r"(?:mum|mom|dad|sister|brother|nan|gran|grandma|grandad))",
+        {"secrecy": 0.2, "gifts_offers": 0.5}, False),
     # Good news a child wants to tell in their own time is not a secret kept for someone.
     "good_news": (
         r"i passed|i won|we won|i got the part|i got picked|i got into|i got a job|got engaged|"
@@ -817,6 +845,8 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         {"secrecy": 0.2}, False),
     "lesson": (
         r"lesson|tutoring|tutor|the session|our session|when we start|class starts|your working|show your working|"
+        r"you are working|whiteboard|the board|share your screen|screen share|the piece|piano|guitar|violin|drums|"
+        r"singing|scales|recital|grade \d+ exam|"
         r"page \d+|question \d+|exercise \d+|worksheet|algebra|maths|math|science|physics|chemistry|biology|"
         r"geography|history|french|spanish|english homework|reading log|spelling",
         {"photo_camera_request": 0.3, "flattery_special_relationship": 0.6}, False),
