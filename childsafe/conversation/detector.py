@@ -156,18 +156,35 @@ class TacticDetector:
             if (not self.compiled.context_anchors[name] or self.compiled.context_anchors[name] & present)
             and rx.search(plain))
         hits: list[TacticHit] = []
+        compiled = self.compiled
+        unlocked: dict[str, set[int]] = {}
+        word_patterns = compiled.word_patterns
+        for word in present:
+            for tactic, i in word_patterns.get(word, ()):
+                got = unlocked.get(tactic)
+                if got is None:
+                    unlocked[tactic] = {i}
+                else:
+                    got.add(i)
         for tactic in TACTICS:
-            if self.compiled.anchors[tactic] & present:
-                rx = self.compiled.regexes[tactic]
-            else:
-                rx = self.compiled.loose[tactic]
-                if rx is None:
+            loose = compiled.loose[tactic]
+            chosen = unlocked.get(tactic)
+            if chosen is None:
+                if loose is None:
                     continue
-            confs = self.compiled.confidences[tactic]
+                regexes = [loose]
+            else:
+                singles = compiled.singles[tactic]
+                regexes = [singles[i] for i in sorted(chosen)]
+                if loose is not None:
+                    regexes.append(loose)
+            confs = compiled.confidences[tactic]
             found: list[tuple[float, int, int]] = []
             pos = 0
+            search = _first_match if len(regexes) > 1 else None
+            pending: list = [None] * len(regexes) if search is not None else []
             while len(found) < _MAX_HITS_PER_TACTIC:
-                m = rx.search(plain, pos)
+                m = regexes[0].search(plain, pos) if search is None else search(regexes, pending, plain, pos)
                 if m is None:
                     break
                 conf = confs[m.lastgroup or ""]
@@ -245,6 +262,28 @@ class TacticDetector:
     def _present_anchors(self, plain: str) -> set[str]:
         """Every anchor word occurring in the text (as a substring: a superset is safe), in one pass."""
         return {word for _, word in self._anchors.iter(plain)}
+
+
+def _first_match(regexes: list[re.Pattern[str]], pending: list, plain: str, pos: int) -> re.Match[str] | None:
+    """What one alternation of all these patterns would match from ``pos``: the leftmost match, and where
+    several start there, the pattern listed first in the tactic (the strongest). ``pending`` keeps each
+    pattern's next match between calls; a match starting at or after ``pos`` is still its next one."""
+    best = None
+    best_key = None
+    for k, rx in enumerate(regexes):
+        m = pending[k]
+        if m is False:
+            continue
+        if m is None or m.start() < pos:
+            m = rx.search(plain, pos)
+            if m is None:
+                pending[k] = False
+                continue
+            pending[k] = m
+        key = (m.start(), int(m.lastgroup[1:]))
+        if best_key is None or key < best_key:
+            best, best_key = m, key
+    return best
 
 
 def _cooccurrence_rules() -> dict[str, list[tuple[float, tuple[frozenset[str], ...]]]]:

@@ -990,6 +990,12 @@ class CompiledTactics:
     anchors: dict[str, frozenset[str]]
     loose: dict[str, re.Pattern[str] | None]
     context_anchors: dict[str, frozenset[str]]
+    # Per pattern: each anchored pattern compiled alone (group name, regex), with its own anchor words, and
+    # for every anchor word the (tactic, pattern number) pairs it can unlock. A message runs a tactic's
+    # loose alternation plus only the anchored patterns whose own words occur in it.
+    singles: dict[str, dict[int, re.Pattern[str]]] = None  # type: ignore[assignment]
+    pattern_anchors: dict[str, dict[int, frozenset[str]]] = None  # type: ignore[assignment]
+    word_patterns: dict[str, tuple[tuple[str, int], ...]] = None  # type: ignore[assignment]
 
 
 def compile_tactics() -> CompiledTactics:
@@ -999,6 +1005,9 @@ def compile_tactics() -> CompiledTactics:
     confidences: dict[str, dict[str, float]] = {}
     anchors: dict[str, frozenset[str]] = {}
     loose: dict[str, re.Pattern[str] | None] = {}
+    singles: dict[str, dict[int, re.Pattern[str]]] = {}
+    pattern_anchors: dict[str, dict[int, frozenset[str]]] = {}
+    word_lists: dict[str, list[tuple[str, int]]] = {}
     vocab: set[str] = set()
     for tactic, patterns in _P.items():
         parts, loose_parts = [], []
@@ -1012,11 +1021,18 @@ def compile_tactics() -> CompiledTactics:
             sources.append((c, src))
             vocab.update(_words(src))
         tactic_anchors = frozenset(w for _, src in sources for w in _words(src)) - COMMON_WORDS
+        singles[tactic], pattern_anchors[tactic] = {}, {}
         for i, (c, src) in enumerate(sources):
             name = f"p{i}"
             conf[name] = c
             parts.append(f"(?P<{name}>{src})")
-            if not always_contains(src, tactic_anchors):
+            own = frozenset(_words(src)) - COMMON_WORDS
+            if own and always_contains(src, own):
+                singles[tactic][i] = _bounded([f"(?P<{name}>{src})"])
+                pattern_anchors[tactic][i] = own
+                for w in own:
+                    word_lists.setdefault(w, []).append((tactic, i))
+            else:
                 loose_parts.append(f"(?P<{name}>{src})")
         regexes[tactic] = _bounded(parts)
         loose[tactic] = _bounded(loose_parts) if loose_parts else None
@@ -1032,7 +1048,8 @@ def compile_tactics() -> CompiledTactics:
         context_anchors[name] = words if always_contains(src, words) else frozenset()
     for src in MACROS.values():
         vocab.update(_words(src))
-    return CompiledTactics(regexes, confidences, contexts, frozenset(vocab), anchors, loose, context_anchors)
+    return CompiledTactics(regexes, confidences, contexts, frozenset(vocab), anchors, loose, context_anchors,
+                           singles, pattern_anchors, {w: tuple(v) for w, v in word_lists.items()})
 
 
 def _bounded(parts: list[str]) -> re.Pattern[str]:

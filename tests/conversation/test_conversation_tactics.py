@@ -231,6 +231,62 @@ def test_prefiltered_reading_equals_reading_every_pattern():
                 compiled.loose[tactic] is not None and compiled.loose[tactic].search(plain)), (tactic, text)
 
 
+def test_each_anchored_pattern_contains_one_of_its_own_words():
+    """A pattern run only when one of its own anchor words occurs must contain one in every match."""
+    compiled = TacticDetector().compiled
+    rng = random.Random(77)
+    for tactic, patterns in _P.items():
+        ordered = sorted(patterns, key=lambda cp: -cp[0])
+        for i, own in compiled.pattern_anchors[tactic].items():
+            src = _expand(ordered[i][1])
+            for s in sample(src, rng, 200):
+                assert any(w in s for w in own), f"{tactic}: {s!r} matches {ordered[i][1]!r} without its words"
+
+
+def _reading_all_patterns(compiled, plain: str) -> list:
+    """The reference: every tactic's whole alternation, matched the way the detector walks a message."""
+    out = []
+    for tactic in TACTICS:
+        pos, found = 0, []
+        while len(found) < 6:
+            m = compiled.regexes[tactic].search(plain, pos)
+            if m is None:
+                break
+            found.append((tactic, compiled.confidences[tactic][m.lastgroup], m.start(), m.end()))
+            nxt = plain.find(" ", m.start() + 1)
+            if nxt < 0:
+                break
+            pos = nxt + 1
+        out.extend(found)
+    return out
+
+
+def test_per_pattern_prefilter_reads_like_every_pattern():
+    """Running only the patterns whose own words occur (plus the loose ones) finds exactly what one
+    alternation of all patterns finds: same matches, same spans, same confidences."""
+    from childsafe.conversation import detector as detector_module
+
+    detector = TacticDetector()
+    compiled = detector.compiled
+    texts = [p for ps in PHRASINGS.values() for p in ps] + [t for _, t, _ in EVASIONS] + BENIGN
+    dev = REPO / "eval" / "conversations" / "data" / "dev.jsonl"
+    if dev.exists():
+        texts += [json.loads(line)["text"] for line in dev.read_text(encoding="utf-8").splitlines()[:3000]]
+    original = detector_module._negated
+    detector_module._negated = lambda plain, start: False  # compare raw pattern confidences
+    try:
+        for text in texts:
+            plain = detector.normalise(text).text
+            got = sorted((h.tactic, h.raw) for h in detector.read(text).hits
+                         if h.raw in compiled.confidences[h.tactic].values())
+            want = _reading_all_patterns(compiled, plain)
+            assert {t for t, _ in got} >= {t for t, *_ in want}, text
+            assert all(any(t == w[0] and c == w[1] for w in want) for t, c in got
+                       if t in {w[0] for w in want}), text
+    finally:
+        detector_module._negated = original
+
+
 def test_pattern_words_are_the_normaliser_vocabulary():
     detector = TacticDetector()
     assert {"snapchat", "parents", "secret", "picture"} <= detector.normaliser.vocabulary
