@@ -386,6 +386,7 @@ class ConversationEngine:
         ages = {p.sender: p.effective_age() for p in parts}
         best_risk, suspect = 0.0, None
         current: dict[str, dict[str, float]] = {}
+        risks: dict[str, float] = {}
         for p in parts:
             if p.tactics:
                 current[p.sender] = {t: s.current(idx, now) for t, s in p.tactics.items()}
@@ -401,6 +402,7 @@ class ConversationEngine:
                 ctx *= MUTUAL_CONTEXT  # both sides flatter, ask and offer: friends, not a one-way approach
             ctx *= contact_context(st.first_contact, st.connected)
             r = sender_risk(scores, ctx, ages_known=bool(others) or _age_as_sender(p) is not None)
+            risks[p.sender] = r
             if r > best_risk:
                 best_risk, suspect = r, p.sender
         level = level_for(best_risk)
@@ -424,7 +426,7 @@ class ConversationEngine:
         sender = st.participants.get(message.sender)
         msg_pii = [s for s in signals if s.kind == "pii"]
         if not duplicate and sender is not None:
-            if msg_pii and _counts_as_child(sender, suspect) and (
+            if msg_pii and _shares_as_child(sender, suspect, risks, current, signals, parts) and (
                     LEVELS.index(level) >= 1 or any(s.name in URGENT_PII for s in msg_pii)):
                 nudge_topic = max(msg_pii, key=lambda s: s.score).name
                 nudge = self._nudge(nudge_topic, sender)
@@ -503,6 +505,39 @@ def _counts_as_child(p: Participant, suspect: str | None) -> bool:
     if age is not None:
         return age < 18
     return p.sender != suspect
+
+
+def _shares_as_child(p: Participant, suspect: str | None, risks: dict[str, float],
+                     current: dict[str, dict[str, float]], signals: list[MessageSignal],
+                     parts: list[Participant]) -> bool:
+    """Whether a personal detail in ``p``'s own message is a child's, to be nudged about.
+
+    A personal-detail nudge goes to the child who is sharing, never to an adult and never to the person
+    working on the other: that would tell an offender what the guard watches. An adult (declared or
+    stated) is never nudged. A minor declared by the platform is, unless the detail comes with a strong
+    tactic of theirs while they are the suspect. Anyone else (age unknown, or a young age only claimed
+    in the chat, as offenders do) is nudged only when they are not the suspect, do not share the
+    conversation's top risk, give the detail without a strong tactic of their own ("text me on 07700...")
+    and have used no tactic beyond getting-to-know-you talk; beside a minor the platform declared, they
+    are not nudged once they have used any tactic or claimed a young age.
+    """
+    if _known_adult(p):
+        return False
+    tactic_now = any(s.kind == "tactic" and s.score >= STRONG for s in signals)
+    age = p.effective_age()
+    if p.age_source == "declared" and age is not None and age < 18:
+        return not (p.sender == suspect and tactic_now)
+    if p.sender == suspect or tactic_now:
+        return False
+    if any(q is not p and q.age_source == "declared" and (q.effective_age() or 99) < 18 for q in parts):
+        # The platform knows who the child is. Someone beside them whose age is unknown or only claimed
+        # ("im 15 too") is not nudged once they have used any tactic or claimed a young age themselves.
+        if p.age_source == "stated" or any(v >= STRONG for v in current.get(p.sender, {}).values()):
+            return False
+    own = risks.get(p.sender, 0.0)
+    if own > 0.0 and suspect is not None and own >= risks.get(suspect, 0.0):
+        return False
+    return not any(v >= STRONG and t not in RECIPROCAL for t, v in current.get(p.sender, {}).items())
 
 
 def _youngest_other(parts: list[Participant], excluded: set[str | None]) -> Participant | None:

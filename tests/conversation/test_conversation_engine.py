@@ -286,3 +286,64 @@ def test_a_tactic_nudge_never_goes_to_the_sender_who_claims_to_be_a_teen():
     nudged = [a for a in out if a.nudge is not None]
     assert nudged, "a child facing these tactics gets at least one nudge"
     assert all(a.nudge_for == "kid" for a in nudged)
+
+
+def _pii_nudges(out, lines):
+    return [(lines[i][0], a.nudge.kind) for i, a in enumerate(out) if a.nudge is not None and a.nudge.kind in
+            {"phone", "email", "address", "postcode", "zip", "school", "home_area", "coordinates", "map_link",
+             "handle", "age", "birthday", "full_name"}]
+
+
+def test_a_personal_detail_nudge_goes_to_the_child_sharing_never_to_the_other_side():
+    """The sharer of a personal detail is nudged only when they are the child. An offender of unknown age
+    who introduces himself with a claimed teen age and a town, then gives his own handle, is never told
+    what the guard watches; the child the platform knows, sharing hers, is."""
+    e = ConversationEngine()
+    lines = [
+        ("kid", "hi"),
+        ("pal", "hey im 15 too lol, from near Leeds"),
+        ("kid", "cool"),
+        ("pal", "my snap is jay_k2011"),
+        ("pal", "add me there its easier"),
+        ("kid", "ok mine is mia.rose24"),
+        ("kid", "i live on Mill Lane btw"),
+    ]
+    out = feed(e, "pii-routing", lines, ages={"kid": 13})
+    nudged = _pii_nudges(out, lines)
+    assert all(who == "kid" for who, _ in nudged), nudged
+    assert any(who == "kid" for who, _ in nudged), "the child sharing her handle and street is nudged"
+    assert all(a.nudge_for in (None, "kid") for a in out)
+
+
+def test_an_adult_sharing_their_own_number_is_never_nudged():
+    e = ConversationEngine()
+    for ages in ({"coach": 41, "kid": 12}, {"coach": 41}):
+        lines = [("coach", "hi, it's the coach. ring me on 07700 900111 if you're late"),
+                 ("coach", "my email is coach.sam@example.org"), ("kid", "ok thanks")]
+        out = feed(e, f"adult-{len(ages)}", lines, ages=ages)
+        assert not [a for a in out if a.nudge is not None and a.nudge_for == "coach"]
+    # an adult age stated in the chat counts too
+    lines = [("bob", "im 34 btw"), ("bob", "text me on 07700 900222"), ("kid", "ok")]
+    out = feed(e, "stated-adult", lines)
+    assert not [a for a in out if a.nudge is not None and a.nudge_for == "bob"]
+
+
+def test_no_personal_detail_nudge_reaches_an_offender_in_the_written_conversations():
+    """Over the dev and validation splits (offender roles are labelled), every personal-detail nudge goes
+    to someone who is not the offender."""
+    from pathlib import Path
+
+    data = Path(__file__).resolve().parents[2] / "eval" / "conversations" / "data"
+    rows = [json.loads(line) for split in ("dev", "validation") if (data / f"{split}.jsonl").exists()
+            for line in (data / f"{split}.jsonl").read_text(encoding="utf-8").splitlines() if line.strip()]
+    if not rows:
+        pytest.skip("evaluation data not present")
+    e = ConversationEngine()
+    offenders = {(r["conversation_id"], r["sender"]) for r in rows if r.get("sender_role") == "offender"}
+    bad = []
+    for r in rows:
+        a = e.observe(Message(r["conversation_id"], r["message_id"], r["sender"], r["sent_at"], r["text"],
+                              sender_age=r.get("sender_age")))
+        if a.nudge is not None and (r["conversation_id"], a.nudge_for) in offenders:
+            bad.append((r["conversation_id"], a.nudge.kind))
+    assert not bad
