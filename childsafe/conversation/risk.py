@@ -100,6 +100,7 @@ def contact_context(first_contact: bool | None, connected: bool | None) -> float
 ACQUAINTANCE = frozenset({"age_identity_probing", "location_probing", "platform_move",
                           "flattery_special_relationship", "gifts_offers"})
 ACQUAINTANCE_CAP = 0.39       # below medium until a tactic from a later stage appears
+ALONE_ENOUGH = frozenset({"threats_sextortion"})  # tactics that reach medium on their own even with no ages
 SPECIAL_RELATIONSHIP = 0.6    # flattery this sure is "special relationship" talk, not a compliment
 
 
@@ -111,8 +112,14 @@ def sender_risk(scores: dict[str, float], context: float, *, ages_known: bool = 
     """
     if not scores:
         return 0.0
-    if not ages_known and all(_acquaintance(t, s) for t, s in scores.items()):
-        return min(ACQUAINTANCE_CAP, _sender_risk(scores, context))
+    if not ages_known:
+        if all(_acquaintance(t, s) for t, s in scores.items()):
+            return min(ACQUAINTANCE_CAP, _sender_risk(scores, context))
+        strong = [t for t, s in scores.items() if s >= STRONG]
+        if len(strong) < 2 and not any(t in ALONE_ENOUGH for t in strong):
+            # Nothing known of anyone's age and a single cue ("promise u wont tell mum" between siblings):
+            # below medium until a second tactic shows a pattern.
+            return min(ACQUAINTANCE_CAP, _sender_risk(scores, context))
     return _sender_risk(scores, context)
 
 

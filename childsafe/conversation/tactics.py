@@ -729,7 +729,7 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"spent|stayed out|went out|skipped|got detention)|i let you|"
         r"we (?:broke|lost|ate|spilled|smashed|wrecked|ruined)|(?:the|my|her|his) (?:vase|window|lamp|phone screen|"
         r"screen|mug|plate|glass|tv)|detention|report card|bad grade|failed (?:the|my)|(?:my|our|a) crush|crush on|"
-        r"i like (?:him|her)|fancies|fancy (?:him|her)|likes (?:him|her|you)|"
+        r"i like (?:him|her|someone|somebody|a (?:boy|girl))|someone in my (?:class|year|form)|fancies|fancy (?:him|her)|likes (?:him|her|you)|"
         r"(?:broke|smashed|cracked|spilled|spilt|wrecked|ruined|dented|scratched|stained|ripped|lost|dropped) "
         r"(?:the|my|mums|moms|dads|her|his|your|our|a|their)",
         {"secrecy": 0.25, "guilt_pressure": 0.5}, True),
@@ -781,6 +781,8 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"send (?:my )?love) to (?:your|ur) (?:mum|mom|dad|parents|brother|sister|nan|gran)|"
         r"tell (?:your|ur) (?:mum|mom|dad|parents) (?:i said|we|that we|thanks)|(?:at|to) (?:nan|nana|gran|grandma|grandads?)s|"
         r"christmas (?:dinner|day|at)|boxing day|family (?:holiday|trip|gathering|get together|wedding)|"
+        r"(?:it is|its|this is)? ?(?:your )?(?:dad|daddy|mum|mummy|mom|mommy) here|"
+        r"(?:hi|hey|hiya|night|morning|bye|thanks|thank you|love you|miss you|ok|okay) (?:daddy|mummy|mommy|dad|mum|mom)(?: x+)?(?: \.| !| \?)?$|"
         r"little (?:cuz|cousin|bro|sis|one)|big (?:cuz|cousin|bro|sis)|(?:hey|hi|hiya|yo|night|bye|thanks|ok|okay) "
         r"(?:cuz|coz|cousin|kiddo|niece|nephew|uncle [a-z]+|auntie [a-z]+|aunt [a-z]+|nan|grandma|grandad)|"
         r"(?:it is|this is|its) (?:your )?(?:cousin|uncle|auntie|aunt|aunty|nan|grandma|grandad)|"
