@@ -79,7 +79,7 @@ selfies video videos camera webcam stream live meet meeting hang together person
 money robux vbucks skins skin gift gifts card cards present presents buy send show share post leak
 expose everyone friends teachers trust promise special mature beautiful pretty gorgeous cute sweet
 perfect love understand jealous boyfriend girlfriend crush kiss kissed older wearing body date single
-experienced owe cared really believe regret screenshot screenshots police trouble threaten where
+experienced owe cared really believe regret screenshot screenshots police trouble threaten where between
 """.split())
 
 

@@ -48,6 +48,7 @@ MAX_TEXT = 100_000        # characters of one message analysed (chat apps cap fa
 MAX_PII_TEXT = 10_000     # characters of one message checked for personal details
 FAMILY_SPAN = 200         # messages a sign of family keeps the adult-to-child weighting down
 FAMILY_CONTEXT = 0.8
+SCHOOLMATES_CONTEXT = 0.6  # cues that the two share a class or year ("from science", "in our year")
 CONTEXT_SPAN = 30         # messages a benign context (a surprise party, a parent's errands) keeps colouring
 MUTUAL_CONTEXT = 0.6      # the other side uses the same getting-to-know-you tactics back
 # Tactics friends use on each other; seen on both sides, they say "mutual", not "approach".
@@ -398,6 +399,8 @@ class ConversationEngine:
             ctx = age_context(_age_as_sender(p), min(others) if others else None)
             if idx - st.contexts.get("family", -10**9) <= FAMILY_SPAN:
                 ctx = min(ctx, FAMILY_CONTEXT)  # relatives: an adult talking to a child is expected
+            if idx - st.contexts.get("schoolmates", -10**9) <= FAMILY_SPAN and not _known_adult(p):
+                ctx = min(ctx, SCHOOLMATES_CONTEXT)  # people who know each other from class
             if len(current) > 1 and _mutual(scores, p.sender, current):
                 ctx *= MUTUAL_CONTEXT  # both sides flatter, ask and offer: friends, not a one-way approach
             ctx *= contact_context(st.first_contact, st.connected)

@@ -88,6 +88,7 @@ def _expand(pattern: str) -> str:
 # Each tactic: (confidence, regex) pairs. Regexes are matched with word boundaries added around them.
 _P: dict[str, list[tuple[float, str]]] = {
     "age_identity_probing": [
+        (0.5, r"how (?:[aeiu]ld|o[a-z]?d|ol+d|oold|odl) (?:are|r|is) (?:you|u|ya)"),
         (0.6, r"how old {YOU_ARE}(?: you)?"),
         (0.6, r"how old (?:is|are) you"),
         (0.55, r"age sex location"),
@@ -149,6 +150,12 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.45, r"(?:even )?allowed (?:on|to use|to be on) (?:here|this|this app|this game|this site|social media)(?: at your age| \?|$)"),
     ],
     "flattery_special_relationship": [
+        (0.55, r"(?:more [a-z]+|[a-z]{3,}er) than (?:the |all the |most )?other (?:[a-z]+ )?(?:kids|people|girls|boys|players|students|teens|writers|artists|gamers|ones)"),
+        (0.5, r"(?:better|smarter|nicer|cooler|funnier|faster|quicker|more talented|more mature) than (?:most|all the|the other|other) (?:[a-z]+ )?(?:people|kids|players|girls|boys|students|teens)"),
+        (0.65, r"{YOU_ARE} {ADV}(?:not|nothing) like (?:the |all the |most )?other (?:[a-z]+ ){0,2}?[a-z]+s\b"),
+        (0.45, r"(?:{YOU_ARE}|you seem|you look|you sound|u seem) {ADV}(?:so |really |very |super |such a |honestly |proper )?(?:clever|brave|strong|kind|funny|wise|gifted|cool|chill|interesting|mature|special|caring|thoughtful)(?: and [a-z]+)?(?: for| \.|$| !| \?| though| honestly| tbh| you know| they| and| but| so| lol| haha| i )"),
+        (0.55, r"(?:you have|you got|you have got|you\'ve got) (?:[^ ]+ ){0,2}(?:the look|the face|the smile|the vibe)(?: we| i| they| brands| that)"),
+        (0.55, r"(?:people|someone|somebody|anyone) like us|(?:you and me|me and you|the two of us) are (?:the same|alike|different)"),
         (0.85, r"(?:so |very |really |quite |pretty )?(?:mature|grown up|smart|wise|beautiful|pretty|grown|developed|advanced|clever|intelligent) for (?:your|a) (?:age|\d+ years old|\d+ year old|kid|girl|boy)"),
         (0.8, r"{YOU_ARE} (?:not|nothing) like (?:other|the other|most|all the other) (?:girls|boys|kids|people|teens|children)(?: your age)?"),
         (0.8, r"{YOU_ARE} {ADV}(?:much |a lot )?(?:more mature|different|smarter|older) than (?:other|the other|most|all the other|kids|people|girls|boys)"),
@@ -237,6 +244,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"{YOU_ARE} {ADV}(?:too good|too mature|too smart|too pretty|too special) for (?:them|him|her|the|those|your|boys|girls|kids|people|anyone)"),
     ],
     "gifts_offers": [
+        (0.5, r"no (?:catch|strings(?: attached)?)"),
+        (0.55, r"\d+ (?:pounds |quid |dollars |euros |bucks )?(?:for|per|a|an) (?:the |each |every )?(?:first |one |single )?(?:shoot|job|session|photo|picture|hour|day|video|modelling job)"),
         (0.75, r"{I_WILL} (?:buy|get|send|give|gift|pay for|order|grab) (?:you|u|ya|yourself)? ?{G3}{GIFT}"),
         (0.7, r"(?:want|wanna|would you like|do you want|would u like) (?:some |free |a |an |me to (?:buy|get|send) you )?{G2}{GIFT}"),
         (0.65, r"free {GIFT}"),
@@ -284,6 +293,10 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"{I_WILL} (?:buy|get|send|give|gift) (?:you )?(?:a |an |some )?(?:psn|xbox|nintendo|eshop|apple|roblox|fortnite|playstation|spotify|netflix|steam|amazon|google play) (?:card|code|credit|voucher|gift card)"),
     ],
     "secrecy": [
+        (0.75, r"(?:let us not|lets not|do not|dont|no need to|better not|we do not need to|we dont need to) (?:involve|bring in|include|get|worry) (?:{G2})?{PEOPLE}"),
+        (0.65, r"(?:just )?say (?:that )?(?:you are|you re|youre|you were) (?:going|at|with|staying|out|round)"),
+        (0.6, r"(?:is|are|keep it|keep this|stays) (?:strictly |totally )?confidential"),
+        (0.6, r"(?:deletes|delete|deleting|disappearing|vanishing) (?:the |our )?(?:messages|chats|texts)"),
         (0.85, r"(?:do not|never|dont|no need to|you should not|you must not|you mustnt|must not|let us not|lets not|we should not|better not|you can not|you cannot|promise (?:me )?(?:you will not|not to|you wont)) (?:tell|show|mention|say (?:anything )?to|inform|let|talk to|ask|bring (?:it|this) up (?:to|with)) {G2}{PEOPLE}"),
         (0.8, r"(?:keep|keeping|kept) (?:this|it|that|us|our [^ ]+|what we [^ ]+|everything|things|all this|the [^ ]+|me) {G2}(?:a )?{SECRET}"),
         (0.8, r"(?:our|this is our|it is our|its our|keep it a|keep this a|be our|a little|our little|our own) (?:little |own |special |big )?(?:secret|secrets)"),
@@ -336,6 +349,12 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"hide (?:it|this|them|that|the app|our [a-z]+|my [a-z]+)(?: \.|$| from| so| ok| somewhere| well)"),
     ],
     "isolation_exclusivity": [
+        (0.55, r"(?:do not|dont|does not|doesnt) (?:sound|seem|look) like (?:they|she|he) (?:really |even )?(?:care|listen|notice|understand|get you)"),
+        (0.6, r"(?:people|they|nobody|no one|adults|your {PARENT}) {G2}(?:do not|dont|never|can not|will never) {ADV}(?:understand|get|appreciate) (?:[a-z]+ )?(?:people like us|us|people like you|what we have)"),
+        (0.55, r"(?:they|she|he|your {PARENT}|your friends|your mates|people|nobody|no one) {G2}(?:do not|does not|dont|doesnt|never) {ADV}(?:notice|listen|care|ask|see how|get how|know how|check on)"),
+        (0.5, r"sounds? like (?:they|she|he|your {PARENT}|your friends|your mates) (?:do not|does not|never|dont|doesnt|just do not)"),
+        (0.6, r"(?:deserve|need) (?:much |way )?better (?:friends|mates|people|parents|family)"),
+        (0.55, r"(?:lads|boys|girls|guys|kids|people) (?:your|ur|of your) age (?:are|r) (?:so |just |all |really )?(?:immature|childish|boring|babies|losers|stupid|dumb)"),
         (0.75, r"(?:they|your {PARENT}|your friends|people|adults|teachers|other people|nobody else) {ADV}(?:do not|dont|will never|never|can not|cant|would never|does not) (?:really )?(?:understand|get|care about|appreciate|listen to|love|respect|value) you"),
         (0.75, r"i am the only (?:one|person) (?:who|that) {G2}(?:understands|cares|gets|listens|loves|knows|appreciates|gets you|is there)"),
         (0.75, r"(?:you only need me|you just need me|all you need is me|you do not need (?:them|anyone|anybody|your friends|other friends|anyone else|your {PARENT}))"),
@@ -432,6 +451,10 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.7, r"(?:do|does|will|would) your {PARENT} {ADV}(?:check|read|look at|go through|see|monitor|track) your (?:snap|snapchat|insta|instagram|whatsapp|discord|apps|dms|photos|gallery|camera roll|search history|tiktok|texts|chats|messages|phone)"),
     ],
     "platform_move": [
+        (0.85, r"instead of (?:the |this |our |your )?(?:club|team|school|group|class|official|game|site|app|chat)(?: app| chat| group| page| site)?"),
+        (0.7, r"(?:text|message|call|ring|whatsapp|contact) me on (?:my )?(?:personal |private |own |other |real |secret )?(?:number|phone|mobile|email)"),
+        (0.6, r"(?:email|texting|text|phone|my number) is (?:easier|better|quicker|safer|more private)"),
+        (0.6, r"(?:an|another|a different|a better|this) app (?:we can use|where|that (?:deletes|hides)|for us)"),
         (0.75, r"(?:add|message|msg|text|dm|hit|find|follow|talk to|chat with|call|ping|contact|reach|snap|direct message) (?:me )?{G3}(?:on|at|via|over|in|through|over on) {PLATFORM}"),
         (0.7, r"(?:do you have|have you got|are you on|do you use|what is your|give me your|send me your|drop your|can i (?:have|get)|could i (?:have|get)|may i have|share your|tell me your|whats your|put your|type your|leave your|send me|give me) {G2}{CONTACT}"),
         (0.8, r"(?:let us|we should|we can|can we|could we|want to|wanna|shall we|better to|i want to|we could|lets|how about we|maybe we) (?:\w+ )?(?:move|go|switch|talk|chat|continue|take this|take it|carry on|speak|keep talking) {G3}(?:to|on|over to|onto|in|over) {PLATFORM}"),
@@ -468,6 +491,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"(?:let us|lets|we should|can we|shall we|we could|wanna|want to) (?:talk|chat|go|move|speak|continue) (?:somewhere|some place|someplace) (?:more )?(?:private|else|quieter|safer)"),
     ],
     "photo_camera_request": [
+        (0.6, r"(?:full length|full body|close up|head to toe|headshots?) (?:photos?|pictures?|shots?|selfies?|and)"),
         (0.55, r"(?:record|film|video) (?:yourself|urself|a video of (?:you|yourself)|a clip of (?:you|yourself)|you (?:doing|dancing|singing|playing))"),
         (0.8, r"(?:send|show|share|give|post|text|snap|dm) (?:me|us) (?:a |an |some |another |one more |more |your |the |that |a few )?{G2}{PHOTO}"),
         (0.75, r"(?:(?:can|could|will|would|why do not|why not|when will|when can) you|do you want to|do you wanna|would you like to|are you going to|you should|you could|you can) {G2}(?:send|take|share|show|snap|film|record|post) (?:me )?{G3}{PHOTO}"),
@@ -490,7 +514,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.5, r"(?:send|show) (?:me )?(?:one|a few|some)(?: \.|$| \?| please| now)"),
         (0.65, r"(?:test shots|shots|headshots|ones|pictures|photos) (?:[^ ]+ ){0,2}of you"),
         (0.7, r"we (?:do|can do|will do|could do|should do) (?:a )?(?:quick )?(?:video call|video chat|facetime|camera call|cam)"),
-        (0.75, r"(?:send|take|do|get) (?:me )?(?:\\d+|one|two|three|a few|some|a couple) more"),
+        (0.75, r"(?:send|take|do|get) (?:me )?(?:\d+|one|two|three|a few|some|a couple) more"),
         (0.7, r"(?:private|one to one|1 to 1|personal|special) (?:lesson|session|chat|call|show|shoot) (?:over|on|via) (?:video|camera|cam|facetime|video call|zoom|skype)"),
         (0.5, r"(?:over|on|via) (?:video|camera|cam|facetime|video call)(?: sometime| later| tonight| now| together)"),
         (0.7, r"(?:let me see|lemme see|i want to see|i wanna see|can i see|could i see|can i get|can i have|could i have|could i get|may i see|may i have) (?:a |an |some |another |one more |your |a quick |a new |any )?{G1}{PHOTO}"),
@@ -501,6 +525,12 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"(?:take|snap|get) (?:a |an |some )?{G1}{PHOTO} and send"),
     ],
     "meeting_request": [
+        (0.55, r"{I_WILL} (?:drive|take|collect|fetch|walk) (?:you|u)\b(?! (?:through|to do|how))"),
+        (0.55, r"{I_WILL} (?:drive|come|pop|head) (?:over )?(?:to|round to|round|over to|by) (?:yours|your (?:house|place|flat|school|town))"),
+        (0.45, r"{I_WILL} (?:drop|bring) (?:it|them|this|that|something) (?:round|over|to yours|to your)"),
+        (0.55, r"(?:go|going) (?:for a drive|for a ride|for a walk|on a date)(?: together| with me|,| just)"),
+        (0.55, r"(?:one to one|1 to 1|one on one|private) (?:sessions?|lessons?|training|coaching)(?: at| in| with| after)"),
+        (0.7, r"come (?:on your own|by yourself|alone|without (?:anyone|your))"),
         (0.75, r"(?:we should|let us|lets|can we|could we|wanna|want to|we could|i want to|i would love to|i would like to|i will|i can|shall we|why not|do you want to|would you like to|i really want to|when can we|when do we|how about we|maybe we could) {G2}(?:meet|hang out|see each other|get together|meet up|link up|catch up in person|go on a date)"),
         (0.8, r"(?:meet|see) (?:me|you|each other|up) {G3}(?:in person|in real life|for real|irl|somewhere|alone|secretly|tonight|this weekend|after school|at the park|behind|near your|outside your|without)"),
         (0.45, r"(?:i will|i can|i could|let me) (?:pick you up|come (?:to |and )?(?:get|see) you|drive (?:to you|over|down)|come over|visit you|come to your (?:house|school|town|place)|wait for you)"),
@@ -531,6 +561,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:get|take|catch) (?:a |the )?(?:bus|train|taxi|uber|tube) (?:to|over to|round to) (?:mine|my place|my house|where i|my flat|my area)"),
     ],
     "guilt_pressure": [
+        (0.55, r"after (?:all|everything) (?:our|these|this|the|we|i|that) (?:[^ ]+ ){0,3}(?:still )?(?:do not|dont|will not|wont|can not) trust me"),
+        (0.5, r"(?:you|u) (?:still )?(?:do not|dont) trust me(?: \?| after| even)"),
         (0.85, r"if you (?:really|truly|actually)? ?(?:loved|cared about|liked|trusted|love|care about|like|trust) me"),
         (0.85, r"after (?:all|everything) (?:i have|i|i did|ive) (?:done|given|bought|did|sent) (?:for you)?"),
         (0.8, r"you owe me"),
@@ -721,7 +753,7 @@ _P: dict[str, list[tuple[float, str]]] = {
 CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
     "surprise": (
         r"surprise|party|present for|gift for|birthday present|christmas present|proposal|propose|baby shower|"
-        r"her birthday|his birthday|their birthday|anniversary|card for|the cake|secret santa|who you got",
+        r"her birthday|his birthday|their birthday|anniversary|(?<!gift )card for|the cake|secret santa|who you got",
         {"secrecy": 0.15, "gifts_offers": 0.5, "isolation_exclusivity": 0.5}, True),
     "mishap": (
         r"i (?:broke|lost|failed|forgot|ate|spilled|spilt|crashed|dropped|skipped|missed|smashed|cracked|burned|"
@@ -799,6 +831,16 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"(?:birthday|phone died|asked me to|set this up|gave me)",
         {"risk_assessment": 0.3, "meeting_request": 0.45, "location_probing": 0.5, "photo_camera_request": 0.5,
          "gifts_offers": 0.5, "flattery_special_relationship": 0.6, "platform_move": 0.6, "secrecy": 0.7}, True),
+    # Classmates: the two know each other from school ("it's Finn from science", "everyone in our year").
+    # Like family cues, it keeps the weighting of the whole conversation down for a while (engine).
+    "schoolmates": (
+        r"in (?:our|the same) (?:year|class|form|tutor group|school)|(?:from|in) (?:science|maths|math|english|"
+        r"history|geography|french|spanish|art|music|drama|pe|form|registration|my class|your class|my form|"
+        r"your form|tutor group)(?: class| lesson)?(?: \.| \?| !|$| remember| yeah| lol| btw| today)|"
+        r"(?:sit|sat|sits) (?:next to|behind|near) (?:you|me) in|see you (?:at|in) (?:school|class|form|registration)|"
+        r"(?:at|in) (?:school|class|form) (?:today|tomorrow|yesterday)|our (?:form tutor|maths teacher|science teacher|"
+        r"english teacher|teacher|head of year)",
+        {"secrecy": 0.8, "platform_move": 0.7, "meeting_request": 0.7, "location_probing": 0.7}, True),
     # The adult wants the parents in on it: asking after them to speak to them is not testing for absence.
     "parent_involved": (
         r"(?:ask|talk to|speak to|speak with|talk with|call|ring|phone|check with|run it by|run it past) "
@@ -822,12 +864,12 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
     # Secrecy only for now, with the news to come out soon ("don't tell anyone yet", "I'll tell her myself
     # tonight"): grooming asks for a secret kept for good.
     "temporary": (
-        r"(?:tell|telling|mention|say anything to|know) (?:[^ ]+ ){0,3}yet|"
+        r"(?:tell|telling|mention|say anything to) (?:anyone|anybody|everyone|people|the others|our friends|them) yet|"
         r"(?:i will|i am going to|i am gonna|we will|i can|let me|i want to) (?:tell|explain|show) (?:it to )?"
         r"(?:her|him|them|mum|mom|dad|everyone|everybody|people|my mum|my mom|my dad|your mum|your mom|your dad)"
         r"(?: it| about it| that)? (?:myself|tonight|later|tomorrow|soon|first|at the weekend|when|after)|"
         r"(?:until|till|before) (?:i|we) (?:tell|told|have told|explain|say)",
-        {"secrecy": 0.35}, False),
+        {"secrecy": 0.5}, False),
     # Others invited along: an offer of company, not someone being cut off or met alone.
     "others_invited": (
         r"(?:bring|invite|ask|come with|with) (?:[a-z]+ and [a-z]+|your (?:friends?|mates?|sister|brother|cousins?)|"
