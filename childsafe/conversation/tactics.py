@@ -88,6 +88,7 @@ def _expand(pattern: str) -> str:
 # Each tactic: (confidence, regex) pairs. Regexes are matched with word boundaries added around them.
 _P: dict[str, list[tuple[float, str]]] = {
     "age_identity_probing": [
+        (0.5, r"(?:born (?:in )?)?(?:19|20)\d\d or (?:19|20)?\d\d(?: \?|$)|born (?:in )?(?:19|20)\d\d \?"),
         (0.5, r"how (?:[aeiu]ld|o[a-z]?d|ol+d|oold|odl) (?:are|r|is) (?:you|u|ya)"),
         (0.6, r"how old {YOU_ARE}(?: you)?"),
         (0.6, r"how old (?:is|are) you"),
@@ -150,6 +151,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.45, r"(?:even )?allowed (?:on|to use|to be on) (?:here|this|this app|this game|this site|social media)(?: at your age| \?|$)"),
     ],
     "flattery_special_relationship": [
+        (0.55, r"we (?:just |really |totally |proper |honestly )?(?:click|clicked|vibe|connect|connected)(?: so well| straight away| you know| \?|$| like)"),
         (0.55, r"(?:more [a-z]+|[a-z]{3,}er) than (?:the |all the |most )?other (?:[a-z]+ )?(?:kids|people|girls|boys|players|students|teens|writers|artists|gamers|ones)"),
         (0.5, r"(?:better|smarter|nicer|cooler|funnier|faster|quicker|more talented|more mature) than (?:most|all the|the other|other) (?:[a-z]+ )?(?:people|kids|players|girls|boys|students|teens)"),
         (0.65, r"{YOU_ARE} {ADV}(?:not|nothing) like (?:the |all the |most )?other (?:[a-z]+ ){0,2}?[a-z]+s\b"),
@@ -244,6 +246,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"{YOU_ARE} {ADV}(?:too good|too mature|too smart|too pretty|too special) for (?:them|him|her|the|those|your|boys|girls|kids|people|anyone)"),
     ],
     "gifts_offers": [
+        (0.65, r"{I_WILL} sort (?:you|u) (?:out )?(?:with )?(?:a |an |some |the )?(?:new )?{G1}{GIFT}"),
+        (0.6, r"(?:pick|choose) (?:any|whatever|whichever|any one|the) {G2}(?:you|u) (?:like|want)"),
         (0.5, r"no (?:catch|strings(?: attached)?)"),
         (0.55, r"\d+ (?:pounds |quid |dollars |euros |bucks )?(?:for|per|a|an) (?:the |each |every )?(?:first |one |single )?(?:shoot|job|session|photo|picture|hour|day|video|modelling job)"),
         (0.75, r"{I_WILL} (?:buy|get|send|give|gift|pay for|order|grab) (?:you|u|ya|yourself)? ?{G3}{GIFT}"),
@@ -293,6 +297,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"{I_WILL} (?:buy|get|send|give|gift) (?:you )?(?:a |an |some )?(?:psn|xbox|nintendo|eshop|apple|roblox|fortnite|playstation|spotify|netflix|steam|amazon|google play) (?:card|code|credit|voucher|gift card)"),
     ],
     "secrecy": [
+        (0.7, r"(?:this|it|that|everything|what we say) (?:stays|stay|remains|has to stay) (?:with us|between us|with me|in here|here)"),
         (0.75, r"(?:let us not|lets not|do not|dont|no need to|better not|we do not need to|we dont need to) (?:involve|bring in|include|get|worry) (?:{G2})?{PEOPLE}"),
         (0.65, r"(?:just )?say (?:that )?(?:you are|you re|youre|you were) (?:going|at|with|staying|out|round)"),
         (0.6, r"(?:is|are|keep it|keep this|stays) (?:strictly |totally )?confidential"),
@@ -342,7 +347,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.75, r"(?:no one|nobody|no body|no one else|nobody else|they|your {PARENT}) (?:can|could|must|should|may) (?:ever |never )?(?:know|find out|see|hear)"),
         (0.75, r"(?:do not|never|dont|not) (?:breathe|say|whisper|utter|speak) a (?:word|thing|peep|syllable)"),
         (0.7, r"what we (?:talk about|say|do|share|said|talked about|chat about) (?:stays|is|remains) (?:here|private|secret|between us|with us|in here|ours)"),
-        (0.75, r"(?:your {PARENT}|they|no one|nobody|your friends) (?:does not|do not|will not|never) (?:need|have|needs) to (?:see|know|find out|hear|read)"),
+        (0.75, r"(?:your {PARENT}|they|no one|nobody|your friends) (?:does not|do not|will not|never) (?:ever |really |even )?(?:need|have|needs) to (?:see|know|find out|hear|read|hear about|know about)"),
         (0.75, r"tell (?:no one|nobody|no body|noone)|not even (?:your) (?:best friend|bff|mum|mom|dad|parents|sister|brother)"),
         (0.75, r"make sure (?:no one|nobody|your {PARENT}|they|your friends) (?:do not |does not |dont |never )(?:sees?|finds? out|reads?|knows?|hears?)"),
         (0.7, r"(?:delete|clear|erase|wipe|remove) (?:my|our|this|the) (?:number|contact|name|profile|account|snaps|texts|calls)"),
@@ -411,6 +416,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.65, r"(?:your|you) (?:mates|friends|family|{PARENT}|teachers|people) {ADV}(?:never|does not|do not) (?:even )?(?:really )?(?:cares about|understands|gets|knows|listens to|likes|respects|notices|values|sees|hears|listen to) you"),
     ],
     "risk_assessment": [
+        (0.6, r"(?:what time|when) (?:do|does) (?:everyone|your {PARENT}|they|your family|people|your folks) (?:[^ ]+ )?(?:go to (?:bed|sleep)|sleep|get home|get back|leave|go out)"),
         (0.8, r"(?:are|is) (?:your|you) {PARENT} {G2}(?:home|around|there|in|out|away|awake|asleep|sleeping|at work|working|nearby|watching|checking|looking|gone|back|in the house|downstairs|upstairs)"),
         (0.8, r"(?:is|are) (?:any ?one|any one|anybody|someone|somebody|people|your (?:{PARENT}|family)) (?:else )?(?:home|there|around|with you|near you|nearby|in the (?:room|house)|watching|in|awake|listening|close)"),
         (0.75, r"{YOU_ARE} (?:you )?(?:home )?(?:alone|by yourself|on your own)"),
@@ -451,6 +457,9 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.7, r"(?:do|does|will|would) your {PARENT} {ADV}(?:check|read|look at|go through|see|monitor|track) your (?:snap|snapchat|insta|instagram|whatsapp|discord|apps|dms|photos|gallery|camera roll|search history|tiktok|texts|chats|messages|phone)"),
     ],
     "platform_move": [
+        (0.55, r"(?:you are|are you|you) on {PLATFORM}(?: right| yeah| yet| too| \?|$)"),
+        (0.6, r"(?:message|text|dm|chat|talk|call) (?:me|with me) (?:privately|in private|directly|personally|somewhere else)"),
+        (0.6, r"(?:my|a) (?:other|second|private|secret|spare|alt|backup) (?:account|acc|profile|number|instagram|snapchat|snap)"),
         (0.85, r"instead of (?:the |this |our |your )?(?:club|team|school|group|class|official|game|site|app|chat)(?: app| chat| group| page| site)?"),
         (0.7, r"(?:text|message|call|ring|whatsapp|contact) me on (?:my )?(?:personal |private |own |other |real |secret )?(?:number|phone|mobile|email)"),
         (0.6, r"(?:email|texting|text|phone|my number) is (?:easier|better|quicker|safer|more private)"),
@@ -561,6 +570,8 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.6, r"(?:get|take|catch) (?:a |the )?(?:bus|train|taxi|uber|tube) (?:to|over to|round to) (?:mine|my place|my house|where i|my flat|my area)"),
     ],
     "guilt_pressure": [
+        (0.55, r"(?:since|because|cos|coz) (?:you|u) (?:clearly |obviously |just )?(?:do not|dont) (?:care|like me|want me|want to talk)"),
+        (0.45, r"fine (?:then )?{I_WILL} (?:just )?(?:go|leave|find someone else|talk to someone else)"),
         (0.55, r"after (?:all|everything) (?:our|these|this|the|we|i|that) (?:[^ ]+ ){0,3}(?:still )?(?:do not|dont|will not|wont|can not) trust me"),
         (0.5, r"(?:you|u) (?:still )?(?:do not|dont) trust me(?: \?| after| even)"),
         (0.85, r"if you (?:really|truly|actually)? ?(?:loved|cared about|liked|trusted|love|care about|like|trust) me"),
@@ -620,6 +631,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.55, r"{YOU_ARE} {ADV}(?:upsetting|hurting|annoying|disappointing|stressing) me"),
     ],
     "threats_sextortion": [
+        (0.65, r"{I_WILL} (?:tell|show|send (?:it|them|this) to) (?:your|ur|the) (?:whole |entire )(?:school|class|year|family|group)"),
         (0.95, r"(?:i will|i am going to|i am gonna|or i will|or i|i could|i can|i might|i shall|i would) {G2}(?:send|show|share|post|leak|expose|spread|forward|upload|give|publish) {G2}(?:your |the |those |these |our |all |all your |all the |all our )?(?:pictures|photos|videos|pics|screenshots|messages|chats?|them|it|these|those|everything|this|clips|recordings) {G3}(?:to|on|with|for|in|all over) {G2}(?:your )?(?:{PARENT}|friends|school|everyone|everybody|followers|teachers?|class|classmates|internet|online|the world|contacts|group chat|police)"),
         (0.6, r"(?:i will|i am going to|i am gonna|or i will|or i) {G2}(?:send|show|share|post|leak|expose|spread|forward|upload|publish|tell) {G4}(?:to|on|with|all over) {G2}(?:your )?(?:{PARENT}|friends|school|everyone|everybody|followers|teachers?|class|classmates|internet|the world|contacts)"),
         (0.7, r"(?:everyone|everybody|your (?:{PARENT}|friends|school|family|teachers?|class|whole school)) (?:will|is going to|are going to|gonna|would) (?:find out|know|hear about|see (?:them|it|everything|these|those|the pictures|the photos|what you|your|this))"),
@@ -768,7 +780,8 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
     "spoiler": (
         r"spoilers?|the ending|the finale|who wins|the plot|the twist|the episode|the season|the score|the killer|"
         r"who dies|who did it|the book|the film|the movie|the show|the series|the last chapter|episode|"
-        r"what happens (?:at|in) the end|what happens next",
+        r"what happens (?:at|in) the end|what happens next|the answers?|the results?|the grades?|"
+        r"(?:tell|show|give) (?:anyone|anybody|them|him|her|people|everyone) the (?!pictures|photos|pics|messages|chats|videos)[a-z]+",
         {"secrecy": 0.2}, False),
     "object_photo": (
         r"(?:pictures?|photos?|pics?|selfies?|videos?|scans?|screenshots?|images?) of (?:the|your|my|a|an|this|that|his|"
@@ -796,7 +809,8 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"bed time|bedtime|school run|i am outside school|your dad will|your mum will|your mom will|home yet|"
         r"back from school yet|you back yet|get home safe|got home safe|home safe|"
         r"(?:mum|mom|dad|nan|grandma|grandad|my parents) (?:can|will|could|wants to|needs to) (?:pick|get|collect|drive|sort)|"
-        r"(?:give you|get|sort|need) a lift|left (?:her|his|their|your|my) (?:keys|bag|phone|coat|jacket|purse|wallet)",
+        r"(?:give you|get|sort|need) a lift|left (?:her|his|their|your|my) (?:keys|bag|phone|coat|jacket|purse|wallet)|"
+        r"(?:drop|bring|return|give|hand) (?:back )?(?:her|his|their|your mums|your dads|the) (?:keys|bag|phone|coat|jacket|purse|wallet|parcel|book|dish|tupperware)",
         {"risk_assessment": 0.3, "meeting_request": 0.45, "location_probing": 0.5, "photo_camera_request": 0.6,
          "gifts_offers": 0.5, "flattery_special_relationship": 0.6}, True),
     # Family: the people in the chat are relatives (kin named as shared, the child answering "yes mum").

@@ -587,6 +587,80 @@ BENIGN_A: list[str] = [
 ]
 
 
+# Batch G: written during the validation-set work (see docs/conversation.md), measured once before tuning:
+# 86.8% caught (79/91) and 2 of 20 benign lines strong, on both the engine before that work and the one
+# at the time; its misses then guided general phrase families.
+BATCH_G: dict[str, list[str]] = {
+    "age_identity_probing": [
+        "quick q, what age are u", "u sound young, like 12?", "r u in secondary yet", "hold on how old even r u",
+        "u still at primary school?", "which year group r u", "born 2012 or 2013?",
+    ],
+    "flattery_special_relationship": [
+        "ur honestly the most mature person i talk to", "u get me in a way no one else does",
+        "ngl u could be a model with that face", "ur smarter than people twice ur age",
+        "talking to u is the best part of my day", "ur so pretty it's unreal", "we just click u know",
+    ],
+    "gifts_offers": [
+        "want me to top up ur account", "i'll sort u a new headset, dont worry about it",
+        "pick any skin u like and its urs", "ill send u a 20 quid voucher tonight",
+        "need anything for the game? my treat", "i can buy u that phone u wanted", "fancy some free gems",
+    ],
+    "secrecy": [
+        "this stays with us ok", "ur parents dont ever need to hear about me", "wipe our chat before bed",
+        "say nothing to ur friends about this", "our little secret yeah", "if ur mum asks, im a girl from school",
+        "no telling anyone, promise?",
+    ],
+    "isolation_exclusivity": [
+        "ur friends are holding u back tbh", "ur family dont get u at all", "i'm all u need",
+        "forget them, u have me", "they dont deserve u, only i appreciate u", "ur mates are so fake to u",
+        "u dont need anybody else",
+    ],
+    "risk_assessment": [
+        "anyone around u right now?", "r ur parents out", "u by urself tonight?", "does ur mum check ur phone",
+        "when does everyone go to bed at urs", "is ur door locked, can anyone walk in", "who else is home",
+    ],
+    "platform_move": [
+        "ur on snap right?", "lets switch to whatsapp", "drop ur insta", "text me, heres my number 07700 900555",
+        "download telegram so we can talk properly", "message me privately", "add my other account",
+    ],
+    "photo_camera_request": [
+        "send a quick selfie", "show me what u look like rn", "can we facetime", "put ur cam on",
+        "pic of u please", "take a photo for me", "go live for me tonight",
+    ],
+    "meeting_request": [
+        "lets meet up irl", "i could come get u after school", "meet me at the park saturday",
+        "wanna hang out for real sometime", "ill wait for u outside ur school", "come see me this weekend",
+        "we should finally meet",
+    ],
+    "guilt_pressure": [
+        "after everything i did for u", "if u cared u would", "u owe me this", "dont be like that, i thought u were different",
+        "fine ill just go then since u dont care", "i've been so good to u and this is how u act", "u promised",
+    ],
+    "threats_sextortion": [
+        "ill show everyone what u said", "do it or i post ur pics", "i have screenshots, dont test me",
+        "ur parents will see everything if u block me", "ill tell ur whole school", "u'll be sorry if u ignore me",
+        "i know where u live",
+    ],
+    "body_relationship_steering": [
+        "u got a boyfriend?", "ever kissed anyone?", "do u like older guys", "whats ur type",
+        "r u single", "has anyone asked u out", "u ever been on a date",
+    ],
+    "location_probing": [
+        "where u based", "what town r u in", "which school do u go to", "r u near the station",
+        "what street do u live on", "how far r u from london", "whats ur postcode",
+    ],
+}
+BENIGN_G: list[str] = [
+    "dont tell anyone the answers, its the test tomorrow", "mum says ill pick u up at 5", "send a pic of ur science notes",
+    "keep the party quiet from jess its a surprise", "whats ur snap, coach wants us in the group", "ur so good at drawing!",
+    "my dad can give u a lift to practice", "wanna trade skins", "i'll pay u back for the ticket", "happy birthday cuz, got u the battle pass",
+    "grandma wants a photo of u in ur uniform", "dont tell mum i spilled juice on the sofa", "is ur mum home? i need to drop her keys",
+    "lets video call for the project at 7", "we're all meeting at the cinema at 6", "who do u sit next to in maths",
+    "add me on discord so we can play with the others", "well done on the match today", "my brother says hi",
+    "can u keep a secret? i got into the team!!",
+]
+
+
 def catch_rate(detector: TacticDetector, batch: dict[str, list[str]]) -> tuple[float, list[tuple[str, str]]]:
     misses = [(t, line) for t, lines in batch.items() for line in lines if t not in found(detector, line)]
     total = sum(len(lines) for lines in batch.values())
@@ -594,10 +668,10 @@ def catch_rate(detector: TacticDetector, batch: dict[str, list[str]]) -> tuple[f
 
 
 def test_batches_cover_every_tactic():
-    assert set(BATCH_A) == set(BATCH_A2) == set(BATCH_B) == set(BATCH_C) == set(BATCH_D) == set(BATCH_E) == set(BATCH_F) == set(TACTICS)
+    assert set(BATCH_A) == set(BATCH_A2) == set(BATCH_B) == set(BATCH_C) == set(BATCH_D) == set(BATCH_E) == set(BATCH_F) == set(BATCH_G) == set(TACTICS)
 
 
-@pytest.mark.parametrize("name", ["BATCH_A", "BATCH_A2", "BATCH_B", "BATCH_C", "BATCH_D", "BATCH_E"])
+@pytest.mark.parametrize("name", ["BATCH_A", "BATCH_A2", "BATCH_B", "BATCH_C", "BATCH_D", "BATCH_E", "BATCH_G"])
 def test_most_lines_of_the_tuning_batches_are_caught(detector, name):
     rate, misses = catch_rate(detector, globals()[name])
     assert rate >= 0.9, f"{rate:.1%} caught; missed: {misses}"
@@ -610,7 +684,7 @@ def test_most_lines_of_the_held_out_batch_are_caught(detector):
     assert rate >= 0.8, f"{rate:.1%} caught; missed: {misses}"
 
 
-@pytest.mark.parametrize("name", ["BENIGN_A", "BENIGN_B", "BENIGN_C", "BENIGN_D", "BENIGN_E", "BENIGN_F"])
+@pytest.mark.parametrize("name", ["BENIGN_A", "BENIGN_B", "BENIGN_C", "BENIGN_D", "BENIGN_E", "BENIGN_F", "BENIGN_G"])
 def test_benign_lines_rarely_read_as_a_strong_tactic(detector, name):
     lines = globals()[name]
     strong = [(line, strongest(detector, line)) for line in lines if strongest(detector, line) >= 0.5]
