@@ -1,11 +1,12 @@
 /* Exact Hamming-radius search over 256-bit PDQ hashes: the hot loop of childsafe.index.
  *
  * An Engine borrows (through the buffer protocol) the arrays that tables.py builds: the hashes,
- * optional ids and alive mask, and per table the bucket offsets and the entries (residual chunk
- * bits packed above the row number). search() runs a batch of queries through one pipeline so the
- * memory latency of all probes overlaps: enumerate buckets -> read offsets -> filter entries ->
+ * optional ids and alive mask, and per table the bucket directory (tables.make_directory), its
+ * overflow offsets and the entries (residual chunk bits packed above the row number). search()
+ * runs a batch of queries through one pipeline so the memory latency of all probes overlaps:
+ * enumerate buckets -> read the directory -> filter entries ->
  * verify all 256 bits of the surviving rows. Each stage prefetches AHEAD items in advance.
- * build_table() is the counting sort that makes a table (same arrays as tables.build_table).
+ * build_table() is the counting sort that makes a table's offsets and entries (as tables.build_table).
  * With no thresholds it scans every row once, testing all queries against each row.
  * A search releases the GIL, so threads sharing one engine search in parallel.
  * Indices read from the arrays are bounds-checked, so a damaged index file gives wrong answers
@@ -16,6 +17,12 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__linux__)
+#include <sys/mman.h>
+#endif
+#if defined(__SSE2__)
+#include <emmintrin.h>
+#endif
 
 #define MAX_TABLES 32
 #ifndef AHEAD
@@ -32,10 +39,20 @@
 #define HOT
 #endif
 
+/* The bucket directory (tables.make_directory): buckets in blocks of DIR_BLOCK, a block being 32
+   bytes, the little-endian offset of its first entry then each bucket's size in one byte. A bucket's
+   start is its block's base plus the sizes before it (one SIMD sum), so a probe reads one cache line
+   where a plain offsets array would take four bytes a bucket. A block holding a bucket of 255 or
+   more rows has DIR_BIG | k as its base and its offsets in row k of the overflow array. */
+#define DIR_BLOCK 28
+#define DIR_BIG 0x80000000u
+
 typedef struct {
     int start, width, hbits, rbits;
     uint32_t pshift, pmask;
-    const uint32_t *offsets;
+    const unsigned char *dir;
+    const uint32_t *overflow;
+    uint32_t noverflow;
     const uint32_t *entries;
 } table_t;
 
@@ -56,7 +73,7 @@ typedef struct {
     const uint8_t *alive;
     int ntables;
     table_t tables[MAX_TABLES];
-    Py_buffer views[3 + 2 * MAX_TABLES];
+    Py_buffer views[3 + 3 * MAX_TABLES];
     int nviews;
     /* probe lists by thresholds: made under the GIL, never changed after, freed with the engine */
     probeset_t probesets[MAX_PROBESETS];
@@ -105,6 +122,39 @@ static inline uint32_t extract(const uint64_t be[4], int start, int width) {
     return (uint32_t)(v & ((1ULL << width) - 1));
 }
 
+/* bytes [4, 4 + pos) of a block: 0xFF */
+static unsigned char prefix_mask[DIR_BLOCK + 1][32] __attribute__((aligned(32)));
+
+static void init_prefix_masks(void) {
+    for (int pos = 0; pos <= DIR_BLOCK; pos++)
+        for (int i = 0; i < 32; i++) prefix_mask[pos][i] = (i >= 4 && i < 4 + pos) ? 255 : 0;
+}
+
+/* entries [lo, hi) of bucket b */
+static inline void bucket_span(const table_t *t, uint32_t b, uint32_t *lo, uint32_t *hi) {
+    uint32_t k = b / DIR_BLOCK, pos = b - k * DIR_BLOCK;
+    const unsigned char *blk = t->dir + 32 * (size_t)k;
+    uint32_t base = (uint32_t)blk[0] | (uint32_t)blk[1] << 8 | (uint32_t)blk[2] << 16 | (uint32_t)blk[3] << 24;
+    if (base & DIR_BIG) {
+        uint32_t row = base & ~DIR_BIG;
+        if (row < t->noverflow) { *lo = t->overflow[row * (DIR_BLOCK + 1) + pos]; *hi = t->overflow[row * (DIR_BLOCK + 1) + pos + 1]; }
+        else *lo = *hi = 0;
+        return;
+    }
+#if defined(__SSE2__)
+    const unsigned char *m = prefix_mask[pos];
+    __m128i z = _mm_setzero_si128();
+    __m128i s = _mm_add_epi64(_mm_sad_epu8(_mm_and_si128(_mm_load_si128((const __m128i *)blk), _mm_load_si128((const __m128i *)m)), z),
+                              _mm_sad_epu8(_mm_and_si128(_mm_load_si128((const __m128i *)(blk + 16)), _mm_load_si128((const __m128i *)(m + 16))), z));
+    uint32_t before = (uint32_t)_mm_cvtsi128_si32(s) + (uint32_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(s, s));
+#else
+    uint32_t before = 0;
+    for (uint32_t i = 0; i < pos; i++) before += blk[4 + i];
+#endif
+    *lo = base + before;
+    *hi = *lo + blk[4 + pos];
+}
+
 static int Engine_init(Engine *self, PyObject *args, PyObject *kwds) {
     PyObject *hashes, *ids, *alive, *spec;
     if (!PyArg_ParseTuple(args, "OOOO", &hashes, &ids, &alive, &spec)) return -1;
@@ -135,8 +185,8 @@ static int Engine_init(Engine *self, PyObject *args, PyObject *kwds) {
     if (nt > MAX_TABLES) { Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "too many tables"); return -1; }
     for (Py_ssize_t j = 0; j < nt; j++) {
         table_t *t = &self->tables[j];
-        PyObject *off, *ent;
-        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, j), "iiiOO", &t->start, &t->width, &t->hbits, &off, &ent)) {
+        PyObject *dir, *ovf, *ent;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, j), "iiiOOO", &t->start, &t->width, &t->hbits, &dir, &ovf, &ent)) {
             Py_DECREF(seq); return -1;
         }
         t->rbits = t->width - t->hbits;
@@ -146,15 +196,23 @@ static int Engine_init(Engine *self, PyObject *args, PyObject *kwds) {
         }
         t->pshift = (uint32_t)(32 - t->rbits);
         t->pmask = t->rbits ? (1u << t->pshift) - 1 : 0xFFFFFFFFu;
-        PyObject *arrs[2] = {off, ent};
-        Py_ssize_t want[2] = {((Py_ssize_t)1 << t->hbits) * 4 + 4, self->n * 4};
-        for (int k = 0; k < 2; k++) {
+        PyObject *arrs[3] = {dir, ovf, ent};
+        Py_ssize_t nblocks = (((Py_ssize_t)1 << t->hbits) + DIR_BLOCK - 1) / DIR_BLOCK;
+        Py_ssize_t want[3] = {nblocks * 32, -1, self->n * 4};
+        for (int k = 0; k < 3; k++) {
             v = &self->views[self->nviews];
             if (PyObject_GetBuffer(arrs[k], v, PyBUF_C_CONTIGUOUS) < 0) { Py_DECREF(seq); return -1; }
             self->nviews++;
-            if (v->len != want[k]) { Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "table array has the wrong size"); return -1; }
+            if (want[k] >= 0 ? v->len != want[k] : v->len % ((DIR_BLOCK + 1) * 4) != 0) {
+                Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "table array has the wrong size"); return -1;
+            }
         }
-        t->offsets = self->views[self->nviews - 2].buf;
+        if (((uintptr_t)self->views[self->nviews - 3].buf) % 16) {
+            Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "the directory must be 16-byte aligned"); return -1;
+        }
+        t->dir = self->views[self->nviews - 3].buf;
+        t->overflow = self->views[self->nviews - 2].buf;
+        t->noverflow = (uint32_t)(self->views[self->nviews - 2].len / ((DIR_BLOCK + 1) * 4));
         t->entries = self->views[self->nviews - 1].buf;
         self->ntables = (int)j + 1;
     }
@@ -254,7 +312,7 @@ static HOT int probe_tables(const Engine *self, scratch_t *sc, const probeset_t 
             qr[k * self->ntables + j] = key & ((1u << t->rbits) - 1);
         }
     }
-    /* 2 + 3, software-pipelined over (query, probe): prefetch the bucket's offsets; AHEAD steps
+    /* 2 + 3, software-pipelined over (query, probe): prefetch the bucket's directory line; AHEAD steps
        later read them and prefetch the bucket; AHEAD steps later scan it for entries whose
        whole chunk is within t_j */
     const size_t P = set->n, total = P * m;
@@ -267,14 +325,17 @@ static HOT int probe_tables(const Engine *self, scratch_t *sc, const probeset_t 
     for (size_t i = 0; i < total + 2 * AHEAD; i++) {
         if (i < total) {
             const probe_t *a = &probes[x1];
-            __builtin_prefetch(&self->tables[a->table].offsets[qh[k1 * nt + a->table] ^ a->mask]);
+            const table_t *t = &self->tables[a->table];
+            uint32_t b = qh[k1 * nt + a->table] ^ a->mask;
+            __builtin_prefetch(t->dir + 32 * (size_t)(b / DIR_BLOCK));
             if (++x1 == P) { x1 = 0; k1++; }
         }
         if (i >= AHEAD && i - AHEAD < total) {
             const probe_t *p = &probes[x2];
             const table_t *t = &self->tables[p->table];
             uint32_t b = qh[k2 * nt + p->table] ^ p->mask;
-            uint32_t lo = t->offsets[b], hi = t->offsets[b + 1];
+            uint32_t lo, hi;
+            bucket_span(t, b, &lo, &hi);
             if (hi > n) hi = n;
             if (lo > hi) lo = hi;
             span_t *sp = &ring[(i - AHEAD) % RING];
@@ -442,6 +503,7 @@ static PyMethodDef module_methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_pdqsearch", "Compiled search engine for childsafe.index", -1, module_methods};
 
 PyMODINIT_FUNC PyInit__pdqsearch(void) {
+    init_prefix_masks();
     if (PyType_Ready(&EngineType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;

@@ -3,8 +3,9 @@
 The 256 bits are cut into ``m`` contiguous chunks. If a banked hash lies within ``r`` bits of a
 query, then for any thresholds ``t_j`` with ``sum(t_j + 1) >= r + 1`` at least one chunk ``j`` lies
 within ``t_j`` bits (pigeonhole). Each table sorts the rows by one chunk: its high ``h`` bits pick
-a bucket (``offsets``), the remaining low bits are packed with the row number into one uint32
-``entries`` word so a bucket is filtered, and its rows found, without touching the full hashes. A query enumerates the
+a bucket, the remaining low bits are packed with the row number into one uint32 ``entries`` word
+so a bucket is filtered, and its rows found, without touching the full hashes. Where each bucket's
+entries start is kept in a compact ``directory`` (see ``make_directory``). A query enumerates the
 buckets within ``t_j`` bits of its own chunk, keeps entries whose whole chunk is within ``t_j``,
 and verifies those against the full 256 bits. Nothing is approximate: every hash within ``r``
 is a candidate of at least one table.
@@ -17,14 +18,26 @@ from math import comb
 
 import numpy as np
 
+from childsafe.index import memory
+
 HASH_BITS = 256
 DESIGN_RADIUS = 31
 # 11 chunks (chunk width near log2 of a 10M bank, the multi-index optimum); at r=31 the ten wide
 # ones get threshold 2 and the 20-bit one threshold 1.
 DEFAULT_CHUNK_WIDTHS: tuple[int, ...] = (24,) * 6 + (23,) * 4 + (20,)
 MAX_RESIDUAL_BITS = 16
-# A bucket holds about 2**BUCKET_SHIFT rows on random data.
-BUCKET_SHIFT = 3
+# A bucket holds about 2**BUCKET_SHIFT rows on random data. Small buckets: a probe reads fewer
+# entries, and the directory (one byte a bucket) keeps the cost of having many of them low.
+BUCKET_SHIFT = 0
+# The directory: buckets in blocks of DIR_BLOCK, one 32-byte block each (so one cache line serves a
+# probe): the little-endian uint32 offset of the block's first entry, then one byte per bucket with
+# its size. A block with a bucket of DIR_MAX_COUNT rows or more (a cluster of duplicates) has
+# DIR_BIG | k as its base and its DIR_BLOCK + 1 offsets in row k of ``overflow``.
+DIR_BLOCK = 28
+DIR_BYTES = 32
+DIR_MAX_COUNT = 255
+DIR_BIG = 1 << 31
+MAX_ROWS = DIR_BIG - 1
 
 
 @dataclass(frozen=True)
@@ -106,15 +119,59 @@ def extract(words: np.ndarray, start: int, width: int) -> np.ndarray:
     return high | (words[:, w + 1] >> np.uint64(64 - low))
 
 
+def make_directory(offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """(directory, overflow) for a table's bucket offsets (uint32, one more than there are buckets)."""
+    offsets = np.asarray(offsets, dtype=np.uint32)
+    nb = len(offsets) - 1
+    nblocks = max(-(-nb // DIR_BLOCK), 1)
+    padded = np.empty(nblocks * DIR_BLOCK + 1, dtype=np.uint32)
+    padded[: nb + 1] = offsets
+    padded[nb + 1 :] = offsets[-1]
+    counts = np.diff(padded).reshape(nblocks, DIR_BLOCK)
+    big = counts >= DIR_MAX_COUNT
+    big_blocks = np.flatnonzero(big.any(axis=1))
+    base = padded[:-1:DIR_BLOCK].astype(np.uint32)
+    base[big_blocks] = np.uint32(DIR_BIG) | np.arange(len(big_blocks), dtype=np.uint32)
+    directory = memory.empty((nblocks, DIR_BYTES), np.uint8)
+    directory[:, :4] = base.astype("<u4").view(np.uint8).reshape(nblocks, 4)
+    directory[:, 4 : 4 + DIR_BLOCK] = np.where(big, 0, counts).astype(np.uint8)
+    directory[:, 4 + DIR_BLOCK :] = 0
+    starts = big_blocks * DIR_BLOCK
+    overflow = padded[starts[:, None] + np.arange(DIR_BLOCK + 1)].astype(np.uint32).reshape(len(big_blocks), DIR_BLOCK + 1)
+    return directory, overflow
+
+
+def directory_offsets(directory: np.ndarray, overflow: np.ndarray, buckets: int) -> np.ndarray:
+    """The bucket offsets a directory encodes (the inverse of ``make_directory``)."""
+    base = directory[:, :4].copy().view("<u4").reshape(-1).astype(np.int64)
+    counts = directory[:, 4 : 4 + DIR_BLOCK].astype(np.int64)
+    starts = base[:, None] + np.concatenate([np.zeros((len(base), 1), np.int64), np.cumsum(counts, axis=1)], axis=1)
+    for b in np.flatnonzero(base & DIR_BIG):
+        starts[b] = overflow[base[b] & ~DIR_BIG]
+    flat = starts[:, :DIR_BLOCK].reshape(-1)[:buckets]
+    return np.append(flat, starts[(buckets - 1) // DIR_BLOCK][(buckets - 1) % DIR_BLOCK + 1]).astype(np.uint32)
+
+
 @dataclass
 class Table:
     chunk: Chunk
-    offsets: np.ndarray  # uint32, 2**high_bits + 1: bucket b holds entries[offsets[b]:offsets[b+1]]
+    directory: np.ndarray  # uint8 (blocks, 32): where each bucket's entries start (make_directory)
+    overflow: np.ndarray  # uint32 (k, DIR_BLOCK + 1): offsets of the blocks with a bucket too big for a byte
     entries: np.ndarray  # uint32, n: residual << (32 - residual_bits) | row, rows ascending per bucket
 
     @property
     def nbytes(self) -> int:
-        return self.offsets.nbytes + self.entries.nbytes
+        return self.directory.nbytes + self.overflow.nbytes + self.entries.nbytes
+
+    @property
+    def offsets(self) -> np.ndarray:
+        """Bucket b holds entries[offsets[b]:offsets[b+1]] (decoded from the directory)."""
+        return directory_offsets(self.directory, self.overflow, 1 << self.chunk.high_bits)
+
+    @classmethod
+    def from_offsets(cls, chunk: Chunk, offsets: np.ndarray, entries: np.ndarray) -> "Table":
+        directory, overflow = make_directory(offsets)
+        return cls(chunk, directory, overflow, entries)
 
 
 def build_table(hashes: np.ndarray, chunk: Chunk, words: np.ndarray | None = None) -> Table:
@@ -130,15 +187,16 @@ def build_table(hashes: np.ndarray, chunk: Chunk, words: np.ndarray | None = Non
     np.cumsum(counts, out=offsets[1:])
     residual = key[order] & np.uint64((1 << chunk.residual_bits) - 1)
     shift = np.uint64(32 - chunk.residual_bits) if chunk.residual_bits else np.uint64(0)
-    entries = ((residual << shift) | order.astype(np.uint64)).astype(np.uint32)
-    return Table(chunk, offsets, entries)
+    entries = memory.empty(n, np.uint32)
+    entries[:] = ((residual << shift) | order.astype(np.uint64)).astype(np.uint32)
+    return Table.from_offsets(chunk, offsets, entries)
 
 
 def build_tables(hashes: np.ndarray, widths: tuple[int, ...] = DEFAULT_CHUNK_WIDTHS, builder=None) -> list[Table]:
     """All tables for these rows; ``builder(hashes, chunk)`` may be the compiled counting sort."""
     n = len(hashes)
-    if n >= 2**32 - 1:
-        raise ValueError("an index holds fewer than 2**32 - 1 hashes")
+    if n > MAX_ROWS:
+        raise ValueError(f"an index holds at most {MAX_ROWS} hashes")
     chunks = plan_chunks(n, widths)
     if builder is not None:
         return [builder(hashes, c) for c in chunks]

@@ -218,8 +218,55 @@ def test_compiled_table_builder_makes_the_same_tables_as_numpy():
     hashes[100:140] = hashes[7]  # duplicates land in one bucket, rows stay ascending
     for chunk in plan_chunks(len(hashes)):
         ours, reference = _compiled_builder(hashes, chunk), build_table(hashes, chunk)
-        assert np.array_equal(ours.offsets, reference.offsets)
+        assert np.array_equal(ours.directory, reference.directory)
+        assert np.array_equal(ours.overflow, reference.overflow)
         assert np.array_equal(ours.entries, reference.entries)
+
+
+def test_buckets_too_big_for_the_directory_stay_exact(engine):
+    """A few hundred copies of one hash (and near copies) fill buckets past the directory's byte."""
+    rng = np.random.default_rng(21)
+    hashes = rng.integers(0, 256, (4000, 32), dtype=np.uint8)
+    hashes[:700] = hashes[0]
+    hashes[700:1000] = [flip(hashes[0], rng.choice(256, 3, replace=False)) for _ in range(300)]
+    index = build(hashes)
+    assert engine == "numpy" or any(t.overflow.size for t in index._tables)
+    for q in [hashes[0], flip(hashes[0], range(20)), hashes[2000], flip(hashes[3000], range(31))]:
+        assert index.search(q) == brute_force(hashes, range(len(hashes)), q, 31)
+
+
+def test_directory_encodes_the_bucket_offsets_exactly():
+    from childsafe.index.tables import directory_offsets, make_directory
+
+    rng = np.random.default_rng(4)
+    for buckets, rows in [(1, 3), (27, 0), (28, 50), (29, 9000), (1 << 12, 20_000)]:
+        keys = np.sort(rng.integers(0, buckets, rows))
+        keys[: rows // 3] = keys[0] if rows else 0
+        offsets = np.zeros(buckets + 1, np.uint32)
+        np.cumsum(np.bincount(keys, minlength=buckets), out=offsets[1:])
+        directory, overflow = make_directory(offsets)
+        assert np.array_equal(directory_offsets(directory, overflow, buckets), offsets)
+
+
+def test_an_index_saved_in_format_1_still_loads(tmp_path):
+    """Format 1 kept each table's bucket offsets; loading makes the directory from them."""
+    import json
+
+    rng = np.random.default_rng(8)
+    hashes = rng.integers(0, 256, (3000, 32), dtype=np.uint8)
+    index = build(hashes)
+    index.save(tmp_path / "ix")
+    folder = tmp_path / "ix"
+    meta = json.loads((folder / "meta.json").read_text())
+    for j, t in enumerate(index._tables):
+        np.save(folder / f"table{j}_offsets.npy", t.offsets)
+        (folder / f"table{j}_directory.npy").unlink()
+        (folder / f"table{j}_overflow.npy").unlink()
+    meta["version"] = 1
+    (folder / "meta.json").write_text(json.dumps(meta))
+    loaded = PDQIndex.load(folder)
+    for q in [hashes[5], flip(hashes[9], range(25)), rng.integers(0, 256, 32, dtype=np.uint8)]:
+        assert loaded.search(q) == index.search(q) == brute_force(hashes, range(len(hashes)), q, 31)
 
 
 def test_remove_takes_any_integer_ids_and_rejects_others():
@@ -240,10 +287,13 @@ def test_added_rows_get_fresh_ids_by_default():
 def test_damaged_table_files_never_crash_a_lookup(tmp_path):
     rng = np.random.default_rng(5)
     hashes = rng.integers(0, 256, (3000, 32), dtype=np.uint8)
+    hashes[:300] = hashes[0]  # a bucket too big for the directory's byte: its block goes to the overflow
     build(hashes).save(tmp_path / "ix")
-    for name in ("table0_offsets.npy", "table3_entries.npy"):
+    assert np.load(tmp_path / "ix" / "table1_overflow.npy").size
+    for name in ("table0_directory.npy", "table1_overflow.npy", "table3_entries.npy"):
         arr = np.load(tmp_path / "ix" / name)
-        np.save(tmp_path / "ix" / name, rng.integers(0, 2**32, arr.shape, dtype=np.uint64).astype(np.uint32))
+        top = np.iinfo(arr.dtype).max + 1
+        np.save(tmp_path / "ix" / name, rng.integers(0, top, arr.shape, dtype=np.uint64).astype(arr.dtype))
     index = PDQIndex.load(tmp_path / "ix")
     for q in hashes[:20]:
         found = index.search(q)
