@@ -816,7 +816,7 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
     # Family: the people in the chat are relatives (kin named as shared, the child answering "yes mum").
     "family": (
         r"dad is on his way|mum is on her way|mom is on her way|grandma|grandad|granny|grandpa|nana|nan s|"
-        r"auntie|aunty|uncle [a-z]+|little cuz|cousin|yes mum|yes mom|yes dad|ok mum|ok mom|ok dad|thanks mum|"
+        r"auntie|aunty|uncle [a-z]+|little cuz|cousins?|nephews?|nieces?|grandkids|grandchildren|grandsons?|granddaughters?|yes mum|yes mom|yes dad|ok mum|ok mom|ok dad|thanks mum|"
         r"thanks mom|thanks dad|thanks nan|love you too|love you mum|love you mom|love you dad|love you lots|"
         r"love you see you|see you later love|night mum|night dad|hi mum|hi dad|mums phone|dads phone|"
         r"dads on his way|mums on her way|moms on her way|your mum s|tell your mum we|give your mum|we miss you|"
@@ -828,11 +828,13 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"tell (?:your|ur) (?:mum|mom|dad|parents) (?:i said|we|that we|thanks)|(?:at|to) (?:nan|nana|gran|grandma|grandads?)s|"
         r"christmas (?:dinner|day|at)|boxing day|family (?:holiday|trip|gathering|get together|wedding)|"
         r"(?:it is|its|this is)? ?(?:your )?(?:dad|daddy|mum|mummy|mom|mommy) here|"
+        r"my (?:favourite |favorite |little |big |only |lovely )?(?:nephew|niece|grandson|granddaughter|godson|goddaughter)|"
+        r"when you were (?:a baby|little|tiny|small|born|this (?:tall|big|high|small))|"
         r"(?:hi|hey|hiya|night|morning|bye|thanks|thank you|love you|miss you|ok|okay) (?:daddy|mummy|mommy|dad|mum|mom)(?: x+)?(?: \.| !| \?)?$|"
         r"little (?:cuz|cousin|bro|sis|one)|big (?:cuz|cousin|bro|sis)|(?:hey|hi|hiya|yo|night|bye|thanks|ok|okay) "
         r"(?:cuz|coz|cousin|kiddo|niece|nephew|uncle [a-z]+|auntie [a-z]+|aunt [a-z]+|nan|grandma|grandad)|"
         r"(?:it is|this is|its) (?:your )?(?:cousin|uncle|auntie|aunt|aunty|nan|grandma|grandad)|"
-        r"(?:your|my|ur) (?:mum|mom|dad|parents) (?:says|said|told me|asked me|wants|is coming|are coming)|"
+        r"(?:your|ur) (?:mum|mom|dad|parents) (?:says|said|told me|asked me|wants|is coming|are coming)|"
         r"(?:mum|mom|dad) (?:says|said) (?:i can|you can|it is ok|its ok|yes)|"
         r"(?:at|for|since) (?:christmas|easter|thanksgiving|diwali|eid|hanukkah|the wedding|the family|the barbecue|"
         r"the bbq|nans|grandmas|grandads|the reunion)|"
@@ -860,7 +862,8 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"(?:ask|talk to|speak to|speak with|talk with|call|ring|phone|check with|run it by|run it past) "
         r"(?:them|your (?:mum|mom|dad|parents|folks|carer|guardian))(?: first| about| if| whether| before| for me)|"
         r"(?:put|get) your (?:mum|mom|dad) on|(?:can|could) i (?:speak|talk) to your (?:mum|mom|dad|parents)|"
-        r"(?:tell|ask) your (?:mum|mom|dad|parents) to (?:call|ring|text|message) me",
+        r"(?:tell|ask) your (?:mum|mom|dad|parents) to (?:call|ring|text|message) me|"
+        r"your (?:mum|mom|dad|parents) (?:knows?|is fine with|are fine with|said (?:it is|its) (?:fine|ok)|said ok|said yes)",
         {"risk_assessment": 0.3, "meeting_request": 0.5, "secrecy": 0.5}, False),
     # Paying back or returning what was lent is not an offer.
     "repayment": (
@@ -873,7 +876,9 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         {"gifts_offers": 0.4}, False),
     "group_plan": (
         r"with everyone|with the others|the whole (?:group|class|team|gang)|everyone is coming|"
-        r"everyones coming|with the (?:group|class|team|gang|squad)",
+        r"everyones coming|with the (?:group|class|team|gang|squad)|"
+        r"(?:play|game|gaming|squad up|party up|team up|duo|join) with (?:your |my |our |the )?(?:cousins?|brothers?|sisters?|"
+        r"uncle [a-z]+|auntie [a-z]+|dad|mum|mom|friends|mates|others|everyone|family|group|squad|team|whole [a-z]+)",
         {"meeting_request": 0.4, "platform_move": 0.6, "location_probing": 0.6}, False),
     # Secrecy only for now, with the news to come out soon ("don't tell anyone yet", "I'll tell her myself
     # tonight"): grooming asks for a secret kept for good.
