@@ -19,6 +19,9 @@ UNRELATED_SKIMAGE = (
     "coins", "brick", "grass", "gravel", "moon", "page", "text", "immunohistochemistry", "cell",
     "clock", "microaneurysms", "colorwheel", "horse", "logo", "shepp_logan_phantom", "checkerboard",
 )
+BACKGROUND_SKIMAGE = ("brick", "grass", "gravel", "coins", "moon", "clock", "horse", "immunohistochemistry", "cell",
+                      "colorwheel")
+"""Unrelated photos that also serve as busy backgrounds for pictures pasted over them."""
 
 
 @dataclass

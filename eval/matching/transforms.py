@@ -126,12 +126,42 @@ def collage(img: Image.Image, rng: random.Random) -> Image.Image:
     return jpeg(out, 90)
 
 
-def picture_in_picture(img: Image.Image, rng: random.Random) -> Image.Image:
-    """The picture at 40% size over a busy drawn scene: no flat background to find it by."""
-    back = drawn_scene(rng.randrange(1 << 30), (960, 720))
-    small = resize(img, 0.4 * 960 / img.width)
-    back.paste(small, (rng.randint(0, 960 - small.width), rng.randint(0, max(0, 720 - small.height))))
+def picture_in_picture(img: Image.Image, rng: random.Random, share: float = 0.4, background: str = "drawn",
+                       canvas: tuple[int, int] | None = None) -> Image.Image:
+    """The picture at ``share`` of the canvas width, pasted at a random place over a busy background:
+    no flat page colour to find it by, only its outline.
+
+    ``background``: ``drawn`` (a seeded scene of gradients, shapes and words), ``photo`` (one of the
+    photos scikit-image ships that are not banked: textures such as brick, grass and gravel, coins,
+    the moon, a clock, a horse, cells), or ``any`` (either, chosen by the seed). ``canvas`` is the
+    background's size, landscape, square or portrait chosen by the seed when not given.
+    """
+    if canvas is None:
+        canvas = rng.choice(((960, 720), (1280, 720), (800, 800), (720, 960)))
+    width, height = canvas
+    kind = background if background != "any" else rng.choice(("drawn", "photo"))
+    photos = background_photos() if kind == "photo" else []
+    if photos:
+        back = photos[rng.randrange(len(photos))].resize(canvas, Image.Resampling.BILINEAR)
+    else:
+        back = drawn_scene(rng.randrange(1 << 30), canvas)
+    small = resize(img, share * width / img.width)
+    if small.height > 0.9 * height:
+        small = resize(img, 0.9 * height / img.height)
+    back.paste(small, (rng.randint(0, width - small.width), rng.randint(0, max(0, height - small.height))))
     return back
+
+
+_BACKGROUND_PHOTOS: list[Image.Image] = []
+
+
+def background_photos() -> list[Image.Image]:
+    """Busy backgrounds from photos a package ships (never one of the banked pictures)."""
+    if not _BACKGROUND_PHOTOS:
+        from eval.matching.corpus import BACKGROUND_SKIMAGE, _skimage
+
+        _BACKGROUND_PHOTOS.extend(sample.image for sample in _skimage(BACKGROUND_SKIMAGE))
+    return _BACKGROUND_PHOTOS
 
 
 def suite() -> list[Transform]:
@@ -156,7 +186,16 @@ def suite() -> list[Transform]:
     ]
     t += [
         Transform("collage", "2x2 tile", collage),
-        Transform("picture-in-picture", "over busy scene", picture_in_picture),
+        Transform("picture-in-picture", "40% over drawn scene",
+                  lambda im, r: picture_in_picture(im, r, 0.4, "drawn", (960, 720))),
+        Transform("picture-in-picture", "25% over drawn scene", lambda im, r: picture_in_picture(im, r, 0.25, "drawn")),
+        Transform("picture-in-picture", "60% over drawn scene", lambda im, r: picture_in_picture(im, r, 0.6, "drawn")),
+        Transform("picture-in-picture", "40% over package photo", lambda im, r: picture_in_picture(im, r, 0.4, "photo")),
+        Transform("picture-in-picture", "30% over photo, jpeg q75",
+                  lambda im, r: jpeg(picture_in_picture(im, r, 0.3, "photo"), 75)),
+        Transform("picture-in-picture", "20-60% over either + mirror",
+                  lambda im, r: picture_in_picture(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), r,
+                                                   r.uniform(0.2, 0.6), "any")),
     ]
     # Strengths on and off the crop set's steps (5% a side, 3% for centre crops).
     for share in (0.02, 0.05, 0.075, 0.10, 0.12, 0.18):
