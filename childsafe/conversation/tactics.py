@@ -863,7 +863,8 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"(?:them|your (?:mum|mom|dad|parents|folks|carer|guardian))(?: first| about| if| whether| before| for me)|"
         r"(?:put|get) your (?:mum|mom|dad) on|(?:can|could) i (?:speak|talk) to your (?:mum|mom|dad|parents)|"
         r"(?:tell|ask) your (?:mum|mom|dad|parents) to (?:call|ring|text|message) me|"
-        r"your (?:mum|mom|dad|parents) (?:knows?|is fine with|are fine with|said (?:it is|its) (?:fine|ok)|said ok|said yes)",
+        r"(?<!do )(?<!does )(?<!would )(?<!will )(?<!if )(?<!did )your (?:mum|mom|dad|parents) (?:knows|is fine with|are fine with|"
+        r"said (?:it is|its) (?:fine|ok)|said ok|said yes)(?! \?)",
         {"risk_assessment": 0.3, "meeting_request": 0.5, "secrecy": 0.5}, False),
     # Paying back or returning what was lent is not an offer.
     "repayment": (
