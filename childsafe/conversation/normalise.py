@@ -116,7 +116,8 @@ _SPACED_GAP_RE = re.compile(r"^[\s.\-_*,/~+']{1,3}$")
 _NUMBER_RE = re.compile(r"^\d+$")
 _LONGEST_WORD = 40
 _SHORT_TARGETS = ("old", "age", "pic", "cam", "vid")
-# "go 2 school", "mature 4 your age": a lone 2 or 4 between words is a word, elsewhere it is a number.
+# "go 2 school", "mature 4 your age", "at 2 2 finish it": a lone 2 or 4 before a word, after a word or a
+# number, is a word; elsewhere it is a number.
 _DIGIT_WORDS = {"2": "to", "4": "for"}
 # "ur/your" before these is "you are" ("ur so mature", "your making me sad"), before a noun it is "your".
 _YOU_ARE_NEXT = frozenset("""
@@ -224,8 +225,9 @@ class Normaliser:
         ends: list[int] = []
         last = len(tokens) - 1
         for idx, (tok, s, e) in enumerate(tokens):
-            if tok in _DIGIT_WORDS and 0 < idx < last and tokens[idx - 1][0].isalpha() \
-                    and tokens[idx + 1][0].isalpha() and "abbreviations" in self.features:
+            if tok in _DIGIT_WORDS and 0 < idx < last and tokens[idx + 1][0].isalpha() \
+                    and (tokens[idx - 1][0].isalpha() or tokens[idx - 1][0].isdigit()) \
+                    and "abbreviations" in self.features:
                 word, exact = _DIGIT_WORDS[tok], False
             else:
                 word, exact = self._word(tok)
@@ -375,7 +377,14 @@ class Normaliser:
             exact, exact_cover = self._segment(base, run, fuzzy=False)
             typo, typo_cover = self._segment(base, run, fuzzy=True)
             # A typo reading must explain clearly more letters than an exact one ("i t r u s t" is "i trust").
-            out.extend(typo if typo_cover >= exact_cover + 2 else exact)
+            best_reading = typo if typo_cover >= exact_cover + 2 else exact
+            lost_start = len(best_reading[0][0]) == 1 and best_reading[0][0] not in "iau"
+            if max(exact_cover, typo_cover) * 5 < len(run) * 3 or (lost_start and len(best_reading) > 1):
+                # Mostly unknown ("l i b r a r y"): one spaced-out word nobody here keys on, read whole,
+                # rather than a short word picked out of its middle ("bra").
+                out.append(("".join(t for t, _, _ in run), run[0][1], run[-1][2]))
+            else:
+                out.extend(best_reading)
             i = j
         return out
 
