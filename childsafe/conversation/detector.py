@@ -80,6 +80,8 @@ money robux vbucks skins skin gift gifts card cards present presents buy send sh
 expose everyone friends teachers trust promise special mature beautiful pretty gorgeous cute sweet
 perfect love understand jealous boyfriend girlfriend crush kiss kissed older wearing body date single
 experienced owe cared really believe regret screenshot screenshots police trouble threaten where between
+followers disappearing vanishing connection favourite favorite messages ignoring grown being guess other grade
+location judge understands around upset older younger
 """.split())
 
 

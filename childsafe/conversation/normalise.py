@@ -68,7 +68,8 @@ ABBREVIATIONS: dict[str, str] = {
     "asl": "age sex location", "wyd": "what are you doing", "wru": "where are you", "hbu": "how about you",
     "wbu": "what about you", "hmu": "hit me up", "dm": "direct message", "dms": "direct messages", "pm": "private message",
     "pms": "private messages",
-    "snd": "send", "pic": "picture", "pics": "pictures", "pix": "pictures", "piccy": "picture", "pik": "picture", "piks": "pictures",
+    "snd": "send", "sed": "send", "tel": "tell", "tll": "tell", "ner": "near", "hme": "home",
+    "oly": "only", "onyl": "only", "nly": "only", "pic": "picture", "pics": "pictures", "pix": "pictures", "piccy": "picture", "pik": "picture", "piks": "pictures",
     "selfy": "selfie", "vid": "video", "vids": "videos", "cam": "camera", "webcam": "camera",
     "pls": "please", "plz": "please", "plss": "please", "pleeease": "please", "pleease": "please", "rn": "right now",
     "atm": "at the moment", "tn": "tonight", "tonite": "tonight", "2nite": "tonight", "2night": "tonight",
@@ -116,6 +117,10 @@ _SPACED_GAP_RE = re.compile(r"^[\s.\-_*,/~+']{1,3}$")
 _NUMBER_RE = re.compile(r"^\d+$")
 _LONGEST_WORD = 40
 _SHORT_TARGETS = ("old", "age", "pic", "cam", "vid")
+# Short telling words whose stutters ("agge", "daad", "mumm", "meeet") are repaired too.
+_SHORT_STUTTER = frozenset(_SHORT_TARGETS) | frozenset("mum mom dad sis bro cam vid pic send meet tell near home only snap pics".split())
+# A changed vowel in "age" and "old" ("ege", "ald"): none of these is an English word a chat would use.
+_SHORT_VOWELS = {**{v + "ge": "age" for v in "eiou"}, **{v + "ld": "old" for v in "aeiu"}}
 # "go 2 school", "mature 4 your age", "at 2 2 finish it": a lone 2 or 4 before a word, after a word or a
 # number, is a word; elsewhere it is a number.
 _DIGIT_WORDS = {"2": "to", "4": "for"}
@@ -335,7 +340,8 @@ class Normaliser:
             return tok
         hit = self._fuzzy_memo.get(tok)
         if hit is None:
-            hit = self._short_swaps.get(tok) or self._undoubled(tok) or _fuzzy_lookup(tok, self._fuzzy_index)
+            hit = (self._short_swaps.get(tok) or _SHORT_VOWELS.get(tok) or self._undoubled(tok)
+                   or _fuzzy_lookup(tok, self._fuzzy_index))
             if len(self._fuzzy_memo) > 50_000:
                 self._fuzzy_memo.clear()
             self._fuzzy_memo[tok] = hit
@@ -346,7 +352,7 @@ class Normaliser:
         for i in range(1, len(tok)):
             if tok[i] == tok[i - 1]:
                 cand = tok[:i] + tok[i + 1:]
-                if cand in self._targets:
+                if cand in self._targets or cand in _SHORT_STUTTER:
                     return cand
         return None
 
