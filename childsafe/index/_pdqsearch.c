@@ -296,44 +296,78 @@ static const probeset_t *probes_for(Engine *self, const signed char *thr, probes
 
 #define RING (4 * AHEAD)
 
+/* queries of a batch that share a chunk value in one table: their buckets are visited once */
+typedef struct { uint32_t key; uint32_t query; } keyed_t;
+typedef struct { uint32_t qh, qr, first, count, pbeg, pend; uint8_t table; } group_t;
+
+static int keyed_order(const void *a, const void *b) {
+    const keyed_t *x = a, *y = b;
+    if (x->key != y->key) return x->key < y->key ? -1 : 1;
+    return x->query < y->query ? -1 : (x->query > y->query);
+}
+
 static HOT int probe_tables(const Engine *self, scratch_t *sc, const probeset_t *set, const unsigned char *qbytes,
                             const uint64_t (*q)[4], uint32_t m, int radius, size_t *nhits) {
-    /* 1. each query's chunks: high bits pick the bucket, the rest are compared in the entries */
-    uint32_t *qh = malloc(sizeof(uint32_t) * 2 * (size_t)m * (size_t)self->ntables + 1);
-    if (!qh) return -1;
-    uint32_t *qr = qh + (size_t)m * self->ntables;
-    for (uint32_t k = 0; k < m; k++) {
-        uint64_t be[4];
-        for (int w = 0; w < 4; w++) be[w] = load64_be(qbytes + 32 * k + 8 * w);
-        for (int j = 0; j < self->ntables; j++) {
-            const table_t *t = &self->tables[j];
-            uint32_t key = extract(be, t->start, t->width);
-            qh[k * self->ntables + j] = key >> t->rbits;
-            qr[k * self->ntables + j] = key & ((1u << t->rbits) - 1);
+    const uint32_t nt = (uint32_t)self->ntables, n = (uint32_t)self->n;
+    const size_t P = set->n;
+    const probe_t *probes = set->probes;
+    /* each table's run of probes (the list is sorted by table) */
+    size_t pstart[MAX_TABLES + 1];
+    for (uint32_t j = 0, x = 0; j <= nt; j++) {
+        while (x < P && probes[x].table < j) x++;
+        pstart[j] = x;
+    }
+    /* 1. each query's chunks, grouped per table by value: the eight dihedral variants of a photo
+       often agree on a chunk, and then share its buckets */
+    keyed_t *keyed = malloc(sizeof(keyed_t) * (size_t)m * nt + 1);
+    group_t *groups = malloc(sizeof(group_t) * (size_t)m * nt + 1);
+    uint32_t *members = malloc(sizeof(uint32_t) * (size_t)m * nt + 1);
+    if (!keyed || !groups || !members) { free(keyed); free(groups); free(members); return -1; }
+    size_t ng = 0, nm = 0;
+    for (uint32_t j = 0; j < nt; j++) {
+        const table_t *t = &self->tables[j];
+        if (pstart[j] == pstart[j + 1]) continue; /* threshold -1: the table is not consulted */
+        for (uint32_t k = 0; k < m; k++) {
+            uint64_t be[4];
+            for (int w = 0; w < 4; w++) be[w] = load64_be(qbytes + 32 * k + 8 * w);
+            keyed[k].key = extract(be, t->start, t->width);
+            keyed[k].query = k;
+        }
+        if (m > 1) qsort(keyed, m, sizeof(keyed_t), keyed_order);
+        for (uint32_t k = 0; k < m; k++) {
+            if (!k || keyed[k].key != keyed[k - 1].key) {
+                group_t *g = &groups[ng++];
+                g->table = (uint8_t)j; g->qh = keyed[k].key >> t->rbits;
+                g->qr = keyed[k].key & ((1u << t->rbits) - 1); g->first = (uint32_t)nm; g->count = 0;
+                g->pbeg = (uint32_t)pstart[j]; g->pend = (uint32_t)pstart[j + 1];
+            }
+            members[nm++] = keyed[k].query;
+            groups[ng - 1].count++;
         }
     }
-    /* 2 + 3, software-pipelined over (query, probe): prefetch the bucket's directory line; AHEAD steps
-       later read them and prefetch the bucket; AHEAD steps later scan it for entries whose
-       whole chunk is within t_j */
-    const size_t P = set->n, total = P * m;
-    const probe_t *probes = set->probes;
-    const uint32_t n = (uint32_t)self->n, nt = (uint32_t)self->ntables;
+    free(keyed);
+    /* 2 + 3, software-pipelined over (group, probe of its table): prefetch the bucket's directory
+       line; AHEAD steps later read it and prefetch the bucket; AHEAD steps later scan it for
+       entries whose whole chunk is within t_j, a candidate for each query of the group */
+    size_t total = 0;
+    for (size_t g = 0; g < ng; g++) total += groups[g].pend - groups[g].pbeg;
     span_t ring[RING];
     size_t nc = 0;
-    uint32_t k1 = 0, k2 = 0, k3 = 0;    /* query of each stage */
-    size_t x1 = 0, x2 = 0, x3 = 0;      /* probe of each stage */
+    size_t g1 = 0, g2 = 0, g3 = 0;                                 /* group of each stage */
+    size_t x1 = ng ? groups[0].pbeg : 0, x2 = x1, x3 = x1;         /* probe of each stage */
+#define NEXT(g, x) do { if (++(x) == groups[g].pend && ++(g) < ng) (x) = groups[g].pbeg; } while (0)
     for (size_t i = 0; i < total + 2 * AHEAD; i++) {
         if (i < total) {
-            const probe_t *a = &probes[x1];
-            const table_t *t = &self->tables[a->table];
-            uint32_t b = qh[k1 * nt + a->table] ^ a->mask;
+            const group_t *gr = &groups[g1];
+            const table_t *t = &self->tables[gr->table];
+            uint32_t b = gr->qh ^ probes[x1].mask;
             __builtin_prefetch(t->dir + 32 * (size_t)(b / DIR_BLOCK));
-            if (++x1 == P) { x1 = 0; k1++; }
+            NEXT(g1, x1);
         }
         if (i >= AHEAD && i - AHEAD < total) {
-            const probe_t *p = &probes[x2];
-            const table_t *t = &self->tables[p->table];
-            uint32_t b = qh[k2 * nt + p->table] ^ p->mask;
+            const group_t *gr = &groups[g2];
+            const table_t *t = &self->tables[gr->table];
+            uint32_t b = gr->qh ^ probes[x2].mask;
             uint32_t lo, hi;
             bucket_span(t, b, &lo, &hi);
             if (hi > n) hi = n;
@@ -344,31 +378,45 @@ static HOT int probe_tables(const Engine *self, scratch_t *sc, const probeset_t 
             const char *first = (const char *)&t->entries[lo], *last = (const char *)&t->entries[hi > lo ? hi - 1 : lo];
             for (int l = 0; l < 4 && first <= last; l++, first += 64) __builtin_prefetch(first);
             if (first <= last) __builtin_prefetch(last);
-            if (++x2 == P) { x2 = 0; k2++; }
+            NEXT(g2, x2);
         }
         if (i >= 2 * AHEAD) {
+            const group_t *gr = &groups[g3];
             const probe_t *p = &probes[x3];
-            const table_t *t = &self->tables[p->table];
+            const table_t *t = &self->tables[gr->table];
             const span_t *sp = &ring[(i - 2 * AHEAD) % RING];
-            uint32_t lo = sp->lo, hi = sp->hi;
-            if (nc + (hi - lo) >= sc->cands_cap &&
-                grow((void **)&sc->cands, &sc->cands_cap, nc + (hi - lo) + 1, sizeof(cand_t)) < 0) { free(qh); return -1; }
-            uint32_t want = qr[k3 * nt + p->table], allowed = p->allowed, shift = t->pshift, pmask = t->pmask;
+            uint32_t lo = sp->lo, hi = sp->hi, cnt = gr->count;
+            const uint32_t *mem = members + gr->first;
+            if (nc + (size_t)(hi - lo) * cnt >= sc->cands_cap &&
+                grow((void **)&sc->cands, &sc->cands_cap, nc + (size_t)(hi - lo) * cnt + 1, sizeof(cand_t)) < 0) {
+                free(groups); free(members); return -1;
+            }
+            uint32_t want = gr->qr, allowed = p->allowed, shift = t->pshift, pmask = t->pmask;
             const uint32_t *e = t->entries;
             cand_t *c = sc->cands;
-            if (t->rbits) {
-                for (uint32_t x = lo; x < hi; x++) {
-                    uint32_t v = e[x];
-                    c[nc].query = k3; c[nc].row = v & pmask;
-                    nc += (uint32_t)__builtin_popcount((v >> shift) ^ want) <= allowed;
+            if (cnt == 1) {
+                uint32_t k = mem[0];
+                if (t->rbits) {
+                    for (uint32_t x = lo; x < hi; x++) {
+                        uint32_t v = e[x];
+                        c[nc].query = k; c[nc].row = v & pmask;
+                        nc += (uint32_t)__builtin_popcount((v >> shift) ^ want) <= allowed;
+                    }
+                } else {
+                    for (uint32_t x = lo; x < hi; x++) { c[nc].query = k; c[nc].row = e[x]; nc++; }
                 }
             } else {
-                for (uint32_t x = lo; x < hi; x++) { c[nc].query = k3; c[nc].row = e[x]; nc++; }
+                for (uint32_t x = lo; x < hi; x++) {
+                    uint32_t v = e[x];
+                    if (t->rbits && (uint32_t)__builtin_popcount((v >> shift) ^ want) > allowed) continue;
+                    for (uint32_t z = 0; z < cnt; z++) { c[nc].query = mem[z]; c[nc].row = v & pmask; nc++; }
+                }
             }
-            if (++x3 == P) { x3 = 0; k3++; }
+            NEXT(g3, x3);
         }
     }
-    free(qh);
+#undef NEXT
+    free(groups); free(members);
     /* 4. verify all 256 bits */
     for (size_t i = 0; i < nc; i++) {
         if (i + VERIFY_AHEAD < nc && sc->cands[i + VERIFY_AHEAD].row < n)
@@ -423,6 +471,64 @@ static PyObject *build_table(PyObject *mod, PyObject *args) {
     Py_INCREF(result);
 done:
     PyBuffer_Release(&hb); PyBuffer_Release(&ob); PyBuffer_Release(&eb);
+    return result;
+}
+
+/* permute(rows, out, order): bit p of each 32-byte output row is bit order[p] of the input row
+   (bit 0 the top bit of byte 0). Many rows go through a table of each input byte's contribution. */
+static PyObject *permute(PyObject *mod, PyObject *args) {
+    Py_buffer src, dst, ob;
+    if (!PyArg_ParseTuple(args, "y*w*y*", &src, &dst, &ob)) return NULL;
+    PyObject *result = NULL;
+    uint64_t (*lut)[256][4] = NULL;
+    if (src.len % 32 || dst.len != src.len || ob.len != 256) {
+        PyErr_SetString(PyExc_ValueError, "permute: rows of 32 bytes, an output of the same size and 256 positions");
+        goto done;
+    }
+    const unsigned char *order = ob.buf;
+    int dest[256], seen[256] = {0};
+    for (int p = 0; p < 256; p++) {
+        if (seen[order[p]]++) { PyErr_SetString(PyExc_ValueError, "permute: order is not a permutation"); goto done; }
+        dest[order[p]] = p;
+    }
+    Py_ssize_t n = src.len / 32;
+    const unsigned char *in = src.buf;
+    unsigned char *out = dst.buf;
+    if (n >= 64) lut = calloc(32, sizeof(*lut));
+    Py_BEGIN_ALLOW_THREADS
+    if (lut) {
+        for (int i = 0; i < 32; i++)
+            for (int v = 0; v < 256; v++)
+                for (int bit = 0; bit < 8; bit++)
+                    if (v & (0x80 >> bit)) {
+                        int d = dest[8 * i + bit];
+                        lut[i][v][d >> 6] |= 1ULL << (63 - (d & 63));
+                    }
+        for (Py_ssize_t r = 0; r < n; r++) {
+            const unsigned char *row = in + 32 * r;
+            uint64_t w[4] = {0, 0, 0, 0};
+            for (int i = 0; i < 32; i++) {
+                const uint64_t *c = lut[i][row[i]];
+                w[0] |= c[0]; w[1] |= c[1]; w[2] |= c[2]; w[3] |= c[3];
+            }
+            for (int k = 0; k < 4; k++)
+                for (int b = 0; b < 8; b++) out[32 * r + 8 * k + b] = (unsigned char)(w[k] >> (56 - 8 * b));
+        }
+    } else {
+        for (Py_ssize_t r = 0; r < n; r++) {
+            const unsigned char *row = in + 32 * r;
+            unsigned char o[32] = {0};
+            for (int p = 0; p < 256; p++)
+                if (row[order[p] >> 3] & (0x80 >> (order[p] & 7))) o[p >> 3] |= (unsigned char)(0x80 >> (p & 7));
+            memcpy(out + 32 * r, o, 32);
+        }
+    }
+    Py_END_ALLOW_THREADS
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    free(lut);
+    PyBuffer_Release(&src); PyBuffer_Release(&dst); PyBuffer_Release(&ob);
     return result;
 }
 
@@ -498,6 +604,7 @@ static PyTypeObject EngineType = {
 
 static PyMethodDef module_methods[] = {
     {"build_table", build_table, METH_VARARGS, "build_table(hashes, start, width, high_bits, offsets_out, entries_out)"},
+    {"permute", permute, METH_VARARGS, "permute(rows, out, order): out bit p = row bit order[p], for 32-byte rows"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_pdqsearch", "Compiled search engine for childsafe.index", -1, module_methods};

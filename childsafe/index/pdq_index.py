@@ -21,6 +21,8 @@ from childsafe.errors import InvalidInput
 from childsafe.index import brute, memory
 from childsafe.index.codec import hex_to_array, normalise_hex
 from childsafe.index.tables import (
+    BIT_ORDER,
+    BIT_ORDER_NAME,
     DEFAULT_CHUNK_WIDTHS,
     DIR_BLOCK,
     DIR_BYTES,
@@ -28,6 +30,7 @@ from childsafe.index.tables import (
     Chunk,
     Table,
     build_tables,
+    permute_numpy,
     position_bits,
     probe_cost,
     thresholds,
@@ -117,6 +120,8 @@ class PDQIndex:
                 id_arr = None  # row numbers: no need to keep 8 bytes a row
         # The built part: rows, their ids (None = row number), dead-row mask (None = all alive), tables.
         self._hashes = rows
+        # with tables, the built rows are kept with their bits in tables.BIT_ORDER (queries too)
+        self._order: np.ndarray | None = None
         self._ids: np.ndarray | None = id_arr
         self._alive: np.ndarray | None = None
         self._tables: list[Table] = []
@@ -141,7 +146,7 @@ class PDQIndex:
 
     def items(self) -> tuple[np.ndarray, np.ndarray]:
         """All live (hashes, ids), built rows first."""
-        hashes, ids = np.asarray(self._hashes), self._main_ids()
+        hashes, ids = self._unpermuted(np.asarray(self._hashes)), self._main_ids()
         if self._alive is not None:
             keep = self._alive.astype(bool)
             hashes, ids = hashes[keep], ids[keep]
@@ -221,9 +226,9 @@ class PDQIndex:
 
     def _rebuild(self, hashes: np.ndarray, ids: np.ndarray | None) -> None:
         use_tables = len(hashes) >= max(self._min_table_size, 1)
-        # the rows a lookup verifies candidates against: on huge pages, like the tables
-        self._hashes = memory.copy(hashes) if use_tables and engine_available() else hashes
-        hashes = self._hashes
+        self._order = BIT_ORDER if use_tables else None
+        # the rows a lookup verifies candidates against, in the tables' bit order, on huge pages
+        self._hashes = hashes = _permute(hashes, self._order) if use_tables else hashes
         self._ids = ids
         self._alive = None
         self._extra_hashes = np.zeros((0, 32), np.uint8)
@@ -275,21 +280,27 @@ class PDQIndex:
         q = _as_hash_rows(queries, "queries")
         return self._search_rows(q, _check_radius(radius))
 
+    def _unpermuted(self, rows: np.ndarray) -> np.ndarray:
+        if self._order is None:
+            return rows
+        inverse = np.argsort(self._order).astype(np.uint8)
+        return _permute(rows, inverse)
+
     def _search_rows(self, q: np.ndarray, radius: int) -> list[list[Match]]:
         if not len(q):
             return []
+        main_q = _permute(q, self._order) if self._order is not None else q
         if self._engine is not None:
-            qb = q.tobytes()
-            results = self._engine.search(qb, radius, self._plan(radius))
+            results = self._engine.search(main_q.tobytes(), radius, self._plan(radius))
             if len(self._extra_hashes):
-                extra = self._extra_engine.search(qb, radius, None)
+                extra = self._extra_engine.search(q.tobytes(), radius, None)
                 results = [sorted(a + b, key=_nearest_first) for a, b in zip(results, extra)]
             return results
-        return [self._numpy_search(row, radius) for row in q]
+        return [self._numpy_search(row, main_row, radius) for row, main_row in zip(q, main_q)]
 
-    def _numpy_search(self, query: np.ndarray, radius: int) -> list[Match]:
+    def _numpy_search(self, query: np.ndarray, main_query: np.ndarray, radius: int) -> list[Match]:
         found: list[Match] = []
-        rows, dist = brute.search_rows(self._hashes, query, radius)
+        rows, dist = brute.search_rows(self._hashes, main_query, radius)
         if self._alive is not None:
             keep = self._alive[rows].astype(bool)
             rows, dist = rows[keep], dist[keep]
@@ -313,6 +324,7 @@ class PDQIndex:
                 "format": FORMAT,
                 "version": FORMAT_VERSION,
                 "count": len(self._hashes),
+                "bit_order": BIT_ORDER_NAME if self._order is not None else "pdq",
                 "has_ids": self._ids is not None,
                 "min_table_size": self._min_table_size,
                 "chunk_widths": list(self._chunk_widths),
@@ -386,6 +398,10 @@ class PDQIndex:
         index._min_table_size = min_table_size
         index._chunk_widths = widths
         index._hashes = array("hashes.npy", np.uint8, (n, 32))
+        bit_order = meta.get("bit_order", "pdq")
+        if bit_order not in ("pdq", BIT_ORDER_NAME) or (version == 1 and bit_order != "pdq"):
+            raise InvalidInput(f"{meta_path}: unknown bit order {bit_order!r}", code="bad_index")
+        index._order = BIT_ORDER if bit_order == BIT_ORDER_NAME else None
         index._ids = array("ids.npy", np.int64, (n,)) if has_ids else None
         index._alive = None
         index._extra_hashes = np.zeros((0, 32), np.uint8)
@@ -411,6 +427,18 @@ class PDQIndex:
             raise InvalidInput(f"{meta_path}: tables do not cover all {HASH_BITS} bits once", code="bad_index")
         index._after_change()
         return index
+
+
+def _permute(rows: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """``rows`` with bit p taken from bit ``order[p]``, on huge pages (compiled, or numpy without the engine)."""
+    rows = np.ascontiguousarray(rows, dtype=np.uint8).reshape(-1, 32)
+    if _pdqsearch is None:
+        out = memory.empty(rows.shape, np.uint8)
+        out[...] = permute_numpy(rows, order)
+        return out
+    out = memory.empty(rows.shape, np.uint8)
+    _pdqsearch.permute(rows, out, np.ascontiguousarray(order, dtype=np.uint8).tobytes())
+    return out
 
 
 def _compiled_builder(hashes: np.ndarray, chunk: Chunk) -> Table:

@@ -22,6 +22,26 @@ from childsafe.index import memory
 
 HASH_BITS = 256
 DESIGN_RADIUS = 31
+
+
+def _dihedral_bit_order() -> np.ndarray:
+    """The order the tables see a hash's bits in: grouped by the parity of the DCT coefficient.
+
+    Bit ``i`` of a PDQ hash is the sign (against the median) of DCT coefficient (``i // 16``,
+    ``i % 16``). Mirroring a picture negates the coefficients of odd column (or row) frequency and
+    keeps the others; transposing swaps row and column. So across the eight rotations and flips of
+    a photo, a chunk made of same-parity coefficients is either kept or inverted as a whole (up to
+    the few bits near the median), and the four untransposed variants of a photo often share a
+    chunk's value exactly. Queries that share a chunk value share its buckets
+    (``_pdqsearch`` visits them once for the whole batch). Hamming distance does not care about
+    the order, so the stored rows are simply kept in this order.
+    """
+    r, c = np.divmod(np.arange(HASH_BITS), 16)
+    return np.concatenate([np.flatnonzero((r % 2 == a) & (c % 2 == b)) for a in (0, 1) for b in (0, 1)]).astype(np.uint8)
+
+
+BIT_ORDER = _dihedral_bit_order()
+BIT_ORDER_NAME = "dct-parity"
 # 11 chunks (chunk width near log2 of a 10M bank, the multi-index optimum); at r=31 the ten wide
 # ones get threshold 2 and the 20-bit one threshold 1.
 DEFAULT_CHUNK_WIDTHS: tuple[int, ...] = (24,) * 6 + (23,) * 4 + (20,)
@@ -101,6 +121,11 @@ def ball_size(bits: int, radius: int) -> int:
 def probe_cost(chunks: list[Chunk], radius: int) -> int:
     """Number of buckets a query visits at this radius (to decide against a plain scan)."""
     return sum(ball_size(c.high_bits, t) for c, t in zip(chunks, thresholds(chunks, radius)) if t >= 0)
+
+
+def permute_numpy(rows: np.ndarray, order: np.ndarray) -> np.ndarray:
+    """Rows with bit p taken from bit order[p] (the compiled ``_pdqsearch.permute`` does the same, faster)."""
+    return np.packbits(np.unpackbits(np.asarray(rows, dtype=np.uint8).reshape(-1, 32), axis=1)[:, order], axis=1)
 
 
 def hash_words(hashes: np.ndarray) -> np.ndarray:

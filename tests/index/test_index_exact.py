@@ -249,24 +249,54 @@ def test_directory_encodes_the_bucket_offsets_exactly():
 
 
 def test_an_index_saved_in_format_1_still_loads(tmp_path):
-    """Format 1 kept each table's bucket offsets; loading makes the directory from them."""
+    """Format 1 kept each table's bucket offsets over the rows in PDQ's own bit order."""
     import json
+
+    from childsafe.index.tables import build_tables
 
     rng = np.random.default_rng(8)
     hashes = rng.integers(0, 256, (3000, 32), dtype=np.uint8)
-    index = build(hashes)
-    index.save(tmp_path / "ix")
     folder = tmp_path / "ix"
-    meta = json.loads((folder / "meta.json").read_text())
-    for j, t in enumerate(index._tables):
+    folder.mkdir()
+    tables = build_tables(hashes)
+    np.save(folder / "hashes.npy", hashes)
+    for j, t in enumerate(tables):
         np.save(folder / f"table{j}_offsets.npy", t.offsets)
-        (folder / f"table{j}_directory.npy").unlink()
-        (folder / f"table{j}_overflow.npy").unlink()
-    meta["version"] = 1
+        np.save(folder / f"table{j}_entries.npy", t.entries)
+    meta = {"format": "childsafe-pdq-index", "version": 1, "count": len(hashes), "has_ids": False,
+            "min_table_size": 0, "chunk_widths": [t.chunk.width for t in tables],
+            "tables": [t.chunk.to_dict() for t in tables]}
     (folder / "meta.json").write_text(json.dumps(meta))
     loaded = PDQIndex.load(folder)
     for q in [hashes[5], flip(hashes[9], range(25)), rng.integers(0, 256, 32, dtype=np.uint8)]:
-        assert loaded.search(q) == index.search(q) == brute_force(hashes, range(len(hashes)), q, 31)
+        assert loaded.search(q) == brute_force(hashes, range(len(hashes)), q, 31)
+    assert np.array_equal(loaded.items()[0], hashes)
+
+
+def test_rows_come_back_in_pdq_bit_order(tmp_path):
+    """The tables keep rows in their own bit order; items() and a saved copy give the hashes back."""
+    rng = np.random.default_rng(9)
+    hashes = rng.integers(0, 256, (2000, 32), dtype=np.uint8)
+    index = build(hashes)
+    assert np.array_equal(index.items()[0], hashes)
+    index.save(tmp_path / "ix")
+    assert np.array_equal(PDQIndex.load(tmp_path / "ix").items()[0], hashes)
+
+
+def test_compiled_bit_permutation_agrees_with_numpy():
+    if not engine_available():
+        pytest.skip("compiled engine not built")
+    from childsafe.index import _pdqsearch
+    from childsafe.index.tables import BIT_ORDER, permute_numpy
+
+    rng = np.random.default_rng(10)
+    for n in (1, 63, 64, 500):
+        rows = rng.integers(0, 256, (n, 32), dtype=np.uint8)
+        out = np.empty_like(rows)
+        _pdqsearch.permute(rows, out, BIT_ORDER.tobytes())
+        assert np.array_equal(out, permute_numpy(rows, BIT_ORDER))
+    with pytest.raises(ValueError):
+        _pdqsearch.permute(rows, out, bytes(256))
 
 
 def test_remove_takes_any_integer_ids_and_rejects_others():
