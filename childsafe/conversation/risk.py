@@ -82,7 +82,10 @@ def age_context(sender_age: float | None, youngest_other: float | None) -> float
         return 1.0
     if gap >= 3:
         return 0.8
-    return 0.45
+    return PEERS
+
+
+PEERS = 0.3  # minors within two years of each other (the sender's age as the platform knows it)
 
 
 def contact_context(first_contact: bool | None, connected: bool | None) -> float:

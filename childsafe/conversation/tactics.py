@@ -665,7 +665,7 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.8, r"(?:you are|you will be|you are gonna|you are going to) (?:going to |gonna )?regret"),
         (0.65, r"(?:send|do|pay) (?:it|them|that|this|me) (?:or|otherwise) (?:i|else|everyone|your)"),
         (0.7, r"(?:make sure|see to it that|promise) (?:everyone|everybody|your {PARENT}|your friends|the whole school|your school) (?:knows|sees|finds out|hears|will know|will see)"),
-        (0.8, r"(?:i will|i am going to|or i will|or i) (?:send|show|forward|give|tell) (?:your )?(?:{PARENT}|friends|school|teachers?|class) (?:everything|all|the|those|these|your|what)"),
+        (0.8, r"(?:i will|i am going to|or i will|or i) (?:send|show|forward|give|tell) (?:your )?(?:{PARENT}|friends|school|teachers?|class) (?:everything|all (?:of )?(?:it|this|them|our|your|the|that)|(?:the|those|these|your|our|my|all the) (?:[^ ]+ )?(?:pictures?|photos?|pics?|chats?|messages|screenshots?|videos?|vids?|texts|snaps|convos?|conversations?|dms|selfies?|stuff|secrets?)|what (?:you|we) (?:said|sent|did|told|wrote|look|said to|sent to))"),
         (0.8, r"or (?:i will|i am going to|i) (?:post|send|share|leak|show|expose|upload|forward)"),
         (0.65, r"i (?:have )?(?:screenshotted|screenshot|recorded|screen recorded) (?:it|them|everything|all|our|the|this|you)"),
         (0.85, r"(?:i will|i am going to|i could|i can|or i will|or i) expose (?:you|your|this|everything|it)"),
@@ -863,6 +863,11 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"(?:them|your (?:mum|mom|dad|parents|folks|carer|guardian))(?: first| about| if| whether| before| for me)|"
         r"(?:put|get) your (?:mum|mom|dad) on|(?:can|could) i (?:speak|talk) to your (?:mum|mom|dad|parents)|"
         r"(?:tell|ask) your (?:mum|mom|dad|parents) to (?:call|ring|text|message) me|"
+        r"my (?:mum|mom|dad|parents|family|big sister|big brother) (?:takes|will take|can take|would take|could take|is taking|"
+        r"will bring|brings|drives|will drive|will be there|would come|will come|can come|comes|is coming)|"
+        r"(?:your|ur) (?:mum|mom|dad|parents) (?:can|could|would|should|is welcome to|are welcome to) (?:def )?(?:come|bring you|take you|drive you)|"
+        r"bring (?:your|ur) (?:mum|mom|dad|parents)|with (?:my|our) (?:mum|mom|dad|parents|family)|"
+        r"(?:send|give|email|tell) (?:your|ur) (?:mum|mom|dad|parents) (?:the )?(?:details|address|info|information|form|times?|link)|"
         r"(?<!do )(?<!does )(?<!would )(?<!will )(?<!if )(?<!did )your (?:mum|mom|dad|parents) (?:knows|is fine with|are fine with|"
         r"said (?:it is|its) (?:fine|ok)|said ok|said yes)(?! \?)",
         {"risk_assessment": 0.3, "meeting_request": 0.5, "secrecy": 0.5}, False),

@@ -844,6 +844,144 @@ GROOMING_B: list[dict] = [
     ]},
 ]
 
+# Batch C: written last, after every change to the engine, and measured once (held out).
+BENIGN_C: list[dict] = [
+    {"category": "valc_benign_family_group_chat", "ages": {"a": (38, 55), "t": (17, 19), "c": (11, 14)}, "lines": [
+        "a||Family meeting: Nana's 80th is on the 12th!!",
+        "t||omg",
+        "c||can we do a cake",
+        "a|~sec|Yes but shhh, not a word to Nana, it's a surprise",
+        "t|~gift|i'll chip in for the present",
+        "c|~photo|can we make a photo book, send me old pics",
+        "a||Great idea. I'll dig some out",
+        "t|~meet|i can pick the cake up on the saturday",
+        "a||Perfect. Love you both x",
+    ]},
+    {"category": "valc_benign_coach_parent_in_chat", "ages": {"a": (30, 50), "c": (12, 15)}, "lines": [
+        "a||Hi {name} (and Mrs Patel, thanks for adding me to this chat)",
+        "c||hi coach",
+        "a|~flat|Just wanted to say you were outstanding on Saturday, a real leader out there",
+        "c||thank u!!",
+        "a|~meet|County trials are on the 20th, I'll send your mum the details and the address",
+        "a|~photo|They need a passport photo for the registration form, your mum can email it",
+        "c||ok",
+        "a||Well done again",
+    ]},
+    {"category": "valc_benign_twins_birthday", "ages": {"t": (12, 14), "u": (12, 14)}, "lines": [
+        "t||what r we getting dad",
+        "u||idk socks lol",
+        "t|~sec|no!! something good. dont tell him we're planning anything",
+        "u||obviously",
+        "t|~gift|ill put in my birthday money if u do",
+        "u||ok 10 each",
+        "t|~risk|when is he out so we can go to the shops",
+        "u||saturday morning hes at golf",
+        "t||sorted",
+    ]},
+    {"category": "valc_benign_online_friend_same_age", "ages": {"t": (13, 14), "u": (13, 14)}, "lines": [
+        "t||ur the one who drew that dragon on the art server?",
+        "u||yeah!",
+        "t|~flat|its amazing, ur so talented",
+        "u||omg thanks ur comics are sick too",
+        "t|~age|how old r u? im 13",
+        "u||13 too!",
+        "t|~move|wanna collab? add me on discord",
+        "u||yess",
+        "t|~meet|if u ever come to the comic con in {town} we should meet there, my mum takes me every year",
+        "u||my mum would def come too lol",
+    ]},
+    {"category": "valc_benign_babysitter", "ages": {"a": (16, 17), "c": (8, 11)}, "lines": [
+        "a||hi its Chloe, i'm babysitting tonight!",
+        "c||yay",
+        "a|~risk|your mum said she'll be back at 11, is she leaving at 7?",
+        "c||yes",
+        "a|~gift|i'm bringing popcorn and a film",
+        "a|~sec|don't tell your mum but you can stay up till 9:30 if you're good 😉",
+        "c||yesss",
+    ]},
+    {"category": "valc_benign_grandpa_gaming_gift", "ages": {"a": (60, 75), "c": (10, 13)}, "lines": [
+        "a||Grandpa here. I've joined your game!",
+        "c||no way",
+        "a||I don't know what I'm doing. Am I the one in the hat?",
+        "c||haha yes",
+        "a|~gift|I bought you the dinosaur pack, your mum said you wanted it",
+        "c||THANK YOU",
+        "a|~move|Shall we talk on the voice chat thing so you can teach me",
+        "c||ok",
+        "a|~sec|Don't tell your sister I'm rubbish at this 😂",
+    ]},
+    {"category": "valc_benign_classmate_homework_call", "ages": {"t": (14, 16), "u": (14, 16)}, "lines": [
+        "t||did u get q5",
+        "u||no its impossible",
+        "t|~photo|facetime? we can do it together",
+        "u||ok 5 mins",
+        "t|~photo|send me a pic of ur working after",
+        "u||[photo]",
+        "t||ur method is way easier",
+        "u|~sec|dont tell anyone i copied ur q3 lol",
+        "t||haha fine",
+    ]},
+    {"category": "valc_benign_aunt_visit", "ages": {"a": (30, 50), "c": (9, 13)}, "lines": [
+        "a||Hi love, it's Auntie Jo",
+        "c||hi!!",
+        "a|~meet|We're coming to stay next weekend, I'll pick you up from school on Friday with your cousins",
+        "c||YAY",
+        "a|~gift|I've got a little present for you",
+        "a|~risk|Is your mum home? I need to ask her about the sofa bed",
+        "c||shes at work till 6",
+        "a||No worries, I'll call her later x",
+    ]},
+]
+
+GROOMING_C: list[dict] = [
+    {"category": "valc_grooming_big_brother_figure", "ages": {"o": (23, 35), "c": (12, 14)}, "speed": "slow", "lines": [
+        "o||yo little man, good game",
+        "c||thanks",
+        "o||u remind me of me at ur age",
+        "o|flat|ur honestly wise for ur age",
+        "o|age|what year u in at school",
+        "c||year 8",
+        "o|gift|need a new controller? mine's spare, ill post it",
+        "o|loc|where do u live so i can send it",
+        "o|sec|keep it between us yeah, ur mum might think its weird",
+        "o|iso|ur mates sound like they dont have ur back anyway",
+        "o|meet|ill bring it round myself actually, meet me at the park",
+    ]},
+    {"category": "valc_grooming_emoji_heavy", "ages": {"c": (12, 14)}, "speed": "fast", "transform": "emoji",
+     "lines": [
+        "o||hey",
+        "o|flat|you are so special",
+        "o|gift|want money for the game",
+        "o|sec|this is our secret",
+        "o|photo|send a photo",
+        "o|move|add my snapchat",
+        "o|meet|meet me at the park",
+    ]},
+    {"category": "valc_grooming_sextortion_threat", "ages": {"o": (18, 30)}, "speed": "medium", "lines": [
+        "o||hey remember me from the game",
+        "o|flat|ur really cute",
+        "o|move|lets go on snap",
+        "o|photo|send me a pic of ur face",
+        "c||why",
+        "o|guilt|u said we were friends, dont be rude",
+        "o|threat|i saved all our chats, want ur parents to see them?",
+        "o|threat|do what i say or everyone at ur school gets them",
+    ]},
+    {"category": "valc_grooming_slow_no_ages", "ages": {}, "speed": "slow", "lines": [
+        "o||that speedrun was crazy",
+        "c||thx",
+        "o||how long did it take u to learn",
+        "c||ages lol",
+        "o|flat|ur better than most adults i play with",
+        "o|age|how old r u anyway",
+        "c||12",
+        "o|risk|do ur parents let u play this late",
+        "o|sec|dont tell them we chat or theyll take ur xbox",
+        "o|move|add me on discord, my dms are open",
+        "o|photo|send a selfie so i know its really u",
+    ]},
+]
+
 # Small talk that stretches slow conversations (neither side uses a tactic).
 SMALL_TALK = [
     ("o", "lol"), ("c", "haha"), ("o", "what u up to"), ("c", "homework"), ("o", "boring"), ("c", "ikr"),
@@ -874,7 +1012,8 @@ def build() -> list[dict]:
     rows: list[dict] = []
     start = datetime(2026, 3, 2, tzinfo=timezone.utc)
     number = 0
-    for label, scripts in (("benign", BENIGN), ("grooming", GROOMING), ("benign", BENIGN_B), ("grooming", GROOMING_B)):
+    for label, scripts in (("benign", BENIGN), ("grooming", GROOMING), ("benign", BENIGN_B), ("grooming", GROOMING_B),
+                            ("benign", BENIGN_C), ("grooming", GROOMING_C)):
         for script in scripts:
             for variant in range(3):
                 number += 1
