@@ -9,7 +9,7 @@ import time
 import numpy as np
 import pdqhash
 import pytest
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFilter
 
 from childsafe.media.edits import CROPS, crop_images, find_regions, pictures_within, trim_borders
 
@@ -208,3 +208,46 @@ def test_picture_pasted_over_a_busy_background_is_found_by_its_outline():
     composite = jpeg(composite, 90)
     assert distance(pdq_bits(composite), pdq_bits(photo)) > THRESHOLD
     assert best_picture_distance(composite, photo) <= THRESHOLD
+
+
+def textured_background(seed: int, size=(960, 720)) -> Image.Image:
+    """Fine texture everywhere (like grass or gravel): steps at every pixel, none of them an outline."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    blobs = Image.fromarray(rng.integers(30, 230, (h, w, 3), dtype=np.uint8)).filter(ImageFilter.GaussianBlur(2))
+    noise = rng.normal(0, 12, (h, w, 3))
+    return Image.fromarray(np.clip(np.asarray(blobs, dtype=float) * 1.8 - 100 + noise, 0, 255).astype(np.uint8))
+
+
+@pytest.mark.parametrize("where", [(300, 200), (0, 150), (560, 420)])
+def test_picture_pasted_over_a_texture_is_found_anywhere_even_against_the_edge(where):
+    photo = drawn_photo(13, (400, 300))
+    composite = textured_background(4)
+    composite.paste(photo, where)  # (0, y): against the left edge; (560, 420): in the bottom-right corner
+    composite = jpeg(composite, 85)
+    assert distance(pdq_bits(composite), pdq_bits(photo)) > THRESHOLD
+    assert best_picture_distance(composite, photo) <= THRESHOLD
+
+
+def test_picture_pasted_over_a_photo_a_package_ships_is_found():
+    data = pytest.importorskip("skimage.data")
+    back = Image.fromarray(np.asarray(data.brick())).convert("RGB").resize((960, 720))  # long straight mortar lines
+    photo = drawn_photo(14, (360, 270))
+    back.paste(photo, (333, 187))
+    assert best_picture_distance(back, photo) <= THRESHOLD
+
+
+def test_outlines_in_a_grid_of_thousands_of_rectangles_cost_bounded_time_and_hashes():
+    # Every pair of grid lines makes a box with perfect outlines: thousands of candidates.
+    img = Image.new("RGB", (2000, 2000), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    rng = random.Random(3)
+    for i in range(40):
+        for j in range(40):
+            draw.rectangle((i * 50, j * 50, i * 50 + 49, j * 50 + 49), fill=tuple(rng.randrange(256) for _ in range(3)))
+    noise = Image.fromarray(np.random.default_rng(5).integers(0, 256, (1200, 1600, 3), dtype=np.uint8))
+    for image in (img, noise):
+        start = time.perf_counter()
+        pictures = pictures_within(image, max_regions=8)
+        assert time.perf_counter() - start < 2.0
+        assert len(pictures) <= 2 * 8 + 2 + 2
