@@ -836,6 +836,7 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"(?:it is|this is|its) (?:your )?(?:cousin|uncle|auntie|aunt|aunty|nan|grandma|grandad)|"
         r"(?:your|ur) (?:mum|mom|dad|parents) (?:says|said|told me|asked me|wants|is coming|are coming)|"
         r"(?:mum|mom|dad) (?:says|said) (?:i can|you can|it is ok|its ok|yes)|"
+        r"(?<!my )(?<!your )(?<!ur )(?<!his )(?<!her )(?:mum|mom|dad) (?:said|says|told me|asked me to|wants me to) (?:that )?you\b|"
         r"(?:at|for|since) (?:christmas|easter|thanksgiving|diwali|eid|hanukkah|the wedding|the family|the barbecue|"
         r"the bbq|nans|grandmas|grandads|the reunion)|"
         r"(?:your|ur) (?:mums|moms|dads|mum s|mom s|dad s|mothers|fathers) (?:brother|sister|cousin|uncle|aunt|husband|partner)|"

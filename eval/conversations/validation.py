@@ -982,6 +982,135 @@ GROOMING_C: list[dict] = [
     ]},
 ]
 
+# Batch D: written after the fixes from batch C and measured once (held out).
+BENIGN_D: list[dict] = [
+    {"category": "vald_benign_stepmum_shopping", "ages": {"a": (30, 48), "c": (12, 15)}, "lines": [
+        "a||Hey, it's Kim. Dad said you need new school shoes?",
+        "c||yeah mine have a hole",
+        "a|~meet|I'll take you into town Saturday morning, we can get lunch too",
+        "c||ok thanks",
+        "a|~gift|My treat, don't worry about it",
+        "a|~sec|Don't tell your dad about the milkshake, he thinks I spoil you 😂",
+        "c||haha ok",
+        "a|~photo|Send me a photo of the ones you like online so I can check the size",
+    ]},
+    {"category": "vald_benign_teen_gaming_gift_exchange", "ages": {"t": (13, 15), "u": (13, 15)}, "lines": [
+        "t||bro i got the new season pass",
+        "u||jealous",
+        "t|~gift|i got a spare code from my bday, want it?",
+        "u||for real??",
+        "t||yeah i dont need 2",
+        "u|~gift|ill give u my rare emote then",
+        "t||deal",
+        "t|~move|send me ur gamertag",
+        "u||{handle}{n}",
+    ]},
+    {"category": "vald_benign_school_counsellor", "ages": {"a": (30, 60), "c": (12, 16)}, "lines": [
+        "a||Hi {name}, it's Ms Reyes from student support",
+        "c||hi",
+        "a||Just checking in after our chat on Monday. How are things?",
+        "c||a bit better",
+        "a|~flat|I'm really proud of you for speaking up, that took courage",
+        "a|~meet|Pop into my office on Thursday at lunch if you want to talk more",
+        "a|~sec|Everything we talk about stays private unless I'm worried about your safety, remember",
+        "c||ok thank you",
+    ]},
+    {"category": "vald_benign_cousins_sleepover", "ages": {"t": (12, 15), "u": (11, 14)}, "lines": [
+        "t||are u coming to ours at half term",
+        "u||mum said yes!!",
+        "t||yesss we can build the fort again",
+        "t|~sec|dont tell auntie we stayed up till 2 last time lol",
+        "u||she knows 💀",
+        "t|~gift|ill save u the top bunk",
+        "u||love u cuz",
+    ]},
+    {"category": "vald_benign_dance_teacher", "ages": {"a": (25, 50), "c": (9, 13)}, "lines": [
+        "a||Hi dancers! Show is in 2 weeks",
+        "a|~photo|Please practise at home and ask a parent to film it, send it to me by Friday",
+        "c||can i send it myself",
+        "a||Yes, or your mum can, either is fine",
+        "a|~flat|You've all worked so hard, I'm so proud",
+        "a|~meet|Dress rehearsal Sunday 10am at the theatre, parents welcome",
+    ]},
+    {"category": "vald_benign_brother_broke_console", "ages": {"t": (14, 17), "u": (10, 13)}, "lines": [
+        "u||dont be mad",
+        "t||what did u do",
+        "u||i dropped ur controller and the stick broke",
+        "t||bro",
+        "u|~sec|pls dont tell dad",
+        "t||ill tell him it was me, he wont care as much",
+        "u||thank u",
+        "t|~gift|u owe me a new one tho lol",
+    ]},
+    {"category": "vald_benign_new_school_buddy", "ages": {"t": (11, 12), "u": (11, 12)}, "lines": [
+        "t||hi im {name}, the teacher said to message u",
+        "u||hi! ur the new girl?",
+        "t||yeah",
+        "u|~loc|where did u move from",
+        "t||{town}",
+        "u|~meet|u can sit with us at lunch tomorrow",
+        "t||thank u!!",
+        "u|~move|whats ur number, ill add u to our group chat",
+        "t||07700 900337",
+    ]},
+    {"category": "vald_benign_grandma_pocket_money", "ages": {"a": (65, 85), "c": (8, 12)}, "lines": [
+        "a||Hello pet it is Grandma",
+        "c||hi grandma",
+        "a|~gift|I have put some pocket money in the post for you",
+        "a|~sec|Don't tell your brother how much, he will want the same ha ha",
+        "c||ok thank you",
+        "a|~photo|Send me a picture of your drawing",
+        "a||Sleep well my darling",
+    ]},
+]
+
+GROOMING_D: list[dict] = [
+    {"category": "vald_grooming_gaming_mentor", "ages": {"o": (25, 40), "c": (11, 13)}, "speed": "medium", "lines": [
+        "o||saw ur stream, u have real skill",
+        "o|flat|honestly better than most pros i know",
+        "o|gift|i can get u sponsored, free gear and that",
+        "c||wait really",
+        "o|age|how old r u tho, sponsors ask",
+        "c||12",
+        "o|sec|dont tell ur parents yet, they might ruin it",
+        "o|move|lets talk on discord, add me",
+        "o|photo|turn ur cam on so i can see ur setup",
+    ]},
+    {"category": "vald_grooming_slow_pen_pal", "ages": {"c": (13, 15)}, "speed": "slow", "lines": [
+        "o||hey, we both love the same band",
+        "c||omg yes",
+        "o||who's ur fave",
+        "c||the drummer",
+        "o|flat|same!! u have such good taste",
+        "o|loc|where do u live? maybe they'll tour near u",
+        "c||near {town}",
+        "o|flat|i feel like i can tell u anything",
+        "o|iso|ur the only one who gets me, my friends are so boring",
+        "o|sec|lets not tell anyone about our chats, its nicer just us",
+        "o|meet|if they play {town} we should go together",
+    ]},
+    {"category": "vald_grooming_fast_adult_declared", "ages": {"o": (35, 55), "c": (12, 14)}, "speed": "fast", "lines": [
+        "o||hi sweetie",
+        "o|flat|you look so grown up in your picture",
+        "o|risk|are your parents around?",
+        "o|move|do you have whatsapp",
+        "o|gift|i can send you a gift card",
+        "o|sec|but you have to keep it secret",
+    ]},
+    {"category": "vald_grooming_misspelt_slow", "ages": {"o": (22, 40)}, "speed": "slow", "transform": "misspellings",
+     "lines": [
+        "o||hey whats up",
+        "c||not much",
+        "o|age|how old are you",
+        "c||13",
+        "o|flat|you are really mature",
+        "o|gift|i can buy you robux",
+        "o|sec|dont tell your parents",
+        "o|move|add me on snapchat",
+        "o|meet|we should meet up",
+    ]},
+]
+
 # Small talk that stretches slow conversations (neither side uses a tactic).
 SMALL_TALK = [
     ("o", "lol"), ("c", "haha"), ("o", "what u up to"), ("c", "homework"), ("o", "boring"), ("c", "ikr"),
@@ -1013,7 +1142,8 @@ def build() -> list[dict]:
     start = datetime(2026, 3, 2, tzinfo=timezone.utc)
     number = 0
     for label, scripts in (("benign", BENIGN), ("grooming", GROOMING), ("benign", BENIGN_B), ("grooming", GROOMING_B),
-                            ("benign", BENIGN_C), ("grooming", GROOMING_C)):
+                            ("benign", BENIGN_C), ("grooming", GROOMING_C),
+                            ("benign", BENIGN_D), ("grooming", GROOMING_D)):
         for script in scripts:
             for variant in range(3):
                 number += 1
