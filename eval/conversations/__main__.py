@@ -1,6 +1,6 @@
 """``python -m eval.conversations`` (``make eval``): measure grooming detection and the PII guard.
 
-Prints tables for the dev and test splits, the benign chatterbot-corpus dialogue, the labelled
+Prints tables for the dev, validation and test splits, the benign chatterbot-corpus dialogue, the labelled
 personal-details set and, when given, the PAN 2012 corpus; writes every number as JSON to
 ``eval/results/conversations.json``. Targets are reported, never asserted.
 """
@@ -100,7 +100,8 @@ def print_pii(name: str, res: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.conversations", description=__doc__.splitlines()[0])
-    ap.add_argument("--splits", default="dev,test", help="comma-separated: dev, test")
+    ap.add_argument("--splits", default="dev,validation,test",
+                    help="comma-separated: dev, validation (written apart from the pools), test (held out)")
     ap.add_argument("--no-chatterbot", action="store_true", help="skip the chatterbot-corpus false-positive run")
     ap.add_argument("--limit", type=int, default=None, help="only the first N conversations of each split (quick check)")
     ap.add_argument("--no-evasion", action="store_true", help="skip the paired disguise-cost runs")
