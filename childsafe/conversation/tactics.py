@@ -1097,6 +1097,11 @@ def compile_tactics() -> CompiledTactics:
             conf[name] = c
             parts.append(f"(?P<{name}>{src})")
             own = frozenset(_words(src)) - COMMON_WORDS
+            # Prefer anchors of three letters or more: two-letter ones ("re", "th", "ur") occur inside
+            # almost every message and would unlock the pattern everywhere.
+            longer = frozenset(w for w in own if len(w) >= 3)
+            if longer and longer != own and always_contains(src, longer):
+                own = longer
             if own and always_contains(src, own):
                 singles[tactic][i] = _bounded([f"(?P<{name}>{src})"])
                 pattern_anchors[tactic][i] = own
