@@ -119,10 +119,11 @@ def queue(session: Session, *, limit: int = 100, offset: int = 0) -> tuple[list[
     return list(rows), total
 
 
-def set_state(session: Session, case_id: str, state: str) -> Case:
+def set_state(session: Session, case_id: str, state: str, *, expected_version: int | None = None) -> Case:
     if state not in CASE_STATES:
         raise InvalidInput(f"state must be one of {', '.join(CASE_STATES)}, not {state!r}", code="bad_case_state")
     case = get_case(session, case_id)
+    check_version(case, expected_version)
     now = _now()
     case.state = state
     case.updated_at = now

@@ -168,6 +168,8 @@ class CaseIn(Strict):
 
 class CaseStateIn(Strict):
     state: Literal["open", "in_review", "actioned", "closed"]
+    # the version the caller last saw: a case changed since is refused with 409 `case_changed`
+    version: int | None = Field(None, ge=1)
 
 
 class Problem(BaseModel):

@@ -48,6 +48,16 @@ def test_a_stale_decision_is_a_409_problem_and_changes_nothing(api):
     assert r.status_code == 403
 
 
+def test_a_state_change_on_a_stale_version_is_refused(api):
+    r = api.patch("/v1/cases/case_conv", json={"state": "in_review", "version": 1}, headers=api.who["alice"])
+    assert r.status_code == 200 and (r.json()["state"], r.json()["version"]) == ("in_review", 2)
+    r = api.patch("/v1/cases/case_conv", json={"state": "closed", "version": 1}, headers=api.who["bob"])
+    assert r.status_code == 409 and r.json()["code"] == "case_changed"
+    assert api.get("/v1/cases/case_conv", headers=api.who["alice"]).json()["state"] == "in_review"
+    r = api.patch("/v1/cases/case_conv", json={"state": "closed"}, headers=api.who["bob"])  # no version: last write wins
+    assert r.status_code == 200 and r.json()["state"] == "closed"
+
+
 def test_reports_over_the_api_need_a_confirmed_case_then_a_person(api):
     r = api.post("/v1/cases/case_conv/reports", json={"kind": "cybertipline"}, headers=api.who["alice"])
     assert r.status_code == 409 and r.json()["code"] == "case_not_confirmed"

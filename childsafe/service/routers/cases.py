@@ -49,6 +49,6 @@ async def get_case(case_id: str, request: Request, who: Moderate) -> Response:
 @router.patch("/{case_id}", summary="Move a case to another state")
 async def update_case(case_id: str, body: CaseStateIn, request: Request, who: Moderate) -> Response:
     with request.app.state.service.db.session() as s:
-        case = cases.set_state(s, case_id, body.state)
+        case = cases.set_state(s, case_id, body.state, expected_version=body.version)
         audit.record(s, who.actor, "case.state", f"case:{case_id}", {"state": body.state})
         return _json(case.to_dict())
