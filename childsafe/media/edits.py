@@ -255,8 +255,11 @@ MAX_CANDIDATES = 64
 
 def _colour_keys(a: np.ndarray) -> np.ndarray:
     """5-bit-a-channel colour buckets (0 to 32767) of an (..., 3) uint8 array."""
-    q = a >> 3
-    return (q[..., 0].astype(np.int32) << 10) | (q[..., 1].astype(np.int32) << 5) | q[..., 2]
+    q = np.ascontiguousarray(np.moveaxis(a, -1, 0)) >> 3  # channel planes: fast whole-plane operations
+    keys = q[0].astype(np.uint16) << 10
+    keys |= q[1].astype(np.uint16) << 5
+    keys |= q[2]
+    return keys
 
 
 def _backgrounds(a: np.ndarray) -> list[np.ndarray]:
@@ -269,9 +272,11 @@ def _backgrounds(a: np.ndarray) -> list[np.ndarray]:
     # The rim first: it is a few hundred pixels, and most photos have no colour that fills a share
     # of it, so they are done here.
     rim = _colour_keys(np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]]))
-    rim_counts = np.bincount(rim, minlength=1 << 15)
-    if rim_counts.max() < BACKGROUND_RIM * rim.size:
+    rim_keys, rim_n = np.unique(rim, return_counts=True)
+    if rim_n.max() < BACKGROUND_RIM * rim.size:
         return []
+    rim_counts = np.zeros(1 << 15, dtype=np.int64)
+    rim_counts[rim_keys] = rim_n
     sample = max(1, max(a.shape[:2]) // 200)  # about 200 pixels a side are plenty for a share of 8%
     keys = _colour_keys(a[::sample, ::sample])
     counts = np.bincount(keys.ravel(), minlength=1 << 15)
@@ -511,8 +516,8 @@ def _find_edge_boxes(c: np.ndarray, max_regions: int) -> list[Box]:
     across_rows, across_cols = _edge_maps(c)  # (h-1, w), (h, w-1)
     # Candidate boundaries: "after row r" for r in rows means the box starts at row r + 1; the border
     # lines are -1 (before the first row) and height - 1 (after the last).
-    rows = np.unique(np.concatenate([[-1], _strongest(across_rows.sum(axis=1), MAX_LINES), [height - 1]]))
-    cols = np.unique(np.concatenate([[-1], _strongest(across_cols.sum(axis=0), MAX_LINES), [width - 1]]))
+    rows = np.unique(np.concatenate([[-1], _strongest(np.count_nonzero(across_rows, axis=1), MAX_LINES), [height - 1]]))
+    cols = np.unique(np.concatenate([[-1], _strongest(np.count_nonzero(across_cols, axis=0), MAX_LINES), [width - 1]]))
     row_border = (rows < 0) | (rows >= height - 1)
     col_border = (cols < 0) | (cols >= width - 1)
     # h_*: horizontal sides, (row line, column pair); v_*: vertical sides, (column line, row pair).
@@ -743,13 +748,22 @@ def pictures_within(
 
 
 def _picture_pixels(img: Image.Image, box: Box, factor: int = 1) -> np.ndarray:
-    """The part of the image in ``box``, box-filtered down by a whole factor to at most about
-    ``PICTURE_SIDE`` pixels on its longer side (at least by ``factor``), as an RGB array for hashing. From the image itself,
-    not the working copy: every pixel of that is one sample, and a few hundred samples alias where
-    PDQ's blur would have averaged."""
+    """The part of the image in ``box``, reduced by a whole factor (at least ``factor``) to about
+    ``PICTURE_SIDE`` to twice that on its longer side, as an RGB array for hashing. A small picture
+    is box-filtered from the image itself, not cut from the working copy: every pixel of that is
+    one sample, and a few hundred samples alias where PDQ's blur would have averaged (and a frame's
+    blended edge trims more cleanly once filtered)."""
     x0, y0, x1, y1 = box
-    k = max(factor, max(x1 - x0, y1 - y0) // PICTURE_SIDE)
-    crop = img.reduce(k, box) if k > 1 else img.crop(box)
+    fit = max(x1 - x0, y1 - y0) // PICTURE_SIDE
+    k = max(factor, fit)
+    if fit >= 2:
+        # Large: every k-th pixel. At 384 pixels and more PDQ's own blur averages as a box filter
+        # would (measured: the same distance from the full-size hash), and it reads a fraction of
+        # the pixels.
+        w, h = max(1, (x1 - x0) // k), max(1, (y1 - y0) // k)
+        crop = img.resize((w, h), Image.Resampling.NEAREST, box=(x0, y0, x0 + w * k, y0 + h * k))
+    else:
+        crop = img.reduce(k, box) if k > 1 else img.crop(box)
     if crop.mode != "RGB":
         from childsafe.media.images import to_rgb
 
