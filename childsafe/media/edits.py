@@ -53,7 +53,7 @@ def working_copy(img: Image.Image, max_side: int = WORKING_SIDE) -> tuple[np.nda
     factor = max(1, max(width, height) // max_side)
     if factor > 1:
         w, h = max(1, width // factor), max(1, height // factor)
-        img = img.resize((w, h), Image.Resampling.NEAREST, box=(0, 0, w * factor, h * factor))
+        img = img.resize((w, h), Image.Resampling.NEAREST, box=(0, 0, min(width, w * factor), min(height, h * factor)))
     if img.mode != "RGB":
         from childsafe.media.images import to_rgb
 
@@ -761,7 +761,7 @@ def _picture_pixels(img: Image.Image, box: Box, factor: int = 1) -> np.ndarray:
         # would (measured: the same distance from the full-size hash), and it reads a fraction of
         # the pixels.
         w, h = max(1, (x1 - x0) // k), max(1, (y1 - y0) // k)
-        crop = img.resize((w, h), Image.Resampling.NEAREST, box=(x0, y0, x0 + w * k, y0 + h * k))
+        crop = img.resize((w, h), Image.Resampling.NEAREST, box=(x0, y0, min(x1, x0 + w * k), min(y1, y0 + h * k)))
     else:
         crop = img.reduce(k, box) if k > 1 else img.crop(box)
     if crop.mode != "RGB":

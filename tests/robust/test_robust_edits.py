@@ -251,3 +251,14 @@ def test_outlines_in_a_grid_of_thousands_of_rectangles_cost_bounded_time_and_has
         pictures = pictures_within(image, max_regions=8)
         assert time.perf_counter() - start < 2.0
         assert len(pictures) <= 2 * 8 + 2 + 2
+
+
+@pytest.mark.parametrize("size", [(2, 5000), (5000, 3), (30, 4000)])
+def test_a_strip_narrower_than_the_reduction_gives_a_clear_result(size):
+    # The working copy reduces by the longer side; the shorter one may be thinner than the factor.
+    from childsafe.media.queries import image_query_hashes
+
+    w, h = size
+    strip = Image.fromarray(np.random.default_rng(2).integers(0, 255, (h, w, 3), dtype=np.uint8))
+    assert pictures_within(strip) == []
+    assert len(image_query_hashes(strip)) == 8
