@@ -160,7 +160,7 @@ class ConversationState:
     """Everything the engine remembers about one conversation; bounded in size."""
 
     __slots__ = ("conversation_id", "index", "participants", "window", "trajectory", "first_alert_message_id",
-                 "last_time", "first_contact", "connected", "peak_level", "contexts")
+                 "last_time", "first_contact", "connected", "peak_level", "contexts", "opener")
 
     def __init__(self, conversation_id: str) -> None:
         self.conversation_id = conversation_id
@@ -174,6 +174,7 @@ class ConversationState:
         self.connected: bool | None = None
         self.peak_level = "none"
         self.contexts: dict[str, int] = {}  # benign context -> index of the message that last showed it
+        self.opener: str | None = None  # who used the conversation's first clear tactic (the approacher)
 
     def participant(self, sender: str) -> Participant:
         p = self.participants.get(sender)
@@ -199,6 +200,7 @@ class ConversationState:
             "connected": self.connected,
             "peak_level": self.peak_level,
             "contexts": dict(self.contexts),
+            "opener": self.opener,
         }
 
     @classmethod
@@ -219,6 +221,7 @@ class ConversationState:
             s.connected = d.get("connected")
             s.peak_level = d.get("peak_level", "none")
             s.contexts = {str(k): int(v) for k, v in d.get("contexts", {}).items()}
+            s.opener = None if d.get("opener") is None else str(d["opener"])
             if s.peak_level not in LEVELS:
                 raise ValueError(s.peak_level)
         except (KeyError, TypeError, ValueError, IndexError) as exc:
@@ -354,6 +357,8 @@ class ConversationEngine:
                 sig = sender.tactics[hit.tactic] = _Signal(index=idx, time=now)
             sig.add(confidence, idx, now, message.message_id, hit.start, hit.end)
             signals.append(MessageSignal("tactic", hit.tactic, confidence, hit.start, hit.end))
+            if st.opener is None and confidence >= STRONG:
+                st.opener = message.sender
         self._learn_age(st, sender, reading)
 
         if self._detect_pii is not None and text and not _known_adult(sender):
@@ -429,7 +434,7 @@ class ConversationEngine:
         sender = st.participants.get(message.sender)
         msg_pii = [s for s in signals if s.kind == "pii"]
         if not duplicate and sender is not None:
-            if msg_pii and _shares_as_child(sender, suspect, risks, current, signals, parts) and (
+            if msg_pii and _shares_as_child(sender, suspect, risks, current, signals, parts, st.opener) and (
                     LEVELS.index(level) >= 1 or any(s.name in URGENT_PII for s in msg_pii)):
                 nudge_topic = max(msg_pii, key=lambda s: s.score).name
                 nudge = self._nudge(nudge_topic, sender)
@@ -512,17 +517,19 @@ def _counts_as_child(p: Participant, suspect: str | None) -> bool:
 
 def _shares_as_child(p: Participant, suspect: str | None, risks: dict[str, float],
                      current: dict[str, dict[str, float]], signals: list[MessageSignal],
-                     parts: list[Participant]) -> bool:
+                     parts: list[Participant], opener: str | None = None) -> bool:
     """Whether a personal detail in ``p``'s own message is a child's, to be nudged about.
 
     A personal-detail nudge goes to the child who is sharing, never to an adult and never to the person
     working on the other: that would tell an offender what the guard watches. An adult (declared or
     stated) is never nudged. A minor declared by the platform is, unless the detail comes with a strong
     tactic of theirs while they are the suspect. Anyone else (age unknown, or a young age only claimed
-    in the chat, as offenders do) is nudged only when they are not the suspect, do not share the
-    conversation's top risk, give the detail without a strong tactic of their own ("text me on 07700...")
-    and have used no tactic beyond getting-to-know-you talk; beside a minor the platform declared, they
-    are not nudged once they have used any tactic or claimed a young age.
+    in the chat, as offenders do) is not nudged when they opened the conversation's tactics (the one
+    who approached), give the detail with a strong tactic of their own ("text me on 07700..."), or,
+    beside a minor the platform declared, have used any tactic or claimed a young age. Otherwise they
+    are nudged when they only mirror the opener's getting-to-know-you questions ("how old are you?" asked
+    back), or when they are not the suspect, do not share the top risk and have used no tactic beyond
+    getting-to-know-you talk.
     """
     if _known_adult(p):
         return False
@@ -530,17 +537,23 @@ def _shares_as_child(p: Participant, suspect: str | None, risks: dict[str, float
     age = p.effective_age()
     if p.age_source == "declared" and age is not None and age < 18:
         return not (p.sender == suspect and tactic_now)
-    if p.sender == suspect or tactic_now:
+    if p.sender == opener or tactic_now:
         return False
+    mine = current.get(p.sender, {})
     if any(q is not p and q.age_source == "declared" and (q.effective_age() or 99) < 18 for q in parts):
         # The platform knows who the child is. Someone beside them whose age is unknown or only claimed
         # ("im 15 too") is not nudged once they have used any tactic or claimed a young age themselves.
-        if p.age_source == "stated" or any(v >= STRONG for v in current.get(p.sender, {}).values()):
+        if p.age_source == "stated" or any(v >= STRONG for v in mine.values()):
             return False
+    only_reciprocal = all(t in RECIPROCAL for t, v in mine.items() if v >= STRONG)
+    if opener is not None and only_reciprocal:
+        return True  # someone else approached; this one only asks back
+    if p.sender == suspect:
+        return False
     own = risks.get(p.sender, 0.0)
     if own > 0.0 and suspect is not None and own >= risks.get(suspect, 0.0):
         return False
-    return not any(v >= STRONG and t not in RECIPROCAL for t, v in current.get(p.sender, {}).items())
+    return only_reciprocal
 
 
 def _youngest_other(parts: list[Participant], excluded: set[str | None]) -> Participant | None:

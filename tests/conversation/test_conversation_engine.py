@@ -315,6 +315,30 @@ def test_a_personal_detail_nudge_goes_to_the_child_sharing_never_to_the_other_si
     assert all(a.nudge_for in (None, "kid") for a in out)
 
 
+def test_with_no_ages_known_the_one_who_approached_is_not_nudged_about_their_own_details():
+    """Nobody's age is known and the child asks back ("how old are you? where are you from?"), which can
+    make the child the riskier-looking side. The one who opened with the probing questions still gets no
+    nudge about the town and handle they give; the child sharing a street does."""
+    e = ConversationEngine()
+    lines = [
+        ("pal", "hey how old are you"),
+        ("kid", "13, how old are you? where are you from?"),
+        ("kid", "do you have snap"),
+        ("pal", "15 and im from near Leeds"),
+        ("pal", "yeah its jay_k2011"),
+        ("kid", "cool i live on Mill Lane in Hexley"),
+    ]
+    out = feed(e, "no-ages-routing", lines)
+    nudged = _pii_nudges(out, lines)
+    assert all(who == "kid" for who, _ in nudged), nudged
+    assert ("kid", "home_area") in nudged or ("kid", "address") in nudged, nudged
+    state = e.export_state("no-ages-routing")
+    assert state["opener"] == "pal"
+    e2 = ConversationEngine()
+    e2.import_state(state)
+    assert e2.export_state("no-ages-routing") == state
+
+
 def test_an_adult_sharing_their_own_number_is_never_nudged():
     e = ConversationEngine()
     for ages in ({"coach": 41, "kid": 12}, {"coach": 41}):
