@@ -419,10 +419,10 @@ def find_regions(
 EDGE_STEP = 24
 """Largest per-channel difference across a line that counts as an edge (colour, not only luma: a
 pasted picture and its background often agree in brightness but not in hue)."""
-EDGE_RATIO = 1.5
-"""An edge must also be this many times the steps just before and after it: a pasted picture's side
-is a sharp break between two smooth pictures, while texture (grass, gravel, noise) steps at every
-pixel and a blurred shape's outline over several."""
+EDGE_RATIO = (3, 2)
+"""A break must also be 3/2 times the larger of the steps just before and after it: a pasted
+picture's side is a sharp break between two smooth pictures, while texture (grass, gravel, noise)
+steps at every pixel and a blurred shape's outline over several."""
 MAX_LINES = 16
 """Candidate rows and columns kept (the strongest), so a busy picture costs no more than a plain one."""
 MIN_SIDE_SUPPORT = 0.35
@@ -454,9 +454,9 @@ def _edge_maps(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
             np.maximum(step[:, :-2], step[:, 2:], out=beside[:, 1:-1])
             beside[:, 0], beside[:, -1] = step[:, 1 % step.shape[1]], step[:, -2 % step.shape[1]]
         # a break: a large step, and at least 1.5 times the larger of the steps beside it
-        beside *= 3
-        step *= 2
-        out.append((step >= 2 * EDGE_STEP) & (step >= beside))
+        beside *= EDGE_RATIO[0]
+        step *= EDGE_RATIO[1]
+        out.append((step >= EDGE_RATIO[1] * EDGE_STEP) & (step >= beside))
     return out[0], out[1]
 
 
@@ -748,14 +748,15 @@ def pictures_within(
 
 
 def _picture_pixels(img: Image.Image, box: Box, factor: int = 1) -> np.ndarray:
-    """The part of the image in ``box``, reduced by a whole factor (at least ``factor``) to about
-    ``PICTURE_SIDE`` to twice that on its longer side, as an RGB array for hashing. A small picture
+    """The part of the image in ``box``, reduced by a whole factor to about ``PICTURE_SIDE`` to twice
+    that on its longer side (by 2 at least when the working copy was reduced), as an RGB array for
+    hashing. A small picture
     is box-filtered from the image itself, not cut from the working copy: every pixel of that is
     one sample, and a few hundred samples alias where PDQ's blur would have averaged (and a frame's
     blended edge trims more cleanly once filtered)."""
     x0, y0, x1, y1 = box
     fit = max(x1 - x0, y1 - y0) // PICTURE_SIDE
-    k = max(factor, fit)
+    k = max(min(factor, 2), fit)
     if fit >= 2:
         # Large: every k-th pixel. At 384 pixels and more PDQ's own blur averages as a box filter
         # would (measured: the same distance from the full-size hash), and it reads a fraction of
