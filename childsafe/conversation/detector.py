@@ -161,8 +161,13 @@ class TacticDetector:
         compiled = self.compiled
         unlocked: dict[str, set[int]] = {}
         word_patterns = compiled.word_patterns
+        requires = compiled.requires
         for word in present:
-            for tactic, i in word_patterns.get(word, ()):
+            for key in word_patterns.get(word, ()):
+                more = requires.get(key)
+                if more is not None and not all(not g.isdisjoint(present) for g in more):
+                    continue
+                tactic, i = key
                 got = unlocked.get(tactic)
                 if got is None:
                     unlocked[tactic] = {i}
@@ -351,6 +356,9 @@ def _anchor_automaton(compiled: CompiledTactics) -> ahocorasick.Automaton:
         words |= anchors
     for anchors in compiled.context_anchors.values():
         words |= anchors
+    for groups in compiled.requires.values():
+        for group in groups:
+            words |= group
     for word in words:
         automaton.add_word(word, word)
     automaton.make_automaton()

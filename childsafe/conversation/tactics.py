@@ -1066,6 +1066,8 @@ class CompiledTactics:
     singles: dict[str, dict[int, re.Pattern[str]]] = None  # type: ignore[assignment]
     pattern_anchors: dict[str, dict[int, frozenset[str]]] = None  # type: ignore[assignment]
     word_patterns: dict[str, tuple[tuple[str, int], ...]] = None  # type: ignore[assignment]
+    # (tactic, pattern number) -> further word groups that must each have a word in the message.
+    requires: dict[tuple[str, int], tuple[frozenset[str], ...]] = None  # type: ignore[assignment]
 
 
 def compile_tactics() -> CompiledTactics:
@@ -1078,6 +1080,7 @@ def compile_tactics() -> CompiledTactics:
     singles: dict[str, dict[int, re.Pattern[str]]] = {}
     pattern_anchors: dict[str, dict[int, frozenset[str]]] = {}
     word_lists: dict[str, list[tuple[str, int]]] = {}
+    requires: dict[tuple[str, int], tuple[frozenset[str], ...]] = {}
     vocab: set[str] = set()
     for tactic, patterns in _P.items():
         parts, loose_parts = [], []
@@ -1096,16 +1099,19 @@ def compile_tactics() -> CompiledTactics:
             name = f"p{i}"
             conf[name] = c
             parts.append(f"(?P<{name}>{src})")
-            own = frozenset(_words(src)) - COMMON_WORDS
-            # Prefer anchors of three letters or more: two-letter ones ("re", "th", "ur") occur inside
-            # almost every message and would unlock the pattern everywhere.
-            longer = frozenset(w for w in own if len(w) >= 3)
-            if longer and longer != own and always_contains(src, longer):
-                own = longer
+            own = _prefer_longer(frozenset(_words(src)) - COMMON_WORDS, src, always_contains)
             if own and always_contains(src, own):
+                # Where every match also holds a word of other groups (the words around a macro and the
+                # macro's own: "tell" and a {PEOPLE} word), the pattern is unlocked by its smallest group
+                # and run only when each other group has a word in the message too.
+                primaries, extras = _required_groups(ordered[i][1], src, always_contains)
+                primary = min(primaries or [own], key=len)
+                extras = [g for g in primaries + extras if g != primary]
                 singles[tactic][i] = _bounded([f"(?P<{name}>{src})"])
-                pattern_anchors[tactic][i] = own
-                for w in own:
+                pattern_anchors[tactic][i] = primary
+                if extras:
+                    requires[(tactic, i)] = tuple(extras)
+                for w in primary:
                     word_lists.setdefault(w, []).append((tactic, i))
             else:
                 loose_parts.append(f"(?P<{name}>{src})")
@@ -1124,7 +1130,38 @@ def compile_tactics() -> CompiledTactics:
     for src in MACROS.values():
         vocab.update(_words(src))
     return CompiledTactics(regexes, confidences, contexts, frozenset(vocab), anchors, loose, context_anchors,
-                           singles, pattern_anchors, {w: tuple(v) for w, v in word_lists.items()})
+                           singles, pattern_anchors, {w: tuple(v) for w, v in word_lists.items()}, requires)
+
+
+_GAP_MACROS = frozenset({"G1", "G2", "G3", "G4", "G6"})
+
+
+def _prefer_longer(words: frozenset[str], src: str, always_contains) -> frozenset[str]:
+    """Anchors of three letters or more where those always occur: two-letter ones ("re", "th", "ur")
+    are inside almost every message and would unlock a pattern everywhere."""
+    longer = frozenset(w for w in words if len(w) >= 3)
+    if longer and longer != words and always_contains(src, longer):
+        return longer
+    return words
+
+
+def _required_groups(pattern: str, src: str, always_contains) -> tuple[list[frozenset[str]], list[frozenset[str]]]:
+    """Groups of words each of which every match of the pattern contains: the words outside its macros,
+    and each macro's words, kept where sampling shows every match holds one of them. Groups of uncommon
+    words can unlock the pattern; groups that need common words ("them", "you") only confirm it."""
+    candidates = [frozenset(_words(_expand(_MACRO_RE.sub(" ", pattern))))]
+    for macro in sorted(set(_MACRO_RE.findall(pattern)) - _GAP_MACROS):
+        candidates.append(frozenset(_words(_expand("{" + macro + "}"))))
+    primaries: list[frozenset[str]] = []
+    extras: list[frozenset[str]] = []
+    for words in candidates:
+        strict = _prefer_longer(words - COMMON_WORDS, src, always_contains)
+        if strict and always_contains(src, strict):
+            if strict not in primaries:
+                primaries.append(strict)
+        elif words and always_contains(src, words) and words not in extras:
+            extras.append(words)
+    return primaries, extras
 
 
 def _bounded(parts: list[str]) -> re.Pattern[str]:

@@ -239,8 +239,11 @@ def test_each_anchored_pattern_contains_one_of_its_own_words():
         ordered = sorted(patterns, key=lambda cp: -cp[0])
         for i, own in compiled.pattern_anchors[tactic].items():
             src = _expand(ordered[i][1])
+            more = compiled.requires.get((tactic, i), ())
             for s in sample(src, rng, 200):
                 assert any(w in s for w in own), f"{tactic}: {s!r} matches {ordered[i][1]!r} without its words"
+                for group in more:  # every further group it is checked against is in every match too
+                    assert any(w in s for w in group), f"{tactic}: {s!r} lacks {sorted(group)[:5]}..."
 
 
 def _reading_all_patterns(compiled, plain: str) -> list:
