@@ -340,30 +340,42 @@ def region_boxes(
 
     ``backgrounds`` may come from a larger image this array was cut from (the page around it).
     """
+    return _regions(a, max_regions=max_regions, tolerance=tolerance, backgrounds=backgrounds)[0]
+
+
+def _regions(
+    a: np.ndarray,
+    *,
+    max_regions: int = MAX_REGIONS,
+    tolerance: int = BORDER_TOLERANCE,
+    backgrounds: list[np.ndarray] | None = None,
+) -> tuple[list[Box], float]:
+    """`region_boxes`, and the share of the array that is page colour (0 when none was looked at)."""
     height, width = a.shape[:2]
     if max_regions <= 0 or width < MIN_REGION_SIDE or height < MIN_REGION_SIDE:
-        return []
+        return [], 0.0
     if backgrounds is None:
         backgrounds = _backgrounds(a)
     if not backgrounds:
-        return []
+        return [], 0.0
     # Labelled on a copy at most LABEL_SIDE pixels long (every step-th pixel): a region is at least 2%
     # of the image, so it still spans many pixels there, and thousands of specks (a starfield on
     # black) cost a fraction as much. A box found there is widened to hold the whole picture, then
     # put back on its edge at full size (`_tighten`).
     step = -(-max(height, width) // LABEL_SIDE)
     content = _not_background(a[::step, ::step], backgrounds, tolerance)
-    if content.mean() > 0.985:
-        return []  # one picture fills it all (a letterboxed photo once its bars are gone)
+    page = 1.0 - float(content.mean())
+    if page < 0.015:
+        return [], page  # one picture fills it all (a letterboxed photo once its bars are gone)
     labels, count = ndimage.label(content, structure=np.ones((3, 3), dtype=bool))
     if count == 0:
-        return []
+        return [], page
     sizes = np.bincount(labels.ravel(), minlength=count + 1) * (step * step)
     sizes[0] = 0
     image_area = width * height
     big = np.flatnonzero(sizes >= MIN_REGION_SHARE * image_area * MIN_FILL)
     if len(big) == 0:
-        return []  # specks only (a starfield, text): nothing the size of a picture
+        return [], page  # specks only (a starfield, text): nothing the size of a picture
     big = big[np.argsort(sizes[big])[::-1][:MAX_CANDIDATES]]
     slices = ndimage.find_objects(labels, max_label=int(big.max()))
     scored: list[tuple[float, Box]] = []
@@ -393,7 +405,7 @@ def region_boxes(
             break
     if step > 1:
         chosen = [tight for box in chosen if (tight := _tighten(a, box, backgrounds, tolerance)) is not None]
-    return chosen
+    return chosen, page
 
 
 def find_regions(
@@ -429,6 +441,8 @@ MIN_SIDE_SUPPORT = 0.35
 """Share of each side of a box that must lie on an edge (picture and background agree here and there) ..."""
 MIN_MEAN_SUPPORT = 0.7
 """... and of the four sides together."""
+FLAT_PAGE = 0.9
+"""Outlines are not looked for when page colour covers this share of the image (specks on a page)."""
 MAX_OUTLINE_CANDIDATES = 256
 """Boxes looked at, best first, when picking outlines that do not overlap (bounded time)."""
 OUTLINE_REACH = 0.15
@@ -724,7 +738,8 @@ def pictures_within(
         # The page colours come from the whole image (its edge shows them), the labelling from inside.
         ox, oy, ex, ey = boxes[0] if boxes else (0, 0, width, height)
         page = _backgrounds(a)
-        for bx0, by0, bx1, by1 in region_boxes(a[oy:ey, ox:ex], max_regions=max_regions, backgrounds=page):
+        found_regions, page_share = _regions(a[oy:ey, ox:ex], max_regions=max_regions, backgrounds=page)
+        for bx0, by0, bx1, by1 in found_regions:
             original = _to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size)
             # A pasted picture often sits in a frame of its own (a chat bubble's edge): trim it too,
             # on the filtered pixels that are hashed (a frame's blended edge is smoother there).
@@ -742,7 +757,10 @@ def pictures_within(
                       min(original[2], original[0] + round(ix1 * sx)), min(original[3], original[1] + round(iy1 * sy))),
                      False, pixels[iy0:iy1, ix0:ix1])
         # Pictures pasted over a busy background have no page colour around them, only their outline.
-        for bx0, by0, bx1, by1 in edge_boxes(a[oy:ey, ox:ex], max_regions=max(1, max_regions // 4)):
+        # A flat page with specks (a starfield on black) has no busy background to paste over: a
+        # picture on it is a region.
+        outlines = max(1, max_regions // 4) if page_share < FLAT_PAGE else 0
+        for bx0, by0, bx1, by1 in edge_boxes(a[oy:ey, ox:ex], max_regions=outlines):
             keep(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size), False)
     return found
 
