@@ -142,6 +142,12 @@ class TacticDetector:
         self.normaliser = Normaliser(vocab, features=features, protected_words=PROTECTED_WORDS,
                                      typo_targets=TYPO_TARGETS)
         self._anchors = _anchor_automaton(self.compiled)
+        # Contexts looked for in every message, and for each anchor word the contexts it can show.
+        self._always_contexts = tuple(n for n, a in self.compiled.context_anchors.items() if not a)
+        self._context_words: dict[str, list[str]] = {}
+        for name, words in self.compiled.context_anchors.items():
+            for word in words:
+                self._context_words.setdefault(word, []).append(name)
 
     def normalise(self, text: str) -> NormalisedText:
         return self.normaliser.normalise(text)
@@ -153,10 +159,14 @@ class TacticDetector:
         if not plain:
             return MessageReading((), None, None)
         present = self._present_anchors(plain)
-        contexts = frozenset(
-            name for name, (rx, _, _) in self.compiled.contexts.items()
-            if (not self.compiled.context_anchors[name] or self.compiled.context_anchors[name] & present)
-            and rx.search(plain))
+        candidates = set(self._always_contexts)
+        context_words = self._context_words
+        for word in present:
+            names = context_words.get(word)
+            if names is not None:
+                candidates.update(names)
+        all_contexts = self.compiled.contexts
+        contexts = frozenset(name for name in candidates if all_contexts[name][0].search(plain))
         hits: list[TacticHit] = []
         compiled = self.compiled
         unlocked: dict[str, set[int]] = {}

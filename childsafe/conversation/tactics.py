@@ -1125,6 +1125,9 @@ def compile_tactics() -> CompiledTactics:
         src = _expand(p)
         contexts[name] = (_bounded([src]), factors, conv)
         words = frozenset(_words(src)) - COMMON_WORDS
+        if not always_contains(src, words):
+            # Some matches hold only common words ("i let you", "who you got"): anchor on all its words.
+            words = frozenset(_words(src))
         # A context whose matches might lack every anchor word is looked for in every message.
         context_anchors[name] = words if always_contains(src, words) else frozenset()
     for src in MACROS.values():

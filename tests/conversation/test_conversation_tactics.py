@@ -290,6 +290,20 @@ def test_per_pattern_prefilter_reads_like_every_pattern():
         detector_module._negated = original
 
 
+def test_contexts_found_through_their_anchor_words_are_all_the_contexts_that_match():
+    detector = TacticDetector()
+    texts = [p for ps in PHRASINGS.values() for p in ps] + [t for _, t, _ in EVASIONS] + BENIGN
+    dev = REPO / "eval" / "conversations" / "data" / "dev.jsonl"
+    if dev.exists():
+        texts += [json.loads(line)["text"] for line in dev.read_text(encoding="utf-8").splitlines()[:3000]]
+    for text in texts:
+        plain = detector.normalise(text).text
+        if not plain:
+            continue
+        every = {name for name, (rx, _, _) in detector.compiled.contexts.items() if rx.search(plain)}
+        assert set(detector.read(text).contexts) == every, text
+
+
 def test_pattern_words_are_the_normaliser_vocabulary():
     detector = TacticDetector()
     assert {"snapchat", "parents", "secret", "picture"} <= detector.normaliser.vocabulary
