@@ -1111,6 +1111,132 @@ GROOMING_D: list[dict] = [
     ]},
 ]
 
+# Batch E: written after the fixes from batch D and measured once (held out).
+BENIGN_E: list[dict] = [
+    {"category": "vale_benign_uncle_fishing_trip", "ages": {"a": (35, 55), "c": (10, 14)}, "lines": [
+        "a||Alright champ, your dad says you're up for fishing on Sunday?",
+        "c||yes!!",
+        "a|~meet|I'll collect you at 6am, bring a coat, it's freezing on the lake",
+        "c||so early 😭",
+        "a|~gift|I've got you your own rod, early birthday present",
+        "c||no way thank u",
+        "a|~sec|Don't tell your cousin, he's getting his at Christmas",
+        "a|~photo|We'll send your mum a photo of the first fish",
+    ]},
+    {"category": "vale_benign_teen_study_buddies", "ages": {"t": (15, 17), "u": (15, 17)}, "lines": [
+        "t||are u revising for the chem mock",
+        "u||trying lol",
+        "t|~meet|wanna revise together at the library sat",
+        "u||yeah 10ish?",
+        "t|~move|ill make a group chat with sam and priya too",
+        "u||good idea",
+        "t|~flat|ur notes are the best btw, can i copy the electrolysis bit",
+        "u|~photo|ill send u a pic of them",
+    ]},
+    {"category": "vale_benign_mum_late_shift", "ages": {"a": (30, 50), "c": (10, 14)}, "lines": [
+        "a||Hi love, I'm on a late shift so Gran is picking you up",
+        "c||ok",
+        "a|~risk|Are you on your own till she comes?",
+        "c||yeah but shes 10 mins away",
+        "a||Lock the door and don't answer it to anyone else",
+        "a|~gift|There's money for chips on the side",
+        "a|~photo|Text me a picture when you're at Gran's so I know you're safe",
+        "c||ok love u",
+    ]},
+    {"category": "vale_benign_gamer_friends_trade", "ages": {}, "lines": [
+        "t||yo u still got the dragon skin",
+        "u||ye why",
+        "t|~gift|ill swap u my neon one for it",
+        "u||deal",
+        "t|~age|wait what year r u in again",
+        "u||8 u?",
+        "t||9",
+        "t|~move|add me on switch so we can trade tomorrow",
+        "u||whats ur code",
+        "t||SW-1234-5678-9012",
+    ]},
+    {"category": "vale_benign_coach_injury", "ages": {"a": (28, 55), "c": (12, 16)}, "lines": [
+        "a||How's the ankle?",
+        "c||still sore",
+        "a||Rest it this week, no training",
+        "a|~flat|You've been brilliant this season, one week off won't change that",
+        "a|~meet|If it's better, come to the Saturday session and just watch",
+        "a|~move|Ask your mum to message me on the club WhatsApp how it's going",
+    ]},
+    {"category": "vale_benign_sister_surprise_gift", "ages": {"t": (15, 18), "c": (9, 12)}, "lines": [
+        "t||hey, want to help me with mums present",
+        "c||yes!!",
+        "t|~sec|ok keep it secret, she cant find out",
+        "c||what is it",
+        "t||a necklace with our names on",
+        "t|~gift|ill pay and u can sign the card",
+        "t|~risk|is she in? i'll bring it round after school",
+        "c||shes at work til 5",
+    ]},
+    {"category": "vale_benign_youth_worker", "ages": {"a": (22, 45), "c": (13, 16)}, "lines": [
+        "a||Hi, it's Jade from the youth centre",
+        "a|~meet|We're doing a cinema trip Friday, meet at the centre at 6, back by 9",
+        "c||can my friend come",
+        "a||Of course, both of you need a signed form from a parent",
+        "a|~photo|Please send a photo of the signed form or bring it on the night",
+        "c||ok",
+    ]},
+    {"category": "vale_benign_new_neighbours_kids", "ages": {"t": (11, 13), "u": (11, 13)}, "lines": [
+        "t||hi its ruby from next door",
+        "u||hiii",
+        "t|~age|how old r u",
+        "u||12 hbu",
+        "t||same!",
+        "t|~meet|wanna come play in the garden after school? my mum said ok",
+        "u||ill ask mine",
+        "u|~flat|ur trampoline is so cool",
+    ]},
+]
+
+GROOMING_E: list[dict] = [
+    {"category": "vale_grooming_slow_confidant", "ages": {"o": (26, 44), "c": (12, 14)}, "speed": "slow", "lines": [
+        "o||hey, you seemed down in the game chat",
+        "c||bad day",
+        "o||wanna talk about it",
+        "c||my parents took my phone for a week",
+        "o|iso|thats so unfair, they dont trust u at all",
+        "o|flat|ur more responsible than they think",
+        "o|move|if u get it back we can talk on telegram, they wont see it there",
+        "o|sec|just dont mention me, they'd overreact",
+        "o|gift|ill send u a gift card so u can get a new case",
+        "o|meet|we should meet up one day, ill buy u lunch",
+    ]},
+    {"category": "vale_grooming_fast_unknown_ages", "ages": {}, "speed": "fast", "lines": [
+        "o|age|hey how old",
+        "c||14",
+        "o|flat|u look older in ur pic",
+        "o|risk|who do u live with",
+        "o|sec|dont tell anyone we talk",
+        "o|photo|send me another pic",
+        "o|meet|i can come to ur town",
+    ]},
+    {"category": "vale_grooming_gift_then_pressure", "ages": {"o": (20, 30), "c": (11, 13)}, "speed": "medium", "lines": [
+        "o||gg ur so good",
+        "o|gift|here have 800 vbucks on me",
+        "c||omg thank u",
+        "o|move|add me on snap",
+        "o|photo|send me a selfie as a thank u",
+        "c||idk",
+        "o|guilt|wow after i gave u all that",
+        "o|sec|and dont tell ur parents about the vbucks",
+    ]},
+    {"category": "vale_grooming_leet_spaced", "ages": {"c": (12, 15)}, "speed": "medium", "transform": "spaced",
+     "lines": [
+        "o||hey",
+        "o|age|how old are you",
+        "c||13",
+        "o|sec|keep this a secret",
+        "o|move|add me on snapchat",
+        "o|photo|send a picture",
+        "o|loc|where do you live",
+    ]},
+]
+
 # Small talk that stretches slow conversations (neither side uses a tactic).
 SMALL_TALK = [
     ("o", "lol"), ("c", "haha"), ("o", "what u up to"), ("c", "homework"), ("o", "boring"), ("c", "ikr"),
@@ -1143,7 +1269,8 @@ def build() -> list[dict]:
     number = 0
     for label, scripts in (("benign", BENIGN), ("grooming", GROOMING), ("benign", BENIGN_B), ("grooming", GROOMING_B),
                             ("benign", BENIGN_C), ("grooming", GROOMING_C),
-                            ("benign", BENIGN_D), ("grooming", GROOMING_D)):
+                            ("benign", BENIGN_D), ("grooming", GROOMING_D),
+                            ("benign", BENIGN_E), ("grooming", GROOMING_E)):
         for script in scripts:
             for variant in range(3):
                 number += 1
