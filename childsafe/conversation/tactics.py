@@ -764,7 +764,8 @@ _P: dict[str, list[tuple[float, str]]] = {
 # mishap, spoilers, a photo of the homework, a group project, a parent's logistics, a coach's practice.
 CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
     "surprise": (
-        r"surprise|party|present for|gift for|birthday present|christmas present|proposal|propose|baby shower|"
+        r"surprise|party|present for|gift for|birthday present|christmas present|"
+        r"(?:mums|moms|dads|nans|grans|grandmas|grandads|her|his|their) (?:birthday |christmas |anniversary )?(?:present|gift|card|party|cake)|proposal|propose|baby shower|"
         r"her birthday|his birthday|their birthday|anniversary|(?<!gift )card for|the cake|secret santa|who you got",
         {"secrecy": 0.15, "gifts_offers": 0.5, "isolation_exclusivity": 0.5}, True),
     "mishap": (
@@ -809,6 +810,8 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"bed time|bedtime|school run|i am outside school|your dad will|your mum will|your mom will|home yet|"
         r"back from school yet|you back yet|get home safe|got home safe|home safe|"
         r"(?:mum|mom|dad|nan|grandma|grandad|my parents) (?:can|will|could|wants to|needs to) (?:pick|get|collect|drive|sort)|"
+        r"(?:gran|nan|nana|grandma|granny|grandad|grandpa|auntie [a-z]+|uncle [a-z]+|dad|mum|mom|your dad|your mum|your mom) "
+        r"(?:is|will be|s|can|will) (?:picking|collecting|getting|fetching|pick|collect|get|fetch) (?:you|u) (?:up|from)|"
         r"(?:give you|get|sort|need) a lift|left (?:her|his|their|your|my) (?:keys|bag|phone|coat|jacket|purse|wallet)|"
         r"(?:drop|bring|return|give|hand) (?:back )?(?:her|his|their|your mums|your dads|the) (?:keys|bag|phone|coat|jacket|purse|wallet|parcel|book|dish|tupperware)",
         {"risk_assessment": 0.3, "meeting_request": 0.45, "location_probing": 0.5, "photo_camera_request": 0.6,
@@ -816,7 +819,7 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
     # Family: the people in the chat are relatives (kin named as shared, the child answering "yes mum").
     "family": (
         r"dad is on his way|mum is on her way|mom is on her way|grandma|grandad|granny|grandpa|nana|nan s|"
-        r"auntie|aunty|uncle [a-z]+|little cuz|cousins?|nephews?|nieces?|grandkids|grandchildren|grandsons?|granddaughters?|yes mum|yes mom|yes dad|ok mum|ok mom|ok dad|thanks mum|"
+        r"auntie|aunty|uncle [a-z]+|little cuz|cousins?|(?:at |to |with |till |til |until )?(?:gran|grans|nans)(?: s)?(?= |$)|nephews?|nieces?|grandkids|grandchildren|grandsons?|granddaughters?|yes mum|yes mom|yes dad|ok mum|ok mom|ok dad|thanks mum|"
         r"thanks mom|thanks dad|thanks nan|love you too|love you mum|love you mom|love you dad|love you lots|"
         r"love you see you|see you later love|night mum|night dad|hi mum|hi dad|mums phone|dads phone|"
         r"dads on his way|mums on her way|moms on her way|your mum s|tell your mum we|give your mum|we miss you|"
