@@ -723,7 +723,7 @@ def pictures_within(
             return
         seen.append(original)
         if pixels is None:
-            pixels = _picture_pixels(img, original, factor)
+            pixels = _picture_pixels(img, original)
         found.append(Picture(np.ascontiguousarray(pixels, dtype=np.uint8), original, trimmed))
 
     boxes = trim_passes(a)
@@ -741,18 +741,23 @@ def pictures_within(
         found_regions, page_share = _regions(a[oy:ey, ox:ex], max_regions=max_regions, backgrounds=page)
         for bx0, by0, bx1, by1 in found_regions:
             original = _to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size)
-            # A pasted picture often sits in a frame of its own (a chat bubble's edge): trim it too,
-            # on the filtered pixels that are hashed (a frame's blended edge is smoother there).
+            # A pasted picture often sits in a frame of its own (a chat bubble's edge): trim it too.
             # Both are hashed: the picture's own edge may be flat enough to look like a frame.
-            pixels = _picture_pixels(img, original, factor)
+            pixels = _picture_pixels(img, original)
             keep(original, False, pixels)
-            # A frame's edge may be a line of blend between page and frame: a pass stops there, the
-            # next one takes the frame. Each pass is hashed (dropped when it moved the box by no
-            # more than a blend's width; a later one may cut into a picture whose own edge is flat).
-            passes = trim_passes(pixels, max_passes=2) or []
+            # The frame is found on a copy filtered by 2 when the image was reduced (a frame's
+            # JPEG-blended edge is smoother there), and cut from the pixels hashed. A frame's edge may
+            # be a line of blend between page and frame: a pass stops there, the next one takes the
+            # frame. Each pass is hashed (dropped when it moved the box by no more than a blend's
+            # width; a later one may cut into a picture whose own edge is flat).
+            smooth = 2 if factor > 1 and min(pixels.shape[:2]) >= 4 * MIN_CONTENT else 1
+            source = np.asarray(Image.fromarray(pixels).reduce(smooth)) if smooth > 1 else pixels
             sx = (original[2] - original[0]) / max(1, pixels.shape[1])
             sy = (original[3] - original[1]) / max(1, pixels.shape[0])
-            for ix0, iy0, ix1, iy1 in passes:
+            for tx0, ty0, tx1, ty1 in trim_passes(source, max_passes=2) or []:
+                ix0, iy0 = tx0 * smooth, ty0 * smooth
+                ix1 = pixels.shape[1] if tx1 >= source.shape[1] else tx1 * smooth
+                iy1 = pixels.shape[0] if ty1 >= source.shape[0] else ty1 * smooth
                 keep((original[0] + round(ix0 * sx), original[1] + round(iy0 * sy),
                       min(original[2], original[0] + round(ix1 * sx)), min(original[3], original[1] + round(iy1 * sy))),
                      False, pixels[iy0:iy1, ix0:ix1])
@@ -765,24 +770,19 @@ def pictures_within(
     return found
 
 
-def _picture_pixels(img: Image.Image, box: Box, factor: int = 1) -> np.ndarray:
-    """The part of the image in ``box``, reduced by a whole factor to about ``PICTURE_SIDE`` to twice
-    that on its longer side (by 2 at least when the working copy was reduced), as an RGB array for
-    hashing. A small picture
-    is box-filtered from the image itself, not cut from the working copy: every pixel of that is
-    one sample, and a few hundred samples alias where PDQ's blur would have averaged (and a frame's
-    blended edge trims more cleanly once filtered)."""
+def _picture_pixels(img: Image.Image, box: Box) -> np.ndarray:
+    """The part of the image in ``box`` as an RGB array for hashing: as it is when shorter than
+    twice ``PICTURE_SIDE``, else every k-th pixel down to ``PICTURE_SIDE`` to twice that. PDQ's own
+    blur averages as a box filter would at 384 pixels and more (measured: the same distance from the
+    full-size hash, 3 to 4 bits on average, while at 256 it is 11), and sampling reads a fraction of
+    the pixels."""
     x0, y0, x1, y1 = box
-    fit = max(x1 - x0, y1 - y0) // PICTURE_SIDE
-    k = max(min(factor, 2), fit)
-    if fit >= 2:
-        # Large: every k-th pixel. At 384 pixels and more PDQ's own blur averages as a box filter
-        # would (measured: the same distance from the full-size hash), and it reads a fraction of
-        # the pixels.
+    k = max(x1 - x0, y1 - y0) // PICTURE_SIDE
+    if k >= 2:
         w, h = max(1, (x1 - x0) // k), max(1, (y1 - y0) // k)
         crop = img.resize((w, h), Image.Resampling.NEAREST, box=(x0, y0, min(x1, x0 + w * k), min(y1, y0 + h * k)))
     else:
-        crop = img.reduce(k, box) if k > 1 else img.crop(box)
+        crop = img.crop(box)
     if crop.mode != "RGB":
         from childsafe.media.images import to_rgb
 
