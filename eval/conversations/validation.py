@@ -1237,6 +1237,131 @@ GROOMING_E: list[dict] = [
     ]},
 ]
 
+# Batch F: written after the fixes from batch E and measured once (held out): the issue's own hard kinds
+# in new words.
+BENIGN_F: list[dict] = [
+    {"category": "valf_benign_surprise_party_friends", "ages": {"t": (13, 16), "u": (13, 16)}, "lines": [
+        "t||ok so the party for maddie is at mine on saturday",
+        "u||does she know",
+        "t|~sec|NO and she cant find out!! delete this chat if she borrows ur phone",
+        "u||lol ok",
+        "t|~meet|come at 5 to help set up, everyone else at 6",
+        "u|~gift|ill bring the banner and some snacks",
+        "t|~risk|make sure shes out of the house, her mum is taking her bowling",
+        "u||perfect",
+    ]},
+    {"category": "valf_benign_broke_the_window", "ages": {"t": (11, 14), "u": (11, 14)}, "lines": [
+        "t||mate we are so dead",
+        "u||what happened",
+        "t||the ball went through mrs jones window",
+        "u||NO",
+        "t|~sec|dont tell ur mum yet, let me tell mine first",
+        "u||she'll find out anyway",
+        "t||i know, i'll say sorry and pay with my birthday money",
+    ]},
+    {"category": "valf_benign_classmate_number_swap", "ages": {"t": (12, 15), "u": (12, 15)}, "lines": [
+        "t||hey its {name} from geography",
+        "u||oh hi",
+        "t|~move|can i get ur number, we're partners for the volcano model",
+        "u||07700 900219",
+        "t|~meet|my house or yours this week?",
+        "u||mine, my dad has a glue gun lol",
+        "t|~loc|whats ur address again",
+        "u||12 orchard close",
+        "t||see u thurs",
+    ]},
+    {"category": "valf_benign_friends_gift_skins", "ages": {"t": (10, 13), "u": (10, 13)}, "lines": [
+        "t||happy birthday!!!!",
+        "u||thanks!!",
+        "t|~gift|check ur inbox i sent u the unicorn skin",
+        "u||OMG u didnt",
+        "t||i did 😎",
+        "u|~flat|ur the best friend ever",
+        "t|~move|hop on tonight we can try it out",
+    ]},
+    {"category": "valf_benign_parent_check_in", "ages": {"a": (32, 50), "c": (11, 15)}, "lines": [
+        "a||How was the sleepover?",
+        "c||fun",
+        "a|~risk|Are Jen's parents there or are you on your own?",
+        "c||her mum is here",
+        "a|~photo|Send me a pic of you both so I know you're ok",
+        "c||mum 🙄",
+        "a|~meet|Ha. I'll pick you up at 11 tomorrow",
+        "c||ok",
+    ]},
+    {"category": "valf_benign_teacher_feedback", "ages": {"a": (25, 60), "c": (11, 16)}, "lines": [
+        "a||{name}, your story was one of the best in the class",
+        "c||really?",
+        "a|~flat|You have a real talent for description",
+        "a|~meet|Would you like to join the writing club on Wednesdays? It's in room 4",
+        "c||yes please",
+        "a|~gift|There's also a competition with book tokens as prizes, I'll give you the form",
+    ]},
+    {"category": "valf_benign_coach_kit", "ages": {"a": (25, 55), "c": (11, 15)}, "lines": [
+        "a||Hi all, new kit has arrived",
+        "a|~gift|Shirts are free this season thanks to our sponsor",
+        "c||do we get to pick numbers",
+        "a||Yes, first come first served",
+        "a|~photo|Team photo at the next home game, full kit please",
+        "a|~meet|Pick up your kit at the clubhouse Tuesday 5-6pm with a parent",
+    ]},
+    {"category": "valf_benign_teens_flirting_online", "ages": {"t": (14, 16), "u": (14, 16)}, "lines": [
+        "t||ur the girl from the swimming gala right",
+        "u||haha yeah",
+        "t|~flat|u were so fast",
+        "u||u were good too",
+        "t|~age|what year are u in",
+        "u||10 u?",
+        "t||same",
+        "t|~move|can i have ur snap",
+        "u||sure",
+        "t|~meet|wanna get food after the next gala? loads of us go to the chippy",
+    ]},
+]
+
+GROOMING_F: list[dict] = [
+    {"category": "valf_grooming_patient_gifter", "ages": {"o": (24, 40), "c": (10, 12)}, "speed": "slow", "lines": [
+        "o||ur builds are amazing",
+        "c||thanks",
+        "o|gift|want some robux? got loads spare",
+        "c||yes pls",
+        "o|age|how old are u btw",
+        "c||11",
+        "o|flat|ur really smart for 11",
+        "o|sec|dont tell ur mum about the robux ok, she wont get it",
+        "o|risk|is ur mum strict with ur tablet",
+        "o|move|lets talk on another app, this one logs everything",
+        "o|photo|send me a pic of u with ur new skin lol",
+    ]},
+    {"category": "valf_grooming_fake_classmate", "ages": {"c": (13, 14)}, "speed": "fast", "lines": [
+        "o||hey its jake from year 9",
+        "c||which jake",
+        "o|flat|the one who thinks ur cute lol",
+        "o|sec|dont tell anyone i messaged u",
+        "o|photo|send me a selfie",
+        "o|meet|meet me behind the sports hall after school, come alone",
+    ]},
+    {"category": "valf_grooming_relative_claim", "ages": {"o": (30, 50), "c": (11, 13)}, "speed": "medium", "lines": [
+        "o||hi its ur uncle steve, new number",
+        "c||oh hi",
+        "o|gift|i got u a new phone for ur birthday",
+        "o|sec|dont tell ur mum, she'll say its too much",
+        "o|risk|when are u home on ur own",
+        "o|meet|ill drop it round then, just u and me",
+        "o|photo|send me a pic so i know what size case to get",
+    ]},
+    {"category": "valf_grooming_abbrev_fast", "ages": {"o": (25, 45)}, "speed": "fast", "transform": "abbreviations",
+     "lines": [
+        "o||hey you",
+        "o|age|how old are you",
+        "c||12",
+        "o|flat|you are so pretty",
+        "o|sec|don't tell your parents ok",
+        "o|move|what is your snapchat",
+        "o|photo|send me a picture tonight",
+    ]},
+]
+
 # Small talk that stretches slow conversations (neither side uses a tactic).
 SMALL_TALK = [
     ("o", "lol"), ("c", "haha"), ("o", "what u up to"), ("c", "homework"), ("o", "boring"), ("c", "ikr"),
@@ -1270,7 +1395,8 @@ def build() -> list[dict]:
     for label, scripts in (("benign", BENIGN), ("grooming", GROOMING), ("benign", BENIGN_B), ("grooming", GROOMING_B),
                             ("benign", BENIGN_C), ("grooming", GROOMING_C),
                             ("benign", BENIGN_D), ("grooming", GROOMING_D),
-                            ("benign", BENIGN_E), ("grooming", GROOMING_E)):
+                            ("benign", BENIGN_E), ("grooming", GROOMING_E),
+                            ("benign", BENIGN_F), ("grooming", GROOMING_F)):
         for script in scripts:
             for variant in range(3):
                 number += 1
