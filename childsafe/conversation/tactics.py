@@ -57,7 +57,7 @@ MACROS: dict[str, str] = {
                r"instagram|insta|telegram|kik|discord|skype|tiktok|signal|wickr|mobile|viber|wechat|line|"
                r"username|user name|handle|email|email address|socials|"
                r"contact details)",
-    "PHOTO": r"(?:pictures?|photos?|photographs?|selfies?|images?|snaps?|videos?|clips?|pics?|shots|"
+    "PHOTO": r"(?:pictures?|photos?|photographs?|selfies?|images?|(?<!your )snaps?|videos?|clips?|pics?|shots|"
              r"profile picture|face picture|test shots|headshots)",
     "CAMERA": r"(?:camera|video call|video chat|facetime|live stream|stream|live|video|skype call|zoom call)",
     "GIFT": r"(?:robux|vbucks|v bucks|skins?|gift cards?|gift|gifts|money|cash|credits|coins|gems|diamonds|"
@@ -253,8 +253,10 @@ _P: dict[str, list[tuple[float, str]]] = {
         (0.75, r"{I_WILL} (?:buy|get|send|give|gift|pay for|order|grab) (?:you|u|ya|yourself)? ?{G3}{GIFT}"),
         (0.7, r"(?:want|wanna|would you like|do you want|would u like) (?:some |free |a |an |me to (?:buy|get|send) you )?{G2}{GIFT}"),
         (0.65, r"free {GIFT}"),
-        (0.7, r"{I_WILL} (?:pay|give) you(?! (?:back|(?:[^ ]+ ){1,3}back|(?:some |my |a |an |the )?(?:notes|feedback|advice|tips|"
-              r"pointers|help|hand|lift|ring|call|shout|heads up|answer|answers|marks|grade|homework|hug)\b))"),
+        (0.7, r"{I_WILL} (?:pay|give) you(?! (?:back|(?:[^ ]+ ){1,3}back|(?:some |my |a |an |the |your |this |that |these |those )?"
+              r"(?:notes|feedback|advice|tips|pointers|help|hand|lift|ring|call|shout|heads up|answer|answers|marks|grade|"
+              r"homework|hug|form|forms|details|address|link|sheet|letter|list|info|information|results|times|instructions|"
+              r"directions|dates|kit|book|books|worksheet|slip|password|login|chance|time|space|update|call back)\b))"),
         (0.7, r"{I_WILL} (?:top up|load|add money to|pay for) your"),
         (0.6, r"i (?:have|got) (?:a |some )?{G2}(?:gift|present|surprise|something) for you"),
         (0.6, r"what do you want for (?:your birthday|christmas|a gift|a present)"),
@@ -813,7 +815,9 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"(?:gran|nan|nana|grandma|granny|grandad|grandpa|auntie [a-z]+|uncle [a-z]+|dad|mum|mom|your dad|your mum|your mom) "
         r"(?:is|will be|s|can|will) (?:picking|collecting|getting|fetching|pick|collect|get|fetch) (?:you|u) (?:up|from)|"
         r"(?:give you|get|sort|need) a lift|left (?:her|his|their|your|my) (?:keys|bag|phone|coat|jacket|purse|wallet)|"
-        r"(?:drop|bring|return|give|hand) (?:back )?(?:her|his|their|your mums|your dads|the) (?:keys|bag|phone|coat|jacket|purse|wallet|parcel|book|dish|tupperware)",
+        r"(?:drop|bring|return|give|hand) (?:back )?(?:her|his|their|your mums|your dads|the) (?:keys|bag|phone|coat|jacket|purse|wallet|parcel|book|dish|tupperware)|"
+        r"so (?:i|we) know (?:you are|you re|youre|you got|you have got|you made it) (?:ok|okay|safe|alright|fine|home|there)|"
+        r"(?:[a-z]+s|her|his|their) (?:parents|mum|mom|dad|mums|dads) (?:there|home|in|around|with you)|how was (?:the |your )?(?:sleepover|party|trip|day|school)",
         {"risk_assessment": 0.3, "meeting_request": 0.45, "location_probing": 0.5, "photo_camera_request": 0.6,
          "gifts_offers": 0.5, "flattery_special_relationship": 0.6}, True),
     # Family: the people in the chat are relatives (kin named as shared, the child answering "yes mum").
@@ -834,6 +838,7 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"my (?:favourite |favorite |little |big |only |lovely )?(?:nephew|niece|grandson|granddaughter|godson|goddaughter)|"
         r"when you were (?:a baby|little|tiny|small|born|this (?:tall|big|high|small))|"
         r"(?:hi|hey|hiya|night|morning|bye|thanks|thank you|love you|miss you|ok|okay) (?:daddy|mummy|mommy|dad|mum|mom)(?: x+)?(?: \.| !| \?)?$|"
+        r"^(?:mum|mom|dad|mummy|daddy|mama|papa|nan|nana|gran|grandma|grandad|grandpa)(?: x+| !+| \?| \.| ffs| pls| please)?$|"
         r"little (?:cuz|cousin|bro|sis|one)|big (?:cuz|cousin|bro|sis)|(?:hey|hi|hiya|yo|night|bye|thanks|ok|okay) "
         r"(?:cuz|coz|cousin|kiddo|niece|nephew|uncle [a-z]+|auntie [a-z]+|aunt [a-z]+|nan|grandma|grandad)|"
         r"(?:it is|this is|its) (?:your )?(?:cousin|uncle|auntie|aunt|aunty|nan|grandma|grandad)|"
@@ -886,7 +891,7 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         {"gifts_offers": 0.4}, False),
     "group_plan": (
         r"with everyone|with the others|the whole (?:group|class|team|gang)|everyone is coming|"
-        r"everyones coming|with the (?:group|class|team|gang|squad)|"
+        r"everyones coming|with the (?:group|class|team|gang|squad)|(?:loads|lots|a few|a bunch|a group|all|some|most|both) of us|"
         r"(?:play|game|gaming|squad up|party up|team up|duo|join) with (?:your |my |our |the )?(?:cousins?|brothers?|sisters?|"
         r"uncle [a-z]+|auntie [a-z]+|dad|mum|mom|friends|mates|others|everyone|family|group|squad|team|whole [a-z]+)",
         {"meeting_request": 0.4, "platform_move": 0.6, "location_probing": 0.6}, False),
