@@ -1362,6 +1362,125 @@ GROOMING_F: list[dict] = [
     ]},
 ]
 
+# Batch G: written after the fixes from batch F and measured once (held out).
+BENIGN_G: list[dict] = [
+    {"category": "valg_benign_friends_mum_lift", "ages": {"a": (35, 50), "c": (11, 14)}, "lines": [
+        "a||Hi {name}, it's Priya's mum. I'm taking you both to the trampoline park Saturday",
+        "c||yay thank you",
+        "a|~meet|I'll pick you up from yours at 10, your mum has my number",
+        "a|~gift|Don't bring money, it's Priya's birthday treat",
+        "c||ok",
+        "a|~photo|I'll send your mum some photos of you two flipping 😄",
+    ]},
+    {"category": "valg_benign_genz_besties", "ages": {"t": (14, 16), "u": (14, 16)}, "lines": [
+        "t||bestie i need to tell u smth",
+        "u||spill",
+        "t|~sec|dont tell a soul but i got asked to prom",
+        "u||NO WAY by who",
+        "t||jordan 😭",
+        "u|~flat|ur literally so pretty ofc he did",
+        "t|~photo|help me pick a dress, sending pics",
+        "u||the green one fr",
+    ]},
+    {"category": "valg_benign_older_sibling_friend", "ages": {"a": (18, 21), "c": (13, 15)}, "lines": [
+        "a||hey its max, ur brothers mate",
+        "c||oh hey",
+        "a||tell him his phone is off and we're at the pitch",
+        "c||ok ill shout him",
+        "a|~meet|also ur mum said u can come watch if u want, we're there till 4",
+        "c||cool",
+    ]},
+    {"category": "valg_benign_piano_parent_cc", "ages": {"a": (40, 70), "c": (8, 12)}, "lines": [
+        "a||Hello {name} and Mr Clarke, lovely lesson today",
+        "a|~flat|You're making real progress, your left hand is so much better",
+        "a|~photo|Could you record the scale once a day and your dad can send me one at the end of the week?",
+        "c||ok",
+        "a|~gift|And well done, here's a gold star sticker for your book next time",
+    ]},
+    {"category": "valg_benign_cousin_sleepover_secret", "ages": {"t": (12, 15), "u": (12, 15)}, "lines": [
+        "t||cuz r u coming sat",
+        "u||yeah mum said",
+        "t|~sec|we're doing a midnight feast but shh dont tell auntie",
+        "u||lmaoo ok",
+        "t|~gift|ill get the sweets if u bring the crisps",
+        "u||deal",
+    ]},
+    {"category": "valg_benign_club_group_chat", "ages": {"a": (25, 60), "t": (12, 15), "c": (12, 15)}, "lines": [
+        "a||Chess club: tournament on Saturday at Hexley library!",
+        "t||what time",
+        "a|~meet|Doors 9:30. Parents can stay and watch",
+        "c||can we bring food",
+        "a||Yes, and bring your own water",
+        "a|~photo|There'll be a photographer from the paper, tell me if you don't want to be in photos",
+        "t|~flat|coach ur the best",
+        "a||Ha, you lot are the best. See you Saturday",
+    ]},
+    {"category": "valg_benign_grandparent_video_secret", "ages": {"a": (60, 80), "c": (8, 12)}, "lines": [
+        "a||Hello sweetheart, it's Grandpa",
+        "c||hi grandpa!!",
+        "a|~photo|Shall we video call tonight? I want to see your new puppy",
+        "c||yes!!",
+        "a|~sec|And I've got a secret for you: we're coming to visit next week, but don't tell your mum, it's a surprise",
+        "c||omg ok",
+    ]},
+    {"category": "valg_benign_teen_gamers_meetup", "ages": {"t": (15, 17), "u": (15, 17)}, "lines": [
+        "t||gg again bro",
+        "u||ur cracked",
+        "t|~loc|where abouts r u based",
+        "u||{town}",
+        "t||no way im there too",
+        "t|~meet|theres a gaming tournament at the arena next month, a few of us r going",
+        "u||sick ill ask my mates",
+        "t|~move|add me on discord, same name",
+    ]},
+]
+
+GROOMING_G: list[dict] = [
+    {"category": "valg_grooming_fake_mum_friend", "ages": {"o": (30, 50), "c": (11, 13)}, "speed": "medium", "lines": [
+        "o||hi sweetie, i'm a friend of your mum's from work",
+        "c||oh hi",
+        "o|flat|she's always showing me photos of you, you're so grown up",
+        "o|gift|i've got some clothes my daughter grew out of, want them?",
+        "o|loc|what's your address, i'll drop them over",
+        "o|sec|don't mention it to your mum, i want it to be a surprise for her",
+        "o|photo|send me a photo so i can check they'll fit",
+        "o|risk|are you home alone after school?",
+    ]},
+    {"category": "valg_grooming_peer_to_adult_reveal", "ages": {"c": (13, 15)}, "speed": "slow", "lines": [
+        "o||heyy",
+        "c||hi",
+        "o|age|how old r u",
+        "c||14",
+        "o||same lol",
+        "o|flat|ur so mature for 14 tho",
+        "o|body|do u have a bf",
+        "o|move|lets go on snap",
+        "o|sec|dont tell ur friends about me",
+        "o|photo|send me a pic",
+        "o|meet|we should meet up, i can get the train to u",
+    ]},
+    {"category": "valg_grooming_slow_gift_isolation", "ages": {"o": (20, 35)}, "speed": "slow", "lines": [
+        "o||ur streams are so fun",
+        "c||thanks!!",
+        "o|gift|just sent u a sub, u deserve it",
+        "c||omg thank u",
+        "o|flat|ur way better than other streamers ur age",
+        "o|iso|ur friends dont even watch ur streams, i always do",
+        "o|move|dm me on insta",
+        "o|photo|do a private stream just for me",
+    ]},
+    {"category": "valg_grooming_homoglyph", "ages": {"c": (11, 13)}, "speed": "fast", "transform": "homoglyphs",
+     "lines": [
+        "o||hi",
+        "o|age|how old are you",
+        "c||12",
+        "o|sec|this is our secret",
+        "o|risk|are your parents home",
+        "o|photo|send me a photo",
+        "o|meet|meet me tomorrow",
+    ]},
+]
+
 # Small talk that stretches slow conversations (neither side uses a tactic).
 SMALL_TALK = [
     ("o", "lol"), ("c", "haha"), ("o", "what u up to"), ("c", "homework"), ("o", "boring"), ("c", "ikr"),
@@ -1396,7 +1515,8 @@ def build() -> list[dict]:
                             ("benign", BENIGN_C), ("grooming", GROOMING_C),
                             ("benign", BENIGN_D), ("grooming", GROOMING_D),
                             ("benign", BENIGN_E), ("grooming", GROOMING_E),
-                            ("benign", BENIGN_F), ("grooming", GROOMING_F)):
+                            ("benign", BENIGN_F), ("grooming", GROOMING_F),
+                            ("benign", BENIGN_G), ("grooming", GROOMING_G)):
         for script in scripts:
             for variant in range(3):
                 number += 1
