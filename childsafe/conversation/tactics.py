@@ -817,6 +817,7 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"(?:give you|get|sort|need) a lift|left (?:her|his|their|your|my) (?:keys|bag|phone|coat|jacket|purse|wallet)|"
         r"(?:drop|bring|return|give|hand) (?:back )?(?:her|his|their|your mums|your dads|the) (?:keys|bag|phone|coat|jacket|purse|wallet|parcel|book|dish|tupperware)|"
         r"so (?:i|we) know (?:you are|you re|youre|you got|you have got|you made it) (?:ok|okay|safe|alright|fine|home|there)|"
+        r"(?:it is|its|this is|i am) [a-z]+s (?:mum|mom|dad|nan|grandma|gran|grandad|auntie|uncle)\b|"
         r"(?:[a-z]+s|her|his|their) (?:parents|mum|mom|dad|mums|dads) (?:there|home|in|around|with you)|how was (?:the |your )?(?:sleepover|party|trip|day|school)",
         {"risk_assessment": 0.3, "meeting_request": 0.45, "location_probing": 0.5, "photo_camera_request": 0.6,
          "gifts_offers": 0.5, "flattery_special_relationship": 0.6}, True),
@@ -876,10 +877,11 @@ CONTEXTS: dict[str, tuple[str, dict[str, float], bool]] = {
         r"will bring|brings|drives|will drive|will be there|would come|will come|can come|comes|is coming)|"
         r"(?:your|ur) (?:mum|mom|dad|parents) (?:can|could|would|should|is welcome to|are welcome to) (?:def )?(?:come|bring you|take you|drive you)|"
         r"bring (?:your|ur) (?:mum|mom|dad|parents)|with (?:my|our) (?:mum|mom|dad|parents|family)|"
-        r"(?:send|give|email|tell) (?:your|ur) (?:mum|mom|dad|parents) (?:the )?(?:details|address|info|information|form|times?|link)|"
+        r"(?:send|give|email|tell|show) (?:your|ur) (?:mum|mom|dad|parents) (?:the |some |a few |a |all the )?(?:details|address|info|information|form|times?|link|"
+        r"photos?|pictures?|pics?|videos?)|(?:your|ur) (?:mum|mom|dad|parents) (?:has|have|got) my (?:number|details|email)|"
         r"(?<!do )(?<!does )(?<!would )(?<!will )(?<!if )(?<!did )your (?:mum|mom|dad|parents) (?:knows|is fine with|are fine with|"
         r"said (?:it is|its) (?:fine|ok)|said ok|said yes)(?! \?)",
-        {"risk_assessment": 0.3, "meeting_request": 0.5, "secrecy": 0.5}, False),
+        {"risk_assessment": 0.3, "meeting_request": 0.5, "secrecy": 0.5, "photo_camera_request": 0.3}, False),
     # Paying back or returning what was lent is not an offer.
     "repayment": (
         r"(?:pay|paying|give|giving|bring|send|sending|hand) (?:[^ ]+ ){1,3}back|"
