@@ -54,6 +54,9 @@ MUTUAL_CONTEXT = 0.6      # the other side uses the same getting-to-know-you tac
 # Tactics friends use on each other; seen on both sides, they say "mutual", not "approach".
 RECIPROCAL = frozenset({"flattery_special_relationship", "age_identity_probing", "location_probing",
                         "gifts_offers", "platform_move", "meeting_request"})
+# Tactics that make an exchange one-sided whatever the other side says back.
+ONE_SIDED = frozenset({"isolation_exclusivity", "risk_assessment", "photo_camera_request", "guilt_pressure",
+                       "threats_sextortion", "body_relationship_steering"})
 STRONG_MESSAGE = 0.6      # a tactic this sure in the current message can justify holding it
 # Personal details that put a child at risk straight away, whatever the conversation's level.
 URGENT_PII = frozenset({"phone", "email", "address", "postcode", "zip", "school", "home_area", "coordinates",
@@ -481,7 +484,7 @@ def _mutual(scores: dict[str, float], sender: str, current: dict[str, dict[str, 
     tactics count here; pressure, threats, isolation and requests for photos are never "mutual".
     """
     mine = {t for t, v in scores.items() if v >= STRONG and t in RECIPROCAL}
-    if not mine:
+    if not mine or any(v >= STRONG and t in ONE_SIDED for t, v in scores.items()):
         return False
     for other, theirs in current.items():
         if other != sender and any(theirs.get(t, 0.0) >= STRONG for t in mine):

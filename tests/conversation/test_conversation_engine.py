@@ -371,3 +371,21 @@ def test_no_personal_detail_nudge_reaches_an_offender_in_the_written_conversatio
         if a.nudge is not None and (r["conversation_id"], a.nudge_for) in offenders:
             bad.append((r["conversation_id"], a.nudge.kind))
     assert not bad
+
+
+def test_mutual_getting_to_know_you_lowers_the_risk_but_never_excuses_one_sided_tactics():
+    """Friends flatter and ask each other; grooming is one-sided. A child who compliments back lowers the
+    weighting of compliments and questions, not of isolation, photo requests or pressure."""
+    friends = [("a", "ur drawings are so good"), ("b", "omg thanks ur so talented too"),
+               ("a", "how old r u"), ("b", "13, how old are you?"), ("a", "13 too"),
+               ("a", "add me on discord"), ("b", "ok add me too")]
+    one_way = [("a", "ur drawings are so good"), ("b", "thanks"), ("a", "how old r u"), ("b", "13"),
+               ("a", "add me on discord"), ("b", "ok")]
+    ages = {"a": 13, "b": 13}
+    mutual_peak = max(x.risk for x in feed(engine(), "mutual", friends, ages=ages))
+    one_way_peak = max(x.risk for x in feed(engine(), "one-way", one_way, ages=ages))
+    assert mutual_peak < one_way_peak
+    groom = [("man", "ur so pretty"), ("kid", "aww thanks ur sweet"), ("man", "how old are you"),
+             ("kid", "13"), ("man", "your parents dont get you like i do"), ("man", "send me a pic of you")]
+    out = feed(engine(), "groom-mutual", groom, ages={"kid": 13})
+    assert LEVELS.index(out[-1].level) >= LEVELS.index("medium")
