@@ -407,7 +407,8 @@ class ConversationEngine:
             ctx = age_context(_age_as_sender(p), min(others) if others else None)
             if idx - st.contexts.get("family", -10**9) <= FAMILY_SPAN:
                 ctx = min(ctx, FAMILY_CONTEXT)  # relatives: an adult talking to a child is expected
-            if idx - st.contexts.get("schoolmates", -10**9) <= FAMILY_SPAN and not _known_adult(p):
+            if idx - st.contexts.get("schoolmates", -10**9) <= FAMILY_SPAN and not _known_adult(p) \
+                    and not any(v >= STRONG and t in ONE_SIDED for t, v in scores.items()):
                 ctx = min(ctx, SCHOOLMATES_CONTEXT)  # people who know each other from class
             if len(current) > 1 and _mutual(scores, p.sender, current):
                 ctx *= MUTUAL_CONTEXT  # both sides flatter, ask and offer: friends, not a one-way approach
