@@ -127,6 +127,24 @@ def test_upload_of_banked_image_is_blocked_and_webhooks_verify(server, receiver,
             assert payload["data"]["source_event_id"] == decision["event_id"]
 
 
+def test_upload_switches_per_call_turn_off_rotations_and_bad_values_are_refused(server, reference_media):
+    from childsafe.media import load_image, pdq_hash_image
+
+    original = reference_media / "pdq" / "bridge-mods" / "aaa-orig.jpg"
+    bank = f"mirror-{uuid.uuid4().hex[:6]}"
+    mirrored = _jpeg(Image.open(original).convert("RGB").transpose(Image.FLIP_LEFT_RIGHT))
+    with server.client("all") as c:
+        c.post("/v1/banks", json={"name": bank, "signal_type": "pdq"})
+        c.post(f"/v1/banks/{bank}/entries", json={"hashes": [pdq_hash_image(load_image(original)).pdq]})
+        r = c.post("/v1/media", files={"file": ("m.jpg", mirrored, "image/jpeg")}, data={"banks": bank})
+        assert r.json()["action"] == "block_media" and r.json()["matches"][0]["transform"] == "flip_h"
+        r = c.post("/v1/media", files={"file": ("m.jpg", mirrored, "image/jpeg")},
+                   data={"banks": bank, "dihedral": "false", "trim": "false", "regions": "false"})
+        assert r.status_code == 200 and r.json()["action"] == "none"
+        r = c.post("/v1/media", files={"file": ("m.jpg", mirrored, "image/jpeg")}, data={"banks": bank, "trim": "maybe"})
+        problem(r, 422, "invalid_field")
+
+
 def test_precomputed_hash_matches_and_disabled_entry_stops_matching(server, reference_media):
     from childsafe.media import load_image, pdq_hash_image
 

@@ -33,8 +33,26 @@ _MULTIPART_SCHEMA = {
         "conversation_id": {"type": "string", "maxLength": 200},
         "media_id": {"type": "string", "maxLength": 200},
         "banks": {"type": "string", "description": "comma-separated bank names (default: all)"},
+        "dihedral": {"type": "boolean", "default": True,
+                     "description": "also look the image up as its 7 rotations/flips (a video as its mirror)"},
+        "trim": {"type": "boolean", "default": True, "description": "also look up the picture with uniform borders trimmed"},
+        "regions": {"type": "boolean", "default": True,
+                    "description": "also look up pictures found inside the image (screenshots, collages)"},
     },
 }
+_SWITCHES = ("dihedral", "trim", "regions")
+
+
+def _switch(form, name: str) -> bool:
+    value = form.get(name)
+    if value is None:
+        return True
+    text = value.strip().lower() if isinstance(value, str) else ""
+    if text in ("true", "1", "yes", "on"):
+        return True
+    if text in ("false", "0", "no", "off"):
+        return False
+    raise Problem(422, "invalid_field", f"{name} must be true or false, not {value!r}")
 
 
 @router.post(
@@ -88,12 +106,17 @@ async def _handle(request: Request, who, idem) -> Response:
                 raise Problem(422, "invalid_field", f"{k} must be a string of at most 200 characters")
         banks_field = form.get("banks")
         banks = [b.strip() for b in banks_field.split(",") if b.strip()] if isinstance(banks_field, str) else []
+        from childsafe.media.queries import MatchOptions
+
+        options = MatchOptions(**{name: _switch(form, name) for name in _SWITCHES})
         data = await upload.read()
         await form.close()
         if not data:
             raise Problem(422, "empty_media", "the uploaded file is empty")
         content_sha256 = hashlib.sha256(data).hexdigest()
-        result, fingerprint = await run_in_threadpool(_match_bytes, svc, data, upload.filename or "upload", banks or None)
+        result, fingerprint = await run_in_threadpool(
+            _match_bytes, svc, data, upload.filename or "upload", banks or None, options
+        )
         matches = result.to_dict().get("matches", [])
     elif ctype == "application/json":
         try:
@@ -112,7 +135,7 @@ async def _handle(request: Request, who, idem) -> Response:
     return await _decide(svc, matches, fingerprint, meta, content_sha256, idem)
 
 
-def _match_bytes(svc, data: bytes, filename: str, banks):
+def _match_bytes(svc, data: bytes, filename: str, banks, options=None):
     from childsafe.media import load_image
 
     try:
@@ -120,13 +143,13 @@ def _match_bytes(svc, data: bytes, filename: str, banks):
     except InvalidInput:
         image = None
     if image is not None:
-        return svc.matcher.match_image(image, banks=banks), {"type": "image"}
+        return svc.matcher.match_image(image, banks=banks, options=options), {"type": "image"}
     suffix = os.path.splitext(filename)[1][:10]
     with tempfile.NamedTemporaryFile(suffix=suffix, delete=True) as tmp:
         tmp.write(data)
         tmp.flush()
         try:
-            result = svc.matcher.match_file(tmp.name, banks=banks)
+            result = svc.matcher.match_file(tmp.name, banks=banks, options=options)
         except InvalidInput as exc:
             raise Problem(422, "not_media", f"the upload {filename!r} is not an image or video childsafe can read") from exc
     return result, {"type": "video"}
