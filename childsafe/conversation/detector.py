@@ -142,6 +142,19 @@ class TacticDetector:
         self.normaliser = Normaliser(vocab, features=features, protected_words=PROTECTED_WORDS,
                                      typo_targets=TYPO_TARGETS)
         self._anchors = _anchor_automaton(self.compiled)
+        # For each anchor word, the patterns it unlocks: grouped by tactic where nothing more is needed, one
+        # by one with the further word groups to check where something is.
+        plain: dict[str, dict[str, list[int]]] = {}
+        self._checked_unlocks: dict[str, list[tuple[str, int, tuple[frozenset[str], ...]]]] = {}
+        for word, keys in self.compiled.word_patterns.items():
+            for tactic, i in keys:
+                more = self.compiled.requires.get((tactic, i))
+                if more:
+                    self._checked_unlocks.setdefault(word, []).append((tactic, i, more))
+                else:
+                    plain.setdefault(word, {}).setdefault(tactic, []).append(i)
+        self._plain_unlocks = {w: tuple((t, tuple(v)) for t, v in d.items()) for w, d in plain.items()}
+        self._conversation_contexts = frozenset(name for name, (_, _, conv) in self.compiled.contexts.items() if conv)
         # Contexts looked for in every message, and for each anchor word the contexts it can show.
         self._always_contexts = tuple(n for n, a in self.compiled.context_anchors.items() if not a)
         self._context_words: dict[str, list[str]] = {}
@@ -170,29 +183,32 @@ class TacticDetector:
         hits: list[TacticHit] = []
         compiled = self.compiled
         unlocked: dict[str, set[int]] = {}
-        word_patterns = compiled.word_patterns
-        requires = compiled.requires
+        plain_unlocks, checked_unlocks = self._plain_unlocks, self._checked_unlocks
         for word in present:
-            for key in word_patterns.get(word, ()):
-                more = requires.get(key)
-                if more is not None and not all(not g.isdisjoint(present) for g in more):
-                    continue
-                tactic, i = key
+            for tactic, numbers in plain_unlocks.get(word, ()):
                 got = unlocked.get(tactic)
                 if got is None:
-                    unlocked[tactic] = {i}
+                    unlocked[tactic] = set(numbers)
                 else:
-                    got.add(i)
+                    got.update(numbers)
+            for tactic, i, more in checked_unlocks.get(word, ()):
+                if all(not g.isdisjoint(present) for g in more):
+                    got = unlocked.get(tactic)
+                    if got is None:
+                        unlocked[tactic] = {i}
+                    else:
+                        got.add(i)
+        all_loose, all_singles = compiled.loose, compiled.singles
         for tactic in TACTICS:
-            loose = compiled.loose[tactic]
+            loose = all_loose[tactic]
             chosen = unlocked.get(tactic)
             if chosen is None:
-                if loose is None:
+                if loose is None or loose.search(plain) is None:  # most messages: nothing to find
                     continue
                 regexes = [loose]
             else:
-                singles = compiled.singles[tactic]
-                regexes = [singles[i] for i in sorted(chosen)]
+                singles = all_singles[tactic]
+                regexes = [singles[i] for i in (sorted(chosen) if len(chosen) > 1 else chosen)]
                 if loose is not None:
                     regexes.append(loose)
             confs = compiled.confidences[tactic]
@@ -274,7 +290,7 @@ class TacticDetector:
 
     def conversation_contexts(self) -> frozenset[str]:
         """Contexts that colour the rest of a conversation, not just their own message."""
-        return frozenset(name for name, (_, _, conv) in self.compiled.contexts.items() if conv)
+        return self._conversation_contexts
 
     def _present_anchors(self, plain: str) -> set[str]:
         """Every anchor word occurring in the text (as a substring: a superset is safe), in one pass."""
