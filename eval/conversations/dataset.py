@@ -57,6 +57,16 @@ class LabelledConversation:
         return self.label == "grooming"
 
 
+def write_jsonl(path: str | Path, rows: list[dict]) -> str:
+    """Write message rows (one JSON object a line) and say what was written."""
+    path = Path(path)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    with path.open("w", encoding="utf-8") as fh:
+        for row in rows:
+            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
+    return f"{path}: {len({r['conversation_id'] for r in rows})} conversations, {len(rows)} messages"
+
+
 def load_jsonl(path: str | Path, *, source: str = "childsafe") -> list[LabelledConversation]:
     """Read labelled message lines; errors name the file and line."""
     path = Path(path)

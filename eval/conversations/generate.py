@@ -12,13 +12,13 @@ and the conversation's ``label`` (grooming|benign), ``category``, ``split`` (dev
 
 from __future__ import annotations
 
-import json
 import random
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
 from eval.conversations import pools
+from eval.conversations.dataset import write_jsonl
 from eval.conversations.evasion import TRANSFORMS
 
 SEED = 20261125
@@ -314,15 +314,8 @@ def build(split: str) -> list[dict]:
 
 
 def main() -> None:
-    DATA_DIR.mkdir(parents=True, exist_ok=True)
     for split in SPLITS:
-        rows = build(split)
-        path = DATA_DIR / f"{split}.jsonl"
-        with path.open("w", encoding="utf-8") as fh:
-            for row in rows:
-                fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-        n_conv = len({r["conversation_id"] for r in rows})
-        print(f"{path}: {n_conv} conversations, {len(rows)} messages")
+        print(write_jsonl(DATA_DIR / f"{split}.jsonl", build(split)))
 
 
 if __name__ == "__main__":

@@ -27,11 +27,11 @@ surface cue (not a tactic).
 
 from __future__ import annotations
 
-import json
 import random
 from datetime import datetime, timedelta, timezone
 from pathlib import Path
 
+from eval.conversations.dataset import write_jsonl
 from eval.conversations.evasion import TRANSFORMS
 
 DATA = Path(__file__).resolve().parent / "data" / "validation.jsonl"
@@ -1566,13 +1566,7 @@ def build() -> list[dict]:
 
 
 def main() -> None:
-    rows = build()
-    DATA.parent.mkdir(parents=True, exist_ok=True)
-    with DATA.open("w", encoding="utf-8") as fh:
-        for row in rows:
-            fh.write(json.dumps(row, ensure_ascii=False) + "\n")
-    n = len({r["conversation_id"] for r in rows})
-    print(f"{DATA}: {n} conversations, {len(rows)} messages")
+    print(write_jsonl(DATA, build()))
 
 
 if __name__ == "__main__":
