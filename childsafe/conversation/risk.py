@@ -104,6 +104,11 @@ ACQUAINTANCE = frozenset({"age_identity_probing", "location_probing", "platform_
                           "flattery_special_relationship", "gifts_offers"})
 ACQUAINTANCE_CAP = 0.39       # below medium until a tactic from a later stage appears
 ALONE_ENOUGH = frozenset({"threats_sextortion"})  # tactics that reach medium on their own even with no ages
+# With ages known, a single strong tactic is one cue, not yet a pattern: a relative's "don't tell mum, it's
+# a surprise", a parent's "are you home alone?", a counsellor's "this stays between us" each look like
+# one tactic. Grooming shows several (flattery, questions, secrecy, a move to another app...), so one cue
+# stays below medium until a second appears, except these, which say enough alone.
+ALONE_ENOUGH_KNOWN = frozenset({"threats_sextortion", "photo_camera_request"})
 SPECIAL_RELATIONSHIP = 0.6    # flattery this sure is "special relationship" talk, not a compliment
 
 
@@ -123,6 +128,10 @@ def sender_risk(scores: dict[str, float], context: float, *, ages_known: bool = 
             # Nothing known of anyone's age and a single cue ("promise u wont tell mum" between siblings):
             # below medium until a second tactic shows a pattern.
             return min(ACQUAINTANCE_CAP, _sender_risk(scores, context))
+        return _sender_risk(scores, context)
+    strong = [t for t, s in scores.items() if s >= STRONG]
+    if len(strong) < 2 and not any(t in ALONE_ENOUGH_KNOWN for t in strong):
+        return min(ACQUAINTANCE_CAP, _sender_risk(scores, context))
     return _sender_risk(scores, context)
 
 

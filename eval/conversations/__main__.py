@@ -100,8 +100,8 @@ def print_pii(name: str, res: dict) -> None:
 
 def main(argv: list[str] | None = None) -> int:
     ap = argparse.ArgumentParser(prog="python -m eval.conversations", description=__doc__.splitlines()[0])
-    ap.add_argument("--splits", default="dev,validation,test",
-                    help="comma-separated: dev, validation (written apart from the pools), test (held out)")
+    ap.add_argument("--splits", default="dev,validation,fresh,test",
+                    help="comma-separated: dev, validation (written apart from the pools), fresh (written by someone who saw neither the rules nor the other sets), test (held out)")
     ap.add_argument("--no-chatterbot", action="store_true", help="skip the chatterbot-corpus false-positive run")
     ap.add_argument("--limit", type=int, default=None, help="only the first N conversations of each split (quick check)")
     ap.add_argument("--no-evasion", action="store_true", help="skip the paired disguise-cost runs")

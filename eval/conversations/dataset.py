@@ -14,7 +14,7 @@ from pathlib import Path
 from childsafe.errors import InvalidInput
 
 DATA_DIR = Path(__file__).resolve().parent / "data"
-SPLITS = ("dev", "validation", "test")
+SPLITS = ("dev", "validation", "fresh", "test")
 MESSAGE_FIELDS = ("conversation_id", "message_id", "sender", "sent_at", "text", "sender_age")
 TACTICS = (
     "age_identity_probing", "flattery_special_relationship", "gifts_offers", "secrecy",
@@ -102,7 +102,9 @@ def load_jsonl(path: str | Path, *, source: str = "childsafe") -> list[LabelledC
 
 def load_split(split: str) -> list[LabelledConversation]:
     """Our written conversations: ``dev`` (tune on it), ``validation`` (written apart from the pools, see
-    ``eval.conversations.validation``; tune on it too) or ``test`` (held out, report only)."""
+    ``eval.conversations.validation``; tune on it too), ``fresh`` (72 conversations of the issue's hard
+    kinds written by someone who had seen neither the rules nor the other sets; see docs/evaluation.md)
+    or ``test`` (held out, report only)."""
     if split not in SPLITS:
-        raise InvalidInput(f"unknown split {split!r}: use dev, validation or test")
+        raise InvalidInput(f"unknown split {split!r}: use {', '.join(SPLITS)}")
     return load_jsonl(DATA_DIR / f"{split}.jsonl")

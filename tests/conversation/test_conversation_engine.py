@@ -92,6 +92,20 @@ def test_secrecy_and_a_platform_move_from_an_adult_to_a_child_reach_medium_at_on
     assert out[-1].recommended_action in ("nudge_child", "warn_sender", "hold_message", "open_case")
 
 
+def test_one_cue_from_an_adult_is_not_yet_a_pattern_but_a_second_one_is():
+    ages = {"aunt": 41, "kid": 11}
+    one = feed(engine(), "c1", [("aunt", "hi sweetie"), ("kid", "hi"),
+                                ("aunt", "dont tell your mum, its a secret ok?")], ages=ages)
+    assert one[-1].level == "low" and one[-1].risk > 0, (one[-1].level, one[-1].risk)
+    assert "secrecy" in {t.tactic for t in one[-1].tactics}  # the cue is still reported, with its evidence
+    two = feed(engine(), "c2", [("aunt", "hi sweetie"), ("kid", "hi"),
+                                ("aunt", "dont tell your mum, its a secret ok?"), ("kid", "ok"),
+                                ("aunt", "add me on snapchat instead")], ages=ages)
+    assert LEVELS.index(two[-1].level) >= LEVELS.index("medium")
+    photo = feed(engine(), "c3", [("man", "hi"), ("kid", "hi"), ("man", "send me a selfie")], ages={"man": 38, "kid": 12})
+    assert LEVELS.index(photo[-1].level) >= LEVELS.index("medium"), (photo[-1].level, photo[-1].risk)
+
+
 @pytest.mark.parametrize("lines,ages", [(PEERS, {"ana": 13, "ben": 13}), (PEERS, {}),
                                         (PARENT, {"mum": 44, "kid": 12}), (PARENT, {"kid": 12})])
 def test_everyday_chat_stays_below_medium(lines, ages):
