@@ -432,12 +432,11 @@ class PDQIndex:
 def _permute(rows: np.ndarray, order: np.ndarray) -> np.ndarray:
     """``rows`` with bit p taken from bit ``order[p]``, on huge pages (compiled, or numpy without the engine)."""
     rows = np.ascontiguousarray(rows, dtype=np.uint8).reshape(-1, 32)
-    if _pdqsearch is None:
-        out = memory.empty(rows.shape, np.uint8)
-        out[...] = permute_numpy(rows, order)
-        return out
     out = memory.empty(rows.shape, np.uint8)
-    _pdqsearch.permute(rows, out, np.ascontiguousarray(order, dtype=np.uint8).tobytes())
+    if _pdqsearch is None:
+        out[...] = permute_numpy(rows, order)
+    else:
+        _pdqsearch.permute(rows, out, np.ascontiguousarray(order, dtype=np.uint8).tobytes())
     return out
 
 
