@@ -319,7 +319,7 @@ static HOT int probe_tables(const Engine *self, scratch_t *sc, const probeset_t 
     }
     /* 1. each query's chunks, grouped per table by value: the eight dihedral variants of a photo
        often agree on a chunk, and then share its buckets */
-    keyed_t *keyed = malloc(sizeof(keyed_t) * (size_t)m * nt + 1);
+    keyed_t *keyed = malloc(sizeof(keyed_t) * (size_t)m + 1); /* one table at a time */
     group_t *groups = malloc(sizeof(group_t) * (size_t)m * nt + 1);
     uint32_t *members = malloc(sizeof(uint32_t) * (size_t)m * nt + 1);
     if (!keyed || !groups || !members) { free(keyed); free(groups); free(members); return -1; }
