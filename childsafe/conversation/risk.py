@@ -120,17 +120,13 @@ def sender_risk(scores: dict[str, float], context: float, *, ages_known: bool = 
     """
     if not scores:
         return 0.0
-    if not ages_known:
-        if all(_acquaintance(t, s) for t, s in scores.items()):
-            return min(ACQUAINTANCE_CAP, _sender_risk(scores, context))
-        strong = [t for t, s in scores.items() if s >= STRONG]
-        if len(strong) < 2 and not any(t in ALONE_ENOUGH for t in strong):
-            # Nothing known of anyone's age and a single cue ("promise u wont tell mum" between siblings):
-            # below medium until a second tactic shows a pattern.
-            return min(ACQUAINTANCE_CAP, _sender_risk(scores, context))
-        return _sender_risk(scores, context)
+    if not ages_known and all(_acquaintance(t, s) for t, s in scores.items()):
+        return min(ACQUAINTANCE_CAP, _sender_risk(scores, context))
+    # A single cue ("promise u wont tell mum" between siblings, a parent's "are you home alone?") stays
+    # below medium until a second tactic shows a pattern, unless it says enough alone.
     strong = [t for t, s in scores.items() if s >= STRONG]
-    if len(strong) < 2 and not any(t in ALONE_ENOUGH_KNOWN for t in strong):
+    alone_enough = ALONE_ENOUGH_KNOWN if ages_known else ALONE_ENOUGH
+    if len(strong) < 2 and not any(t in alone_enough for t in strong):
         return min(ACQUAINTANCE_CAP, _sender_risk(scores, context))
     return _sender_risk(scores, context)
 
