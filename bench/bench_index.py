@@ -6,7 +6,7 @@ Single lookups run pinned to one core (faiss with one OpenMP thread). "8-var/s" 
 lookups per second: one batch of eight queries (seven random, so nothing shared), against "8x1/s",
 the same eight asked one at a time. "photo 8-var" does the same with the real eight dihedral hashes
 of benign photos (crops of scikit-image's sample photos and the reference media), which agree on many
-of the tables' chunks (see childsafe.index.tables.BIT_ORDER) and so share buckets. The machine is shared with other work, so wall-clock
+of the tables' chunks (see childsafe.index.tables.BIT_ORDER) and so share blocks. The machine is shared with other work, so wall-clock
 numbers carry scheduler noise; "cpu q/s" and "cpu p99" count only the CPU time the lookup thread
 received.
 

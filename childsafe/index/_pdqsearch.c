@@ -1,12 +1,13 @@
 /* Exact Hamming-radius search over 256-bit PDQ hashes: the hot loop of childsafe.index.
  *
  * An Engine borrows (through the buffer protocol) the arrays that tables.py builds: the hashes,
- * optional ids and alive mask, and per table the bucket directory (tables.make_directory), its
- * overflow offsets and the entries (residual chunk bits packed above the row number). search()
- * runs a batch of queries through one pipeline so the memory latency of all probes overlaps:
- * enumerate buckets -> read the directory -> filter entries ->
- * verify all 256 bits of the surviving rows. Each stage prefetches AHEAD items in advance.
- * build_table() is the counting sort that makes a table's offsets and entries (as tables.build_table).
+ * optional ids and alive mask, and per table its blocks and spill entries (tables.py describes the
+ * layout). search() runs a batch of queries through one software pipeline so the memory latency
+ * of all probes overlaps: prefetch a block (one cache line) -> AHEAD probes later filter its
+ * entries by the chunk's low bits -> verify all 256 bits of the surviving rows, each prefetched
+ * VERIFY_AHEAD candidates in advance. Where the CPU has AVX-512 (with VPOPCNTDQ) a block's entries
+ * are filtered in one vector step; elsewhere one at a time, with the same results.
+ * build_table() is the counting sort that fills a table's blocks (as tables.build_table).
  * With no thresholds it scans every row once, testing all queries against each row.
  * A search releases the GIL, so threads sharing one engine search in parallel.
  * Indices read from the arrays are bounds-checked, so a damaged index file gives wrong answers
@@ -17,11 +18,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
-#if defined(__linux__)
-#include <sys/mman.h>
-#endif
-#if defined(__SSE2__)
-#include <emmintrin.h>
+#if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
+#define HAVE_AVX512_PATH 1
+#include <immintrin.h>
 #endif
 
 #define MAX_TABLES 32
@@ -39,27 +38,23 @@
 #define HOT
 #endif
 
-/* The bucket directory (tables.make_directory): buckets in blocks of DIR_BLOCK, a block being 32
-   bytes, the little-endian offset of its first entry then each bucket's size in one byte. A bucket's
-   start is its block's base plus the sizes before it (one SIMD sum), so a probe reads one cache line
-   where a plain offsets array would take four bytes a bucket. A block holding a bucket of 255 or
-   more rows has DIR_BIG | k as its base and its offsets in row k of the overflow array. */
-#define DIR_BLOCK 28
-#define DIR_BIG 0x80000000u
+/* A table's block (tables.py): 16 little-endian uint32 words, one 64-byte cache line: the offset
+   of the block's spill entries, the block's entry count, then its first BLK_INLINE entries. An
+   entry is the chunk's low bits (those not used to pick the block) above the row number. */
+#define BLK_WORDS 16
+#define BLK_INLINE 14
 
 typedef struct {
-    int start, width, hbits, rbits;
+    int start, width, hbits, lbits;
     uint32_t pshift, pmask;
-    const unsigned char *dir;
-    const uint32_t *overflow;
-    uint32_t noverflow;
-    const uint32_t *entries;
+    const uint32_t *blocks;
+    const uint32_t *spill;
+    uint32_t nspill;
 } table_t;
 
-/* one bucket to visit for any query: flip these bits of the query's chunk, allow this many more in the residual */
+/* one block to visit for any query: flip these bits of the query's block number, allow this many
+   differing bits among the entry's low bits */
 typedef struct { uint32_t mask; uint8_t table; uint8_t allowed; } probe_t;
-typedef struct { uint32_t lo, hi; } span_t;
-typedef struct { uint32_t query, row; } cand_t;
 typedef struct { uint32_t query, dist; int64_t id; uint32_t row; } hit_t;
 
 #define MAX_PROBESETS 8
@@ -73,16 +68,20 @@ typedef struct {
     const uint8_t *alive;
     int ntables;
     table_t tables[MAX_TABLES];
-    Py_buffer views[3 + 3 * MAX_TABLES];
+    Py_buffer views[3 + 2 * MAX_TABLES];
     int nviews;
+    /* queries are turned into the rows' bit order: src[p] is the query bit that becomes bit p */
+    int permuted;
+    unsigned char order[256];
     /* probe lists by thresholds: made under the GIL, never changed after, freed with the engine */
     probeset_t probesets[MAX_PROBESETS];
     int nprobesets;
 } Engine;
 
-/* one search's working memory: searches run without the GIL, so several threads can search at once */
+/* one search's working memory: searches run without the GIL, so several threads can search at once.
+   Candidates are (query, row) pairs kept as two arrays, so a vector step can append rows at once. */
 typedef struct {
-    cand_t *cands; size_t cands_cap;
+    uint32_t *crow, *cquery; size_t cands_cap;
     hit_t *hits; size_t hits_cap;
 } scratch_t;
 
@@ -93,6 +92,16 @@ static int grow(void **buf, size_t *cap, size_t need, size_t item) {
     void *p = realloc(*buf, n * item);
     if (!p) return -1; /* the caller raises MemoryError once it holds the GIL */
     *buf = p; *cap = n;
+    return 0;
+}
+
+/* room for ``need`` candidates (both arrays grow together) */
+static int grow_cands(scratch_t *sc, size_t need) {
+    if (need <= sc->cands_cap) return 0;
+    size_t cap = sc->cands_cap, cap2 = sc->cands_cap;
+    if (grow((void **)&sc->crow, &cap, need, sizeof(uint32_t)) < 0) return -1;
+    if (grow((void **)&sc->cquery, &cap2, need, sizeof(uint32_t)) < 0) return -1;
+    sc->cands_cap = cap < cap2 ? cap : cap2;
     return 0;
 }
 
@@ -122,42 +131,32 @@ static inline uint32_t extract(const uint64_t be[4], int start, int width) {
     return (uint32_t)(v & ((1ULL << width) - 1));
 }
 
-/* bytes [4, 4 + pos) of a block: 0xFF */
-static unsigned char prefix_mask[DIR_BLOCK + 1][32] __attribute__((aligned(32)));
-
-static void init_prefix_masks(void) {
-    for (int pos = 0; pos <= DIR_BLOCK; pos++)
-        for (int i = 0; i < 32; i++) prefix_mask[pos][i] = (i >= 4 && i < 4 + pos) ? 255 : 0;
+/* out = the 32-byte row with bit p taken from bit src[p] of in */
+static void permute_row(const unsigned char *in, unsigned char *out, const unsigned char *src) {
+    unsigned char o[32] = {0};
+    for (int p = 0; p < 256; p++)
+        if (in[src[p] >> 3] & (0x80 >> (src[p] & 7))) o[p >> 3] |= (unsigned char)(0x80 >> (p & 7));
+    memcpy(out, o, 32);
 }
 
-/* entries [lo, hi) of bucket b */
-static inline void bucket_span(const table_t *t, uint32_t b, uint32_t *lo, uint32_t *hi) {
-    uint32_t k = b / DIR_BLOCK, pos = b - k * DIR_BLOCK;
-    const unsigned char *blk = t->dir + 32 * (size_t)k;
-    uint32_t base = (uint32_t)blk[0] | (uint32_t)blk[1] << 8 | (uint32_t)blk[2] << 16 | (uint32_t)blk[3] << 24;
-    if (base & DIR_BIG) {
-        uint32_t row = base & ~DIR_BIG;
-        if (row < t->noverflow) { *lo = t->overflow[row * (DIR_BLOCK + 1) + pos]; *hi = t->overflow[row * (DIR_BLOCK + 1) + pos + 1]; }
-        else *lo = *hi = 0;
-        return;
-    }
-#if defined(__SSE2__)
-    const unsigned char *m = prefix_mask[pos];
-    __m128i z = _mm_setzero_si128();
-    __m128i s = _mm_add_epi64(_mm_sad_epu8(_mm_and_si128(_mm_load_si128((const __m128i *)blk), _mm_load_si128((const __m128i *)m)), z),
-                              _mm_sad_epu8(_mm_and_si128(_mm_load_si128((const __m128i *)(blk + 16)), _mm_load_si128((const __m128i *)(m + 16))), z));
-    uint32_t before = (uint32_t)_mm_cvtsi128_si32(s) + (uint32_t)_mm_cvtsi128_si32(_mm_unpackhi_epi64(s, s));
-#else
-    uint32_t before = 0;
-    for (uint32_t i = 0; i < pos; i++) before += blk[4 + i];
-#endif
-    *lo = base + before;
-    *hi = *lo + blk[4 + pos];
+static int use_avx512 = 0;
+
+/* Where block b of a table lives (tables.place): a bijection of hbits-bit numbers. The blocks a
+   query visits differ from its own in one or two bits; placed as they are, they would crowd into
+   the same few DRAM banks. Spread out, the memory serves them in parallel (~15% faster lookups). */
+static inline uint32_t place(uint32_t b, int hbits) {
+    uint32_t m = (uint32_t)((1ULL << hbits) - 1);
+    b = (b * 0x9E3779B1u) & m;
+    b ^= b >> ((hbits + 1) / 2);
+    return (b * 0x85EBCA77u) & m;
 }
 
+/* Engine(hashes, ids | None, alive | None, tables, order | None): tables is a sequence of
+   (start, width, high_bits, blocks, spill); order, 256 bytes, is the bit order of the rows (the
+   engine turns each query into it) */
 static int Engine_init(Engine *self, PyObject *args, PyObject *kwds) {
-    PyObject *hashes, *ids, *alive, *spec;
-    if (!PyArg_ParseTuple(args, "OOOO", &hashes, &ids, &alive, &spec)) return -1;
+    PyObject *hashes, *ids, *alive, *spec, *order = Py_None;
+    if (!PyArg_ParseTuple(args, "OOOO|O", &hashes, &ids, &alive, &spec, &order)) return -1;
     if (self->nviews) { PyErr_SetString(PyExc_RuntimeError, "Engine already initialised"); return -1; }
     Py_buffer *v = &self->views[0];
     if (PyObject_GetBuffer(hashes, v, PyBUF_C_CONTIGUOUS) < 0) return -1;
@@ -179,41 +178,49 @@ static int Engine_init(Engine *self, PyObject *args, PyObject *kwds) {
         if (v->len != self->n) { PyErr_SetString(PyExc_ValueError, "alive must be uint8, one per row"); return -1; }
         self->alive = v->buf;
     }
+    if (order != Py_None) {
+        Py_buffer ob;
+        if (PyObject_GetBuffer(order, &ob, PyBUF_SIMPLE) < 0) return -1;
+        int ok = ob.len == 256, seen[256] = {0};
+        for (Py_ssize_t p = 0; ok && p < 256; p++) ok = !seen[((const unsigned char *)ob.buf)[p]]++;
+        if (ok) memcpy(self->order, ob.buf, 256);
+        PyBuffer_Release(&ob);
+        if (!ok) { PyErr_SetString(PyExc_ValueError, "order must be a permutation of 256 bit positions"); return -1; }
+        self->permuted = 1;
+    }
     PyObject *seq = PySequence_Fast(spec, "tables must be a sequence");
     if (!seq) return -1;
     Py_ssize_t nt = PySequence_Fast_GET_SIZE(seq);
     if (nt > MAX_TABLES) { Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "too many tables"); return -1; }
     for (Py_ssize_t j = 0; j < nt; j++) {
         table_t *t = &self->tables[j];
-        PyObject *dir, *ovf, *ent;
-        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, j), "iiiOOO", &t->start, &t->width, &t->hbits, &dir, &ovf, &ent)) {
+        PyObject *blk, *spill;
+        if (!PyArg_ParseTuple(PySequence_Fast_GET_ITEM(seq, j), "iiiOO", &t->start, &t->width, &t->hbits, &blk, &spill)) {
             Py_DECREF(seq); return -1;
         }
-        t->rbits = t->width - t->hbits;
+        t->lbits = t->width - t->hbits;
         if (t->start < 0 || t->width < 1 || t->width > 32 || t->start + t->width > 256 || t->hbits < 1 ||
-            t->hbits > t->width || t->hbits > 30 || t->rbits > 16) {
+            t->hbits > t->width || t->hbits > 30 || t->lbits > 16) {
             Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "bad table layout"); return -1;
         }
-        t->pshift = (uint32_t)(32 - t->rbits);
-        t->pmask = t->rbits ? (1u << t->pshift) - 1 : 0xFFFFFFFFu;
-        PyObject *arrs[3] = {dir, ovf, ent};
-        Py_ssize_t nblocks = (((Py_ssize_t)1 << t->hbits) + DIR_BLOCK - 1) / DIR_BLOCK;
-        Py_ssize_t want[3] = {nblocks * 32, -1, self->n * 4};
-        for (int k = 0; k < 3; k++) {
+        t->pshift = (uint32_t)(32 - t->lbits);
+        t->pmask = t->lbits ? (1u << t->pshift) - 1 : 0xFFFFFFFFu;
+        PyObject *arrs[2] = {blk, spill};
+        for (int k = 0; k < 2; k++) {
             v = &self->views[self->nviews];
             if (PyObject_GetBuffer(arrs[k], v, PyBUF_C_CONTIGUOUS) < 0) { Py_DECREF(seq); return -1; }
             self->nviews++;
-            if (want[k] >= 0 ? v->len != want[k] : v->len % ((DIR_BLOCK + 1) * 4) != 0) {
-                Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "table array has the wrong size"); return -1;
-            }
         }
-        if (((uintptr_t)self->views[self->nviews - 3].buf) % 16) {
-            Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "the directory must be 16-byte aligned"); return -1;
+        const Py_buffer *bv = &self->views[self->nviews - 2], *sv = &self->views[self->nviews - 1];
+        if (bv->len != ((Py_ssize_t)1 << t->hbits) * BLK_WORDS * 4 || sv->len % 4) {
+            Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "table array has the wrong size"); return -1;
         }
-        t->dir = self->views[self->nviews - 3].buf;
-        t->overflow = self->views[self->nviews - 2].buf;
-        t->noverflow = (uint32_t)(self->views[self->nviews - 2].len / ((DIR_BLOCK + 1) * 4));
-        t->entries = self->views[self->nviews - 1].buf;
+        if (((uintptr_t)bv->buf) % 64) {
+            Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "a table's blocks must be 64-byte aligned"); return -1;
+        }
+        t->blocks = bv->buf;
+        t->spill = sv->buf;
+        t->nspill = (uint32_t)(sv->len / 4);
         self->ntables = (int)j + 1;
     }
     Py_DECREF(seq);
@@ -279,7 +286,8 @@ static const probeset_t *probes_for(Engine *self, const signed char *thr, probes
                     free(set->probes); set->probes = NULL; PyErr_NoMemory(); return NULL;
                 }
                 probe_t *p = &set->probes[np++];
-                p->mask = (uint32_t)mask; p->table = (uint8_t)j; p->allowed = (uint8_t)(tj - d);
+                p->mask = (uint32_t)mask; p->table = (uint8_t)j;
+                p->allowed = (uint8_t)(tj - d < t->lbits ? tj - d : t->lbits);
                 if (!d) break;
                 uint64_t c = mask | (mask - 1); /* next combination of d bits */
                 mask = (c + 1) | (((~c & -~c) - 1) >> (__builtin_ctzll(mask) + 1));
@@ -287,24 +295,68 @@ static const probeset_t *probes_for(Engine *self, const signed char *thr, probes
         }
     }
     set->n = np;
-    /* by table, then by mask: buckets near each other in memory are visited together */
+    /* by table, then by mask: blocks near each other in memory are visited together */
     qsort(set->probes, np, sizeof(probe_t), probe_order);
     memcpy(set->thr, thr, (size_t)self->ntables);
     if (set != spare) self->nprobesets++;
     return set;
 }
 
-#define RING (4 * AHEAD)
-
-/* queries of a batch that share a chunk value in one table: their buckets are visited once */
+/* queries of a batch that share a chunk value in one table: their blocks are visited once */
 typedef struct { uint32_t key; uint32_t query; } keyed_t;
-typedef struct { uint32_t qh, qr, first, count, pbeg, pend; uint8_t table; } group_t;
+typedef struct { uint32_t qh, ql, first, count, pbeg, pend; uint8_t table; } group_t;
+/* a block with entries past its inline ones: scanned after the pipeline */
+typedef struct { uint32_t group, probe, lo, hi; } spilled_t;
 
 static int keyed_order(const void *a, const void *b) {
     const keyed_t *x = a, *y = b;
     if (x->key != y->key) return x->key < y->key ? -1 : 1;
     return x->query < y->query ? -1 : (x->query > y->query);
 }
+
+/* the entries e[0, cnt) whose low bits lie within ``allowed`` bits of the group's: a candidate for
+   each query of the group (room for them is made by the caller) */
+static HOT inline size_t filter_entries(const uint32_t *e, uint32_t cnt, const table_t *t, const group_t *gr,
+                                        const uint32_t *members, uint32_t allowed, scratch_t *sc, size_t nc) {
+    uint32_t *crow = sc->crow, *cq = sc->cquery;
+    const uint32_t want = gr->ql, shift = t->pshift, pmask = t->pmask;
+    if (gr->count == 1) {
+        const uint32_t k = members[gr->first];
+        if (t->lbits) {
+            for (uint32_t x = 0; x < cnt; x++) {
+                uint32_t v = e[x];
+                crow[nc] = v & pmask; cq[nc] = k;
+                nc += (uint32_t)__builtin_popcount((v >> shift) ^ want) <= allowed;
+            }
+        } else {
+            for (uint32_t x = 0; x < cnt; x++) { crow[nc] = e[x]; cq[nc] = k; nc++; }
+        }
+        return nc;
+    }
+    for (uint32_t x = 0; x < cnt; x++) {
+        uint32_t v = e[x];
+        if (t->lbits && (uint32_t)__builtin_popcount((v >> shift) ^ want) > allowed) continue;
+        for (uint32_t z = 0; z < gr->count; z++) { crow[nc] = v & pmask; cq[nc] = members[gr->first + z]; nc++; }
+    }
+    return nc;
+}
+
+#ifdef HAVE_AVX512_PATH
+/* filter_entries for a whole block at once, for a group of one query: writes 16 query slots */
+__attribute__((target("avx512f,avx512vpopcntdq"))) static inline size_t filter_block_avx512(
+    const uint32_t *blk, uint32_t inl, const table_t *t, uint32_t want, uint32_t allowed, uint32_t k, scratch_t *sc,
+    size_t nc) {
+    __m512i v = _mm512_load_si512((const void *)blk);
+    __mmask16 lanes = (__mmask16)(((1u << inl) - 1) << 2);
+    __m512i low = _mm512_srl_epi32(v, _mm_cvtsi32_si128((int)t->pshift)); /* a shift of 32 gives 0 */
+    __m512i bits = _mm512_popcnt_epi32(_mm512_xor_si512(low, _mm512_set1_epi32((int)want)));
+    __mmask16 keep = _mm512_mask_cmple_epu32_mask(lanes, bits, _mm512_set1_epi32((int)allowed));
+    /* compress in a register, then store all 16 lanes: a compressing store to memory is slow on some CPUs */
+    _mm512_storeu_si512((void *)(sc->crow + nc), _mm512_maskz_compress_epi32(keep, _mm512_and_si512(v, _mm512_set1_epi32((int)t->pmask))));
+    _mm512_storeu_si512((void *)(sc->cquery + nc), _mm512_set1_epi32((int)k));
+    return nc + (size_t)__builtin_popcount(keep);
+}
+#endif
 
 static HOT int probe_tables(const Engine *self, scratch_t *sc, const probeset_t *set, const unsigned char *qbytes,
                             const uint64_t (*q)[4], uint32_t m, int radius, size_t *nhits) {
@@ -318,11 +370,14 @@ static HOT int probe_tables(const Engine *self, scratch_t *sc, const probeset_t 
         pstart[j] = x;
     }
     /* 1. each query's chunks, grouped per table by value: the eight dihedral variants of a photo
-       often agree on a chunk, and then share its buckets */
+       often agree on a chunk, and then share its blocks */
     keyed_t *keyed = malloc(sizeof(keyed_t) * (size_t)m + 1); /* one table at a time */
     group_t *groups = malloc(sizeof(group_t) * (size_t)m * nt + 1);
     uint32_t *members = malloc(sizeof(uint32_t) * (size_t)m * nt + 1);
-    if (!keyed || !groups || !members) { free(keyed); free(groups); free(members); return -1; }
+    spilled_t *spilled = NULL;
+    size_t nspilled = 0, spilled_cap = 0;
+    int rc = -1;
+    if (!keyed || !groups || !members) goto out;
     size_t ng = 0, nm = 0;
     for (uint32_t j = 0; j < nt; j++) {
         const table_t *t = &self->tables[j];
@@ -337,140 +392,134 @@ static HOT int probe_tables(const Engine *self, scratch_t *sc, const probeset_t 
         for (uint32_t k = 0; k < m; k++) {
             if (!k || keyed[k].key != keyed[k - 1].key) {
                 group_t *g = &groups[ng++];
-                g->table = (uint8_t)j; g->qh = keyed[k].key >> t->rbits;
-                g->qr = keyed[k].key & ((1u << t->rbits) - 1); g->first = (uint32_t)nm; g->count = 0;
+                g->table = (uint8_t)j; g->qh = keyed[k].key >> t->lbits;
+                g->ql = keyed[k].key & ((1u << t->lbits) - 1); g->first = (uint32_t)nm; g->count = 0;
                 g->pbeg = (uint32_t)pstart[j]; g->pend = (uint32_t)pstart[j + 1];
             }
             members[nm++] = keyed[k].query;
             groups[ng - 1].count++;
         }
     }
-    free(keyed);
-    /* 2 + 3, software-pipelined over (group, probe of its table): prefetch the bucket's directory
-       line; AHEAD steps later read it and prefetch the bucket; AHEAD steps later scan it for
-       entries whose whole chunk is within t_j, a candidate for each query of the group */
+    /* 2. software-pipelined over (group, probe of its table): prefetch the block; AHEAD steps
+       later filter its inline entries, a candidate for each query of the group */
     size_t total = 0;
     for (size_t g = 0; g < ng; g++) total += groups[g].pend - groups[g].pbeg;
-    span_t ring[RING];
     size_t nc = 0;
-    size_t g1 = 0, g2 = 0, g3 = 0;                                 /* group of each stage */
-    size_t x1 = ng ? groups[0].pbeg : 0, x2 = x1, x3 = x1;         /* probe of each stage */
+    size_t g1 = 0, g2 = 0;                                 /* group of each stage */
+    size_t x1 = ng ? groups[0].pbeg : 0, x2 = x1;          /* probe of each stage */
 #define NEXT(g, x) do { if (++(x) == groups[g].pend && ++(g) < ng) (x) = groups[g].pbeg; } while (0)
-    for (size_t i = 0; i < total + 2 * AHEAD; i++) {
+    for (size_t i = 0; i < total + AHEAD; i++) {
         if (i < total) {
-            const group_t *gr = &groups[g1];
-            const table_t *t = &self->tables[gr->table];
-            uint32_t b = gr->qh ^ probes[x1].mask;
-            __builtin_prefetch(t->dir + 32 * (size_t)(b / DIR_BLOCK));
+            const table_t *t = &self->tables[groups[g1].table];
+            __builtin_prefetch(t->blocks + BLK_WORDS * (size_t)place(groups[g1].qh ^ probes[x1].mask, t->hbits));
             NEXT(g1, x1);
         }
-        if (i >= AHEAD && i - AHEAD < total) {
+        if (i >= AHEAD) {
             const group_t *gr = &groups[g2];
+            const probe_t *p = &probes[x2];
             const table_t *t = &self->tables[gr->table];
-            uint32_t b = gr->qh ^ probes[x2].mask;
-            uint32_t lo, hi;
-            bucket_span(t, b, &lo, &hi);
-            if (hi > n) hi = n;
-            if (lo > hi) lo = hi;
-            span_t *sp = &ring[(i - AHEAD) % RING];
-            sp->lo = lo; sp->hi = hi;
-            /* the bucket's cache lines (at most four: a bigger one is a cluster, scanned anyway) */
-            const char *first = (const char *)&t->entries[lo], *last = (const char *)&t->entries[hi > lo ? hi - 1 : lo];
-            for (int l = 0; l < 4 && first <= last; l++, first += 64) __builtin_prefetch(first);
-            if (first <= last) __builtin_prefetch(last);
+            const uint32_t *blk = t->blocks + BLK_WORDS * (size_t)place(gr->qh ^ p->mask, t->hbits);
+            uint32_t cnt = blk[1], inl = cnt < BLK_INLINE ? cnt : BLK_INLINE;
+            if (grow_cands(sc, nc + (size_t)BLK_WORDS * gr->count + BLK_WORDS) < 0) goto out;
+#ifdef HAVE_AVX512_PATH
+            if (use_avx512 && gr->count == 1)
+                nc = filter_block_avx512(blk, inl, t, gr->ql, p->allowed, members[gr->first], sc, nc);
+            else
+#endif
+                nc = filter_entries(blk + 2, inl, t, gr, members, p->allowed, sc, nc);
+            if (cnt > BLK_INLINE) {
+                uint32_t lo = blk[0], hi = lo + (cnt - BLK_INLINE);
+                if (hi < lo || hi > t->nspill) lo = hi = 0; /* damaged: nothing to read */
+                if (nspilled == spilled_cap && grow((void **)&spilled, &spilled_cap, nspilled + 1, sizeof(spilled_t)) < 0) goto out;
+                spilled_t *s = &spilled[nspilled++];
+                s->group = (uint32_t)g2; s->probe = (uint32_t)x2; s->lo = lo; s->hi = hi;
+            }
             NEXT(g2, x2);
-        }
-        if (i >= 2 * AHEAD) {
-            const group_t *gr = &groups[g3];
-            const probe_t *p = &probes[x3];
-            const table_t *t = &self->tables[gr->table];
-            const span_t *sp = &ring[(i - 2 * AHEAD) % RING];
-            uint32_t lo = sp->lo, hi = sp->hi, cnt = gr->count;
-            const uint32_t *mem = members + gr->first;
-            if (nc + (size_t)(hi - lo) * cnt >= sc->cands_cap &&
-                grow((void **)&sc->cands, &sc->cands_cap, nc + (size_t)(hi - lo) * cnt + 1, sizeof(cand_t)) < 0) {
-                free(groups); free(members); return -1;
-            }
-            uint32_t want = gr->qr, allowed = p->allowed, shift = t->pshift, pmask = t->pmask;
-            const uint32_t *e = t->entries;
-            cand_t *c = sc->cands;
-            if (cnt == 1) {
-                uint32_t k = mem[0];
-                if (t->rbits) {
-                    for (uint32_t x = lo; x < hi; x++) {
-                        uint32_t v = e[x];
-                        c[nc].query = k; c[nc].row = v & pmask;
-                        nc += (uint32_t)__builtin_popcount((v >> shift) ^ want) <= allowed;
-                    }
-                } else {
-                    for (uint32_t x = lo; x < hi; x++) { c[nc].query = k; c[nc].row = e[x]; nc++; }
-                }
-            } else {
-                for (uint32_t x = lo; x < hi; x++) {
-                    uint32_t v = e[x];
-                    if (t->rbits && (uint32_t)__builtin_popcount((v >> shift) ^ want) > allowed) continue;
-                    for (uint32_t z = 0; z < cnt; z++) { c[nc].query = mem[z]; c[nc].row = v & pmask; nc++; }
-                }
-            }
-            NEXT(g3, x3);
         }
     }
 #undef NEXT
-    free(groups); free(members);
-    /* 4. verify all 256 bits */
-    for (size_t i = 0; i < nc; i++) {
-        if (i + VERIFY_AHEAD < nc && sc->cands[i + VERIFY_AHEAD].row < n)
-            __builtin_prefetch(self->hashes + 32 * (size_t)sc->cands[i + VERIFY_AHEAD].row);
-        uint32_t row = sc->cands[i].row;
-        if (row >= n || (self->alive && !self->alive[row])) continue;
-        int d = distance(self->hashes + 32 * (size_t)row, q[sc->cands[i].query]);
-        if (d <= radius && add_hit(self, sc, nhits, sc->cands[i].query, row, d) < 0) return -1;
+    /* 3. the spilled entries of crowded blocks (a few percent on random data; clusters of near
+       duplicates make more) */
+    for (size_t i = 0; i < nspilled + AHEAD; i++) {
+        if (i < nspilled && spilled[i].hi > spilled[i].lo)
+            __builtin_prefetch(self->tables[groups[spilled[i].group].table].spill + spilled[i].lo);
+        if (i >= AHEAD) {
+            const spilled_t *s = &spilled[i - AHEAD];
+            const group_t *gr = &groups[s->group];
+            const table_t *t = &self->tables[gr->table];
+            if (grow_cands(sc, nc + (size_t)(s->hi - s->lo) * gr->count + BLK_WORDS) < 0) goto out;
+            nc = filter_entries(t->spill + s->lo, s->hi - s->lo, t, gr, members, probes[s->probe].allowed, sc, nc);
+        }
     }
-    return 0;
+    /* 4. verify all 256 bits */
+    const uint32_t *crow = sc->crow, *cq = sc->cquery;
+    for (size_t i = 0; i < nc; i++) {
+        if (i + VERIFY_AHEAD < nc && crow[i + VERIFY_AHEAD] < n)
+            __builtin_prefetch(self->hashes + 32 * (size_t)crow[i + VERIFY_AHEAD]);
+        uint32_t row = crow[i];
+        if (row >= n || (self->alive && !self->alive[row])) continue;
+        int d = distance(self->hashes + 32 * (size_t)row, q[cq[i]]);
+        if (d <= radius && add_hit(self, sc, nhits, cq[i], row, d) < 0) goto out;
+    }
+    rc = 0;
+out:
+    free(keyed); free(groups); free(members); free(spilled);
+    return rc;
 }
 
-/* build_table(hashes, start, width, high_bits, offsets_out, entries_out): counting sort by the
-   chunk's high bits; rows stay ascending within a bucket (as tables.build_table) */
+/* build_table(hashes, start, width, high_bits, blocks_out, spill_out) -> spilled entries: a
+   counting sort of the rows by the chunk's high bits into blocks, block b at place(b) (as
+   tables.build_table); rows
+   stay ascending within a block, and entries past a block's inline ones go to spill_out (n
+   entries of room), the number written being returned */
 static PyObject *build_table(PyObject *mod, PyObject *args) {
-    Py_buffer hb, ob, eb;
+    Py_buffer hb, bb, sb;
     int start, width, hbits;
-    if (!PyArg_ParseTuple(args, "y*iiiw*w*", &hb, &start, &width, &hbits, &ob, &eb)) return NULL;
+    if (!PyArg_ParseTuple(args, "y*iiiw*w*", &hb, &start, &width, &hbits, &bb, &sb)) return NULL;
     PyObject *result = NULL;
+    uint32_t *cursor = NULL;
     Py_ssize_t n = hb.len / 32;
-    int rbits = width - hbits;
+    int lbits = width - hbits;
     if (hb.len % 32 || start < 0 || width < 1 || width > 32 || start + width > 256 || hbits < 1 || hbits > 30 ||
-        rbits < 0 || rbits > 16 || ob.len != (((Py_ssize_t)1 << hbits) + 1) * 4 || eb.len != n * 4 ||
-        (rbits && (uint64_t)n > (1ULL << (32 - rbits))) || (uint64_t)n >= 0xFFFFFFFFULL) {
+        lbits < 0 || lbits > 16 || bb.len != ((Py_ssize_t)1 << hbits) * BLK_WORDS * 4 || sb.len != n * 4 ||
+        (lbits && (uint64_t)n > (1ULL << (32 - lbits))) || (uint64_t)n >= 0xFFFFFFFFULL) {
         PyErr_SetString(PyExc_ValueError, "build_table: bad arguments");
         goto done;
     }
-    uint32_t *off = ob.buf, *ent = eb.buf;
+    size_t nb = (size_t)1 << hbits;
+    cursor = calloc(nb, sizeof(uint32_t));
+    if (!cursor) { PyErr_NoMemory(); goto done; }
+    uint32_t *blk = bb.buf, *spill = sb.buf;
     const unsigned char *h = hb.buf;
-    uint32_t nb = 1u << hbits, shift = (uint32_t)(32 - rbits), rmask = (1u << rbits) - 1;
+    uint32_t shift = (uint32_t)(32 - lbits), lmask = (1u << lbits) - 1;
+    size_t nspill = 0;
     Py_BEGIN_ALLOW_THREADS
-    memset(off, 0, ((size_t)nb + 1) * 4);
+    memset(blk, 0, nb * BLK_WORDS * 4);
     int w0 = start >> 6, w1 = (start + width - 1) >> 6;
     for (Py_ssize_t i = 0; i < n; i++) {
         uint64_t be[4] = {0, 0, 0, 0};
         for (int w = w0; w <= w1; w++) be[w] = load64_be(h + 32 * i + 8 * w);
-        off[(extract(be, start, width) >> rbits) + 1]++;
+        blk[BLK_WORDS * (size_t)place(extract(be, start, width) >> lbits, hbits) + 1]++;
     }
-    for (uint32_t b = 0; b < nb; b++) off[b + 1] += off[b];
-    /* scatter, using off[b] as the cursor of bucket b, then shift the cursors back */
+    for (size_t b = 0; b < nb; b++) {
+        uint32_t cnt = blk[BLK_WORDS * b + 1];
+        blk[BLK_WORDS * b] = (uint32_t)nspill;
+        if (cnt > BLK_INLINE) nspill += cnt - BLK_INLINE;
+    }
     for (Py_ssize_t i = 0; i < n; i++) {
         uint64_t be[4] = {0, 0, 0, 0};
         for (int w = w0; w <= w1; w++) be[w] = load64_be(h + 32 * i + 8 * w);
-        uint32_t key = extract(be, start, width);
-        uint32_t res = key & rmask;
-        ent[off[key >> rbits]++] = rbits ? (res << shift) | (uint32_t)i : (uint32_t)i;
+        uint32_t key = extract(be, start, width), b = place(key >> lbits, hbits);
+        uint32_t e = lbits ? ((key & lmask) << shift) | (uint32_t)i : (uint32_t)i;
+        uint32_t pos = cursor[b]++;
+        if (pos < BLK_INLINE) blk[BLK_WORDS * (size_t)b + 2 + pos] = e;
+        else spill[blk[BLK_WORDS * (size_t)b] + pos - BLK_INLINE] = e;
     }
-    for (uint32_t b = nb; b > 0; b--) off[b] = off[b - 1];
-    off[0] = 0;
     Py_END_ALLOW_THREADS
-    result = Py_None;
-    Py_INCREF(result);
+    result = PyLong_FromSize_t(nspill);
 done:
-    PyBuffer_Release(&hb); PyBuffer_Release(&ob); PyBuffer_Release(&eb);
+    free(cursor);
+    PyBuffer_Release(&hb); PyBuffer_Release(&bb); PyBuffer_Release(&sb);
     return result;
 }
 
@@ -515,13 +564,7 @@ static PyObject *permute(PyObject *mod, PyObject *args) {
                 for (int b = 0; b < 8; b++) out[32 * r + 8 * k + b] = (unsigned char)(w[k] >> (56 - 8 * b));
         }
     } else {
-        for (Py_ssize_t r = 0; r < n; r++) {
-            const unsigned char *row = in + 32 * r;
-            unsigned char o[32] = {0};
-            for (int p = 0; p < 256; p++)
-                if (row[order[p] >> 3] & (0x80 >> (order[p] & 7))) o[p >> 3] |= (unsigned char)(0x80 >> (p & 7));
-            memcpy(out + 32 * r, o, 32);
-        }
+        for (Py_ssize_t r = 0; r < n; r++) permute_row(in + 32 * r, out + 32 * r, order);
     }
     Py_END_ALLOW_THREADS
     result = Py_None;
@@ -539,6 +582,7 @@ static PyObject *Engine_search(Engine *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "y*iO", &qbuf, &radius, &thr_obj)) return NULL;
     PyObject *out = NULL;
     uint64_t (*q)[4] = NULL;
+    unsigned char *qbytes = NULL;
     scratch_t sc = {0};
     probeset_t spare = {0};
     const probeset_t *set = NULL;
@@ -552,14 +596,19 @@ static PyObject *Engine_search(Engine *self, PyObject *args) {
     if (qbuf.len % 32) { PyErr_SetString(PyExc_ValueError, "queries must be 32-byte rows"); goto done; }
     uint32_t m = (uint32_t)(qbuf.len / 32);
     q = malloc(sizeof(*q) * (m ? m : 1));
-    if (!q) { PyErr_NoMemory(); goto done; }
-    for (uint32_t k = 0; k < m; k++)
-        for (int w = 0; w < 4; w++) q[k][w] = load64((const unsigned char *)qbuf.buf + 32 * k + 8 * w);
+    qbytes = malloc(32 * (size_t)(m ? m : 1));
+    if (!q || !qbytes) { PyErr_NoMemory(); goto done; }
+    for (uint32_t k = 0; k < m; k++) {
+        const unsigned char *src = (const unsigned char *)qbuf.buf + 32 * k;
+        if (self->permuted) permute_row(src, qbytes + 32 * k, self->order);
+        else memcpy(qbytes + 32 * k, src, 32);
+        for (int w = 0; w < 4; w++) q[k][w] = load64(qbytes + 32 * k + 8 * w);
+    }
     size_t nhits = 0;
     int rc;
-    /* the arrays stay alive with the engine and the query bytes with qbuf: other threads may run */
+    /* the arrays stay alive with the engine and the queries are our own copies: other threads may run */
     Py_BEGIN_ALLOW_THREADS
-    rc = use_tables ? probe_tables(self, &sc, set, qbuf.buf, (const uint64_t(*)[4])q, m, radius, &nhits)
+    rc = use_tables ? probe_tables(self, &sc, set, qbytes, (const uint64_t(*)[4])q, m, radius, &nhits)
                     : scan_all(self, &sc, (const uint64_t(*)[4])q, m, radius, &nhits);
     if (rc == 0) qsort(sc.hits, nhits, sizeof(hit_t), hit_order);
     Py_END_ALLOW_THREADS
@@ -580,10 +629,23 @@ static PyObject *Engine_search(Engine *self, PyObject *args) {
         Py_DECREF(pair);
     }
 done:
-    free(q); free(sc.cands); free(sc.hits); free(spare.probes);
+    free(q); free(qbytes); free(sc.crow); free(sc.cquery); free(sc.hits); free(spare.probes);
     PyBuffer_Release(&qbuf);
     if (use_tables && tbuf.obj) PyBuffer_Release(&tbuf);
     return out;
+}
+
+/* vector(on): use the AVX-512 block filter where the CPU has it (on: 1) or never (0); returns
+   whether it was in use before. Both give the same results; tests compare them. */
+static PyObject *vector(PyObject *mod, PyObject *arg) {
+    int was = use_avx512, on = PyObject_IsTrue(arg);
+    if (on < 0) return NULL;
+    use_avx512 = 0;
+#ifdef HAVE_AVX512_PATH
+    __builtin_cpu_init();
+    if (on) use_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
+#endif
+    return PyBool_FromLong(was);
 }
 
 static PyMethodDef Engine_methods[] = {
@@ -595,7 +657,7 @@ static PyTypeObject EngineType = {
     PyVarObject_HEAD_INIT(NULL, 0).tp_name = "childsafe.index._pdqsearch.Engine",
     .tp_basicsize = sizeof(Engine),
     .tp_flags = Py_TPFLAGS_DEFAULT,
-    .tp_doc = "Engine(hashes, ids | None, alive | None, tables): exact radius search over PDQ rows",
+    .tp_doc = "Engine(hashes, ids | None, alive | None, tables, order | None): exact radius search over PDQ rows",
     .tp_new = PyType_GenericNew,
     .tp_init = (initproc)Engine_init,
     .tp_dealloc = (destructor)Engine_dealloc,
@@ -603,17 +665,21 @@ static PyTypeObject EngineType = {
 };
 
 static PyMethodDef module_methods[] = {
-    {"build_table", build_table, METH_VARARGS, "build_table(hashes, start, width, high_bits, offsets_out, entries_out)"},
+    {"build_table", build_table, METH_VARARGS,
+     "build_table(hashes, start, width, high_bits, blocks_out, spill_out) -> number of spilled entries"},
     {"permute", permute, METH_VARARGS, "permute(rows, out, order): out bit p = row bit order[p], for 32-byte rows"},
+    {"vector", vector, METH_O, "vector(on) -> bool: use the AVX-512 block filter where the CPU has it"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_pdqsearch", "Compiled search engine for childsafe.index", -1, module_methods};
 
 PyMODINIT_FUNC PyInit__pdqsearch(void) {
-    init_prefix_masks();
     if (PyType_Ready(&EngineType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
+    PyObject *r = vector(m, Py_True);
+    Py_XDECREF(r);
+    if (!r) { Py_DECREF(m); return NULL; }
     Py_INCREF(&EngineType);
     if (PyModule_AddObject(m, "Engine", (PyObject *)&EngineType) < 0) { Py_DECREF(&EngineType); Py_DECREF(m); return NULL; }
     return m;

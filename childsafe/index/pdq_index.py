@@ -23,9 +23,8 @@ from childsafe.index.codec import hex_to_array, normalise_hex
 from childsafe.index.tables import (
     BIT_ORDER,
     BIT_ORDER_NAME,
+    BLOCK_WORDS,
     DEFAULT_CHUNK_WIDTHS,
-    DIR_BLOCK,
-    DIR_BYTES,
     HASH_BITS,
     Chunk,
     Table,
@@ -42,7 +41,9 @@ except ImportError:  # pragma: no cover - depends on the build
     _pdqsearch = None
 
 FORMAT = "childsafe-pdq-index"
-FORMAT_VERSION = 2  # 1 kept each table's bucket offsets; 2 keeps the directory (read: both)
+# 3 keeps each table's blocks and spill; 1 (bucket offsets) and 2 (bucket directory) still load:
+# their tables are built anew from the saved rows.
+FORMAT_VERSION = 3
 DEFAULT_RADIUS = 31
 # Below this many rows a scan beats the tables (and costs no memory).
 MIN_TABLE_SIZE = 32_768
@@ -207,7 +208,7 @@ class PDQIndex:
             if self._alive is None:
                 self._alive = np.ones(len(self._hashes), dtype=np.uint8)
                 self._alive[hit] = 0
-                self._engine = self._make_engine(self._hashes, self._ids, self._alive, self._tables)
+                self._engine = self._make_engine(self._hashes, self._ids, self._alive, self._tables, self._order)
             else:
                 self._alive[hit] = 0  # the engine reads this array in place
             if int(np.count_nonzero(self._alive)) < 3 * len(self._hashes) // 4:
@@ -239,17 +240,19 @@ class PDQIndex:
 
     def _after_change(self) -> None:
         self._probe_cache = {}
-        self._engine = self._make_engine(self._hashes, self._ids, self._alive, self._tables)
+        self._engine = self._make_engine(self._hashes, self._ids, self._alive, self._tables, self._order)
         self._extra_engine = self._make_engine(self._extra_hashes, self._extra_ids, None, [])
 
     @staticmethod
-    def _make_engine(hashes: np.ndarray, ids: np.ndarray | None, alive: np.ndarray | None, tables: list[Table]) -> Any:
+    def _make_engine(
+        hashes: np.ndarray, ids: np.ndarray | None, alive: np.ndarray | None, tables: list[Table],
+        order: np.ndarray | None = None,
+    ) -> Any:
+        """The compiled engine over these rows; with ``order`` it turns each query into the rows' bit order."""
         if not engine_available():
             return None
-        spec = [
-            (t.chunk.start, t.chunk.width, t.chunk.high_bits, t.directory, t.overflow, t.entries) for t in tables
-        ]
-        return _pdqsearch.Engine(hashes, ids, alive, spec)
+        spec = [(t.chunk.start, t.chunk.width, t.chunk.high_bits, t.blocks, t.spill) for t in tables]
+        return _pdqsearch.Engine(hashes, ids, alive, spec, None if order is None else order.tobytes())
 
     # ----- search ------------------------------------------------------------------------
     def _plan(self, radius: int) -> bytes | None:
@@ -258,7 +261,7 @@ class PDQIndex:
             plan = None
             if self._tables:
                 chunks = [t.chunk for t in self._tables]
-                # each probed bucket costs about as much as scanning a few dozen rows
+                # each probed block costs about as much as scanning a few dozen rows
                 if probe_cost(chunks, radius) * 32 < len(self._hashes) or self._min_table_size == 0:
                     plan = bytes(t & 0xFF for t in thresholds(chunks, radius))
             self._probe_cache[radius] = plan
@@ -274,8 +277,9 @@ class PDQIndex:
     def search_batch(self, queries: np.ndarray | Sequence[str], radius: int = DEFAULT_RADIUS) -> list[list[Match]]:
         """One result list per query, all run through one pipeline (e.g. the eight dihedral variants of an image).
 
-        The variants of an image share no buckets, so a batch of eight costs about what eight
-        single lookups cost in the engine; it saves the per-call overhead.
+        Queries that agree on a chunk (the dihedral variants of a photo often do, in the tables' bit
+        order) share that table's blocks: the engine visits them once for all. Unrelated queries
+        share nothing, and a batch then saves only the per-call overhead.
         """
         q = _as_hash_rows(queries, "queries")
         return self._search_rows(q, _check_radius(radius))
@@ -289,13 +293,14 @@ class PDQIndex:
     def _search_rows(self, q: np.ndarray, radius: int) -> list[list[Match]]:
         if not len(q):
             return []
-        main_q = _permute(q, self._order) if self._order is not None else q
-        if self._engine is not None:
-            results = self._engine.search(main_q.tobytes(), radius, self._plan(radius))
+        if self._engine is not None:  # the engine puts the queries into the rows' bit order itself
+            queries = q.tobytes()
+            results = self._engine.search(queries, radius, self._plan(radius))
             if len(self._extra_hashes):
-                extra = self._extra_engine.search(q.tobytes(), radius, None)
+                extra = self._extra_engine.search(queries, radius, None)
                 results = [sorted(a + b, key=_nearest_first) for a, b in zip(results, extra)]
             return results
+        main_q = _permute(q, self._order) if self._order is not None else q
         return [self._numpy_search(row, main_row, radius) for row, main_row in zip(q, main_q)]
 
     def _numpy_search(self, query: np.ndarray, main_query: np.ndarray, radius: int) -> list[Match]:
@@ -334,9 +339,8 @@ class PDQIndex:
             if self._ids is not None:
                 np.save(tmp / "ids.npy", np.asarray(self._ids))
             for j, t in enumerate(self._tables):
-                np.save(tmp / f"table{j}_directory.npy", t.directory)
-                np.save(tmp / f"table{j}_overflow.npy", t.overflow)
-                np.save(tmp / f"table{j}_entries.npy", t.entries)
+                np.save(tmp / f"table{j}_blocks.npy", t.blocks)
+                np.save(tmp / f"table{j}_spill.npy", t.spill)
             (tmp / "meta.json").write_text(json.dumps(meta, indent=2))
             old = None
             if target.exists():
@@ -358,7 +362,8 @@ class PDQIndex:
         With ``mmap`` (default) the arrays are mapped, not read: opening is instant and processes
         share the page cache. ``mmap=False`` copies them into huge-page memory (about a second per
         GB), which makes lookups on a large index about a third faster (fewer TLB misses).
-        Indexes saved in format version 1 (bucket offsets) are read too.
+        Indexes saved in format versions 1 and 2 (older table layouts) are read too: their rows are
+        kept and the tables built anew (seconds at 10M rows; save again to skip that next time).
         """
         folder = Path(path)
         meta_path = folder / "meta.json"
@@ -368,8 +373,8 @@ class PDQIndex:
             raise InvalidInput(f"{folder}: not a saved PDQ index (no meta.json)", code="bad_index") from None
         except (OSError, ValueError) as exc:
             raise InvalidInput(f"{meta_path}: unreadable index metadata ({exc})", code="bad_index") from None
-        if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("version") not in (1, FORMAT_VERSION):
-            raise InvalidInput(f"{meta_path}: not a version 1 or {FORMAT_VERSION} {FORMAT}", code="bad_index")
+        if not isinstance(meta, dict) or meta.get("format") != FORMAT or meta.get("version") not in (1, 2, FORMAT_VERSION):
+            raise InvalidInput(f"{meta_path}: not a version 1 to {FORMAT_VERSION} {FORMAT}", code="bad_index")
         version = meta["version"]
         try:
             n = int(meta["count"])
@@ -407,21 +412,19 @@ class PDQIndex:
         index._extra_hashes = np.zeros((0, 32), np.uint8)
         index._extra_ids = np.zeros(0, np.int64)
         index._tables = []
+        if version < FORMAT_VERSION:
+            # an older table layout: keep the rows, build today's tables from them
+            index._rebuild(np.ascontiguousarray(index._unpermuted(np.asarray(index._hashes))), index._ids)
+            return index
         for j, c in enumerate(chunks):
             if not (0 <= c.start and 1 <= c.width <= 32 and c.start + c.width <= HASH_BITS
-                    and 1 <= c.high_bits <= c.width and c.residual_bits <= 32 - position_bits(n)):
+                    and 1 <= c.high_bits <= c.width and c.low_bits <= 32 - position_bits(n)):
                 raise InvalidInput(f"{meta_path}: bad layout for table {j}: {c}", code="bad_index")
-            entries = array(f"table{j}_entries.npy", np.uint32, (n,))
-            if version == 1:
-                offsets = array(f"table{j}_offsets.npy", np.uint32, ((1 << c.high_bits) + 1,))
-                index._tables.append(Table.from_offsets(c, offsets, entries))
-            else:
-                blocks = -(-(1 << c.high_bits) // DIR_BLOCK)
-                directory = array(f"table{j}_directory.npy", np.uint8, (blocks, DIR_BYTES))
-                if directory.ctypes.data % 16:  # the engine reads it 16 bytes at a time
-                    directory = memory.copy(directory)
-                overflow = array(f"table{j}_overflow.npy", np.uint32, (None, DIR_BLOCK + 1))
-                index._tables.append(Table(c, directory, overflow, entries))
+            blocks = array(f"table{j}_blocks.npy", np.uint32, (1 << c.high_bits, BLOCK_WORDS))
+            if blocks.ctypes.data % 64:  # the engine reads a block as one cache line
+                blocks = memory.copy(blocks)
+            spill = array(f"table{j}_spill.npy", np.uint32, (None,))
+            index._tables.append(Table(c, blocks, spill))
         starts = [sum(c.width for c in chunks[:j]) for j in range(len(chunks))]
         if index._tables and ([c.start for c in chunks] != starts or sum(c.width for c in chunks) != HASH_BITS):
             raise InvalidInput(f"{meta_path}: tables do not cover all {HASH_BITS} bits once", code="bad_index")
@@ -441,10 +444,10 @@ def _permute(rows: np.ndarray, order: np.ndarray) -> np.ndarray:
 
 
 def _compiled_builder(hashes: np.ndarray, chunk: Chunk) -> Table:
-    offsets = np.empty((1 << chunk.high_bits) + 1, dtype=np.uint32)
-    entries = memory.empty(len(hashes), np.uint32)
-    _pdqsearch.build_table(hashes, chunk.start, chunk.width, chunk.high_bits, offsets, entries)
-    return Table.from_offsets(chunk, offsets, entries)
+    blocks = memory.empty((1 << chunk.high_bits, BLOCK_WORDS), np.uint32)
+    scratch = np.empty(len(hashes), dtype=np.uint32)
+    spilled = _pdqsearch.build_table(hashes, chunk.start, chunk.width, chunk.high_bits, blocks, scratch)
+    return Table(chunk, blocks, memory.copy(scratch[:spilled]))
 
 
 def _nearest_first(match: Match) -> tuple[int, int]:

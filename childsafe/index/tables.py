@@ -3,17 +3,19 @@
 The 256 bits are cut into ``m`` contiguous chunks. If a banked hash lies within ``r`` bits of a
 query, then for any thresholds ``t_j`` with ``sum(t_j + 1) >= r + 1`` at least one chunk ``j`` lies
 within ``t_j`` bits (pigeonhole). Each table sorts the rows by one chunk: its high ``h`` bits pick
-a bucket, the remaining low bits are packed with the row number into one uint32 ``entries`` word
-so a bucket is filtered, and its rows found, without touching the full hashes. Where each bucket's
-entries start is kept in a compact ``directory`` (see ``make_directory``). A query enumerates the
-buckets within ``t_j`` bits of its own chunk, keeps entries whose whole chunk is within ``t_j``,
-and verifies those against the full 256 bits. Nothing is approximate: every hash within ``r``
-is a candidate of at least one table.
+a **block**, one 64-byte cache line holding where the block's spilled entries start, how many
+entries it has, and its first 14 entries; the rest go to the table's ``spill`` array. An entry packs
+the chunk's low bits above the row number in one uint32, so a block is filtered, and its rows
+found, without touching the full hashes, and a probe costs one cache line. A query visits the
+blocks within ``t_j`` bits of its own chunk's high bits, keeps entries whose whole chunk is within
+``t_j``, and verifies those against the full 256 bits. Nothing is approximate: every hash within
+``r`` is a candidate of at least one table.
 """
 
 from __future__ import annotations
 
 from dataclasses import dataclass
+import math
 from math import comb
 
 import numpy as np
@@ -32,7 +34,7 @@ def _dihedral_bit_order() -> np.ndarray:
     keeps the others; transposing swaps row and column. So across the eight rotations and flips of
     a photo, a chunk made of same-parity coefficients is either kept or inverted as a whole (up to
     the few bits near the median), and the four untransposed variants of a photo often share a
-    chunk's value exactly. Queries that share a chunk value share its buckets
+    chunk's value exactly. Queries that share a chunk value share its blocks
     (``_pdqsearch`` visits them once for the whole batch). Hamming distance does not care about
     the order, so the stored rows are simply kept in this order.
     """
@@ -45,31 +47,27 @@ BIT_ORDER_NAME = "dct-parity"
 # 11 chunks (chunk width near log2 of a 10M bank, the multi-index optimum); at r=31 the ten wide
 # ones get threshold 2 and the 20-bit one threshold 1.
 DEFAULT_CHUNK_WIDTHS: tuple[int, ...] = (24,) * 6 + (23,) * 4 + (20,)
-MAX_RESIDUAL_BITS = 16
-# A bucket holds about 2**BUCKET_SHIFT rows on random data. Small buckets: a probe reads fewer
-# entries, and the directory (one byte a bucket) keeps the cost of having many of them low.
-BUCKET_SHIFT = 0
-# The directory: buckets in blocks of DIR_BLOCK, one 32-byte block each (so one cache line serves a
-# probe): the little-endian uint32 offset of the block's first entry, then one byte per bucket with
-# its size. A block with a bucket of DIR_MAX_COUNT rows or more (a cluster of duplicates) has
-# DIR_BIG | k as its base and its DIR_BLOCK + 1 offsets in row k of ``overflow``.
-DIR_BLOCK = 28
-DIR_BYTES = 32
-DIR_MAX_COUNT = 255
-DIR_BIG = 1 << 31
-MAX_ROWS = DIR_BIG - 1
+MAX_LOW_BITS = 16
+# A block is 16 uint32 words: spill offset, entry count, then BLOCK_INLINE entries. Blocks are sized
+# to hold about ROWS_PER_BLOCK rows on random data (so between 5.7 and 11.3), and only a few
+# percent of the entries spill.
+BLOCK_WORDS = 16
+BLOCK_INLINE = BLOCK_WORDS - 2
+ROWS_PER_BLOCK = 8
+MAX_ROWS = (1 << 31) - 1
 
 
 @dataclass(frozen=True)
 class Chunk:
-    """One table's slice of the hash: bits [start, start+width), ``high_bits`` of them pick the bucket."""
+    """One table's slice of the hash: bits [start, start+width), ``high_bits`` of them pick the block."""
 
     start: int
     width: int
     high_bits: int
 
     @property
-    def residual_bits(self) -> int:
+    def low_bits(self) -> int:
+        """The bits an entry keeps above its row number."""
         return self.width - self.high_bits
 
     def to_dict(self) -> dict[str, int]:
@@ -81,19 +79,19 @@ def position_bits(n: int) -> int:
 
 
 def plan_chunks(n: int, widths: tuple[int, ...] = DEFAULT_CHUNK_WIDTHS) -> list[Chunk]:
-    """Chunk layout for ``n`` rows: buckets sized so each holds a handful of rows.
+    """Chunk layout for ``n`` rows: blocks sized to hold about ``ROWS_PER_BLOCK`` rows each.
 
-    An entry packs the residual bits above the row number, so residual + row bits must fit 32.
+    An entry packs the low bits above the row number, so low + row bits must fit 32.
     """
     if sum(widths) != HASH_BITS or any(not 1 <= w <= 32 for w in widths):
         raise ValueError(f"chunk widths must be 1..32 bits and cover {HASH_BITS} bits: {widths}")
-    log_n = max(int(n).bit_length() - 1, 0)
-    max_residual = min(MAX_RESIDUAL_BITS, 32 - position_bits(n))
+    target = max(round(math.log2(max(n, 1) / ROWS_PER_BLOCK)), 1)
+    max_low = min(MAX_LOW_BITS, 32 - position_bits(n))
     chunks = []
     start = 0
     for w in widths:
-        h = min(w, max(log_n - BUCKET_SHIFT, w - max_residual, 1))
-        if w - h > max_residual or h > 26:
+        h = min(w, max(target, w - max_low))
+        if w - h > max_low or h > 26:
             raise ValueError(f"{n} rows are too many for {w}-bit chunks")
         chunks.append(Chunk(start, w, h))
         start += w
@@ -119,7 +117,7 @@ def ball_size(bits: int, radius: int) -> int:
 
 
 def probe_cost(chunks: list[Chunk], radius: int) -> int:
-    """Number of buckets a query visits at this radius (to decide against a plain scan)."""
+    """Number of blocks a query visits at this radius (to decide against a plain scan)."""
     return sum(ball_size(c.high_bits, t) for c, t in zip(chunks, thresholds(chunks, radius)) if t >= 0)
 
 
@@ -144,77 +142,64 @@ def extract(words: np.ndarray, start: int, width: int) -> np.ndarray:
     return high | (words[:, w + 1] >> np.uint64(64 - low))
 
 
-def make_directory(offsets: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
-    """(directory, overflow) for a table's bucket offsets (uint32, one more than there are buckets)."""
-    offsets = np.asarray(offsets, dtype=np.uint32)
-    nb = len(offsets) - 1
-    nblocks = max(-(-nb // DIR_BLOCK), 1)
-    padded = np.empty(nblocks * DIR_BLOCK + 1, dtype=np.uint32)
-    padded[: nb + 1] = offsets
-    padded[nb + 1 :] = offsets[-1]
-    counts = np.diff(padded).reshape(nblocks, DIR_BLOCK)
-    big = counts >= DIR_MAX_COUNT
-    big_blocks = np.flatnonzero(big.any(axis=1))
-    base = padded[:-1:DIR_BLOCK].astype(np.uint32)
-    base[big_blocks] = np.uint32(DIR_BIG) | np.arange(len(big_blocks), dtype=np.uint32)
-    directory = memory.empty((nblocks, DIR_BYTES), np.uint8)
-    directory[:, :4] = base.astype("<u4").view(np.uint8).reshape(nblocks, 4)
-    directory[:, 4 : 4 + DIR_BLOCK] = np.where(big, 0, counts).astype(np.uint8)
-    directory[:, 4 + DIR_BLOCK :] = 0
-    starts = big_blocks * DIR_BLOCK
-    overflow = padded[starts[:, None] + np.arange(DIR_BLOCK + 1)].astype(np.uint32).reshape(len(big_blocks), DIR_BLOCK + 1)
-    return directory, overflow
-
-
-def directory_offsets(directory: np.ndarray, overflow: np.ndarray, buckets: int) -> np.ndarray:
-    """The bucket offsets a directory encodes (the inverse of ``make_directory``)."""
-    base = directory[:, :4].copy().view("<u4").reshape(-1).astype(np.int64)
-    counts = directory[:, 4 : 4 + DIR_BLOCK].astype(np.int64)
-    starts = base[:, None] + np.concatenate([np.zeros((len(base), 1), np.int64), np.cumsum(counts, axis=1)], axis=1)
-    for b in np.flatnonzero(base & DIR_BIG):
-        starts[b] = overflow[base[b] & ~DIR_BIG]
-    flat = starts[:, :DIR_BLOCK].reshape(-1)[:buckets]
-    return np.append(flat, starts[(buckets - 1) // DIR_BLOCK][(buckets - 1) % DIR_BLOCK + 1]).astype(np.uint32)
-
-
 @dataclass
 class Table:
     chunk: Chunk
-    directory: np.ndarray  # uint8 (blocks, 32): where each bucket's entries start (make_directory)
-    overflow: np.ndarray  # uint32 (k, DIR_BLOCK + 1): offsets of the blocks with a bucket too big for a byte
-    entries: np.ndarray  # uint32, n: residual << (32 - residual_bits) | row, rows ascending per bucket
+    blocks: np.ndarray  # uint32 (2**high_bits, BLOCK_WORDS), 64-byte aligned: spill offset, count, entries
+    spill: np.ndarray  # uint32: the entries past each block's first BLOCK_INLINE, block by block
 
     @property
     def nbytes(self) -> int:
-        return self.directory.nbytes + self.overflow.nbytes + self.entries.nbytes
+        return self.blocks.nbytes + self.spill.nbytes
 
-    @property
-    def offsets(self) -> np.ndarray:
-        """Bucket b holds entries[offsets[b]:offsets[b+1]] (decoded from the directory)."""
-        return directory_offsets(self.directory, self.overflow, 1 << self.chunk.high_bits)
+    def entries(self) -> list[np.ndarray]:
+        """Each block's entries, inline then spilled (for tests and checks; slow on big tables)."""
+        counts = self.blocks[:, 1].astype(np.int64)
+        out = []
+        for b, count in enumerate(counts):
+            inline = self.blocks[b, 2 : 2 + min(count, BLOCK_INLINE)]
+            lo = int(self.blocks[b, 0])
+            out.append(np.concatenate([inline, self.spill[lo : lo + max(count - BLOCK_INLINE, 0)]]))
+        return out
 
-    @classmethod
-    def from_offsets(cls, chunk: Chunk, offsets: np.ndarray, entries: np.ndarray) -> "Table":
-        directory, overflow = make_directory(offsets)
-        return cls(chunk, directory, overflow, entries)
+
+def place(block: np.ndarray, high_bits: int) -> np.ndarray:
+    """Where each block lives in its table: a bijection of ``high_bits``-bit numbers.
+
+    A query's probes differ from its own block in one or two bits; kept in that order they would
+    crowd into a few DRAM banks, spread out they are fetched in parallel (``_pdqsearch.place``).
+    """
+    m = np.uint64((1 << high_bits) - 1)
+    b = (np.asarray(block, dtype=np.uint64) * np.uint64(0x9E3779B1)) & m
+    b ^= b >> np.uint64((high_bits + 1) // 2)
+    return (b * np.uint64(0x85EBCA77)) & m
 
 
 def build_table(hashes: np.ndarray, chunk: Chunk, words: np.ndarray | None = None) -> Table:
-    """Counting sort of the rows by the chunk's high bits (numpy version of the compiled builder)."""
+    """Counting sort of the rows by the chunk's high bits into blocks (numpy version of the compiled builder)."""
     n = len(hashes)
     if words is None:
         words = hash_words(hashes)
+    nblocks = 1 << chunk.high_bits
     key = extract(words, chunk.start, chunk.width)
-    high = (key >> np.uint64(chunk.residual_bits)).astype(np.intp)
-    order = np.argsort(high, kind="stable")
-    counts = np.bincount(high, minlength=1 << chunk.high_bits)
-    offsets = np.zeros((1 << chunk.high_bits) + 1, dtype=np.uint32)
-    np.cumsum(counts, out=offsets[1:])
-    residual = key[order] & np.uint64((1 << chunk.residual_bits) - 1)
-    shift = np.uint64(32 - chunk.residual_bits) if chunk.residual_bits else np.uint64(0)
-    entries = memory.empty(n, np.uint32)
-    entries[:] = ((residual << shift) | order.astype(np.uint64)).astype(np.uint32)
-    return Table.from_offsets(chunk, offsets, entries)
+    block = place(key >> np.uint64(chunk.low_bits), chunk.high_bits).astype(np.intp)
+    order = np.argsort(block, kind="stable")
+    counts = np.bincount(block, minlength=nblocks)
+    starts = np.zeros(nblocks + 1, dtype=np.int64)
+    np.cumsum(counts, out=starts[1:])
+    low = key[order] & np.uint64((1 << chunk.low_bits) - 1)
+    shift = np.uint64(32 - chunk.low_bits) if chunk.low_bits else np.uint64(0)
+    entries = ((low << shift) | order.astype(np.uint64)).astype(np.uint32)
+    in_block = block[order]
+    pos = np.arange(n, dtype=np.int64) - starts[in_block]
+    inline = pos < BLOCK_INLINE
+    blocks = memory.empty((nblocks, BLOCK_WORDS), np.uint32)
+    blocks[...] = 0
+    blocks[in_block[inline], 2 + pos[inline]] = entries[inline]
+    spilled = np.maximum(counts - BLOCK_INLINE, 0)
+    blocks[1:, 0] = np.cumsum(spilled[:-1]).astype(np.uint32)
+    blocks[:, 1] = counts.astype(np.uint32)
+    return Table(chunk, blocks, memory.copy(entries[~inline]))
 
 
 def build_tables(hashes: np.ndarray, widths: tuple[int, ...] = DEFAULT_CHUNK_WIDTHS, builder=None) -> list[Table]:

@@ -194,8 +194,8 @@ def test_loading_something_that_is_not_an_index_names_the_file(tmp_path):
         PDQIndex.load(tmp_path)
     index = build(np.random.default_rng(0).integers(0, 256, (20, 32), dtype=np.uint8))
     index.save(tmp_path / "ix")
-    np.save(tmp_path / "ix" / "table0_entries.npy", np.zeros(3, np.uint32))
-    with pytest.raises(InvalidInput, match="table0_entries.npy"):
+    np.save(tmp_path / "ix" / "table0_blocks.npy", np.zeros(3, np.uint32))
+    with pytest.raises(InvalidInput, match="table0_blocks.npy"):
         PDQIndex.load(tmp_path / "ix")
 
 
@@ -215,62 +215,116 @@ def test_compiled_table_builder_makes_the_same_tables_as_numpy():
     from childsafe.index.tables import build_table
 
     hashes = np.random.default_rng(3).integers(0, 256, (5000, 32), dtype=np.uint8)
-    hashes[100:140] = hashes[7]  # duplicates land in one bucket, rows stay ascending
+    hashes[100:140] = hashes[7]  # duplicates land in one block, past its inline entries; rows stay ascending
     for chunk in plan_chunks(len(hashes)):
         ours, reference = _compiled_builder(hashes, chunk), build_table(hashes, chunk)
-        assert np.array_equal(ours.directory, reference.directory)
-        assert np.array_equal(ours.overflow, reference.overflow)
-        assert np.array_equal(ours.entries, reference.entries)
+        assert np.array_equal(ours.blocks, reference.blocks)
+        assert np.array_equal(ours.spill, reference.spill)
+        assert ours.spill.size
+        assert ours.blocks.ctypes.data % 64 == 0
 
 
-def test_buckets_too_big_for_the_directory_stay_exact(engine):
-    """A few hundred copies of one hash (and near copies) fill buckets past the directory's byte."""
+def test_blocks_hold_every_row_once_sorted_by_chunk():
+    from childsafe.index.tables import BLOCK_INLINE, build_table, extract, hash_words, place
+
+    rng = np.random.default_rng(12)
+    hashes = rng.integers(0, 256, (3000, 32), dtype=np.uint8)
+    hashes[:50] = hashes[0]
+    words = hash_words(hashes)
+    for chunk in plan_chunks(len(hashes)):
+        table = build_table(hashes, chunk)
+        key = extract(words, chunk.start, chunk.width)
+        seen = []
+        where = place(np.arange(1 << chunk.high_bits), chunk.high_bits)
+        assert sorted(where) == list(range(1 << chunk.high_bits))  # a bijection
+        for b, entries in enumerate(table.entries()):
+            rows = entries & np.uint32((1 << (32 - chunk.low_bits)) - 1) if chunk.low_bits else entries
+            assert list(rows) == sorted(rows)
+            assert all(where[int(key[r]) >> chunk.low_bits] == b for r in rows)
+            if chunk.low_bits:
+                assert all(int(e) >> (32 - chunk.low_bits) == int(key[r]) & ((1 << chunk.low_bits) - 1)
+                           for e, r in zip(entries, rows))
+            seen.extend(rows.tolist())
+        assert sorted(seen) == list(range(len(hashes)))
+        assert (table.blocks[:, 1] > BLOCK_INLINE).any()
+
+
+def test_buckets_past_a_blocks_inline_entries_stay_exact(engine):
+    """A few hundred copies of one hash (and near copies) fill a block far past its cache line."""
     rng = np.random.default_rng(21)
     hashes = rng.integers(0, 256, (4000, 32), dtype=np.uint8)
     hashes[:700] = hashes[0]
     hashes[700:1000] = [flip(hashes[0], rng.choice(256, 3, replace=False)) for _ in range(300)]
     index = build(hashes)
-    assert engine == "numpy" or any(t.overflow.size for t in index._tables)
+    assert engine == "numpy" or any(t.spill.size > 900 for t in index._tables)
     for q in [hashes[0], flip(hashes[0], range(20)), hashes[2000], flip(hashes[3000], range(31))]:
         assert index.search(q) == brute_force(hashes, range(len(hashes)), q, 31)
 
 
-def test_directory_encodes_the_bucket_offsets_exactly():
-    from childsafe.index.tables import directory_offsets, make_directory
+def test_vector_and_scalar_block_filters_agree():
+    """The AVX-512 block filter (where the CPU has it) and the plain one find the same rows."""
+    if not engine_available():
+        pytest.skip("compiled engine not built")
+    from childsafe.index import _pdqsearch
 
-    rng = np.random.default_rng(4)
-    for buckets, rows in [(1, 3), (27, 0), (28, 50), (29, 9000), (1 << 12, 20_000)]:
-        keys = np.sort(rng.integers(0, buckets, rows))
-        keys[: rows // 3] = keys[0] if rows else 0
-        offsets = np.zeros(buckets + 1, np.uint32)
-        np.cumsum(np.bincount(keys, minlength=buckets), out=offsets[1:])
-        directory, overflow = make_directory(offsets)
-        assert np.array_equal(directory_offsets(directory, overflow, buckets), offsets)
+    rng = np.random.default_rng(13)
+    hashes = rng.integers(0, 256, (60_000, 32), dtype=np.uint8)
+    hashes[:400] = hashes[1]
+    noise = rng.integers(0, 256, (4, 200, 32), dtype=np.uint8)
+    queries = np.vstack([hashes[:200] ^ (noise[0] & noise[1] & noise[2] & noise[3]),
+                         rng.integers(0, 256, (40, 32), dtype=np.uint8)])
+    index = PDQIndex(hashes)
+    was = _pdqsearch.vector(False)
+    try:
+        scalar = index.search_batch(queries)
+        _pdqsearch.vector(True)
+        vector = index.search_batch(queries)
+        singles = [index.search(q) for q in queries]
+    finally:
+        _pdqsearch.vector(was)
+    assert scalar == vector == singles
+    assert sum(map(len, scalar)) > 200
+    for q in queries[::20]:
+        assert index.search(q) == brute_force(hashes, range(len(hashes)), q, 31)
 
 
-def test_an_index_saved_in_format_1_still_loads(tmp_path):
-    """Format 1 kept each table's bucket offsets over the rows in PDQ's own bit order."""
+def _save_rows_in_an_old_format(folder, hashes: np.ndarray, version: int) -> None:
+    """What formats 1 and 2 kept besides their tables: the rows (format 2 in DCT-parity bit order)."""
     import json
 
-    from childsafe.index.tables import build_tables
+    from childsafe.index.tables import BIT_ORDER, permute_numpy
 
+    folder.mkdir()
+    rows = hashes if version == 1 else permute_numpy(hashes, BIT_ORDER)
+    np.save(folder / "hashes.npy", np.ascontiguousarray(rows))
+    np.save(folder / "table0_entries.npy", np.zeros(len(hashes), np.uint32))  # old table files are not read
+    meta = {"format": "childsafe-pdq-index", "version": version, "count": len(hashes), "has_ids": False,
+            "min_table_size": 0, "chunk_widths": [24] * 6 + [23] * 4 + [20],
+            "tables": [{"start": 0, "width": 24, "high_bits": 11}]}
+    if version == 2:
+        meta["bit_order"] = "dct-parity"
+    (folder / "meta.json").write_text(json.dumps(meta))
+
+
+@pytest.mark.parametrize("version", [1, 2])
+def test_an_index_saved_in_an_older_format_still_loads(tmp_path, version):
+    """Formats 1 and 2 had other table layouts: their rows load and today's tables are built from them."""
     rng = np.random.default_rng(8)
     hashes = rng.integers(0, 256, (3000, 32), dtype=np.uint8)
-    folder = tmp_path / "ix"
-    folder.mkdir()
-    tables = build_tables(hashes)
-    np.save(folder / "hashes.npy", hashes)
-    for j, t in enumerate(tables):
-        np.save(folder / f"table{j}_offsets.npy", t.offsets)
-        np.save(folder / f"table{j}_entries.npy", t.entries)
-    meta = {"format": "childsafe-pdq-index", "version": 1, "count": len(hashes), "has_ids": False,
-            "min_table_size": 0, "chunk_widths": [t.chunk.width for t in tables],
-            "tables": [t.chunk.to_dict() for t in tables]}
-    (folder / "meta.json").write_text(json.dumps(meta))
-    loaded = PDQIndex.load(folder)
+    _save_rows_in_an_old_format(tmp_path / "ix", hashes, version)
+    loaded = PDQIndex.load(tmp_path / "ix")
+    assert len(loaded._tables) == 11
     for q in [hashes[5], flip(hashes[9], range(25)), rng.integers(0, 256, 32, dtype=np.uint8)]:
         assert loaded.search(q) == brute_force(hashes, range(len(hashes)), q, 31)
     assert np.array_equal(loaded.items()[0], hashes)
+    loaded.save(tmp_path / "ix")
+    assert json_version(tmp_path / "ix") == 3
+
+
+def json_version(folder) -> int:
+    import json
+
+    return json.loads((folder / "meta.json").read_text())["version"]
 
 
 def test_rows_come_back_in_pdq_bit_order(tmp_path):
@@ -317,10 +371,10 @@ def test_added_rows_get_fresh_ids_by_default():
 def test_damaged_table_files_never_crash_a_lookup(tmp_path):
     rng = np.random.default_rng(5)
     hashes = rng.integers(0, 256, (3000, 32), dtype=np.uint8)
-    hashes[:300] = hashes[0]  # a bucket too big for the directory's byte: its block goes to the overflow
+    hashes[:300] = hashes[0]  # a block with far more entries than fit its cache line: they spill
     build(hashes).save(tmp_path / "ix")
-    assert np.load(tmp_path / "ix" / "table1_overflow.npy").size
-    for name in ("table0_directory.npy", "table1_overflow.npy", "table3_entries.npy"):
+    assert np.load(tmp_path / "ix" / "table1_spill.npy").size
+    for name in ("table0_blocks.npy", "table1_spill.npy", "table3_blocks.npy"):
         arr = np.load(tmp_path / "ix" / name)
         top = np.iinfo(arr.dtype).max + 1
         np.save(tmp_path / "ix" / name, rng.integers(0, top, arr.shape, dtype=np.uint64).astype(arr.dtype))
