@@ -342,19 +342,25 @@ static HOT inline size_t filter_entries(const uint32_t *e, uint32_t cnt, const t
 }
 
 #ifdef HAVE_AVX512_PATH
-/* filter_entries for a whole block at once, for a group of one query: writes 16 query slots */
+/* filter_entries for a whole block at once: the rows kept are compressed into one register, then
+   written once for each query of the group (16 slots a query) */
 __attribute__((target("avx512f,avx512vpopcntdq"))) static inline size_t filter_block_avx512(
-    const uint32_t *blk, uint32_t inl, const table_t *t, uint32_t want, uint32_t allowed, uint32_t k, scratch_t *sc,
-    size_t nc) {
+    const uint32_t *blk, uint32_t inl, const table_t *t, const group_t *gr, const uint32_t *members, uint32_t allowed,
+    scratch_t *sc, size_t nc) {
     __m512i v = _mm512_load_si512((const void *)blk);
     __mmask16 lanes = (__mmask16)(((1u << inl) - 1) << 2);
     __m512i low = _mm512_srl_epi32(v, _mm_cvtsi32_si128((int)t->pshift)); /* a shift of 32 gives 0 */
-    __m512i bits = _mm512_popcnt_epi32(_mm512_xor_si512(low, _mm512_set1_epi32((int)want)));
+    __m512i bits = _mm512_popcnt_epi32(_mm512_xor_si512(low, _mm512_set1_epi32((int)gr->ql)));
     __mmask16 keep = _mm512_mask_cmple_epu32_mask(lanes, bits, _mm512_set1_epi32((int)allowed));
     /* compress in a register, then store all 16 lanes: a compressing store to memory is slow on some CPUs */
-    _mm512_storeu_si512((void *)(sc->crow + nc), _mm512_maskz_compress_epi32(keep, _mm512_and_si512(v, _mm512_set1_epi32((int)t->pmask))));
-    _mm512_storeu_si512((void *)(sc->cquery + nc), _mm512_set1_epi32((int)k));
-    return nc + (size_t)__builtin_popcount(keep);
+    __m512i rows = _mm512_maskz_compress_epi32(keep, _mm512_and_si512(v, _mm512_set1_epi32((int)t->pmask)));
+    size_t kept = (size_t)__builtin_popcount(keep);
+    for (uint32_t z = 0; z < gr->count; z++) {
+        _mm512_storeu_si512((void *)(sc->crow + nc), rows);
+        _mm512_storeu_si512((void *)(sc->cquery + nc), _mm512_set1_epi32((int)members[gr->first + z]));
+        nc += kept;
+    }
+    return nc;
 }
 #endif
 
@@ -422,8 +428,8 @@ static HOT int probe_tables(const Engine *self, scratch_t *sc, const probeset_t 
             uint32_t cnt = blk[1], inl = cnt < BLK_INLINE ? cnt : BLK_INLINE;
             if (grow_cands(sc, nc + (size_t)BLK_WORDS * gr->count + BLK_WORDS) < 0) goto out;
 #ifdef HAVE_AVX512_PATH
-            if (use_avx512 && gr->count == 1)
-                nc = filter_block_avx512(blk, inl, t, gr->ql, p->allowed, members[gr->first], sc, nc);
+            if (use_avx512)
+                nc = filter_block_avx512(blk, inl, t, gr, members, p->allowed, sc, nc);
             else
 #endif
                 nc = filter_entries(blk + 2, inl, t, gr, members, p->allowed, sc, nc);
