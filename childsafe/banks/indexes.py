@@ -94,6 +94,10 @@ class BankIndex:
                     else:
                         if not self._agrees_with_database(self._loaded):
                             manifest = None  # saved for another database (replaced or restored): build afresh
+                        elif self._loaded.index.upgraded_from is not None:
+                            # saved in an older layout and rebuilt on load: save it as it is now, once
+                            loaded = self._loaded
+                            self._loaded = self._publish(loaded.index, loaded.owners, loaded.versions)
                 if manifest is not None:
                     stored = self._loaded.versions
                     if stored == versions:

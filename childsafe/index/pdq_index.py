@@ -102,6 +102,9 @@ class PDQIndex:
     (tests use it to put tiny banks through them).
     """
 
+    # set by ``load``: the saved format version whose tables were rebuilt, None if none were
+    upgraded_from: int | None = None
+
     def __init__(
         self,
         hashes: np.ndarray | Sequence[str] | None = None,
@@ -364,6 +367,7 @@ class PDQIndex:
         GB), which makes lookups on a large index about a third faster (fewer TLB misses).
         Indexes saved in format versions 1 and 2 (older table layouts) are read too: their rows are
         kept and the tables built anew (seconds at 10M rows; save again to skip that next time).
+        ``upgraded_from`` then names the version read (None when the file was current).
         """
         folder = Path(path)
         meta_path = folder / "meta.json"
@@ -412,9 +416,11 @@ class PDQIndex:
         index._extra_hashes = np.zeros((0, 32), np.uint8)
         index._extra_ids = np.zeros(0, np.int64)
         index._tables = []
+        index.upgraded_from = None
         if version < FORMAT_VERSION:
             # an older table layout: keep the rows, build today's tables from them
             index._rebuild(np.ascontiguousarray(index._unpermuted(np.asarray(index._hashes))), index._ids)
+            index.upgraded_from = version
             return index
         for j, c in enumerate(chunks):
             if not (0 <= c.start and 1 <= c.width <= 32 and c.start + c.width <= HASH_BITS

@@ -54,6 +54,43 @@ def test_index_is_saved_reused_extended_and_rebuilt(data_dir: Path) -> None:
     assert len(list((data_dir / "indexes/pdq").glob("gen-*"))) == 1
 
 
+def test_an_index_saved_in_an_older_layout_is_rebuilt_once_and_saved_again(data_dir: Path) -> None:
+    """A data directory from before the block layout (index format 2) keeps working, and the first
+    process to open it saves the index anew, so later ones do not rebuild it."""
+    import numpy as np
+
+    from childsafe.index.tables import BIT_ORDER, permute_numpy
+
+    rng = random.Random(9)
+    store = BankStore(open_database(data_dir))
+    store.create("a", "pdq")
+    hashes = [random_hex(rng) for _ in range(40)]
+    store.add_hashes("a", hashes)
+    assert Matcher(store.db, data_dir).match_hash(hashes[3]).matches
+    built = manifest(data_dir)
+    folder = data_dir / "indexes/pdq" / built["generation"] / "index.pdq"
+    meta = json.loads((folder / "meta.json").read_text())
+    rows = np.load(folder / "hashes.npy")
+    if meta["bit_order"] == "pdq":  # a bank this small is scanned, its rows kept in PDQ's order
+        rows = permute_numpy(rows, BIT_ORDER)
+    for old in folder.glob("table*"):
+        old.unlink()
+    np.save(folder / "hashes.npy", np.ascontiguousarray(rows))
+    np.save(folder / "table0_directory.npy", np.zeros((4, 32), np.uint8))  # format 2's files are not read
+    meta.update(version=2, bit_order="dct-parity", tables=[{"start": 0, "width": 24, "high_bits": 2}])
+    (folder / "meta.json").write_text(json.dumps(meta))
+
+    fresh = Matcher(open_database(data_dir), data_dir)
+    assert fresh.match_hash(hashes[5]).matches[0].distance == 0
+    resaved = manifest(data_dir)
+    assert resaved["generation"] != built["generation"] and resaved["rows"] == 40
+    new_folder = data_dir / "indexes/pdq" / resaved["generation"] / "index.pdq"
+    assert json.loads((new_folder / "meta.json").read_text())["version"] == 3
+    again = Matcher(open_database(data_dir), data_dir)
+    assert again.match_hash(hashes[6]).matches[0].distance == 0
+    assert manifest(data_dir)["generation"] == resaved["generation"]
+
+
 def test_bank_filter_limits_matches(data_dir: Path) -> None:
     rng = random.Random(6)
     store = BankStore(open_database(data_dir))
