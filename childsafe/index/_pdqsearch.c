@@ -5,8 +5,8 @@
  * layout). search() runs a batch of queries through one software pipeline so the memory latency
  * of all probes overlaps: prefetch a block (one cache line) -> AHEAD probes later filter its
  * entries by the chunk's low bits -> verify all 256 bits of the surviving rows, each prefetched
- * VERIFY_AHEAD candidates in advance. Where the CPU has AVX-512 (with VPOPCNTDQ) a block's entries
- * are filtered in one vector step; elsewhere one at a time, with the same results.
+ * VERIFY_AHEAD candidates in advance. A block's entries are filtered in one vector step with
+ * AVX-512 (with VPOPCNTDQ) or AVX2 where the CPU has them, else one at a time: the same results.
  * build_table() is the counting sort that fills a table's blocks (as tables.build_table).
  * With no thresholds it scans every row once, testing all queries against each row.
  * A search releases the GIL, so threads sharing one engine search in parallel.
@@ -20,6 +20,7 @@
 #include <string.h>
 #if defined(__x86_64__) && (defined(__GNUC__) || defined(__clang__))
 #define HAVE_AVX512_PATH 1
+#define HAVE_AVX2_PATH 1
 #include <immintrin.h>
 #endif
 
@@ -139,7 +140,8 @@ static void permute_row(const unsigned char *in, unsigned char *out, const unsig
     memcpy(out, o, 32);
 }
 
-static int use_avx512 = 0;
+/* the block filter in use: 0 one entry at a time, 1 AVX2, 2 AVX-512 (see vector()) */
+static int vector_level = 0;
 
 /* Where block b of a table lives (tables.place): a bijection of hbits-bit numbers. The blocks a
    query visits differ from its own in one or two bits; placed as they are, they would crowd into
@@ -364,6 +366,58 @@ __attribute__((target("avx512f,avx512vpopcntdq"))) static inline size_t filter_b
 }
 #endif
 
+#ifdef HAVE_AVX2_PATH
+/* for each 8-bit lane mask, the lanes it keeps, in order (then zeros): AVX2 has no compress */
+static uint32_t compress_lut[256][8] __attribute__((aligned(32)));
+
+static void init_compress_lut(void) {
+    for (int m = 0; m < 256; m++) {
+        int k = 0;
+        for (int lane = 0; lane < 8; lane++)
+            if (m & (1 << lane)) compress_lut[m][k++] = (uint32_t)lane;
+        while (k < 8) compress_lut[m][k++] = 0;
+    }
+}
+
+/* filter_block_avx512 with AVX2: two halves of eight words, the bits counted with a nibble table */
+__attribute__((target("avx2,popcnt"))) static inline size_t filter_block_avx2(
+    const uint32_t *blk, uint32_t inl, const table_t *t, const group_t *gr, const uint32_t *members, uint32_t allowed,
+    scratch_t *sc, size_t nc) {
+    const __m256i nibble = _mm256_set1_epi8(0x0F), ones8 = _mm256_set1_epi8(1), ones16 = _mm256_set1_epi16(1);
+    const __m256i table = _mm256_setr_epi8(0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4,
+                                           0, 1, 1, 2, 1, 2, 2, 3, 1, 2, 2, 3, 2, 3, 3, 4);
+    const __m128i shift = _mm_cvtsi32_si128((int)t->pshift); /* a shift of 32 gives 0 */
+    const __m256i want = _mm256_set1_epi32((int)gr->ql), limit = _mm256_set1_epi32((int)allowed + 1);
+    const __m256i pmask = _mm256_set1_epi32((int)t->pmask);
+    const uint32_t lanes = ((1u << inl) - 1) << 2;
+    uint32_t kept_rows[24] __attribute__((aligned(32)));
+    size_t kept = 0;
+    for (int half = 0; half < 2; half++) {
+        __m256i v = _mm256_load_si256((const __m256i *)(blk + 8 * half));
+        __m256i x = _mm256_xor_si256(_mm256_srl_epi32(v, shift), want); /* below 2**16 */
+        __m256i bytes = _mm256_add_epi8(_mm256_shuffle_epi8(table, _mm256_and_si256(x, nibble)),
+                                        _mm256_shuffle_epi8(table, _mm256_and_si256(_mm256_srli_epi16(x, 4), nibble)));
+        __m256i bits = _mm256_madd_epi16(_mm256_maddubs_epi16(bytes, ones8), ones16);
+        __m256i ok = _mm256_cmpgt_epi32(limit, bits);
+        uint32_t m = (uint32_t)_mm256_movemask_ps(_mm256_castsi256_ps(ok)) & ((lanes >> (8 * half)) & 0xFF);
+        __m256i rows = _mm256_permutevar8x32_epi32(_mm256_and_si256(v, pmask),
+                                                   _mm256_load_si256((const __m256i *)compress_lut[m]));
+        _mm256_storeu_si256((__m256i *)(kept_rows + kept), rows);
+        kept += (size_t)__builtin_popcount(m);
+    }
+    const __m256i r0 = _mm256_load_si256((const __m256i *)kept_rows), r1 = _mm256_load_si256((const __m256i *)(kept_rows + 8));
+    for (uint32_t z = 0; z < gr->count; z++) {
+        const __m256i k = _mm256_set1_epi32((int)members[gr->first + z]);
+        _mm256_storeu_si256((__m256i *)(sc->crow + nc), r0);
+        _mm256_storeu_si256((__m256i *)(sc->crow + nc + 8), r1);
+        _mm256_storeu_si256((__m256i *)(sc->cquery + nc), k);
+        _mm256_storeu_si256((__m256i *)(sc->cquery + nc + 8), k);
+        nc += kept;
+    }
+    return nc;
+}
+#endif
+
 static HOT int probe_tables(const Engine *self, scratch_t *sc, const probeset_t *set, const unsigned char *qbytes,
                             const uint64_t (*q)[4], uint32_t m, int radius, size_t *nhits) {
     const uint32_t nt = (uint32_t)self->ntables, n = (uint32_t)self->n;
@@ -428,8 +482,13 @@ static HOT int probe_tables(const Engine *self, scratch_t *sc, const probeset_t 
             uint32_t cnt = blk[1], inl = cnt < BLK_INLINE ? cnt : BLK_INLINE;
             if (grow_cands(sc, nc + (size_t)BLK_WORDS * gr->count + BLK_WORDS) < 0) goto out;
 #ifdef HAVE_AVX512_PATH
-            if (use_avx512)
+            if (vector_level == 2)
                 nc = filter_block_avx512(blk, inl, t, gr, members, p->allowed, sc, nc);
+            else
+#endif
+#ifdef HAVE_AVX2_PATH
+            if (vector_level == 1)
+                nc = filter_block_avx2(blk, inl, t, gr, members, p->allowed, sc, nc);
             else
 #endif
                 nc = filter_entries(blk + 2, inl, t, gr, members, p->allowed, sc, nc);
@@ -641,17 +700,24 @@ done:
     return out;
 }
 
-/* vector(on): use the AVX-512 block filter where the CPU has it (on: 1) or never (0); returns
-   whether it was in use before. Both give the same results; tests compare them. */
+/* vector(level) -> the level in use before: the block filter to use, the best this CPU has up to
+   ``level`` (2: AVX-512 with VPOPCNTDQ, 1: AVX2, 0: one entry at a time). All give the same
+   results; tests compare them. */
 static PyObject *vector(PyObject *mod, PyObject *arg) {
-    int was = use_avx512, on = PyObject_IsTrue(arg);
-    if (on < 0) return NULL;
-    use_avx512 = 0;
-#ifdef HAVE_AVX512_PATH
+    long want = PyLong_AsLong(arg);
+    if (want == -1 && PyErr_Occurred()) return NULL;
+    int was = vector_level;
+    vector_level = 0;
+#if defined(HAVE_AVX512_PATH) || defined(HAVE_AVX2_PATH)
     __builtin_cpu_init();
-    if (on) use_avx512 = __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq");
 #endif
-    return PyBool_FromLong(was);
+#ifdef HAVE_AVX2_PATH
+    if (want >= 1 && __builtin_cpu_supports("avx2") && __builtin_cpu_supports("popcnt")) vector_level = 1;
+#endif
+#ifdef HAVE_AVX512_PATH
+    if (want >= 2 && __builtin_cpu_supports("avx512f") && __builtin_cpu_supports("avx512vpopcntdq")) vector_level = 2;
+#endif
+    return PyLong_FromLong(was);
 }
 
 static PyMethodDef Engine_methods[] = {
@@ -674,7 +740,7 @@ static PyMethodDef module_methods[] = {
     {"build_table", build_table, METH_VARARGS,
      "build_table(hashes, start, width, high_bits, blocks_out, spill_out) -> number of spilled entries"},
     {"permute", permute, METH_VARARGS, "permute(rows, out, order): out bit p = row bit order[p], for 32-byte rows"},
-    {"vector", vector, METH_O, "vector(on) -> bool: use the AVX-512 block filter where the CPU has it"},
+    {"vector", vector, METH_O, "vector(level) -> previous level: the block filter, the best the CPU has up to level (2 AVX-512, 1 AVX2, 0 none)"},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_pdqsearch", "Compiled search engine for childsafe.index", -1, module_methods};
@@ -683,7 +749,11 @@ PyMODINIT_FUNC PyInit__pdqsearch(void) {
     if (PyType_Ready(&EngineType) < 0) return NULL;
     PyObject *m = PyModule_Create(&module);
     if (!m) return NULL;
-    PyObject *r = vector(m, Py_True);
+#ifdef HAVE_AVX2_PATH
+    init_compress_lut();
+#endif
+    PyObject *two = PyLong_FromLong(2), *r = two ? vector(m, two) : NULL;
+    Py_XDECREF(two);
     Py_XDECREF(r);
     if (!r) { Py_DECREF(m); return NULL; }
     Py_INCREF(&EngineType);

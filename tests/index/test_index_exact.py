@@ -11,16 +11,26 @@ from childsafe.errors import InvalidInput
 from childsafe.index import PDQIndex, engine_available
 from childsafe.index.tables import thresholds, plan_chunks
 
-ENGINES = ["compiled", "numpy"]
+# the compiled engine with each block filter (the best the CPU has up to AVX-512, AVX2, none), and numpy
+ENGINES = ["compiled", "compiled-avx2", "compiled-scalar", "numpy"]
+VECTOR_LEVELS = {"compiled": 2, "compiled-avx2": 1, "compiled-scalar": 0}
 
 
 @pytest.fixture(params=ENGINES)
 def engine(request, monkeypatch):
-    if request.param == "compiled" and not engine_available():
-        pytest.skip("compiled engine not built")
     if request.param == "numpy":
         monkeypatch.setenv("CHILDSAFE_INDEX_ENGINE", "numpy")
-    return request.param
+        yield request.param
+        return
+    if not engine_available():
+        pytest.skip("compiled engine not built")
+    from childsafe.index import _pdqsearch
+
+    was = _pdqsearch.vector(VECTOR_LEVELS[request.param])
+    try:
+        yield request.param
+    finally:
+        _pdqsearch.vector(was)
 
 
 def flip(row: np.ndarray, bits) -> np.ndarray:
@@ -262,7 +272,7 @@ def test_buckets_past_a_blocks_inline_entries_stay_exact(engine):
 
 
 def test_vector_and_scalar_block_filters_agree():
-    """The AVX-512 block filter (where the CPU has it) and the plain one find the same rows."""
+    """The AVX-512 and AVX2 block filters (where the CPU has them) and the plain one find the same rows."""
     if not engine_available():
         pytest.skip("compiled engine not built")
     from childsafe.index import _pdqsearch
@@ -274,15 +284,17 @@ def test_vector_and_scalar_block_filters_agree():
     queries = np.vstack([hashes[:200] ^ (noise[0] & noise[1] & noise[2] & noise[3]),
                          rng.integers(0, 256, (40, 32), dtype=np.uint8)])
     index = PDQIndex(hashes)
-    was = _pdqsearch.vector(False)
+    was = _pdqsearch.vector(0)
     try:
         scalar = index.search_batch(queries)
-        _pdqsearch.vector(True)
-        vector = index.search_batch(queries)
+        _pdqsearch.vector(1)
+        avx2 = index.search_batch(queries)
+        _pdqsearch.vector(2)
+        avx512 = index.search_batch(queries)
         singles = [index.search(q) for q in queries]
     finally:
         _pdqsearch.vector(was)
-    assert scalar == vector == singles
+    assert scalar == avx2 == avx512 == singles
     assert sum(map(len, scalar)) > 200
     for q in queries[::20]:
         assert index.search(q) == brute_force(hashes, range(len(hashes)), q, 31)
