@@ -170,7 +170,9 @@ static int Engine_init(Engine *self, PyObject *args, PyObject *kwds) {
         v = &self->views[self->nviews];
         if (PyObject_GetBuffer(ids, v, PyBUF_C_CONTIGUOUS) < 0) return -1;
         self->nviews++;
-        if (v->len != self->n * 8) { PyErr_SetString(PyExc_ValueError, "ids must be int64, one per row"); return -1; }
+        if (v->len != self->n * 8 || ((uintptr_t)v->buf) % 8) {
+            PyErr_SetString(PyExc_ValueError, "ids must be aligned int64, one per row"); return -1;
+        }
         self->ids = v->buf;
     }
     if (alive != Py_None) {
@@ -201,7 +203,7 @@ static int Engine_init(Engine *self, PyObject *args, PyObject *kwds) {
             Py_DECREF(seq); return -1;
         }
         t->lbits = t->width - t->hbits;
-        if (t->start < 0 || t->width < 1 || t->width > 32 || t->start + t->width > 256 || t->hbits < 1 ||
+        if (t->start < 0 || t->width < 1 || t->width > 32 || t->start > 256 - t->width || t->hbits < 1 ||
             t->hbits > t->width || t->hbits > 30 || t->lbits > 16) {
             Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "bad table layout"); return -1;
         }
@@ -214,7 +216,7 @@ static int Engine_init(Engine *self, PyObject *args, PyObject *kwds) {
             self->nviews++;
         }
         const Py_buffer *bv = &self->views[self->nviews - 2], *sv = &self->views[self->nviews - 1];
-        if (bv->len != ((Py_ssize_t)1 << t->hbits) * BLK_WORDS * 4 || sv->len % 4) {
+        if (bv->len != ((Py_ssize_t)1 << t->hbits) * BLK_WORDS * 4 || sv->len % 4 || ((uintptr_t)sv->buf) % 4) {
             Py_DECREF(seq); PyErr_SetString(PyExc_ValueError, "table array has the wrong size"); return -1;
         }
         if (((uintptr_t)bv->buf) % 64) {
@@ -298,7 +300,7 @@ static const probeset_t *probes_for(Engine *self, const signed char *thr, probes
     }
     set->n = np;
     /* by table, then by mask: blocks near each other in memory are visited together */
-    qsort(set->probes, np, sizeof(probe_t), probe_order);
+    if (np) qsort(set->probes, np, sizeof(probe_t), probe_order);
     memcpy(set->thr, thr, (size_t)self->ntables);
     if (set != spare) self->nprobesets++;
     return set;
@@ -545,7 +547,7 @@ static PyObject *build_table(PyObject *mod, PyObject *args) {
     uint32_t *cursor = NULL;
     Py_ssize_t n = hb.len / 32;
     int lbits = width - hbits;
-    if (hb.len % 32 || start < 0 || width < 1 || width > 32 || start + width > 256 || hbits < 1 || hbits > 30 ||
+    if (hb.len % 32 || start < 0 || width < 1 || width > 32 || start > 256 - width || hbits < 1 || hbits > 30 ||
         lbits < 0 || lbits > 16 || bb.len != ((Py_ssize_t)1 << hbits) * BLK_WORDS * 4 || sb.len != n * 4 ||
         (lbits && (uint64_t)n > (1ULL << (32 - lbits))) || (uint64_t)n >= 0xFFFFFFFFULL) {
         PyErr_SetString(PyExc_ValueError, "build_table: bad arguments");
@@ -675,7 +677,7 @@ static PyObject *Engine_search(Engine *self, PyObject *args) {
     Py_BEGIN_ALLOW_THREADS
     rc = use_tables ? probe_tables(self, &sc, set, qbytes, (const uint64_t(*)[4])q, m, radius, &nhits)
                     : scan_all(self, &sc, (const uint64_t(*)[4])q, m, radius, &nhits);
-    if (rc == 0) qsort(sc.hits, nhits, sizeof(hit_t), hit_order);
+    if (rc == 0 && nhits) qsort(sc.hits, nhits, sizeof(hit_t), hit_order);
     Py_END_ALLOW_THREADS
     if (rc < 0) { PyErr_NoMemory(); goto done; }
     out = PyList_New(m);

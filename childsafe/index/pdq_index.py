@@ -26,6 +26,9 @@ from childsafe.index.tables import (
     BLOCK_WORDS,
     DEFAULT_CHUNK_WIDTHS,
     HASH_BITS,
+    MAX_HIGH_BITS,
+    MAX_LOW_BITS,
+    MAX_TABLES,
     Chunk,
     Table,
     build_tables,
@@ -399,7 +402,7 @@ class PDQIndex:
                 raise InvalidInput(
                     f"{file}: expected {np.dtype(dtype)} {shape}, found {arr.dtype} {arr.shape}", code="bad_index"
                 )
-            if not mmap:  # a private copy in huge-page memory: slower to open, faster to search
+            if not mmap or not arr.flags.aligned:  # a private copy in huge-page memory: slower to open, faster to search
                 return memory.copy(arr)
             return arr
 
@@ -422,9 +425,12 @@ class PDQIndex:
             index._rebuild(np.ascontiguousarray(index._unpermuted(np.asarray(index._hashes))), index._ids)
             index.upgraded_from = version
             return index
+        if len(chunks) > MAX_TABLES:
+            raise InvalidInput(f"{meta_path}: {len(chunks)} tables, at most {MAX_TABLES}", code="bad_index")
         for j, c in enumerate(chunks):
             if not (0 <= c.start and 1 <= c.width <= 32 and c.start + c.width <= HASH_BITS
-                    and 1 <= c.high_bits <= c.width and c.low_bits <= 32 - position_bits(n)):
+                    and 1 <= c.high_bits <= min(c.width, MAX_HIGH_BITS)
+                    and c.low_bits <= min(MAX_LOW_BITS, 32 - position_bits(n))):
                 raise InvalidInput(f"{meta_path}: bad layout for table {j}: {c}", code="bad_index")
             blocks = array(f"table{j}_blocks.npy", np.uint32, (1 << c.high_bits, BLOCK_WORDS))
             if blocks.ctypes.data % 64:  # the engine reads a block as one cache line

@@ -48,6 +48,9 @@ BIT_ORDER_NAME = "dct-parity"
 # ones get threshold 2 and the 20-bit one threshold 1.
 DEFAULT_CHUNK_WIDTHS: tuple[int, ...] = (24,) * 6 + (23,) * 4 + (20,)
 MAX_LOW_BITS = 16
+# what the compiled engine accepts (its MAX_TABLES, and block numbers of at most 30 bits)
+MAX_TABLES = 32
+MAX_HIGH_BITS = 30
 # A block is 16 uint32 words: spill offset, entry count, then BLOCK_INLINE entries. Blocks are sized
 # to hold about ROWS_PER_BLOCK rows on random data (so between 5.7 and 11.3), and only a few
 # percent of the entries spill.

@@ -408,3 +408,52 @@ def test_threads_searching_one_index_get_the_same_answers():
     with ThreadPoolExecutor(4) as pool:
         results = list(pool.map(lambda r: (r, index.search_batch(queries, r)), radii * 3))
     assert all(found == expected[r] for r, found in results)
+
+
+def test_the_engine_refuses_a_table_past_the_hash():
+    """A start bit near the top of an int must not wrap around the bounds check."""
+    if not engine_available():
+        pytest.skip("compiled engine not built")
+    from childsafe.index import _pdqsearch, memory
+
+    hashes = np.zeros((10, 32), np.uint8)
+    blocks = memory.empty((1 << 16, 16), np.uint32)
+    blocks[...] = 0
+    with pytest.raises(ValueError):
+        _pdqsearch.Engine(hashes, None, None, [(2**31 - 1, 32, 16, blocks, np.zeros(0, np.uint32))])
+    with pytest.raises(ValueError):
+        _pdqsearch.build_table(hashes, 2**31 - 1, 32, 16, blocks, np.zeros(10, np.uint32))
+
+
+def _save_npy_misaligned(path, arr: np.ndarray) -> None:
+    """An .npy file whose data starts one byte past a 64-byte boundary (a crafted or odd writer's file)."""
+    header = repr({"descr": np.lib.format.dtype_to_descr(arr.dtype), "fortran_order": False, "shape": arr.shape})
+    pad = (1 - (10 + len(header) + 1)) % 64
+    encoded = (header + " " * pad + "\n").encode("latin1")
+    path.write_bytes(b"\x93NUMPY\x01\x00" + len(encoded).to_bytes(2, "little") + encoded + arr.tobytes())
+
+
+def test_misaligned_saved_arrays_are_copied_on_load(tmp_path):
+    rng = np.random.default_rng(14)
+    hashes = rng.integers(0, 256, (5000, 32), dtype=np.uint8)
+    hashes[100:400] = hashes[100]  # a crowded block: spilled entries
+    index = PDQIndex(hashes, rng.permutation(5000).astype(np.int64) * 3, min_table_size=0)
+    index.save(tmp_path / "ix")
+    for file in (tmp_path / "ix").glob("*.npy"):
+        _save_npy_misaligned(file, np.load(file))
+    loaded = PDQIndex.load(tmp_path / "ix")
+    assert loaded._ids.ctypes.data % 8 == 0 and all(t.spill.ctypes.data % 4 == 0 for t in loaded._tables)
+    assert loaded.search_batch(hashes[95:110]) == index.search_batch(hashes[95:110])
+
+
+def test_a_layout_the_engine_cannot_take_is_a_bad_index(tmp_path):
+    import json
+
+    index = PDQIndex(np.random.default_rng(15).integers(0, 256, (300, 32), dtype=np.uint8), min_table_size=0)
+    index.save(tmp_path / "ix")
+    meta = json.loads((tmp_path / "ix" / "meta.json").read_text())
+    meta["tables"][0]["high_bits"] = 7  # 17 low bits: more than an entry keeps
+    np.save(tmp_path / "ix" / "table0_blocks.npy", np.zeros((1 << 7, 16), np.uint32))
+    (tmp_path / "ix" / "meta.json").write_text(json.dumps(meta))
+    with pytest.raises(InvalidInput, match="bad layout for table 0"):
+        PDQIndex.load(tmp_path / "ix")
