@@ -24,7 +24,8 @@ from dataclasses import dataclass, field
 
 import numpy as np
 
-from childsafe.index import PDQIndex, engine_available
+from childsafe.index import PDQIndex
+from childsafe.index.pdq_index import engine_description
 
 RADIUS = 31
 THREATEXCHANGE_MAX = 1_000_000  # 1 KiB a hash: stop it there
@@ -307,7 +308,7 @@ def main() -> None:
         have_tx = True
     except ImportError:
         have_tx = False
-    print(f"exact radius-{RADIUS} lookup, pinned to cpu {cpu}; compiled engine: {engine_available()}; "
+    print(f"exact radius-{RADIUS} lookup, pinned to cpu {cpu}; engine: {engine_description()}; "
           f"queries: {n_queries} (childsafe), {PEER_BATCHES * 8} (peers); half hits, half misses")
     rows: list[Row] = []
     rng = np.random.default_rng(20261125)

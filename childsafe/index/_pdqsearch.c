@@ -722,6 +722,11 @@ static PyObject *vector(PyObject *mod, PyObject *arg) {
     return PyLong_FromLong(was);
 }
 
+/* block_filter() -> "avx512", "avx2" or "scalar": the block filter searches use now */
+static PyObject *block_filter(PyObject *mod, PyObject *unused) {
+    return PyUnicode_FromString(vector_level == 2 ? "avx512" : vector_level == 1 ? "avx2" : "scalar");
+}
+
 static PyMethodDef Engine_methods[] = {
     {"search", (PyCFunction)Engine_search, METH_VARARGS,
      "search(queries: bytes (m*32), radius: int, thresholds: bytes | None) -> list of m lists of (id, distance)"},
@@ -742,6 +747,7 @@ static PyMethodDef module_methods[] = {
     {"build_table", build_table, METH_VARARGS,
      "build_table(hashes, start, width, high_bits, blocks_out, spill_out) -> number of spilled entries"},
     {"permute", permute, METH_VARARGS, "permute(rows, out, order): out bit p = row bit order[p], for 32-byte rows"},
+    {"block_filter", block_filter, METH_NOARGS, "block_filter() -> the block filter in use: avx512, avx2 or scalar"},
     {"vector", vector, METH_O, "vector(level) -> previous level: the block filter, the best the CPU has up to level (2 AVX-512, 1 AVX2, 0 none)"},
     {NULL, NULL, 0, NULL}};
 

@@ -60,6 +60,13 @@ def engine_available() -> bool:
     return _pdqsearch is not None and os.environ.get("CHILDSAFE_INDEX_ENGINE", "") != "numpy"
 
 
+def engine_description() -> str:
+    """What does the searching: the compiled engine and its block filter (avx512, avx2, scalar), or numpy."""
+    if not engine_available():
+        return "numpy scan"
+    return f"compiled, {_pdqsearch.block_filter()} block filter"
+
+
 def _as_hash_rows(hashes: Any, what: str) -> np.ndarray:
     """Accept (n, 32) uint8 rows, one (32,) row, hex strings, or an iterable of hex strings."""
     if isinstance(hashes, str):

@@ -457,3 +457,19 @@ def test_a_layout_the_engine_cannot_take_is_a_bad_index(tmp_path):
     (tmp_path / "ix" / "meta.json").write_text(json.dumps(meta))
     with pytest.raises(InvalidInput, match="bad layout for table 0"):
         PDQIndex.load(tmp_path / "ix")
+
+
+def test_the_engine_says_which_block_filter_it_uses(monkeypatch):
+    from childsafe.index.pdq_index import engine_description
+
+    if engine_available():
+        from childsafe.index import _pdqsearch
+
+        was = _pdqsearch.vector(0)
+        try:
+            assert engine_description() == "compiled, scalar block filter"
+        finally:
+            _pdqsearch.vector(was)
+        assert _pdqsearch.block_filter() in ("avx512", "avx2", "scalar")
+    monkeypatch.setenv("CHILDSAFE_INDEX_ENGINE", "numpy")
+    assert engine_description() == "numpy scan"
