@@ -38,6 +38,20 @@ def _parse_size(text: str) -> int:
     return int(float(text.rstrip("km")) * mult)
 
 
+def _cpu_model() -> str:
+    """The processor's name (speed figures only compare within one machine)."""
+    try:
+        with open("/proc/cpuinfo") as f:
+            for line in f:
+                if line.startswith("model name"):
+                    return line.split(":", 1)[1].strip()
+    except OSError:
+        pass
+    import platform
+
+    return platform.processor() or platform.machine()
+
+
 def _rss() -> int:
     with open("/proc/self/statm") as f:
         return int(f.read().split()[1]) * os.sysconf("SC_PAGE_SIZE")
@@ -308,6 +322,7 @@ def main() -> None:
         have_tx = True
     except ImportError:
         have_tx = False
+    print(f"cpu: {_cpu_model()}")
     print(f"exact radius-{RADIUS} lookup, pinned to cpu {cpu}; engine: {engine_description()}; "
           f"queries: {n_queries} (childsafe), {PEER_BATCHES * 8} (peers); half hits, half misses")
     rows: list[Row] = []
