@@ -1,4 +1,4 @@
-"""``childsafe serve``, ``childsafe keys ...`` and ``childsafe audit verify``."""
+"""``childsafe serve``, ``childsafe keys ...``, ``childsafe audit verify`` and ``childsafe webhooks ...``."""
 
 from __future__ import annotations
 
@@ -180,6 +180,68 @@ def webhooks_secret(data_dir: DataDir = None, database: Database = None) -> None
         secret = webhook_secret(s, configured)
         audit.record(s, "cli", "webhook_secret.read", "webhooks", {"configured": bool(configured)})
     typer.echo(secret)
+
+
+@webhooks_app.command("failed")
+def webhooks_failed(
+    limit: Annotated[int, typer.Option(help="At most this many (1 to 1000)")] = 50,
+    after: Annotated[Optional[int], typer.Option(help="The cursor a previous page printed, for the next page")] = None,
+    data_dir: DataDir = None,
+    database: Database = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """List webhooks given up after CHILDSAFE_WEBHOOK_MAX_ATTEMPTS (oldest first): event id, type,
+    attempts, last error, created. Payloads are never shown. Redeliver them with `webhooks redeliver`."""
+    from childsafe.service import outbox
+    from childsafe.service.settings import load_settings
+
+    max_attempts = load_settings().webhook_max_attempts
+    db = _open(data_dir, database)
+    with db.sessions() as s:
+        page = outbox.list_failed(s, max_attempts, limit=limit, after=after)
+    for e in page.events:
+        if as_json:
+            typer.echo(json.dumps(e.to_dict()))
+        else:
+            d = e.to_dict()
+            typer.echo(f"{d['event_id']}  {d['event_type']:<14} attempts {d['attempts']:<3} {d['created_at']}  "
+                       f"{d['last_error'] or ''}")
+    if not page.events and not as_json:
+        typer.echo("no failed webhooks", err=True)
+    if page.next_after is not None:
+        typer.echo(f"(more: --after {page.next_after})", err=True)
+
+
+@webhooks_app.command("redeliver")
+def webhooks_redeliver(
+    event_ids: Annotated[Optional[list[str]], typer.Argument(help="Event ids (the webhook-id) to queue again")] = None,
+    all_failed: Annotated[bool, typer.Option("--all-failed", help="Queue every failed webhook again")] = False,
+    data_dir: DataDir = None,
+    database: Database = None,
+    as_json: JsonFlag = False,
+) -> None:
+    """Queue webhooks again with the same webhook-id and payload (a running server delivers them within
+    a second); unknown and already delivered ids are reported. Each redelivery is audited."""
+    from childsafe.service import outbox
+    from childsafe.service.settings import load_settings
+
+    if not event_ids and not all_failed:
+        from childsafe.errors import InvalidInput
+
+        raise InvalidInput("give the event ids to redeliver, or --all-failed", code="bad_redelivery")
+    max_attempts = load_settings().webhook_max_attempts
+    db = _open(data_dir, database)
+    with db.session() as s:
+        result = outbox.redeliver(s, max_attempts, event_ids or None, all_failed=all_failed, actor="cli")
+    if as_json:
+        typer.echo(json.dumps(result.to_dict()))
+        return
+    for label, ids in (("queued", result.queued), ("unknown", result.unknown),
+                       ("already delivered", result.already_delivered)):
+        for event_id in ids:
+            typer.echo(f"{label}  {event_id}")
+    if not result.queued and all_failed:
+        typer.echo("no failed webhooks", err=True)
 
 
 def register(app: typer.Typer) -> None:

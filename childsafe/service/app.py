@@ -9,7 +9,7 @@ from fastapi.openapi.utils import get_openapi
 
 from childsafe.service import problems
 from childsafe.service.metrics import ServiceMiddleware
-from childsafe.service.routers import banks, cases, console, conversations, media, messages, policy, review, streams, system
+from childsafe.service.routers import banks, cases, console, conversations, media, messages, policy, review, streams, system, webhooks
 from childsafe.service.runtime import Service
 from childsafe.service.auth import SECURITY_SCHEMES
 from childsafe.service.schemas import MediaHashIn, MessageIn
@@ -56,7 +56,7 @@ def create_app(settings: ServiceSettings | None = None, *, service: Service | No
     )
     app.state.service = svc
     problems.install(app)
-    for module in (messages, media, policy, banks, conversations, cases, review, streams, system, console):
+    for module in (messages, media, policy, banks, conversations, cases, review, streams, system, webhooks, console):
         app.include_router(module.router)
     app.add_middleware(
         ServiceMiddleware, metrics=svc.metrics, max_body=settings.max_body_bytes, max_upload=settings.max_upload_bytes

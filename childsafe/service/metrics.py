@@ -29,6 +29,11 @@ class ServiceMetrics:
         self.actions = Counter("childsafe_actions_total", "Actions decided", ["kind", "action"], registry=self.registry)
         self.webhooks = Counter("childsafe_webhook_deliveries_total", "Webhook delivery attempts", ["result"], registry=self.registry)
         self.outbox_pending = Gauge("childsafe_outbox_pending", "Webhooks not yet delivered", registry=self.registry)
+        self.outbox_failed = Gauge(
+            "childsafe_outbox_failed",
+            "Webhooks given up after CHILDSAFE_WEBHOOK_MAX_ATTEMPTS, waiting for a redelivery (alert when above 0)",
+            registry=self.registry,
+        )
         self.batch_size = Histogram(
             "childsafe_write_batch_size", "Events committed per transaction", buckets=(1, 2, 4, 8, 16, 32, 64, 128), registry=self.registry
         )

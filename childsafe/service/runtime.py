@@ -123,6 +123,13 @@ class Service:
         with self.db.session() as s:
             return int(s.scalar(select(func.count(OutboxEvent.id)).where(OutboxEvent.delivered_at.is_(None))) or 0)
 
+    def outbox_failed(self) -> int:
+        """Webhooks given up after ``webhook_max_attempts`` (they wait for a redelivery)."""
+        from childsafe.service.outbox import count_failed
+
+        with self.db.session() as s:
+            return count_failed(s, self.settings.webhook_max_attempts)
+
 
 class RetentionJob:
     """Deletes what has outlived its retention period, every ``job_interval_seconds``."""

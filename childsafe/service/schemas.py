@@ -5,7 +5,7 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field
+from pydantic import BaseModel, ConfigDict, Field, StrictBool, StrictStr
 
 Id = Field(min_length=1, max_length=200)
 
@@ -170,6 +170,13 @@ class CaseStateIn(Strict):
     state: Literal["open", "in_review", "actioned", "closed"]
     # the version the caller last saw: a case changed since is refused with 409 `case_changed`
     version: int | None = Field(None, ge=1)
+
+
+class RedeliverIn(Strict):
+    """Either ``event_ids`` or ``all_failed: true`` (checked by ``outbox.redeliver``, which says which is wrong)."""
+
+    event_ids: list[StrictStr] | None = Field(None, max_length=1000, description="webhook event ids (`webhook-id`)")
+    all_failed: StrictBool = Field(False, description="every webhook given up after the maximum attempts")
 
 
 class Problem(BaseModel):

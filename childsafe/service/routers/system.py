@@ -49,6 +49,7 @@ async def metrics(request: Request) -> Response:
     svc = request.app.state.service
     try:
         svc.metrics.outbox_pending.set(svc.outbox_pending())
+        svc.metrics.outbox_failed.set(svc.outbox_failed())
     except Exception:
         pass
     body, ctype = svc.metrics.render()
