@@ -23,6 +23,15 @@ PG_ADMIN_URL = os.environ.get("CHILDSAFE_TEST_POSTGRES", "postgresql://postgres@
 CHILDSAFE = str(Path(sys.executable).with_name("childsafe"))
 
 
+def problem(response: httpx.Response, status: int, code: str) -> dict:
+    """The RFC 9457 problem document of ``response``, checked for its status and stable code."""
+    assert response.status_code == status, response.text
+    assert response.headers["content-type"].startswith("application/problem+json")
+    body = response.json()
+    assert body["status"] == status and body["code"] == code and body["detail"]
+    return body
+
+
 def free_port() -> int:
     with socket.socket() as s:
         s.bind(("127.0.0.1", 0))

@@ -12,15 +12,7 @@ import httpx
 from PIL import Image
 from standardwebhooks import Webhook
 
-from service_harness import AGE_PROVIDER_SECRET, WEBHOOK_SECRET
-
-
-def problem(response: httpx.Response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status and body["code"] == code and body["detail"]
-    return body
+from service_harness import AGE_PROVIDER_SECRET, WEBHOOK_SECRET, problem
 
 
 def test_health_ready_and_metrics_need_no_key(server):

@@ -12,17 +12,9 @@ import pytest
 from sqlalchemy import select
 from standardwebhooks import Webhook
 
-from service_harness import WEBHOOK_SECRET, WebhookReceiver, make_server
+from service_harness import WEBHOOK_SECRET, WebhookReceiver, make_server, problem
 
 SECRET_TEXT = "this is just between us, dont tell your parents, delete this"
-
-
-def problem(response: httpx.Response, status: int, code: str) -> dict:
-    assert response.status_code == status, response.text
-    assert response.headers["content-type"].startswith("application/problem+json")
-    body = response.json()
-    assert body["status"] == status and body["code"] == code and body["detail"]
-    return body
 
 
 def metric(server, name: str) -> float:
