@@ -8,7 +8,6 @@ import json
 import time
 import uuid
 
-import httpx
 from PIL import Image
 from standardwebhooks import Webhook
 
