@@ -221,7 +221,8 @@ def webhooks_redeliver(
     as_json: JsonFlag = False,
 ) -> None:
     """Queue webhooks again with the same webhook-id and payload (a running server delivers them within
-    a second); unknown and already delivered ids are reported. Each redelivery is audited."""
+    a second); unknown and already delivered ids are reported. Each redelivery is audited. Exits 1
+    when an id was unknown (the others are still queued), so a mistyped id does not pass unnoticed."""
     from childsafe.service import outbox
     from childsafe.service.settings import load_settings
 
@@ -235,13 +236,16 @@ def webhooks_redeliver(
         result = outbox.redeliver(s, max_attempts, event_ids or None, all_failed=all_failed, actor="cli")
     if as_json:
         typer.echo(json.dumps(result.to_dict()))
-        return
-    for label, ids in (("queued", result.queued), ("unknown", result.unknown),
-                       ("already delivered", result.already_delivered)):
-        for event_id in ids:
-            typer.echo(f"{label}  {event_id}")
-    if not result.queued and all_failed:
-        typer.echo("no failed webhooks", err=True)
+    else:
+        for label, ids in (("queued", result.queued), ("unknown", result.unknown),
+                           ("already delivered", result.already_delivered)):
+            for event_id in ids:
+                typer.echo(f"{label}  {event_id}")
+        if not result.queued and all_failed:
+            typer.echo("no failed webhooks", err=True)
+    if result.unknown:
+        typer.echo(f"error: {len(result.unknown)} unknown event id(s): {', '.join(result.unknown[:5])}", err=True)
+        raise typer.Exit(1)
 
 
 def register(app: typer.Typer) -> None:
