@@ -75,20 +75,36 @@ def serve(
     if settings_file:
         os.environ["CHILDSAFE_SETTINGS_FILE"] = str(settings_file)
     typer.echo(f"childsafe: serving on http://{host}:{port} (docs at /docs)", err=True)
-    uvicorn.run(
-        "childsafe.service.asgi:app",
-        host=host,
-        port=port,
-        workers=workers,
-        log_config=log_config(log_level.upper()),
-        log_level=log_level,
-        access_log=settings.access_log,
-        loop="uvloop",
-        http="httptools",
-        proxy_headers=False,
-        server_header=False,
-        timeout_graceful_shutdown=10,
-    )
+    # Several workers: /metrics adds up all of them through files in a folder of their own (set
+    # before the workers start, so each one opens its metrics in multi-process mode).
+    from childsafe.service.metrics import MULTIPROC_ENV
+
+    metrics_dir = None
+    if workers > 1 and not os.environ.get(MULTIPROC_ENV):
+        import tempfile
+
+        metrics_dir = tempfile.mkdtemp(prefix="childsafe-metrics-")
+        os.environ[MULTIPROC_ENV] = metrics_dir
+    try:
+        uvicorn.run(
+            "childsafe.service.asgi:app",
+            host=host,
+            port=port,
+            workers=workers,
+            log_config=log_config(log_level.upper()),
+            log_level=log_level,
+            access_log=settings.access_log,
+            loop="uvloop",
+            http="httptools",
+            proxy_headers=False,
+            server_header=False,
+            timeout_graceful_shutdown=10,
+        )
+    finally:
+        if metrics_dir is not None:
+            import shutil
+
+            shutil.rmtree(metrics_dir, ignore_errors=True)
 
 
 @keys_app.command("create")

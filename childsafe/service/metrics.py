@@ -1,12 +1,25 @@
 """Prometheus metrics at ``/metrics`` and the pure-ASGI middleware that measures requests and enforces
 body-size limits (a pure ASGI layer costs far less per request than Starlette's BaseHTTPMiddleware).
+
+With several worker processes (``childsafe serve --workers N``) the serve command points
+``PROMETHEUS_MULTIPROC_DIR`` at a fresh folder before the workers start: every worker then writes its
+counts there and ``/metrics``, whichever worker answers, adds up all of them (prometheus_client's
+multi-process mode).
 """
 
 from __future__ import annotations
 
+import os
 import time
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
+
+MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
+
+
+def multiprocess_dir() -> str | None:
+    """The folder the workers share their metrics through, when serving with several workers."""
+    return os.environ.get(MULTIPROC_ENV) or None
 
 from childsafe.service.problems import problem_response
 
@@ -28,11 +41,15 @@ class ServiceMetrics:
         )
         self.actions = Counter("childsafe_actions_total", "Actions decided", ["kind", "action"], registry=self.registry)
         self.webhooks = Counter("childsafe_webhook_deliveries_total", "Webhook delivery attempts", ["result"], registry=self.registry)
-        self.outbox_pending = Gauge("childsafe_outbox_pending", "Webhooks not yet delivered", registry=self.registry)
+        # counts of database rows, read at each scrape: the latest reading is the value, whichever worker took it
+        self.outbox_pending = Gauge(
+            "childsafe_outbox_pending", "Webhooks not yet delivered", registry=self.registry, multiprocess_mode="mostrecent"
+        )
         self.outbox_failed = Gauge(
             "childsafe_outbox_failed",
             "Webhooks given up after CHILDSAFE_WEBHOOK_MAX_ATTEMPTS, waiting for a redelivery (alert when above 0)",
             registry=self.registry,
+            multiprocess_mode="mostrecent",
         )
         self.batch_size = Histogram(
             "childsafe_write_batch_size", "Events committed per transaction", buckets=(1, 2, 4, 8, 16, 32, 64, 128), registry=self.registry
@@ -42,7 +59,14 @@ class ServiceMetrics:
         self.webhooks.labels("delivered" if ok else "failed").inc()
 
     def render(self) -> tuple[bytes, str]:
-        return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        """The metrics text: this process's, or every worker's added up in multi-process mode."""
+        if multiprocess_dir() is None:
+            return generate_latest(self.registry), CONTENT_TYPE_LATEST
+        from prometheus_client import multiprocess
+
+        registry = CollectorRegistry()
+        multiprocess.MultiProcessCollector(registry)
+        return generate_latest(registry), CONTENT_TYPE_LATEST
 
 
 class BodyTooLarge(Exception):

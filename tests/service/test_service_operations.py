@@ -149,3 +149,37 @@ def test_generated_webhook_secret_from_the_cli_verifies_deliveries(tmp_path, rec
     assert secret.startswith("whsec_")
     delivery = next(g for g in receiver.received if g["headers"]["webhook-id"] in wanted)
     assert Webhook(secret).verify(delivery["body"], delivery["headers"])["data"]["conversation_id"] == "gen-secret"
+
+
+def _requests_for(metrics_text: str, route: str) -> float:
+    total = 0.0
+    for line in metrics_text.splitlines():
+        if line.startswith("childsafe_http_requests_total{") and f'route="{route}"' in line:
+            total += float(line.rsplit(" ", 1)[1])
+    return total
+
+
+def test_metrics_add_up_every_worker(tmp_path):
+    """With two workers, /metrics counts the requests both answered, whichever worker is asked."""
+    import os
+    import tempfile
+
+    started = time.time()
+    server = make_server(tmp_path, None, None)
+    server.start(workers=2)
+    try:
+        for _ in range(40):  # a new connection each time: the kernel spreads them over both workers
+            assert httpx.get(server.url + "/healthz", headers={"Connection": "close"}, timeout=10).status_code == 200
+        seen = []
+        for _ in range(6):
+            text = httpx.get(server.url + "/metrics", headers={"Connection": "close"}, timeout=10).text
+            seen.append(_requests_for(text, "/healthz"))
+            assert "childsafe_outbox_pending" in text and "childsafe_outbox_failed" in text
+        pids = {line for line in open(server.log_path) if '"Started server process' in line}
+    finally:
+        server.stop()
+    assert seen == [40.0] * 6, seen
+    assert len(pids) >= 2  # there were two workers to add up
+    tmp = tempfile.gettempdir()
+    assert not [d for d in os.listdir(tmp) if d.startswith("childsafe-metrics-") and
+                os.path.getmtime(os.path.join(tmp, d)) > started]  # the shared folder is removed
