@@ -150,7 +150,8 @@ def _login(browser, console, who: str):
     page = context.new_page()
     page.goto(console.url + "/console")
     assert "/console/login" in page.url
-    assert page.evaluate("document.activeElement.id") == "key"  # the key field has focus on load
+    # the key field has focus on load (autofocus may land just after the load event on a busy machine)
+    page.wait_for_function("document.activeElement && document.activeElement.id === 'key'", timeout=5000)
     page.keyboard.type(console.keys[who])
     page.keyboard.press("Enter")
     page.wait_for_url(console.url + "/console")
