@@ -254,7 +254,7 @@ def webhooks_redeliver(
         typer.echo(json.dumps(result.to_dict()))
     else:
         for label, ids in (("queued", result.queued), ("unknown", result.unknown),
-                           ("already delivered", result.already_delivered)):
+                           ("already delivered", result.already_delivered), ("in flight", result.in_flight)):
             for event_id in ids:
                 typer.echo(f"{label}  {event_id}")
         if not result.queued and all_failed:

@@ -180,9 +180,11 @@ class Redelivery:
     queued: list[str] = field(default_factory=list)
     unknown: list[str] = field(default_factory=list)
     already_delivered: list[str] = field(default_factory=list)
+    in_flight: list[str] = field(default_factory=list)  # a worker is delivering it right now: left to that attempt
 
     def to_dict(self) -> dict:
-        return {"queued": self.queued, "unknown": self.unknown, "already_delivered": self.already_delivered}
+        return {"queued": self.queued, "unknown": self.unknown, "already_delivered": self.already_delivered,
+                "in_flight": self.in_flight}
 
 
 def redeliver(
@@ -198,7 +200,8 @@ def redeliver(
 
     Each undelivered row gets ``attempts = 0``, ``next_attempt_at = now`` and no lease; its payload
     and ``event_id`` (the ``webhook-id``) stay, so the receiver can still de-duplicate. An unknown or
-    already delivered id is reported, not raised. Each queued event is one audit entry (its id only).
+    already delivered id is reported, not raised; so is one a worker holds a live lease on (``in_flight``):
+    resetting it mid-delivery would send it twice. Each queued event is one audit entry (its id only).
     Delivery workers in this process are woken once the transaction commits.
     """
     if all_failed and event_ids:
@@ -244,11 +247,15 @@ def redeliver(
     for row_id, event_id, attempts in targets:
         done = session.execute(
             update(OutboxEvent)
-            .where(OutboxEvent.id == row_id, OutboxEvent.delivered_at.is_(None))
+            .where(OutboxEvent.id == row_id, OutboxEvent.delivered_at.is_(None),
+                   # a lease is live only on a row a worker may still be sending; a failed row's is stale
+                   or_(OutboxEvent.lease_until.is_(None), OutboxEvent.lease_until < now,
+                       OutboxEvent.attempts >= max_attempts))
             .values(attempts=0, next_attempt_at=now, lease_until=None)
         ).rowcount
-        if not done:  # delivered between the read and the update
-            result.already_delivered.append(event_id)
+        if not done:  # delivered, or claimed by a worker, between the read and the update
+            delivered = session.scalar(select(OutboxEvent.delivered_at).where(OutboxEvent.id == row_id))
+            (result.already_delivered if delivered is not None else result.in_flight).append(event_id)
             continue
         result.queued.append(event_id)
         audit.record(session, actor, "webhook.redeliver", f"webhook:{event_id}",

@@ -9,7 +9,7 @@ from datetime import datetime, timedelta, timezone
 
 import httpx
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 from standardwebhooks import Webhook
 
 from service_harness import WEBHOOK_SECRET, WebhookReceiver, make_server, problem
@@ -85,15 +85,18 @@ def test_webhooks_that_fail_for_good_are_listed_counted_and_redelivered(tmp_path
             receiver.fail_first = 0
             r = admin.post("/v1/webhooks/redeliver", json={"event_ids": [wanted[0], "evt_nope", wanted[0]]})
             assert r.status_code == 200, r.text
-            assert r.json() == {"queued": [wanted[0]], "unknown": ["evt_nope"], "already_delivered": []}
+            assert r.json() == {"queued": [wanted[0]], "unknown": ["evt_nope"], "already_delivered": [],
+                                "in_flight": []}
             assert receiver.wait_for(lambda got: wanted[0] in {g["headers"]["webhook-id"] for g in got}, timeout=20)
             delivery = next(g for g in receiver.received if g["headers"]["webhook-id"] == wanted[0])
             verified = Webhook(WEBHOOK_SECRET).verify(delivery["body"], delivery["headers"])
             assert verified["event_id"] == wanted[0] and verified["data"]["conversation_id"] == "lost-0"
 
-            # delivered now: asking again says so; the others are still failed
+            # delivered now (the receiver may answer before the worker has recorded it): asking again says so;
+            # the others are still failed
+            wait_until(lambda: metric(server, "childsafe_outbox_pending") == len(wanted) - 1)
             r = admin.post("/v1/webhooks/redeliver", json={"event_ids": [wanted[0]]})
-            assert r.json() == {"queued": [], "unknown": [], "already_delivered": [wanted[0]]}
+            assert r.json() == {"queued": [], "unknown": [], "already_delivered": [wanted[0]], "in_flight": []}
             left = {e["event_id"] for e in admin.get("/v1/webhooks/failed").json()["failed"]}
             assert left == set(wanted[1:])
 
@@ -218,7 +221,8 @@ def test_library_lists_pages_and_redelivers_failed_events(outbox_db):
     finally:
         outbox._running_workers.discard(worker)
     # a pending (not yet failed) event is queued at once too; the delivered and the unknown are reported
-    assert result.to_dict() == {"queued": ["evt_0", "evt_1"], "unknown": ["evt_9"], "already_delivered": ["evt_2"]}
+    assert result.to_dict() == {"queued": ["evt_0", "evt_1"], "unknown": ["evt_9"], "already_delivered": ["evt_2"],
+                                "in_flight": []}
     with outbox_db.session() as s:
         assert outbox.redeliver(s, 3, all_failed=True, actor="test").queued == ["evt_3", "evt_4"]
         for bad in ({"event_ids": []}, {"event_ids": None}, {"event_ids": ["a"], "all_failed": True},
@@ -234,3 +238,20 @@ def test_library_lists_pages_and_redelivers_failed_events(outbox_db):
         assert outbox.count_failed(s, 3) == 0
         details = [a.detail for a in s.scalars(select(AuditEntry).where(AuditEntry.action == "webhook.redeliver"))]
         assert len(details) == 4 and not any("secret" in d for d in details)
+
+
+def test_an_event_a_worker_is_sending_is_left_to_that_attempt(outbox_db):
+    """Resetting a row under a live lease would let a second worker send it while the first still is."""
+    from childsafe.service import outbox
+    from childsafe.service.models import OutboxEvent
+
+    lease = datetime.now(timezone.utc) + timedelta(minutes=5)
+    with outbox_db.session() as s:
+        s.execute(update(OutboxEvent).where(OutboxEvent.event_id == "evt_1").values(lease_until=lease))
+    with outbox_db.session() as s:
+        result = outbox.redeliver(s, 3, ["evt_1", "evt_3"], actor="test")
+    # evt_3 has failed for good: its old lease is stale and does not hold it back
+    assert result.to_dict() == {"queued": ["evt_3"], "unknown": [], "already_delivered": [], "in_flight": ["evt_1"]}
+    with outbox_db.sessions() as s:
+        row = s.scalar(select(OutboxEvent).where(OutboxEvent.event_id == "evt_1"))
+        assert row.attempts == 1 and row.lease_until is not None
