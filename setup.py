@@ -1,4 +1,5 @@
-"""Builds the optional compiled search engine of childsafe.index; everything else is in pyproject.toml.
+"""Builds the optional compiled parts (the search engine of childsafe.index, border and outline finding
+of childsafe.media.edits); everything else is in pyproject.toml.
 
 The extension is optional: if no C compiler is available the install still succeeds and the index
 falls back to a numpy scan with the same results.
@@ -19,6 +20,10 @@ setup(
             ["childsafe/index/_pdqsearch.c"],
             extra_compile_args=flags,
             optional=True,
-        )
+        ),
+        # Border trimming and outline finding of childsafe.media.edits (numpy versions kept as fallback).
+        Extension("childsafe.media._trim", ["childsafe/media/_trim.c"], extra_compile_args=["-O3"], optional=True),
+        Extension("childsafe.media._outlines", ["childsafe/media/_outlines.c"], extra_compile_args=["-O3"],
+                  optional=True),
     ]
 )
