@@ -20,6 +20,28 @@ from scipy import ndimage
 
 Box = tuple[int, int, int, int]
 
+try:  # compiled border trimming, page colours and outline finding (setup.py); numpy below otherwise
+    from childsafe.media import _outlines as _c_outlines  # type: ignore[attr-defined]
+    from childsafe.media import _trim as _c_trim  # type: ignore[attr-defined]
+except ImportError:  # pragma: no cover - no C compiler at install time
+    _c_trim = _c_outlines = None
+
+
+def _compiled(module, name: str):
+    """The compiled function ``name``, or None (not built, or CHILDSAFE_MEDIA_ENGINE=numpy)."""
+    import os
+
+    if module is None or os.environ.get("CHILDSAFE_MEDIA_ENGINE", "") == "numpy":
+        return None
+    return getattr(module, name, None)
+
+
+def media_engine() -> str:
+    """Which implementation finds borders, page colours and outlines: "compiled" or "numpy"."""
+    names = ((_c_trim, "trim_passes"), (_c_trim, "backgrounds"), (_c_trim, "not_background"),
+             (_c_outlines, "edge_boxes"))
+    return "compiled" if all(_compiled(m, n) for m, n in names) else "numpy"
+
 WORKING_SIDE = 512
 """Longest side of the reduced copy that borders and regions are found on."""
 
@@ -181,6 +203,13 @@ def trim_passes(
     looks like one more frame); the caller hashes the first and the last. Frames all the way in
     (nothing but solid colour inside) are nothing left.
     """
+    fast = _compiled(_c_trim, "trim_passes")
+    if fast is not None:
+        return fast(a, tolerance, noise, max_passes, MIN_CONTENT)
+    return _trim_passes_numpy(a, tolerance=tolerance, noise=noise, max_passes=max_passes)
+
+
+def _trim_passes_numpy(a: np.ndarray, *, tolerance: int, noise: float, max_passes: int) -> list[Box] | None:
     height, width = a.shape[:2]
     if width < MIN_CONTENT or height < MIN_CONTENT:
         return None
@@ -274,6 +303,13 @@ def _backgrounds(a: np.ndarray) -> list[np.ndarray]:
     Colours are bucketed 5 bits a channel (32 levels). A photo's sky spreads over many buckets, a
     drawn background sits in one.
     """
+    fast = _compiled(_c_trim, "backgrounds")
+    if fast is not None:
+        return [np.array(c, dtype=np.int32) for c in fast(a, MAX_BACKGROUNDS, BACKGROUND_SHARE, BACKGROUND_RIM)]
+    return _backgrounds_numpy(a)
+
+
+def _backgrounds_numpy(a: np.ndarray) -> list[np.ndarray]:
     # The rim first: it is a few hundred pixels, and most photos have no colour that fills a share
     # of it, so they are done here.
     rim = _colour_keys(np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]]))
@@ -302,6 +338,15 @@ def _backgrounds(a: np.ndarray) -> list[np.ndarray]:
 def _not_background(a: np.ndarray, backgrounds: list[np.ndarray], tolerance: int) -> np.ndarray:
     """Pixels that are none of the background colours, by a lookup in 5-bit-a-channel buckets
     (one pass over the image whatever the number of colours; the tolerance rounds up to whole buckets)."""
+    fast = _compiled(_c_trim, "not_background")
+    if fast is not None:
+        out = np.empty(a.shape[:2], dtype=bool)
+        fast(a, out, [tuple(int(v) for v in c) for c in backgrounds], tolerance)
+        return out
+    return _not_background_numpy(a, backgrounds, tolerance)
+
+
+def _not_background_numpy(a: np.ndarray, backgrounds: list[np.ndarray], tolerance: int) -> np.ndarray:
     reach = -(-tolerance // 8)
     lut = np.ones(1 << 15, dtype=bool)
     for colour in backgrounds:
@@ -607,6 +652,13 @@ def edge_boxes(a: np.ndarray, *, max_regions: int = MAX_REGIONS) -> list[Box]:
     box). Found on a half-size copy when the copy is large, then each side is put back on the
     strongest break nearby.
     """
+    fast = _compiled(_c_outlines, "edge_boxes")
+    if fast is not None:
+        return fast(a, max_regions)
+    return _edge_boxes_numpy(a, max_regions=max_regions)
+
+
+def _edge_boxes_numpy(a: np.ndarray, *, max_regions: int) -> list[Box]:
     height, width = a.shape[:2]
     if max_regions <= 0 or width < 2 * MIN_REGION_SIDE or height < 2 * MIN_REGION_SIDE:
         return []
