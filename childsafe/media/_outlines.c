@@ -1,7 +1,771 @@
-/* Placeholder: the compiled part of childsafe.media.edits (_outlines); filled in by its port. */
+/* Outline finding of childsafe.media.edits, compiled: edge_boxes gives exactly the boxes, in the
+ * same order, that the numpy version there (_edge_boxes_numpy with _edge_maps, _strongest,
+ * _side_tables, _find_edge_boxes, _refine_side, _iou) gives, which stays the reference.
+ *
+ * Pixels come through the buffer protocol as an (h, w, 3) uint8 array with any strides (a box cut
+ * from a bigger array, every second pixel of one), so no copy is made and no numpy header is
+ * needed. The pixel work runs without the GIL. Memory is O(h + w): the profiles of breaks are
+ * counted in one pass over the pixels, and the breaks along the few candidate lines (at most
+ * MAX_LINES + 2 each way) are worked out again in a second, short one.
+ *
+ * Where numpy is mirrored:
+ *  - _edge_maps: a step is the largest per-channel difference; a break is step * 2 >= 2 * 24 and
+ *    step * 2 >= 3 * (the larger step beside it); at the first and last line numpy takes
+ *    step[1 % n] and step[-2 % n], which is the one neighbour there is (the line itself when n == 1);
+ *  - _strongest takes lines in the order np.argsort(profile, kind="stable")[::-1] (count
+ *    descending, then the later line first). NOTE: edits.py's default np.argsort is numpy's
+ *    quicksort, whose order for equal counts depends on the CPU (numpy dispatches it to
+ *    x86-simd-sort networks on AVX2 / AVX-512 machines), so no C code can follow it reliably;
+ *    the stable order is what edits.py must use for the two to agree;
+ *  - _side_tables: prefix sums in float32 (exact here: sums of 0, 1 and 0.75), the share is
+ *    float32(float64(difference) / float64(length)) as numpy promotes float32 / int64 to float64;
+ *    the reach past a corner is int64(span * 0.15) in double, at least 2;
+ *  - comparisons of float32 tables with Python floats (0.35, 0.7) happen in float32 (numpy casts
+ *    the Python float to the array's type); area and aspect tests are in double;
+ *  - mean of four float32 supports summed left to right, / 4; score = np.round(mean - 0.5 * run_on, 2)
+ *    which numpy computes in float32 as rint(x * 100) / 100;
+ *  - np.lexsort((-area, -score)) is stable: score descending, area descending, then the row-major
+ *    order of np.nonzero over (row pair, column pair), pairs in np.triu_indices order; the first
+ *    MAX_OUTLINE_CANDIDATES of them are looked at;
+ *  - _iou in double, _refine_side with np.argmax's first maximum.
+ * The float code must not run in extended precision: on x86-64 (SSE, FLT_EVAL_METHOD 0) float
+ * stays float, and no expression here could change under FMA contraction (products by 0.5, 100
+ * and the like are exact or not followed by an addition).
+ */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <math.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
-static PyMethodDef methods[] = {{NULL, NULL, 0, NULL}};
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_outlines", NULL, -1, methods};
+/* Must equal childsafe/media/edits.py: constants() exports them and the tests compare. */
+#define EDGE_STEP 24
+#define EDGE_RATIO_0 3
+#define EDGE_RATIO_1 2
+#define MAX_LINES 16
+#define MIN_SIDE_SUPPORT 0.35
+#define MIN_MEAN_SUPPORT 0.7
+#define BORDER_SUPPORT 0.75
+#define MAX_OUTLINE_CANDIDATES 256
+#define OUTLINE_REACH 0.15
+#define MIN_REGION_SIDE 24
+#define MIN_REGION_SHARE 0.02
+#define MAX_REGION_SHARE 0.92
+#define MAX_ASPECT 5.0
+/* Literals of edits.py's code (not named there). */
+#define OVERLAP 0.8         /* _find_edge_boxes: a box is kept when _iou < this with every one kept */
+#define LOOK_FACTOR 6       /* _strongest looks at the count * 6 largest entries of the profile */
+#define STEP_ABOVE 400      /* _edge_boxes_numpy works on every second pixel past this side */
+
+#define MAX_CAND (MAX_LINES + 2)
+#define MAX_PAIRS (MAX_CAND * (MAX_CAND - 1) / 2)
+
+typedef struct {
+    const unsigned char *base;
+    Py_ssize_t h, w;
+    Py_ssize_t sy, sx, sc; /* byte strides: row, column, channel */
+} view_t;
+
+/* ------------------------------------------------------------------ buffers */
+
+static int format_is_u8(const char *format)
+{
+    if (format == NULL)
+        return 1; /* PyBUF_FORMAT not honoured: unsigned bytes */
+    if (*format == '@' || *format == '=' || *format == '<' || *format == '>' || *format == '!')
+        format++;
+    return format[0] == 'B' && format[1] == '\0';
+}
+
+/* The (h, w, 3) uint8 image behind obj; on success the caller releases *buf. */
+static int get_image(PyObject *obj, Py_buffer *buf, view_t *v)
+{
+    if (PyObject_GetBuffer(obj, buf, PyBUF_RECORDS_RO) < 0)
+        return -1;
+    if (buf->ndim != 3 || buf->shape == NULL || buf->strides == NULL) {
+        PyErr_Format(PyExc_ValueError, "expected an (h, w, 3) array, got %d dimensions", buf->ndim);
+        goto fail;
+    }
+    if (buf->itemsize != 1 || !format_is_u8(buf->format)) {
+        PyErr_SetString(PyExc_TypeError, "expected a uint8 array");
+        goto fail;
+    }
+    if (buf->shape[2] != 3) {
+        PyErr_Format(PyExc_ValueError, "expected 3 channels, got %zd", buf->shape[2]);
+        goto fail;
+    }
+    v->base = (const unsigned char *)buf->buf;
+    v->h = buf->shape[0];
+    v->w = buf->shape[1];
+    v->sy = buf->strides[0];
+    v->sx = buf->strides[1];
+    v->sc = buf->strides[2];
+    return 0;
+fail:
+    PyBuffer_Release(buf);
+    return -1;
+}
+
+/* ------------------------------------------------------------------ steps and breaks */
+
+static inline unsigned absd(unsigned a, unsigned b) { return a > b ? a - b : b - a; }
+
+static inline unsigned max3(unsigned a, unsigned b, unsigned c)
+{
+    unsigned m = a > b ? a : b;
+    return m > c ? m : c;
+}
+
+/* The largest per-channel difference between two pixels. */
+static inline unsigned pixel_step(const unsigned char *p, const unsigned char *q, Py_ssize_t sc)
+{
+    return max3(absd(p[0], q[0]), absd(p[sc], q[sc]), absd(p[2 * sc], q[2 * sc]));
+}
+
+/* A break: a large step, and at least EDGE_RATIO times the larger step beside it (no branches:
+ * the loops over a line vectorise). */
+static inline unsigned is_break(unsigned s, unsigned beside)
+{
+    return (unsigned)(s * EDGE_RATIO_1 >= EDGE_RATIO_1 * EDGE_STEP) & (unsigned)(s * EDGE_RATIO_1 >= beside * EDGE_RATIO_0);
+}
+
+/* Row y of the view as three channel planes (contiguous: the step loops below vectorise). */
+static void gather_row(const view_t *v, Py_ssize_t y, unsigned char *restrict r, unsigned char *restrict g,
+                       unsigned char *restrict b)
+{
+    const unsigned char *restrict p = v->base + y * v->sy;
+    Py_ssize_t sx = v->sx, sc = v->sc, x, w = v->w;
+    if (sc == 1 && sx == 3) { /* a row of a C-contiguous array: constant strides vectorise */
+        for (x = 0; x < w; x++) {
+            r[x] = p[3 * x];
+            g[x] = p[3 * x + 1];
+            b[x] = p[3 * x + 2];
+        }
+    }
+    else if (sc == 1 && sx == 6) { /* every second pixel of one */
+        for (x = 0; x < w; x++) {
+            r[x] = p[6 * x];
+            g[x] = p[6 * x + 1];
+            b[x] = p[6 * x + 2];
+        }
+    }
+    else {
+        for (x = 0; x < w; x++, p += sx) {
+            r[x] = p[0];
+            g[x] = p[sc];
+            b[x] = p[2 * sc];
+        }
+    }
+}
+
+/* out[i] = the step between pixel i of planes (r0, g0, b0) and pixel i of (r1, g1, b1). */
+static void plane_steps(const unsigned char *restrict r0, const unsigned char *restrict g0,
+                        const unsigned char *restrict b0, const unsigned char *restrict r1,
+                        const unsigned char *restrict g1, const unsigned char *restrict b1, Py_ssize_t n,
+                        unsigned char *restrict out)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char dr = (unsigned char)(r0[i] > r1[i] ? r0[i] - r1[i] : r1[i] - r0[i]);
+        unsigned char dg = (unsigned char)(g0[i] > g1[i] ? g0[i] - g1[i] : g1[i] - g0[i]);
+        unsigned char db = (unsigned char)(b0[i] > b1[i] ? b0[i] - b1[i] : b1[i] - b0[i]);
+        unsigned char m = dr > dg ? dr : dg;
+        out[i] = m > db ? m : db;
+    }
+}
+
+/* Breaks of a line of steps s[0..n) given the steps of the lines before and after it (NULL where
+ * there is none: numpy's step[1 % n] / step[-2 % n] at the ends, the line itself when alone).
+ * Writes 0/1 to out (when not NULL) and returns the count. */
+static Py_ssize_t line_breaks(const unsigned char *restrict s, const unsigned char *restrict before,
+                              const unsigned char *restrict after, Py_ssize_t n, unsigned char *restrict out)
+{
+    Py_ssize_t count = 0, i;
+    const unsigned char *one = before ? before : after ? after : s;
+    if (out == NULL && before && after) {
+        uint32_t c32 = 0;
+        for (i = 0; i < n; i++) {
+            unsigned beside = before[i] > after[i] ? before[i] : after[i];
+            c32 += is_break(s[i], beside);
+        }
+        return (Py_ssize_t)c32; /* n < 2 ** 32: rows this long would not fit in memory as pixels */
+    }
+    if (out == NULL) {
+        uint32_t c32 = 0;
+        for (i = 0; i < n; i++)
+            c32 += is_break(s[i], one[i]);
+        return (Py_ssize_t)c32;
+    }
+    for (i = 0; i < n; i++) {
+        unsigned beside = before && after ? (before[i] > after[i] ? before[i] : after[i]) : one[i];
+        unsigned e = is_break(s[i], beside);
+        out[i] = (unsigned char)e;
+        count += e;
+    }
+    return count;
+}
+
+/* Breaks along a row of steps t[0..m) (between columns c and c + 1), added to prof[c]. */
+static void add_row_breaks(const unsigned char *restrict t, Py_ssize_t m, int32_t *restrict prof)
+{
+    if (m <= 0)
+        return;
+    if (m == 1) {
+        prof[0] += (int32_t)is_break(t[0], t[0]);
+        return;
+    }
+    prof[0] += (int32_t)is_break(t[0], t[1]);
+    for (Py_ssize_t c = 1; c < m - 1; c++) {
+        unsigned beside = t[c - 1] > t[c + 1] ? t[c - 1] : t[c + 1];
+        prof[c] += (int32_t)is_break(t[c], beside);
+    }
+    prof[m - 1] += (int32_t)is_break(t[m - 1], t[m - 2]);
+}
+
+/* Steps between rows k and k + 1 of the view, for every column. */
+static void row_steps(const view_t *v, Py_ssize_t k, unsigned char *out)
+{
+    const unsigned char *p = v->base + k * v->sy, *q = p + v->sy;
+    for (Py_ssize_t x = 0; x < v->w; x++, p += v->sx, q += v->sx)
+        out[x] = (unsigned char)pixel_step(p, q, v->sc);
+}
+
+/* Steps between columns k and k + 1 of the view, for every row. */
+static void col_steps(const view_t *v, Py_ssize_t k, unsigned char *out)
+{
+    const unsigned char *p = v->base + k * v->sx, *q = p + v->sx;
+    for (Py_ssize_t y = 0; y < v->h; y++, p += v->sy, q += v->sy)
+        out[y] = (unsigned char)pixel_step(p, q, v->sc);
+}
+
+/* ------------------------------------------------------------------ candidate lines */
+
+/* _strongest(profile, MAX_LINES) in np.argsort(profile, kind="stable")[::-1] order: writes the
+ * taken indices, ascending, to taken and returns how many. order/cnt: scratch of n and maxval + 1. */
+static int strongest(const int32_t *profile, Py_ssize_t n, Py_ssize_t maxval, int32_t *order, Py_ssize_t *cnt,
+                     Py_ssize_t *taken)
+{
+    Py_ssize_t i, v, look, k;
+    int ntaken = 0;
+    memset(cnt, 0, (size_t)(maxval + 1) * sizeof(Py_ssize_t));
+    for (i = 0; i < n; i++)
+        cnt[profile[i]]++;
+    Py_ssize_t pos = 0;
+    for (v = 0; v <= maxval; v++) {
+        Py_ssize_t c = cnt[v];
+        cnt[v] = pos;
+        pos += c;
+    }
+    for (i = 0; i < n; i++)
+        order[cnt[profile[i]]++] = (int32_t)i; /* stable ascending */
+    look = n < (Py_ssize_t)MAX_LINES * LOOK_FACTOR ? n : (Py_ssize_t)MAX_LINES * LOOK_FACTOR;
+    for (k = 0; k < look; k++) {
+        Py_ssize_t idx = order[n - 1 - k]; /* [::-1] */
+        if (profile[idx] <= 0)
+            break;
+        int far = 1;
+        for (int t = 0; t < ntaken; t++) {
+            Py_ssize_t d = idx - taken[t];
+            if (d <= 2 && d >= -2) {
+                far = 0;
+                break;
+            }
+        }
+        if (far)
+            taken[ntaken++] = idx;
+        if (ntaken >= MAX_LINES)
+            break;
+    }
+    for (int a = 1; a < ntaken; a++) { /* sorted(taken) */
+        Py_ssize_t x = taken[a];
+        int b = a - 1;
+        while (b >= 0 && taken[b] > x) {
+            taken[b + 1] = taken[b];
+            b--;
+        }
+        taken[b + 1] = x;
+    }
+    return ntaken;
+}
+
+/* ------------------------------------------------------------------ side tables */
+
+/* share() of _side_tables for one line's prefix sums row[0..len]. */
+static inline float share(const float *row, Py_ssize_t len, Py_ssize_t lo, Py_ssize_t hi)
+{
+    lo = lo < 0 ? 0 : lo > len ? len : lo;
+    hi = hi < 0 ? 0 : hi > len ? len : hi;
+    if (hi <= lo)
+        return 0.0f;
+    float d = row[hi] - row[lo];
+    return (float)((double)d / (double)(hi - lo));
+}
+
+/* support[l * P + p], run_on[l * P + p] for nl lines (prefix sums rows of len + 1) and the P pairs
+ * (i < j, np.triu_indices order) of ends; span[p]. */
+static void side_tables(const float *sums, int nl, Py_ssize_t len, const Py_ssize_t *ends, int ne, float *support,
+                        float *run_on, int64_t *span)
+{
+    int P = ne * (ne - 1) / 2, p = 0;
+    for (int i = 0; i < ne; i++) {
+        for (int j = i + 1; j < ne; j++, p++) {
+            Py_ssize_t start = ends[i], stop = ends[j];
+            int64_t sp = (int64_t)(stop - start);
+            int64_t reach = (int64_t)((double)sp * OUTLINE_REACH);
+            if (reach < 2)
+                reach = 2;
+            span[p] = sp;
+            for (int l = 0; l < nl; l++) {
+                const float *row = sums + (Py_ssize_t)l * (len + 1);
+                support[l * P + p] = share(row, len, start + 3, stop - 1);
+                float before = share(row, len, start - (Py_ssize_t)reach + 1, start - 1);
+                float after = share(row, len, stop + 3, stop + 3 + (Py_ssize_t)reach);
+                run_on[l * P + p] = before >= after ? before : after;
+            }
+        }
+    }
+}
+
+/* ------------------------------------------------------------------ boxes */
+
+typedef struct {
+    float score;
+    int64_t area;
+    int32_t idx; /* row pair * column pairs + column pair: np.nonzero's order */
+} cand_t;
+
+/* a comes before b in np.lexsort((-area, -score)) */
+static inline int cand_before(const cand_t *a, const cand_t *b)
+{
+    if (a->score != b->score)
+        return a->score > b->score;
+    if (a->area != b->area)
+        return a->area > b->area;
+    return a->idx < b->idx;
+}
+
+static int cand_cmp(const void *pa, const void *pb)
+{
+    const cand_t *a = (const cand_t *)pa, *b = (const cand_t *)pb;
+    return cand_before(a, b) ? -1 : cand_before(b, a) ? 1 : 0;
+}
+
+/* Keep the k best of a stream: heap[0] is the worst kept. */
+static void heap_push(cand_t *heap, int *n, int k, const cand_t *c)
+{
+    int i;
+    if (*n < k) {
+        i = (*n)++;
+        while (i > 0) {
+            int parent = (i - 1) / 2;
+            if (!cand_before(&heap[parent], c))
+                break;
+            heap[i] = heap[parent];
+            i = parent;
+        }
+        heap[i] = *c;
+        return;
+    }
+    if (!cand_before(c, &heap[0]))
+        return;
+    i = 0;
+    for (;;) {
+        int l = 2 * i + 1, r = l + 1, worst = -1;
+        if (l < *n)
+            worst = l;
+        if (r < *n && cand_before(&heap[l], &heap[r]))
+            worst = r;
+        if (worst < 0 || !cand_before(c, &heap[worst]))
+            break;
+        heap[i] = heap[worst];
+        i = worst;
+    }
+    heap[i] = *c;
+}
+
+typedef struct {
+    int64_t x0, y0, x1, y1;
+} box_t;
+
+static double iou(const box_t *a, const box_t *b)
+{
+    int64_t ix = (a->x1 < b->x1 ? a->x1 : b->x1) - (a->x0 > b->x0 ? a->x0 : b->x0);
+    int64_t iy = (a->y1 < b->y1 ? a->y1 : b->y1) - (a->y0 > b->y0 ? a->y0 : b->y0);
+    if (ix < 0)
+        ix = 0;
+    if (iy < 0)
+        iy = 0;
+    int64_t inter = ix * iy;
+    int64_t uni = (a->x1 - a->x0) * (a->y1 - a->y0) + (b->x1 - b->x0) * (b->y1 - b->y0) - inter;
+    return uni ? (double)inter / (double)uni : 0.0;
+}
+
+/* ------------------------------------------------------------------ scratch */
+
+typedef struct {
+    char *mem;
+    size_t used, size;
+} arena_t;
+
+static void *take(arena_t *a, size_t bytes)
+{
+    size_t at = (a->used + 15) & ~(size_t)15;
+    if (at + bytes > a->size)
+        return NULL; /* sized up front: cannot happen */
+    a->used = at + bytes;
+    return a->mem + at;
+}
+
+/* _find_edge_boxes on view c: writes up to max_regions boxes to out (capacity cap), returns how
+ * many, or -1 when out of memory. */
+static int find_edge_boxes(const view_t *c, Py_ssize_t max_regions, box_t *out, int cap)
+{
+    const Py_ssize_t h = c->h, w = c->w;
+    const Py_ssize_t nr = h - 1, nc = w - 1; /* row lines (between rows), column lines */
+    const Py_ssize_t big = h > w ? h : w;
+    int result = 0;
+    /* Scratch, one block: sizes first, then the same takes in the same order. */
+    const size_t sizes[] = {
+        6 * (size_t)w,                                /* planes: two rows, three planes each */
+        (size_t)w,                                    /* tbuf: steps along a row */
+        3 * (size_t)big,                              /* sbuf: three lines of steps */
+        (size_t)big,                                  /* line: breaks along one line */
+        4 * (size_t)h, 4 * (size_t)w,                 /* row_prof, col_prof */
+        4 * (size_t)big,                              /* order */
+        sizeof(Py_ssize_t) * (size_t)(big + 2),       /* cnt */
+        4 * (size_t)MAX_CAND * (size_t)(w + 1),       /* sums_h */
+        4 * (size_t)MAX_CAND * (size_t)(h + 1),       /* sums_v */
+        4 * (size_t)MAX_CAND * MAX_PAIRS, 4 * (size_t)MAX_CAND * MAX_PAIRS, /* h_sup, h_run */
+        4 * (size_t)MAX_CAND * MAX_PAIRS, 4 * (size_t)MAX_CAND * MAX_PAIRS, /* v_sup, v_run */
+        8 * (size_t)MAX_PAIRS, 8 * (size_t)MAX_PAIRS, /* box_w, box_h */
+        sizeof(cand_t) * MAX_OUTLINE_CANDIDATES,      /* heap */
+    };
+    arena_t A;
+    A.size = 0;
+    A.used = 0;
+    for (size_t i = 0; i < sizeof(sizes) / sizeof(sizes[0]); i++)
+        A.size += sizes[i] + 16;
+    A.mem = (char *)malloc(A.size);
+    if (A.mem == NULL)
+        return -1;
+    int si = 0;
+    unsigned char *planes = (unsigned char *)take(&A, sizes[si++]);
+    unsigned char *tbuf = (unsigned char *)take(&A, sizes[si++]);
+    unsigned char *sbuf = (unsigned char *)take(&A, sizes[si++]);
+    unsigned char *line = (unsigned char *)take(&A, sizes[si++]);
+    int32_t *row_prof = (int32_t *)take(&A, sizes[si++]);
+    int32_t *col_prof = (int32_t *)take(&A, sizes[si++]);
+    int32_t *order = (int32_t *)take(&A, sizes[si++]);
+    Py_ssize_t *cnt = (Py_ssize_t *)take(&A, sizes[si++]);
+    float *sums_h = (float *)take(&A, sizes[si++]);
+    float *sums_v = (float *)take(&A, sizes[si++]);
+    float *h_sup = (float *)take(&A, sizes[si++]);
+    float *h_run = (float *)take(&A, sizes[si++]);
+    float *v_sup = (float *)take(&A, sizes[si++]);
+    float *v_run = (float *)take(&A, sizes[si++]);
+    int64_t *box_w = (int64_t *)take(&A, sizes[si++]);
+    int64_t *box_h = (int64_t *)take(&A, sizes[si++]);
+    cand_t *heap = (cand_t *)take(&A, sizes[si++]);
+    if (heap == NULL) {
+        free(A.mem);
+        return -1;
+    }
+
+    /* Pass 1: how many breaks each row line and each column line holds (_edge_maps' counts). */
+    memset(row_prof, 0, 4 * (size_t)h);
+    memset(col_prof, 0, 4 * (size_t)w);
+    {
+        unsigned char *prev = planes, *cur = planes + 3 * w;
+        unsigned char *s_before = sbuf, *s_mid = sbuf + big, *s_after = sbuf + 2 * big;
+        for (Py_ssize_t y = 0; y < h; y++) {
+            gather_row(c, y, cur, cur + w, cur + 2 * w);
+            if (nc > 0) {
+                plane_steps(cur, cur + w, cur + 2 * w, cur + 1, cur + w + 1, cur + 2 * w + 1, nc, tbuf);
+                add_row_breaks(tbuf, nc, col_prof);
+            }
+            if (y >= 1) {
+                /* steps between rows y - 1 and y: row line y - 1 */
+                plane_steps(prev, prev + w, prev + 2 * w, cur, cur + w, cur + 2 * w, w, s_after);
+                if (y >= 2) /* row line y - 2 now has both neighbours that exist */
+                    row_prof[y - 2] = (int32_t)line_breaks(s_mid, y >= 3 ? s_before : NULL, s_after, w, NULL);
+                unsigned char *t = s_before;
+                s_before = s_mid;
+                s_mid = s_after;
+                s_after = t;
+            }
+            unsigned char *t = prev;
+            prev = cur;
+            cur = t;
+        }
+        if (nr >= 1) /* the last row line: s_mid, the one before it in s_before */
+            row_prof[nr - 1] = (int32_t)line_breaks(s_mid, nr >= 2 ? s_before : NULL, NULL, w, NULL);
+    }
+
+    /* Candidate lines: the border (-1 and n) and the strongest. */
+    Py_ssize_t rows[MAX_CAND], cols[MAX_CAND], taken[MAX_LINES];
+    int nR = 0, nC = 0, k;
+    rows[nR++] = -1;
+    k = nr > 0 ? strongest(row_prof, nr, w, order, cnt, taken) : 0;
+    for (int i = 0; i < k; i++)
+        rows[nR++] = taken[i];
+    rows[nR++] = h - 1;
+    cols[nC++] = -1;
+    k = nc > 0 ? strongest(col_prof, nc, h, order, cnt, taken) : 0;
+    for (int i = 0; i < k; i++)
+        cols[nC++] = taken[i];
+    cols[nC++] = w - 1;
+
+    /* Pass 2: the breaks along each candidate line, as float32 prefix sums (the border: 0.75). */
+    for (int i = 0; i < nR; i++) {
+        float *row = sums_h + (Py_ssize_t)i * (w + 1);
+        Py_ssize_t r = rows[i];
+        float acc = 0.0f;
+        row[0] = 0.0f;
+        if (r < 0 || r >= h - 1) {
+            for (Py_ssize_t x = 0; x < w; x++)
+                row[x + 1] = acc += (float)BORDER_SUPPORT;
+            continue;
+        }
+        unsigned char *before = r >= 1 ? sbuf : NULL, *after = r + 1 < nr ? sbuf + 2 * big : NULL;
+        row_steps(c, r, sbuf + big);
+        if (before)
+            row_steps(c, r - 1, before);
+        if (after)
+            row_steps(c, r + 1, after);
+        line_breaks(sbuf + big, before, after, w, line);
+        for (Py_ssize_t x = 0; x < w; x++)
+            row[x + 1] = acc += (float)line[x];
+    }
+    for (int i = 0; i < nC; i++) {
+        float *row = sums_v + (Py_ssize_t)i * (h + 1);
+        Py_ssize_t cl = cols[i];
+        float acc = 0.0f;
+        row[0] = 0.0f;
+        if (cl < 0 || cl >= w - 1) {
+            for (Py_ssize_t y = 0; y < h; y++)
+                row[y + 1] = acc += (float)BORDER_SUPPORT;
+            continue;
+        }
+        unsigned char *before = cl >= 1 ? sbuf : NULL, *after = cl + 1 < nc ? sbuf + 2 * big : NULL;
+        col_steps(c, cl, sbuf + big);
+        if (before)
+            col_steps(c, cl - 1, before);
+        if (after)
+            col_steps(c, cl + 1, after);
+        line_breaks(sbuf + big, before, after, h, line);
+        for (Py_ssize_t y = 0; y < h; y++)
+            row[y + 1] = acc += (float)line[y];
+    }
+
+    /* Side tables: h_* per row line and column pair, v_* per column line and row pair. */
+    int PC = nC * (nC - 1) / 2, PR = nR * (nR - 1) / 2;
+    side_tables(sums_h, nR, w, cols, nC, h_sup, h_run, box_w);
+    side_tables(sums_v, nC, h, rows, nR, v_sup, v_run, box_h);
+
+    /* Every box (row pair, column pair), best MAX_OUTLINE_CANDIDATES kept in lexsort order. */
+    const float min_side = (float)MIN_SIDE_SUPPORT, min_mean = (float)MIN_MEAN_SUPPORT;
+    const double total = MIN_REGION_SHARE * (double)w * (double)h;
+    const double most = MAX_REGION_SHARE * (double)w * (double)h;
+    int nheap = 0;
+    int pr = 0;
+    for (int r0 = 0; r0 < nR; r0++) {
+        for (int r1 = r0 + 1; r1 < nR; r1++, pr++) {
+            int pc = 0;
+            for (int c0 = 0; c0 < nC; c0++) {
+                for (int c1 = c0 + 1; c1 < nC; c1++, pc++) {
+                    float top = h_sup[r0 * PC + pc], bottom = h_sup[r1 * PC + pc];
+                    float left = v_sup[c0 * PR + pr], right = v_sup[c1 * PR + pr];
+                    if ((top < bottom ? top : bottom) < min_side || (left < right ? left : right) < min_side)
+                        continue;
+                    int on_border = (r0 == 0) + (r1 == nR - 1) + (c0 == 0) + (c1 == nC - 1);
+                    int64_t bw = box_w[pc], bh = box_h[pr], area = bw * bh;
+                    float mean = (((top + bottom) + left) + right) / 4.0f;
+                    if (!(mean >= min_mean) || on_border > 2 || bw < MIN_REGION_SIDE / 2 || bh < MIN_REGION_SIDE / 2
+                        || !((double)area >= total) || !((double)area <= most) || !((double)bw <= MAX_ASPECT * (double)bh)
+                        || !((double)bh <= MAX_ASPECT * (double)bw))
+                        continue;
+                    float ha = h_run[r0 * PC + pc], hb = h_run[r1 * PC + pc];
+                    float va = v_run[c0 * PR + pr], vb = v_run[c1 * PR + pr];
+                    float hm = ha >= hb ? ha : hb, vm = va >= vb ? va : vb;
+                    float run = hm >= vm ? hm : vm;
+                    float half = 0.5f * run;
+                    float x = mean - half;
+                    float scaled = x * 100.0f;
+                    cand_t cd;
+                    cd.score = rintf(scaled) / 100.0f;
+                    cd.area = area;
+                    cd.idx = pr * PC + pc;
+                    heap_push(heap, &nheap, MAX_OUTLINE_CANDIDATES, &cd);
+                }
+            }
+        }
+    }
+    qsort(heap, (size_t)nheap, sizeof(cand_t), cand_cmp);
+
+    /* Row pair / column pair of an index: the inverse of the triu enumeration. */
+    int pr_r0[MAX_PAIRS], pr_r1[MAX_PAIRS], pc_c0[MAX_PAIRS], pc_c1[MAX_PAIRS];
+    {
+        int p = 0;
+        for (int i = 0; i < nR; i++)
+            for (int j = i + 1; j < nR; j++, p++) {
+                pr_r0[p] = i;
+                pr_r1[p] = j;
+            }
+        p = 0;
+        for (int i = 0; i < nC; i++)
+            for (int j = i + 1; j < nC; j++, p++) {
+                pc_c0[p] = i;
+                pc_c1[p] = j;
+            }
+    }
+    for (int n = 0; n < nheap; n++) {
+        int a = heap[n].idx / PC, b = heap[n].idx % PC;
+        box_t bx;
+        bx.x0 = cols[pc_c0[b]] + 1;
+        bx.y0 = rows[pr_r0[a]] + 1;
+        bx.x1 = cols[pc_c1[b]] + 1;
+        bx.y1 = rows[pr_r1[a]] + 1;
+        int fresh = 1;
+        for (int o = 0; o < result; o++)
+            if (!(iou(&bx, &out[o]) < OVERLAP)) {
+                fresh = 0;
+                break;
+            }
+        if (fresh && result < cap)
+            out[result++] = bx;
+        if (result >= max_regions)
+            break;
+    }
+    free(A.mem);
+    return result;
+}
+
+/* _refine_side on the full view. */
+static int64_t refine_side(const view_t *a, int64_t guess, int64_t lo, int64_t hi, int64_t reach, int horizontal)
+{
+    int64_t limit = horizontal ? a->h : a->w, other = horizontal ? a->w : a->h;
+    if (guess <= 0 || guess >= limit)
+        return guess;
+    int64_t first = guess - reach > 1 ? guess - reach : 1;
+    int64_t last = guess + reach < limit - 1 ? guess + reach : limit - 1;
+    if (last < first || hi <= lo)
+        return guess;
+    /* numpy slices lo:hi (both >= 0 here); a slice past the end stops at the end */
+    if (hi > other)
+        hi = other;
+    if (lo > other)
+        lo = other;
+    Py_ssize_t along = horizontal ? a->sx : a->sy, across = horizontal ? a->sy : a->sx;
+    int64_t best = -1, best_k = 0;
+    for (int64_t k = 0; k <= last - first; k++) {
+        const unsigned char *p = a->base + (first - 1 + k) * across + lo * along;
+        int64_t count = 0;
+        for (int64_t t = lo; t < hi; t++, p += along)
+            count += pixel_step(p, p + across, a->sc) >= EDGE_STEP;
+        if (count > best) {
+            best = count;
+            best_k = k;
+        }
+    }
+    return first + best_k;
+}
+
+/* ------------------------------------------------------------------ module */
+
+static PyObject *edge_boxes(PyObject *self, PyObject *args, PyObject *kwargs)
+{
+    static char *kwlist[] = {"a", "max_regions", NULL};
+    PyObject *obj;
+    Py_ssize_t max_regions;
+    Py_buffer buf;
+    view_t a;
+    (void)self;
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "On:edge_boxes", kwlist, &obj, &max_regions))
+        return NULL;
+    if (get_image(obj, &buf, &a) < 0)
+        return NULL;
+    if (max_regions <= 0 || a.w < 2 * MIN_REGION_SIDE || a.h < 2 * MIN_REGION_SIDE) {
+        PyBuffer_Release(&buf);
+        return PyList_New(0);
+    }
+    if (a.h > PY_SSIZE_T_MAX / 1024 || a.w > PY_SSIZE_T_MAX / 1024) {
+        PyBuffer_Release(&buf);
+        return PyErr_NoMemory();
+    }
+    int cap = max_regions < MAX_OUTLINE_CANDIDATES ? (int)max_regions : MAX_OUTLINE_CANDIDATES;
+    box_t boxes[MAX_OUTLINE_CANDIDATES];
+    int n, kept = 0;
+    Py_BEGIN_ALLOW_THREADS
+    int64_t step = (a.h > a.w ? a.h : a.w) > STEP_ABOVE ? 2 : 1;
+    view_t c = a;
+    c.h = (a.h + step - 1) / step;
+    c.w = (a.w + step - 1) / step;
+    c.sy = a.sy * step;
+    c.sx = a.sx * step;
+    n = find_edge_boxes(&c, max_regions, boxes, cap);
+    for (int i = 0; i < n; i++) {
+        int64_t x0 = boxes[i].x0 * step, y0 = boxes[i].y0 * step;
+        int64_t x1 = boxes[i].x1 * step, y1 = boxes[i].y1 * step;
+        if (x1 > a.w)
+            x1 = a.w;
+        if (y1 > a.h)
+            y1 = a.h;
+        if (step > 1) {
+            int64_t reach = step + 1;
+            y0 = refine_side(&a, y0, x0 + 2, x1 - 2, reach, 1);
+            y1 = refine_side(&a, y1, x0 + 2, x1 - 2, reach, 1);
+            x0 = refine_side(&a, x0, y0 + 2, y1 - 2, reach, 0);
+            x1 = refine_side(&a, x1, y0 + 2, y1 - 2, reach, 0);
+        }
+        if (x1 - x0 >= MIN_REGION_SIDE && y1 - y0 >= MIN_REGION_SIDE) {
+            boxes[kept].x0 = x0;
+            boxes[kept].y0 = y0;
+            boxes[kept].x1 = x1;
+            boxes[kept].y1 = y1;
+            kept++;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&buf);
+    if (n < 0)
+        return PyErr_NoMemory();
+    PyObject *list = PyList_New(kept);
+    if (list == NULL)
+        return NULL;
+    for (int i = 0; i < kept; i++) {
+        PyObject *t = Py_BuildValue("(LLLL)", (long long)boxes[i].x0, (long long)boxes[i].y0, (long long)boxes[i].x1,
+                                    (long long)boxes[i].y1);
+        if (t == NULL) {
+            Py_DECREF(list);
+            return NULL;
+        }
+        PyList_SET_ITEM(list, i, t);
+    }
+    return list;
+}
+
+static PyObject *constants(PyObject *self, PyObject *unused)
+{
+    (void)self;
+    (void)unused;
+    return Py_BuildValue("{s:i,s:(ii),s:i,s:d,s:d,s:d,s:i,s:d,s:i,s:d,s:d,s:d}", "EDGE_STEP", EDGE_STEP, "EDGE_RATIO",
+                         EDGE_RATIO_0, EDGE_RATIO_1, "MAX_LINES", MAX_LINES, "MIN_SIDE_SUPPORT", MIN_SIDE_SUPPORT,
+                         "MIN_MEAN_SUPPORT", MIN_MEAN_SUPPORT, "BORDER_SUPPORT", BORDER_SUPPORT,
+                         "MAX_OUTLINE_CANDIDATES", MAX_OUTLINE_CANDIDATES, "OUTLINE_REACH", OUTLINE_REACH,
+                         "MIN_REGION_SIDE", MIN_REGION_SIDE, "MIN_REGION_SHARE", MIN_REGION_SHARE,
+                         "MAX_REGION_SHARE", MAX_REGION_SHARE, "MAX_ASPECT", MAX_ASPECT);
+}
+
+static PyMethodDef methods[] = {
+    {"edge_boxes", (PyCFunction)(void (*)(void))edge_boxes, METH_VARARGS | METH_KEYWORDS,
+     "edge_boxes(a, max_regions) -> list of (x0, y0, x1, y1)\n\n"
+     "childsafe.media.edits._edge_boxes_numpy(a, max_regions=max_regions), compiled: boxes outlined by\n"
+     "sharp colour breaks in an (h, w, 3) uint8 array (any strides), best first."},
+    {"constants", constants, METH_NOARGS,
+     "The constants compiled in, by their names in childsafe.media.edits (the tests compare them)."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_outlines",
+                                    "Outline finding of childsafe.media.edits (edge_boxes), compiled.", -1, methods};
+
 PyMODINIT_FUNC PyInit__outlines(void) { return PyModule_Create(&module); }

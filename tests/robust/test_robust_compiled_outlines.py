@@ -1,0 +1,361 @@
+"""The compiled outline finding (childsafe.media._outlines.edge_boxes) gives exactly the boxes, in the
+same order, that the numpy reference in childsafe.media.edits (_edge_boxes_numpy) gives: on the images
+the edits tests draw, pictures pasted into other pictures (eval's picture in picture, collage and
+screenshot), the reference photos, noise, flat, tiny and thin arrays, both sides of the 400-pixel
+switch to every second pixel, sliced and strided views, and hypothesis' small images with a few
+rectangles; and bad buffers are refused, never a crash."""
+
+from __future__ import annotations
+
+import random
+from unittest import mock
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw
+
+from childsafe.media import edits
+
+_outlines = pytest.importorskip("childsafe.media._outlines")
+if not hasattr(_outlines, "edge_boxes"):
+    pytest.skip("the compiled outline finding is not built", allow_module_level=True)
+
+MAXES = (0, 1, 2, 8)
+
+
+def _stable_strongest(profile: np.ndarray, count: int) -> np.ndarray:
+    """edits._strongest with equal counts taken in a stable order (the later line first), as the C code does."""
+    order = np.argsort(profile, kind="stable")[::-1]
+    taken: list[int] = []
+    for i in order[: count * 6]:
+        if profile[i] <= 0:
+            break
+        if all(abs(int(i) - t) > 2 for t in taken):
+            taken.append(int(i))
+        if len(taken) >= count:
+            break
+    return np.array(sorted(taken), dtype=np.int64)
+
+
+def _reference_breaks_ties_stably() -> bool:
+    rng = np.random.default_rng(0)
+    probes = [np.tile(np.arange(1, 5), 60), np.ones(200, dtype=np.int64)]
+    probes += [rng.integers(0, 5, n) for n in (10, 40, 255, 300, 511) for _ in range(5)]
+    return all(np.array_equal(edits._strongest(p, edits.MAX_LINES), _stable_strongest(p, edits.MAX_LINES))
+               for p in probes)
+
+
+REFERENCE_IS_STABLE = _reference_breaks_ties_stably()
+
+
+def reference(a: np.ndarray, max_regions: int) -> list:
+    """_edge_boxes_numpy; while edits._strongest uses np.argsort's default order (numpy's quicksort,
+    whose order among equal counts depends on the CPU it dispatches to), with the stable order the
+    C code follows (see test_the_reference_takes_equal_lines_in_a_stable_order)."""
+    if REFERENCE_IS_STABLE:
+        return edits._edge_boxes_numpy(a, max_regions=max_regions)
+    with mock.patch.object(edits, "_strongest", _stable_strongest):
+        return edits._edge_boxes_numpy(a, max_regions=max_regions)
+
+
+def check(a: np.ndarray, maxes=MAXES) -> list:
+    """Both engines on a, for every max_regions; returns the boxes for the last."""
+    want: list = []
+    for m in maxes:
+        want = [tuple(int(v) for v in box) for box in reference(a, m)]
+        got = _outlines.edge_boxes(a, m)
+        assert isinstance(got, list) and all(type(v) is int for box in got for v in box)
+        assert got == want, (a.shape, a.strides, m)
+    return want
+
+
+def check_as_the_product_does(img: Image.Image) -> int:
+    """The working copy, and the part of it inside its first trim (what pictures_within hands over)."""
+    a, _factor = edits.working_copy(img)
+    found = len(check(a))
+    boxes = edits._trim_passes_numpy(a, tolerance=edits.BORDER_TOLERANCE, noise=edits.BORDER_NOISE,
+                                     max_passes=edits.MAX_TRIM_PASSES)
+    if boxes:
+        ox, oy, ex, ey = boxes[0]
+        found += len(check(a[oy:ey, ox:ex]))
+    return found
+
+
+def test_constants_are_those_of_edits():
+    names = ("EDGE_STEP", "EDGE_RATIO", "MAX_LINES", "MIN_SIDE_SUPPORT", "MIN_MEAN_SUPPORT", "BORDER_SUPPORT",
+             "MAX_OUTLINE_CANDIDATES", "OUTLINE_REACH", "MIN_REGION_SIDE", "MIN_REGION_SHARE", "MAX_REGION_SHARE",
+             "MAX_ASPECT")
+    compiled = _outlines.constants()
+    assert set(compiled) == set(names)
+    for name in names:
+        assert compiled[name] == getattr(edits, name), name
+        assert type(compiled[name]) is type(getattr(edits, name)), name
+
+
+def test_the_reference_takes_equal_lines_in_a_stable_order():
+    if not REFERENCE_IS_STABLE:
+        pytest.xfail("edits._strongest orders equal counts by np.argsort's default (quicksort, CPU-dependent "
+                     "for ties); the compiled code takes them as np.argsort(profile, kind='stable')[::-1]")
+
+
+def test_the_dispatch_uses_the_compiled_function(monkeypatch):
+    from tests.robust.test_robust_edits import busy_background, drawn_photo
+
+    composite = busy_background(3)
+    composite.paste(drawn_photo(12, (400, 300)), (410, 230))
+    a, _ = edits.working_copy(composite)
+    monkeypatch.delenv("CHILDSAFE_MEDIA_ENGINE", raising=False)
+    with mock.patch.object(edits, "_edge_boxes_numpy", side_effect=AssertionError("numpy path taken")):
+        got = edits.edge_boxes(a, max_regions=3)
+    assert got and got == reference(a, 3)
+    monkeypatch.setenv("CHILDSAFE_MEDIA_ENGINE", "numpy")
+    with mock.patch.object(_outlines, "edge_boxes", side_effect=AssertionError("compiled path taken")):
+        assert edits.edge_boxes(a, max_regions=3) == reference(a, 3)
+
+
+# ---------------------------------------------------------------- what the edits tests draw
+
+
+def test_the_images_the_edits_tests_draw():
+    from tests.robust.test_robust_edits import (
+        busy_background, chat_screenshot, drawn_photo, jpeg, textured_background, with_border,
+    )
+
+    found = 0
+    photo = drawn_photo(12, (400, 300))
+    composite = busy_background(3)
+    composite.paste(photo, (410, 230))
+    found += check_as_the_product_does(jpeg(composite, 90))
+    for where in [(300, 200), (0, 150), (560, 420)]:
+        composite = textured_background(4)
+        composite.paste(drawn_photo(13, (400, 300)), where)
+        found += check_as_the_product_does(jpeg(composite, 85))
+    for dark in (False, True):
+        found += check_as_the_product_does(chat_screenshot(drawn_photo(8), dark=dark))
+    framed = with_border(with_border(drawn_photo(4), 0.04, (250, 250, 250)), 0.06, (20, 20, 90))
+    found += check_as_the_product_does(framed)
+    tiles = Image.new("RGB", (1200, 1200), (255, 255, 255))
+    for i in range(16):
+        tiles.paste(drawn_photo(20 + i, (250, 250)), (20 + (i % 4) * 295, 20 + (i // 4) * 295))
+    found += check_as_the_product_does(tiles)
+    # every pair of grid lines makes a box with perfect outlines: the candidate cap matters here
+    grid = Image.new("RGB", (2000, 2000), (255, 255, 255))
+    draw = ImageDraw.Draw(grid)
+    rng = random.Random(3)
+    for i in range(40):
+        for j in range(40):
+            draw.rectangle((i * 50, j * 50, i * 50 + 49, j * 50 + 49), fill=tuple(rng.randrange(256) for _ in range(3)))
+    found += check_as_the_product_does(grid)
+    check(np.asarray(grid)[:700, :900], maxes=(300,))  # more boxes asked than candidates looked at
+    try:
+        from skimage import data
+
+        back = Image.fromarray(np.asarray(data.brick())).convert("RGB").resize((960, 720))
+        back.paste(drawn_photo(14, (360, 270)), (333, 187))
+        found += check_as_the_product_does(back)
+    except ImportError:
+        pass
+    for w, h in [(2, 5000), (5000, 3), (30, 4000)]:
+        strip = Image.fromarray(np.random.default_rng(2).integers(0, 255, (h, w, 3), dtype=np.uint8))
+        check_as_the_product_does(strip)
+    assert found >= 10  # outlines were found, so the boxes themselves were compared
+
+
+# ---------------------------------------------------------------- pictures pasted into pictures
+
+
+def test_pictures_pasted_into_other_pictures():
+    from eval.matching.corpus import drawn_scene
+    from eval.matching.transforms import collage, picture_in_picture, screenshot
+
+    found = 0
+    for seed in range(9):
+        rng = random.Random(seed)
+        background = ("drawn", "any", "photo")[seed % 3]
+        share = (0.4, 0.25, 0.6)[seed % 3]
+        found += check_as_the_product_does(picture_in_picture(drawn_scene(100 + seed), rng, share, background))
+    for seed in range(2):
+        found += check_as_the_product_does(collage(drawn_scene(200 + seed), random.Random(seed)))
+        found += check_as_the_product_does(screenshot(drawn_scene(300 + seed), random.Random(seed), 0.8,
+                                                      dark=seed == 1))
+    for seed in range(6):
+        scene = drawn_scene(seed, ((640, 480), (512, 512), (480, 640))[seed % 3])
+        found += len(check(np.asarray(scene)))
+    assert found >= 20
+
+
+# ---------------------------------------------------------------- reference photos
+
+
+@pytest.fixture(scope="module")
+def reference_pdq():
+    from tests.conftest import reference_media_dir
+
+    path = reference_media_dir() / "pdq"
+    if not path.is_dir():
+        pytest.skip(f"reference media not found at {path}; set CHILDSAFE_REFERENCE_MEDIA")
+    return path
+
+
+def test_reference_photos(reference_pdq):
+    from childsafe.media.images import load_image
+
+    files = sorted((reference_pdq / "labelme-subset").glob("*.jpg")) + sorted((reference_pdq / "bridge-mods").glob("*.jpg"))
+    files += [reference_pdq / "sample-b.jpg"]
+    files = [f for f in files if f.is_file()]
+    if not files:
+        pytest.skip(f"no reference photos under {reference_pdq}")
+    for path in files:
+        img = load_image(path.read_bytes())
+        check_as_the_product_does(img)
+        # pasted over one another: a picture in a photo
+        back = img.resize((max(img.width, 300) * 2, max(img.height, 300) * 2))
+        back.paste(img, (back.width // 5, back.height // 4))
+        check_as_the_product_does(back)
+
+
+# ---------------------------------------------------------------- shapes, noise and views
+
+
+def test_random_noise_and_flat_arrays():
+    rng = np.random.default_rng(7)
+    for h, w in [(48, 48), (60, 90), (256, 256), (300, 420), (512, 512)]:
+        check(rng.integers(0, 256, (h, w, 3), dtype=np.uint8))
+        check(np.full((h, w, 3), (30, 140, 200), dtype=np.uint8))
+        smooth = (rng.integers(0, 256, (h // 8 + 1, w // 8 + 1, 3), dtype=np.uint8)
+                  .repeat(8, axis=0).repeat(8, axis=1)[:h, :w])  # flat blocks: long equal edges, many ties
+        check(smooth)
+
+
+def _scene(h: int, w: int, seed: int) -> np.ndarray:
+    """A smooth background with a few pasted rectangles (sharp outlines) and a little noise."""
+    rng = np.random.default_rng(seed)
+    yy, xx = np.mgrid[0:h, 0:w]
+    a = np.stack([xx * 0.3 + yy * 0.1, yy * 0.4 + 30, (xx + yy) * 0.2], axis=2) % 256
+    for _ in range(rng.integers(1, 5)):
+        y0, x0 = rng.integers(0, max(1, h - 10)), rng.integers(0, max(1, w - 10))
+        y1, x1 = y0 + rng.integers(5, max(6, h // 2)), x0 + rng.integers(5, max(6, w // 2))
+        a[y0:y1, x0:x1] = rng.integers(0, 256, 3)
+    a += rng.normal(0, 2, a.shape)
+    return np.clip(a, 0, 255).astype(np.uint8)
+
+
+def test_tiny_and_thin_shapes():
+    for h in (1, 2, 3, 5, 23, 24, 47, 48, 49, 60):
+        for w in (1, 2, 3, 24, 47, 48, 49, 60):
+            check(_scene(h, w, h * 100 + w))
+    for h, w in [(1, 500), (500, 1), (2, 700), (700, 2), (47, 900), (900, 48), (48, 2000)]:
+        check(_scene(h, w, h + w))
+    assert _outlines.edge_boxes(np.zeros((0, 0, 3), np.uint8), 8) == []
+    assert _outlines.edge_boxes(np.zeros((0, 100, 3), np.uint8), 8) == []
+    assert _outlines.edge_boxes(np.zeros((100, 0, 3), np.uint8), 8) == []
+
+
+def test_both_sides_of_the_switch_to_every_second_pixel():
+    found = 0
+    for h, w in [(400, 300), (300, 400), (401, 300), (300, 401), (400, 400), (401, 401), (402, 97), (512, 512),
+                 (513, 257), (799, 801)]:
+        for seed in range(3):
+            found += len(check(_scene(h, w, seed)))
+    assert found >= 10
+
+
+def test_non_contiguous_views():
+    from eval.matching.corpus import drawn_scene
+
+    base = np.asarray(drawn_scene(5, (900, 700)))
+    base = base.copy()
+    base[200:420, 300:640] = np.asarray(drawn_scene(6, (340, 220)))  # a pasted picture
+    views = [
+        base[13:451, 7:600], base[::-1], base[:, ::-1], base[::-1, ::-1], base[::2, ::3], base[1::3, ::2],
+        base.transpose(1, 0, 2), base[..., ::-1], base[100:700:2, 50:900], np.asfortranarray(base),
+        base[::2, ::2], base[150:480, 250:700],
+    ]
+    packed = np.zeros(base.shape[:2] + (4,), np.uint8)
+    packed[..., :3] = base
+    views.append(packed[..., :3])  # RGBX rows: pixel stride 4
+    wide = np.zeros((base.shape[0], base.shape[1], 3, 2), np.uint8)
+    wide[..., 0] = base
+    views.append(wide[..., 0])  # channel stride 2
+    views.append(np.broadcast_to(base[300:301], (200, 900, 3)))  # row stride 0
+    views.append(np.broadcast_to(base[:, 400:401], (700, 300, 3)))  # column stride 0
+    found = 0
+    for v in views:
+        found += len(check(v))
+        assert _outlines.edge_boxes(v, 8) == _outlines.edge_boxes(np.ascontiguousarray(v), 8)
+    assert found >= 10
+    ro = base[10:500, 10:600].copy()
+    ro.flags.writeable = False
+    check(ro)
+    # a memoryview of a bytearray: the buffer is taken and given back (the bytearray can resize again)
+    raw = bytearray(np.ascontiguousarray(base[:120, :150]).tobytes())
+    view = memoryview(raw).cast("B", (120, 150, 3))
+    assert _outlines.edge_boxes(view, 8) == _outlines.edge_boxes(base[:120, :150], 8)
+    view.release()
+    raw.extend(b"\0")
+
+
+@st.composite
+def small_images(draw):
+    side = st.one_of(st.integers(1, 60), st.integers(48, 160), st.integers(48, 160))  # mostly big enough for boxes
+    h, w = draw(side), draw(side)
+    kind = draw(st.sampled_from(["flat", "noise", "gradient"]))
+    rng = np.random.default_rng(draw(st.integers(0, 2**32 - 1)))
+    if kind == "flat":
+        a = np.empty((h, w, 3), np.uint8)
+        a[...] = rng.integers(0, 256, 3)
+    elif kind == "noise":
+        a = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    else:
+        yy, xx = np.mgrid[0:h, 0:w]
+        a = (np.stack([xx, yy, xx + yy], axis=2) * draw(st.integers(0, 3))).astype(np.uint8)
+    for _ in range(draw(st.integers(0, 5))):
+        y0, x0 = draw(st.integers(0, h)), draw(st.integers(0, w))
+        y1, x1 = draw(st.integers(y0, h)), draw(st.integers(x0, w))
+        colour = draw(st.tuples(*[st.integers(0, 255)] * 3))
+        a[y0:y1, x0:x1] = colour
+    step = draw(st.sampled_from([1, 1, 1, 2]))
+    return a[::step, ::step] if step > 1 and min(h, w) >= 2 else a
+
+
+@settings(max_examples=150, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(small_images(), st.sampled_from([0, 1, 2, 8, 20]))
+def test_hypothesis_small_images(a, max_regions):
+    check(a, maxes=(max_regions,))
+
+
+# ---------------------------------------------------------------- refused inputs
+
+
+def test_bad_buffers_are_refused_not_crashed():
+    good = np.zeros((64, 64, 3), np.uint8)
+    bad = [
+        np.zeros((64, 64), np.uint8),  # no channels
+        np.zeros((64, 64, 3, 1), np.uint8),  # four dimensions
+        np.zeros((64, 64, 4), np.uint8),  # four channels
+        np.zeros((64, 64, 1), np.uint8),
+        np.zeros((64, 64, 3), np.float32),
+        np.zeros((64, 64, 3), np.float64),
+        np.zeros((64, 64, 3), np.int16),
+        np.zeros((64, 64, 3), np.int8),  # one byte, but signed
+        np.zeros((64, 64, 3), bool),
+        np.zeros(64 * 64 * 3, np.uint8),  # flat
+        b"\0" * (64 * 64 * 3),
+        bytearray(12),
+        [[[0, 0, 0]] * 64] * 64,  # no buffer at all
+        None,
+        "pixels",
+    ]
+    for obj in bad:
+        for m in (0, 8):
+            with pytest.raises((TypeError, ValueError)):
+                _outlines.edge_boxes(obj, m)
+    for m in (None, "8", 2.5):
+        with pytest.raises(TypeError):
+            _outlines.edge_boxes(good, m)
+    with pytest.raises(TypeError):
+        _outlines.edge_boxes(good)
+    assert _outlines.edge_boxes(good, -3) == []
+    assert _outlines.edge_boxes(a=good, max_regions=8) == []
