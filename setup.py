@@ -21,6 +21,8 @@ setup(
             extra_compile_args=flags,
             optional=True,
         ),
+        # PDQ's blur, samples, DCT and quality without a BLAS (childsafe.media.pdq; numpy fallback).
+        Extension("childsafe.media._pdqcore", ["childsafe/media/_pdqcore.c"], extra_compile_args=["-O3"], optional=True),
         # Border trimming and outline finding of childsafe.media.edits (numpy versions kept as fallback).
         Extension("childsafe.media._trim", ["childsafe/media/_trim.c"], extra_compile_args=["-O3"], optional=True),
         Extension("childsafe.media._outlines", ["childsafe/media/_outlines.c"], extra_compile_args=["-O3"],

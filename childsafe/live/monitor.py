@@ -23,12 +23,12 @@ from dataclasses import dataclass, field
 from typing import Callable, Iterable, Iterator, Protocol, Sequence
 
 import numpy as np
-import pdqhash
 
 from childsafe.errors import ChildsafeError, Conflict, InvalidInput, NotFound
 from childsafe.index.codec import bits_to_hex
 from childsafe.live.decisions import ENDED, ERROR, NO_ACTION, Decision, error_decision
 from childsafe.live.detectors import Detection, FrameClassifier
+from childsafe.media.pdq import pdq_bits
 from childsafe.live.window import RollingWindow, Sampler
 
 log = logging.getLogger("childsafe.live")
@@ -376,7 +376,7 @@ class LiveMonitor:
         scene = False
         hexes: list[str] = []
         if rgb is not None:
-            bits, q = pdqhash.compute(rgb)
+            bits, q = pdq_bits(rgb)
             pdq, quality = bits_to_hex(bits), int(q)
             scene = watch.sampler.scene_changed(_thumb(rgb))
             if quality >= opts.min_quality:
@@ -384,7 +384,7 @@ class LiveMonitor:
                 box = self._trim_box(watch, rgb, scene) if opts.trim else None
                 if box is not None:
                     x0, y0, x1, y1 = box
-                    bits2, q2 = pdqhash.compute(np.ascontiguousarray(rgb[y0:y1, x0:x1]))
+                    bits2, q2 = pdq_bits(rgb[y0:y1, x0:x1])
                     if q2 >= opts.min_quality:
                         hexes.append(bits_to_hex(bits2))
         elif pdq is not None and (quality is None or quality >= opts.min_quality):

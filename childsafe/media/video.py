@@ -16,16 +16,16 @@ from typing import Union
 
 import av
 import numpy as np
-import pdqhash
 
 from childsafe.errors import InvalidInput
 from childsafe.index.codec import bits_to_hex
+from childsafe.media import pdq
 from childsafe.media.images import DEFAULT_MAX_PIXELS, HASH_MAX_SIDE, require_file
 from childsafe.media.vpdq import FrameHash, format_vpdq
 
 VideoSource = Union[str, Path]
 
-_MIRROR_INDEX = 5  # pdqhash.compute_dihedral's flipY: the left-right mirror
+_MIRROR_INDEX = pdq.DIHEDRAL.index("flip_h")  # the left-right mirror
 
 
 @dataclass
@@ -136,10 +136,10 @@ def hash_video(
                     rgb = frame.reformat(width=out_w, height=out_h, format="rgb24", interpolation="AREA").to_ndarray()
                 timestamp = number / rate
                 if mirrored is None:
-                    bits, quality = pdqhash.compute(np.ascontiguousarray(rgb))
+                    bits, quality = pdq.pdq_bits(rgb)
                     frames.append(FrameHash(number, int(quality), bits_to_hex(bits), timestamp))
                 else:
-                    hashes, quality = pdqhash.compute_dihedral(np.ascontiguousarray(rgb))
+                    hashes, quality = pdq.pdq_dihedral_bits(rgb)
                     frames.append(FrameHash(number, int(quality), bits_to_hex(hashes[0]), timestamp))
                     mirrored.append(FrameHash(number, int(quality), bits_to_hex(hashes[_MIRROR_INDEX]), timestamp))
                 if trimmed is not None:
@@ -170,9 +170,9 @@ def _hash_trimmed(rgb: np.ndarray, number: int, timestamp: float, plain: FrameHa
             trimmed_mirror.append(plain_mirror)
         return
     if trimmed_mirror is None:
-        bits, quality = pdqhash.compute(inner)
+        bits, quality = pdq.pdq_bits(inner)
         trimmed.append(FrameHash(number, int(quality), bits_to_hex(bits), timestamp))
     else:
-        hashes, quality = pdqhash.compute_dihedral(inner)
+        hashes, quality = pdq.pdq_dihedral_bits(inner)
         trimmed.append(FrameHash(number, int(quality), bits_to_hex(hashes[0]), timestamp))
         trimmed_mirror.append(FrameHash(number, int(quality), bits_to_hex(hashes[_MIRROR_INDEX]), timestamp))

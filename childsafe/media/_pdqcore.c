@@ -1,0 +1,200 @@
+/* The arithmetic of childsafe.media.pdq: luma, the reference's two-pass box blur kept at 64 x 64
+ * samples (as banded weights, computed in Python), the 16 x 16 DCT and the quality metric.
+ *
+ * One thread, no BLAS: a multi-threaded BLAS on a busy machine spent 30 ms on what takes 0.4 ms
+ * here. Everything is bounded by the image's size; the buffers are checked before any pixel is read.
+ */
+#define PY_SSIZE_T_CLEAN
+#include <Python.h>
+#include <math.h>
+#include <stdlib.h>
+#include <string.h>
+
+#define N 64
+#define K 16
+
+static float dct[K][N]; /* filled once when the module is imported */
+
+static int get_float_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t want, int writable, const char *what) {
+    int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
+    if (PyObject_GetBuffer(obj, view, flags) < 0) return -1;
+    if (view->itemsize != 4 || view->format == NULL || strcmp(view->format, "f") != 0 || view->len != want * 4) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd contiguous float32 values", what, want);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+static int get_int_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t want, const char *what) {
+    if (PyObject_GetBuffer(obj, view, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) return -1;
+    if (view->itemsize != 4 || view->format == NULL || (strcmp(view->format, "i") != 0 && strcmp(view->format, "=i") != 0
+                                                         && strcmp(view->format, "<i") != 0)
+        || view->len != want * 4) {
+        PyErr_Format(PyExc_ValueError, "%s: expected %zd contiguous int32 values", what, want);
+        PyBuffer_Release(view);
+        return -1;
+    }
+    return 0;
+}
+
+/* samples(pixels, y_start, y_weights, y_band, x_start, x_weights, x_band, grid_out, coeffs_out) -> quality
+ *
+ * pixels: (h, w) or (h, w, 3) uint8, any strides. Kept row i is sum_k y_weights[i, k] * luma[y_start[i] + k]
+ * (k < y_band); columns alike. grid_out (64 x 64 float32) gets the samples, coeffs_out (16 x 16) their
+ * DCT; the return value is the reference's quality metric of the samples.
+ */
+static PyObject *samples(PyObject *self, PyObject *args) {
+    PyObject *pix_obj, *ys_obj, *yw_obj, *xs_obj, *xw_obj, *grid_obj, *coef_obj;
+    Py_ssize_t yband, xband;
+    if (!PyArg_ParseTuple(args, "OOOnOOnOO", &pix_obj, &ys_obj, &yw_obj, &yband, &xs_obj, &xw_obj, &xband, &grid_obj,
+                          &coef_obj))
+        return NULL;
+    Py_buffer pix, ys, yw, xs, xw, grid, coef;
+    if (PyObject_GetBuffer(pix_obj, &pix, PyBUF_STRIDES | PyBUF_FORMAT) < 0) return NULL;
+    int channels;
+    if (pix.itemsize != 1 || pix.format == NULL || (strcmp(pix.format, "B") != 0 && strcmp(pix.format, "=B") != 0)) {
+        PyErr_SetString(PyExc_ValueError, "pixels must be uint8");
+        PyBuffer_Release(&pix);
+        return NULL;
+    }
+    if (pix.ndim == 2) {
+        channels = 1;
+    } else if (pix.ndim == 3 && pix.shape[2] == 3) {
+        channels = 3;
+    } else {
+        PyErr_SetString(PyExc_ValueError, "pixels must be (h, w) grey or (h, w, 3) RGB");
+        PyBuffer_Release(&pix);
+        return NULL;
+    }
+    Py_ssize_t h = pix.shape[0], w = pix.shape[1];
+    if (h <= 0 || w <= 0 || yband <= 0 || xband <= 0 || yband > h || xband > w) {
+        PyErr_SetString(PyExc_ValueError, "pixels and bands do not fit");
+        PyBuffer_Release(&pix);
+        return NULL;
+    }
+    if (get_int_buffer(ys_obj, &ys, N, "y_start") < 0) { PyBuffer_Release(&pix); return NULL; }
+    if (get_float_buffer(yw_obj, &yw, N * yband, 0, "y_weights") < 0) {
+        PyBuffer_Release(&pix); PyBuffer_Release(&ys); return NULL;
+    }
+    if (get_int_buffer(xs_obj, &xs, N, "x_start") < 0) {
+        PyBuffer_Release(&pix); PyBuffer_Release(&ys); PyBuffer_Release(&yw); return NULL;
+    }
+    if (get_float_buffer(xw_obj, &xw, N * xband, 0, "x_weights") < 0) {
+        PyBuffer_Release(&pix); PyBuffer_Release(&ys); PyBuffer_Release(&yw); PyBuffer_Release(&xs); return NULL;
+    }
+    if (get_float_buffer(grid_obj, &grid, N * N, 1, "grid_out") < 0) {
+        PyBuffer_Release(&pix); PyBuffer_Release(&ys); PyBuffer_Release(&yw); PyBuffer_Release(&xs);
+        PyBuffer_Release(&xw); return NULL;
+    }
+    if (get_float_buffer(coef_obj, &coef, K * K, 1, "coeffs_out") < 0) {
+        PyBuffer_Release(&pix); PyBuffer_Release(&ys); PyBuffer_Release(&yw); PyBuffer_Release(&xs);
+        PyBuffer_Release(&xw); PyBuffer_Release(&grid); return NULL;
+    }
+    const int *ystart = (const int *)ys.buf, *xstart = (const int *)xs.buf;
+    int bad = 0;
+    for (int i = 0; i < N; i++) {
+        if (ystart[i] < 0 || ystart[i] + yband > h || xstart[i] < 0 || xstart[i] + xband > w) bad = 1;
+    }
+    float *rows = NULL;
+    int quality = 0;
+    if (!bad) rows = (float *)malloc(sizeof(float) * (size_t)N * (size_t)w);
+    if (bad || rows == NULL) {
+        if (bad) PyErr_SetString(PyExc_ValueError, "a band reaches outside the image");
+        else PyErr_NoMemory();
+        PyBuffer_Release(&pix); PyBuffer_Release(&ys); PyBuffer_Release(&yw); PyBuffer_Release(&xs);
+        PyBuffer_Release(&xw); PyBuffer_Release(&grid); PyBuffer_Release(&coef);
+        return NULL;
+    }
+    const unsigned char *base = (const unsigned char *)pix.buf;
+    Py_ssize_t sy = pix.strides[0], sx = pix.strides[1], sc = channels == 3 ? pix.strides[2] : 0;
+    const float *ywt = (const float *)yw.buf, *xwt = (const float *)xw.buf;
+    float *g = (float *)grid.buf, *out = (float *)coef.buf;
+
+    Py_BEGIN_ALLOW_THREADS
+    /* Kept rows: weighted sums of image rows, each converted to luma as it is read. */
+    for (int i = 0; i < N; i++) {
+        float *row = rows + (size_t)i * (size_t)w;
+        for (Py_ssize_t x = 0; x < w; x++) row[x] = 0.0f;
+        for (Py_ssize_t k = 0; k < yband; k++) {
+            float wt = ywt[(size_t)i * (size_t)yband + (size_t)k];
+            if (wt == 0.0f) continue;
+            const unsigned char *line = base + (ystart[i] + k) * sy;
+            if (channels == 1) {
+                if (sx == 1) {
+                    for (Py_ssize_t x = 0; x < w; x++) row[x] += wt * (float)line[x];
+                } else {
+                    for (Py_ssize_t x = 0; x < w; x++) row[x] += wt * (float)line[x * sx];
+                }
+            } else {
+                for (Py_ssize_t x = 0; x < w; x++) {
+                    const unsigned char *p = line + x * sx;
+                    float luma = 0.299f * (float)p[0] + 0.587f * (float)p[sc] + 0.114f * (float)p[2 * sc];
+                    row[x] += wt * luma;
+                }
+            }
+        }
+    }
+    /* Kept columns of the kept rows. */
+    for (int i = 0; i < N; i++) {
+        const float *row = rows + (size_t)i * (size_t)w;
+        for (int j = 0; j < N; j++) {
+            const float *src = row + xstart[j];
+            const float *wt = xwt + (size_t)j * (size_t)xband;
+            float acc = 0.0f;
+            for (Py_ssize_t k = 0; k < xband; k++) acc += wt[k] * src[k];
+            g[i * N + j] = acc;
+        }
+    }
+    /* The reference's DCT: D (16 x 64), D[u][j] = sqrt(2/64) cos(pi/128 (u + 1)(2j + 1)); out = D g D^T. */
+    float t[K][N];
+    for (int u = 0; u < K; u++) {
+        for (int j = 0; j < N; j++) t[u][j] = 0.0f;
+        for (int i = 0; i < N; i++) {
+            float d = dct[u][i];
+            const float *gr = g + i * N;
+            for (int j = 0; j < N; j++) t[u][j] += d * gr[j];
+        }
+    }
+    for (int u = 0; u < K; u++) {
+        for (int v = 0; v < K; v++) {
+            float acc = 0.0f;
+            for (int j = 0; j < N; j++) acc += t[u][j] * dct[v][j];
+            out[u * K + v] = acc;
+        }
+    }
+    /* Quality: neighbouring samples' differences as whole percents of 255, summed, / 90, at most 100. */
+    long sum = 0;
+    for (int i = 0; i < N - 1; i++)
+        for (int j = 0; j < N; j++) {
+            int d = (int)(((g[i * N + j] - g[(i + 1) * N + j]) * 100.0f) / 255.0f);
+            sum += d < 0 ? -d : d;
+        }
+    for (int i = 0; i < N; i++)
+        for (int j = 0; j < N - 1; j++) {
+            int d = (int)(((g[i * N + j] - g[i * N + j + 1]) * 100.0f) / 255.0f);
+            sum += d < 0 ? -d : d;
+        }
+    quality = (int)(sum / 90);
+    if (quality > 100) quality = 100;
+    Py_END_ALLOW_THREADS
+
+    free(rows);
+    PyBuffer_Release(&pix); PyBuffer_Release(&ys); PyBuffer_Release(&yw); PyBuffer_Release(&xs);
+    PyBuffer_Release(&xw); PyBuffer_Release(&grid); PyBuffer_Release(&coef);
+    return PyLong_FromLong(quality);
+}
+
+static PyMethodDef methods[] = {
+    {"samples", samples, METH_VARARGS, "The 64 x 64 PDQ samples of an image, their 16 x 16 DCT, and the quality."},
+    {NULL, NULL, 0, NULL},
+};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_pdqcore", NULL, -1, methods};
+
+PyMODINIT_FUNC PyInit__pdqcore(void) {
+    for (int u = 0; u < K; u++)
+        for (int j = 0; j < N; j++)
+            dct[u][j] = (float)(sqrt(2.0 / N) * cos(M_PI / (2.0 * N) * (u + 1) * (2 * j + 1)));
+    return PyModule_Create(&module);
+}

@@ -1,0 +1,177 @@
+"""childsafe.media.pdq gives the reference's bits and quality: compared with pdqhash itself."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+import numpy as np
+import pdqhash
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw
+from scipy import ndimage
+
+from childsafe.media import load_image, pdq
+from childsafe.media.images import load_for_hashing
+
+
+
+def draw_scene(seed: int, size: tuple[int, int]) -> Image.Image:
+    """Shapes in random colours on a gradient, at any size."""
+    rng = np.random.default_rng(seed)
+    w, h = size
+    ramp = np.add.outer(np.linspace(0, 120, h), np.linspace(0, 120, w)).astype(np.uint8)
+    img = Image.fromarray(np.stack([ramp, ramp[::-1], ramp[:, ::-1]], axis=2), "RGB")
+    draw = ImageDraw.Draw(img)
+    for _ in range(10):
+        x0, y0 = int(rng.integers(0, w)), int(rng.integers(0, h))
+        box = (x0, y0, x0 + int(rng.integers(2, w // 2 + 3)), y0 + int(rng.integers(2, h // 2 + 3)))
+        colour = tuple(int(c) for c in rng.integers(0, 256, 3))
+        (draw.rectangle if rng.random() < 0.5 else draw.ellipse)(box, fill=colour)
+    return img
+
+
+def reference(pixels: np.ndarray, dihedral: bool = False):
+    rgb = np.ascontiguousarray(np.repeat(pixels[:, :, None], 3, axis=2) if pixels.ndim == 2 else pixels)
+    if dihedral:
+        hashes, quality = pdqhash.compute_dihedral(rgb)
+        return [h.astype(bool) for h in hashes], int(quality)
+    bits, quality = pdqhash.compute(rgb)
+    return bits.astype(bool), int(quality)
+
+
+def smooth(rng: np.random.Generator, height: int, width: int, blur: float) -> np.ndarray:
+    """A random picture with structure at every scale down to ``blur`` pixels (no near-ties)."""
+    a = ndimage.gaussian_filter(rng.random((height, width, 3)), (blur, blur, 0))
+    return (255 * (a - a.min()) / max(1e-9, float(a.max() - a.min()))).astype(np.uint8)
+
+
+def test_every_reference_photo_gets_the_reference_bits_and_quality(reference_media: Path):
+    files = sorted((reference_media / "pdq").rglob("*.jpg")) + sorted((reference_media / "pdq").rglob("*.png"))
+    assert len(files) >= 30
+    compared = 0
+    for path in files:
+        for loader in (load_image, load_for_hashing):  # RGB, and the luma the product hashes
+            pixels = np.asarray(loader(path))
+            want, want_quality = reference(pixels, dihedral=True)
+            got, quality = pdq.pdq_dihedral_bits(pixels)
+            assert quality == want_quality, path.name
+            if want_quality < 50:
+                continue  # next to no detail: bits near the median are rounding (see the module)
+            for name, ours, theirs in zip(pdq.DIHEDRAL, got, want):
+                assert np.array_equal(ours, theirs), (path.name, loader.__name__, name)
+            single, single_quality = pdq.pdq_bits(pixels)
+            assert np.array_equal(single, got[0]) and single_quality == quality
+            compared += 1
+    assert compared >= 60
+
+
+@pytest.mark.parametrize("size", [(5, 5), (5, 700), (64, 64), (65, 63), (127, 129), (128, 128), (255, 256),
+                                  (300, 451), (640, 480), (960, 720), (1023, 77)])
+def test_pictures_of_many_sizes_get_the_reference_bits(size):
+    rng = np.random.default_rng(sum(size))
+    for blur in (2.0, 8.0):
+        pixels = smooth(rng, *size, blur=blur)
+        want, want_quality = reference(pixels, dihedral=True)
+        got, quality = pdq.pdq_dihedral_bits(pixels)
+        assert quality == want_quality
+        differing = [int((a != b).sum()) for a, b in zip(got, want)]
+        if min(size) >= 64:
+            assert differing == [0] * 8, (size, blur, differing)
+        else:  # a few rows repeated into 64: some coefficients tie with the median up to rounding
+            assert max(differing) <= 16, (size, blur, differing)
+
+
+@settings(max_examples=40, deadline=None)
+@given(height=st.integers(64, 500), width=st.integers(64, 500), seed=st.integers(0, 999))
+def test_drawn_scenes_of_any_size_get_the_reference_bits(height, width, seed):
+    """From 64 pixels a side up (below, the 64 samples repeat rows and columns, and whole rows of
+    coefficients are zero up to rounding: those bits are rounding in any implementation)."""
+    pixels = np.asarray(draw_scene(seed, (width, height)))
+    want, want_quality = reference(pixels)
+    got, quality = pdq.pdq_bits(pixels)
+    assert quality == want_quality
+    assert np.array_equal(got, want)
+
+
+def test_images_under_five_pixels_a_side_hash_to_zeros_as_the_reference_does():
+    for size in ((1, 1), (4, 300), (300, 4), (2, 2)):
+        pixels = np.full((*size, 3), 200, dtype=np.uint8)
+        want, want_quality = reference(pixels)
+        got, quality = pdq.pdq_bits(pixels)
+        assert not got.any() and not want.any() and quality == want_quality == 0
+        hashes, quality = pdq.pdq_dihedral_bits(pixels)
+        assert len(hashes) == 8 and not any(h.any() for h in hashes) and quality == 0
+
+
+def test_a_flat_picture_has_quality_zero():
+    _, quality = pdq.pdq_bits(np.full((200, 300), 90, dtype=np.uint8))
+    assert quality == 0
+
+
+def test_grey_and_rgb_of_the_same_grey_agree():
+    grey = smooth(np.random.default_rng(7), 240, 320, 4.0)[:, :, 0]
+    a, qa = pdq.pdq_bits(grey)
+    b, qb = pdq.pdq_bits(np.repeat(grey[:, :, None], 3, axis=2))
+    assert np.array_equal(a, b) and qa == qb
+
+
+def test_shapes_it_cannot_hash_are_refused():
+    for bad in (np.zeros((0, 10), np.uint8), np.zeros((10, 0, 3), np.uint8), np.zeros((10, 10, 4), np.uint8),
+                np.zeros(10, np.uint8), np.zeros((2, 2, 2, 3), np.uint8)):
+        with pytest.raises(ValueError):
+            pdq.pdq_bits(bad)
+
+
+def test_the_product_hashes_with_it(reference_media: Path):
+    """pdq_hash_image and the dihedral set are the reference's bits for the luma they hash."""
+    from childsafe.index.codec import bits_to_hex
+    from childsafe.media import pdq_hash_image
+    from childsafe.media.images import pdq_dihedral
+
+    img = load_for_hashing(reference_media / "pdq" / "sample-b.jpg")
+    bits, quality = reference(np.asarray(img))
+    assert pdq_hash_image(img).pdq == bits_to_hex(bits) and pdq_hash_image(img).quality == quality
+    hashes, _ = reference(np.asarray(img), dihedral=True)
+    ours = {t.transform: t.pdq for t in pdq_dihedral(img)}
+    assert ours["flip_h"] == bits_to_hex(hashes[5]) and ours["rot90"] == bits_to_hex(hashes[1])
+
+
+def test_the_numpy_fallback_gives_the_compiled_results():
+    if pdq._core is None:
+        pytest.skip("the compiled part was not built")
+    rng = np.random.default_rng(11)
+    for size, channels in (((5, 5), 3), ((64, 64), 0), ((300, 451), 3), ((961, 40), 0), ((720, 960), 3)):
+        pixels = rng.integers(0, 256, size + ((channels,) if channels else ()), dtype=np.uint8)
+        grid, coeffs, quality = pdq.samples(pixels)
+        grid2, coeffs2, quality2 = pdq._samples_numpy(pixels)
+        assert np.allclose(grid, grid2, atol=1e-3) and np.allclose(coeffs, coeffs2, atol=1e-2)
+        assert abs(quality - quality2) <= 1
+    view = rng.integers(0, 256, (400, 500, 3), dtype=np.uint8)[10:300:2, 5:400:3]  # any strides
+    assert np.array_equal(pdq.pdq_bits(view)[0], pdq.pdq_bits(np.ascontiguousarray(view))[0])
+
+
+def test_the_compiled_part_refuses_buffers_that_do_not_fit():
+    if pdq._core is None:
+        pytest.skip("the compiled part was not built")
+    pixels = np.zeros((100, 100), np.uint8)
+    ys, yw, yb = pdq._band(100)
+    grid, coeffs = np.empty((64, 64), np.float32), np.empty((16, 16), np.float32)
+    assert pdq._core.samples(pixels, ys, yw, yb, ys, yw, yb, grid, coeffs) == 0
+    far = np.full(64, 100 - yb + 1, dtype=np.int32)
+    for args in (
+        (pixels, far, yw, yb, ys, yw, yb, grid, coeffs),  # a band past the edge
+        (pixels, ys, yw, yb + 1, ys, yw, yb, grid, coeffs),  # weights of the wrong length
+        (pixels.astype(np.float32), ys, yw, yb, ys, yw, yb, grid, coeffs),
+        (np.zeros((100, 100, 4), np.uint8), ys, yw, yb, ys, yw, yb, grid, coeffs),
+        (pixels, ys, yw, yb, ys, yw, yb, np.empty((64, 63), np.float32), coeffs),
+        (pixels, ys.astype(np.int64), yw, yb, ys, yw, yb, grid, coeffs),
+        (pixels, ys, yw, 500, ys, yw, yb, grid, coeffs),
+    ):
+        with pytest.raises((ValueError, TypeError, BufferError)):
+            pdq._core.samples(*args)
+    readonly = np.empty((16, 16), np.float32)
+    readonly.setflags(write=False)
+    with pytest.raises((ValueError, TypeError, BufferError)):
+        pdq._core.samples(pixels, ys, yw, yb, ys, yw, yb, grid, readonly)
