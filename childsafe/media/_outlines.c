@@ -6,7 +6,9 @@
  * from a bigger array, every second pixel of one), so no copy is made and no numpy header is
  * needed. The pixel work runs without the GIL. Memory is O(h + w): the profiles of breaks are
  * counted in one pass over the pixels, and the breaks along the few candidate lines (at most
- * MAX_LINES + 2 each way) are worked out again in a second, short one.
+ * MAX_LINES + 2 each way) are worked out again in a second, short one. Rows of a packed array (or
+ * every second pixel of one) are split into channel planes with SSSE3 shuffles where the CPU has
+ * them (checked at import), so the steps and breaks run as vector code.
  *
  * Where numpy is mirrored:
  *  - _edge_maps: a step is the largest per-channel difference; a break is step * 2 >= 2 * 24 and
@@ -38,6 +40,10 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+
+#if defined(_MSC_VER) && !defined(restrict)
+#define restrict __restrict
+#endif
 
 /* Must equal childsafe/media/edits.py: constants() exports them and the tests compare. */
 #define EDGE_STEP 24
@@ -130,28 +136,85 @@ static inline unsigned is_break(unsigned s, unsigned beside)
     return (unsigned)(s * EDGE_RATIO_1 >= EDGE_RATIO_1 * EDGE_STEP) & (unsigned)(s * EDGE_RATIO_1 >= beside * EDGE_RATIO_0);
 }
 
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#define OUTLINES_SSSE3 1
+static int have_ssse3; /* set at import: the CPU has pshufb */
+
+/* 16 pixels of packed RGB (48 bytes at p) to three planes. */
+__attribute__((target("ssse3"))) static inline void split16(const unsigned char *p, __m128i *r, __m128i *g, __m128i *b)
+{
+    const __m128i a0 = _mm_loadu_si128((const __m128i *)p);
+    const __m128i a1 = _mm_loadu_si128((const __m128i *)(p + 16));
+    const __m128i a2 = _mm_loadu_si128((const __m128i *)(p + 32));
+#define Z -1
+    *r = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a0, _mm_setr_epi8(0, 3, 6, 9, 12, 15, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z)),
+                                   _mm_shuffle_epi8(a1, _mm_setr_epi8(Z, Z, Z, Z, Z, Z, 2, 5, 8, 11, 14, Z, Z, Z, Z, Z))),
+                      _mm_shuffle_epi8(a2, _mm_setr_epi8(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 1, 4, 7, 10, 13)));
+    *g = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a0, _mm_setr_epi8(1, 4, 7, 10, 13, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z)),
+                                   _mm_shuffle_epi8(a1, _mm_setr_epi8(Z, Z, Z, Z, Z, 0, 3, 6, 9, 12, 15, Z, Z, Z, Z, Z))),
+                      _mm_shuffle_epi8(a2, _mm_setr_epi8(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 2, 5, 8, 11, 14)));
+    *b = _mm_or_si128(_mm_or_si128(_mm_shuffle_epi8(a0, _mm_setr_epi8(2, 5, 8, 11, 14, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, Z)),
+                                   _mm_shuffle_epi8(a1, _mm_setr_epi8(Z, Z, Z, Z, Z, 1, 4, 7, 10, 13, Z, Z, Z, Z, Z, Z))),
+                      _mm_shuffle_epi8(a2, _mm_setr_epi8(Z, Z, Z, Z, Z, Z, Z, Z, Z, Z, 0, 3, 6, 9, 12, 15)));
+#undef Z
+}
+
+/* The leading pixels of a packed row (pixel stride 3, or 6 for every second pixel) as planes, 16
+ * at a time; returns how many were done. Reads only bytes of pixels of the row up to its last one
+ * (the bytes between the pixels taken, when every second is, lie between two of them). */
+__attribute__((target("ssse3"))) static Py_ssize_t gather_ssse3(const unsigned char *p, Py_ssize_t w, int every_second,
+                                                                unsigned char *r, unsigned char *g, unsigned char *b)
+{
+    Py_ssize_t x = 0;
+    __m128i r0, g0, b0, r1, g1, b1;
+    if (!every_second) {
+        for (; x + 16 <= w; x += 16) {
+            split16(p + 3 * x, &r0, &g0, &b0);
+            _mm_storeu_si128((__m128i *)(r + x), r0);
+            _mm_storeu_si128((__m128i *)(g + x), g0);
+            _mm_storeu_si128((__m128i *)(b + x), b0);
+        }
+        return x;
+    }
+    const __m128i low = _mm_set1_epi16(0x00FF);
+    for (; x + 17 <= w; x += 16) { /* bytes 6x .. 6x + 95; the last pixel's end is 6w - 4 */
+        split16(p + 6 * x, &r0, &g0, &b0);
+        split16(p + 6 * x + 48, &r1, &g1, &b1);
+        _mm_storeu_si128((__m128i *)(r + x), _mm_packus_epi16(_mm_and_si128(r0, low), _mm_and_si128(r1, low)));
+        _mm_storeu_si128((__m128i *)(g + x), _mm_packus_epi16(_mm_and_si128(g0, low), _mm_and_si128(g1, low)));
+        _mm_storeu_si128((__m128i *)(b + x), _mm_packus_epi16(_mm_and_si128(b0, low), _mm_and_si128(b1, low)));
+    }
+    return x;
+}
+#endif
+
 /* Row y of the view as three channel planes (contiguous: the step loops below vectorise). */
 static void gather_row(const view_t *v, Py_ssize_t y, unsigned char *restrict r, unsigned char *restrict g,
                        unsigned char *restrict b)
 {
     const unsigned char *restrict p = v->base + y * v->sy;
-    Py_ssize_t sx = v->sx, sc = v->sc, x, w = v->w;
-    if (sc == 1 && sx == 3) { /* a row of a C-contiguous array: constant strides vectorise */
-        for (x = 0; x < w; x++) {
+    Py_ssize_t sx = v->sx, sc = v->sc, x = 0, w = v->w;
+#ifdef OUTLINES_SSSE3
+    if (have_ssse3 && sc == 1 && (sx == 3 || sx == 6))
+        x = gather_ssse3(p, w, sx == 6, r, g, b);
+#endif
+    if (sc == 1 && sx == 3) {
+        for (; x < w; x++) {
             r[x] = p[3 * x];
             g[x] = p[3 * x + 1];
             b[x] = p[3 * x + 2];
         }
     }
-    else if (sc == 1 && sx == 6) { /* every second pixel of one */
-        for (x = 0; x < w; x++) {
+    else if (sc == 1 && sx == 6) { /* every second pixel of a packed row */
+        for (; x < w; x++) {
             r[x] = p[6 * x];
             g[x] = p[6 * x + 1];
             b[x] = p[6 * x + 2];
         }
     }
     else {
-        for (x = 0; x < w; x++, p += sx) {
+        for (p += x * sx; x < w; x++, p += sx) {
             r[x] = p[0];
             g[x] = p[sc];
             b[x] = p[2 * sc];
@@ -220,22 +283,6 @@ static void add_row_breaks(const unsigned char *restrict t, Py_ssize_t m, int32_
         prof[c] += (int32_t)is_break(t[c], beside);
     }
     prof[m - 1] += (int32_t)is_break(t[m - 1], t[m - 2]);
-}
-
-/* Steps between rows k and k + 1 of the view, for every column. */
-static void row_steps(const view_t *v, Py_ssize_t k, unsigned char *out)
-{
-    const unsigned char *p = v->base + k * v->sy, *q = p + v->sy;
-    for (Py_ssize_t x = 0; x < v->w; x++, p += v->sx, q += v->sx)
-        out[x] = (unsigned char)pixel_step(p, q, v->sc);
-}
-
-/* Steps between columns k and k + 1 of the view, for every row. */
-static void col_steps(const view_t *v, Py_ssize_t k, unsigned char *out)
-{
-    const unsigned char *p = v->base + k * v->sx, *q = p + v->sx;
-    for (Py_ssize_t y = 0; y < v->h; y++, p += v->sy, q += v->sy)
-        out[y] = (unsigned char)pixel_step(p, q, v->sc);
 }
 
 /* ------------------------------------------------------------------ candidate lines */
@@ -426,7 +473,7 @@ static int find_edge_boxes(const view_t *c, Py_ssize_t max_regions, box_t *out, 
     int result = 0;
     /* Scratch, one block: sizes first, then the same takes in the same order. */
     const size_t sizes[] = {
-        6 * (size_t)w,                                /* planes: two rows, three planes each */
+        12 * (size_t)w,                               /* planes: four rows, three planes each */
         (size_t)w,                                    /* tbuf: steps along a row */
         3 * (size_t)big,                              /* sbuf: three lines of steps */
         (size_t)big,                                  /* line: breaks along one line */
@@ -526,12 +573,18 @@ static int find_edge_boxes(const view_t *c, Py_ssize_t max_regions, box_t *out, 
                 row[x + 1] = acc += (float)BORDER_SUPPORT;
             continue;
         }
+        /* rows r - 1 .. r + 2 as planes (those that exist), then the steps between them */
         unsigned char *before = r >= 1 ? sbuf : NULL, *after = r + 1 < nr ? sbuf + 2 * big : NULL;
-        row_steps(c, r, sbuf + big);
-        if (before)
-            row_steps(c, r - 1, before);
-        if (after)
-            row_steps(c, r + 1, after);
+        Py_ssize_t first = r >= 1 ? r - 1 : r, last = r + 1 < nr ? r + 2 : r + 1;
+        for (Py_ssize_t y = first; y <= last; y++) {
+            unsigned char *pl = planes + 3 * w * (y - first);
+            gather_row(c, y, pl, pl + w, pl + 2 * w);
+        }
+        for (Py_ssize_t y = first; y < last; y++) {
+            unsigned char *p0 = planes + 3 * w * (y - first), *p1 = p0 + 3 * w;
+            unsigned char *out = y < r ? before : y == r ? sbuf + big : after;
+            plane_steps(p0, p0 + w, p0 + 2 * w, p1, p1 + w, p1 + 2 * w, w, out);
+        }
         line_breaks(sbuf + big, before, after, w, line);
         for (Py_ssize_t x = 0; x < w; x++)
             row[x + 1] = acc += (float)line[x];
@@ -546,15 +599,24 @@ static int find_edge_boxes(const view_t *c, Py_ssize_t max_regions, box_t *out, 
                 row[y + 1] = acc += (float)BORDER_SUPPORT;
             continue;
         }
-        unsigned char *before = cl >= 1 ? sbuf : NULL, *after = cl + 1 < nc ? sbuf + 2 * big : NULL;
-        col_steps(c, cl, sbuf + big);
-        if (before)
-            col_steps(c, cl - 1, before);
-        if (after)
-            col_steps(c, cl + 1, after);
-        line_breaks(sbuf + big, before, after, h, line);
-        for (Py_ssize_t y = 0; y < h; y++)
-            row[y + 1] = acc += (float)line[y];
+        /* the steps before, across and after column line cl, row by row (4 pixels a row) */
+        const Py_ssize_t sx = c->sx, sc = c->sc;
+        const int has_before = cl >= 1, has_after = cl + 1 < nc;
+        const unsigned char *p = c->base + cl * sx;
+        for (Py_ssize_t y = 0; y < h; y++, p += c->sy) {
+            unsigned s = pixel_step(p, p + sx, sc), beside;
+            if (has_before && has_after) {
+                unsigned sb = pixel_step(p - sx, p, sc), sa = pixel_step(p + sx, p + 2 * sx, sc);
+                beside = sb > sa ? sb : sa;
+            }
+            else if (has_before)
+                beside = pixel_step(p - sx, p, sc);
+            else if (has_after)
+                beside = pixel_step(p + sx, p + 2 * sx, sc);
+            else
+                beside = s;
+            row[y + 1] = acc += (float)is_break(s, beside);
+        }
     }
 
     /* Side tables: h_* per row line and column pair, v_* per column line and row pair. */
@@ -570,13 +632,23 @@ static int find_edge_boxes(const view_t *c, Py_ssize_t max_regions, box_t *out, 
     int pr = 0;
     for (int r0 = 0; r0 < nR; r0++) {
         for (int r1 = r0 + 1; r1 < nR; r1++, pr++) {
-            int pc = 0;
+            /* column lines whose side between rows r0 and r1 has the support (at most MAX_CAND bits) */
+            uint32_t strong = 0;
+            for (int cc = 0; cc < nC; cc++)
+                if (v_sup[cc * PR + pr] >= min_side)
+                    strong |= (uint32_t)1 << cc;
             for (int c0 = 0; c0 < nC; c0++) {
-                for (int c1 = c0 + 1; c1 < nC; c1++, pc++) {
-                    float top = h_sup[r0 * PC + pc], bottom = h_sup[r1 * PC + pc];
-                    float left = v_sup[c0 * PR + pr], right = v_sup[c1 * PR + pr];
-                    if ((top < bottom ? top : bottom) < min_side || (left < right ? left : right) < min_side)
+                if (!(strong >> c0 & 1))
+                    continue;
+                const int base_pc = c0 * nC - c0 * (c0 + 1) / 2 - c0 - 1; /* + c1: triu's index of (c0, c1) */
+                for (int c1 = c0 + 1; c1 < nC; c1++) {
+                    if (!(strong >> c1 & 1))
                         continue;
+                    const int pc = base_pc + c1;
+                    float top = h_sup[r0 * PC + pc], bottom = h_sup[r1 * PC + pc];
+                    if (!(top >= min_side) || !(bottom >= min_side))
+                        continue;
+                    float left = v_sup[c0 * PR + pr], right = v_sup[c1 * PR + pr];
                     int on_border = (r0 == 0) + (r1 == nR - 1) + (c0 == 0) + (c1 == nC - 1);
                     int64_t bw = box_w[pc], bh = box_h[pr], area = bw * bh;
                     float mean = (((top + bottom) + left) + right) / 4.0f;
@@ -768,4 +840,11 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_outlines",
                                     "Outline finding of childsafe.media.edits (edge_boxes), compiled.", -1, methods};
 
-PyMODINIT_FUNC PyInit__outlines(void) { return PyModule_Create(&module); }
+PyMODINIT_FUNC PyInit__outlines(void)
+{
+#ifdef OUTLINES_SSSE3
+    __builtin_cpu_init();
+    have_ssse3 = __builtin_cpu_supports("ssse3") ? 1 : 0;
+#endif
+    return PyModule_Create(&module);
+}
