@@ -52,12 +52,15 @@ def _window(side: int) -> int:
     return (side + 2 * DOWNSAMPLE - 1) // (2 * DOWNSAMPLE)
 
 
-def _dense_weights(side: int) -> np.ndarray:
-    """(64, side): row i is the weight of each pixel in sample i after two box passes.
+@lru_cache(maxsize=128)
+def _band(side: int) -> tuple[np.ndarray, np.ndarray, int]:
+    """The weights of each pixel in each of the 64 samples after two box passes, as a band: sample
+    i is ``weights[i] . pixels[start[i] : start[i] + band]``. Cached by side (128 sides at most,
+    a few KB each).
 
     The reference's box filter writes output ``o`` as the mean of inputs ``o - (w - h)`` to
     ``o + h - 1`` (``h = (w + 2) // 2``), cut off at the ends, and keeps sample ``i`` at
-    ``int((i + 0.5) * side / 64)``. Two passes make each row a sum of at most ``w`` boxes.
+    ``int((i + 0.5) * side / 64)``. Two passes make each sample a mean of at most ``w`` boxes.
     """
     w = _window(side)
     half = (w + 2) // 2
@@ -65,25 +68,22 @@ def _dense_weights(side: int) -> np.ndarray:
     lo = np.clip(out - (w - half), 0, side)
     hi = np.clip(out + half, 0, side)
     kept = ((np.arange(DOWNSAMPLE) + 0.5) * side / DOWNSAMPLE).astype(np.int64)
-    weights = np.zeros((DOWNSAMPLE, side), dtype=np.float64)
-    for i, c in enumerate(kept):
-        first = 1.0 / (hi[c] - lo[c])
-        for p in range(lo[c], hi[c]):
-            weights[i, lo[p] : hi[p]] += first / (hi[p] - lo[p])
-    return weights
-
-
-@lru_cache(maxsize=128)
-def _band(side: int) -> tuple[np.ndarray, np.ndarray, int]:
-    """The weights as a band: sample i is ``weights[i] . pixels[start[i] : start[i] + band]``.
-    Cached by side (at most 128 sides, under 64 KB each for the sides hashed)."""
-    dense = _dense_weights(side)
-    nonzero = dense > 0
-    first = nonzero.argmax(axis=1)
-    last = side - 1 - nonzero[:, ::-1].argmax(axis=1)
-    band = int((last - first).max()) + 1
-    start = np.minimum(first, side - band).astype(np.int32)
-    weights = np.stack([dense[i, s : s + band] for i, s in enumerate(start)]).astype(np.float32)
+    lo_k, hi_k = lo[kept], hi[kept]
+    first = lo[lo_k]
+    band = int((hi[hi_k - 1] - first).max())
+    start = np.minimum(first, side - band)
+    at = np.arange(band)[None, :]
+    weights = np.zeros((DOWNSAMPLE, band), dtype=np.float64)
+    outer = 1.0 / (hi_k - lo_k)
+    for k in range(w):  # the k-th box of the first pass, in the order the reference adds them
+        p = lo_k + k
+        inside = p < hi_k
+        p = np.minimum(p, side - 1)
+        share = np.where(inside, outer / (hi[p] - lo[p]), 0.0)
+        covered = (at >= (lo[p] - start)[:, None]) & (at < (hi[p] - start)[:, None])
+        weights += np.where(covered, share[:, None], 0.0)
+    start = start.astype(np.int32)
+    weights = weights.astype(np.float32)
     for a in (start, weights):
         a.setflags(write=False)
     return start, weights, band
