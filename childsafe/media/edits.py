@@ -526,7 +526,7 @@ def _edge_maps(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
 
 def _strongest(profile: np.ndarray, count: int) -> np.ndarray:
     """Indices of the ``count`` largest local maxima of a projection profile (neighbours within 2 dropped)."""
-    order = np.argsort(profile)[::-1]
+    order = np.argsort(profile, kind="stable")[::-1]  # equal counts: the later line first, on every CPU
     taken: list[int] = []
     for i in order[: count * 6]:
         if profile[i] <= 0:
