@@ -1,7 +1,8 @@
 """Fingerprints of media: PDQ for images, vPDQ-compatible frame hashes for video, MD5/SHA-256.
 
-Everything here agrees with Meta's reference implementations (pdqhash is the reference C++ PDQ;
-video sampling, the vpdq text format and the matching rule follow vpdq and python-threatexchange).
+Everything here agrees with Meta's reference implementations (PDQ gives the bits and quality of the reference
+C++, which the pdqhash package wraps; video sampling, the vpdq text format and the matching rule follow
+vpdq and python-threatexchange).
 """
 
 from childsafe.media.fingerprint import FileDigests, Fingerprint, detect_media_type, file_digests, fingerprint_file

@@ -2,7 +2,7 @@
 
 A banked original can come back flipped, turned, letterboxed or pasted into a larger picture. A
 matcher that looks up only the upload's own hash lets all of these through, so an image query is a
-small set of hashes: the original, its seven other dihedral variants (one pdqhash pass), and,
+small set of hashes: the original, its seven other dihedral variants (one PDQ pass), and,
 where the options ask for them, the hashes of the image with uniform borders trimmed and of
 rectangular regions inside it.
 

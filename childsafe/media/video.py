@@ -4,7 +4,7 @@ Follows the reference ``vpdq-hash-video``: frames are numbered in decode order f
 rate is the stream's average rate (falling back to its base rate), a frame is hashed when its number
 is a multiple of ``int(frame_rate / fps)`` (every frame when ``fps`` is None, as the reference does
 by default), and the timestamp is ``frame_number / frame_rate``. Mirror hashes (the horizontally
-flipped frame) come from the same pdqhash pass, so asking for them costs no second decode.
+flipped frame) come from the same PDQ pass, so asking for them costs no second decode.
 """
 
 from __future__ import annotations
