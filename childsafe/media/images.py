@@ -27,7 +27,7 @@ import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
 
 from childsafe.errors import InvalidInput
-from childsafe.index.codec import bits_to_hex
+from childsafe.index.codec import array_to_hex, bits_to_hex
 from childsafe.media import pdq
 
 ImageSource = Union[str, Path, bytes]
@@ -269,7 +269,8 @@ def pdq_dihedral(img: Image.Image) -> list[TransformHash]:
     """The PDQ hashes of all eight rotations and flips of ``img`` from one pass,
     in :data:`TRANSFORMS` order."""
     hashes, quality = pdq.pdq_dihedral_bits(_luma_pixels(img))
-    return [TransformHash(t, bits_to_hex(hashes[_DIHEDRAL_ORDER[t]]), int(quality)) for t in TRANSFORMS]
+    hexes = array_to_hex(np.packbits(hashes, axis=1))
+    return [TransformHash(t, hexes[_DIHEDRAL_ORDER[t]], int(quality)) for t in TRANSFORMS]
 
 
 def pdq_hash_file(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> PDQHash:

@@ -142,10 +142,12 @@ def quality_of(grid: np.ndarray) -> int:
 
 
 def _bits(coefficients: np.ndarray) -> np.ndarray:
-    """256 bools in pdqhash's order: a bit for each coefficient above the median (the 128th smallest)."""
-    flat = coefficients.ravel()
-    median = np.partition(flat, 127)[127]
-    return (flat > median)[::-1]
+    """Bools in pdqhash's order, a bit for each coefficient above the median (the 128th smallest),
+    for one (16, 16) array or a stack of them: (256,) or (n, 256)."""
+    flat = coefficients.reshape(-1, 256)
+    median = np.partition(flat, 127, axis=1)[:, 127:128]
+    bits = (flat > median)[:, ::-1]
+    return bits[0] if coefficients.ndim == 2 else bits
 
 
 def _too_small(pixels: np.ndarray) -> bool:
@@ -162,17 +164,17 @@ def pdq_bits(pixels: np.ndarray) -> tuple[np.ndarray, int]:
     return _bits(c), quality
 
 
-def pdq_dihedral_bits(pixels: np.ndarray) -> tuple[list[np.ndarray], int]:
-    """The PDQ bits of all eight rotations and flips (in :data:`DIHEDRAL` order) and the quality."""
+def pdq_dihedral_bits(pixels: np.ndarray) -> tuple[np.ndarray, int]:
+    """The PDQ bits of all eight rotations and flips, (8, 256) in :data:`DIHEDRAL` order, and the quality."""
     if _too_small(pixels):
-        return [np.zeros(256, dtype=bool) for _ in DIHEDRAL], 0
+        return np.zeros((len(DIHEDRAL), 256), dtype=bool), 0
     _, c, quality = samples(pixels)  # c[v, u]: vertical frequency v + 1, horizontal u + 1
     col = _ODD[None, :]  # a left-right flip negates odd horizontal frequencies
     row = _ODD[:, None]  # a top-bottom flip, odd vertical ones
     flip_h = c * col
     flip_v = c * row
     both = flip_h * row
-    variants = [
+    variants = np.stack([
         c,  # original
         flip_h.T,  # rot90 (counter-clockwise): transpose, then flip top to bottom
         both,  # rot180
@@ -181,5 +183,5 @@ def pdq_dihedral_bits(pixels: np.ndarray) -> tuple[list[np.ndarray], int]:
         flip_h,
         c.T,  # transpose
         both.T,  # transverse
-    ]
-    return [_bits(v) for v in variants], quality
+    ])
+    return _bits(variants), quality
