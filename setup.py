@@ -23,6 +23,9 @@ setup(
         ),
         # PDQ's blur, samples, DCT and quality without a BLAS (childsafe.media.pdq; numpy fallback).
         Extension("childsafe.media._pdqcore", ["childsafe/media/_pdqcore.c"], extra_compile_args=["-O3"], optional=True),
+        # Connected patches with sizes and boxes in one pass (childsafe.media.edits regions; scipy fallback).
+        Extension("childsafe.media._components", ["childsafe/media/_components.c"], extra_compile_args=["-O3"],
+                  optional=True),
         # Border trimming and outline finding of childsafe.media.edits (numpy versions kept as fallback).
         Extension("childsafe.media._trim", ["childsafe/media/_trim.c"], extra_compile_args=["-O3"], optional=True),
         Extension("childsafe.media._outlines", ["childsafe/media/_outlines.c"], extra_compile_args=["-O3"],

@@ -20,11 +20,12 @@ from scipy import ndimage
 
 Box = tuple[int, int, int, int]
 
-try:  # compiled border trimming, page colours and outline finding (setup.py); numpy below otherwise
+try:  # compiled border trimming, page colours, patches and outlines (setup.py); numpy/scipy otherwise
+    from childsafe.media import _components as _c_components  # type: ignore[attr-defined]
     from childsafe.media import _outlines as _c_outlines  # type: ignore[attr-defined]
     from childsafe.media import _trim as _c_trim  # type: ignore[attr-defined]
 except ImportError:  # pragma: no cover - no C compiler at install time
-    _c_trim = _c_outlines = None
+    _c_trim = _c_outlines = _c_components = None
 
 
 def _compiled(module, name: str):
@@ -39,7 +40,7 @@ def _compiled(module, name: str):
 def media_engine() -> str:
     """Which implementation finds borders, page colours and outlines: "compiled" or "numpy"."""
     names = ((_c_trim, "trim_passes"), (_c_trim, "backgrounds"), (_c_trim, "not_background"),
-             (_c_outlines, "edge_boxes"))
+             (_c_outlines, "edge_boxes"), (_c_components, "components"))
     return "compiled" if all(_compiled(m, n) for m, n in names) else "numpy"
 
 WORKING_SIDE = 512
@@ -366,17 +367,34 @@ def _iou(a: Box, b: Box) -> float:
     return inter / union if union else 0.0
 
 
+def _patches(mask: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    """The 8-connected patches of a 2-D mask, numbered as scipy.ndimage.label numbers them: their
+    pixel counts (int64, one a patch) and boxes ``(y0, y1, x0, x1)`` (exclusive ends)."""
+    fast = _compiled(_c_components, "components")
+    if fast is not None:
+        found = fast(mask)
+        return np.array([p[0] for p in found], dtype=np.int64), [p[1:] for p in found]
+    return _patches_scipy(mask)
+
+
+def _patches_scipy(mask: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    labels, count = ndimage.label(mask, structure=np.ones((3, 3), dtype=bool))
+    if count == 0:
+        return np.zeros(0, dtype=np.int64), []
+    sizes = np.bincount(labels.ravel(), minlength=count + 1)[1:].astype(np.int64)
+    boxes = [(r.start, r.stop, c.start, c.stop) for r, c in ndimage.find_objects(labels)]
+    return sizes, boxes
+
+
 def _tighten(a: np.ndarray, box: Box, backgrounds: list[np.ndarray], tolerance: int) -> Box | None:
     """A box found on a coarse copy, put on the edge of the largest patch of non-page colour inside
     it at full size (a line of blended pixels along a frame beside it is a patch of its own)."""
     x0, y0, x1, y1 = box
-    content = _not_background(a[y0:y1, x0:x1], backgrounds, tolerance)
-    labels, count = ndimage.label(content, structure=np.ones((3, 3), dtype=bool))
-    if count == 0:
+    sizes, boxes = _patches(_not_background(a[y0:y1, x0:x1], backgrounds, tolerance))
+    if len(sizes) == 0:
         return None
-    largest = int(np.argmax(np.bincount(labels.ravel(), minlength=count + 1)[1:])) + 1
-    rows, cols = ndimage.find_objects(labels, max_label=largest)[largest - 1]
-    return (x0 + cols.start, y0 + rows.start, x0 + cols.stop, y0 + rows.stop)
+    r0, r1, c0, c1 = boxes[int(np.argmax(sizes))]
+    return (x0 + c0, y0 + r0, x0 + c1, y0 + r1)
 
 
 def region_boxes(
@@ -417,22 +435,20 @@ def _regions(
     page = 1.0 - float(content.mean())
     if page < 0.015:
         return [], page  # one picture fills it all (a letterboxed photo once its bars are gone)
-    labels, count = ndimage.label(content, structure=np.ones((3, 3), dtype=bool))
-    if count == 0:
+    sizes, patches = _patches(content)
+    if len(sizes) == 0:
         return [], page
-    sizes = np.bincount(labels.ravel(), minlength=count + 1) * (step * step)
-    sizes[0] = 0
+    sizes = sizes * (step * step)
     image_area = width * height
     big = np.flatnonzero(sizes >= MIN_REGION_SHARE * image_area * MIN_FILL)
     if len(big) == 0:
         return [], page  # specks only (a starfield, text): nothing the size of a picture
-    big = big[np.argsort(sizes[big])[::-1][:MAX_CANDIDATES]]
-    slices = ndimage.find_objects(labels, max_label=int(big.max()))
+    big = big[np.argsort(sizes[big], kind="stable")[::-1][:MAX_CANDIDATES]]  # the same order on every CPU
     scored: list[tuple[float, Box]] = []
     for label in big:
-        rows, cols = slices[label - 1]
-        box = (max(0, (cols.start - 1) * step + 1), max(0, (rows.start - 1) * step + 1),
-               min(width, cols.stop * step), min(height, rows.stop * step))
+        r0, r1, c0, c1 = patches[label]
+        box = (max(0, (c0 - 1) * step + 1), max(0, (r0 - 1) * step + 1),
+               min(width, c1 * step), min(height, r1 * step))
         # Judged on the coarse box (a step wider at most), put on its edge only once chosen.
         w, h = box[2] - box[0], box[3] - box[1]
         area = w * h

@@ -261,14 +261,24 @@ def _luma_pixels(img: Image.Image) -> np.ndarray:
 
 def pdq_hash_image(img: Image.Image) -> PDQHash:
     """PDQ hash and quality of a decoded image (any mode)."""
-    bits, quality = pdq.pdq_bits(_luma_pixels(img))
-    return PDQHash(bits_to_hex(bits), int(quality))
+    return pdq_hash_pixels(_luma_pixels(img))
 
 
 def pdq_dihedral(img: Image.Image) -> list[TransformHash]:
     """The PDQ hashes of all eight rotations and flips of ``img`` from one pass,
     in :data:`TRANSFORMS` order."""
-    hashes, quality = pdq.pdq_dihedral_bits(_luma_pixels(img))
+    return pdq_dihedral_pixels(_luma_pixels(img))
+
+
+def pdq_hash_pixels(pixels: np.ndarray) -> PDQHash:
+    """PDQ of (h, w) luma or (h, w, 3) RGB uint8 pixels, hashed at the size given."""
+    bits, quality = pdq.pdq_bits(pixels)
+    return PDQHash(bits_to_hex(bits), int(quality))
+
+
+def pdq_dihedral_pixels(pixels: np.ndarray) -> list[TransformHash]:
+    """`pdq_dihedral` of (h, w) luma or (h, w, 3) RGB uint8 pixels, hashed at the size given."""
+    hashes, quality = pdq.pdq_dihedral_bits(pixels)
     hexes = array_to_hex(np.packbits(hashes, axis=1))
     return [TransformHash(t, hexes[_DIHEDRAL_ORDER[t]], int(quality)) for t in TRANSFORMS]
 

@@ -17,7 +17,7 @@ from typing import Optional
 
 from PIL import Image
 
-from childsafe.media.images import pdq_dihedral, pdq_hash_image
+from childsafe.media.images import pdq_dihedral, pdq_dihedral_pixels, pdq_hash_image, pdq_hash_pixels
 
 Region = tuple[int, int, int, int]
 
@@ -79,11 +79,11 @@ def _picture_hashes(img: Image.Image, options: MatchOptions) -> list[QueryHash]:
     out = []
     pictures = pictures_within(img, trim=options.trim, regions=options.regions, max_regions=options.max_regions)
     for picture in pictures:
-        pic = Image.fromarray(picture.pixels)
+        # Hashed from its RGB pixels as they are (at most twice PICTURE_SIDE a side): PDQ's own luma.
         if options.dihedral:
-            variants = [(t.transform, t.pdq, t.quality) for t in pdq_dihedral(pic)]
+            variants = [(t.transform, t.pdq, t.quality) for t in pdq_dihedral_pixels(picture.pixels)]
         else:
-            h = pdq_hash_image(pic)
+            h = pdq_hash_pixels(picture.pixels)
             variants = [("original", h.pdq, h.quality)]
         out.extend(
             QueryHash(pdq, quality, transform, region=picture.box, trimmed=picture.trimmed)

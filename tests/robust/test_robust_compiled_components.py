@@ -1,0 +1,68 @@
+"""The compiled patch finder (childsafe.media._components) gives scipy.ndimage's patches exactly."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
+from hypothesis.extra import numpy as hnp
+
+from childsafe.media import edits
+
+_components = pytest.importorskip("childsafe.media._components")
+
+
+def same(mask: np.ndarray) -> None:
+    want_sizes, want_boxes = edits._patches_scipy(mask)
+    found = _components.components(mask)
+    assert [p[0] for p in found] == want_sizes.tolist()
+    assert [tuple(p[1:]) for p in found] == [tuple(int(v) for v in b) for b in want_boxes]
+
+
+def test_random_masks_of_every_density_and_shape():
+    rng = np.random.default_rng(0)
+    for trial in range(600):
+        h, w = int(rng.integers(1, 70)), int(rng.integers(1, 70))
+        mask = rng.random((h, w)) < rng.random()
+        same(mask)
+        same(mask[::2, ::3])  # strided views, as a[::step, ::step] gives
+        same(mask[::-1, ::-1])
+        same(mask.view(np.uint8))
+
+
+def test_shapes_that_join_late():
+    """U shapes, spirals and diagonals: patches that meet only further down, so their numbers merge."""
+    u = np.zeros((30, 30), bool)
+    u[2:28, 2] = u[2:28, 27] = u[27, 2:28] = True
+    diagonal = np.eye(40, dtype=bool) | np.eye(40, dtype=bool)[::-1]
+    comb = np.zeros((20, 41), bool)
+    comb[:, ::2] = True
+    comb[19, :] = True
+    stairs = np.kron(np.eye(8, dtype=bool), np.ones((3, 3), bool))
+    for mask in (u, diagonal, comb, stairs, ~u, np.ones((1, 1), bool), np.zeros((5, 5), bool),
+                 np.ones((1, 300), bool), np.ones((300, 1), bool)):
+        same(mask)
+
+
+@settings(max_examples=150, deadline=None)
+@given(hnp.arrays(bool, hnp.array_shapes(min_dims=2, max_dims=2, min_side=1, max_side=40)))
+def test_any_mask(mask):
+    same(mask)
+
+
+def test_photos_as_the_regions_see_them(reference_media):
+    from childsafe.media import load_image
+
+    for path in sorted((reference_media / "pdq" / "labelme-subset").glob("*.jpg")):
+        a, _ = edits.working_copy(load_image(path))
+        for colours in (edits._backgrounds_numpy(a), [np.array([c, c, c]) for c in (20, 128, 235)]):
+            same(edits._not_background_numpy(a, colours, edits.BORDER_TOLERANCE))
+
+
+def test_bad_masks_are_refused():
+    for bad in (np.zeros((3, 3, 3), bool), np.zeros(5, bool), np.zeros((4, 4), np.int32), np.zeros((4, 4), np.float32),
+                b"abc", None, [[True]]):
+        with pytest.raises((TypeError, ValueError)):
+            _components.components(bad)
+    assert _components.components(np.zeros((0, 7), bool)) == []
