@@ -1,7 +1,672 @@
-/* Placeholder: the compiled part of childsafe.media.edits (_trim); filled in by its port. */
+/* Border trimming and page colours of childsafe.media.edits, compiled: trim_passes, backgrounds
+ * and not_background give exactly what the numpy versions there (_trim_passes_numpy,
+ * _backgrounds_numpy, _not_background_numpy) give, which stay the reference.
+ *
+ * Pixels come through the buffer protocol as an (h, w, 3) uint8 array with any strides (slices and
+ * sampled views of a bigger array are common), so no copy is made and no numpy header is needed.
+ * The pixel work runs without the GIL.
+ *
+ * Where numpy is mirrored:
+ *  - a line's colour is the per-channel element of rank length // 2 (np.partition), found here
+ *    with a 256-bin histogram;
+ *  - "a line is uniform" is count >= (1.0 - noise) * length, in double as numpy compares;
+ *  - _prefix_of's chunk doubling only decides how many lines numpy tests at once: the answer is
+ *    the first line that is not uniform, which is what the scan here returns;
+ *  - _any_uniform_edge indexes rows [0, 1, h-2, h-1] and columns [0, 1, w-2, w-1] of the box:
+ *    numpy raises IndexError for a box under 2 pixels either way, and so does this;
+ *  - _backgrounds takes np.argmax of the bucket counts up to 2 * max_backgrounds times (the first
+ *    maximal key wins ties): the same keys in the same order are the keys whose count reaches the
+ *    share, sorted by count (descending) then key; an empty image raises IndexError as numpy's
+ *    a[0] / a[:, 0] do.
+ */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
+#include <stdint.h>
+#include <stdlib.h>
+#include <string.h>
 
-static PyMethodDef methods[] = {{NULL, NULL, 0, NULL}};
-static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_trim", NULL, -1, methods};
+#define NKEYS (1 << 15)
+#define TOL_CLAMP 1024 /* a tolerance past +-255 means "all" or "none": clamping keeps the results */
+
+typedef struct {
+    const unsigned char *base;
+    Py_ssize_t h, w;
+    Py_ssize_t s0, s1, s2; /* byte strides: row, column, channel */
+} image_t;
+
+/* ------------------------------------------------------------------ buffers */
+
+static int format_is_u8(const char *format)
+{
+    if (format == NULL)
+        return 1; /* PyBUF_FORMAT not honoured: unsigned bytes */
+    if (*format == '@' || *format == '=' || *format == '<' || *format == '>' || *format == '!')
+        format++;
+    return format[0] == 'B' && format[1] == '\0';
+}
+
+/* The (h, w, 3) uint8 image behind obj; on success the caller releases *view. */
+static int get_image(PyObject *obj, Py_buffer *view, image_t *img)
+{
+    if (PyObject_GetBuffer(obj, view, PyBUF_RECORDS_RO) < 0)
+        return -1;
+    if (view->ndim != 3 || view->shape == NULL || view->strides == NULL) {
+        PyErr_Format(PyExc_ValueError, "expected an (h, w, 3) array, got %d dimensions", view->ndim);
+        goto fail;
+    }
+    if (view->itemsize != 1 || !format_is_u8(view->format)) {
+        PyErr_SetString(PyExc_TypeError, "expected a uint8 array");
+        goto fail;
+    }
+    if (view->shape[2] != 3) {
+        PyErr_Format(PyExc_ValueError, "expected 3 channels, got %zd", view->shape[2]);
+        goto fail;
+    }
+    img->base = (const unsigned char *)view->buf;
+    img->h = view->shape[0];
+    img->w = view->shape[1];
+    img->s0 = view->strides[0];
+    img->s1 = view->strides[1];
+    img->s2 = view->strides[2];
+    return 0;
+fail:
+    PyBuffer_Release(view);
+    return -1;
+}
+
+static long long clamp_ll(long long v, long long lo, long long hi) { return v < lo ? lo : v > hi ? hi : v; }
+
+/* ------------------------------------------------------------------ lines */
+
+/* n lines of length pixels each: line i, pixel j, channel c at p + i*step + j*pix + c*ch. */
+typedef struct {
+    const unsigned char *p;
+    Py_ssize_t step, n, pix, len, ch;
+} lines_t;
+
+#if defined(__GNUC__) || defined(__clang__)
+#define INLINE static inline __attribute__((always_inline)) /* one copy per constant channel stride */
+#else
+#define INLINE static inline
+#endif
+
+/* Per-channel element of rank len // 2 of one line (np.partition(..., len // 2)). len > 0. */
+INLINE void line_median_impl(const unsigned char *p, Py_ssize_t pix, Py_ssize_t ch, Py_ssize_t len, int med[3])
+{
+    Py_ssize_t hist[3][256];
+    memset(hist, 0, sizeof hist);
+    for (Py_ssize_t j = 0; j < len; j++, p += pix) {
+        hist[0][p[0]]++;
+        hist[1][p[ch]]++;
+        hist[2][p[2 * ch]]++;
+    }
+    Py_ssize_t rank = len / 2;
+    for (int c = 0; c < 3; c++) {
+        Py_ssize_t acc = 0;
+        int v = 0;
+        for (; v < 255; v++) {
+            acc += hist[c][v];
+            if (acc > rank)
+                break;
+        }
+        med[c] = v;
+    }
+}
+
+static void line_median(const unsigned char *p, Py_ssize_t pix, Py_ssize_t ch, Py_ssize_t len, int med[3])
+{
+    if (ch == 1) /* channels side by side, as almost always: constant offsets */
+        line_median_impl(p, pix, 1, len, med);
+    else
+        line_median_impl(p, pix, ch, len, med);
+}
+
+/* Pixels of one line with every channel in [lo[c], hi[c]]. */
+INLINE Py_ssize_t count_in_range_impl(const unsigned char *p, Py_ssize_t pix, Py_ssize_t ch, Py_ssize_t len,
+                                 const int lo[3], const int hi[3])
+{
+    /* v in [lo, hi] as one unsigned comparison: (unsigned)(v - lo) <= hi - lo (an empty range
+       matches nothing) */
+    if (hi[0] < lo[0] || hi[1] < lo[1] || hi[2] < lo[2])
+        return 0;
+    Py_ssize_t count = 0;
+    const int l0 = lo[0], l1 = lo[1], l2 = lo[2];
+    const unsigned w0 = (unsigned)(hi[0] - lo[0]), w1 = (unsigned)(hi[1] - lo[1]), w2 = (unsigned)(hi[2] - lo[2]);
+    for (Py_ssize_t j = 0; j < len; j++, p += pix) {
+        unsigned a = (unsigned)(p[0] - l0), b = (unsigned)(p[ch] - l1), c = (unsigned)(p[2 * ch] - l2);
+        count += (a <= w0) & (b <= w1) & (c <= w2);
+    }
+    return count;
+}
+
+static Py_ssize_t count_in_range(const unsigned char *p, Py_ssize_t pix, Py_ssize_t ch, Py_ssize_t len,
+                                 const int lo[3], const int hi[3])
+{
+    if (ch == 1)
+        return count_in_range_impl(p, pix, 1, len, lo, hi);
+    return count_in_range_impl(p, pix, ch, len, lo, hi);
+}
+
+static int is_uniform(Py_ssize_t count, Py_ssize_t len, double noise)
+{
+    return (double)count >= (1.0 - noise) * (double)len;
+}
+
+/* _prefix_of: leading lines from `start` on that have the colour of line `start`. */
+static Py_ssize_t prefix_of(const lines_t *l, Py_ssize_t start, int tol, double noise)
+{
+    const unsigned char *p = l->p + start * l->step;
+    Py_ssize_t n = l->n - start;
+    int med[3], lo[3], hi[3];
+    line_median(p, l->pix, l->ch, l->len, med);
+    for (int c = 0; c < 3; c++) {
+        lo[c] = med[c] - tol > 0 ? med[c] - tol : 0;        /* max(0, c - tolerance) */
+        hi[c] = med[c] + tol < 255 ? med[c] + tol : 255;    /* min(255, c + tolerance) */
+    }
+    for (Py_ssize_t i = 0; i < n; i++, p += l->step) {
+        if (!is_uniform(count_in_range(p, l->pix, l->ch, l->len, lo, hi), l->len, noise))
+            return i;
+    }
+    return n;
+}
+
+/* _uniform_prefix */
+static Py_ssize_t uniform_prefix(lines_t l, int tol, double noise)
+{
+    Py_ssize_t n = l.n;
+    if (n == 0 || l.len == 0)
+        return 0;
+    Py_ssize_t end = l.len / 10;
+    if (end) {
+        l.p += end * l.pix;
+        l.len -= 2 * end;
+    }
+    if (l.len > 320) {
+        l.pix *= 2;
+        l.len = (l.len + 1) / 2;
+    }
+    Py_ssize_t count = prefix_of(&l, 0, tol, noise);
+    if (count <= 1 && n > 2) {
+        Py_ssize_t rest = prefix_of(&l, 1, tol, noise);
+        if (rest >= 2)
+            return 1 + rest;
+    }
+    return count;
+}
+
+typedef struct { Py_ssize_t x0, y0, x1, y1; } box_t;
+
+/* _any_uniform_edge on the box: 1 or 0, or -1 when numpy would raise IndexError (box under 2 pixels). */
+static int any_uniform_edge(const image_t *img, box_t b, int tol, double noise)
+{
+    Py_ssize_t h = b.y1 - b.y0, w = b.x1 - b.x0;
+    if (h < 2 || w < 2)
+        return -1;
+    const unsigned char *origin = img->base + b.y0 * img->s0 + b.x0 * img->s1;
+    for (int side = 0; side < 2; side++) {
+        Py_ssize_t across = side == 0 ? h : w; /* which lines: rows (side 0) or columns */
+        Py_ssize_t along = side == 0 ? w : h;
+        Py_ssize_t lstep = side == 0 ? img->s0 : img->s1;
+        Py_ssize_t pix = side == 0 ? img->s1 : img->s0;
+        Py_ssize_t cut = along / 10;
+        Py_ssize_t len = along - 2 * cut;
+        if (len <= 0)
+            return 1;
+        if (len > 320) {
+            pix *= 2;
+            len = (len + 1) / 2;
+        }
+        const Py_ssize_t which[4] = {0, 1, across - 2, across - 1};
+        for (int k = 0; k < 4; k++) {
+            const unsigned char *p = origin + which[k] * lstep + cut * (side == 0 ? img->s1 : img->s0);
+            int med[3], lo[3], hi[3];
+            line_median(p, pix, img->s2, len, med);
+            for (int c = 0; c < 3; c++) { /* |p - median| <= tolerance in int16: p in [m - t, m + t] */
+                lo[c] = med[c] - tol;
+                hi[c] = med[c] + tol;
+            }
+            if (is_uniform(count_in_range(p, pix, img->s2, len, lo, hi), len, noise))
+                return 1;
+        }
+    }
+    return 0;
+}
+
+/* _trim_once */
+static box_t trim_once(const image_t *img, box_t b, int tol, double noise, Py_ssize_t min_content)
+{
+    lines_t l;
+    l.ch = img->s2;
+    /* top: rows of a[y0:y1, x0:x1] */
+    l.p = img->base + b.y0 * img->s0 + b.x0 * img->s1;
+    l.step = img->s0; l.n = b.y1 - b.y0; l.pix = img->s1; l.len = b.x1 - b.x0;
+    b.y0 += uniform_prefix(l, tol, noise);
+    if (b.y1 - b.y0 < min_content)
+        return (box_t){b.x0, b.y0, b.x1, b.y0};
+    /* bottom: the same rows from the last one up */
+    l.n = b.y1 - b.y0;
+    l.p = img->base + (b.y1 - 1) * img->s0 + b.x0 * img->s1;
+    l.step = -img->s0;
+    b.y1 -= l.n > 0 ? uniform_prefix(l, tol, noise) : 0;
+    if (b.y1 - b.y0 < min_content)
+        return (box_t){b.x0, b.y0, b.x1, b.y0};
+    /* left: columns */
+    l.p = img->base + b.y0 * img->s0 + b.x0 * img->s1;
+    l.step = img->s1; l.n = b.x1 - b.x0; l.pix = img->s0; l.len = b.y1 - b.y0;
+    b.x0 += uniform_prefix(l, tol, noise);
+    if (b.x1 - b.x0 < min_content)
+        return (box_t){b.x0, b.y0, b.x0, b.y1};
+    /* right: the same columns from the last one leftwards */
+    l.n = b.x1 - b.x0;
+    l.p = img->base + b.y0 * img->s0 + (b.x1 - 1) * img->s1;
+    l.step = -img->s1;
+    b.x1 -= l.n > 0 ? uniform_prefix(l, tol, noise) : 0;
+    return b;
+}
+
+/* ------------------------------------------------------------------ trim_passes */
+
+static PyObject *py_trim_passes(PyObject *self, PyObject *args)
+{
+    PyObject *obj;
+    long long tolerance;
+    double noise;
+    Py_ssize_t max_passes, min_content;
+    if (!PyArg_ParseTuple(args, "OLdnn:trim_passes", &obj, &tolerance, &noise, &max_passes, &min_content))
+        return NULL;
+    Py_buffer view;
+    image_t img;
+    if (get_image(obj, &view, &img) < 0)
+        return NULL;
+    int tol = (int)clamp_ll(tolerance, -TOL_CLAMP, TOL_CLAMP);
+
+    /* status: 0 boxes, 1 nothing left (None), -1 IndexError (as numpy), -2 no memory */
+    int status = 0;
+    box_t *boxes = NULL;
+    Py_ssize_t nboxes = 0, cap = 0;
+    Py_BEGIN_ALLOW_THREADS
+    if (img.w < min_content || img.h < min_content) {
+        status = 1;
+    } else {
+        box_t box = {0, 0, img.w, img.h};
+        for (Py_ssize_t pass = 0; pass < max_passes; pass++) {
+            int edge = any_uniform_edge(&img, box, tol, noise);
+            if (edge < 0) { status = -1; break; }
+            if (!edge)
+                break; /* no side starts with a line of one colour: nothing (more) to trim */
+            box_t nb = trim_once(&img, box, tol, noise, min_content);
+            if (nb.x1 - nb.x0 < min_content || nb.y1 - nb.y0 < min_content) { status = 1; break; }
+            if (nb.x0 == box.x0 && nb.y0 == box.y0 && nb.x1 == box.x1 && nb.y1 == box.y1)
+                break;
+            if (nboxes == cap) {
+                Py_ssize_t ncap = cap ? 2 * cap : 8;
+                box_t *grown = (box_t *)realloc(boxes, (size_t)ncap * sizeof(box_t));
+                if (grown == NULL) { status = -2; break; }
+                boxes = grown;
+                cap = ncap;
+            }
+            boxes[nboxes++] = nb;
+            box = nb;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+
+    PyObject *result = NULL;
+    if (status == -1) {
+        PyErr_SetString(PyExc_IndexError, "box under 2 pixels wide or tall (as numpy indexes its edge lines)");
+    } else if (status == -2) {
+        PyErr_NoMemory();
+    } else if (status == 1) {
+        result = Py_NewRef(Py_None);
+    } else {
+        result = PyList_New(nboxes);
+        for (Py_ssize_t i = 0; result != NULL && i < nboxes; i++) {
+            PyObject *t = Py_BuildValue("(nnnn)", boxes[i].x0, boxes[i].y0, boxes[i].x1, boxes[i].y1);
+            if (t == NULL) { Py_CLEAR(result); break; }
+            PyList_SET_ITEM(result, i, t);
+        }
+    }
+    free(boxes);
+    return result;
+}
+
+/* ------------------------------------------------------------------ backgrounds */
+
+static inline unsigned colour_key(const unsigned char *p, Py_ssize_t ch)
+{
+    return ((unsigned)(p[0] >> 3) << 10) | ((unsigned)(p[ch] >> 3) << 5) | (unsigned)(p[2 * ch] >> 3);
+}
+
+/* Counts the keys of a[::sample, ::sample] into counts (2 * NKEYS words: the even and the odd
+   columns apart, so that a flat stretch does not make each add wait on the last one to the same
+   counter; summed into the first NKEYS at the end) and lists in keys those whose count reaches
+   `least` (none when it is 0), returning how many. */
+INLINE Py_ssize_t count_keys(const image_t *img, Py_ssize_t sample, Py_ssize_t rows, Py_ssize_t cols,
+                             Py_ssize_t ch, uint32_t *counts, uint32_t *keys, uint32_t least)
+{
+    Py_ssize_t ncand = 0, xs = sample * img->s1;
+    uint32_t *odd = counts + NKEYS;
+    for (Py_ssize_t y = 0; y < rows; y++) {
+        const unsigned char *p = img->base + y * sample * img->s0;
+        Py_ssize_t x = 0;
+        for (; x + 1 < cols; x += 2, p += 2 * xs) {
+            counts[colour_key(p, ch)]++;
+            odd[colour_key(p + xs, ch)]++;
+        }
+        if (x < cols)
+            counts[colour_key(p, ch)]++;
+    }
+    for (int k = 0; k < NKEYS; k++)
+        counts[k] += odd[k];
+    if (least)
+        for (int k = 0; k < NKEYS; k++)
+            if (counts[k] >= least)
+                keys[ncand++] = (uint32_t)k;
+    return ncand;
+}
+
+/* A key np.argmax may pick, with its count: sorted by count (descending), then key. */
+typedef struct { uint32_t count; uint32_t key; } cand_t;
+
+static int cand_cmp(const void *a, const void *b)
+{
+    const cand_t *x = (const cand_t *)a, *y = (const cand_t *)b;
+    if (x->count != y->count)
+        return x->count > y->count ? -1 : 1; /* larger count first */
+    return x->key < y->key ? -1 : x->key > y->key; /* then the lower key (np.argmax: first maximum) */
+}
+
+static PyObject *py_backgrounds(PyObject *self, PyObject *args)
+{
+    PyObject *obj;
+    Py_ssize_t max_backgrounds;
+    double share, rim_share;
+    if (!PyArg_ParseTuple(args, "Ondd:backgrounds", &obj, &max_backgrounds, &share, &rim_share))
+        return NULL;
+    Py_buffer view;
+    image_t img;
+    if (get_image(obj, &view, &img) < 0)
+        return NULL;
+    if (img.h == 0 || img.w == 0) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_IndexError, "an empty image has no rim (as numpy's a[0], a[:, 0])");
+        return NULL;
+    }
+
+    if (img.w > (Py_ssize_t)(UINT32_MAX / 4) || img.h > (Py_ssize_t)(UINT32_MAX / 4)) {
+        PyBuffer_Release(&view);
+        PyErr_SetString(PyExc_ValueError, "image too large");
+        return NULL;
+    }
+
+    /* np.argmax runs at most 2 * max_backgrounds times */
+    Py_ssize_t iterations = max_backgrounds <= 0 ? 0 : max_backgrounds > PY_SSIZE_T_MAX / 2 ? PY_SSIZE_T_MAX : 2 * max_backgrounds;
+    int status = 0; /* 0 ok, 1 no colour fills a share of the rim, -2 no memory */
+    uint32_t *rim_counts = NULL, *counts = NULL, *keys = NULL;
+    cand_t *cands = NULL;
+    Py_ssize_t ncand = 0;
+    double rim_total = 0.0, threshold = 0.0;
+    Py_BEGIN_ALLOW_THREADS
+    rim_counts = (uint32_t *)calloc(NKEYS, sizeof(uint32_t));
+    if (rim_counts == NULL) {
+        status = -2;
+    } else {
+        /* rim: a[0], a[-1], a[:, 0], a[:, -1] (corners twice); its largest count on the way */
+        const unsigned char *p;
+        Py_ssize_t j;
+        uint32_t rim_max = 0, v;
+#define RIM(start, n, step)                                                   \
+        for (p = (start), j = 0; j < (n); j++, p += (step)) {                 \
+            v = ++rim_counts[colour_key(p, img.s2)];                          \
+            if (v > rim_max) rim_max = v;                                     \
+        }
+        RIM(img.base, img.w, img.s1)
+        RIM(img.base + (img.h - 1) * img.s0, img.w, img.s1)
+        RIM(img.base, img.h, img.s0)
+        RIM(img.base + (img.w - 1) * img.s1, img.h, img.s0)
+#undef RIM
+        rim_total = rim_share * (double)(2 * img.w + 2 * img.h);
+        if ((double)rim_max < rim_total) {
+            status = 1;
+        } else {
+            Py_ssize_t longest = img.h > img.w ? img.h : img.w;
+            Py_ssize_t sample = longest / 200 > 1 ? longest / 200 : 1;
+            Py_ssize_t rows = (img.h + sample - 1) / sample, cols = (img.w + sample - 1) / sample;
+            Py_ssize_t total = rows * cols; /* at most about 400 x 400 */
+            threshold = share * (double)total;
+            /* A key np.argmax can pick before the loop breaks on the share: a count not under it
+               (every key with pixels when the share is 0 or less, or NaN). As an integer: */
+            uint32_t least = 1;
+            Py_ssize_t room = total;
+            if (threshold > (double)total) {
+                least = 0; /* none */
+                room = 1;
+            } else if (threshold > 1) {
+                least = (uint32_t)threshold;
+                if ((double)least < threshold)
+                    least++;
+                room = total / least;
+            }
+            if (room > NKEYS)
+                room = NKEYS;
+            counts = (uint32_t *)calloc(2 * NKEYS, sizeof(uint32_t)); /* see count_keys */
+            keys = (uint32_t *)malloc((size_t)room * sizeof(uint32_t));
+            if (counts == NULL || keys == NULL) {
+                status = -2;
+            } else {
+                ncand = img.s2 == 1 ? count_keys(&img, sample, rows, cols, 1, counts, keys, least)
+                                    : count_keys(&img, sample, rows, cols, img.s2, counts, keys, least);
+                cands = (cand_t *)malloc((size_t)(ncand ? ncand : 1) * sizeof(cand_t));
+                if (cands == NULL) {
+                    status = -2;
+                } else {
+                    for (Py_ssize_t i = 0; i < ncand; i++)
+                        cands[i] = (cand_t){counts[keys[i]], keys[i]};
+                    /* the loop below takes at most `iterations` of them: the first in order */
+                    if (iterations < ncand && iterations <= 64) {
+                        for (Py_ssize_t i = 0; i < iterations; i++) { /* selection: the i-th smallest to i */
+                            Py_ssize_t best = i;
+                            for (Py_ssize_t j = i + 1; j < ncand; j++)
+                                if (cand_cmp(&cands[j], &cands[best]) < 0) best = j;
+                            cand_t t = cands[i];
+                            cands[i] = cands[best];
+                            cands[best] = t;
+                        }
+                        ncand = iterations;
+                    } else {
+                        qsort(cands, (size_t)ncand, sizeof(cand_t), cand_cmp);
+                    }
+                }
+            }
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+
+    PyObject *result = NULL;
+    if (status == -2) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    result = PyList_New(0);
+    if (result == NULL || status == 1)
+        goto done;
+    Py_ssize_t next = 0, found = 0;
+    for (Py_ssize_t it = 0; it < iterations; it++) {
+        uint32_t key, count;
+        int exhausted = next >= ncand;
+        if (!exhausted) {
+            key = cands[next].key;
+            count = cands[next].count;
+        } else if (threshold > 0) {
+            break; /* what is left is under the share */
+        } else {
+            key = 0; /* every count is 0 now: np.argmax gives the first key */
+            count = 0;
+        }
+        if ((double)count < threshold || found == max_backgrounds)
+            break;
+        if (!exhausted)
+            next++;
+        if ((double)rim_counts[key] < rim_total) {
+            if (exhausted)
+                break; /* the same key, the same answer, every time from here on */
+            continue; /* a dark photo inside a light page is not the page */
+        }
+        PyObject *t = Py_BuildValue("(iii)", (int)((key >> 10) & 31) * 8 + 4, (int)((key >> 5) & 31) * 8 + 4,
+                                    (int)(key & 31) * 8 + 4);
+        if (t == NULL || PyList_Append(result, t) < 0) {
+            Py_XDECREF(t);
+            Py_CLEAR(result);
+            goto done;
+        }
+        Py_DECREF(t);
+        found++;
+    }
+done:
+    free(rim_counts);
+    free(counts);
+    free(keys);
+    free(cands);
+    return result;
+}
+
+/* ------------------------------------------------------------------ not_background */
+
+static long long floor_div8(long long v) { return v / 8 - (v % 8 < 0 ? 1 : 0); }
+static long long ceil_div8(long long v) { return v / 8 + (v % 8 > 0 ? 1 : 0); }
+
+static PyObject *py_not_background(PyObject *self, PyObject *args)
+{
+    PyObject *obj, *outobj, *colours;
+    long long tolerance;
+    if (!PyArg_ParseTuple(args, "OOOL:not_background", &obj, &outobj, &colours, &tolerance))
+        return NULL;
+    /* the colours first: nothing to release if they are wrong */
+    PyObject *seq = PySequence_Fast(colours, "colours must be a sequence of (r, g, b)");
+    if (seq == NULL)
+        return NULL;
+    Py_ssize_t ncol = PySequence_Fast_GET_SIZE(seq);
+    long long (*rgb)[3] = (long long (*)[3])PyMem_Malloc((size_t)(ncol ? ncol : 1) * sizeof(*rgb));
+    if (rgb == NULL) {
+        Py_DECREF(seq);
+        return PyErr_NoMemory();
+    }
+    for (Py_ssize_t i = 0; i < ncol; i++) {
+        PyObject *c = PySequence_Fast(PySequence_Fast_GET_ITEM(seq, i), "a colour must be a sequence of 3 ints");
+        if (c == NULL)
+            goto colour_fail;
+        if (PySequence_Fast_GET_SIZE(c) != 3) {
+            PyErr_SetString(PyExc_ValueError, "a colour must have 3 channels");
+            Py_DECREF(c);
+            goto colour_fail;
+        }
+        for (int k = 0; k < 3; k++) {
+            PyObject *v = PyNumber_Index(PySequence_Fast_GET_ITEM(c, k));
+            rgb[i][k] = v == NULL ? -1 : PyLong_AsLongLong(v);
+            Py_XDECREF(v);
+            if (v == NULL || (rgb[i][k] == -1 && PyErr_Occurred())) {
+                Py_DECREF(c);
+                goto colour_fail;
+            }
+        }
+        Py_DECREF(c);
+    }
+    Py_DECREF(seq);
+    seq = NULL;
+
+    Py_buffer view, outview;
+    image_t img;
+    if (get_image(obj, &view, &img) < 0)
+        goto colour_fail;
+    if (PyObject_GetBuffer(outobj, &outview, PyBUF_RECORDS) < 0) {
+        PyBuffer_Release(&view);
+        if (PyErr_ExceptionMatches(PyExc_BufferError)) { /* e.g. a read-only array */
+            PyErr_Clear();
+            PyErr_SetString(PyExc_ValueError, "out must be a writable buffer");
+        }
+        goto colour_fail;
+    }
+    const char *fmt = outview.format;
+    if (outview.itemsize != 1 || (fmt != NULL && !(fmt[0] == '?' && fmt[1] == '\0'))) {
+        PyErr_SetString(PyExc_TypeError, "out must be a bool array");
+        goto buffers_fail;
+    }
+    if (outview.ndim != 2 || outview.shape[0] != img.h || outview.shape[1] != img.w) {
+        PyErr_SetString(PyExc_ValueError, "out must have the image's shape (h, w)");
+        goto buffers_fail;
+    }
+    if (!PyBuffer_IsContiguous(&outview, 'C')) {
+        PyErr_SetString(PyExc_ValueError, "out must be C-contiguous");
+        goto buffers_fail;
+    }
+
+    unsigned char *out = (unsigned char *)outview.buf;
+    unsigned char *lut = (unsigned char *)PyMem_Malloc(NKEYS);
+    if (lut == NULL) {
+        PyErr_NoMemory();
+        goto buffers_fail;
+    }
+    Py_BEGIN_ALLOW_THREADS
+    memset(lut, 1, NKEYS);
+    long long reach = ceil_div8(tolerance); /* -(-tolerance // 8) */
+    for (Py_ssize_t i = 0; i < ncol; i++) {
+        long long lo[3], hi[3];
+        for (int k = 0; k < 3; k++) {
+            long long v = floor_div8(rgb[i][k]); /* int(c) >> 3 */
+            lo[k] = v - reach > 0 ? v - reach : 0;
+            hi[k] = v + reach < 31 ? v + reach : 31;
+        }
+        for (long long r = lo[0]; r <= hi[0]; r++)
+            for (long long g = lo[1]; g <= hi[1]; g++)
+                for (long long b = lo[2]; b <= hi[2]; b++)
+                    lut[(r << 10) | (g << 5) | b] = 0;
+    }
+    for (Py_ssize_t y = 0; y < img.h; y++) {
+        const unsigned char *p = img.base + y * img.s0;
+        unsigned char *o = out + y * img.w;
+        if (img.s1 == 3 && img.s2 == 1) {
+            for (Py_ssize_t x = 0; x < img.w; x++, p += 3)
+                o[x] = lut[((unsigned)(p[0] >> 3) << 10) | ((unsigned)(p[1] >> 3) << 5) | (unsigned)(p[2] >> 3)];
+        } else {
+            for (Py_ssize_t x = 0; x < img.w; x++, p += img.s1)
+                o[x] = lut[colour_key(p, img.s2)];
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyMem_Free(lut);
+    PyBuffer_Release(&outview);
+    PyBuffer_Release(&view);
+    PyMem_Free(rgb);
+    Py_RETURN_NONE;
+
+buffers_fail:
+    PyBuffer_Release(&outview);
+    PyBuffer_Release(&view);
+colour_fail:
+    Py_XDECREF(seq);
+    PyMem_Free(rgb);
+    return NULL;
+}
+
+/* ------------------------------------------------------------------ module */
+
+static PyMethodDef methods[] = {
+    {"trim_passes", py_trim_passes, METH_VARARGS,
+     "trim_passes(a, tolerance, noise, max_passes, min_content) -> list of (x0, y0, x1, y1) or None\n\n"
+     "The content box after each pass that changed something, as edits._trim_passes_numpy."},
+    {"backgrounds", py_backgrounds, METH_VARARGS,
+     "backgrounds(a, max_backgrounds, background_share, background_rim) -> list of (r, g, b)\n\n"
+     "Page colours (bucket * 8 + 4), as edits._backgrounds_numpy."},
+    {"not_background", py_not_background, METH_VARARGS,
+     "not_background(a, out, colours, tolerance) -> None\n\n"
+     "Writes into out (a C-contiguous bool array of shape a.shape[:2]) the pixels that are none of the\n"
+     "colours, as edits._not_background_numpy."},
+    {NULL, NULL, 0, NULL}};
+
+static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_trim",
+                                    "Compiled border trimming and page colours of childsafe.media.edits.", -1,
+                                    methods};
+
 PyMODINIT_FUNC PyInit__trim(void) { return PyModule_Create(&module); }

@@ -1,0 +1,491 @@
+"""The compiled border trimming and page colours (childsafe.media._trim) give exactly what the numpy
+reference in childsafe.media.edits gives: trim_passes, _backgrounds and _not_background, on the
+images the edits tests draw, drawn scenes, the reference photos, noise, framed pictures, tiny and
+sliced arrays and hypothesis' small images; and bad buffers are refused, never a crash."""
+
+from __future__ import annotations
+
+import contextlib
+import random
+
+import numpy as np
+import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
+from PIL import Image, ImageDraw
+
+from childsafe.media import edits
+
+_trim = pytest.importorskip("childsafe.media._trim")
+if not all(hasattr(_trim, name) for name in ("trim_passes", "backgrounds", "not_background")):
+    pytest.skip("the compiled border trimming is not built", allow_module_level=True)
+
+# (tolerance, noise, max_passes); the first is what edits uses
+TRIM_PARAMS = [(24, 0.03, 4), (0, 0.0, 4), (8, 0.03, 2), (40, 0.1, 1), (24, 0.5, 8), (60, 0.0, 3), (-2, 0.03, 2)]
+# (max_backgrounds, share, rim); the first is what edits uses. A share of 0 or less never stops the
+# argmax loop on the share, which takes numpy's other path (all-zero counts).
+BG_PARAMS = [(3, 0.08, 0.05), (1, 0.02, 0.0), (6, 0.0, 0.05), (2, -1.0, 0.0), (0, 0.08, 0.05)]
+TOLERANCES = [0, 7, 8, 24, 40]
+
+
+@contextlib.contextmanager
+def constants(**values):
+    """Module constants of edits that the numpy reference reads as globals."""
+    old = {name: getattr(edits, name) for name in values}
+    for name, value in values.items():
+        setattr(edits, name, value)
+    try:
+        yield
+    finally:
+        for name, value in old.items():
+            setattr(edits, name, value)
+
+
+def outcome(fn):
+    """The result, or the exception's type (both engines must raise the same where numpy raises)."""
+    try:
+        return "ok", fn()
+    except (IndexError, ValueError, TypeError) as exc:
+        return "raised", type(exc)
+
+
+def check_trim(a, tolerance=24, noise=0.03, max_passes=4, min_content=None):
+    min_content = edits.MIN_CONTENT if min_content is None else min_content
+    with constants(MIN_CONTENT=min_content):
+        want = outcome(lambda: edits._trim_passes_numpy(a, tolerance=tolerance, noise=noise, max_passes=max_passes))
+    got = outcome(lambda: _trim.trim_passes(a, tolerance, noise, max_passes, min_content))
+    if want[0] == "ok" and want[1] is not None:
+        want = ("ok", [tuple(int(v) for v in box) for box in want[1]])
+    assert got == want, (a.shape, a.strides, tolerance, noise, max_passes, min_content)
+    return want[1]
+
+
+def check_backgrounds(a, max_backgrounds=3, share=0.08, rim=0.05):
+    with constants(MAX_BACKGROUNDS=max_backgrounds, BACKGROUND_SHARE=share, BACKGROUND_RIM=rim):
+        want = outcome(lambda: edits._backgrounds_numpy(a))
+    got = outcome(lambda: _trim.backgrounds(a, max_backgrounds, share, rim))
+    if want[0] == "ok":
+        assert all(c.dtype == np.int32 and c.shape == (3,) for c in want[1])
+        want = ("ok", [tuple(int(v) for v in c) for c in want[1]])
+    assert got == want, (a.shape, a.strides, max_backgrounds, share, rim)
+    return want[1] if want[0] == "ok" else []
+
+
+def check_not_background(a, colours, tolerance):
+    want = edits._not_background_numpy(a, [np.array(c) for c in colours], tolerance)
+    out = np.empty(a.shape[:2], dtype=bool)
+    out.view(np.uint8)[...] = 7  # every byte must be written, and as 0 or 1
+    assert _trim.not_background(a, out, [tuple(c) for c in colours], tolerance) is None
+    assert np.array_equal(out.view(np.uint8), want.view(np.uint8)), (a.shape, a.strides, colours, tolerance)
+
+
+def some_colours(a, rng: random.Random) -> list[list[tuple[int, int, int]]]:
+    sets: list[list[tuple[int, int, int]]] = [[], [(0, 0, 0), (255, 255, 255), (128, 64, 200)]]
+    if a.size:
+        sets.append([tuple(int(v) for v in a[0, 0])])
+        y, x = rng.randrange(a.shape[0]), rng.randrange(a.shape[1])
+        sets.append([tuple(int(v) for v in a[y, x]), tuple(rng.randrange(256) for _ in range(3))])
+    return sets
+
+
+def check_all(a, seed=0, full=True):
+    """Every function in both engines on one array; `full` tries every parameter set."""
+    rng = random.Random(seed)
+    for params in TRIM_PARAMS if full else TRIM_PARAMS[:1]:
+        check_trim(a, *params)
+    found = check_backgrounds(a)
+    if full:
+        for params in BG_PARAMS[1:]:
+            check_backgrounds(a, *params)
+    colour_sets = [found] + some_colours(a, rng) if full else [found, some_colours(a, rng)[-1]]
+    big = a.shape[0] * a.shape[1] > 600_000
+    for k, colours in enumerate(colour_sets[:2] if big else colour_sets):
+        # two tolerances a colour set, a different pair for each (all of them over the sets)
+        for tolerance in ([24] if big or not full else [TOLERANCES[k % 5], TOLERANCES[(k + 2) % 5]]):
+            check_not_background(a, colours, tolerance)
+
+
+def views(a):
+    """Non-contiguous views of an array: sampled, sliced, reversed, transposed, channels reversed."""
+    out = [a[::2, ::3], a[5:-7, 3:], a[::-1, ::-1], a.transpose(1, 0, 2), a[:, :, ::-1]]
+    return [v for v in out if v.shape[0] and v.shape[1]]
+
+
+def working(img: Image.Image) -> np.ndarray:
+    return edits.working_copy(img)[0]
+
+
+# ---------------------------------------------------------------- the images the edits tests draw
+
+
+def edits_test_images() -> list[Image.Image]:
+    from tests.robust.test_robust_edits import (busy_background, chat_screenshot, drawn_photo, jpeg,
+                                                textured_background, with_border)
+
+    photo = drawn_photo()
+    images = [photo]
+    for colour in [(0, 0, 0), (255, 255, 255), (128, 128, 128), (200, 30, 30), (20, 90, 200)]:
+        for share in [0.03, 0.10, 0.25]:
+            images.append(with_border(photo, share, colour))
+    images.append(jpeg(with_border(drawn_photo(3), 0.15, (0, 0, 0)), 30))
+    images.append(with_border(with_border(with_border(drawn_photo(4), 0.04, (250, 250, 250)), 0.06, (20, 20, 90)),
+                              0.05, (0, 0, 0)))
+    canvas = Image.new("RGB", (854, 480), (0, 0, 0))
+    canvas.paste(drawn_photo(5, (360, 480)), ((854 - 360) // 2, 0))
+    ImageDraw.Draw(canvas).rectangle((10, 440, 40, 470), fill=(255, 255, 255))
+    images.append(canvas)
+    for size in [(300, 200), (1, 400), (400, 1), (1, 1), (3, 3)]:
+        images.append(Image.new("RGB", size, (90, 140, 200)))
+    images.append(Image.fromarray(np.random.default_rng(1).integers(0, 255, (500, 1, 3), dtype=np.uint8)))
+    rings = Image.new("RGB", (400, 300), (0, 0, 0))
+    draw = ImageDraw.Draw(rings)
+    for i, colour in enumerate([(255, 255, 255), (200, 0, 0), (0, 0, 200), (0, 150, 0)]):
+        draw.rectangle((i * 40, i * 30, 400 - i * 40, 300 - i * 30), fill=colour)
+    images.append(rings)
+    images += [chat_screenshot(drawn_photo(8), dark=dark) for dark in (False, True)]
+    rng = random.Random(2)
+    specks = Image.new("RGB", (2000, 2000), (255, 255, 255))
+    draw = ImageDraw.Draw(specks)
+    for _ in range(6000):
+        x, y = rng.randrange(1990), rng.randrange(1990)
+        draw.rectangle((x, y, x + rng.randint(2, 10), y + rng.randint(2, 10)), fill=tuple(rng.randrange(200) for _ in range(3)))
+    images.append(specks)
+    tiles = Image.new("RGB", (1200, 1200), (255, 255, 255))
+    for i in range(16):
+        tiles.paste(drawn_photo(20 + i, (250, 250)), (20 + (i % 4) * 295, 20 + (i // 4) * 295))
+    images.append(tiles)
+    composite = busy_background(3)
+    composite.paste(drawn_photo(12, (400, 300)), (410, 230))
+    images.append(jpeg(composite, 90))
+    texture = textured_background(4)
+    for where in [(300, 200), (0, 150), (560, 420)]:
+        pasted = texture.copy()
+        pasted.paste(drawn_photo(13, (400, 300)), where)
+        images.append(jpeg(pasted, 85))
+    grid = Image.new("RGB", (2000, 2000), (255, 255, 255))
+    draw = ImageDraw.Draw(grid)
+    rng = random.Random(3)
+    for i in range(40):
+        for j in range(40):
+            draw.rectangle((i * 50, j * 50, i * 50 + 49, j * 50 + 49), fill=tuple(rng.randrange(256) for _ in range(3)))
+    images.append(grid)
+    images.append(Image.fromarray(np.random.default_rng(5).integers(0, 256, (1200, 1600, 3), dtype=np.uint8)))
+    for w, h in [(2, 5000), (5000, 3), (30, 4000)]:
+        images.append(Image.fromarray(np.random.default_rng(2).integers(0, 255, (h, w, 3), dtype=np.uint8)))
+    return images
+
+
+def test_the_images_the_edits_tests_draw():
+    for i, img in enumerate(edits_test_images()):
+        a = working(img)
+        check_all(a, seed=i)
+        for view in views(a):
+            check_all(view, seed=i, full=False)
+        if max(img.size) > edits.WORKING_SIDE:  # and the image itself, as trim_frame and regions see it
+            check_all(np.asarray(img), seed=i, full=False)
+
+
+# ---------------------------------------------------------------- drawn scenes and reference photos
+
+
+def framed(a: np.ndarray, rng: np.random.Generator) -> np.ndarray:
+    """The picture inside 1 to 3 frames, each with its own colour and width per side."""
+    for _ in range(int(rng.integers(1, 4))):
+        top, bottom, left, right = (int(v) for v in rng.integers(0, 40, 4))
+        out = np.empty((a.shape[0] + top + bottom, a.shape[1] + left + right, 3), dtype=np.uint8)
+        out[...] = rng.integers(0, 256, 3, dtype=np.uint8)
+        out[top : top + a.shape[0], left : left + a.shape[1]] = a
+        a = out
+    return a
+
+
+def test_drawn_scenes_plain_and_framed():
+    from eval.matching.corpus import drawn_scene
+
+    rng = np.random.default_rng(11)
+    for seed in range(8):
+        scene = np.asarray(drawn_scene(seed))
+        check_all(scene, seed=seed)
+        boxed = framed(scene, rng)
+        check_all(boxed, seed=seed)
+        check_all(working(Image.fromarray(boxed)), seed=seed, full=False)
+        for view in views(boxed):
+            check_all(view, seed=seed, full=False)
+
+
+@pytest.fixture(scope="module")
+def reference_pdq():
+    from tests.conftest import reference_media_dir
+
+    path = reference_media_dir() / "pdq"
+    if not path.is_dir():
+        pytest.skip(f"reference media not found at {path}; set CHILDSAFE_REFERENCE_MEDIA")
+    return path
+
+
+def test_reference_photos(reference_pdq):
+    from childsafe.media.images import load_image
+
+    files = sorted((reference_pdq / "labelme-subset").glob("*.jpg")) + sorted((reference_pdq / "bridge-mods").glob("*.jpg"))
+    files += [reference_pdq / "sample-b.jpg", reference_pdq / "letterboxed_sample-b.jpg"]
+    files = [f for f in files if f.is_file()]
+    assert files
+    for i, path in enumerate(files):
+        img = load_image(path)
+        a = working(img)
+        check_all(a, seed=i)
+        for view in views(a)[:2]:
+            check_all(view, seed=i, full=False)
+        check_all(np.asarray(img), seed=i, full=False)
+
+
+# ---------------------------------------------------------------- noise, framed pictures, tiny and sliced arrays
+
+
+def test_random_noise():
+    rng = np.random.default_rng(3)
+    for h, w in [(64, 64), (256, 256), (100, 700), (700, 100), (480, 640), (9, 9), (8, 300)]:
+        a = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+        check_all(a, seed=h * w)
+        low = rng.integers(100, 110, (h, w, 3), dtype=np.uint8)  # noise within the tolerance: all border
+        check_all(low, seed=h + w)
+
+
+def test_flat_arrays_with_bordered_pictures():
+    rng = np.random.default_rng(4)
+    for i in range(40):
+        h, w = (int(v) for v in rng.integers(12, 200, 2))
+        if i % 3 == 0:
+            picture = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+        elif i % 3 == 1:
+            picture = np.full((h, w, 3), rng.integers(0, 256, 3), dtype=np.uint8)  # flat all the way in
+        else:
+            yy, xx = np.mgrid[0:h, 0:w]
+            picture = np.stack([xx * 255 // w, yy * 255 // h, (xx + yy) % 256], axis=2).astype(np.uint8)
+        a = framed(picture, rng)
+        if i % 4 == 0:  # JPEG-ish noise over the frames
+            a = np.clip(a.astype(int) + rng.integers(-6, 7, a.shape), 0, 255).astype(np.uint8)
+        if i % 5 == 0:  # specks on the border
+            ys, xs = rng.integers(0, a.shape[0], 20), rng.integers(0, a.shape[1], 20)
+            a[ys, xs] = rng.integers(0, 256, (20, 3))
+        check_all(a, seed=i)
+        for view in views(a):
+            check_all(view, seed=i, full=False)
+
+
+def test_long_lines_sampled_every_second_pixel():
+    # Lines over 320 pixels are judged on every second pixel, after the tenth cut from each end.
+    rng = np.random.default_rng(5)
+    for h, w in [(40, 356), (40, 357), (40, 400), (401, 402), (60, 2001), (2001, 60)]:
+        a = np.full((h, w, 3), 30, dtype=np.uint8)
+        a[h // 4 : h - h // 4, w // 5 : w - w // 5] = rng.integers(0, 256, (h - 2 * (h // 4), w - 2 * (w // 5), 3))
+        a[::2, ::7] = 200  # every other pixel of some lines differs: decided by the sampling
+        check_all(a)
+
+
+def test_lines_of_320_and_321_pixels_after_the_cut():
+    # Stripes on every second pixel of the top rows: uniform when a line is sampled (over 320 pixels
+    # after the tenth cut from each end), half off when it is not. With a flat bottom border the
+    # edge test passes either way and _uniform_prefix decides; without, _any_uniform_edge does.
+    rng = np.random.default_rng(13)
+    for w in (398, 399, 400, 401, 402, 403):
+        for parity in (0, 1):
+            for bottom in (0, 10):
+                a = rng.integers(0, 256, (60, w, 3), dtype=np.uint8)
+                a[:12] = 40
+                a[:12, w // 10 + parity :: 2] = 220
+                if bottom:
+                    a[-bottom:] = 90
+                for image in (a, a.transpose(1, 0, 2), a[::-1]):
+                    for params in TRIM_PARAMS[:3]:
+                        check_trim(image, *params)
+
+
+def test_rim_corners_count_twice():
+    # The rim is a[0], a[-1], a[:, 0], a[:, -1]: a colour on one corner only counts 2 of its 2w + 2h
+    # pixels, which is the rim share of 5% on a 10 x 10 image.
+    rng = np.random.default_rng(14)
+    for corner in [(0, 0), (0, -1), (-1, 0), (-1, -1)]:
+        a = np.zeros((10, 10, 3), dtype=np.uint8)
+        keys = rng.permutation(1 << 15)[:100]  # distinct buckets everywhere
+        a[...] = np.stack([(keys >> 10) & 31, (keys >> 5) & 31, keys & 31], axis=1).reshape(10, 10, 3) * 8
+        a[3:6, 3:6] = (200, 16, 96)
+        a[corner] = (200, 16, 96)
+        assert check_backgrounds(a) == [(204, 20, 100)]
+        a[corner] = (0, 255, 0)
+        assert check_backgrounds(a) == []
+
+
+def test_counts_right_at_the_shares():
+    # 8 pixels of 100 are exactly the 8% share (0.08 * 100 == 8.0): a page colour; 7 are not.
+    rng = np.random.default_rng(15)
+    for n in (7, 8, 9):
+        a = np.zeros((10, 10, 3), dtype=np.uint8)
+        keys = rng.permutation(1 << 15)[:100]
+        a[...] = np.stack([(keys >> 10) & 31, (keys >> 5) & 31, keys & 31], axis=1).reshape(10, 10, 3) * 8
+        flat = a.reshape(100, 3)
+        flat[[0, 9] + list(range(33, 33 + n - 2))] = (64, 128, 192)  # two corners: 4 of the 40 rim pixels
+        assert check_backgrounds(a) == ([(68, 132, 196)] if n >= 8 else [])
+        for share in (0.07, 0.09, 0.25, 1.0):
+            check_backgrounds(a, 3, share, 0.05)
+
+
+@pytest.mark.parametrize("min_content", [0, 1, 2, 3, 8])
+def test_tiny_shapes(min_content):
+    rng = np.random.default_rng(6)
+    shapes = [(h, w) for h in range(1, 11) for w in range(1, 11)]
+    shapes += [(1, n) for n in (12, 50, 400, 1000)] + [(n, 1) for n in (12, 50, 400, 1000)]
+    shapes += [(0, 5), (5, 0), (0, 0)]
+    for h, w in shapes:
+        for a in (rng.integers(0, 256, (h, w, 3), dtype=np.uint8), np.full((h, w, 3), 77, dtype=np.uint8),
+                  np.where(rng.random((h, w, 1)) < 0.8, 10, 240).astype(np.uint8).repeat(3, axis=2)):
+            for params in TRIM_PARAMS[:3]:
+                check_trim(a, *params, min_content=min_content)
+            if min_content == 8:
+                check_backgrounds(a)
+                check_backgrounds(a, 2, 0.0, 0.0)
+                for colours in some_colours(a, random.Random(h * 16 + w)):
+                    check_not_background(a, colours, 8)
+
+
+def test_non_contiguous_views_of_a_bigger_array():
+    from eval.matching.corpus import drawn_scene
+
+    a = framed(np.asarray(drawn_scene(3)), np.random.default_rng(8))
+    for view in [a[::2, ::3], a[5:-7, 3:], a[::3, ::2][10:-10, 10:-10], a[1::5, 2::4], a[:, ::-1], a[::-2]]:
+        check_all(view)
+    for view in views(a[::2, ::2]):
+        check_all(view, full=False)
+    # zero strides (broadcast, read-only): one colour everywhere, one row repeated, one column repeated
+    for view in [np.broadcast_to(np.array([10, 20, 30], dtype=np.uint8), (50, 60, 3)),
+                 np.broadcast_to(a[100:101], (40, a.shape[1], 3)), np.broadcast_to(a[:, 7:8], (a.shape[0], 30, 3))]:
+        check_all(view)
+
+
+def test_a_bytearray_through_a_memoryview_is_read_and_released():
+    rng = np.random.default_rng(9)
+    data = bytearray(framed(rng.integers(0, 256, (40, 50, 3), dtype=np.uint8), rng).tobytes())
+    h = len(data) // 3 // 50  # reshape whatever framed made into rows of 50
+    data = data[: h * 50 * 3]
+    view = memoryview(data).cast("B", (h, 50, 3))
+    a = np.frombuffer(bytes(data), dtype=np.uint8).reshape(h, 50, 3)
+    assert _trim.trim_passes(view, 24, 0.03, 4, 8) == check_trim(a)
+    assert _trim.backgrounds(view, 3, 0.08, 0.05) == check_backgrounds(a)
+    out = bytearray(h * 50)
+    out_view = memoryview(out).cast("?", (h, 50))
+    _trim.not_background(view, out_view, [(0, 0, 0)], 8)
+    assert np.array_equal(np.frombuffer(bytes(out), dtype=bool).reshape(h, 50),
+                          edits._not_background_numpy(a, [np.array((0, 0, 0))], 8))
+    out_view.release()  # raises BufferError if the module kept an export
+    view.release()
+    data.append(0)  # so does resizing the bytearray
+
+
+# ---------------------------------------------------------------- hypothesis
+
+
+palette = st.sampled_from([0, 3, 20, 24, 25, 120, 128, 200, 231, 255])
+
+
+@st.composite
+def small_images(draw):
+    h = draw(st.integers(1, 24))
+    w = draw(st.integers(1, 24))
+    kind = draw(st.sampled_from(["palette", "framed", "noise"]))
+    seed = draw(st.integers(0, 2**32 - 1))
+    rng = np.random.default_rng(seed)
+    if kind == "noise":
+        a = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+    elif kind == "palette":
+        colours = np.array(draw(st.lists(st.tuples(palette, palette, palette), min_size=1, max_size=4)), dtype=np.uint8)
+        a = colours[rng.integers(0, len(colours), (h, w))]
+    else:
+        a = framed(rng.integers(0, 256, (max(1, h // 2), max(1, w // 2), 3), dtype=np.uint8), rng)[:48, :48]
+    if draw(st.booleans()) and a.shape[0] > 2 and a.shape[1] > 2:
+        a = a[:: draw(st.integers(1, 2)), 1:]
+    return a
+
+
+@settings(max_examples=250, deadline=None, suppress_health_check=[HealthCheck.too_slow])
+@given(a=small_images(), tolerance=st.integers(-5, 60), noise=st.sampled_from([0.0, 0.03, 0.1, 0.25, 0.5, 1.0]),
+       max_passes=st.integers(0, 5), min_content=st.integers(1, 9),
+       colours=st.lists(st.tuples(st.integers(-20, 300), st.integers(0, 255), st.integers(0, 255)), max_size=3),
+       nb_tolerance=st.integers(-10, 80), bg=st.tuples(st.integers(0, 4), st.sampled_from([-1.0, 0.0, 0.01, 0.08, 0.3]),
+                                                         st.sampled_from([0.0, 0.05, 0.5])))
+def test_hypothesis_small_images(a, tolerance, noise, max_passes, min_content, colours, nb_tolerance, bg):
+    check_trim(a, tolerance, noise, max_passes, min_content)
+    check_backgrounds(a, *bg)
+    check_not_background(a, colours, nb_tolerance)
+
+
+# ---------------------------------------------------------------- bad input is refused
+
+
+def test_bad_buffers_are_refused_not_crashed():
+    good = np.zeros((10, 12, 3), dtype=np.uint8)
+    out = np.zeros((10, 12), dtype=bool)
+    bad_images = [
+        np.zeros((10, 12), dtype=np.uint8),  # no channels
+        np.zeros((10, 12, 3, 1), dtype=np.uint8),  # four dimensions
+        np.zeros((10, 12, 4), dtype=np.uint8),  # four channels
+        np.zeros((10, 12, 1), dtype=np.uint8),
+        np.zeros((10, 12, 3), dtype=np.float32),
+        np.zeros((10, 12, 3), dtype=np.int16),
+        np.zeros((10, 12, 3), dtype=np.int8),
+        np.zeros((10, 12, 3), dtype=bool),
+        np.zeros(30, dtype=np.uint8),
+        b"abc",
+        None,
+        [[[0, 0, 0]]],
+        "image",
+    ]
+    for bad in bad_images:
+        with pytest.raises((TypeError, ValueError)):
+            _trim.trim_passes(bad, 24, 0.03, 4, 8)
+        with pytest.raises((TypeError, ValueError)):
+            _trim.backgrounds(bad, 3, 0.08, 0.05)
+        with pytest.raises((TypeError, ValueError)):
+            _trim.not_background(bad, out, [], 8)
+    read_only = np.zeros((10, 12), dtype=bool)
+    read_only.flags.writeable = False
+    bad_outs = [
+        np.zeros((12, 10), dtype=bool),  # transposed shape
+        np.zeros((10, 12, 1), dtype=bool),
+        np.zeros((10,), dtype=bool),
+        np.zeros((10, 12), dtype=np.uint8),
+        np.zeros((10, 12), dtype=np.float64),
+        np.zeros((10, 24), dtype=bool)[:, ::2],  # not contiguous
+        read_only,
+        bytes(120),
+        None,
+        [[False] * 12] * 10,
+    ]
+    for bad in bad_outs:
+        with pytest.raises((TypeError, ValueError)):
+            _trim.not_background(good, bad, [], 8)
+    for colours in ([(1, 2)], [(1, 2, 3, 4)], [1], 5, [("a", 0, 0)], [(1.5, 0, 0)], [(2**70, 0, 0)]):
+        with pytest.raises((TypeError, ValueError, OverflowError)):
+            _trim.not_background(good, out, colours, 8)
+    with pytest.raises(TypeError):
+        _trim.not_background(good, out, [], 8.0)
+    with pytest.raises(TypeError):
+        _trim.trim_passes(good, 24, 0.03, 4)
+    with pytest.raises(TypeError):
+        _trim.trim_passes(good, "24", 0.03, 4, 8)
+    with pytest.raises(TypeError):
+        _trim.backgrounds(good, 3, 0.08)
+    # and the same arrays still work (nothing was left locked or half-written)
+    assert _trim.trim_passes(good, 24, 0.03, 4, 8) is None
+    _trim.not_background(good, out, [(0, 0, 0)], 8)
+    assert not out.any()
+
+
+def test_huge_tolerances_and_colours_mean_all_or_nothing_as_in_numpy():
+    rng = np.random.default_rng(12)
+    a = framed(rng.integers(0, 256, (30, 40, 3), dtype=np.uint8), rng)
+    for tolerance in (-10**6, -300, -256, -255, 255, 256, 10**6, 2**40):
+        check_trim(a, tolerance, 0.03, 4)
+        check_not_background(a, [(0, 0, 0), (255, 255, 255)], tolerance)
+    for colours in ([(-1000, 5, 5)], [(10**6, 0, 0)], [(-8, -9, -1)], [(256, 263, 264)]):
+        for tolerance in (0, 8, 30, 10**7):
+            check_not_background(a, colours, tolerance)
