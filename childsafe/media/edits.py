@@ -20,12 +20,19 @@ from scipy import ndimage
 
 Box = tuple[int, int, int, int]
 
-try:  # compiled border trimming, page colours, patches and outlines (setup.py); numpy/scipy otherwise
-    from childsafe.media import _components as _c_components  # type: ignore[attr-defined]
-    from childsafe.media import _outlines as _c_outlines  # type: ignore[attr-defined]
-    from childsafe.media import _trim as _c_trim  # type: ignore[attr-defined]
-except ImportError:  # pragma: no cover - no C compiler at install time
-    _c_trim = _c_outlines = _c_components = None
+def _optional(name: str):
+    """A compiled part of this module (setup.py builds each separately), or None: numpy/scipy then."""
+    import importlib
+
+    try:
+        return importlib.import_module(f"childsafe.media.{name}")
+    except ImportError:  # pragma: no cover - no C compiler at install time
+        return None
+
+
+_c_trim = _optional("_trim")  # border trimming, page colours
+_c_outlines = _optional("_outlines")  # outlines of pictures pasted over a busy background
+_c_components = _optional("_components")  # patches of non-page colour
 
 
 def _compiled(module, name: str):
