@@ -114,17 +114,23 @@ static PyObject *samples(PyObject *self, PyObject *args) {
     Py_BEGIN_ALLOW_THREADS
     /* Kept rows: weighted sums of image rows, each converted to luma as it is read. */
     for (int i = 0; i < N; i++) {
-        float *row = rows + (size_t)i * (size_t)w;
+        float *restrict row = rows + (size_t)i * (size_t)w; /* restrict: the pixels (chars) do not alias it */
         for (Py_ssize_t x = 0; x < w; x++) row[x] = 0.0f;
         for (Py_ssize_t k = 0; k < yband; k++) {
             float wt = ywt[(size_t)i * (size_t)yband + (size_t)k];
             if (wt == 0.0f) continue;
-            const unsigned char *line = base + (ystart[i] + k) * sy;
+            const unsigned char *restrict line = base + (ystart[i] + k) * sy;
             if (channels == 1) {
                 if (sx == 1) {
                     for (Py_ssize_t x = 0; x < w; x++) row[x] += wt * (float)line[x];
                 } else {
                     for (Py_ssize_t x = 0; x < w; x++) row[x] += wt * (float)line[x * sx];
+                }
+            } else if (sx == 3 && sc == 1) { /* packed RGB: constant strides, so the compiler vectorises */
+                for (Py_ssize_t x = 0; x < w; x++) {
+                    const unsigned char *restrict p = line + 3 * x;
+                    float luma = 0.299f * (float)p[0] + 0.587f * (float)p[1] + 0.114f * (float)p[2];
+                    row[x] += wt * luma;
                 }
             } else {
                 for (Py_ssize_t x = 0; x < w; x++) {
