@@ -795,6 +795,7 @@ def pictures_within(
         return []
     a, factor = working_copy(img, max_side)
     height, width = a.shape[:2]
+    whole = a if factor == 1 and img.mode == "RGB" else None  # the working copy is the image itself
     seen: list[Box] = [(0, 0, *img.size)]
     found: list[Picture] = []
 
@@ -803,7 +804,7 @@ def pictures_within(
             return
         seen.append(original)
         if pixels is None:
-            pixels = _picture_pixels(img, original)
+            pixels = _picture_pixels(img, original, whole)
         found.append(Picture(np.ascontiguousarray(pixels, dtype=np.uint8), original, trimmed))
 
     boxes = trim_passes(a)
@@ -823,7 +824,7 @@ def pictures_within(
             original = _to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size)
             # A pasted picture often sits in a frame of its own (a chat bubble's edge): trim it too.
             # Both are hashed: the picture's own edge may be flat enough to look like a frame.
-            pixels = _picture_pixels(img, original)
+            pixels = _picture_pixels(img, original, whole)
             keep(original, False, pixels)
             # The frame is found on a copy filtered by 2 when the image was reduced (a frame's
             # JPEG-blended edge is smoother there), and cut from the pixels hashed. A frame's edge may
@@ -850,7 +851,7 @@ def pictures_within(
     return found
 
 
-def _picture_pixels(img: Image.Image, box: Box) -> np.ndarray:
+def _picture_pixels(img: Image.Image, box: Box, whole: np.ndarray | None = None) -> np.ndarray:
     """The part of the image in ``box`` as an RGB array for hashing: as it is when shorter than
     twice ``PICTURE_SIDE``, else every k-th pixel down to ``PICTURE_SIDE`` to twice that. PDQ's own
     blur averages as a box filter would at 384 pixels and more (measured: the same distance from the
@@ -858,6 +859,8 @@ def _picture_pixels(img: Image.Image, box: Box) -> np.ndarray:
     the pixels."""
     x0, y0, x1, y1 = box
     k = max(x1 - x0, y1 - y0) // PICTURE_SIDE
+    if k < 2 and whole is not None:
+        return whole[y0:y1, x0:x1]  # ``whole``: the image as an RGB array already (no second copy)
     if k >= 2:
         w, h = max(1, (x1 - x0) // k), max(1, (y1 - y0) // k)
         crop = img.resize((w, h), Image.Resampling.NEAREST, box=(x0, y0, min(x1, x0 + w * k), min(y1, y0 + h * k)))
