@@ -431,7 +431,7 @@ static PyObject *py_backgrounds(PyObject *self, PyObject *args)
             status = 1;
         } else {
             Py_ssize_t longest = img.h > img.w ? img.h : img.w;
-            Py_ssize_t sample = longest > 200 ? (longest + 199) / 200 : 1; /* at most 200 a side */
+            Py_ssize_t sample = longest / 200 > 1 ? longest / 200 : 1;
             Py_ssize_t rows = (img.h + sample - 1) / sample, cols = (img.w + sample - 1) / sample;
             Py_ssize_t total = rows * cols; /* at most about 400 x 400 */
             threshold = share * (double)total;

@@ -326,7 +326,7 @@ def _backgrounds_numpy(a: np.ndarray) -> list[np.ndarray]:
         return []
     rim_counts = np.zeros(1 << 15, dtype=np.int64)
     rim_counts[rim_keys] = rim_n
-    sample = max(1, -(-max(a.shape[:2]) // 200))  # at most 200 pixels a side are plenty for a share of 8%
+    sample = max(1, max(a.shape[:2]) // 200)  # about 200 pixels a side are plenty for a share of 8%
     keys = _colour_keys(a[::sample, ::sample])
     counts = np.bincount(keys.ravel(), minlength=1 << 15)
     total = keys.size
