@@ -27,8 +27,9 @@ setup(
         Extension("childsafe.media._components", ["childsafe/media/_components.c"], extra_compile_args=["-O3"],
                   optional=True),
         # Border trimming and outline finding of childsafe.media.edits (numpy versions kept as fallback).
-        Extension("childsafe.media._trim", ["childsafe/media/_trim.c"], extra_compile_args=["-O3"], optional=True),
-        Extension("childsafe.media._outlines", ["childsafe/media/_outlines.c"], extra_compile_args=["-O3"],
-                  optional=True),
+        Extension("childsafe.media._trim", ["childsafe/media/_trim.c"], depends=["childsafe/media/_image_buffer.h"],
+                  extra_compile_args=["-O3"], optional=True),
+        Extension("childsafe.media._outlines", ["childsafe/media/_outlines.c"], depends=["childsafe/media/_image_buffer.h"],
+                  extra_compile_args=["-O3"], optional=True),
     ]
 )

@@ -67,51 +67,7 @@
 #define MAX_CAND (MAX_LINES + 2)
 #define MAX_PAIRS (MAX_CAND * (MAX_CAND - 1) / 2)
 
-typedef struct {
-    const unsigned char *base;
-    Py_ssize_t h, w;
-    Py_ssize_t sy, sx, sc; /* byte strides: row, column, channel */
-} view_t;
-
-/* ------------------------------------------------------------------ buffers */
-
-static int format_is_u8(const char *format)
-{
-    if (format == NULL)
-        return 1; /* PyBUF_FORMAT not honoured: unsigned bytes */
-    if (*format == '@' || *format == '=' || *format == '<' || *format == '>' || *format == '!')
-        format++;
-    return format[0] == 'B' && format[1] == '\0';
-}
-
-/* The (h, w, 3) uint8 image behind obj; on success the caller releases *buf. */
-static int get_image(PyObject *obj, Py_buffer *buf, view_t *v)
-{
-    if (PyObject_GetBuffer(obj, buf, PyBUF_RECORDS_RO) < 0)
-        return -1;
-    if (buf->ndim != 3 || buf->shape == NULL || buf->strides == NULL) {
-        PyErr_Format(PyExc_ValueError, "expected an (h, w, 3) array, got %d dimensions", buf->ndim);
-        goto fail;
-    }
-    if (buf->itemsize != 1 || !format_is_u8(buf->format)) {
-        PyErr_SetString(PyExc_TypeError, "expected a uint8 array");
-        goto fail;
-    }
-    if (buf->shape[2] != 3) {
-        PyErr_Format(PyExc_ValueError, "expected 3 channels, got %zd", buf->shape[2]);
-        goto fail;
-    }
-    v->base = (const unsigned char *)buf->buf;
-    v->h = buf->shape[0];
-    v->w = buf->shape[1];
-    v->sy = buf->strides[0];
-    v->sx = buf->strides[1];
-    v->sc = buf->strides[2];
-    return 0;
-fail:
-    PyBuffer_Release(buf);
-    return -1;
-}
+#include "_image_buffer.h"
 
 /* ------------------------------------------------------------------ steps and breaks */
 
@@ -190,7 +146,7 @@ __attribute__((target("ssse3"))) static Py_ssize_t gather_ssse3(const unsigned c
 #endif
 
 /* Row y of the view as three channel planes (contiguous: the step loops below vectorise). */
-static void gather_row(const view_t *v, Py_ssize_t y, unsigned char *restrict r, unsigned char *restrict g,
+static void gather_row(const image_t *v, Py_ssize_t y, unsigned char *restrict r, unsigned char *restrict g,
                        unsigned char *restrict b)
 {
     const unsigned char *restrict p = v->base + y * v->sy;
@@ -465,7 +421,7 @@ static void *take(arena_t *a, size_t bytes)
 
 /* _find_edge_boxes on view c: writes up to max_regions boxes to out (capacity cap), returns how
  * many, or -1 when out of memory. */
-static int find_edge_boxes(const view_t *c, Py_ssize_t max_regions, box_t *out, int cap)
+static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out, int cap)
 {
     const Py_ssize_t h = c->h, w = c->w;
     const Py_ssize_t nr = h - 1, nc = w - 1; /* row lines (between rows), column lines */
@@ -713,7 +669,7 @@ static int find_edge_boxes(const view_t *c, Py_ssize_t max_regions, box_t *out, 
 }
 
 /* _refine_side on the full view. */
-static int64_t refine_side(const view_t *a, int64_t guess, int64_t lo, int64_t hi, int64_t reach, int horizontal)
+static int64_t refine_side(const image_t *a, int64_t guess, int64_t lo, int64_t hi, int64_t reach, int horizontal)
 {
     int64_t limit = horizontal ? a->h : a->w, other = horizontal ? a->w : a->h;
     if (guess <= 0 || guess >= limit)
@@ -750,7 +706,7 @@ static PyObject *edge_boxes(PyObject *self, PyObject *args, PyObject *kwargs)
     PyObject *obj;
     Py_ssize_t max_regions;
     Py_buffer buf;
-    view_t a;
+    image_t a;
     (void)self;
     if (!PyArg_ParseTupleAndKeywords(args, kwargs, "On:edge_boxes", kwlist, &obj, &max_regions))
         return NULL;
@@ -769,7 +725,7 @@ static PyObject *edge_boxes(PyObject *self, PyObject *args, PyObject *kwargs)
     int n, kept = 0;
     Py_BEGIN_ALLOW_THREADS
     int64_t step = (a.h > a.w ? a.h : a.w) > STEP_ABOVE ? 2 : 1;
-    view_t c = a;
+    image_t c = a;
     c.h = (a.h + step - 1) / step;
     c.w = (a.w + step - 1) / step;
     c.sy = a.sy * step;

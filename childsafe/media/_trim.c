@@ -28,51 +28,7 @@
 #define NKEYS (1 << 15)
 #define TOL_CLAMP 1024 /* a tolerance past +-255 means "all" or "none": clamping keeps the results */
 
-typedef struct {
-    const unsigned char *base;
-    Py_ssize_t h, w;
-    Py_ssize_t s0, s1, s2; /* byte strides: row, column, channel */
-} image_t;
-
-/* ------------------------------------------------------------------ buffers */
-
-static int format_is_u8(const char *format)
-{
-    if (format == NULL)
-        return 1; /* PyBUF_FORMAT not honoured: unsigned bytes */
-    if (*format == '@' || *format == '=' || *format == '<' || *format == '>' || *format == '!')
-        format++;
-    return format[0] == 'B' && format[1] == '\0';
-}
-
-/* The (h, w, 3) uint8 image behind obj; on success the caller releases *view. */
-static int get_image(PyObject *obj, Py_buffer *view, image_t *img)
-{
-    if (PyObject_GetBuffer(obj, view, PyBUF_RECORDS_RO) < 0)
-        return -1;
-    if (view->ndim != 3 || view->shape == NULL || view->strides == NULL) {
-        PyErr_Format(PyExc_ValueError, "expected an (h, w, 3) array, got %d dimensions", view->ndim);
-        goto fail;
-    }
-    if (view->itemsize != 1 || !format_is_u8(view->format)) {
-        PyErr_SetString(PyExc_TypeError, "expected a uint8 array");
-        goto fail;
-    }
-    if (view->shape[2] != 3) {
-        PyErr_Format(PyExc_ValueError, "expected 3 channels, got %zd", view->shape[2]);
-        goto fail;
-    }
-    img->base = (const unsigned char *)view->buf;
-    img->h = view->shape[0];
-    img->w = view->shape[1];
-    img->s0 = view->strides[0];
-    img->s1 = view->strides[1];
-    img->s2 = view->strides[2];
-    return 0;
-fail:
-    PyBuffer_Release(view);
-    return -1;
-}
+#include "_image_buffer.h"
 
 static long long clamp_ll(long long v, long long lo, long long hi) { return v < lo ? lo : v > hi ? hi : v; }
 
@@ -202,12 +158,12 @@ static int any_uniform_edge(const image_t *img, box_t b, int tol, double noise)
     Py_ssize_t h = b.y1 - b.y0, w = b.x1 - b.x0;
     if (h < 2 || w < 2)
         return -1;
-    const unsigned char *origin = img->base + b.y0 * img->s0 + b.x0 * img->s1;
+    const unsigned char *origin = img->base + b.y0 * img->sy + b.x0 * img->sx;
     for (int side = 0; side < 2; side++) {
         Py_ssize_t across = side == 0 ? h : w; /* which lines: rows (side 0) or columns */
         Py_ssize_t along = side == 0 ? w : h;
-        Py_ssize_t lstep = side == 0 ? img->s0 : img->s1;
-        Py_ssize_t pix = side == 0 ? img->s1 : img->s0;
+        Py_ssize_t lstep = side == 0 ? img->sy : img->sx;
+        Py_ssize_t pix = side == 0 ? img->sx : img->sy;
         Py_ssize_t cut = along / 10;
         Py_ssize_t len = along - 2 * cut;
         if (len <= 0)
@@ -218,14 +174,14 @@ static int any_uniform_edge(const image_t *img, box_t b, int tol, double noise)
         }
         const Py_ssize_t which[4] = {0, 1, across - 2, across - 1};
         for (int k = 0; k < 4; k++) {
-            const unsigned char *p = origin + which[k] * lstep + cut * (side == 0 ? img->s1 : img->s0);
+            const unsigned char *p = origin + which[k] * lstep + cut * (side == 0 ? img->sx : img->sy);
             int med[3], lo[3], hi[3];
-            line_median(p, pix, img->s2, len, med);
+            line_median(p, pix, img->sc, len, med);
             for (int c = 0; c < 3; c++) { /* |p - median| <= tolerance in int16: p in [m - t, m + t] */
                 lo[c] = med[c] - tol;
                 hi[c] = med[c] + tol;
             }
-            if (is_uniform(count_in_range(p, pix, img->s2, len, lo, hi), len, noise))
+            if (is_uniform(count_in_range(p, pix, img->sc, len, lo, hi), len, noise))
                 return 1;
         }
     }
@@ -236,30 +192,30 @@ static int any_uniform_edge(const image_t *img, box_t b, int tol, double noise)
 static box_t trim_once(const image_t *img, box_t b, int tol, double noise, Py_ssize_t min_content)
 {
     lines_t l;
-    l.ch = img->s2;
+    l.ch = img->sc;
     /* top: rows of a[y0:y1, x0:x1] */
-    l.p = img->base + b.y0 * img->s0 + b.x0 * img->s1;
-    l.step = img->s0; l.n = b.y1 - b.y0; l.pix = img->s1; l.len = b.x1 - b.x0;
+    l.p = img->base + b.y0 * img->sy + b.x0 * img->sx;
+    l.step = img->sy; l.n = b.y1 - b.y0; l.pix = img->sx; l.len = b.x1 - b.x0;
     b.y0 += uniform_prefix(l, tol, noise);
     if (b.y1 - b.y0 < min_content)
         return (box_t){b.x0, b.y0, b.x1, b.y0};
     /* bottom: the same rows from the last one up */
     l.n = b.y1 - b.y0;
-    l.p = img->base + (b.y1 - 1) * img->s0 + b.x0 * img->s1;
-    l.step = -img->s0;
+    l.p = img->base + (b.y1 - 1) * img->sy + b.x0 * img->sx;
+    l.step = -img->sy;
     b.y1 -= l.n > 0 ? uniform_prefix(l, tol, noise) : 0;
     if (b.y1 - b.y0 < min_content)
         return (box_t){b.x0, b.y0, b.x1, b.y0};
     /* left: columns */
-    l.p = img->base + b.y0 * img->s0 + b.x0 * img->s1;
-    l.step = img->s1; l.n = b.x1 - b.x0; l.pix = img->s0; l.len = b.y1 - b.y0;
+    l.p = img->base + b.y0 * img->sy + b.x0 * img->sx;
+    l.step = img->sx; l.n = b.x1 - b.x0; l.pix = img->sy; l.len = b.y1 - b.y0;
     b.x0 += uniform_prefix(l, tol, noise);
     if (b.x1 - b.x0 < min_content)
         return (box_t){b.x0, b.y0, b.x0, b.y1};
     /* right: the same columns from the last one leftwards */
     l.n = b.x1 - b.x0;
-    l.p = img->base + b.y0 * img->s0 + (b.x1 - 1) * img->s1;
-    l.step = -img->s1;
+    l.p = img->base + b.y0 * img->sy + (b.x1 - 1) * img->sx;
+    l.step = -img->sx;
     b.x1 -= l.n > 0 ? uniform_prefix(l, tol, noise) : 0;
     return b;
 }
@@ -345,10 +301,10 @@ static inline unsigned colour_key(const unsigned char *p, Py_ssize_t ch)
 INLINE Py_ssize_t count_keys(const image_t *img, Py_ssize_t sample, Py_ssize_t rows, Py_ssize_t cols,
                              Py_ssize_t ch, uint32_t *counts, uint32_t *keys, uint32_t least)
 {
-    Py_ssize_t ncand = 0, xs = sample * img->s1;
+    Py_ssize_t ncand = 0, xs = sample * img->sx;
     uint32_t *odd = counts + NKEYS;
     for (Py_ssize_t y = 0; y < rows; y++) {
-        const unsigned char *p = img->base + y * sample * img->s0;
+        const unsigned char *p = img->base + y * sample * img->sy;
         Py_ssize_t x = 0;
         for (; x + 1 < cols; x += 2, p += 2 * xs) {
             counts[colour_key(p, ch)]++;
@@ -418,13 +374,13 @@ static PyObject *py_backgrounds(PyObject *self, PyObject *args)
         uint32_t rim_max = 0, v;
 #define RIM(start, n, step)                                                   \
         for (p = (start), j = 0; j < (n); j++, p += (step)) {                 \
-            v = ++rim_counts[colour_key(p, img.s2)];                          \
+            v = ++rim_counts[colour_key(p, img.sc)];                          \
             if (v > rim_max) rim_max = v;                                     \
         }
-        RIM(img.base, img.w, img.s1)
-        RIM(img.base + (img.h - 1) * img.s0, img.w, img.s1)
-        RIM(img.base, img.h, img.s0)
-        RIM(img.base + (img.w - 1) * img.s1, img.h, img.s0)
+        RIM(img.base, img.w, img.sx)
+        RIM(img.base + (img.h - 1) * img.sy, img.w, img.sx)
+        RIM(img.base, img.h, img.sy)
+        RIM(img.base + (img.w - 1) * img.sx, img.h, img.sy)
 #undef RIM
         rim_total = rim_share * (double)(2 * img.w + 2 * img.h);
         if ((double)rim_max < rim_total) {
@@ -455,8 +411,8 @@ static PyObject *py_backgrounds(PyObject *self, PyObject *args)
             if (counts == NULL || keys == NULL) {
                 status = -2;
             } else {
-                ncand = img.s2 == 1 ? count_keys(&img, sample, rows, cols, 1, counts, keys, least)
-                                    : count_keys(&img, sample, rows, cols, img.s2, counts, keys, least);
+                ncand = img.sc == 1 ? count_keys(&img, sample, rows, cols, 1, counts, keys, least)
+                                    : count_keys(&img, sample, rows, cols, img.sc, counts, keys, least);
                 cands = (cand_t *)malloc((size_t)(ncand ? ncand : 1) * sizeof(cand_t));
                 if (cands == NULL) {
                     status = -2;
@@ -624,14 +580,14 @@ static PyObject *py_not_background(PyObject *self, PyObject *args)
                     lut[(r << 10) | (g << 5) | b] = 0;
     }
     for (Py_ssize_t y = 0; y < img.h; y++) {
-        const unsigned char *p = img.base + y * img.s0;
+        const unsigned char *p = img.base + y * img.sy;
         unsigned char *o = out + y * img.w;
-        if (img.s1 == 3 && img.s2 == 1) {
+        if (img.sx == 3 && img.sc == 1) {
             for (Py_ssize_t x = 0; x < img.w; x++, p += 3)
                 o[x] = lut[((unsigned)(p[0] >> 3) << 10) | ((unsigned)(p[1] >> 3) << 5) | (unsigned)(p[2] >> 3)];
         } else {
-            for (Py_ssize_t x = 0; x < img.w; x++, p += img.s1)
-                o[x] = lut[colour_key(p, img.s2)];
+            for (Py_ssize_t x = 0; x < img.w; x++, p += img.sx)
+                o[x] = lut[colour_key(p, img.sc)];
         }
     }
     Py_END_ALLOW_THREADS
