@@ -161,13 +161,8 @@ def test_pictures_pasted_into_other_pictures():
 
 
 @pytest.fixture(scope="module")
-def reference_pdq():
-    from tests.conftest import reference_media_dir
-
-    path = reference_media_dir() / "pdq"
-    if not path.is_dir():
-        pytest.skip(f"reference media not found at {path}; set CHILDSAFE_REFERENCE_MEDIA")
-    return path
+def reference_pdq(reference_media):
+    return reference_media / "pdq"
 
 
 def test_reference_photos(reference_pdq):

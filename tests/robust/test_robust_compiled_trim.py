@@ -214,13 +214,8 @@ def test_drawn_scenes_plain_and_framed():
 
 
 @pytest.fixture(scope="module")
-def reference_pdq():
-    from tests.conftest import reference_media_dir
-
-    path = reference_media_dir() / "pdq"
-    if not path.is_dir():
-        pytest.skip(f"reference media not found at {path}; set CHILDSAFE_REFERENCE_MEDIA")
-    return path
+def reference_pdq(reference_media):
+    return reference_media / "pdq"
 
 
 def test_reference_photos(reference_pdq):
