@@ -68,7 +68,10 @@ static PyObject *samples(PyObject *self, PyObject *args) {
         return NULL;
     }
     Py_ssize_t h = pix.shape[0], w = pix.shape[1];
-    if (h <= 0 || w <= 0 || yband <= 0 || xband <= 0 || yband > h || xband > w) {
+    /* The sizes below (N * band floats, N * w floats) must not overflow: a view with zero strides
+     * can claim any shape without the memory behind it. */
+    if (h <= 0 || w <= 0 || yband <= 0 || xband <= 0 || yband > h || xband > w
+        || h > PY_SSIZE_T_MAX / (Py_ssize_t)(sizeof(float) * N) || w > PY_SSIZE_T_MAX / (Py_ssize_t)(sizeof(float) * N)) {
         PyErr_SetString(PyExc_ValueError, "pixels and bands do not fit");
         PyBuffer_Release(&pix);
         return NULL;
@@ -91,7 +94,10 @@ static PyObject *samples(PyObject *self, PyObject *args) {
         PyBuffer_Release(&pix); PyBuffer_Release(&ys); PyBuffer_Release(&yw); PyBuffer_Release(&xs);
         PyBuffer_Release(&xw); PyBuffer_Release(&grid); return NULL;
     }
-    const int *ystart = (const int *)ys.buf, *xstart = (const int *)xs.buf;
+    /* Copied before they are checked: the arrays stay writable by other threads once the GIL is released. */
+    int ystart[N], xstart[N];
+    memcpy(ystart, ys.buf, sizeof ystart);
+    memcpy(xstart, xs.buf, sizeof xstart);
     int bad = 0;
     for (int i = 0; i < N; i++) {
         if (ystart[i] < 0 || ystart[i] + yband > h || xstart[i] < 0 || xstart[i] + xband > w) bad = 1;
@@ -170,16 +176,21 @@ static PyObject *samples(PyObject *self, PyObject *args) {
         }
     }
     /* Quality: neighbouring samples' differences as whole percents of 255, summed, / 90, at most 100. */
+    /* |d| is at most 100 for samples within 0..255; any larger (weights that are not a blur's,
+     * infinities, NaN) is held at 9000, which alone makes the quality 100, before the conversion
+     * to an integer (out of range, it would be undefined). */
     long sum = 0;
     for (int i = 0; i < N - 1; i++)
         for (int j = 0; j < N; j++) {
-            int d = (int)(((g[i * N + j] - g[(i + 1) * N + j]) * 100.0f) / 255.0f);
-            sum += d < 0 ? -d : d;
+            float d = ((g[i * N + j] - g[(i + 1) * N + j]) * 100.0f) / 255.0f;
+            if (d < 0.0f) d = -d;
+            sum += d < 9000.0f ? (long)d : 9000L;
         }
     for (int i = 0; i < N; i++)
         for (int j = 0; j < N - 1; j++) {
-            int d = (int)(((g[i * N + j] - g[i * N + j + 1]) * 100.0f) / 255.0f);
-            sum += d < 0 ? -d : d;
+            float d = ((g[i * N + j] - g[i * N + j + 1]) * 100.0f) / 255.0f;
+            if (d < 0.0f) d = -d;
+            sum += d < 9000.0f ? (long)d : 9000L;
         }
     quality = (int)(sum / 90);
     if (quality > 100) quality = 100;

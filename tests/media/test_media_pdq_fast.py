@@ -175,3 +175,37 @@ def test_the_compiled_part_refuses_buffers_that_do_not_fit():
     readonly.setflags(write=False)
     with pytest.raises((ValueError, TypeError, BufferError)):
         pdq._core.samples(pixels, ys, yw, yb, ys, yw, yb, grid, readonly)
+
+
+def test_the_compiled_part_refuses_shapes_whose_sizes_overflow():
+    """A view with zero strides claims any shape: its sizes must not wrap the buffer sizes round
+    (a (1, 2**56) image made a 0-byte row buffer; a band of 2**56 matched an empty weights array)."""
+    if pdq._core is None:
+        pytest.skip("the compiled part was not built")
+    from numpy.lib.stride_tricks import as_strided
+
+    one = np.zeros(1, np.uint8)
+    starts = np.zeros(64, np.int32)
+    ones = np.ones((64, 1), np.float32)
+    grid, coeffs = np.empty((64, 64), np.float32), np.empty((16, 16), np.float32)
+    wide = as_strided(one, shape=(1, 2**56), strides=(0, 0))
+    tall = as_strided(one, shape=(2**56, 1), strides=(0, 0))
+    for args in (
+        (wide, starts, ones, 1, starts, ones, 1, grid, coeffs),
+        (tall, starts, np.ones(0, np.float32), 2**56, starts, ones, 1, grid, coeffs),
+    ):
+        with pytest.raises((ValueError, MemoryError)):
+            pdq._core.samples(*args)
+
+
+def test_weights_that_are_not_a_blur_still_give_a_quality_from_0_to_100():
+    """Infinite or NaN samples (weights from a direct call) are held, not converted out of range."""
+    if pdq._core is None:
+        pytest.skip("the compiled part was not built")
+    pixels = np.full((8, 8), 255, np.uint8)
+    starts = (np.arange(64) % 8).astype(np.int32)
+    grid, coeffs = np.empty((64, 64), np.float32), np.empty((16, 16), np.float32)
+    for value in (1e38, np.inf, np.nan):
+        weights = np.full((64, 1), value, np.float32)
+        weights[::2] = -weights[::2]
+        assert 0 <= pdq._core.samples(pixels, starts, weights, 1, starts, weights, 1, grid, coeffs) <= 100
