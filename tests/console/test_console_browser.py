@@ -20,21 +20,13 @@ import pytest
 sys.path.insert(0, str(Path(__file__).parent))
 from helpers_console import drawn_png  # noqa: E402
 
+from tests.chats import GROOMING  # noqa: E402
+
 playwright_api = pytest.importorskip("playwright.sync_api")
 
 CHROMIUM = "/usr/bin/chromium"
 ARTIFACTS = Path(__file__).resolve().parents[2] / "test-artifacts" / "console"
 CHILDSAFE = str(Path(sys.executable).with_name("childsafe"))
-GROOMING = [
-    ("adult", "hey, you seem really mature for your age"),
-    ("kid", "thanks lol"),
-    ("adult", "how old are you?"),
-    ("kid", "13"),
-    ("adult", "you are so pretty, i could buy you a new phone"),
-    ("adult", "this is just between us, dont tell your parents ok"),
-    ("adult", "add me on snapchat"),
-    ("adult", "send me a photo of you"),
-]
 
 pytestmark = [
     pytest.mark.slow,

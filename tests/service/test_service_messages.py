@@ -11,16 +11,8 @@ from standardwebhooks import Webhook
 
 from service_harness import WEBHOOK_SECRET, make_server
 
-GROOMING = [
-    ("adult", "hey, you seem really mature for your age"),
-    ("kid", "thanks lol"),
-    ("adult", "how old are you?"),
-    ("kid", "13"),
-    ("adult", "you are so pretty, i could buy you a new phone"),
-    ("adult", "this is just between us, dont tell your parents ok"),
-    ("adult", "add me on snapchat"),
-    ("adult", "send me a photo of you"),
-]
+from tests.chats import GROOMING
+
 BENIGN = [
     ("ana", "did you finish the maths homework?"),
     ("ben", "yeah, question 4 was hard"),
