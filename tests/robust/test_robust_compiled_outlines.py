@@ -160,19 +160,10 @@ def test_pictures_pasted_into_other_pictures():
 # ---------------------------------------------------------------- reference photos
 
 
-@pytest.fixture(scope="module")
-def reference_pdq(reference_media):
-    return reference_media / "pdq"
-
-
-def test_reference_photos(reference_pdq):
+def test_reference_photos(reference_photos):
     from childsafe.media.images import load_image
 
-    files = sorted((reference_pdq / "labelme-subset").glob("*.jpg")) + sorted((reference_pdq / "bridge-mods").glob("*.jpg"))
-    files += [reference_pdq / "sample-b.jpg"]
-    files = [f for f in files if f.is_file()]
-    if not files:
-        pytest.skip(f"no reference photos under {reference_pdq}")
+    files = reference_photos
     for path in files:
         img = load_image(path.read_bytes())
         check_as_the_product_does(img)

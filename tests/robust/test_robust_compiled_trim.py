@@ -213,18 +213,10 @@ def test_drawn_scenes_plain_and_framed():
             check_all(view, seed=seed, full=False)
 
 
-@pytest.fixture(scope="module")
-def reference_pdq(reference_media):
-    return reference_media / "pdq"
-
-
-def test_reference_photos(reference_pdq):
+def test_reference_photos(reference_photos):
     from childsafe.media.images import load_image
 
-    files = sorted((reference_pdq / "labelme-subset").glob("*.jpg")) + sorted((reference_pdq / "bridge-mods").glob("*.jpg"))
-    files += [reference_pdq / "sample-b.jpg", reference_pdq / "letterboxed_sample-b.jpg"]
-    files = [f for f in files if f.is_file()]
-    assert files
+    files = reference_photos
     for i, path in enumerate(files):
         img = load_image(path)
         a = working(img)
