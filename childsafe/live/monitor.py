@@ -28,8 +28,8 @@ from childsafe.errors import ChildsafeError, Conflict, InvalidInput, NotFound
 from childsafe.index.codec import bits_to_hex
 from childsafe.live.decisions import ENDED, ERROR, NO_ACTION, Decision, error_decision
 from childsafe.live.detectors import Detection, FrameClassifier
-from childsafe.media.pdq import pdq_bits
 from childsafe.live.window import RollingWindow, Sampler
+from childsafe.media.pdq import pdq_bits
 
 log = logging.getLogger("childsafe.live")
 

@@ -12,6 +12,8 @@ found is hashed from the image itself.
 
 from __future__ import annotations
 
+import importlib
+import os
 from dataclasses import dataclass
 
 import numpy as np
@@ -20,10 +22,9 @@ from scipy import ndimage
 
 Box = tuple[int, int, int, int]
 
+
 def _optional(name: str):
     """A compiled part of this module (setup.py builds each separately), or None: numpy/scipy then."""
-    import importlib
-
     try:
         return importlib.import_module(f"childsafe.media.{name}")
     except ImportError:  # pragma: no cover - no C compiler at install time
@@ -37,8 +38,6 @@ _c_components = _optional("_components")  # patches of non-page colour
 
 def _compiled(module, name: str):
     """The compiled function ``name``, or None (not built, or CHILDSAFE_MEDIA_ENGINE=numpy)."""
-    import os
-
     if module is None or os.environ.get("CHILDSAFE_MEDIA_ENGINE", "") == "numpy":
         return None
     return getattr(module, name, None)
@@ -49,6 +48,7 @@ def media_engine() -> str:
     names = ((_c_trim, "trim_passes"), (_c_trim, "backgrounds"), (_c_trim, "not_background"),
              (_c_outlines, "edge_boxes"), (_c_components, "components"))
     return "compiled" if all(_compiled(m, n) for m, n in names) else "numpy"
+
 
 WORKING_SIDE = 512
 """Longest side of the reduced copy that borders and regions are found on."""

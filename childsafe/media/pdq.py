@@ -1,4 +1,4 @@
-"""PDQ, computed as the reference computes it, with the blur done as two small matrix products.
+"""PDQ, computed as the reference computes it, with the blur done as banded sums at the samples only.
 
 The reference PDQ (Meta's C++, wrapped by the pdqhash package) turns an image into its luma, blurs
 it with two passes of a box filter each way (the Jarosz filter, a window of about 1/128 of the side,

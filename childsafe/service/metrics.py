@@ -14,14 +14,14 @@ import time
 
 from prometheus_client import CONTENT_TYPE_LATEST, CollectorRegistry, Counter, Gauge, Histogram, generate_latest
 
+from childsafe.service.problems import problem_response
+
 MULTIPROC_ENV = "PROMETHEUS_MULTIPROC_DIR"
 
 
 def multiprocess_dir() -> str | None:
     """The folder the workers share their metrics through, when serving with several workers."""
     return os.environ.get(MULTIPROC_ENV) or None
-
-from childsafe.service.problems import problem_response
 
 UPLOAD_PREFIXES = ("/v1/media", "/v1/banks/")
 
