@@ -14,7 +14,7 @@ import numpy as np
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from PIL import Image, ImageDraw
+from PIL import Image
 
 from childsafe.media import edits
 
@@ -91,7 +91,7 @@ def test_the_dispatch_uses_the_compiled_function(monkeypatch):
 
 def test_the_images_the_edits_tests_draw():
     from tests.robust.test_robust_edits import (
-        busy_background, chat_screenshot, drawn_photo, jpeg, textured_background, with_border,
+        busy_background, chat_screenshot, drawn_photo, jpeg, rectangle_grid, textured_background, with_border,
     )
 
     found = 0
@@ -112,12 +112,7 @@ def test_the_images_the_edits_tests_draw():
         tiles.paste(drawn_photo(20 + i, (250, 250)), (20 + (i % 4) * 295, 20 + (i // 4) * 295))
     found += check_as_the_product_does(tiles)
     # every pair of grid lines makes a box with perfect outlines: the candidate cap matters here
-    grid = Image.new("RGB", (2000, 2000), (255, 255, 255))
-    draw = ImageDraw.Draw(grid)
-    rng = random.Random(3)
-    for i in range(40):
-        for j in range(40):
-            draw.rectangle((i * 50, j * 50, i * 50 + 49, j * 50 + 49), fill=tuple(rng.randrange(256) for _ in range(3)))
+    grid = rectangle_grid()
     found += check_as_the_product_does(grid)
     check(np.asarray(grid)[:700, :900], maxes=(300,))  # more boxes asked than candidates looked at
     try:

@@ -120,7 +120,7 @@ def working(img: Image.Image) -> np.ndarray:
 
 def edits_test_images() -> list[Image.Image]:
     from tests.robust.test_robust_edits import (busy_background, chat_screenshot, drawn_photo, jpeg,
-                                                textured_background, with_border)
+                                                rectangle_grid, specks, textured_background, with_border)
 
     photo = drawn_photo()
     images = [photo]
@@ -143,13 +143,7 @@ def edits_test_images() -> list[Image.Image]:
         draw.rectangle((i * 40, i * 30, 400 - i * 40, 300 - i * 30), fill=colour)
     images.append(rings)
     images += [chat_screenshot(drawn_photo(8), dark=dark) for dark in (False, True)]
-    rng = random.Random(2)
-    specks = Image.new("RGB", (2000, 2000), (255, 255, 255))
-    draw = ImageDraw.Draw(specks)
-    for _ in range(6000):
-        x, y = rng.randrange(1990), rng.randrange(1990)
-        draw.rectangle((x, y, x + rng.randint(2, 10), y + rng.randint(2, 10)), fill=tuple(rng.randrange(200) for _ in range(3)))
-    images.append(specks)
+    images.append(specks())
     tiles = Image.new("RGB", (1200, 1200), (255, 255, 255))
     for i in range(16):
         tiles.paste(drawn_photo(20 + i, (250, 250)), (20 + (i % 4) * 295, 20 + (i // 4) * 295))
@@ -162,12 +156,7 @@ def edits_test_images() -> list[Image.Image]:
         pasted = texture.copy()
         pasted.paste(drawn_photo(13, (400, 300)), where)
         images.append(jpeg(pasted, 85))
-    grid = Image.new("RGB", (2000, 2000), (255, 255, 255))
-    draw = ImageDraw.Draw(grid)
-    rng = random.Random(3)
-    for i in range(40):
-        for j in range(40):
-            draw.rectangle((i * 50, j * 50, i * 50 + 49, j * 50 + 49), fill=tuple(rng.randrange(256) for _ in range(3)))
+    grid = rectangle_grid()
     images.append(grid)
     images.append(Image.fromarray(np.random.default_rng(5).integers(0, 256, (1200, 1600, 3), dtype=np.uint8)))
     for w, h in [(2, 5000), (5000, 3), (30, 4000)]:

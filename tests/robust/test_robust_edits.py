@@ -155,12 +155,7 @@ def test_picture_pasted_into_a_chat_screenshot_is_found(dark):
 
 
 def test_thousands_of_regions_cost_bounded_time_and_hashes():
-    rng = random.Random(2)
-    img = Image.new("RGB", (2000, 2000), (255, 255, 255))
-    draw = ImageDraw.Draw(img)
-    for _ in range(6000):
-        x, y = rng.randrange(1990), rng.randrange(1990)
-        draw.rectangle((x, y, x + rng.randint(2, 10), y + rng.randint(2, 10)), fill=tuple(rng.randrange(200) for _ in range(3)))
+    img = specks()
     start = time.perf_counter()
     pictures = pictures_within(img, max_regions=8)
     regions = find_regions(img, max_regions=8)
@@ -186,6 +181,28 @@ def test_crop_set_is_documented_and_every_crop_fits():
         assert 0 <= x0 < x1 <= photo.width and 0 <= y0 < y1 <= photo.height
         assert img.size == (x1 - x0, y1 - y0)
     assert {"centre94", "left5", "bottom20", "corner_br80"} <= set(labels)
+
+
+def rectangle_grid() -> Image.Image:
+    """1,600 rectangles side by side in random colours: every pair of grid lines outlines a box."""
+    img = Image.new("RGB", (2000, 2000), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    rng = random.Random(3)
+    for i in range(40):
+        for j in range(40):
+            draw.rectangle((i * 50, j * 50, i * 50 + 49, j * 50 + 49), fill=tuple(rng.randrange(256) for _ in range(3)))
+    return img
+
+
+def specks() -> Image.Image:
+    """6,000 small dark specks on white: thousands of patches of non-page colour."""
+    rng = random.Random(2)
+    img = Image.new("RGB", (2000, 2000), (255, 255, 255))
+    draw = ImageDraw.Draw(img)
+    for _ in range(6000):
+        x, y = rng.randrange(1990), rng.randrange(1990)
+        draw.rectangle((x, y, x + rng.randint(2, 10), y + rng.randint(2, 10)), fill=tuple(rng.randrange(200) for _ in range(3)))
+    return img
 
 
 def busy_background(seed: int, size=(960, 720)) -> Image.Image:
@@ -239,12 +256,7 @@ def test_picture_pasted_over_a_photo_a_package_ships_is_found():
 
 def test_outlines_in_a_grid_of_thousands_of_rectangles_cost_bounded_time_and_hashes():
     # Every pair of grid lines makes a box with perfect outlines: thousands of candidates.
-    img = Image.new("RGB", (2000, 2000), (255, 255, 255))
-    draw = ImageDraw.Draw(img)
-    rng = random.Random(3)
-    for i in range(40):
-        for j in range(40):
-            draw.rectangle((i * 50, j * 50, i * 50 + 49, j * 50 + 49), fill=tuple(rng.randrange(256) for _ in range(3)))
+    img = rectangle_grid()
     noise = Image.fromarray(np.random.default_rng(5).integers(0, 256, (1200, 1600, 3), dtype=np.uint8))
     for image in (img, noise):
         start = time.perf_counter()
