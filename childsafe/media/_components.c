@@ -2,9 +2,9 @@
  *
  * components(mask) -> list of (size, y0, y1, x0, x1), one per 8-connected patch of true pixels, in the
  * order scipy.ndimage.label numbers them (the raster order of each patch's first pixel); y1 and x1 are
- * exclusive, as ndimage.find_objects gives them. One pass of union-find keeping two rows of labels,
- * with each patch's size and box gathered as it goes: memory bounded by the width and the number of
- * patches, time by the mask's size.
+ * exclusive, as ndimage.find_objects gives them. One pass of union-find over runs of true pixels,
+ * keeping two rows of runs, with each patch's size and box gathered as it goes: memory bounded by the
+ * width and the number of patches, time by the mask's size (a word at a time through long runs).
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -30,6 +30,10 @@ static void unite(int32_t *parent, int32_t a, int32_t b) {
 typedef struct {
     Py_ssize_t size, y0, y1, x0, x1;
 } Patch;
+typedef struct {
+    Py_ssize_t start, end; /* end exclusive */
+    int32_t seed;
+} Run;
 typedef struct {
     int32_t *parent;
     Patch *stats;
@@ -85,10 +89,14 @@ static PyObject *components(PyObject *self, PyObject *arg) {
         PyBuffer_Release(&view);
         return NULL;
     }
-    /* Two rows of seed numbers (this one and the one above); each pixel's size and box go to its
-     * seed at once, and seeds are merged into their roots at the end. */
-    int32_t *rows = (int32_t *)malloc((size_t)w * 2 * sizeof(int32_t));
-    if (rows == NULL) {
+    /* Runs of true pixels, row by row: those of the row above and of this one (start, end exclusive,
+     * seed). A run joins every run above that it touches (8-connected: overlapping or diagonal), takes
+     * the first one's seed, or makes a new seed when it touches none; its size and box go to that seed
+     * at once, and seeds are merged into their roots at the end. A row is read a machine word at a
+     * time where it is contiguous, so long runs and long gaps cost little. */
+    Py_ssize_t max_runs = w / 2 + 1;
+    Run *runs = (Run *)malloc((size_t)max_runs * 2 * sizeof(Run));
+    if (runs == NULL) {
         PyBuffer_Release(&view);
         return PyErr_NoMemory();
     }
@@ -100,47 +108,66 @@ static PyObject *components(PyObject *self, PyObject *arg) {
     int failed = 0;
 
     Py_BEGIN_ALLOW_THREADS
-    int32_t *up = NULL, *lab = rows;
+    Run *up = runs, *cur = runs + max_runs;
+    Py_ssize_t nup = 0;
     for (Py_ssize_t y = 0; y < h && !failed; y++) {
         const char *row = base + y * sy;
-        for (Py_ssize_t x = 0; x < w; x++) {
-            if (!row[x * sx]) {
-                lab[x] = -1;
-                continue;
-            }
-            /* The usual decision tree: N touches W, NW and NE, so it alone decides; else NE may
-             * join W or NW (which do not touch it). */
-            int32_t north = up != NULL ? up[x] : -1;
-            int32_t seed;
-            if (north >= 0) {
-                seed = north;
+        Py_ssize_t ncur = 0, x = 0, j = 0;
+        while (x < w) {
+            /* the next run: skip false pixels, then take true ones */
+            if (sx == 1) {
+                while (x + 8 <= w) {
+                    uint64_t word;
+                    memcpy(&word, row + x, 8);
+                    if (word != 0) break;
+                    x += 8;
+                }
+                while (x < w && !row[x]) x++;
             } else {
-                int32_t west = x > 0 ? lab[x - 1] : -1;
-                int32_t nw = (up != NULL && x > 0) ? up[x - 1] : -1;
-                int32_t ne = (up != NULL && x + 1 < w) ? up[x + 1] : -1;
-                int32_t left = west >= 0 ? west : nw;
-                if (ne >= 0) {
-                    if (left >= 0) unite(seeds.parent, left, ne);
-                    seed = ne;
-                } else if (left >= 0) {
-                    seed = left;
-                } else {
-                    seed = new_seed(&seeds, y, x);
-                    if (seed < 0) {
-                        failed = 1;
-                        break;
-                    }
+                while (x < w && !row[x * sx]) x++;
+            }
+            if (x >= w) break;
+            Py_ssize_t start = x;
+            if (sx == 1) {
+                while (x + 8 <= w) {
+                    uint64_t word;
+                    memcpy(&word, row + x, 8);
+                    /* every byte non-zero: no zero byte in the word */
+                    if (((word - 0x0101010101010101ULL) & ~word & 0x8080808080808080ULL) != 0) break;
+                    x += 8;
+                }
+                while (x < w && row[x]) x++;
+            } else {
+                while (x < w && row[x * sx]) x++;
+            }
+            Py_ssize_t end = x;
+            /* runs above touching [start - 1, end] */
+            while (j < nup && up[j].end < start) j++;
+            Py_ssize_t k = j;
+            int32_t seed = -1;
+            for (; k < nup && up[k].start <= end; k++) {
+                if (seed < 0) seed = up[k].seed;
+                else unite(seeds.parent, seed, up[k].seed);
+            }
+            if (k > j) j = k - 1; /* the last one may touch the next run too */
+            if (seed < 0) {
+                seed = new_seed(&seeds, y, start);
+                if (seed < 0) {
+                    failed = 1;
+                    break;
                 }
             }
-            lab[x] = seed;
+            cur[ncur++] = (Run){start, end, seed};
             Patch *p = &seeds.stats[seed];
-            p->size++;
+            p->size += end - start;
             if (y + 1 > p->y1) p->y1 = y + 1;
-            if (x < p->x0) p->x0 = x;
-            if (x + 1 > p->x1) p->x1 = x + 1;
+            if (start < p->x0) p->x0 = start;
+            if (end > p->x1) p->x1 = end;
         }
-        up = lab;
-        lab = lab == rows ? rows + w : rows;
+        Run *t = up;
+        up = cur;
+        cur = t;
+        nup = ncur;
     }
     /* A root is the smallest seed of its patch, made at the patch's first pixel in raster order: so
      * numbering roots in seed order is scipy.ndimage.label's order. */
@@ -162,7 +189,7 @@ static PyObject *components(PyObject *self, PyObject *arg) {
     }
     Py_END_ALLOW_THREADS
 
-    free(rows);
+    free(runs);
     PyBuffer_Release(&view);
     PyObject *out = failed ? PyErr_NoMemory() : PyList_New(count);
     for (int32_t s = 0; out != NULL && s < seeds.count; s++) {

@@ -31,6 +31,21 @@ def test_random_masks_of_every_density_and_shape():
         same(mask.view(np.uint8))
 
 
+def test_wide_masks_read_a_word_at_a_time():
+    # Long runs and long gaps (read eight pixels at once) ending at every offset, and uint8 masks whose
+    # true pixels are any non-zero value (a byte of 0x80 or 0xff is no zero byte).
+    rng = np.random.default_rng(3)
+    for trial in range(200):
+        h, w = int(rng.integers(1, 12)), int(rng.integers(8, 300))
+        mask = np.zeros((h, w), np.uint8)
+        for _ in range(int(rng.integers(0, 8))):
+            y0, x0 = int(rng.integers(0, h)), int(rng.integers(0, w))
+            mask[y0 : y0 + int(rng.integers(1, 4)), x0 : x0 + int(rng.integers(1, 90))] = rng.choice([1, 0x80, 0xFF])
+        same(mask)
+        same(mask.astype(bool))
+        same(mask[:, 1:])  # a row that starts off a word boundary
+
+
 def test_shapes_that_join_late():
     """U shapes, spirals and diagonals: patches that meet only further down, so their numbers merge."""
     u = np.zeros((30, 30), bool)
