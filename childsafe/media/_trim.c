@@ -14,10 +14,9 @@
  *    the first line that is not uniform, which is what the scan here returns;
  *  - _any_uniform_edge indexes rows [0, 1, h-2, h-1] and columns [0, 1, w-2, w-1] of the box:
  *    numpy raises IndexError for a box under 2 pixels either way, and so does this;
- *  - _backgrounds takes np.argmax of the bucket counts up to 2 * max_backgrounds times (the first
- *    maximal key wins ties): the same keys in the same order are the keys whose count reaches the
- *    share, sorted by count (descending) then key; an empty image raises IndexError as numpy's
- *    a[0] / a[:, 0] do.
+ *  - _backgrounds: the rim's colours first (only a colour on a share of the rim can be a page
+ *    colour), then only those are counted over the image; the order is count (descending), then
+ *    key, as numpy's lexsort; an empty image raises IndexError as numpy's a[0] / a[:, 0] do.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -294,35 +293,37 @@ static inline unsigned colour_key(const unsigned char *p, Py_ssize_t ch)
     return ((unsigned)(p[0] >> 3) << 10) | ((unsigned)(p[ch] >> 3) << 5) | (unsigned)(p[2 * ch] >> 3);
 }
 
-/* Counts the keys of a[::sample, ::sample] into counts (2 * NKEYS words: the even and the odd
-   columns apart, so that a flat stretch does not make each add wait on the last one to the same
-   counter; summed into the first NKEYS at the end) and lists in keys those whose count reaches
-   `least` (none when it is 0), returning how many. */
-INLINE Py_ssize_t count_keys(const image_t *img, Py_ssize_t sample, Py_ssize_t rows, Py_ssize_t cols,
-                             Py_ssize_t ch, uint32_t *counts, uint32_t *keys, uint32_t least)
+/* rim[key] holds a colour's count on the rim, or, for a candidate page colour, SLOT_BIT | its slot
+   (1, 2, ...); slot 0 takes every other colour. */
+#define SLOT_BIT 0x80000000u
+#define COPIES 4 /* counters a slot: neighbouring pixels add to different ones (no wait on the last add) */
+
+INLINE uint32_t slot_of(const uint32_t *rim, const unsigned char *p, Py_ssize_t ch)
 {
-    Py_ssize_t ncand = 0, xs = sample * img->sx;
-    uint32_t *odd = counts + NKEYS;
+    uint32_t v = rim[colour_key(p, ch)];
+    return v & (uint32_t)((int32_t)v >> 31) & ~SLOT_BIT; /* the slot, or 0 */
+}
+
+/* Counts the pixels of a[::sample, ::sample] into counts[copy * nslots + slot]. */
+INLINE void count_slots(const image_t *img, Py_ssize_t sample, Py_ssize_t rows, Py_ssize_t cols, Py_ssize_t ch,
+                        const uint32_t *rim, uint32_t *counts, Py_ssize_t nslots)
+{
+    Py_ssize_t xs = sample * img->sx;
     for (Py_ssize_t y = 0; y < rows; y++) {
         const unsigned char *p = img->base + y * sample * img->sy;
         Py_ssize_t x = 0;
-        for (; x + 1 < cols; x += 2, p += 2 * xs) {
-            counts[colour_key(p, ch)]++;
-            odd[colour_key(p + xs, ch)]++;
+        for (; x + COPIES <= cols; x += COPIES, p += COPIES * xs) {
+            counts[slot_of(rim, p, ch)]++;
+            counts[nslots + slot_of(rim, p + xs, ch)]++;
+            counts[2 * nslots + slot_of(rim, p + 2 * xs, ch)]++;
+            counts[3 * nslots + slot_of(rim, p + 3 * xs, ch)]++;
         }
-        if (x < cols)
-            counts[colour_key(p, ch)]++;
+        for (; x < cols; x++, p += xs)
+            counts[slot_of(rim, p, ch)]++;
     }
-    for (int k = 0; k < NKEYS; k++)
-        counts[k] += odd[k];
-    if (least)
-        for (int k = 0; k < NKEYS; k++)
-            if (counts[k] >= least)
-                keys[ncand++] = (uint32_t)k;
-    return ncand;
 }
 
-/* A key np.argmax may pick, with its count: sorted by count (descending), then key. */
+/* A page colour found, with its count: sorted by count (descending), then key. */
 typedef struct { uint32_t count; uint32_t key; } cand_t;
 
 static int cand_cmp(const void *a, const void *b)
@@ -330,7 +331,7 @@ static int cand_cmp(const void *a, const void *b)
     const cand_t *x = (const cand_t *)a, *y = (const cand_t *)b;
     if (x->count != y->count)
         return x->count > y->count ? -1 : 1; /* larger count first */
-    return x->key < y->key ? -1 : x->key > y->key; /* then the lower key (np.argmax: first maximum) */
+    return x->key < y->key ? -1 : x->key > y->key; /* then the lower key */
 }
 
 static PyObject *py_backgrounds(PyObject *self, PyObject *args)
@@ -350,90 +351,68 @@ static PyObject *py_backgrounds(PyObject *self, PyObject *args)
         return NULL;
     }
 
-    if (img.w > (Py_ssize_t)(UINT32_MAX / 4) || img.h > (Py_ssize_t)(UINT32_MAX / 4)) {
+    if (img.w > (Py_ssize_t)(INT32_MAX / 8) || img.h > (Py_ssize_t)(INT32_MAX / 8)) { /* rim counts < 2^31 */
         PyBuffer_Release(&view);
         PyErr_SetString(PyExc_ValueError, "image too large");
         return NULL;
     }
 
-    /* np.argmax runs at most 2 * max_backgrounds times */
-    Py_ssize_t iterations = max_backgrounds <= 0 ? 0 : max_backgrounds > PY_SSIZE_T_MAX / 2 ? PY_SSIZE_T_MAX : 2 * max_backgrounds;
-    int status = 0; /* 0 ok, 1 no colour fills a share of the rim, -2 no memory */
-    uint32_t *rim_counts = NULL, *counts = NULL, *keys = NULL;
+    int status = 0; /* 0 ok, -2 no memory */
+    uint32_t *rim = NULL, *counts = NULL;
     cand_t *cands = NULL;
-    Py_ssize_t ncand = 0;
-    double rim_total = 0.0, threshold = 0.0;
+    Py_ssize_t ncand = 0, found = 0;
     Py_BEGIN_ALLOW_THREADS
-    rim_counts = (uint32_t *)calloc(NKEYS, sizeof(uint32_t));
-    if (rim_counts == NULL) {
+    rim = (uint32_t *)calloc(NKEYS, sizeof(uint32_t));
+    Py_ssize_t rim_len = 2 * img.w + 2 * img.h; /* a[0], a[-1], a[:, 0], a[:, -1]: corners twice */
+    cands = (cand_t *)malloc((size_t)(rim_len < NKEYS ? rim_len : NKEYS) * sizeof(cand_t));
+    if (rim == NULL || cands == NULL) {
         status = -2;
     } else {
-        /* rim: a[0], a[-1], a[:, 0], a[:, -1] (corners twice); its largest count on the way */
         const unsigned char *p;
         Py_ssize_t j;
-        uint32_t rim_max = 0, v;
-#define RIM(start, n, step)                                                   \
-        for (p = (start), j = 0; j < (n); j++, p += (step)) {                 \
-            v = ++rim_counts[colour_key(p, img.sc)];                          \
-            if (v > rim_max) rim_max = v;                                     \
-        }
-        RIM(img.base, img.w, img.sx)
-        RIM(img.base + (img.h - 1) * img.sy, img.w, img.sx)
-        RIM(img.base, img.h, img.sy)
-        RIM(img.base + (img.w - 1) * img.sx, img.h, img.sy)
+#define RIM(start, n, step, body) for (p = (start), j = 0; j < (n); j++, p += (step)) { body }
+#define EACH_RIM(body)                                                     \
+        RIM(img.base, img.w, img.sx, body)                                 \
+        RIM(img.base + (img.h - 1) * img.sy, img.w, img.sx, body)          \
+        RIM(img.base, img.h, img.sy, body)                                 \
+        RIM(img.base + (img.w - 1) * img.sx, img.h, img.sy, body)
+        EACH_RIM(rim[colour_key(p, img.sc)]++;)
+        /* candidates: the colours on at least rim_share of the rim, each given a slot once */
+        double rim_least = rim_share * (double)rim_len;
+        EACH_RIM({
+            unsigned key = colour_key(p, img.sc);
+            uint32_t v = rim[key];
+            if (!(v & SLOT_BIT) && (double)v >= rim_least) {
+                cands[ncand].key = key;
+                rim[key] = SLOT_BIT | (uint32_t)(++ncand);
+            }
+        })
+#undef EACH_RIM
 #undef RIM
-        rim_total = rim_share * (double)(2 * img.w + 2 * img.h);
-        if ((double)rim_max < rim_total) {
-            status = 1;
-        } else {
+        if (ncand > 0 && max_backgrounds > 0) {
             Py_ssize_t longest = img.h > img.w ? img.h : img.w;
             Py_ssize_t sample = longest / 200 > 1 ? longest / 200 : 1;
             Py_ssize_t rows = (img.h + sample - 1) / sample, cols = (img.w + sample - 1) / sample;
-            Py_ssize_t total = rows * cols; /* at most about 400 x 400 */
-            threshold = share * (double)total;
-            /* A key np.argmax can pick before the loop breaks on the share: a count not under it
-               (every key with pixels when the share is 0 or less, or NaN). As an integer: */
-            uint32_t least = 1;
-            Py_ssize_t room = total;
-            if (threshold > (double)total) {
-                least = 0; /* none */
-                room = 1;
-            } else if (threshold > 1) {
-                least = (uint32_t)threshold;
-                if ((double)least < threshold)
-                    least++;
-                room = total / least;
-            }
-            if (room > NKEYS)
-                room = NKEYS;
-            counts = (uint32_t *)calloc(2 * NKEYS, sizeof(uint32_t)); /* see count_keys */
-            keys = (uint32_t *)malloc((size_t)room * sizeof(uint32_t));
-            if (counts == NULL || keys == NULL) {
+            double threshold = share * (double)(rows * cols);
+            Py_ssize_t nslots = ncand + 1;
+            counts = (uint32_t *)calloc((size_t)(COPIES * nslots), sizeof(uint32_t));
+            if (counts == NULL) {
                 status = -2;
             } else {
-                ncand = img.sc == 1 ? count_keys(&img, sample, rows, cols, 1, counts, keys, least)
-                                    : count_keys(&img, sample, rows, cols, img.sc, counts, keys, least);
-                cands = (cand_t *)malloc((size_t)(ncand ? ncand : 1) * sizeof(cand_t));
-                if (cands == NULL) {
-                    status = -2;
-                } else {
-                    for (Py_ssize_t i = 0; i < ncand; i++)
-                        cands[i] = (cand_t){counts[keys[i]], keys[i]};
-                    /* the loop below takes at most `iterations` of them: the first in order */
-                    if (iterations < ncand && iterations <= 64) {
-                        for (Py_ssize_t i = 0; i < iterations; i++) { /* selection: the i-th smallest to i */
-                            Py_ssize_t best = i;
-                            for (Py_ssize_t j = i + 1; j < ncand; j++)
-                                if (cand_cmp(&cands[j], &cands[best]) < 0) best = j;
-                            cand_t t = cands[i];
-                            cands[i] = cands[best];
-                            cands[best] = t;
-                        }
-                        ncand = iterations;
-                    } else {
-                        qsort(cands, (size_t)ncand, sizeof(cand_t), cand_cmp);
-                    }
+                if (img.sc == 1)
+                    count_slots(&img, sample, rows, cols, 1, rim, counts, nslots);
+                else
+                    count_slots(&img, sample, rows, cols, img.sc, rim, counts, nslots);
+                for (Py_ssize_t i = 0; i < ncand; i++) {
+                    uint32_t n = 0;
+                    for (int c = 0; c < COPIES; c++)
+                        n += counts[c * nslots + i + 1];
+                    if ((double)n >= threshold)
+                        cands[found++] = (cand_t){n, cands[i].key};
                 }
+                qsort(cands, (size_t)found, sizeof(cand_t), cand_cmp);
+                if (found > max_backgrounds)
+                    found = max_backgrounds;
             }
         }
     }
@@ -445,45 +424,19 @@ static PyObject *py_backgrounds(PyObject *self, PyObject *args)
         PyErr_NoMemory();
         goto done;
     }
-    result = PyList_New(0);
-    if (result == NULL || status == 1)
-        goto done;
-    Py_ssize_t next = 0, found = 0;
-    for (Py_ssize_t it = 0; it < iterations; it++) {
-        uint32_t key, count;
-        int exhausted = next >= ncand;
-        if (!exhausted) {
-            key = cands[next].key;
-            count = cands[next].count;
-        } else if (threshold > 0) {
-            break; /* what is left is under the share */
-        } else {
-            key = 0; /* every count is 0 now: np.argmax gives the first key */
-            count = 0;
-        }
-        if ((double)count < threshold || found == max_backgrounds)
-            break;
-        if (!exhausted)
-            next++;
-        if ((double)rim_counts[key] < rim_total) {
-            if (exhausted)
-                break; /* the same key, the same answer, every time from here on */
-            continue; /* a dark photo inside a light page is not the page */
-        }
+    result = PyList_New(found);
+    for (Py_ssize_t i = 0; result != NULL && i < found; i++) {
+        uint32_t key = cands[i].key;
         PyObject *t = Py_BuildValue("(iii)", (int)((key >> 10) & 31) * 8 + 4, (int)((key >> 5) & 31) * 8 + 4,
                                     (int)(key & 31) * 8 + 4);
-        if (t == NULL || PyList_Append(result, t) < 0) {
-            Py_XDECREF(t);
+        if (t == NULL)
             Py_CLEAR(result);
-            goto done;
-        }
-        Py_DECREF(t);
-        found++;
+        else
+            PyList_SET_ITEM(result, i, t);
     }
 done:
-    free(rim_counts);
+    free(rim);
     free(counts);
-    free(keys);
     free(cands);
     return result;
 }

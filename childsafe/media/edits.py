@@ -309,7 +309,10 @@ def _backgrounds(a: np.ndarray) -> list[np.ndarray]:
     or collage backgrounds.
 
     Colours are bucketed 5 bits a channel (32 levels). A photo's sky spreads over many buckets, a
-    drawn background sits in one.
+    drawn background sits in one. The candidates are the colours on at least ``BACKGROUND_RIM`` of
+    the image's outer edge (a dark photo inside a light page is not the page); those covering at
+    least ``BACKGROUND_SHARE`` of the image are kept, most pixels first (then the lower bucket), at
+    most ``MAX_BACKGROUNDS``. Only the rim's colours are counted over the image.
     """
     fast = _compiled(_c_trim, "backgrounds")
     if fast is not None:
@@ -318,29 +321,20 @@ def _backgrounds(a: np.ndarray) -> list[np.ndarray]:
 
 
 def _backgrounds_numpy(a: np.ndarray) -> list[np.ndarray]:
-    # The rim first: it is a few hundred pixels, and most photos have no colour that fills a share
-    # of it, so they are done here.
+    # The rim first: it is a few hundred pixels, and only a colour on a share of it can be the page;
+    # most photos have none, so they are done here.
     rim = _colour_keys(np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]]))
     rim_keys, rim_n = np.unique(rim, return_counts=True)
-    if rim_n.max() < BACKGROUND_RIM * rim.size:
+    keys = rim_keys[rim_n >= BACKGROUND_RIM * rim.size]  # a dark photo inside a light page is not the page
+    if len(keys) == 0 or MAX_BACKGROUNDS <= 0:
         return []
-    rim_counts = np.zeros(1 << 15, dtype=np.int64)
-    rim_counts[rim_keys] = rim_n
     sample = max(1, max(a.shape[:2]) // 200)  # about 200 pixels a side are plenty for a share of 8%
-    keys = _colour_keys(a[::sample, ::sample])
-    counts = np.bincount(keys.ravel(), minlength=1 << 15)
-    total = keys.size
-    colours = []
-    for _ in range(MAX_BACKGROUNDS * 2):
-        key = int(np.argmax(counts))
-        if counts[key] < BACKGROUND_SHARE * total or len(colours) == MAX_BACKGROUNDS:
-            break
-        counts[key] = 0
-        if rim_counts[key] < BACKGROUND_RIM * rim.size:
-            continue  # a dark photo inside a light page is not the page
-        bucket = np.array([(key >> 10) & 31, (key >> 5) & 31, key & 31], dtype=np.int32)
-        colours.append(bucket * 8 + 4)
-    return colours
+    pixels = _colour_keys(a[::sample, ::sample])
+    counts = np.bincount(pixels.ravel(), minlength=1 << 15)[keys]
+    wide = counts >= BACKGROUND_SHARE * pixels.size
+    keys, counts = keys[wide], counts[wide]
+    keys = keys[np.lexsort((keys, -counts))][:MAX_BACKGROUNDS]  # most pixels first, then the lower key
+    return [np.array([(k >> 10) & 31, (k >> 5) & 31, k & 31], dtype=np.int32) * 8 + 4 for k in keys.tolist()]
 
 
 def _not_background(a: np.ndarray, backgrounds: list[np.ndarray], tolerance: int) -> np.ndarray:

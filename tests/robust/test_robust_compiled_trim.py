@@ -22,8 +22,8 @@ if not all(hasattr(_trim, name) for name in ("trim_passes", "backgrounds", "not_
 
 # (tolerance, noise, max_passes); the first is what edits uses
 TRIM_PARAMS = [(24, 0.03, 4), (0, 0.0, 4), (8, 0.03, 2), (40, 0.1, 1), (24, 0.5, 8), (60, 0.0, 3), (-2, 0.03, 2)]
-# (max_backgrounds, share, rim); the first is what edits uses. A share of 0 or less never stops the
-# argmax loop on the share, which takes numpy's other path (all-zero counts).
+# (max_backgrounds, share, rim); the first is what edits uses. A share of 0 or less takes every
+# colour of the rim (even one that the sampled pixels miss), a rim share of 0 every rim colour.
 BG_PARAMS = [(3, 0.08, 0.05), (1, 0.02, 0.0), (6, 0.0, 0.05), (2, -1.0, 0.0), (0, 0.08, 0.05)]
 TOLERANCES = [0, 7, 8, 24, 40]
 
@@ -290,6 +290,22 @@ def test_rim_corners_count_twice():
         assert check_backgrounds(a) == [(204, 20, 100)]
         a[corner] = (0, 255, 0)
         assert check_backgrounds(a) == []
+
+
+def test_many_page_colours_in_order_of_pixels_then_bucket():
+    # Seven colours each on the rim and over 8% of the image, some with equal counts: the three (or
+    # one, or all) most common come back, ties to the lower bucket, and a colour inside only is no page.
+    colours = [(16, 16, 16), (240, 8, 8), (8, 240, 8), (8, 8, 240), (200, 200, 0), (0, 200, 200), (120, 60, 30)]
+    a = np.zeros((70, 80, 3), dtype=np.uint8)
+    for i, colour in enumerate(colours):
+        a[i * 10 : (i + 1) * 10, :60] = colour  # bands of 600 pixels (10.7%), 10 of them on the left edge
+    a[:, 60:] = (128, 128, 128)  # grey on the whole right edge
+    a[30:40, 65:75] = (64, 0, 128)  # inside only
+    assert check_backgrounds(a) == [(132, 132, 132), (20, 20, 20), (124, 60, 28)]  # top and bottom rows: on the rim
+    assert check_backgrounds(a, 9, 0.05, 0.02) == [(132, 132, 132)] + [
+        tuple(v // 8 * 8 + 4 for v in c) for c in sorted(colours, key=lambda c: (c[0] >> 3, c[1] >> 3, c[2] >> 3))]
+    for params in [(1, 0.08, 0.05), (7, 0.05, 0.02), (9, 0.0, 0.0), (3, 0.2, 0.05)]:
+        check_backgrounds(a, *params)
 
 
 def test_counts_right_at_the_shares():
