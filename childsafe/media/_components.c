@@ -5,6 +5,9 @@
  * exclusive, as ndimage.find_objects gives them. One pass of union-find over runs of true pixels,
  * keeping two rows of runs, with each patch's size and box gathered as it goes: memory bounded by the
  * width and the number of patches, time by the mask's size (a word at a time through long runs).
+ *
+ * largest(mask) -> (size, y0, y1, x0, x1) of the largest patch (the first in that order among equals),
+ * or None: what np.argmax over components' sizes picks, without a list of every patch.
  */
 #define PY_SSIZE_T_CLEAN
 #include <Python.h>
@@ -70,7 +73,7 @@ static void merge(Patch *into, const Patch *from) {
     if (from->x1 > into->x1) into->x1 = from->x1;
 }
 
-static PyObject *components(PyObject *self, PyObject *arg) {
+static PyObject *label(PyObject *arg, int largest_only) {
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_STRIDES | PyBUF_FORMAT) < 0) return NULL;
     if (view.ndim != 2 || view.itemsize != 1 || view.format == NULL
@@ -82,7 +85,7 @@ static PyObject *components(PyObject *self, PyObject *arg) {
     Py_ssize_t h = view.shape[0], w = view.shape[1];
     if (h <= 0 || w <= 0) {
         PyBuffer_Release(&view);
-        return PyList_New(0);
+        return largest_only ? Py_NewRef(Py_None) : PyList_New(0);
     }
     if (h > INT32_MAX / w) {
         PyErr_SetString(PyExc_ValueError, "mask too large");
@@ -191,8 +194,26 @@ static PyObject *components(PyObject *self, PyObject *arg) {
 
     free(runs);
     PyBuffer_Release(&view);
-    PyObject *out = failed ? PyErr_NoMemory() : PyList_New(count);
-    for (int32_t s = 0; out != NULL && s < seeds.count; s++) {
+    PyObject *out = NULL;
+    if (failed) {
+        PyErr_NoMemory();
+    } else if (largest_only) {
+        /* the first patch (scipy's numbering) of the largest size, as np.argmax picks it */
+        int32_t best = -1;
+        for (int32_t s = 0; s < seeds.count; s++)
+            if (seeds.parent[s] == s && (best < 0 || seeds.stats[s].size > seeds.stats[best].size))
+                best = s; /* roots come in numbering order, so the first of a size stays */
+        if (best < 0) {
+            out = Py_NewRef(Py_None);
+        } else {
+            Patch *p = &seeds.stats[best];
+            out = Py_BuildValue("(nnnnn)", p->size, p->y0, p->y1, p->x0, p->x1);
+        }
+        count = 0; /* nothing more to list */
+    } else {
+        out = PyList_New(count);
+    }
+    for (int32_t s = 0; out != NULL && count > 0 && s < seeds.count; s++) {
         if (seeds.parent[s] != s) continue;  /* after find(), a root is its own parent */
         Patch *p = &seeds.stats[s];
         PyObject *item = Py_BuildValue("(nnnnn)", p->size, p->y0, p->y1, p->x0, p->x1);
@@ -208,9 +229,17 @@ static PyObject *components(PyObject *self, PyObject *arg) {
     return out;
 }
 
+static PyObject *components(PyObject *self, PyObject *arg) { return label(arg, 0); }
+
+static PyObject *largest(PyObject *self, PyObject *arg) { return label(arg, 1); }
+
 static PyMethodDef methods[] = {
     {"components", components, METH_O,
      "8-connected patches of a 2-D mask: [(size, y0, y1, x0, x1), ...] in scipy.ndimage.label's order."},
+    {"largest", largest, METH_O,
+     "The largest 8-connected patch of a 2-D mask, (size, y0, y1, x0, x1), the first in scipy.ndimage.label's\n"
+     "order among equals; None when the mask has no true pixel. No Python object a patch: a dot grid of\n"
+     "thousands of patches costs a few dozen bytes of C memory each, for a moment."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -18,6 +18,13 @@ def same(mask: np.ndarray) -> None:
     found = _components.components(mask)
     assert [p[0] for p in found] == want_sizes.tolist()
     assert [tuple(p[1:]) for p in found] == [tuple(int(v) for v in b) for b in want_boxes]
+    # largest: np.argmax over the sizes (the first of the largest size), without the list
+    largest = _components.largest(mask)
+    if len(want_sizes) == 0:
+        assert largest is None
+    else:
+        first = int(np.argmax(want_sizes))
+        assert largest == (int(want_sizes[first]), *(int(v) for v in want_boxes[first]))
 
 
 def test_random_masks_of_every_density_and_shape():
@@ -78,6 +85,26 @@ def test_photos_as_the_regions_see_them(reference_media):
 def test_bad_masks_are_refused():
     for bad in (np.zeros((3, 3, 3), bool), np.zeros(5, bool), np.zeros((4, 4), np.int32), np.zeros((4, 4), np.float32),
                 b"abc", None, [[True]]):
-        with pytest.raises((TypeError, ValueError)):
-            _components.components(bad)
+        for find in (_components.components, _components.largest):
+            with pytest.raises((TypeError, ValueError)):
+                find(bad)
     assert _components.components(np.zeros((0, 7), bool)) == []
+    assert _components.largest(np.zeros((0, 7), bool)) is None
+
+
+def test_largest_patch_is_the_same_without_the_compiled_part(monkeypatch):
+    rng = np.random.default_rng(5)
+    masks = [rng.random((40, 50)) < d for d in (0.0, 0.2, 0.5, 0.9)] + [np.eye(6, dtype=bool)]
+    compiled = [edits._largest_patch(m) for m in masks]
+    monkeypatch.setenv("CHILDSAFE_MEDIA_ENGINE", "numpy")
+    assert [edits._largest_patch(m) for m in masks] == compiled
+    assert compiled[0] is None and compiled[-1] == (0, 6, 0, 6)
+
+
+def test_a_dot_grid_has_one_largest_patch_and_no_list():
+    # 262,144 patches of one pixel (the most a 1,023 px working copy can hold): the first one
+    mask = np.zeros((1023, 1023), bool)
+    mask[::2, ::2] = True
+    assert _components.largest(mask) == (1, 0, 1, 0, 1)
+    mask[500, 1:4] = True  # joins the dots at columns 0, 2 and 4 of row 500: five pixels
+    assert _components.largest(mask) == (5, 500, 501, 0, 5)
