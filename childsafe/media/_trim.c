@@ -107,12 +107,12 @@ static int is_uniform(Py_ssize_t count, Py_ssize_t len, double noise)
     return (double)count >= (1.0 - noise) * (double)len;
 }
 
-/* _prefix_of: leading lines from `start` on that have the colour of line `start`. */
-static Py_ssize_t prefix_of(const lines_t *l, Py_ssize_t start, int tol, double noise)
+/* _prefix_of: leading lines from `start` on that have the colour of line `start` (put in med). */
+static Py_ssize_t prefix_of(const lines_t *l, Py_ssize_t start, int tol, double noise, int med[3])
 {
     const unsigned char *p = l->p + start * l->step;
     Py_ssize_t n = l->n - start;
-    int med[3], lo[3], hi[3];
+    int lo[3], hi[3];
     line_median(p, l->pix, l->ch, l->len, med);
     for (int c = 0; c < 3; c++) {
         lo[c] = med[c] - tol > 0 ? med[c] - tol : 0;        /* max(0, c - tolerance) */
@@ -125,8 +125,8 @@ static Py_ssize_t prefix_of(const lines_t *l, Py_ssize_t start, int tol, double 
     return n;
 }
 
-/* _uniform_prefix */
-static Py_ssize_t uniform_prefix(lines_t l, int tol, double noise)
+/* _uniform_prefix: the count, and the colour of the band in colour */
+static Py_ssize_t uniform_prefix(lines_t l, int tol, double noise, int colour[3])
 {
     Py_ssize_t n = l.n;
     if (n == 0 || l.len == 0)
@@ -140,11 +140,14 @@ static Py_ssize_t uniform_prefix(lines_t l, int tol, double noise)
         l.pix *= 2;
         l.len = (l.len + 1) / 2;
     }
-    Py_ssize_t count = prefix_of(&l, 0, tol, noise);
+    Py_ssize_t count = prefix_of(&l, 0, tol, noise, colour);
     if (count <= 1 && n > 2) {
-        Py_ssize_t rest = prefix_of(&l, 1, tol, noise);
-        if (rest >= 2)
+        int inner[3];
+        Py_ssize_t rest = prefix_of(&l, 1, tol, noise, inner);
+        if (rest >= 2) {
+            memcpy(colour, inner, sizeof inner);
             return 1 + rest;
+        }
     }
     return count;
 }
@@ -187,35 +190,58 @@ static int any_uniform_edge(const image_t *img, box_t b, int tol, double noise)
     return 0;
 }
 
-/* _trim_once */
+/* _trim_once: a pass cuts bands of one colour only, that of its first band (within tol on every
+   channel); a side in another colour waits for the next pass. */
+typedef struct { int set; int colour[3]; } pass_colour_t;
+
+static Py_ssize_t band(lines_t l, int tol, double noise, pass_colour_t *pass)
+{
+    int colour[3];
+    Py_ssize_t count = uniform_prefix(l, tol, noise, colour);
+    if (count == 0)
+        return 0;
+    if (!pass->set) {
+        pass->set = 1;
+        memcpy(pass->colour, colour, sizeof colour);
+        return count;
+    }
+    for (int c = 0; c < 3; c++) {
+        int d = colour[c] - pass->colour[c];
+        if (d > tol || -d > tol)
+            return 0;
+    }
+    return count;
+}
+
 static box_t trim_once(const image_t *img, box_t b, int tol, double noise, Py_ssize_t min_content)
 {
     lines_t l;
+    pass_colour_t pass = {0, {0, 0, 0}};
     l.ch = img->sc;
     /* top: rows of a[y0:y1, x0:x1] */
     l.p = img->base + b.y0 * img->sy + b.x0 * img->sx;
     l.step = img->sy; l.n = b.y1 - b.y0; l.pix = img->sx; l.len = b.x1 - b.x0;
-    b.y0 += uniform_prefix(l, tol, noise);
+    b.y0 += band(l, tol, noise, &pass);
     if (b.y1 - b.y0 < min_content)
         return (box_t){b.x0, b.y0, b.x1, b.y0};
     /* bottom: the same rows from the last one up */
     l.n = b.y1 - b.y0;
     l.p = img->base + (b.y1 - 1) * img->sy + b.x0 * img->sx;
     l.step = -img->sy;
-    b.y1 -= l.n > 0 ? uniform_prefix(l, tol, noise) : 0;
+    b.y1 -= l.n > 0 ? band(l, tol, noise, &pass) : 0;
     if (b.y1 - b.y0 < min_content)
         return (box_t){b.x0, b.y0, b.x1, b.y0};
     /* left: columns */
     l.p = img->base + b.y0 * img->sy + b.x0 * img->sx;
     l.step = img->sx; l.n = b.x1 - b.x0; l.pix = img->sy; l.len = b.y1 - b.y0;
-    b.x0 += uniform_prefix(l, tol, noise);
+    b.x0 += band(l, tol, noise, &pass);
     if (b.x1 - b.x0 < min_content)
         return (box_t){b.x0, b.y0, b.x0, b.y1};
     /* right: the same columns from the last one leftwards */
     l.n = b.x1 - b.x0;
     l.p = img->base + b.y0 * img->sy + (b.x1 - 1) * img->sx;
     l.step = -img->sx;
-    b.x1 -= l.n > 0 ? uniform_prefix(l, tol, noise) : 0;
+    b.x1 -= l.n > 0 ? band(l, tol, noise, &pass) : 0;
     return b;
 }
 

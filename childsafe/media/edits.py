@@ -114,8 +114,9 @@ def _near(a: np.ndarray, colour: np.ndarray, tolerance: int) -> np.ndarray:
     return out
 
 
-def _uniform_prefix(lines: np.ndarray, tolerance: int, noise: float, chunk: int = 4) -> int:
-    """How many leading lines (axis 0) have the colour of the first line, allowing some noise.
+def _uniform_prefix(lines: np.ndarray, tolerance: int, noise: float, chunk: int = 4) -> tuple[int, np.ndarray | None]:
+    """How many leading lines (axis 0) have the colour of the first line, allowing some noise, and
+    that colour (None when there are no lines).
 
     ``lines`` is (n, length, 3). The colour is the median of the outermost line, so a few noisy or
     logo pixels on it do not decide the colour. Lines are checked a chunk at a time, so a picture
@@ -123,7 +124,7 @@ def _uniform_prefix(lines: np.ndarray, tolerance: int, noise: float, chunk: int 
     """
     n = lines.shape[0]
     if n == 0 or lines.shape[1] == 0:
-        return 0
+        return 0, None
     # Judge each line by its middle: rounded corners of a bubble or a channel logo in a corner
     # should not hide the frame.
     end = lines.shape[1] // 10
@@ -131,16 +132,16 @@ def _uniform_prefix(lines: np.ndarray, tolerance: int, noise: float, chunk: int 
         lines = lines[:, end:-end]
     if lines.shape[1] > 320:
         lines = lines[:, ::2]  # every second pixel judges a long line as well, at half the work
-    count = _prefix_of(lines, 0, tolerance, noise, chunk)
+    count, colour = _prefix_of(lines, 0, tolerance, noise, chunk)
     if count <= 1 and n > 2:
         # The outermost line may be a blend of border and surroundings (resampling, JPEG).
-        rest = _prefix_of(lines, 1, tolerance, noise, chunk)
+        rest, inner = _prefix_of(lines, 1, tolerance, noise, chunk)
         if rest >= 2:
-            return 1 + rest
-    return count
+            return 1 + rest, inner
+    return count, colour
 
 
-def _prefix_of(lines: np.ndarray, start: int, tolerance: int, noise: float, chunk: int) -> int:
+def _prefix_of(lines: np.ndarray, start: int, tolerance: int, noise: float, chunk: int) -> tuple[int, np.ndarray]:
     lines = lines[start:]
     n = lines.shape[0]
     first = np.ascontiguousarray(lines[0].T)  # (3, length)
@@ -152,10 +153,10 @@ def _prefix_of(lines: np.ndarray, start: int, tolerance: int, noise: float, chun
         close = _near(block, colour, tolerance)
         uniform = close.sum(axis=1) >= (1.0 - noise) * close.shape[1]
         if not uniform.all():
-            return done + int(np.argmin(uniform))
+            return done + int(np.argmin(uniform)), colour
         done += block.shape[0]
         chunk *= 2
-    return n
+    return n, colour
 
 
 def _any_uniform_edge(a: np.ndarray, tolerance: int, noise: float) -> bool:
@@ -180,21 +181,36 @@ def _any_uniform_edge(a: np.ndarray, tolerance: int, noise: float) -> bool:
 
 
 def _trim_once(a: np.ndarray, box: Box, tolerance: int, noise: float) -> Box:
+    """One pass: the uniform bands of the top, bottom, left and right sides, in that order, cut away.
+
+    A pass cuts bands of one colour only (that of the first band it cuts, within ``tolerance`` on
+    every channel): a side in another colour waits for the next pass. A bar pasted on one side and
+    the picture's own flat edge on another (a grey sky beside an orange bar) are then cut in two
+    passes, and the first one is the picture exactly, where one pass would cut into it.
+    """
     x0, y0, x1, y1 = box
-    top = _uniform_prefix(a[y0:y1, x0:x1], tolerance, noise)
-    y0 += top
+    cut: list[np.ndarray | None] = [None]  # the colour of this pass's bands
+
+    def band(lines: np.ndarray) -> int:
+        count, colour = _uniform_prefix(lines, tolerance, noise)
+        if count == 0:
+            return 0
+        if cut[0] is None:
+            cut[0] = colour
+        elif (np.abs(colour.astype(np.int16) - cut[0]) > tolerance).any():
+            return 0
+        return count
+
+    y0 += band(a[y0:y1, x0:x1])
     if y1 - y0 < MIN_CONTENT:
         return (x0, y0, x1, y0)
-    bottom = _uniform_prefix(a[y0:y1, x0:x1][::-1], tolerance, noise)
-    y1 -= bottom
+    y1 -= band(a[y0:y1, x0:x1][::-1])
     if y1 - y0 < MIN_CONTENT:
         return (x0, y0, x1, y0)
-    left = _uniform_prefix(a[y0:y1, x0:x1].transpose(1, 0, 2), tolerance, noise)
-    x0 += left
+    x0 += band(a[y0:y1, x0:x1].transpose(1, 0, 2))
     if x1 - x0 < MIN_CONTENT:
         return (x0, y0, x0, y1)
-    right = _uniform_prefix(a[y0:y1, x0:x1].transpose(1, 0, 2)[::-1], tolerance, noise)
-    x1 -= right
+    x1 -= band(a[y0:y1, x0:x1].transpose(1, 0, 2)[::-1])
     return (x0, y0, x1, y1)
 
 
@@ -771,10 +787,11 @@ def crop_images(img: Image.Image, crops: tuple[Crop, ...] = CROPS) -> list[tuple
 class Picture:
     """A part of an image worth hashing on its own: the trimmed picture or a framed region.
 
-    ``pixels`` are the box's part of the image, box-filtered down to ``PICTURE_SIDE`` to twice that
-    (PDQ looks at 64x64 anyway, so hashing 512 pixels a side gives the same bits, within one or
-    two, as hashing the full size, at a fraction of the cost); ``box`` is in pixels of the image
-    given.
+    ``pixels`` are the box's part of the image as RGB: as it is when shorter than twice
+    ``PICTURE_SIDE``, else every k-th pixel down to ``PICTURE_SIDE`` to twice that (what a region's
+    own trimming looks at; `childsafe.media.queries` hashes such a large picture from the image's
+    box-filtered luma instead, as a fine texture aliases when sampled); ``box`` is in pixels of the
+    image given.
     """
 
     pixels: np.ndarray

@@ -274,3 +274,23 @@ def test_a_strip_narrower_than_the_reduction_gives_a_clear_result(size):
     strip = Image.fromarray(np.random.default_rng(2).integers(0, 255, (h, w, 3), dtype=np.uint8))
     assert pictures_within(strip) == []
     assert len(image_query_hashes(strip)) == 8
+
+
+@pytest.mark.parametrize("turn", [None, Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_270])
+def test_a_bar_on_one_side_is_cut_before_the_pictures_own_flat_edge(turn):
+    # A picture whose top is a flat grey sky, with an orange bar pasted on its left. Turned, the bar
+    # may come first in a pass (bottom) and the sky after it (left): one pass cutting both would cut
+    # into the picture. A pass cuts one colour, so the first pass is the picture exactly.
+    from childsafe.media.edits import trim_passes
+
+    photo = np.asarray(drawn_photo(12)).copy()
+    photo[:60] = (150, 150, 150)
+    canvas = np.zeros((photo.shape[0], photo.shape[1] + 120, 3), np.uint8)
+    canvas[:] = (253, 167, 45)
+    canvas[:, 120:] = photo
+    picture = Image.fromarray(photo)
+    img = Image.fromarray(canvas)
+    if turn is not None:
+        img, picture = img.transpose(turn), picture.transpose(turn)
+    first = trim_passes(np.asarray(img))[0]
+    assert img.crop(first).tobytes() == picture.tobytes()
