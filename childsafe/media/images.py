@@ -252,7 +252,7 @@ def reduce_to(img: Image.Image, max_side: int) -> Image.Image:
     return img.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX)
 
 
-def _luma_pixels(img: Image.Image) -> np.ndarray:
+def luma_pixels(img: Image.Image) -> np.ndarray:
     """The (rows, cols) uint8 luma PDQ hashes, at most :data:`HASH_MAX_SIDE` on the longer side."""
     if img.width <= 0 or img.height <= 0:
         raise InvalidInput(f"image has no pixels ({img.width}x{img.height})", code="corrupt_image")
@@ -261,13 +261,13 @@ def _luma_pixels(img: Image.Image) -> np.ndarray:
 
 def pdq_hash_image(img: Image.Image) -> PDQHash:
     """PDQ hash and quality of a decoded image (any mode)."""
-    return pdq_hash_pixels(_luma_pixels(img))
+    return pdq_hash_pixels(luma_pixels(img))
 
 
 def pdq_dihedral(img: Image.Image) -> list[TransformHash]:
     """The PDQ hashes of all eight rotations and flips of ``img`` from one pass,
     in :data:`TRANSFORMS` order."""
-    return pdq_dihedral_pixels(_luma_pixels(img))
+    return pdq_dihedral_pixels(luma_pixels(img))
 
 
 def pdq_hash_pixels(pixels: np.ndarray) -> PDQHash:

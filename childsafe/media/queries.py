@@ -15,9 +15,10 @@ from __future__ import annotations
 from dataclasses import asdict, dataclass
 from typing import Optional
 
+import numpy as np
 from PIL import Image
 
-from childsafe.media.images import pdq_dihedral, pdq_dihedral_pixels, pdq_hash_image, pdq_hash_pixels
+from childsafe.media.images import luma_pixels, pdq_dihedral_pixels, pdq_hash_pixels
 
 Region = tuple[int, int, int, int]
 
@@ -54,8 +55,10 @@ class QueryHash:
 
 
 MIN_PICTURE_QUALITY = 50
-"""Trimmed and region hashes below this PDQ quality (flat patches: a chat bubble, a blank page) are
-dropped: they say little about the picture and are the likeliest to match by chance."""
+"""Region hashes below this PDQ quality (flat patches: a chat bubble, a blank page) are dropped: they
+say little about the picture and are the likeliest to match by chance. The trimmed picture is kept
+whatever its quality: it is the image without its bars and stands for it, as the image's own hashes
+do (a smooth drawn picture of quality 39 in a bank must still be found with a border around it)."""
 
 
 def image_query_hashes(img: Image.Image, options: MatchOptions | None = None) -> list[QueryHash]:
@@ -63,31 +66,55 @@ def image_query_hashes(img: Image.Image, options: MatchOptions | None = None) ->
     then those of the border-trimmed picture (``options.trim``) and of framed regions
     (``options.regions``, at most ``options.max_regions``); see `childsafe.media.edits`."""
     options = options or MatchOptions()
+    luma = luma_pixels(img)  # what PDQ hashes; the pictures found are hashed from it too
     if options.dihedral:
-        out = [QueryHash(t.pdq, t.quality, t.transform) for t in pdq_dihedral(img)]
+        out = [QueryHash(t.pdq, t.quality, t.transform) for t in pdq_dihedral_pixels(luma)]
     else:
-        h = pdq_hash_image(img)
+        h = pdq_hash_pixels(luma)
         out = [QueryHash(h.pdq, h.quality)]
     if options.trim or options.regions:
-        out.extend(_picture_hashes(img, options))
+        out.extend(_picture_hashes(img, luma, options))
     return out
 
 
-def _picture_hashes(img: Image.Image, options: MatchOptions) -> list[QueryHash]:
-    from childsafe.media.edits import pictures_within
+def picture_luma(luma: np.ndarray, size: tuple[int, int], box: Region) -> np.ndarray:
+    """The part of an image's luma that shows ``box`` (in the pixels of the image, of ``size``), as a
+    view: the luma is ``luma_pixels``' (the image's own, box-filtered down to ``HASH_MAX_SIDE`` when
+    larger), so a picture is hashed the way a whole image is, and a bank's original was. A part longer
+    than twice ``PICTURE_SIDE`` there is sampled every k-th pixel down to ``PICTURE_SIDE`` to twice
+    that: PDQ looks at 64 x 64 blurred samples, and the luma is box-filtered already."""
+    from childsafe.media.edits import PICTURE_SIDE
+
+    width, height = size
+    rows, cols = luma.shape
+    x0, y0, x1, y1 = box
+    c0, r0 = x0 * cols // width, y0 * rows // height
+    c1 = max(c0 + 1, -(-x1 * cols // width))
+    r1 = max(r0 + 1, -(-y1 * rows // height))
+    k = max(1, max(c1 - c0, r1 - r0) // PICTURE_SIDE)
+    return luma[r0:r1:k, c0:c1:k]
+
+
+def _picture_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions) -> list[QueryHash]:
+    from childsafe.media.edits import PICTURE_SIDE, pictures_within
 
     out = []
     pictures = pictures_within(img, trim=options.trim, regions=options.regions, max_regions=options.max_regions)
     for picture in pictures:
-        # Hashed from its RGB pixels as they are (at most twice PICTURE_SIDE a side): PDQ's own luma.
+        # A picture shorter than twice PICTURE_SIDE is hashed from its own pixels at full size; a
+        # larger one from the luma the image was hashed from, box-filtered where the image was
+        # reduced, rather than from every k-th pixel (a fine texture aliases: 36 bits off on one photo).
+        x0, y0, x1, y1 = picture.box
+        large = max(x1 - x0, y1 - y0) >= 2 * PICTURE_SIDE
+        pixels = picture_luma(luma, img.size, picture.box) if large else picture.pixels
         if options.dihedral:
-            variants = [(t.transform, t.pdq, t.quality) for t in pdq_dihedral_pixels(picture.pixels)]
+            variants = [(t.transform, t.pdq, t.quality) for t in pdq_dihedral_pixels(pixels)]
         else:
-            h = pdq_hash_pixels(picture.pixels)
+            h = pdq_hash_pixels(pixels)
             variants = [("original", h.pdq, h.quality)]
         out.extend(
             QueryHash(pdq, quality, transform, region=picture.box, trimmed=picture.trimmed)
             for transform, pdq, quality in variants
-            if quality >= MIN_PICTURE_QUALITY
+            if picture.trimmed or quality >= MIN_PICTURE_QUALITY
         )
     return out

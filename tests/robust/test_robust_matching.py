@@ -202,3 +202,36 @@ def test_letterboxed_and_mirrored_video_is_found_by_its_trimmed_frames(data_dir,
     matches = match_json(data_dir, boxed)
     assert matches and matches[0]["transform"] == "flip_h" and matches[0]["trimmed"] is True
     assert match_json(data_dir, boxed, "--no-trim") == []
+
+
+def _closest(query: Image.Image, original: Image.Image) -> int:
+    from childsafe.index.codec import hex_to_array
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    want = hex_to_array(pdq_hash_image(original).pdq)[0]
+    return min(int(np.unpackbits(hex_to_array(q.pdq)[0] ^ want).sum()) for q in image_query_hashes(query))
+
+
+def test_a_picture_of_low_pdq_quality_is_found_inside_a_border():
+    # A drawn scene of soft shapes whose PDQ quality is under 50, yet the picture is what the bank
+    # holds: the trimmed picture stands for the image and is looked up whatever its quality.
+    from childsafe.media.images import pdq_hash_image
+    from eval.matching.corpus import drawn_scene
+
+    original = drawn_scene(1010, (734, 360))
+    assert pdq_hash_image(original).quality < 50
+    for top, bottom, colour in ((65, 26, (200, 196, 164)), (80, 113, (118, 64, 215)), (40, 0, (0, 0, 0))):
+        framed = Image.new("RGB", (734, 360 + top + bottom), colour)
+        framed.paste(original, (0, top))
+        assert _closest(framed, original) <= 31
+
+
+def test_a_large_finely_textured_photo_in_a_border_is_found():
+    # The retina photo scikit-image ships (1024 px, fine vessels): hashed from every other pixel, its
+    # trimmed picture lay 36 bits from the original; from the box-filtered luma it lies a few bits off.
+    skimage_data = pytest.importorskip("skimage.data")
+    original = Image.fromarray(skimage_data.retina()).resize((1024, 1024), Image.Resampling.LANCZOS)
+    framed = Image.new("RGB", (1024 + 256, 1024), (184, 53, 192))
+    framed.paste(original, (256, 0))
+    assert _closest(framed.transpose(Image.Transpose.ROTATE_270), original) <= 20
