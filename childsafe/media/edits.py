@@ -63,13 +63,14 @@ MIN_CONTENT = 8
 """A box thinner than this many pixels (in the reduced copy) is nothing left."""
 
 MAX_TRIM_PASSES = 4
+"""Nested frames: trim again inside what the last pass left, at most this many times."""
 
 PICTURE_SIDE = 384
 """Each picture found is hashed from the image itself: as it is when shorter than twice this, else
-every k-th pixel down to between this and twice this on its longer side (PDQ blurs down to 64x64:
-at this size the hash lies 3 to 4 bits from the full-size one on average, at a fraction of the
-cost; at 256 pixels it lies 11 bits away)."""
-"""Nested frames: trim again inside what the last pass left, at most this many times."""
+(`childsafe.media.queries`) from the image's box-filtered luma, every k-th pixel of it down to
+between this and twice this on its longer side (PDQ blurs down to 64x64: at this size the hash lies
+3 to 4 bits from the full-size one on average, at a fraction of the cost; at 256 pixels it lies 11
+bits away)."""
 
 
 def working_copy(img: Image.Image, max_side: int = WORKING_SIDE) -> tuple[np.ndarray, int]:
@@ -224,7 +225,7 @@ def trim_passes(
     """The content box after each pass that changed something (empty: no border), None when nothing is left.
 
     Each pass is kept because a later one may cut into the picture (a uniform sky behind a frame
-    looks like one more frame); the caller hashes the first and the last. Frames all the way in
+    looks like one more frame); the caller hashes each. Frames all the way in
     (nothing but solid colour inside) are nothing left.
     """
     fast = _compiled(_c_trim, "trim_passes")
@@ -807,12 +808,15 @@ def pictures_within(
     max_regions: int = MAX_REGIONS,
     max_side: int = WORKING_SIDE,
 ) -> list[Picture]:
-    """The trimmed picture (when a border was found) and up to ``max_regions`` framed regions.
+    """The trimmed picture (after the first and the last pass, and either side of a pass that moved
+    a pixel or two, when a border was found) and up to ``max_regions`` framed regions.
 
     A region is hashed as found and, when its edge is a frame, trimmed too; up to a quarter of
-    ``max_regions`` more come from outlines (`edge_boxes`), so at most ``2.25 * max_regions + 2``
-    pictures. Near-duplicates (a region that is the trimmed box again, or the whole image) are left out, so
-    every extra hash looks at something new.
+    ``max_regions`` more come from outlines (`edge_boxes`), so at most
+    ``2.25 * max_regions + MAX_TRIM_PASSES`` pictures. Near-duplicates (a region that is a trimmed
+    box again, or anything that is the whole image again) are left out, so every extra hash looks at
+    something new; trimmed boxes are kept even when a pass moved by a pixel or two (that pixel can
+    matter).
     """
     if not (trim or regions):
         return []
@@ -822,8 +826,8 @@ def pictures_within(
     seen: list[Box] = [(0, 0, *img.size)]
     found: list[Picture] = []
 
-    def keep(original: Box, trimmed: bool, pixels: np.ndarray | None = None) -> None:
-        if any(_iou(original, other) >= 0.95 for other in seen):
+    def keep(original: Box, trimmed: bool, pixels: np.ndarray | None = None, near: list[Box] = seen) -> None:
+        if any(_iou(original, other) >= 0.95 for other in near):
             return
         seen.append(original)
         if pixels is None:
@@ -834,8 +838,16 @@ def pictures_within(
     if boxes is None:
         return []  # one colour throughout, or frames all the way in: no picture to find
     if trim:
-        for box in dict.fromkeys(boxes[:1] + boxes[-1:]):
-            keep(_to_original(box, factor, img.size), True)
+        # The first pass and the last, and both sides of a pass that moved a pixel or two: such a
+        # pass most often cut the line where bar and picture blend (JPEG, resampling), which a fine
+        # texture needs gone (30 to 50 bits off with it, 0 without), but it may have cut into the
+        # picture's own flat edge instead. Passes that moved further (a sky cut in bands) are left
+        # out between the first and the last. A box next to the whole image is left out (its hash is there).
+        passes = [_to_original(b, factor, img.size) for b in boxes]
+        whole_image = seen[:1]
+        for i, box in enumerate(passes):
+            if i in (0, len(passes) - 1) or _iou(box, passes[i + 1]) >= 0.95:
+                keep(box, True, near=whole_image)
     if regions:
         # Look inside the first trim only: bars and margins are gone, so a letterboxed photo shows
         # no background and costs nothing more, and a screenshot keeps its page colour.

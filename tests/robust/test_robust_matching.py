@@ -235,3 +235,18 @@ def test_a_large_finely_textured_photo_in_a_border_is_found():
     framed = Image.new("RGB", (1024 + 256, 1024), (184, 53, 192))
     framed.paste(original, (256, 0))
     assert _closest(framed.transpose(Image.Transpose.ROTATE_270), original) <= 20
+
+
+def test_a_fine_texture_in_a_jpeg_border_is_found_by_the_pass_that_cuts_the_blend_line():
+    # A brick wall (scikit-image) pillarboxed in blue, saved as JPEG: the first pass stops at the
+    # line where bar and wall blend, 48 bits off; the next cuts that line and lies 0 bits off. Every
+    # pass is hashed, not only the first and the last (which dropped the second as a near-repeat).
+    import io
+
+    skimage_data = pytest.importorskip("skimage.data")
+    original = Image.fromarray(skimage_data.brick()).convert("RGB")
+    framed = Image.new("RGB", (512 + 93 + 49, 512), (66, 105, 218))
+    framed.paste(original, (93, 0))
+    buf = io.BytesIO()
+    framed.save(buf, "JPEG", quality=75)
+    assert _closest(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), original) <= 31
