@@ -204,6 +204,38 @@ def test_letterboxed_and_mirrored_video_is_found_by_its_trimmed_frames(data_dir,
     assert match_json(data_dir, boxed, "--no-trim") == []
 
 
+
+@pytest.mark.slow
+def test_bars_added_around_a_barred_video_or_a_flat_edged_one_are_cut_alone(data_dir, tmp_path):
+    # The bank holds a clip that has black bars of its own (as the vPDQ reference videos do) and one
+    # whose sides are flat (a wall). Re-uploaded mirrored inside green pillarbox bars, each is found
+    # by its trimmed frames: one pass cuts the green only, where cutting on would take the black bars
+    # (which the banked clip has) or the flat sides (which it has too) as well.
+    def barred(frame: Image.Image) -> Image.Image:
+        canvas = Image.new("RGB", (320, 320), (0, 0, 0))
+        canvas.paste(frame, (0, 40))
+        return canvas
+
+    def walled(frame: Image.Image) -> Image.Image:
+        out = frame.copy()
+        ImageDraw.Draw(out).rectangle((0, 0, 59, 239), fill=(200, 190, 170))
+        ImageDraw.Draw(out).rectangle((260, 0, 319, 239), fill=(200, 190, 170))
+        return out
+
+    def reuploaded(frame: Image.Image) -> Image.Image:
+        canvas = Image.new("RGB", (frame.width + 160, frame.height), (30, 160, 60))
+        canvas.paste(frame.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (80, 0))
+        return canvas
+
+    assert run(data_dir, "bank", "create", "clips", "--type", "vpdq").exit_code == 0
+    for name, edit, seed in (("barred", barred, 300), ("walled", walled, 400)):
+        frames = [edit(f) for f in drifting_frames(seed)]
+        original = write_clip(tmp_path / f"{name}.mp4", frames)
+        assert run(data_dir, "bank", "add", "clips", str(original)).exit_code == 0
+        query = write_clip(tmp_path / f"{name}-reuploaded.mp4", [reuploaded(f) for f in frames])
+        matches = match_json(data_dir, query)
+        assert [m["transform"] for m in matches] == ["flip_h"] and matches[0]["trimmed"] is True, name
+
 def _closest(query: Image.Image, original: Image.Image) -> int:
     from childsafe.index.codec import hex_to_array
     from childsafe.media.images import pdq_hash_image
