@@ -38,18 +38,44 @@ static int get_int_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t want, const
     return 0;
 }
 
+/* The reference's DCT: D (16 x 64), D[u][j] = sqrt(2/64) cos(pi/128 (u + 1)(2j + 1)); out = D g D^T. */
+static void dct16(const float *g, float *out) {
+    float t[K][N];
+    for (int u = 0; u < K; u++) {
+        for (int j = 0; j < N; j++) t[u][j] = 0.0f;
+        for (int i = 0; i < N; i++) {
+            float d = dct[u][i];
+            const float *gr = g + i * N;
+            for (int j = 0; j < N; j++) t[u][j] += d * gr[j];
+        }
+    }
+    for (int u = 0; u < K; u++) {
+        for (int v = 0; v < K; v++) {
+            float acc = 0.0f;
+            for (int j = 0; j < N; j++) acc += t[u][j] * dct[v][j];
+            out[u * K + v] = acc;
+        }
+    }
+}
+
 /* samples(pixels, y_start, y_weights, y_band, x_start, x_weights, x_band, grid_out, coeffs_out) -> quality
  *
  * pixels: (h, w) or (h, w, 3) uint8, any strides. Kept row i is sum_k y_weights[i, k] * luma[y_start[i] + k]
  * (k < y_band); columns alike. grid_out (64 x 64 float32) gets the samples, coeffs_out (16 x 16) their
- * DCT; the return value is the reference's quality metric of the samples.
+ * DCT; the return value is the reference's quality metric of the samples. With mirror_grid_out and
+ * mirror_coeffs_out (optional) the same for the picture flipped left to right, from the same kept rows
+ * read right to left: the very sums, in the very order, that hashing the flipped pixels makes.
  */
 static PyObject *samples(PyObject *self, PyObject *args) {
-    PyObject *pix_obj, *ys_obj, *yw_obj, *xs_obj, *xw_obj, *grid_obj, *coef_obj;
+    PyObject *pix_obj, *ys_obj, *yw_obj, *xs_obj, *xw_obj, *grid_obj, *coef_obj, *grid2_obj = NULL, *coef2_obj = NULL;
     Py_ssize_t yband, xband;
-    if (!PyArg_ParseTuple(args, "OOOnOOnOO", &pix_obj, &ys_obj, &yw_obj, &yband, &xs_obj, &xw_obj, &xband, &grid_obj,
-                          &coef_obj))
+    if (!PyArg_ParseTuple(args, "OOOnOOnOO|OO", &pix_obj, &ys_obj, &yw_obj, &yband, &xs_obj, &xw_obj, &xband, &grid_obj,
+                          &coef_obj, &grid2_obj, &coef2_obj))
         return NULL;
+    if ((grid2_obj == NULL) != (coef2_obj == NULL)) {
+        PyErr_SetString(PyExc_TypeError, "give both mirror_grid_out and mirror_coeffs_out, or neither");
+        return NULL;
+    }
     Py_buffer pix, ys, yw, xs, xw, grid, coef;
     if (PyObject_GetBuffer(pix_obj, &pix, PyBUF_STRIDES | PyBUF_FORMAT) < 0) return NULL;
     int channels;
@@ -94,6 +120,16 @@ static PyObject *samples(PyObject *self, PyObject *args) {
         PyBuffer_Release(&pix); PyBuffer_Release(&ys); PyBuffer_Release(&yw); PyBuffer_Release(&xs);
         PyBuffer_Release(&xw); PyBuffer_Release(&grid); return NULL;
     }
+    Py_buffer grid2, coef2;
+    int mirror = grid2_obj != NULL;
+    if (mirror && get_float_buffer(grid2_obj, &grid2, N * N, 1, "mirror_grid_out") < 0) {
+        PyBuffer_Release(&pix); PyBuffer_Release(&ys); PyBuffer_Release(&yw); PyBuffer_Release(&xs);
+        PyBuffer_Release(&xw); PyBuffer_Release(&grid); PyBuffer_Release(&coef); return NULL;
+    }
+    if (mirror && get_float_buffer(coef2_obj, &coef2, K * K, 1, "mirror_coeffs_out") < 0) {
+        PyBuffer_Release(&pix); PyBuffer_Release(&ys); PyBuffer_Release(&yw); PyBuffer_Release(&xs);
+        PyBuffer_Release(&xw); PyBuffer_Release(&grid); PyBuffer_Release(&coef); PyBuffer_Release(&grid2); return NULL;
+    }
     /* Copied before they are checked: the arrays stay writable by other threads once the GIL is released. */
     int ystart[N], xstart[N];
     memcpy(ystart, ys.buf, sizeof ystart);
@@ -110,12 +146,14 @@ static PyObject *samples(PyObject *self, PyObject *args) {
         else PyErr_NoMemory();
         PyBuffer_Release(&pix); PyBuffer_Release(&ys); PyBuffer_Release(&yw); PyBuffer_Release(&xs);
         PyBuffer_Release(&xw); PyBuffer_Release(&grid); PyBuffer_Release(&coef);
+        if (mirror) { PyBuffer_Release(&grid2); PyBuffer_Release(&coef2); }
         return NULL;
     }
     const unsigned char *base = (const unsigned char *)pix.buf;
     Py_ssize_t sy = pix.strides[0], sx = pix.strides[1], sc = channels == 3 ? pix.strides[2] : 0;
     const float *ywt = (const float *)yw.buf, *xwt = (const float *)xw.buf;
     float *g = (float *)grid.buf, *out = (float *)coef.buf;
+    float *g2 = mirror ? (float *)grid2.buf : NULL, *out2 = mirror ? (float *)coef2.buf : NULL;
 
     Py_BEGIN_ALLOW_THREADS
     /* Kept rows: weighted sums of image rows, each converted to luma as it is read. */
@@ -158,23 +196,20 @@ static PyObject *samples(PyObject *self, PyObject *args) {
             g[i * N + j] = acc;
         }
     }
-    /* The reference's DCT: D (16 x 64), D[u][j] = sqrt(2/64) cos(pi/128 (u + 1)(2j + 1)); out = D g D^T. */
-    float t[K][N];
-    for (int u = 0; u < K; u++) {
-        for (int j = 0; j < N; j++) t[u][j] = 0.0f;
-        for (int i = 0; i < N; i++) {
-            float d = dct[u][i];
-            const float *gr = g + i * N;
-            for (int j = 0; j < N; j++) t[u][j] += d * gr[j];
-        }
-    }
-    for (int u = 0; u < K; u++) {
-        for (int v = 0; v < K; v++) {
+    /* The mirror image's: its kept row i is this one read right to left, so its column j sums
+       row[w - 1 - (xstart[j] + k)] for k = 0, 1, ... (the same x bands: the width is the same). */
+    for (int i = 0; mirror && i < N; i++) {
+        const float *row = rows + (size_t)i * (size_t)w;
+        for (int j = 0; j < N; j++) {
+            const float *src = row + (w - 1 - xstart[j]);
+            const float *wt = xwt + (size_t)j * (size_t)xband;
             float acc = 0.0f;
-            for (int j = 0; j < N; j++) acc += t[u][j] * dct[v][j];
-            out[u * K + v] = acc;
+            for (Py_ssize_t k = 0; k < xband; k++) acc += wt[k] * src[-k];
+            g2[i * N + j] = acc;
         }
     }
+    dct16(g, out);
+    if (g2 != NULL) dct16(g2, out2);
     /* Quality: neighbouring samples' differences as whole percents of 255, summed, / 90, at most 100. */
     /* |d| is at most 100 for samples within 0..255; any larger (weights that are not a blur's,
      * infinities, NaN) is held at 9000, which alone makes the quality 100, before the conversion
@@ -199,6 +234,7 @@ static PyObject *samples(PyObject *self, PyObject *args) {
     free(rows);
     PyBuffer_Release(&pix); PyBuffer_Release(&ys); PyBuffer_Release(&yw); PyBuffer_Release(&xs);
     PyBuffer_Release(&xw); PyBuffer_Release(&grid); PyBuffer_Release(&coef);
+    if (mirror) { PyBuffer_Release(&grid2); PyBuffer_Release(&coef2); }
     return PyLong_FromLong(quality);
 }
 

@@ -17,8 +17,9 @@ an image has next to no detail, a flat colour or a few rows repeated, many coeff
 median up to rounding, and such bits differ between any two implementations; so do images under 64
 pixels a side, whose 64 samples repeat rows or columns and zero whole rows of coefficients.)
 
-The eight dihedral hashes (rotations and flips) come from the one DCT: flipping the samples left to
-right negates the odd horizontal frequencies, and a transpose transposes the coefficients.
+The eight dihedral hashes (rotations and flips): the four flips are each summed from the pixels read
+in the flipped order (the reference flips DCT signs instead, which is a pixel off, see
+`pdq_dihedral_bits`), and a transpose transposes the coefficients.
 """
 
 from __future__ import annotations
@@ -98,8 +99,6 @@ def _dct_matrix() -> np.ndarray:
 
 
 _DCT = _dct_matrix()
-_ODD = np.array([-1.0 if k % 2 == 0 else 1.0 for k in range(16)], dtype=np.float32)
-"""Sign of each DCT frequency (k + 1) under a flip of the samples: odd frequencies change sign."""
 
 
 def luma_of(pixels: np.ndarray) -> np.ndarray:
@@ -134,6 +133,20 @@ def samples(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     return grid, coeffs, quality
 
 
+def _coefficients_and_mirror(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
+    """The DCT coefficients of the picture and of its left-right mirror, and the picture's quality:
+    compiled, from one pass over the pixels (the mirror's kept rows are the picture's read right to
+    left); each is what `samples` gives for those pixels, to the bit."""
+    if _core is None:
+        return samples(pixels)[1], samples(pixels[:, ::-1])[1], samples(pixels)[2]
+    (ys, yw, yb), (xs, xw, xb) = _band(pixels.shape[0]), _band(pixels.shape[1])
+    grids = np.empty((2, DOWNSAMPLE, DOWNSAMPLE), dtype=np.float32)
+    coeffs = np.empty((2, 16, 16), dtype=np.float32)
+    quality = _core.samples(np.asarray(pixels, dtype=np.uint8), ys, yw, yb, xs, xw, xb, grids[0], coeffs[0],
+                            grids[1], coeffs[1])
+    return coeffs[0], coeffs[1], quality
+
+
 def quality_of(grid: np.ndarray) -> int:
     """The reference's quality: gradients between neighbouring samples, as whole percents of 255."""
     down = np.trunc((grid[:-1, :] - grid[1:, :]) * np.float32(100) / np.float32(255))
@@ -165,23 +178,39 @@ def pdq_bits(pixels: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def pdq_dihedral_bits(pixels: np.ndarray) -> tuple[np.ndarray, int]:
-    """The PDQ bits of all eight rotations and flips, (8, 256) in :data:`DIHEDRAL` order, and the quality."""
+    """The PDQ bits of all eight rotations and flips, (8, 256) in :data:`DIHEDRAL` order, and the quality.
+
+    The four flips (none, left-right, top-bottom, both) are each hashed from the pixels read in that
+    order (a view, no copy), so each is the hash of the flipped picture itself; the transposed four
+    are their coefficients transposed, which transposing the picture gives (the same sums, added in
+    another order). The reference instead flips the one DCT's signs, which assumes the 64 samples sit
+    where the flipped picture's do: they sit a pixel off (sample i is taken at ``int((i + 0.5) *
+    side / 64)``), so a fine texture or a page of text came out 40 to 100 bits from its own flipped
+    copy's hash, and a photo up to 10. Two passes over the pixels (down, and up for the top-bottom
+    flips; each gives its mirror too) where the reference makes one.
+    """
     if _too_small(pixels):
         return np.zeros((len(DIHEDRAL), 256), dtype=bool), 0
-    _, c, quality = samples(pixels)  # c[v, u]: vertical frequency v + 1, horizontal u + 1
-    col = _ODD[None, :]  # a left-right flip negates odd horizontal frequencies
-    row = _ODD[:, None]  # a top-bottom flip, odd vertical ones
-    flip_h = c * col
-    flip_v = c * row
-    both = flip_h * row
+    # c[v, u]: vertical frequency v + 1, horizontal u + 1; transposing the picture transposes it
+    c, flip_h, quality = _coefficients_and_mirror(pixels)
+    flip_v, both, _ = _coefficients_and_mirror(pixels[::-1])  # rows read bottom up: as fast
     variants = np.stack([
         c,  # original
-        flip_h.T,  # rot90 (counter-clockwise): transpose, then flip top to bottom
+        flip_h.T,  # rot90 (counter-clockwise): the transpose of the left-right flip
         both,  # rot180
-        flip_v.T,  # rot270
+        flip_v.T,  # rot270: the transpose of the top-bottom flip
         flip_v,
         flip_h,
         c.T,  # transpose
         both.T,  # transverse
     ])
     return _bits(variants), quality
+
+
+def pdq_mirror_bits(pixels: np.ndarray) -> tuple[np.ndarray, int]:
+    """The PDQ bits of the picture and of its left-right mirror, (2, 256), and the quality: what a
+    video frame is matched as (`pdq_dihedral_bits`' ``original`` and ``flip_h``, for half the sums)."""
+    if _too_small(pixels):
+        return np.zeros((2, 256), dtype=bool), 0
+    c, flip_h, quality = _coefficients_and_mirror(pixels)
+    return _bits(np.stack([c, flip_h])), quality

@@ -4,7 +4,8 @@ Follows the reference ``vpdq-hash-video``: frames are numbered in decode order f
 rate is the stream's average rate (falling back to its base rate), a frame is hashed when its number
 is a multiple of ``int(frame_rate / fps)`` (every frame when ``fps`` is None, as the reference does
 by default), and the timestamp is ``frame_number / frame_rate``. Mirror hashes (the horizontally
-flipped frame) come from the same PDQ pass, so asking for them costs no second decode.
+flipped frame) come from the same decoded pixels read right to left (`pdq.pdq_mirror_bits`), so
+asking for them costs no second decode.
 """
 
 from __future__ import annotations
@@ -25,7 +26,6 @@ from childsafe.media.vpdq import FrameHash, format_vpdq
 
 VideoSource = Union[str, Path]
 
-_MIRROR_INDEX = pdq.DIHEDRAL.index("flip_h")  # the left-right mirror
 
 
 @dataclass
@@ -139,9 +139,9 @@ def hash_video(
                     bits, quality = pdq.pdq_bits(rgb)
                     frames.append(FrameHash(number, int(quality), bits_to_hex(bits), timestamp))
                 else:
-                    hashes, quality = pdq.pdq_dihedral_bits(rgb)
+                    hashes, quality = pdq.pdq_mirror_bits(rgb)
                     frames.append(FrameHash(number, int(quality), bits_to_hex(hashes[0]), timestamp))
-                    mirrored.append(FrameHash(number, int(quality), bits_to_hex(hashes[_MIRROR_INDEX]), timestamp))
+                    mirrored.append(FrameHash(number, int(quality), bits_to_hex(hashes[1]), timestamp))
                 if trimmed is not None:
                     _hash_trimmed(rgb, number, timestamp, frames[-1], mirrored[-1] if mirrored else None,
                                   trimmed, trimmed_mirror)
@@ -173,6 +173,6 @@ def _hash_trimmed(rgb: np.ndarray, number: int, timestamp: float, plain: FrameHa
         bits, quality = pdq.pdq_bits(inner)
         trimmed.append(FrameHash(number, int(quality), bits_to_hex(bits), timestamp))
     else:
-        hashes, quality = pdq.pdq_dihedral_bits(inner)
+        hashes, quality = pdq.pdq_mirror_bits(inner)
         trimmed.append(FrameHash(number, int(quality), bits_to_hex(hashes[0]), timestamp))
-        trimmed_mirror.append(FrameHash(number, int(quality), bits_to_hex(hashes[_MIRROR_INDEX]), timestamp))
+        trimmed_mirror.append(FrameHash(number, int(quality), bits_to_hex(hashes[1]), timestamp))
