@@ -139,12 +139,12 @@ def time_batches(lookup_batch, queries: np.ndarray) -> float:
 
 
 def photo_variant_batches(count: int, rng: np.random.Generator) -> np.ndarray | None:
-    """(count, 8, 32): the eight dihedral PDQ hashes of random crops of benign photos."""
+    """(count, 8, 32): the eight dihedral PDQ hashes of random crops of benign photos, as the product
+    computes them (each the turned crop's own hash, `childsafe.media.pdq.pdq_dihedral_bits`)."""
     import glob
 
-    import pdqhash
-
     from childsafe.index.codec import bits_to_array
+    from childsafe.media.pdq import pdq_dihedral_bits
 
     photos = []
     try:
@@ -174,7 +174,7 @@ def photo_variant_batches(count: int, rng: np.random.Generator) -> np.ndarray | 
         h, w = a.shape[:2]
         ch, cw = int(h * rng.uniform(0.6, 1)), int(w * rng.uniform(0.6, 1))
         y, x = rng.integers(0, h - ch + 1), rng.integers(0, w - cw + 1)
-        hashes, quality = pdqhash.compute_dihedral(np.ascontiguousarray(a[y : y + ch, x : x + cw]))
+        hashes, quality = pdq_dihedral_bits(np.ascontiguousarray(a[y : y + ch, x : x + cw]))
         if quality >= 50:
             batches.append(np.stack([bits_to_array(v) for v in hashes]))
     return np.stack(batches)
