@@ -421,6 +421,10 @@ class LiveMonitor:
                 watch.status = "terminated" if again else "paused"
                 watch.nudity.clear()
             decision.action = decision.actions[0] if decision.actions else NO_ACTION
+            if decision.actions:
+                # With the status it sets: a reader of the stream never sees "terminated" or "paused"
+                # beside the decision before (recording the actions below takes a while).
+                watch.last_decision = decision
             evidence = list(watch.evidence) if decision.actions else []
             if watch.status == "terminated":
                 watch.evidence.clear()  # handed to the case; nothing of the stream's content stays here

@@ -87,6 +87,28 @@ def test_one_noisy_frame_does_not_end_a_stream_but_a_segment_does(bank_db, refer
     assert len(actions.calls) == 1
 
 
+
+def test_a_stream_reads_terminated_only_beside_the_decision_that_ended_it(bank_db, reference_media):
+    # Recording the actions (the case, the webhooks) takes a while after the status changes; a
+    # platform polling the stream then saw "terminated" beside the decision before, without a reason.
+    from childsafe.media import hash_video
+
+    db, matcher = bank_db
+    chair = [f.pdq for f in hash_video(reference_media / "vpdq/videos/chair-20-sd-bar.mp4", fps=1).frames
+             if f.quality >= 50]
+    seen = []
+
+    class Watching(ListActions):
+        def handle(self, watch, decision, evidence):
+            seen.append((watch.status, watch.to_dict()["last_decision"]))
+            super().handle(watch, decision, evidence)
+
+    monitor = LiveMonitor(matcher, banks=["known"], actions=Watching())
+    for i, h in enumerate(chair[:3]):
+        monitor.push_frame("s", pdq=h, frame_time=float(i))
+    (status, last), = seen
+    assert status == "terminated" and last["action"] == "terminate_stream" and last["reason"].startswith("known media")
+
 def test_detector_runs_for_child_and_unknown_broadcasters_not_for_verified_adults():
     frames = [(t, _picture(t)) for t in range(6)]
     policy = PolicyEngine()
