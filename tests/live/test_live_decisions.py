@@ -217,3 +217,18 @@ def test_strangers_watching_a_childs_stream_raise_the_sampling_rate():
     assert watch.sampler.fps == 2 and watch.to_dict()["strangers_watching"] is True
     grown = monitor.open("grown", broadcaster=adult, viewers=[Person(id="y", age=30, assurance="id_document")])
     assert grown.sampler.fps == 1  # an adult's stream: viewers change nothing
+
+
+def test_a_stream_frame_is_trimmed_as_video_frames_are_one_colour_of_bars_at_a_time():
+    # A video with black bars of its own (as the banked original has them) re-streamed inside green
+    # pillarbox bars: the green goes, the black stays, as `hash_video(trim=True)` trims.
+    from childsafe.media.edits import trim_frame
+
+    rng = np.random.default_rng(4)
+    frame = np.zeros((240, 480, 3), np.uint8)
+    frame[:, :] = (30, 160, 60)
+    frame[:, 80:400] = 0
+    frame[30:210, 80:400] = rng.integers(0, 256, (180, 320, 3), dtype=np.uint8)
+    watch = LiveMonitor(None).open("s")
+    assert LiveMonitor._trim_box(watch, frame, scene=True) == (80, 0, 400, 240)
+    assert trim_frame(frame).shape == (240, 320, 3)
