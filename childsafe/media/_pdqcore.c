@@ -38,6 +38,24 @@ static int get_int_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t want, const
     return 0;
 }
 
+/* Kept columns of the kept rows (N of w floats each) into g. With `mirror`, those of the picture
+   flipped left to right: its kept row i is this one read right to left, so its column j sums
+   row[w - 1 - (x_start[j] + k)] for k = 0, 1, ... (the same x bands: the width is the same). */
+static void columns(const float *rows, Py_ssize_t w, const int *xstart, const float *xwt, Py_ssize_t xband,
+                    int mirror, float *g) {
+    Py_ssize_t step = mirror ? -1 : 1;
+    for (int i = 0; i < N; i++) {
+        const float *row = rows + (size_t)i * (size_t)w;
+        for (int j = 0; j < N; j++) {
+            const float *src = row + (mirror ? w - 1 - xstart[j] : xstart[j]);
+            const float *wt = xwt + (size_t)j * (size_t)xband;
+            float acc = 0.0f;
+            for (Py_ssize_t k = 0; k < xband; k++) acc += wt[k] * src[k * step];
+            g[i * N + j] = acc;
+        }
+    }
+}
+
 /* The reference's DCT: D (16 x 64), D[u][j] = sqrt(2/64) cos(pi/128 (u + 1)(2j + 1)); out = D g D^T. */
 static void dct16(const float *g, float *out) {
     float t[K][N];
@@ -185,29 +203,8 @@ static PyObject *samples(PyObject *self, PyObject *args) {
             }
         }
     }
-    /* Kept columns of the kept rows. */
-    for (int i = 0; i < N; i++) {
-        const float *row = rows + (size_t)i * (size_t)w;
-        for (int j = 0; j < N; j++) {
-            const float *src = row + xstart[j];
-            const float *wt = xwt + (size_t)j * (size_t)xband;
-            float acc = 0.0f;
-            for (Py_ssize_t k = 0; k < xband; k++) acc += wt[k] * src[k];
-            g[i * N + j] = acc;
-        }
-    }
-    /* The mirror image's: its kept row i is this one read right to left, so its column j sums
-       row[w - 1 - (xstart[j] + k)] for k = 0, 1, ... (the same x bands: the width is the same). */
-    for (int i = 0; mirror && i < N; i++) {
-        const float *row = rows + (size_t)i * (size_t)w;
-        for (int j = 0; j < N; j++) {
-            const float *src = row + (w - 1 - xstart[j]);
-            const float *wt = xwt + (size_t)j * (size_t)xband;
-            float acc = 0.0f;
-            for (Py_ssize_t k = 0; k < xband; k++) acc += wt[k] * src[-k];
-            g2[i * N + j] = acc;
-        }
-    }
+    columns(rows, w, xstart, xwt, xband, 0, g);
+    if (mirror) columns(rows, w, xstart, xwt, xband, 1, g2);
     dct16(g, out);
     if (g2 != NULL) dct16(g2, out2);
     /* Quality: neighbouring samples' differences as whole percents of 255, summed, / 90, at most 100. */

@@ -138,7 +138,8 @@ def _coefficients_and_mirror(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray
     compiled, from one pass over the pixels (the mirror's kept rows are the picture's read right to
     left); each is what `samples` gives for those pixels, to the bit."""
     if _core is None:
-        return samples(pixels)[1], samples(pixels[:, ::-1])[1], samples(pixels)[2]
+        _, c, quality = samples(pixels)
+        return c, samples(pixels[:, ::-1])[1], quality
     (ys, yw, yb), (xs, xw, xb) = _band(pixels.shape[0]), _band(pixels.shape[1])
     grids = np.empty((2, DOWNSAMPLE, DOWNSAMPLE), dtype=np.float32)
     coeffs = np.empty((2, 16, 16), dtype=np.float32)
