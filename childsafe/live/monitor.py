@@ -352,17 +352,15 @@ class LiveMonitor:
 
     @staticmethod
     def _trim_box(watch: StreamWatch, rgb: np.ndarray, scene: bool) -> tuple[int, int, int, int] | None:
-        """The frame's bars (as video hashing trims them: one pass, the bars of one colour), found again
-        only every 10th sampled frame or after a scene change: a stream's letterbox rarely changes, and
-        finding it costs more than hashing."""
+        """The frame's bars (`frame_bars`, as video hashing finds them), found again only every 10th
+        sampled frame or after a scene change: a stream's letterbox rarely changes, and finding it
+        costs more than hashing."""
         if scene or watch.trim_checked < 0 or watch.frames_sampled - watch.trim_checked >= 10 \
                 or (watch.trim is not None and (watch.trim[2] > rgb.shape[1] or watch.trim[3] > rgb.shape[0])):
-            from childsafe.media.edits import trim_passes
+            from childsafe.media.edits import frame_bars
 
-            boxes = trim_passes(rgb, max_passes=1)
-            box = boxes[0] if boxes else None
-            full = (0, 0, rgb.shape[1], rgb.shape[0])
-            watch.trim = None if box is None or tuple(box) == full or min(box[2] - box[0], box[3] - box[1]) < 16 \
+            box = frame_bars(rgb)  # never the whole frame: None when it has no bars
+            watch.trim = None if box is None or min(box[2] - box[0], box[3] - box[1]) < 16 \
                 else tuple(int(v) for v in box)
             watch.trim_checked = watch.frames_sampled
         return watch.trim

@@ -190,15 +190,16 @@ def _trim_once(a: np.ndarray, box: Box, tolerance: int, noise: float) -> Box:
     passes, and the first one is the picture exactly, where one pass would cut into it.
     """
     x0, y0, x1, y1 = box
-    cut: list[np.ndarray | None] = [None]  # the colour of this pass's bands
+    cut: np.ndarray | None = None  # the colour of this pass's bands
 
     def band(lines: np.ndarray) -> int:
+        nonlocal cut
         count, colour = _uniform_prefix(lines, tolerance, noise)
         if count == 0:
             return 0
-        if cut[0] is None:
-            cut[0] = colour
-        elif (np.abs(colour.astype(np.int16) - cut[0]) > tolerance).any():
+        if cut is None:
+            cut = colour
+        elif (np.abs(colour.astype(np.int16) - cut) > tolerance).any():
             return 0
         return count
 
@@ -908,21 +909,29 @@ def _picture_pixels(img: Image.Image, box: Box, whole: np.ndarray | None = None)
     return np.asarray(crop, dtype=np.uint8)
 
 
-def trim_frame(rgb: np.ndarray) -> np.ndarray | None:
-    """A video frame (h, w, 3 uint8) with its bars cut away, or None when it has none (or is one
-    colour throughout, as a fade to black is): then its plain hash stands for the trimmed one too.
+def frame_bars(a: np.ndarray) -> Box | None:
+    """The box inside a video or stream frame's bars (h, w, 3 uint8), or None when it has none or
+    nothing is left (one colour throughout, as a fade to black is).
 
     One pass: the bars of one colour (a pass cuts one colour). A second pass would cut what is
     flat at the picture's own edge (a door, a wall, a night sky), which the original has too, and
     a video the bank holds with bars of its own (the vPDQ reference videos) is found when only the
-    bars added around them are cut. Borders are found on every second pixel when the frame is
-    large, then cut from the full frame.
+    bars added around them are cut.
+    """
+    boxes = trim_passes(a, max_passes=1)
+    return boxes[0] if boxes else None
+
+
+def trim_frame(rgb: np.ndarray) -> np.ndarray | None:
+    """A video frame (h, w, 3 uint8) with its bars cut away (`frame_bars`), or None when it has none
+    or is one colour throughout: then its plain hash stands for the trimmed one too.
+
+    Borders are found on every second pixel when the frame is large, then cut from the full frame.
     """
     height, width = rgb.shape[:2]
     step = max(1, max(height, width) // WORKING_SIDE)
-    small = rgb[::step, ::step]
-    boxes = trim_passes(small, max_passes=1)
-    if not boxes:
-        return None  # nothing left (one colour throughout), or no bars
-    x0, y0, x1, y1 = boxes[0]
+    box = frame_bars(rgb[::step, ::step])
+    if box is None:
+        return None
+    x0, y0, x1, y1 = box
     return np.ascontiguousarray(rgb[y0 * step : min(height, y1 * step), x0 * step : min(width, x1 * step)])
