@@ -25,7 +25,10 @@
 #include <string.h>
 
 #define NKEYS (1 << 15)
-#define TOL_CLAMP 1024 /* a tolerance past +-255 means "all" or "none": clamping keeps the results */
+#define TOL_CLAMP 1024
+#define FULL_BAR_NOISE 3.0 /* edits.FULL_BAR_NOISE: a full-length line's share of noise is noise / 3 */
+#define FLAT_TOLERANCE 4   /* edits.FLAT_TOLERANCE */
+#define BACKGROUND_SAMPLE 128 /* edits.BACKGROUND_SAMPLE */ /* a tolerance past +-255 means "all" or "none": clamping keeps the results */
 
 #include "_image_buffer.h"
 
@@ -125,13 +128,14 @@ static Py_ssize_t prefix_of(const lines_t *l, Py_ssize_t start, int tol, double 
     return n;
 }
 
-/* _uniform_prefix: the count, and the colour of the band in colour */
-static Py_ssize_t uniform_prefix(lines_t l, int tol, double noise, int colour[3])
+/* _uniform_prefix: the count, and the colour of the band in colour; lines judged by their middle
+   eight tenths, or with `whole` over their full length */
+static Py_ssize_t uniform_prefix(lines_t l, int tol, double noise, int whole, int colour[3])
 {
     Py_ssize_t n = l.n;
     if (n == 0 || l.len == 0)
         return 0;
-    Py_ssize_t end = l.len / 10;
+    Py_ssize_t end = whole ? 0 : l.len / 10;
     if (end) {
         l.p += end * l.pix;
         l.len -= 2 * end;
@@ -197,7 +201,7 @@ typedef struct { int set; int colour[3]; } pass_colour_t;
 static Py_ssize_t band(lines_t l, int tol, double noise, pass_colour_t *pass)
 {
     int colour[3];
-    Py_ssize_t count = uniform_prefix(l, tol, noise, colour);
+    Py_ssize_t count = uniform_prefix(l, tol, noise, 0, colour);
     if (count == 0)
         return 0;
     if (!pass->set) {
@@ -213,10 +217,57 @@ static Py_ssize_t band(lines_t l, int tol, double noise, pass_colour_t *pass)
     return count;
 }
 
+/* The four sides of box b as lines_t (top, bottom, left, right), each read from its outer edge in. */
+static void sides_of(const image_t *img, box_t b, lines_t out[4])
+{
+    out[0] = (lines_t){img->base + b.y0 * img->sy + b.x0 * img->sx, img->sy, b.y1 - b.y0, img->sx, b.x1 - b.x0, img->sc};
+    out[1] = (lines_t){img->base + (b.y1 - 1) * img->sy + b.x0 * img->sx, -img->sy, b.y1 - b.y0, img->sx, b.x1 - b.x0,
+                       img->sc};
+    out[2] = (lines_t){img->base + b.y0 * img->sy + b.x0 * img->sx, img->sx, b.x1 - b.x0, img->sy, b.y1 - b.y0, img->sc};
+    out[3] = (lines_t){img->base + b.y0 * img->sy + (b.x1 - 1) * img->sx, -img->sx, b.x1 - b.x0, img->sy, b.y1 - b.y0,
+                       img->sc};
+}
+
+/* _full_bar_colour: of the sides whose two outermost lines (or the next two) are one colour over their
+   full length, with a third of the noise, the flattest: the most of its (up to) three outer lines' pixels
+   within FLAT_TOLERANCE of that colour, as a share (compared by cross-multiplying, exact); the first
+   on a tie. 0 when no side is. */
+static int full_bar_colour(const image_t *img, box_t b, int tol, double noise, int colour[3])
+{
+    lines_t sides[4];
+    sides_of(img, b, sides);
+    int found = 0;
+    long long best_flat = 0, best_total = 1;
+    for (int k = 0; k < 4; k++) {
+        lines_t l = sides[k];
+        if (l.n > 3)
+            l.n = 3;
+        int c[3];
+        if (uniform_prefix(l, tol, noise / FULL_BAR_NOISE, 1, c) < 2)
+            continue; /* a single line is not a bar */
+        int lo[3], hi[3];
+        for (int ch = 0; ch < 3; ch++) { /* _near: max(0, c - t) <= v <= min(255, c + t) */
+            lo[ch] = c[ch] - FLAT_TOLERANCE > 0 ? c[ch] - FLAT_TOLERANCE : 0;
+            hi[ch] = c[ch] + FLAT_TOLERANCE < 255 ? c[ch] + FLAT_TOLERANCE : 255;
+        }
+        long long flat = 0, total = (long long)l.n * (long long)l.len;
+        for (Py_ssize_t i = 0; i < l.n; i++)
+            flat += count_in_range(l.p + i * l.step, l.pix, l.ch, l.len, lo, hi);
+        if (!found || flat * best_total > best_flat * total) {
+            found = 1;
+            best_flat = flat;
+            best_total = total;
+            memcpy(colour, c, sizeof c);
+        }
+    }
+    return found;
+}
+
 static box_t trim_once(const image_t *img, box_t b, int tol, double noise, Py_ssize_t min_content)
 {
     lines_t l;
     pass_colour_t pass = {0, {0, 0, 0}};
+    pass.set = full_bar_colour(img, b, tol, noise, pass.colour);
     l.ch = img->sc;
     /* top: rows of a[y0:y1, x0:x1] */
     l.p = img->base + b.y0 * img->sy + b.x0 * img->sx;
@@ -417,7 +468,7 @@ static PyObject *py_backgrounds(PyObject *self, PyObject *args)
 #undef RIM
         if (ncand > 0 && max_backgrounds > 0) {
             Py_ssize_t longest = img.h > img.w ? img.h : img.w;
-            Py_ssize_t sample = longest / 200 > 1 ? longest / 200 : 1;
+            Py_ssize_t sample = longest / BACKGROUND_SAMPLE > 1 ? longest / BACKGROUND_SAMPLE : 1;
             Py_ssize_t rows = (img.h + sample - 1) / sample, cols = (img.w + sample - 1) / sample;
             double threshold = share * (double)(rows * cols);
             Py_ssize_t nslots = ncand + 1;

@@ -73,6 +73,14 @@ between this and twice this on its longer side (PDQ blurs down to 64x64: at this
 bits away)."""
 
 
+SAME_AS_WHOLE = 0.995
+"""A trimmed box overlapping the whole image this much (intersection over union) is left out: its
+hash stands close to the image's own (a photo's dark rim of 8 pixels in 1,411: 18 bits), and a photo
+with such a rim would otherwise cost a picture more on every lookup. A bar on one side of 3% or more
+is kept: a bar of 5% is an overlap of 0.95, and a fine texture lies 50 bits or more from itself
+under it."""
+
+
 def working_copy(img: Image.Image, max_side: int = WORKING_SIDE) -> tuple[np.ndarray, int]:
     """A reduced RGB copy as a uint8 array, and the integer factor that maps it back.
 
@@ -115,20 +123,22 @@ def _near(a: np.ndarray, colour: np.ndarray, tolerance: int) -> np.ndarray:
     return out
 
 
-def _uniform_prefix(lines: np.ndarray, tolerance: int, noise: float, chunk: int = 4) -> tuple[int, np.ndarray | None]:
+def _uniform_prefix(lines: np.ndarray, tolerance: int, noise: float, chunk: int = 4, *,
+                    whole: bool = False) -> tuple[int, np.ndarray | None]:
     """How many leading lines (axis 0) have the colour of the first line, allowing some noise, and
     that colour (None when there are no lines).
 
     ``lines`` is (n, length, 3). The colour is the median of the outermost line, so a few noisy or
     logo pixels on it do not decide the colour. Lines are checked a chunk at a time, so a picture
-    without a border costs one chunk a side.
+    without a border costs one chunk a side. Each line is judged by its middle eight tenths, or
+    with ``whole`` over its full length.
     """
     n = lines.shape[0]
     if n == 0 or lines.shape[1] == 0:
         return 0, None
     # Judge each line by its middle: rounded corners of a bubble or a channel logo in a corner
     # should not hide the frame.
-    end = lines.shape[1] // 10
+    end = 0 if whole else lines.shape[1] // 10
     if end:
         lines = lines[:, end:-end]
     if lines.shape[1] > 320:
@@ -181,16 +191,55 @@ def _any_uniform_edge(a: np.ndarray, tolerance: int, noise: float) -> bool:
     return False
 
 
+FULL_BAR_NOISE = 3
+"""A bar's outermost line over its full length may differ from its colour in a third of the share
+that ``noise`` allows a line judged by its middle."""
+
+
+FLAT_TOLERANCE = 4
+"""How close to its colour a pixel of a pasted bar lies (a flat fill, even after JPEG)."""
+
+
+def _full_bar_colour(a: np.ndarray, box: Box, tolerance: int, noise: float) -> np.ndarray | None:
+    """The colour of the side of ``box`` that looks most like a pasted bar, or None: of the sides
+    whose two outermost lines (or the next two, when the outermost is a blend) are one colour over
+    their full length, the flattest (the largest share of its three outer lines within
+    ``FLAT_TOLERANCE`` of that colour; the first of top, bottom, left, right on a tie).
+
+    A bar added along a side spans that side from corner to corner; the picture's own flat edge (a
+    sky, a wall) stops where a bar runs beside it. So a side that is one colour end to end is cut
+    first, and a pass that starts with it is the picture exactly: a white pillarbox around a photo
+    with a grey sky is cut before the sky, where judging lines by their middle (which a bar under a
+    tenth of the side does not reach) cut the sky first and left no box that is the picture. When
+    the picture's own edge spans a side too (dark space left of the moon, a bar on the right), the
+    bar is the flatter of the two: a fill, where the picture's edge has noise and shading.
+    """
+    x0, y0, x1, y1 = box
+    rows = a[y0:y1, x0:x1]
+    cols = rows.transpose(1, 0, 2)
+    best, best_flat, best_total = None, 0, 1
+    for lines in (rows[:3], rows[::-1][:3], cols[:3], cols[::-1][:3]):
+        count, colour = _uniform_prefix(lines, tolerance, noise / FULL_BAR_NOISE, whole=True)
+        if count < 2:
+            continue  # a single line (a box one pixel wider than a frame, a blend line) is not a bar
+        flat = int(_near(lines, colour, FLAT_TOLERANCE).sum())
+        total = lines.shape[0] * lines.shape[1]
+        if best is None or flat * best_total > best_flat * total:
+            best, best_flat, best_total = colour, flat, total
+    return best
+
+
 def _trim_once(a: np.ndarray, box: Box, tolerance: int, noise: float) -> Box:
     """One pass: the uniform bands of the top, bottom, left and right sides, in that order, cut away.
 
-    A pass cuts bands of one colour only (that of the first band it cuts, within ``tolerance`` on
-    every channel): a side in another colour waits for the next pass. A bar pasted on one side and
-    the picture's own flat edge on another (a grey sky beside an orange bar) are then cut in two
-    passes, and the first one is the picture exactly, where one pass would cut into it.
+    A pass cuts bands of one colour only, within ``tolerance`` on every channel: that of the first
+    side that is one colour end to end (`_full_bar_colour`), else that of the first band it cuts.
+    A side in another colour waits for the next pass. A bar pasted on one side and the picture's
+    own flat edge on another (a grey sky beside an orange bar) are then cut in two passes, and the
+    first one is the picture exactly, where one pass would cut into it.
     """
     x0, y0, x1, y1 = box
-    cut: np.ndarray | None = None  # the colour of this pass's bands
+    cut = _full_bar_colour(a, box, tolerance, noise)  # the colour of this pass's bands
 
     def band(lines: np.ndarray) -> int:
         nonlocal cut
@@ -307,6 +356,9 @@ BACKGROUND_SHARE = 0.08
 MAX_BACKGROUNDS = 3
 BACKGROUND_RIM = 0.05
 """A background also shows on the image's outer edge in at least this share of the edge pixels."""
+BACKGROUND_SAMPLE = 128
+"""A page colour's share is counted on every n-th pixel, n = longest side // this: 128 to 255
+pixels a side (16,000 or more), where a share of 8% is known to a fraction of a percent."""
 LABEL_SIDE = 256
 """Longest side of the copy that page-colour regions are labelled on."""
 MAX_CANDIDATES = 64
@@ -346,7 +398,7 @@ def _backgrounds_numpy(a: np.ndarray) -> list[np.ndarray]:
     keys = rim_keys[rim_n >= BACKGROUND_RIM * rim.size]  # a dark photo inside a light page is not the page
     if len(keys) == 0 or MAX_BACKGROUNDS <= 0:
         return []
-    sample = max(1, max(a.shape[:2]) // 200)  # about 200 pixels a side are plenty for a share of 8%
+    sample = max(1, max(a.shape[:2]) // BACKGROUND_SAMPLE)  # a share of 8% needs no more
     pixels = _colour_keys(a[::sample, ::sample])
     counts = np.bincount(pixels.ravel(), minlength=1 << 15)[keys]
     wide = counts >= BACKGROUND_SHARE * pixels.size
@@ -827,8 +879,9 @@ def pictures_within(
     seen: list[Box] = [(0, 0, *img.size)]
     found: list[Picture] = []
 
-    def keep(original: Box, trimmed: bool, pixels: np.ndarray | None = None, near: list[Box] = seen) -> None:
-        if any(_iou(original, other) >= 0.95 for other in near):
+    def keep(original: Box, trimmed: bool, pixels: np.ndarray | None = None, near: list[Box] = seen,
+             same: float = 0.95) -> None:
+        if any(_iou(original, other) >= same for other in near):
             return
         seen.append(original)
         if pixels is None:
@@ -837,18 +890,24 @@ def pictures_within(
 
     boxes = trim_passes(a)
     if boxes is None:
-        return []  # one colour throughout, or frames all the way in: no picture to find
+        # Nothing left after the last pass. A flat picture (a clear sky, a blank page) inside bars
+        # goes with them; the first pass alone cuts the bars of one colour and leaves it. Nothing
+        # left after the first pass: one colour throughout, no picture to find.
+        boxes = trim_passes(a, max_passes=1)
+        if boxes is None:
+            return []
     if trim:
         # The first pass and the last, and both sides of a pass that moved a pixel or two: such a
         # pass most often cut the line where bar and picture blend (JPEG, resampling), which a fine
         # texture needs gone (30 to 50 bits off with it, 0 without), but it may have cut into the
         # picture's own flat edge instead. Passes that moved further (a sky cut in bands) are left
-        # out between the first and the last. A box next to the whole image is left out (its hash is there).
+        # out between the first and the last. A box that is nearly the whole image is left out
+        # (`SAME_AS_WHOLE`).
         passes = [_to_original(b, factor, img.size) for b in boxes]
         whole_image = seen[:1]
         for i, box in enumerate(passes):
             if i in (0, len(passes) - 1) or _iou(box, passes[i + 1]) >= 0.95:
-                keep(box, True, near=whole_image)
+                keep(box, True, near=whole_image, same=SAME_AS_WHOLE)
     if regions:
         # Look inside the first trim only: bars and margins are gone, so a letterboxed photo shows
         # no background and costs nothing more, and a screenshot keeps its page colour.

@@ -21,7 +21,7 @@ import os
 import warnings
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Union
+from typing import Callable, Union
 
 import numpy as np
 from PIL import Image, ImageFile, ImageOps, UnidentifiedImageError
@@ -278,7 +278,17 @@ def pdq_hash_pixels(pixels: np.ndarray) -> PDQHash:
 
 def pdq_dihedral_pixels(pixels: np.ndarray) -> list[TransformHash]:
     """`pdq_dihedral` of (h, w) luma or (h, w, 3) RGB uint8 pixels, hashed at the size given."""
-    hashes, quality = pdq.pdq_dihedral_bits(pixels)
+    return _transform_hashes(*pdq.pdq_dihedral_bits(pixels))
+
+
+def pdq_hash_then_dihedral(pixels: np.ndarray) -> tuple[PDQHash, Callable[[], list[TransformHash]]]:
+    """`pdq_hash_pixels`, and a function that gives `pdq_dihedral_pixels` of the same pixels,
+    finishing the work the first answer began (`pdq.pdq_bits_then_dihedral`)."""
+    bits, quality, rest = pdq.pdq_bits_then_dihedral(pixels)
+    return PDQHash(bits_to_hex(bits), int(quality)), lambda: _transform_hashes(rest(), quality)
+
+
+def _transform_hashes(hashes: np.ndarray, quality: int) -> list[TransformHash]:
     hexes = array_to_hex(np.packbits(hashes, axis=1))
     return [TransformHash(t, hexes[_DIHEDRAL_ORDER[t]], int(quality)) for t in TRANSFORMS]
 

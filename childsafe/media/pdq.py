@@ -26,6 +26,8 @@ from __future__ import annotations
 
 from functools import lru_cache
 
+from typing import Callable
+
 import numpy as np
 
 try:  # the arithmetic in C (setup.py); the numpy fallback gives the same results, more slowly
@@ -190,10 +192,23 @@ def pdq_dihedral_bits(pixels: np.ndarray) -> tuple[np.ndarray, int]:
     copy's hash, and a photo up to 10. Two passes over the pixels (down, and up for the top-bottom
     flips; each gives its mirror too) where the reference makes one.
     """
+    bits, quality, rest = pdq_bits_then_dihedral(pixels)
+    return rest(), quality
+
+
+def pdq_bits_then_dihedral(pixels: np.ndarray) -> tuple[np.ndarray, int, Callable[[], np.ndarray]]:
+    """The picture's own PDQ bits (256) and quality, and a function that gives all eight variants'
+    bits as `pdq_dihedral_bits` does, finishing the work the first answer began (the first pass over
+    the pixels gives the picture and its mirror). For a caller that may not need the other seven:
+    a picture whose hash is a near-repeat of one looked up already."""
     if _too_small(pixels):
-        return np.zeros((len(DIHEDRAL), 256), dtype=bool), 0
+        return np.zeros(256, dtype=bool), 0, lambda: np.zeros((len(DIHEDRAL), 256), dtype=bool)
     # c[v, u]: vertical frequency v + 1, horizontal u + 1; transposing the picture transposes it
     c, flip_h, quality = _coefficients_and_mirror(pixels)
+    return _bits(c), quality, lambda: _dihedral_rest(pixels, c, flip_h)
+
+
+def _dihedral_rest(pixels: np.ndarray, c: np.ndarray, flip_h: np.ndarray) -> np.ndarray:
     flip_v, both, _ = _coefficients_and_mirror(pixels[::-1])  # rows read bottom up: as fast
     variants = np.stack([
         c,  # original
@@ -205,7 +220,7 @@ def pdq_dihedral_bits(pixels: np.ndarray) -> tuple[np.ndarray, int]:
         c.T,  # transpose
         both.T,  # transverse
     ])
-    return _bits(variants), quality
+    return _bits(variants)
 
 
 def pdq_mirror_bits(pixels: np.ndarray) -> tuple[np.ndarray, int]:

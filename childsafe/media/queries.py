@@ -18,7 +18,7 @@ from typing import Optional
 import numpy as np
 from PIL import Image
 
-from childsafe.media.images import luma_pixels, pdq_dihedral_pixels, pdq_hash_pixels
+from childsafe.media.images import luma_pixels, pdq_dihedral_pixels, pdq_hash_pixels, pdq_hash_then_dihedral
 
 Region = tuple[int, int, int, int]
 
@@ -58,7 +58,15 @@ MIN_PICTURE_QUALITY = 50
 """Region hashes below this PDQ quality (flat patches: a chat bubble, a blank page) are dropped: they
 say little about the picture and are the likeliest to match by chance. The trimmed picture is kept
 whatever its quality: it is the image without its bars and stands for it, as the image's own hashes
-do (a smooth drawn picture of quality 39 in a bank must still be found with a border around it)."""
+do (a smooth drawn picture of quality 39 in a bank must still be found with a border around it,
+and a clear sky of quality 0 inside bars)."""
+
+
+NEAR_DUPLICATE = 8
+"""A picture whose hash lies this close to the image's own (or to a picture kept before it) is not
+looked up: whatever it would match lies within the threshold plus this of what is looked up
+already. A trimmed photo's thin dark edge (8 pixels of 1,411) moves its hash 2 to 6 bits; a bar of a
+twentieth of a side moves a texture's 50 or more, which is kept."""
 
 
 def image_query_hashes(img: Image.Image, options: MatchOptions | None = None) -> list[QueryHash]:
@@ -73,7 +81,7 @@ def image_query_hashes(img: Image.Image, options: MatchOptions | None = None) ->
         h = pdq_hash_pixels(luma)
         out = [QueryHash(h.pdq, h.quality)]
     if options.trim or options.regions:
-        out.extend(_picture_hashes(img, luma, options))
+        out.extend(_picture_hashes(img, luma, options, out[0].pdq))
     return out
 
 
@@ -95,26 +103,37 @@ def picture_luma(luma: np.ndarray, size: tuple[int, int], box: Region) -> np.nda
     return luma[r0:r1:k, c0:c1:k]
 
 
-def _picture_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions) -> list[QueryHash]:
+def _picture_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions, whole: str) -> list[QueryHash]:
+    """The hashes of the pictures found in the image (`pictures_within`); ``whole`` is the image's
+    own hash. A picture is hashed once first: one below the quality floor, or within
+    ``NEAR_DUPLICATE`` bits of the image or of a picture kept before it, is dropped before its
+    other variants are made (it would look up what is looked up already)."""
     from childsafe.media.edits import PICTURE_SIDE, pictures_within
 
     out = []
+    kept = [int(whole, 16)]
     pictures = pictures_within(img, trim=options.trim, regions=options.regions, max_regions=options.max_regions)
     for picture in pictures:
-        # A picture shorter than twice PICTURE_SIDE is hashed from its own pixels at full size; a
-        # larger one from the luma the image was hashed from, box-filtered where the image was
-        # reduced, rather than from every k-th pixel (a fine texture aliases: 36 bits off on one photo).
+        # A picture is hashed from the luma the image was hashed from (a bank's original was hashed
+        # the same way: a flat picture's hash moves with the rounding of its luma), box-filtered
+        # where the image was reduced, rather than from every k-th pixel (a fine texture aliases:
+        # 36 bits off on one photo). A picture shorter than twice PICTURE_SIDE of an image that was
+        # reduced is hashed from its own pixels at full size instead: the reduced luma holds too few.
         x0, y0, x1, y1 = picture.box
+        full_size = luma.shape == (img.height, img.width)
         large = max(x1 - x0, y1 - y0) >= 2 * PICTURE_SIDE
-        pixels = picture_luma(luma, img.size, picture.box) if large else picture.pixels
+        pixels = picture_luma(luma, img.size, picture.box) if full_size or large else picture.pixels
+        first, dihedral = pdq_hash_then_dihedral(pixels)
+        if not (picture.trimmed or first.quality >= MIN_PICTURE_QUALITY):
+            continue
+        value = int(first.pdq, 16)
+        if any((value ^ other).bit_count() <= NEAR_DUPLICATE for other in kept):
+            continue
+        kept.append(value)
         if options.dihedral:
-            variants = [(t.transform, t.pdq, t.quality) for t in pdq_dihedral_pixels(pixels)]
+            variants = [(t.transform, t.pdq, t.quality) for t in dihedral()]
         else:
-            h = pdq_hash_pixels(pixels)
-            variants = [("original", h.pdq, h.quality)]
-        out.extend(
-            QueryHash(pdq, quality, transform, region=picture.box, trimmed=picture.trimmed)
-            for transform, pdq, quality in variants
-            if picture.trimmed or quality >= MIN_PICTURE_QUALITY
-        )
+            variants = [("original", first.pdq, first.quality)]
+        out.extend(QueryHash(pdq, quality, transform, region=picture.box, trimmed=picture.trimmed)
+                   for transform, pdq, quality in variants)
     return out

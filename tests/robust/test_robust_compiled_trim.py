@@ -158,6 +158,18 @@ def edits_test_images() -> list[Image.Image]:
         images.append(jpeg(pasted, 85))
     grid = rectangle_grid()
     images.append(grid)
+    # Sides one colour end to end (bars) beside the picture's own flat edges: which goes first.
+    from tests.robust.test_robust_edits import sky_and_bars, with_border_sides
+
+    for seed, (sky, bar, share) in enumerate([((150, 150, 150), (255, 255, 255), 0.06), ((0, 0, 0), (0, 0, 0), 0.04),
+                                              ((20, 90, 200), (30, 100, 190), 0.08), ((200, 30, 30), (0, 0, 0), 0.2)]):
+        picture, barred = sky_and_bars(30 + seed, sky, bar, share)
+        images += [barred, with_border_sides(picture, (0, 0, 0, 25), bar), jpeg(barred, 60)]
+    dark = np.asarray(drawn_photo(34)).copy()
+    dark[:, :90] = np.clip(np.random.default_rng(6).normal(12, 5, dark[:, :90].shape), 0, 255).astype(np.uint8)
+    for colour in [(57, 200, 176), (12, 12, 12), (255, 255, 255)]:
+        images.append(with_border_sides(Image.fromarray(dark), (0, 0, 40, 0), colour))
+        images.append(with_border_sides(Image.fromarray(dark), (0, 30, 40, 0), colour))
     images.append(Image.fromarray(np.random.default_rng(5).integers(0, 256, (1200, 1600, 3), dtype=np.uint8)))
     for w, h in [(2, 5000), (5000, 3), (30, 4000)]:
         images.append(Image.fromarray(np.random.default_rng(2).integers(0, 255, (h, w, 3), dtype=np.uint8)))

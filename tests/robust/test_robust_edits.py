@@ -294,3 +294,106 @@ def test_a_bar_on_one_side_is_cut_before_the_pictures_own_flat_edge(turn):
         img, picture = img.transpose(turn), picture.transpose(turn)
     first = trim_passes(np.asarray(img))[0]
     assert img.crop(first).tobytes() == picture.tobytes()
+
+
+def hex_bits(value: str) -> np.ndarray:
+    return np.unpackbits(np.frombuffer(bytes.fromhex(value), dtype=np.uint8)).astype(bool)
+
+
+def bank_bits(img: Image.Image) -> np.ndarray:
+    """The hash ``bank add`` stores for an image."""
+    from childsafe.media.images import pdq_hash_image
+
+    return hex_bits(pdq_hash_image(img).pdq)
+
+
+def sky_and_bars(seed: int, sky: tuple[int, int, int], bar: tuple[int, int, int], share: float) -> tuple[Image.Image, Image.Image]:
+    """A drawn picture whose top fifth is a flat sky, and the same with bars of ``share`` of its width
+    on the left and right (under a tenth: a line judged by its middle does not reach them)."""
+    photo = np.asarray(drawn_photo(seed)).copy()
+    photo[: photo.shape[0] // 5] = sky
+    picture = Image.fromarray(photo)
+    return picture, with_border_sides(picture, (round(picture.width * share), 0, round(picture.width * share), 0), bar)
+
+
+def with_border_sides(img: Image.Image, sides: tuple[int, int, int, int], colour) -> Image.Image:
+    left, top, right, bottom = sides
+    out = Image.new("RGB", (img.width + left + right, img.height + top + bottom), colour)
+    out.paste(img, (left, top))
+    return out
+
+
+@pytest.mark.parametrize("turn", [None, Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_270])
+@pytest.mark.parametrize("share", [0.03, 0.06, 0.09])
+def test_a_narrow_pillarbox_is_cut_before_the_pictures_flat_sky(turn, share):
+    # Judged by its middle, the sky's top row is one colour and comes first; the bars beside it are
+    # under a tenth of the row. Judged end to end it is not, and the bars (one colour from corner to
+    # corner) go first: the first pass is the picture exactly.
+    from childsafe.media.edits import trim_passes
+
+    picture, img = sky_and_bars(21, (150, 150, 150), (255, 255, 255), share)
+    if turn is not None:
+        img, picture = img.transpose(turn), picture.transpose(turn)
+    first = trim_passes(np.asarray(img))[0]
+    assert img.crop(first).tobytes() == picture.tobytes()
+
+
+@pytest.mark.parametrize("turn", [None, Image.Transpose.ROTATE_90, Image.Transpose.ROTATE_180, Image.Transpose.ROTATE_270])
+def test_a_bar_is_told_from_the_pictures_own_dark_edge_by_being_flatter(turn):
+    # The picture's left fifth is dark space with faint stars and noise, one colour end to end within
+    # the tolerance; a flat bar is pasted on its right. Both sides run corner to corner; the bar is
+    # the flatter and is cut first, so the first pass is the picture, dark edge and all.
+    from childsafe.media.edits import trim_passes
+
+    rng = np.random.default_rng(3)
+    photo = np.asarray(drawn_photo(22)).copy()
+    edge = photo[:, : photo.shape[1] // 5]
+    edge[:] = np.clip(rng.normal(12, 5, edge.shape), 0, 255).astype(np.uint8)
+    picture = Image.fromarray(photo)
+    img = with_border_sides(picture, (0, 0, 40, 0), (57, 200, 176))
+    if turn is not None:
+        img, picture = img.transpose(turn), picture.transpose(turn)
+    first = trim_passes(np.asarray(img))[0]
+    assert img.crop(first).tobytes() == picture.tobytes()
+
+
+def test_a_flat_picture_inside_bars_is_still_looked_up():
+    # A clear sky (a soft gradient, quality under 10) is trimmed to nothing after its bars: the bars'
+    # pass alone leaves it, and its hash is the original's.
+    from childsafe.media.queries import image_query_hashes
+
+    h, w = 240, 320
+    sky = np.linspace(150, 175, h)[:, None, None] * np.array([0.55, 0.7, 1.0]) + np.zeros((1, w, 1))
+    sky += np.random.default_rng(4).normal(0, 1.5, sky.shape)
+    picture = Image.fromarray(np.clip(sky, 0, 255).astype(np.uint8))
+    img = with_border_sides(picture, (0, 30, 0, 30), (0, 0, 0))
+    pictures = pictures_within(img)
+    assert [p.box for p in pictures if p.trimmed] == [(0, 30, w, 30 + h)]
+    original = bank_bits(picture)
+    assert min(distance(hex_bits(q.pdq), original) for q in image_query_hashes(img)) == 0
+
+
+def test_a_thin_bar_on_one_side_of_a_texture_is_looked_up():
+    # A bar of 4% on one side moves a fine texture's hash 50 bits and more; the trimmed picture is
+    # close to the whole image by area, but is looked up.
+    from childsafe.media.queries import image_query_hashes
+
+    rng = np.random.default_rng(5)
+    texture = Image.fromarray(rng.integers(0, 255, (128, 128, 3), dtype=np.uint8)).resize((512, 512), Image.Resampling.BILINEAR)
+    img = with_border_sides(texture, (0, 20, 0, 0), (7, 229, 169))
+    original = bank_bits(texture)
+    assert distance(bank_bits(img), original) > THRESHOLD
+    assert min(distance(hex_bits(q.pdq), original) for q in image_query_hashes(img)) <= 4
+
+
+def test_pictures_near_the_image_or_each_other_are_not_looked_up(reference_media):
+    # Every picture looked up is more than NEAR_DUPLICATE bits from the image's own hash and from
+    # every other picture's (its original orientation): no lookup repeats another.
+    from childsafe.media.queries import NEAR_DUPLICATE, image_query_hashes
+
+    for path in sorted((reference_media / "pdq" / "labelme-subset").glob("*.jpg")) + [reference_media / "pdq" / "letterboxed_sample-b.jpg"]:
+        hashes = image_query_hashes(Image.open(path).convert("RGB"))
+        originals = [hex_bits(q.pdq) for q in hashes if q.transform == "original"]
+        for i, a in enumerate(originals):
+            for b in originals[:i]:
+                assert distance(a, b) > NEAR_DUPLICATE, path.name
