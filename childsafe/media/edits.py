@@ -860,9 +860,12 @@ def pictures_within(
     regions: bool = True,
     max_regions: int = MAX_REGIONS,
     max_side: int = WORKING_SIDE,
+    working: tuple[np.ndarray, int] | None = None,
 ) -> list[Picture]:
     """The trimmed picture (after the first and the last pass, and either side of a pass that moved
     a pixel or two, when a border was found) and up to ``max_regions`` framed regions.
+
+    ``working`` is `working_copy(img, max_side)` when the caller has made it already.
 
     A region is hashed as found and, when its edge is a frame, trimmed too; up to a quarter of
     ``max_regions`` more come from outlines (`edge_boxes`), so at most
@@ -873,7 +876,7 @@ def pictures_within(
     """
     if not (trim or regions):
         return []
-    a, factor = working_copy(img, max_side)
+    a, factor = working if working is not None else working_copy(img, max_side)  # `working`: made already
     height, width = a.shape[:2]
     whole = a if factor == 1 and img.mode == "RGB" else None  # the working copy is the image itself
     seen: list[Box] = [(0, 0, *img.size)]

@@ -252,10 +252,18 @@ def reduce_to(img: Image.Image, max_side: int) -> Image.Image:
     return img.resize((max(1, round(w * scale)), max(1, round(h * scale))), Image.Resampling.BOX)
 
 
-def luma_pixels(img: Image.Image) -> np.ndarray:
-    """The (rows, cols) uint8 luma PDQ hashes, at most :data:`HASH_MAX_SIDE` on the longer side."""
+def luma_pixels(img: Image.Image, rgb: np.ndarray | None = None) -> np.ndarray:
+    """The (rows, cols) uint8 luma PDQ hashes, at most :data:`HASH_MAX_SIDE` on the longer side.
+
+    ``rgb``, when given, is the image as an (h, w, 3) uint8 array at full size (`to_rgb`'s pixels):
+    an image no longer than ``HASH_MAX_SIDE`` then takes its luma from it (Pillow's formula, to the
+    value) rather than converting the image a second time."""
     if img.width <= 0 or img.height <= 0:
         raise InvalidInput(f"image has no pixels ({img.width}x{img.height})", code="corrupt_image")
+    if rgb is not None and max(img.size) <= HASH_MAX_SIDE and rgb.shape[:2] == (img.height, img.width):
+        grey = pdq.grey_of_rgb(rgb)
+        if grey is not None:
+            return grey
     return np.asarray(reduce_to(to_luma(img), HASH_MAX_SIDE))
 
 

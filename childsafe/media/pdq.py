@@ -103,6 +103,16 @@ def _dct_matrix() -> np.ndarray:
 _DCT = _dct_matrix()
 
 
+def grey_of_rgb(rgb: np.ndarray) -> np.ndarray | None:
+    """Pillow's RGB -> L of an (h, w, 3) uint8 array, compiled; None without the compiled part
+    (Pillow's own conversion is then the faster way)."""
+    if _core is None or not hasattr(_core, "grey"):
+        return None
+    out = np.empty(rgb.shape[:2], dtype=np.uint8)
+    _core.grey(rgb, out)
+    return out
+
+
 def luma_of(pixels: np.ndarray) -> np.ndarray:
     """A 2-D luma array from (h, w) grey or (h, w, 3) RGB uint8 pixels, as float32."""
     if pixels.ndim == 2:

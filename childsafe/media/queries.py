@@ -73,15 +73,20 @@ def image_query_hashes(img: Image.Image, options: MatchOptions | None = None) ->
     """The original hash first, then (with ``options.dihedral``) the seven other dihedral variants,
     then those of the border-trimmed picture (``options.trim``) and of framed regions
     (``options.regions``, at most ``options.max_regions``); see `childsafe.media.edits`."""
+    from childsafe.media.edits import working_copy
+
     options = options or MatchOptions()
-    luma = luma_pixels(img)  # what PDQ hashes; the pictures found are hashed from it too
+    # Borders and regions are found on an RGB copy; at full size (an image of 512 pixels or so) it is
+    # the image itself, and the luma PDQ hashes is then made from it, not converted a second time.
+    working = working_copy(img) if options.trim or options.regions else None
+    luma = luma_pixels(img, working[0] if working is not None and working[1] == 1 else None)
     if options.dihedral:
         out = [QueryHash(t.pdq, t.quality, t.transform) for t in pdq_dihedral_pixels(luma)]
     else:
         h = pdq_hash_pixels(luma)
         out = [QueryHash(h.pdq, h.quality)]
-    if options.trim or options.regions:
-        out.extend(_picture_hashes(img, luma, options, out[0].pdq))
+    if working is not None:
+        out.extend(_picture_hashes(img, luma, options, out[0].pdq, working))
     return out
 
 
@@ -103,7 +108,8 @@ def picture_luma(luma: np.ndarray, size: tuple[int, int], box: Region) -> np.nda
     return luma[r0:r1:k, c0:c1:k]
 
 
-def _picture_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions, whole: str) -> list[QueryHash]:
+def _picture_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions, whole: str,
+                    working: tuple[np.ndarray, int]) -> list[QueryHash]:
     """The hashes of the pictures found in the image (`pictures_within`); ``whole`` is the image's
     own hash. A picture is hashed once first: one below the quality floor, or within
     ``NEAR_DUPLICATE`` bits of the image or of a picture kept before it, is dropped before its
@@ -112,7 +118,8 @@ def _picture_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions, w
 
     out = []
     kept = [int(whole, 16)]
-    pictures = pictures_within(img, trim=options.trim, regions=options.regions, max_regions=options.max_regions)
+    pictures = pictures_within(img, trim=options.trim, regions=options.regions, max_regions=options.max_regions,
+                               working=working)
     for picture in pictures:
         # A picture is hashed from the luma the image was hashed from (a bank's original was hashed
         # the same way: a flat picture's hash moves with the rounding of its luma), box-filtered

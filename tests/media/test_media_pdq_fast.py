@@ -263,3 +263,49 @@ def test_the_mirror_from_the_same_rows_is_the_mirrored_pixels_own_to_the_bit(mon
     with pytest.raises(ValueError):  # a mirror grid of the wrong size
         pdq._core.samples(np.zeros((100, 100), np.uint8), ys, yw, yb, ys, yw, yb, grid, coeffs,
                           np.empty((64, 63), np.float32), coeffs.copy())
+
+
+def test_the_compiled_grey_is_pillows_for_every_colour():
+    # The luma PDQ hashes is Pillow's RGB -> L; made from the RGB array that border finding reads,
+    # it must be the same value for all 2 ** 24 colours, packed or from a strided view.
+    from childsafe.media.pdq import grey_of_rgb
+
+    r, g, b = np.meshgrid(*(np.arange(256, dtype=np.uint8),) * 3, indexing="ij")
+    colours = np.stack([r, g, b], axis=-1).reshape(4096, 4096, 3)
+    grey = grey_of_rgb(colours)
+    if grey is None:
+        pytest.skip("the compiled part is not built")
+    assert np.array_equal(grey, np.asarray(Image.fromarray(colours).convert("L")))
+    view = colours[::-3, 1::2]
+    assert np.array_equal(grey_of_rgb(view), np.asarray(Image.fromarray(np.ascontiguousarray(view)).convert("L")))
+
+
+def test_an_image_hashes_the_same_with_and_without_the_shared_rgb(reference_media: Path):
+    from childsafe.media.edits import working_copy
+    from childsafe.media.images import luma_pixels
+
+    for path in sorted((reference_media / "pdq" / "labelme-subset").glob("*.jpg"))[:3]:
+        img = Image.open(path)
+        img.load()
+        a, factor = working_copy(img)
+        assert factor == 1
+        assert np.array_equal(luma_pixels(img, a), luma_pixels(img))
+
+
+def test_the_compiled_grey_refuses_arrays_that_do_not_fit():
+    core = pdq._core
+    if core is None:
+        pytest.skip("the compiled part is not built")
+    rgb = np.zeros((4, 5, 3), np.uint8)
+    for bad_rgb, out in [(np.zeros((4, 5), np.uint8), np.zeros((4, 5), np.uint8)),
+                         (np.zeros((4, 5, 4), np.uint8), np.zeros((4, 5), np.uint8)),
+                         (rgb.astype(np.float32), np.zeros((4, 5), np.uint8)),
+                         (rgb, np.zeros((5, 4), np.uint8)),
+                         (rgb, np.zeros((4, 5), np.int32)),
+                         (rgb, np.zeros((4, 10), np.uint8)[:, ::2])]:
+        with pytest.raises((ValueError, BufferError)):
+            core.grey(bad_rgb, out)
+    frozen = np.zeros((4, 5), np.uint8)
+    frozen.flags.writeable = False
+    with pytest.raises((ValueError, BufferError)):
+        core.grey(rgb, frozen)
