@@ -74,6 +74,7 @@ class ParsedEntry:
     provenance: dict[str, Any] = field(default_factory=dict)
     disabled_reason: str | None = None
     disabled_by: str | None = None
+    bare: str | None = None  # see BankEntry.bare: only entries hashed from a file carry one
 
 
 @dataclass

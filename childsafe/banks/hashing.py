@@ -47,10 +47,15 @@ def entries_for_file(path: Path, signal_type: str, *,
                 raise InvalidInput(f"{path}: is a video; a pdq bank holds image hashes (use a vpdq bank)",
                                    code="wrong_media")
             from childsafe.media import load_image, pdq_hash_image
+            from childsafe.media.queries import MIN_PICTURE_QUALITY, trimmed_hash
 
             img = load_image(path)
             h = pdq_hash_image(img)
-            entries = [ParsedEntry(value=h.pdq, digest=h.pdq, line=0, quality=h.quality, provenance=provenance)]
+            bare = trimmed_hash(img)
+            if bare is not None and (bare.pdq == h.pdq or bare.quality < MIN_PICTURE_QUALITY):
+                bare = None  # nothing cut, or a flat picture whose hash says little and matches by chance
+            entries = [ParsedEntry(value=h.pdq, digest=h.pdq, line=0, quality=h.quality, provenance=provenance,
+                                   bare=bare.pdq if bare is not None else None)]
             if extra is not None:
                 entries.extend(extra(path, img))
             return entries
@@ -59,9 +64,14 @@ def entries_for_file(path: Path, signal_type: str, *,
                 raise InvalidInput(f"{path}: is not a video; a vpdq bank holds video hashes", code="wrong_media")
             from childsafe.media import hash_video
 
-            video = hash_video(path)
+            video = hash_video(path, trim=True)
             entry = formats.vpdq_entry_from_frames(video.frames, line=0, where=str(path))
             entry.provenance = provenance
+            trimmed = video.trimmed_frames
+            if trimmed and any(a.pdq != b.pdq for a, b in zip(trimmed, video.frames)):
+                # Frames with bars (the vPDQ reference videos have them): their bars cut as a query's
+                # are, so a copy in more bars of the same colour, cut with them, is found.
+                entry.bare = formats.vpdq_entry_from_frames(trimmed, line=0, where=str(path)).value
             return [entry]
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", code="unreadable_file") from None

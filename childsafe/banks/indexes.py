@@ -117,7 +117,8 @@ class BankIndex:
         picks = np.unique(np.linspace(0, len(rows) - 1, num=min(sample, len(rows))).astype(np.int64))
         owners = [int(loaded.owners[int(rows[i])]) for i in picks]
         with self.db.engine.connect() as conn:
-            values = dict(conn.execute(select(BankEntry.id, BankEntry.value).where(BankEntry.id.in_(owners))).all())
+            values = {entry_id: value + "\n" + (bare or "") for entry_id, value, bare in conn.execute(
+                select(BankEntry.id, BankEntry.value, BankEntry.bare).where(BankEntry.id.in_(owners))).all()}
         for i, owner in zip(picks, owners):
             value = values.get(owner)
             if value is None or hashes[i].tobytes().hex() not in value:
@@ -142,7 +143,7 @@ class BankIndex:
         hashes: list[np.ndarray] = []
         owners: list[np.ndarray] = []
         query = (
-            select(BankEntry.id, BankEntry.value)
+            select(BankEntry.id, BankEntry.value, BankEntry.bare)
             .join(Bank, Bank.id == BankEntry.bank_id)
             .where(Bank.signal_type == self.kind, BankEntry.disabled_at.is_(None), BankEntry.removed_at.is_(None),
                    conditions)
@@ -152,14 +153,16 @@ class BankIndex:
         with self.db.session() as s:
             batch_ids: list[int] = []
             batch_hex: list[str] = []
-            for entry_id, value in s.execute(query):
-                if self.kind == "pdq":
-                    batch_ids.append(entry_id)
-                    batch_hex.append(value)
-                else:
-                    frames = _frame_hexes(value)
-                    batch_ids.extend([entry_id] * len(frames))
-                    batch_hex.extend(frames)
+            for entry_id, value, bare in s.execute(query):
+                # An entry's rows: its signal, then its trimmed signal when it has one (BankEntry.bare).
+                for signal in (value, bare) if bare else (value,):
+                    if self.kind == "pdq":
+                        batch_ids.append(entry_id)
+                        batch_hex.append(signal)
+                    else:
+                        frames = _frame_hexes(signal)
+                        batch_ids.extend([entry_id] * len(frames))
+                        batch_hex.extend(frames)
                 if len(batch_hex) >= _CHUNK:
                     hashes.append(hex_to_array(batch_hex))
                     owners.append(np.asarray(batch_ids, dtype=np.int64))

@@ -43,6 +43,7 @@ class Match:
     trimmed: bool = False
     query_match_pct: float | None = None
     compared_match_pct: float | None = None
+    banked_trimmed: bool = False  # matched the entry's trimmed signal (BankEntry.bare), not its hash
 
     def to_dict(self) -> dict[str, Any]:
         out: dict[str, Any] = {
@@ -59,6 +60,8 @@ class Match:
             out["region"] = list(self.region)
         if self.trimmed:
             out["trimmed"] = True
+        if self.banked_trimmed:
+            out["banked_trimmed"] = True
         if self.query_match_pct is not None:
             out["query_match_pct"] = round(self.query_match_pct, 2)
             out["compared_match_pct"] = round(self.compared_match_pct or 0.0, 2)
@@ -120,13 +123,19 @@ class _Entry:
     digest: str
     labels: list
     value: str
+    bare: str | None
+
+    def via_bare(self, query_hex: str, distance: int) -> bool:
+        """Whether a PDQ hit at ``distance`` was on the entry's trimmed signal (its own hash lies
+        at another distance from the query)."""
+        return self.bare is not None and (int(query_hex, 16) ^ int(self.value, 16)).bit_count() != distance
 
 
 # Built once: a lookup only binds values, so the statement cache answers and no SQL is rebuilt.
 _entries_table = BankEntry.__table__
 _banks_table = Bank.__table__
 _ENTRY_COLUMNS = (_entries_table.c.id, _entries_table.c.bank_id, _entries_table.c.digest, _entries_table.c.labels,
-                  _entries_table.c.value)
+                  _entries_table.c.value, _entries_table.c.bare)
 _ACTIVE = (_entries_table.c.disabled_at.is_(None), _entries_table.c.removed_at.is_(None))
 _BANKS = select(_banks_table.c.id, _banks_table.c.name, _banks_table.c.signal_type, _banks_table.c.version,
                 _banks_table.c.match_options)
@@ -153,7 +162,7 @@ class Matcher:
         self.pdq_index = BankIndex(db, self.data_dir, "pdq")
         self.vpdq_index = BankIndex(db, self.data_dir, "vpdq")
         self._versions: dict[str, dict[int, int]] = {"pdq": {}, "vpdq": {}}
-        self._frames_cache: dict[int, list] = {}
+        self._frames_cache: dict[tuple[int, bool], list] = {}
         self._cache_lock = threading.Lock()
 
     # ---- banks ---------------------------------------------------------------------------
@@ -240,6 +249,7 @@ class Matcher:
                 labels=list(entry.labels or []), signal_type="pdq",
                 transform=getattr(q, "transform", "original") or "original",
                 region=tuple(region) if region is not None else None, trimmed=bool(getattr(q, "trimmed", False)),
+                banked_trimmed=entry.via_bare(q.pdq, distance),
             ))
         return matches
 
@@ -277,12 +287,20 @@ class Matcher:
                 if not bank.allows(transform, trimmed, None):
                     continue
                 result = vpdq_match(list(frames), target_frames, distance=threshold, quality=VPDQ_QUALITY)
+                via_bare = False
+                if not result.is_match() and entry.bare:
+                    # The banked video with its own bars cut: a copy in more bars of their colour,
+                    # cut together with them.
+                    result = vpdq_match(list(frames), self._banked_frames(entry, bare=True), distance=threshold,
+                                        quality=VPDQ_QUALITY)
+                    via_bare = True
                 if not result.is_match():
                     continue
                 candidate = Match(
                     bank=bank.name, entry_id=entry_id, hash=entry.digest, distance=distance,
                     labels=list(entry.labels or []), signal_type="vpdq", transform=transform, trimmed=trimmed,
                     query_match_pct=float(result.query_pct), compared_match_pct=float(result.compared_pct),
+                    banked_trimmed=via_bare,
                 )
                 prior = best.get(entry_id)
                 if prior is None or (candidate.query_match_pct + candidate.compared_match_pct
@@ -290,17 +308,19 @@ class Matcher:
                     best[entry_id] = candidate
         return list(best.values())
 
-    def _banked_frames(self, entry: _Entry) -> list:
-        """A banked video's frames, parsed once per process (an entry's signal never changes)."""
+    def _banked_frames(self, entry: _Entry, bare: bool = False) -> list:
+        """A banked video's frames (or, with ``bare``, its trimmed frames), parsed once per process
+        (an entry's signals never change once set)."""
         from childsafe.media.vpdq import parse_vpdq
 
-        frames = self._frames_cache.get(entry.id)
+        key = (entry.id, bare)
+        frames = self._frames_cache.get(key)
         if frames is None:
-            frames = parse_vpdq(entry.value, source=f"bank entry {entry.id}")
+            frames = parse_vpdq(entry.bare if bare else entry.value, source=f"bank entry {entry.id}")
             with self._cache_lock:
                 if len(self._frames_cache) >= 1024:
                     self._frames_cache.pop(next(iter(self._frames_cache)))
-                self._frames_cache[entry.id] = frames
+                self._frames_cache[key] = frames
         return frames
 
     @staticmethod
@@ -425,7 +445,8 @@ class Matcher:
                         bank, entry = entries[entry_id]
                         results[i].matches.append(Match(bank=bank.name, entry_id=entry_id, hash=entry.digest,
                                                         distance=distance, labels=list(entry.labels or []),
-                                                        signal_type="pdq"))
+                                                        signal_type="pdq",
+                                                        banked_trimmed=entry.via_bare(normalised[i], distance)))
         for i, value in enumerate(normalised):
             kind = "md5" if len(value) == 32 else "sha256"
             results[i].matches.extend(self._exact({kind: value}, refs))

@@ -58,6 +58,11 @@ class BankEntry(Base):
     # The signal: hex hash, or for vpdq the frame lines in the reference vpdq format.
     value: Mapped[str] = mapped_column(Text, nullable=False)
     quality: Mapped[int | None] = mapped_column(Integer, nullable=True)
+    # The signal of the original with its own flat edges trimmed (one trimming pass: the trimmed
+    # picture's PDQ, or the video's frames with their bars cut), for entries hashed from the file
+    # (`bank add`); matched besides `value`, never exported. A copy in bars of the colour of the
+    # picture's own edge is trimmed together with that edge, and is found only through it.
+    bare: Mapped[str | None] = mapped_column(Text, nullable=True)
     labels: Mapped[list] = mapped_column(JSON, default=list, nullable=False)
     source: Mapped[str] = mapped_column(String(500), default="", nullable=False)
     provenance: Mapped[dict] = mapped_column(JSON, default=dict, nullable=False)

@@ -307,6 +307,7 @@ class BankStore:
                         disabled = p.disabled_reason is not None
                         rows.append({
                             "bank_id": bank_id, "digest": digest, "value": p.value, "quality": p.quality,
+                            "bare": p.bare,
                             "labels": p.labels, "source": p.source, "provenance": p.provenance,
                             "added_at": now, "added_version": version,
                             "disabled_at": now if disabled else None,
@@ -318,6 +319,12 @@ class BankStore:
                     new_labels = formats.unique_labels([*old.labels, *p.labels])
                     if new_labels != list(old.labels):
                         old.labels = new_labels
+                    if p.bare is not None and old.bare is None:
+                        # The file added again to an entry made before entries kept one (or imported as a
+                        # hash): the entry learns its trimmed signal, and counts as changed so the
+                        # index takes its rows again.
+                        old.bare = p.bare
+                        old.added_version = version
                     if old.removed_at is not None:
                         old.removed_at = None
                         old.removed_version = None

@@ -18,7 +18,7 @@ from typing import Optional
 import numpy as np
 from PIL import Image
 
-from childsafe.media.images import luma_pixels, pdq_dihedral_pixels, pdq_hash_pixels, pdq_hash_then_dihedral
+from childsafe.media.images import PDQHash, luma_pixels, pdq_dihedral_pixels, pdq_hash_pixels, pdq_hash_then_dihedral
 
 Region = tuple[int, int, int, int]
 
@@ -114,23 +114,14 @@ def _picture_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions, w
     own hash. A picture is hashed once first: one below the quality floor, or within
     ``NEAR_DUPLICATE`` bits of the image or of a picture kept before it, is dropped before its
     other variants are made (it would look up what is looked up already)."""
-    from childsafe.media.edits import PICTURE_SIDE, pictures_within
+    from childsafe.media.edits import pictures_within
 
     out = []
     kept = [int(whole, 16)]
     pictures = pictures_within(img, trim=options.trim, regions=options.regions, max_regions=options.max_regions,
                                working=working)
     for picture in pictures:
-        # A picture is hashed from the luma the image was hashed from (a bank's original was hashed
-        # the same way: a flat picture's hash moves with the rounding of its luma), box-filtered
-        # where the image was reduced, rather than from every k-th pixel (a fine texture aliases:
-        # 36 bits off on one photo). A picture shorter than twice PICTURE_SIDE of an image that was
-        # reduced is hashed from its own pixels at full size instead: the reduced luma holds too few.
-        x0, y0, x1, y1 = picture.box
-        full_size = luma.shape == (img.height, img.width)
-        large = max(x1 - x0, y1 - y0) >= 2 * PICTURE_SIDE
-        pixels = picture_luma(luma, img.size, picture.box) if full_size or large else picture.pixels
-        first, dihedral = pdq_hash_then_dihedral(pixels)
+        first, dihedral = pdq_hash_then_dihedral(_hashed_pixels(img, luma, picture))
         if not (picture.trimmed or first.quality >= MIN_PICTURE_QUALITY):
             continue
         value = int(first.pdq, 16)
@@ -144,3 +135,34 @@ def _picture_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions, w
         out.extend(QueryHash(pdq, quality, transform, region=picture.box, trimmed=picture.trimmed)
                    for transform, pdq, quality in variants)
     return out
+
+
+def _hashed_pixels(img: Image.Image, luma: np.ndarray, picture) -> np.ndarray:
+    """The pixels a picture found in the image is hashed from: the luma the image was hashed from (a
+    bank's original was hashed the same way: a flat picture's hash moves with the rounding of its
+    luma), box-filtered where the image was reduced, rather than every k-th pixel (a fine texture
+    aliases: 36 bits off on one photo). A picture shorter than twice PICTURE_SIDE of an image that
+    was reduced is hashed from its own pixels at full size instead: the reduced luma holds too few."""
+    from childsafe.media.edits import PICTURE_SIDE
+
+    x0, y0, x1, y1 = picture.box
+    full_size = luma.shape == (img.height, img.width)
+    large = max(x1 - x0, y1 - y0) >= 2 * PICTURE_SIDE
+    return picture_luma(luma, img.size, picture.box) if full_size or large else picture.pixels
+
+
+def trimmed_hash(img: Image.Image) -> PDQHash | None:
+    """The PDQ of the image with its own flat edges cut by one trimming pass (the first trimmed
+    picture a query of it looks up, hashed the same way), or None when there is nothing to cut.
+
+    A bank keeps it beside an original's hash (`BankEntry.bare`): a copy in a border of the colour
+    of the picture's own edge (white around a picture on white) is trimmed together with that edge,
+    to this picture, which is found through it and not otherwise."""
+    from childsafe.media.edits import pictures_within, working_copy
+
+    working = working_copy(img)
+    trimmed = [p for p in pictures_within(img, regions=False, working=working) if p.trimmed]
+    if not trimmed:
+        return None
+    luma = luma_pixels(img, working[0] if working[1] == 1 else None)
+    return pdq_hash_pixels(_hashed_pixels(img, luma, trimmed[0]))

@@ -282,3 +282,68 @@ def test_a_fine_texture_in_a_jpeg_border_is_found_by_the_pass_that_cuts_the_blen
     buf = io.BytesIO()
     framed.save(buf, "JPEG", quality=75)
     assert _closest(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), original) <= 31
+
+
+def _on_white(seed: int) -> Image.Image:
+    """A drawn scene inside a white margin of its own (a product shot, a drawing on paper)."""
+    picture = scene(seed, (300, 220))
+    out = Image.new("RGB", (380, 300), (255, 255, 255))
+    out.paste(picture, (30, 44))
+    return out
+
+
+def test_a_border_the_colour_of_the_pictures_own_edge_is_found_through_the_banks_trimmed_picture(data_dir, tmp_path):
+    # White bars around a picture whose own edge is white are cut with that edge: nothing in the
+    # pixels says where the bar ended. A bank that hashed the original keeps its trimmed picture
+    # (BankEntry.bare) and finds the copy through it; one that holds only the imported hash cannot.
+    original = _on_white(500)
+    original.save(tmp_path / "original.png")
+    copies = {
+        "letterbox": (0, 40, 0, 40),
+        "one side": (70, 0, 0, 0),
+        "frame": (25, 25, 25, 25),
+    }
+    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
+    assert run(data_dir, "bank", "add", "known", str(tmp_path / "original.png")).exit_code == 0
+    exported = run(data_dir, "bank", "export", "known").stdout
+    assert len([line for line in exported.splitlines() if line.strip()]) == 2  # header + the one entry
+    (tmp_path / "hashes.txt").write_text(exported.splitlines()[1].split(",")[0] + "\n")
+    assert run(data_dir, "bank", "create", "imported", "--type", "pdq").exit_code == 0
+    assert run(data_dir, "bank", "import", "imported", str(tmp_path / "hashes.txt")).exit_code == 0
+    for name, (left, top, right, bottom) in copies.items():
+        copy = Image.new("RGB", (original.width + left + right, original.height + top + bottom), (255, 255, 255))
+        copy.paste(original, (left, top))
+        path = tmp_path / f"{name}.jpg"
+        copy.transpose(Image.Transpose.ROTATE_90).save(path, quality=85)
+        assert _closest(Image.open(path), original) > 31, name  # its own hashes miss the original
+        matches = match_json(data_dir, path, "--bank", "known")
+        assert len(matches) == 1 and matches[0]["banked_trimmed"] is True and matches[0]["transform"] == "rot270", name
+        assert match_json(data_dir, path, "--bank", "imported") == [], name
+
+
+@pytest.mark.slow
+def test_black_bars_added_around_a_video_with_black_bars_are_found_through_the_banks_trimmed_frames(data_dir, tmp_path):
+    # The vPDQ reference videos carry black bars. More black bars added around such a video are cut
+    # together with its own, and the frames no longer match the banked ones; the bank's trimmed
+    # frames (its own bars cut, at `bank add`) do.
+    def barred(frame: Image.Image) -> Image.Image:
+        canvas = Image.new("RGB", (320, 320), (0, 0, 0))
+        canvas.paste(frame, (0, 40))
+        return canvas
+
+    def more_bars(frame: Image.Image) -> Image.Image:
+        canvas = Image.new("RGB", (frame.width + 96, frame.height), (0, 0, 0))
+        canvas.paste(frame.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (48, 0))
+        return canvas
+
+    frames = [barred(f) for f in drifting_frames(600)]
+    original = write_clip(tmp_path / "barred.mp4", frames)
+    query = write_clip(tmp_path / "more-bars.mp4", [more_bars(f) for f in frames])
+    unrelated = write_clip(tmp_path / "other.mp4", [more_bars(barred(f)) for f in drifting_frames(700)])
+    assert run(data_dir, "bank", "create", "clips", "--type", "vpdq").exit_code == 0
+    assert run(data_dir, "bank", "add", "clips", str(original)).exit_code == 0
+    matches = match_json(data_dir, query)
+    assert len(matches) == 1 and matches[0]["banked_trimmed"] is True and matches[0]["transform"] == "flip_h"
+    assert match_json(data_dir, unrelated) == []
+    exported = run(data_dir, "bank", "export", "clips").stdout
+    assert "banked" not in exported and exported.count("\n") <= 2
