@@ -153,6 +153,14 @@ def test_crops_are_found_only_in_a_bank_built_with_crops(data_dir, tmp_path):
     assert entry.provenance["crop_of"] == store.entries("plain")[0].hash
 
 
+def in_bars(picture: Image.Image, sides: tuple[int, int, int, int], colour) -> Image.Image:
+    """The picture with bars of ``colour`` as wide as ``sides`` (left, top, right, bottom) around it."""
+    left, top, right, bottom = sides
+    out = Image.new("RGB", (picture.width + left + right, picture.height + top + bottom), colour)
+    out.paste(picture, (left, top))
+    return out
+
+
 def drifting_frames(first_seed: int) -> list[Image.Image]:
     """A 30-frame clip: three drawn scenes, each drifting for ten frames."""
     frames = []
@@ -212,9 +220,7 @@ def test_bars_added_around_a_barred_video_or_a_flat_edged_one_are_cut_alone(data
     # by its trimmed frames: one pass cuts the green only, where cutting on would take the black bars
     # (which the banked clip has) or the flat sides (which it has too) as well.
     def barred(frame: Image.Image) -> Image.Image:
-        canvas = Image.new("RGB", (320, 320), (0, 0, 0))
-        canvas.paste(frame, (0, 40))
-        return canvas
+        return in_bars(frame, (0, 40, 0, 40), (0, 0, 0))
 
     def walled(frame: Image.Image) -> Image.Image:
         out = frame.copy()
@@ -223,9 +229,7 @@ def test_bars_added_around_a_barred_video_or_a_flat_edged_one_are_cut_alone(data
         return out
 
     def reuploaded(frame: Image.Image) -> Image.Image:
-        canvas = Image.new("RGB", (frame.width + 160, frame.height), (30, 160, 60))
-        canvas.paste(frame.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (80, 0))
-        return canvas
+        return in_bars(frame.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (80, 0, 80, 0), (30, 160, 60))
 
     assert run(data_dir, "bank", "create", "clips", "--type", "vpdq").exit_code == 0
     for name, edit, seed in (("barred", barred, 300), ("walled", walled, 400)):
@@ -286,10 +290,7 @@ def test_a_fine_texture_in_a_jpeg_border_is_found_by_the_pass_that_cuts_the_blen
 
 def _on_white(seed: int) -> Image.Image:
     """A drawn scene inside a white margin of its own (a product shot, a drawing on paper)."""
-    picture = scene(seed, (300, 220))
-    out = Image.new("RGB", (380, 300), (255, 255, 255))
-    out.paste(picture, (30, 44))
-    return out
+    return in_bars(scene(seed, (300, 220)), (30, 44, 50, 36), (255, 255, 255))
 
 
 def test_a_border_the_colour_of_the_pictures_own_edge_is_found_through_the_banks_trimmed_picture(data_dir, tmp_path):
@@ -310,9 +311,8 @@ def test_a_border_the_colour_of_the_pictures_own_edge_is_found_through_the_banks
     (tmp_path / "hashes.txt").write_text(exported.splitlines()[1].split(",")[0] + "\n")
     assert run(data_dir, "bank", "create", "imported", "--type", "pdq").exit_code == 0
     assert run(data_dir, "bank", "import", "imported", str(tmp_path / "hashes.txt")).exit_code == 0
-    for name, (left, top, right, bottom) in copies.items():
-        copy = Image.new("RGB", (original.width + left + right, original.height + top + bottom), (255, 255, 255))
-        copy.paste(original, (left, top))
+    for name, sides in copies.items():
+        copy = in_bars(original, sides, (255, 255, 255))
         path = tmp_path / f"{name}.jpg"
         copy.transpose(Image.Transpose.ROTATE_90).save(path, quality=85)
         assert _closest(Image.open(path), original) > 31, name  # its own hashes miss the original
@@ -327,14 +327,10 @@ def test_black_bars_added_around_a_video_with_black_bars_are_found_through_the_b
     # together with its own, and the frames no longer match the banked ones; the bank's trimmed
     # frames (its own bars cut, at `bank add`) do.
     def barred(frame: Image.Image) -> Image.Image:
-        canvas = Image.new("RGB", (320, 320), (0, 0, 0))
-        canvas.paste(frame, (0, 40))
-        return canvas
+        return in_bars(frame, (0, 40, 0, 40), (0, 0, 0))
 
     def more_bars(frame: Image.Image) -> Image.Image:
-        canvas = Image.new("RGB", (frame.width + 96, frame.height), (0, 0, 0))
-        canvas.paste(frame.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (48, 0))
-        return canvas
+        return in_bars(frame.transpose(Image.Transpose.FLIP_LEFT_RIGHT), (48, 0, 48, 0), (0, 0, 0))
 
     frames = [barred(f) for f in drifting_frames(600)]
     original = write_clip(tmp_path / "barred.mp4", frames)
