@@ -47,15 +47,11 @@ def entries_for_file(path: Path, signal_type: str, *,
                 raise InvalidInput(f"{path}: is a video; a pdq bank holds image hashes (use a vpdq bank)",
                                    code="wrong_media")
             from childsafe.media import load_image, pdq_hash_image
-            from childsafe.media.queries import MIN_PICTURE_QUALITY, trimmed_hash
 
             img = load_image(path)
             h = pdq_hash_image(img)
-            bare = trimmed_hash(img)
-            if bare is not None and (bare.pdq == h.pdq or bare.quality < MIN_PICTURE_QUALITY):
-                bare = None  # nothing cut, or a flat picture whose hash says little and matches by chance
             entries = [ParsedEntry(value=h.pdq, digest=h.pdq, line=0, quality=h.quality, provenance=provenance,
-                                   bare=bare.pdq if bare is not None else None)]
+                                   bare=bare_pdq(img, h.pdq))]
             if extra is not None:
                 entries.extend(extra(path, img))
             return entries
@@ -76,6 +72,19 @@ def entries_for_file(path: Path, signal_type: str, *,
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", code="unreadable_file") from None
     raise InvalidInput(f"unknown signal type {signal_type!r}", code="bad_signal_type")
+
+
+def bare_pdq(img: Any, own: str) -> str | None:
+    """The hash a bank keeps beside an image's own (``own``) as its trimmed signal
+    (`BankEntry.bare`): the image with its flat edges cut by one trimming pass, hashed as a query's
+    trimmed picture is; None when nothing is cut, or when the trimmed picture's PDQ quality is under
+    the floor that region hashes keep (a flat picture's hash says little and matches by chance)."""
+    from childsafe.media.queries import MIN_PICTURE_QUALITY, trimmed_hash
+
+    bare = trimmed_hash(img)
+    if bare is None or bare.pdq == own or bare.quality < MIN_PICTURE_QUALITY:
+        return None
+    return bare.pdq
 
 
 def file_digest(path: Path, algorithm: str) -> str:

@@ -1,7 +1,7 @@
 """`make eval-matching`: recall per edit for naive PDQ and for childsafe, false matches, hashing cost.
 
-Run: ``python -m eval.matching [--quick]``. Prints three tables; the numbers go into
-docs/robust-matching.md.
+Run: ``python -m eval.matching [--quick]``. Prints the tables (recall per edit, false matches, a
+sweep of solid borders, video, hashing cost); the numbers go into docs/robust-matching.md.
 """
 
 from __future__ import annotations
@@ -173,6 +173,19 @@ def main(argv: list[str] | None = None) -> int:
         print(f"  {label:<24} {fm['counts'][key]:>4} images matched ({fm['counts'][key] / fm['images']:.2%}), closest distance {fm['closest'][key]}")
     if fm["examples"]:
         print(f"  matched: {', '.join(fm['examples'][:10])}")
+    print()
+    from eval.matching import borders
+
+    sweep_images = borders.originals(banked, args.quick)
+    sweep = borders.evaluate(sweep_images)
+    print(f"border sweep: {len(sweep_images)} pictures (the banked originals and scikit-image's flat-edged ones), "
+          f"a random width of 3-25%, JPEG half the time")
+    print(f"{'border':<22}{'colour':<10}{'n':>4}{'naive PDQ':>11}{'hash list':>11}{'bank from files':>17}")
+    for (kind, colour), (n, naive, listed, from_files) in sweep.items():
+        print(f"{kind:<22}{colour:<10}{n:>4}{naive / n:>11.0%}{listed / n:>11.0%}{from_files / n:>17.0%}")
+    totals = [sum(row[i] for row in sweep.values()) for i in range(4)]
+    print(f"{'all borders':<32}{totals[0]:>4}{totals[1] / totals[0]:>11.1%}{totals[2] / totals[0]:>11.1%}"
+          f"{totals[3] / totals[0]:>17.1%}")
     print()
     from eval.matching.video import evaluate as evaluate_video
 

@@ -1,0 +1,83 @@
+"""Border sweep of the evaluation: solid borders that a hidden check could draw, around pictures whose
+own edges may have the border's colour.
+
+Black, white and one random colour; as a letterbox (top and bottom), a pillarbox (left and right),
+a frame (all four sides) and on one side only (a random one); 3% to 25% of a side, at random; JPEG
+(quality 60 to 95) half the time. Around the evaluation's banked originals and scikit-image's
+pictures with flat edges (a silhouette on white, a text page, a logo, the moon on black, a phantom on
+black, ...), where a white or black border meets the picture's own edge in the same colour.
+
+Three columns: naive PDQ (the copy's own hash), childsafe against a hash list (the original's hash
+only, as a list imported from elsewhere holds), and childsafe against a bank made from the files
+(`bank add`, which also keeps the original's own trimmed picture, `BankEntry.bare`).
+"""
+
+from __future__ import annotations
+
+import io
+import random
+from collections import defaultdict
+
+from PIL import Image
+
+from childsafe.banks.hashing import bare_pdq
+from childsafe.media import load_image
+from childsafe.media.images import pdq_hash_image
+from childsafe.media.queries import image_query_hashes
+from eval.matching.corpus import Sample, _skimage
+
+KINDS = ("letterbox", "pillarbox", "frame", "one side")
+COLOURS = ("black", "white", "random")
+FLAT_EDGED_SKIMAGE = ("horse", "page", "text", "logo", "moon", "coins", "clock", "shepp_logan_phantom", "cell",
+                      "microaneurysms", "colorwheel", "checkerboard")
+"""scikit-image pictures whose edges are flat (white, black or grey), beside the banked originals."""
+
+
+def originals(banked: list[Sample], quick: bool = False) -> list[Sample]:
+    extra = _skimage(FLAT_EDGED_SKIMAGE[:4] if quick else FLAT_EDGED_SKIMAGE)
+    return list(banked[:8] if quick else banked) + extra
+
+
+def _bordered(img: Image.Image, kind: str, colour: tuple[int, int, int], share: float, rng: random.Random) -> Image.Image:
+    w, h = img.size
+    bx, by = max(1, round(w * share)), max(1, round(h * share))
+    sides = {"letterbox": (0, by, 0, by), "pillarbox": (bx, 0, bx, 0), "frame": (bx, by, bx, by)}.get(kind)
+    if sides is None:  # one side
+        side = rng.randrange(4)
+        sides = tuple((bx if i % 2 == 0 else by) if i == side else 0 for i in range(4))
+    left, top, right, bottom = sides
+    out = Image.new("RGB", (w + left + right, h + top + bottom), colour)
+    out.paste(img, (left, top))
+    return out
+
+
+def _distance(a: str, b: str) -> int:
+    return (int(a, 16) ^ int(b, 16)).bit_count()
+
+
+def evaluate(samples: list[Sample], seed: int = 0, threshold: int = 31) -> dict[tuple[str, str], list[int]]:
+    """(kind, colour) -> [copies, found by naive PDQ, by childsafe against a hash list, against a
+    bank made from the files]."""
+    rng = random.Random(seed)
+    counts: dict[tuple[str, str], list[int]] = defaultdict(lambda: [0, 0, 0, 0])
+    for sample in samples:
+        img = sample.image.convert("RGB")
+        own = pdq_hash_image(img).pdq
+        bare = bare_pdq(img, own)
+        for kind in KINDS:
+            for name in COLOURS:
+                colour = {"black": (0, 0, 0), "white": (255, 255, 255)}.get(name) or tuple(rng.randrange(256) for _ in range(3))
+                copy = _bordered(img, kind, colour, rng.uniform(0.03, 0.25), rng)
+                if rng.random() < 0.5:
+                    buf = io.BytesIO()
+                    copy.save(buf, "JPEG", quality=rng.randrange(60, 96))
+                    copy = load_image(buf.getvalue())
+                queries = [q.pdq for q in image_query_hashes(copy)]
+                listed = min(_distance(q, own) for q in queries)
+                from_files = min(listed, min((_distance(q, bare) for q in queries), default=256) if bare else 256)
+                row = counts[(kind, name)]
+                row[0] += 1
+                row[1] += _distance(pdq_hash_image(copy).pdq, own) <= threshold
+                row[2] += listed <= threshold
+                row[3] += from_files <= threshold
+    return dict(counts)
