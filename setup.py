@@ -22,7 +22,8 @@ setup(
             optional=True,
         ),
         # PDQ's blur, samples, DCT and quality without a BLAS (childsafe.media.pdq; numpy fallback).
-        Extension("childsafe.media._pdqcore", ["childsafe/media/_pdqcore.c"], extra_compile_args=["-O3", "-ffp-contract=off"],
+        Extension("childsafe.media._pdqcore", ["childsafe/media/_pdqcore.c"], depends=["childsafe/media/_rgb_split.h"],
+                  extra_compile_args=["-O3", "-ffp-contract=off"],
                   optional=True),  # no fused multiply-adds: the reference's float results, to the bit
         # Connected patches with sizes and boxes in one pass (childsafe.media.edits regions; scipy fallback).
         Extension("childsafe.media._components", ["childsafe/media/_components.c"], extra_compile_args=["-O3"],
@@ -30,7 +31,8 @@ setup(
         # Border trimming and outline finding of childsafe.media.edits (numpy versions kept as fallback).
         Extension("childsafe.media._trim", ["childsafe/media/_trim.c"], depends=["childsafe/media/_image_buffer.h"],
                   extra_compile_args=["-O3"], optional=True),
-        Extension("childsafe.media._outlines", ["childsafe/media/_outlines.c"], depends=["childsafe/media/_image_buffer.h"],
+        Extension("childsafe.media._outlines", ["childsafe/media/_outlines.c"],
+                  depends=["childsafe/media/_image_buffer.h", "childsafe/media/_rgb_split.h"],
                   extra_compile_args=["-O3"], optional=True),
     ]
 )
