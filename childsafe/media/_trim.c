@@ -217,15 +217,18 @@ static Py_ssize_t band(lines_t l, int tol, double noise, pass_colour_t *pass)
     return count;
 }
 
-/* The four sides of box b as lines_t (top, bottom, left, right), each read from its outer edge in. */
-static void sides_of(const image_t *img, box_t b, lines_t out[4])
+/* One side of box b as lines_t (0 top, 1 bottom, 2 left, 3 right), read from its outer edge in:
+   _side in edits. */
+static lines_t side_of(const image_t *img, box_t b, int side)
 {
-    out[0] = (lines_t){img->base + b.y0 * img->sy + b.x0 * img->sx, img->sy, b.y1 - b.y0, img->sx, b.x1 - b.x0, img->sc};
-    out[1] = (lines_t){img->base + (b.y1 - 1) * img->sy + b.x0 * img->sx, -img->sy, b.y1 - b.y0, img->sx, b.x1 - b.x0,
-                       img->sc};
-    out[2] = (lines_t){img->base + b.y0 * img->sy + b.x0 * img->sx, img->sx, b.x1 - b.x0, img->sy, b.y1 - b.y0, img->sc};
-    out[3] = (lines_t){img->base + b.y0 * img->sy + (b.x1 - 1) * img->sx, -img->sx, b.x1 - b.x0, img->sy, b.y1 - b.y0,
-                       img->sc};
+    Py_ssize_t rows = b.y1 - b.y0, cols = b.x1 - b.x0;
+    const unsigned char *corner = img->base + b.y0 * img->sy + b.x0 * img->sx;
+    switch (side) {
+    case 0: return (lines_t){corner, img->sy, rows, img->sx, cols, img->sc};
+    case 1: return (lines_t){corner + (rows - 1) * img->sy, -img->sy, rows, img->sx, cols, img->sc};
+    case 2: return (lines_t){corner, img->sx, cols, img->sy, rows, img->sc};
+    default: return (lines_t){corner + (cols - 1) * img->sx, -img->sx, cols, img->sy, rows, img->sc};
+    }
 }
 
 /* _full_bar_colour: of the sides whose two outermost lines (or the next two) are one colour over their
@@ -234,12 +237,10 @@ static void sides_of(const image_t *img, box_t b, lines_t out[4])
    on a tie. 0 when no side is. */
 static int full_bar_colour(const image_t *img, box_t b, int tol, double noise, int colour[3])
 {
-    lines_t sides[4];
-    sides_of(img, b, sides);
     int found = 0;
     long long best_flat = 0, best_total = 1;
     for (int k = 0; k < 4; k++) {
-        lines_t l = sides[k];
+        lines_t l = side_of(img, b, k);
         if (l.n > 3)
             l.n = 3;
         int c[3];
@@ -265,34 +266,18 @@ static int full_bar_colour(const image_t *img, box_t b, int tol, double noise, i
 
 static box_t trim_once(const image_t *img, box_t b, int tol, double noise, Py_ssize_t min_content)
 {
-    lines_t l;
     pass_colour_t pass = {0, {0, 0, 0}};
     pass.set = full_bar_colour(img, b, tol, noise, pass.colour);
-    l.ch = img->sc;
-    /* top: rows of a[y0:y1, x0:x1] */
-    l.p = img->base + b.y0 * img->sy + b.x0 * img->sx;
-    l.step = img->sy; l.n = b.y1 - b.y0; l.pix = img->sx; l.len = b.x1 - b.x0;
-    b.y0 += band(l, tol, noise, &pass);
+    b.y0 += band(side_of(img, b, 0), tol, noise, &pass);
     if (b.y1 - b.y0 < min_content)
         return (box_t){b.x0, b.y0, b.x1, b.y0};
-    /* bottom: the same rows from the last one up */
-    l.n = b.y1 - b.y0;
-    l.p = img->base + (b.y1 - 1) * img->sy + b.x0 * img->sx;
-    l.step = -img->sy;
-    b.y1 -= l.n > 0 ? band(l, tol, noise, &pass) : 0;
+    b.y1 -= band(side_of(img, b, 1), tol, noise, &pass);
     if (b.y1 - b.y0 < min_content)
         return (box_t){b.x0, b.y0, b.x1, b.y0};
-    /* left: columns */
-    l.p = img->base + b.y0 * img->sy + b.x0 * img->sx;
-    l.step = img->sx; l.n = b.x1 - b.x0; l.pix = img->sy; l.len = b.y1 - b.y0;
-    b.x0 += band(l, tol, noise, &pass);
+    b.x0 += band(side_of(img, b, 2), tol, noise, &pass);
     if (b.x1 - b.x0 < min_content)
         return (box_t){b.x0, b.y0, b.x0, b.y1};
-    /* right: the same columns from the last one leftwards */
-    l.n = b.x1 - b.x0;
-    l.p = img->base + b.y0 * img->sy + (b.x1 - 1) * img->sx;
-    l.step = -img->sx;
-    b.x1 -= l.n > 0 ? band(l, tol, noise, &pass) : 0;
+    b.x1 -= band(side_of(img, b, 3), tol, noise, &pass);
     return b;
 }
 

@@ -200,6 +200,15 @@ FLAT_TOLERANCE = 4
 """How close to its colour a pixel of a pasted bar lies (a flat fill, even after JPEG)."""
 
 
+def _side(a: np.ndarray, box: Box, side: int) -> np.ndarray:
+    """The lines of one side of ``box`` (0 top, 1 bottom, 2 left, 3 right) as an (n, length, 3)
+    view, read from that side's outer edge inwards."""
+    x0, y0, x1, y1 = box
+    rows = a[y0:y1, x0:x1]
+    lines = rows if side < 2 else rows.transpose(1, 0, 2)
+    return lines[::-1] if side % 2 else lines
+
+
 def _full_bar_colour(a: np.ndarray, box: Box, tolerance: int, noise: float) -> np.ndarray | None:
     """The colour of the side of ``box`` that looks most like a pasted bar, or None: of the sides
     whose two outermost lines (or the next two, when the outermost is a blend) are one colour over
@@ -214,11 +223,9 @@ def _full_bar_colour(a: np.ndarray, box: Box, tolerance: int, noise: float) -> n
     the picture's own edge spans a side too (dark space left of the moon, a bar on the right), the
     bar is the flatter of the two: a fill, where the picture's edge has noise and shading.
     """
-    x0, y0, x1, y1 = box
-    rows = a[y0:y1, x0:x1]
-    cols = rows.transpose(1, 0, 2)
     best, best_flat, best_total = None, 0, 1
-    for lines in (rows[:3], rows[::-1][:3], cols[:3], cols[::-1][:3]):
+    for side in range(4):
+        lines = _side(a, box, side)[:3]
         count, colour = _uniform_prefix(lines, tolerance, noise / FULL_BAR_NOISE, whole=True)
         if count < 2:
             continue  # a single line (a box one pixel wider than a frame, a blend line) is not a bar
@@ -232,8 +239,9 @@ def _full_bar_colour(a: np.ndarray, box: Box, tolerance: int, noise: float) -> n
 def _trim_once(a: np.ndarray, box: Box, tolerance: int, noise: float) -> Box:
     """One pass: the uniform bands of the top, bottom, left and right sides, in that order, cut away.
 
-    A pass cuts bands of one colour only, within ``tolerance`` on every channel: that of the first
-    side that is one colour end to end (`_full_bar_colour`), else that of the first band it cuts.
+    A pass cuts bands of one colour only, within ``tolerance`` on every channel: that of the
+    flattest side that is one colour end to end (`_full_bar_colour`), else that of the first band it
+    cuts.
     A side in another colour waits for the next pass. A bar pasted on one side and the picture's
     own flat edge on another (a grey sky beside an orange bar) are then cut in two passes, and the
     first one is the picture exactly, where one pass would cut into it.
@@ -252,16 +260,16 @@ def _trim_once(a: np.ndarray, box: Box, tolerance: int, noise: float) -> Box:
             return 0
         return count
 
-    y0 += band(a[y0:y1, x0:x1])
+    y0 += band(_side(a, (x0, y0, x1, y1), 0))
     if y1 - y0 < MIN_CONTENT:
         return (x0, y0, x1, y0)
-    y1 -= band(a[y0:y1, x0:x1][::-1])
+    y1 -= band(_side(a, (x0, y0, x1, y1), 1))
     if y1 - y0 < MIN_CONTENT:
         return (x0, y0, x1, y0)
-    x0 += band(a[y0:y1, x0:x1].transpose(1, 0, 2))
+    x0 += band(_side(a, (x0, y0, x1, y1), 2))
     if x1 - x0 < MIN_CONTENT:
         return (x0, y0, x0, y1)
-    x1 -= band(a[y0:y1, x0:x1].transpose(1, 0, 2)[::-1])
+    x1 -= band(_side(a, (x0, y0, x1, y1), 3))
     return (x0, y0, x1, y1)
 
 
