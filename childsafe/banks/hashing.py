@@ -59,15 +59,15 @@ def entries_for_file(path: Path, signal_type: str, *,
             if kind != "video":
                 raise InvalidInput(f"{path}: is not a video; a vpdq bank holds video hashes", code="wrong_media")
             from childsafe.media import hash_video
+            from childsafe.media.video import bars_were_cut
 
             video = hash_video(path, trim=True)
             entry = formats.vpdq_entry_from_frames(video.frames, line=0, where=str(path))
             entry.provenance = provenance
-            trimmed = video.trimmed_frames
-            if trimmed and any(a.pdq != b.pdq for a, b in zip(trimmed, video.frames)):
+            if bars_were_cut(video.trimmed_frames, video.frames):
                 # Frames with bars (the vPDQ reference videos have them): their bars cut as a query's
                 # are, so a copy in more bars of the same colour, cut with them, is found.
-                entry.bare = formats.vpdq_entry_from_frames(trimmed, line=0, where=str(path)).value
+                entry.bare = formats.vpdq_entry_from_frames(video.trimmed_frames, line=0, where=str(path)).value
             return [entry]
     except OSError as exc:
         raise InvalidInput(f"cannot read {path}: {exc.strerror or exc}", code="unreadable_file") from None

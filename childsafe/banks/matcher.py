@@ -358,10 +358,12 @@ class Matcher:
                      mirror_frames: Sequence[Any] | None, digests: dict[str, str] | None,
                      trimmed_frames: Sequence[Any] | None, trimmed_mirror_frames: Sequence[Any] | None
                      ) -> MatchResult:
+        from childsafe.media.video import bars_were_cut
+
         frame_sets: list[tuple] = [("original", frames)]
         if mirror_frames:
             frame_sets.append(("flip_h", mirror_frames))
-        if trimmed_frames and any(a.pdq != b.pdq for a, b in zip(trimmed_frames, frames)):
+        if bars_were_cut(trimmed_frames, frames):
             frame_sets.append(("original", trimmed_frames, True))
             if trimmed_mirror_frames:
                 frame_sets.append(("flip_h", trimmed_mirror_frames, True))

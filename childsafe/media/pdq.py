@@ -202,8 +202,10 @@ def pdq_dihedral_bits(pixels: np.ndarray) -> tuple[np.ndarray, int]:
     copy's hash, and a photo up to 10. Two passes over the pixels (down, and up for the top-bottom
     flips; each gives its mirror too) where the reference makes one.
     """
-    bits, quality, rest = pdq_bits_then_dihedral(pixels)
-    return rest(), quality
+    if _too_small(pixels):
+        return np.zeros((len(DIHEDRAL), 256), dtype=bool), 0
+    c, flip_h, quality = _coefficients_and_mirror(pixels)
+    return _dihedral_rest(pixels, c, flip_h), quality
 
 
 def pdq_bits_then_dihedral(pixels: np.ndarray) -> tuple[np.ndarray, int, Callable[[], np.ndarray]]:
@@ -213,12 +215,14 @@ def pdq_bits_then_dihedral(pixels: np.ndarray) -> tuple[np.ndarray, int, Callabl
     a picture whose hash is a near-repeat of one looked up already."""
     if _too_small(pixels):
         return np.zeros(256, dtype=bool), 0, lambda: np.zeros((len(DIHEDRAL), 256), dtype=bool)
-    # c[v, u]: vertical frequency v + 1, horizontal u + 1; transposing the picture transposes it
     c, flip_h, quality = _coefficients_and_mirror(pixels)
     return _bits(c), quality, lambda: _dihedral_rest(pixels, c, flip_h)
 
 
 def _dihedral_rest(pixels: np.ndarray, c: np.ndarray, flip_h: np.ndarray) -> np.ndarray:
+    """All eight variants' bits from the picture's coefficients and its mirror's (the first pass)
+    and a second pass up the rows. c[v, u]: vertical frequency v + 1, horizontal u + 1; transposing
+    the picture transposes it."""
     flip_v, both, _ = _coefficients_and_mirror(pixels[::-1])  # rows read bottom up: as fast
     variants = np.stack([
         c,  # original

@@ -77,9 +77,10 @@ def image_query_hashes(img: Image.Image, options: MatchOptions | None = None) ->
 
     options = options or MatchOptions()
     # Borders and regions are found on an RGB copy; at full size (an image of 512 pixels or so) it is
-    # the image itself, and the luma PDQ hashes is then made from it, not converted a second time.
+    # the image itself, and the luma PDQ hashes is then made from it (`luma_pixels` checks the size),
+    # not converted a second time.
     working = working_copy(img) if options.trim or options.regions else None
-    luma = luma_pixels(img, working[0] if working is not None and working[1] == 1 else None)
+    luma = luma_pixels(img, working[0] if working is not None else None)
     if options.dihedral:
         out = [QueryHash(t.pdq, t.quality, t.transform) for t in pdq_dihedral_pixels(luma)]
     else:
@@ -164,5 +165,5 @@ def trimmed_hash(img: Image.Image) -> PDQHash | None:
     trimmed = [p for p in pictures_within(img, regions=False, working=working) if p.trimmed]
     if not trimmed:
         return None
-    luma = luma_pixels(img, working[0] if working[1] == 1 else None)
+    luma = luma_pixels(img, working[0])
     return pdq_hash_pixels(_hashed_pixels(img, luma, trimmed[0]))

@@ -13,7 +13,7 @@ from __future__ import annotations
 import os
 from dataclasses import dataclass
 from pathlib import Path
-from typing import Union
+from typing import Sequence, Union
 
 import av
 import numpy as np
@@ -26,6 +26,12 @@ from childsafe.media.vpdq import FrameHash, format_vpdq
 
 VideoSource = Union[str, Path]
 
+
+
+def bars_were_cut(trimmed: Sequence[FrameHash] | None, frames: Sequence[FrameHash]) -> bool:
+    """Whether any of a video's frames had bars cut away: its trimmed hash differs from its plain one
+    (a frame without bars keeps its plain hash as its trimmed one, see `hash_video`)."""
+    return bool(trimmed) and any(a.pdq != b.pdq for a, b in zip(trimmed, frames))
 
 
 @dataclass
