@@ -154,6 +154,16 @@ def test_picture_pasted_into_a_chat_screenshot_is_found(dark):
     assert regions and len(regions) <= 8
 
 
+def test_a_pasted_picture_cut_by_a_page_coloured_stripe_is_found_whole():
+    # A white page with a picture on it whose middle has a white stripe right across: pixel by pixel
+    # the picture is two patches. The region is the whole picture, not its larger half.
+    photo = np.asarray(drawn_photo(11, (400, 300))).copy()
+    photo[143:145] = 255  # between the rows the labelling copy samples
+    page = Image.new("RGB", (1000, 800), (255, 255, 255))
+    page.paste(Image.fromarray(photo), (300, 250))
+    assert find_regions(page) == [(300, 250, 700, 550)]
+
+
 def test_thousands_of_regions_cost_bounded_time_and_hashes():
     img = specks()
     start = time.perf_counter()
