@@ -110,27 +110,45 @@ static int is_uniform(Py_ssize_t count, Py_ssize_t len, double noise)
     return (double)count >= (1.0 - noise) * (double)len;
 }
 
-/* _prefix_of: leading lines from `start` on that have the colour of line `start` (put in med). */
-static Py_ssize_t prefix_of(const lines_t *l, Py_ssize_t start, int tol, double noise, int med[3])
+/* Leading lines from `start` on, up to `limit` of them, within tol of the colour med (uniform). */
+static Py_ssize_t prefix_with(const lines_t *l, Py_ssize_t start, const int med[3], int tol, double noise,
+                              Py_ssize_t limit)
 {
     const unsigned char *p = l->p + start * l->step;
-    Py_ssize_t n = l->n - start;
     int lo[3], hi[3];
-    line_median(p, l->pix, l->ch, l->len, med);
     for (int c = 0; c < 3; c++) {
         lo[c] = med[c] - tol > 0 ? med[c] - tol : 0;        /* max(0, c - tolerance) */
         hi[c] = med[c] + tol < 255 ? med[c] + tol : 255;    /* min(255, c + tolerance) */
     }
-    for (Py_ssize_t i = 0; i < n; i++, p += l->step) {
+    for (Py_ssize_t i = 0; i < limit; i++, p += l->step) {
         if (!is_uniform(count_in_range(p, l->pix, l->ch, l->len, lo, hi), l->len, noise))
             return i;
     }
-    return n;
+    return limit;
+}
+
+/* Whether colour c is within tol of want on every channel (want NULL: any colour is). */
+static int colour_ok(const int c[3], const int *want, int tol)
+{
+    if (want == NULL)
+        return 1;
+    for (int k = 0; k < 3; k++) {
+        int d = c[k] - want[k];
+        if (d > tol || -d > tol)
+            return 0;
+    }
+    return 1;
 }
 
 /* _uniform_prefix: the count, and the colour of the band in colour; lines judged by their middle
-   eight tenths, or with `whole` over their full length */
-static Py_ssize_t uniform_prefix(lines_t l, int tol, double noise, int whole, int colour[3])
+   eight tenths, or with `whole` over their full length. _prefix_of is the first line's median, then
+   prefix_with.
+
+   With `want`, the count is 0 where the band's colour is not within tol of want (what band() then
+   makes of it), and a band of another colour is not scanned to its end: only whether it spans fewer
+   than two lines matters (the second line's band is taken instead then). A flat photo's sides are
+   not each read through to the far edge to be turned down. */
+static Py_ssize_t uniform_prefix(lines_t l, int tol, double noise, int whole, int colour[3], const int *want)
 {
     Py_ssize_t n = l.n;
     if (n == 0 || l.len == 0)
@@ -144,16 +162,22 @@ static Py_ssize_t uniform_prefix(lines_t l, int tol, double noise, int whole, in
         l.pix *= 2;
         l.len = (l.len + 1) / 2;
     }
-    Py_ssize_t count = prefix_of(&l, 0, tol, noise, colour);
+    int first[3];
+    line_median(l.p, l.pix, l.ch, l.len, first);
+    const int first_ok = colour_ok(first, want, tol);
+    Py_ssize_t count = prefix_with(&l, 0, first, tol, noise, first_ok ? n : (n < 2 ? n : 2));
     if (count <= 1 && n > 2) {
         int inner[3];
-        Py_ssize_t rest = prefix_of(&l, 1, tol, noise, inner);
+        line_median(l.p + l.step, l.pix, l.ch, l.len, inner);
+        const int inner_ok = colour_ok(inner, want, tol);
+        Py_ssize_t rest = prefix_with(&l, 1, inner, tol, noise, inner_ok ? n - 1 : 2);
         if (rest >= 2) {
             memcpy(colour, inner, sizeof inner);
-            return 1 + rest;
+            return inner_ok ? 1 + rest : 0;
         }
     }
-    return count;
+    memcpy(colour, first, sizeof first);
+    return first_ok ? count : 0;
 }
 
 typedef struct { Py_ssize_t x0, y0, x1, y1; } box_t;
@@ -201,18 +225,10 @@ typedef struct { int set; int colour[3]; } pass_colour_t;
 static Py_ssize_t band(lines_t l, int tol, double noise, pass_colour_t *pass)
 {
     int colour[3];
-    Py_ssize_t count = uniform_prefix(l, tol, noise, 0, colour);
-    if (count == 0)
-        return 0;
-    if (!pass->set) {
+    Py_ssize_t count = uniform_prefix(l, tol, noise, 0, colour, pass->set ? pass->colour : NULL);
+    if (count > 0 && !pass->set) {
         pass->set = 1;
         memcpy(pass->colour, colour, sizeof colour);
-        return count;
-    }
-    for (int c = 0; c < 3; c++) {
-        int d = colour[c] - pass->colour[c];
-        if (d > tol || -d > tol)
-            return 0;
     }
     return count;
 }
@@ -244,7 +260,7 @@ static int full_bar_colour(const image_t *img, box_t b, int tol, double noise, i
         if (l.n > 3)
             l.n = 3;
         int c[3];
-        if (uniform_prefix(l, tol, noise / FULL_BAR_NOISE, 1, c) < 2)
+        if (uniform_prefix(l, tol, noise / FULL_BAR_NOISE, 1, c, NULL) < 2)
             continue; /* a single line is not a bar */
         int lo[3], hi[3];
         for (int ch = 0; ch < 3; ch++) { /* _near: max(0, c - t) <= v <= min(255, c + t) */

@@ -261,6 +261,38 @@ def test_flat_arrays_with_bordered_pictures():
             check_all(view, seed=i, full=False)
 
 
+def test_sides_in_other_colours_than_the_pass_with_odd_first_lines():
+    # A full bar sets a pass's colour; the other sides start with bands of that colour or another,
+    # behind a first line of a third colour or not, over a flat or a busy inside. The compiled pass
+    # turns a band of another colour down without reading it to its end: the answers must not change.
+    rng = np.random.default_rng(12)
+    palette = [(0, 0, 0), (255, 255, 255), (128, 128, 128), (20, 200, 40)]
+    for i in range(160):
+        h, w = (int(v) for v in rng.integers(24, 140, 2))
+        if i % 2:
+            a = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+        else:
+            a = np.full((h, w, 3), palette[int(rng.integers(4))], dtype=np.uint8)
+        for side in rng.permutation(4):
+            depth = int(rng.integers(0, 12))
+            colour = palette[int(rng.integers(4))]
+            odd = int(rng.integers(0, 2))  # 1: the first line in a colour of its own
+            lines = [slice(0, depth), slice(h - depth, h), slice(0, depth), slice(w - depth, w)][side]
+            first = [slice(0, 1), slice(h - 1, h), slice(0, 1), slice(w - 1, w)][side]
+            if side < 2:
+                a[lines] = colour
+                if odd == 1:
+                    a[first] = palette[int(rng.integers(4))]
+            else:
+                a[:, lines] = colour
+                if odd == 1:
+                    a[:, first] = palette[int(rng.integers(4))]
+        if i % 3 == 0:
+            a = np.clip(a.astype(int) + rng.integers(-5, 6, a.shape), 0, 255).astype(np.uint8)
+        for tolerance, noise, max_passes in TRIM_PARAMS[:4]:
+            check_trim(a, tolerance, noise, max_passes)
+
+
 def test_long_lines_sampled_every_second_pixel():
     # Lines over 320 pixels are judged on every second pixel, after the tenth cut from each end.
     rng = np.random.default_rng(5)
