@@ -367,6 +367,42 @@ def test_a_bar_is_told_from_the_pictures_own_dark_edge_by_being_flatter(turn):
     assert img.crop(first).tobytes() == picture.tobytes()
 
 
+def text_page() -> Image.Image:
+    """A drawn page of text lines, flush left, with a wide white margin on its right."""
+    page = Image.new("RGB", (384, 192), (255, 255, 255))
+    draw = ImageDraw.Draw(page)
+    rng = random.Random(5)
+    for y in range(0, 192, 16):
+        x = 0
+        while x < 300:
+            w = rng.randint(10, 40)
+            draw.rectangle((x, y, min(300, x + w), y + 9), fill=(20, 20, 20))
+            x += w + rng.randint(4, 8)
+    return page
+
+
+@pytest.mark.parametrize("kind", ["letterbox", "pillarbox", "frame"])
+def test_a_white_border_around_a_page_with_its_own_white_margin_is_looked_up(kind):
+    # The border and the page's right margin are one white band: trimming cuts both, and the box
+    # left lies 50 or more bits from the page's hash. Bars are as wide on both sides; the margin is
+    # on one side only, so the query also looks up the box cut evenly on each axis.
+    page = text_page()
+    w, h = page.size
+    dx, dy = {"letterbox": (0, 30), "pillarbox": (60, 0), "frame": (40, 25)}[kind]
+    copy = Image.new("RGB", (w + 2 * dx, h + 2 * dy), (255, 255, 255))
+    copy.paste(page, (dx, dy))
+    own = pdq_bits(page)
+    trimmed = [p for p in pictures_within(copy, regions=False) if p.trimmed]
+    assert distance(pdq_bits(trimmed[0].pixels), own) > THRESHOLD  # the first pass alone misses it
+    assert min(distance(pdq_bits(p.pixels), own) for p in trimmed) <= THRESHOLD
+    # and so the query of the copy finds the page's own hash
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    listed = int(pdq_hash_image(page).pdq, 16)
+    assert min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(copy)) <= THRESHOLD
+
+
 def test_a_flat_picture_inside_bars_is_still_looked_up():
     # A clear sky (a soft gradient, quality under 10) is trimmed to nothing after its bars: the bars'
     # pass alone leaves it, and its hash is the original's.
