@@ -184,13 +184,13 @@ def test_max_regions_caps_the_extra_hashes():
 
 def test_crop_set_is_documented_and_every_crop_fits():
     labels = [c.label for c in CROPS]
-    assert len(labels) == len(set(labels)) == 29
+    assert len(labels) == len(set(labels)) == 50
     photo = drawn_photo(9)
     for crop, img in crop_images(photo):
         x0, y0, x1, y1 = crop.box(*photo.size)
         assert 0 <= x0 < x1 <= photo.width and 0 <= y0 < y1 <= photo.height
         assert img.size == (x1 - x0, y1 - y0)
-    assert {"centre94", "left5", "bottom20", "corner_br80"} <= set(labels)
+    assert {"centre97", "centre94", "left2.5", "left5", "top12.5", "bottom20", "corner_br80"} <= set(labels)
 
 
 def rectangle_grid() -> Image.Image:
