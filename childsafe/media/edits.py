@@ -919,9 +919,10 @@ def pictures_within(
 
     ``working`` is `working_copy(img, max_side)` when the caller has made it already.
 
-    A region is hashed as found and, when its edge is a frame, trimmed too; up to a quarter of
-    ``max_regions`` more come from outlines (`edge_boxes`), so at most
-    ``2.25 * max_regions + MAX_TRIM_PASSES`` pictures. Near-duplicates (a region that is a trimmed
+    A region is hashed as found and, when its edge is a frame, trimmed too (two passes at most); up
+    to a quarter of ``max_regions`` more come from outlines (`edge_boxes`), and the first trimming
+    pass is also cut evenly (`even_cuts`), so at most ``3 * max_regions + max(1, max_regions // 4) +
+    MAX_TRIM_PASSES + 1`` pictures. Near-duplicates (a region that is a trimmed
     box again, or anything that is the whole image again) are left out, so every extra hash looks at
     something new; trimmed boxes are kept even when a pass moved by a pixel or two (that pixel can
     matter).
