@@ -854,7 +854,8 @@ def _crops() -> tuple[Crop, ...]:
     # 2.5% for one side and 1.5% a side for centre crops leave no gap: on random crops of the
     # evaluation's originals (one side 0-20%, every side 0-15%) 100% are found, where steps of 5% and
     # 3% found 85% and 91%.
-    crops = [Crop(f"centre{100 - 2 * p:g}", p / 100, p / 100, p / 100, p / 100) for p in (1.5, 3, 4.5, 6, 7.5, 9, 10.5, 12, 13.5, 15)]
+    crops = [Crop(f"centre{100 - 2 * p:g}", p / 100, p / 100, p / 100, p / 100)
+             for p in (1.5, 3, 4.5, 6, 7.5, 9, 10.5, 12, 13.5, 15)]
     for p in (2.5, 5, 7.5, 10, 12.5, 15, 17.5, 20):
         crops += [
             Crop(f"left{p:g}", left=p / 100),
