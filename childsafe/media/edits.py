@@ -273,7 +273,7 @@ def _trim_once(a: np.ndarray, box: Box, tolerance: int, noise: float) -> Box:
     return (x0, y0, x1, y1)
 
 
-def even_cuts(box: Box, size: tuple[int, int]) -> list[Box]:
+def even_cut(box: Box, size: tuple[int, int]) -> Box:
     """Where a picture may end inside a border of its own edge's colour, from the first trimming
     pass's box: a border cut together with the picture's flat margin leaves no mark of where the
     one ends and the other begins. Letterbox, pillarbox and frame bars are as wide on both sides of
@@ -286,7 +286,7 @@ def even_cuts(box: Box, size: tuple[int, int]) -> list[Box]:
     x0, y0, x1, y1 = box
     width, height = size
     cx, cy = min(x0, width - x1), min(y0, height - y1)
-    return [(cx, cy, width - cx, height - cy)]
+    return (cx, cy, width - cx, height - cy)
 
 
 def trim_passes(
@@ -922,7 +922,7 @@ def pictures_within(
 
     A region is hashed as found and, when its edge is a frame, trimmed too (two passes at most); up
     to a quarter of ``max_regions`` more come from outlines (`edge_boxes`), and the first trimming
-    pass is also cut evenly (`even_cuts`), so at most ``3 * max_regions + max(1, max_regions // 4) +
+    pass is also cut evenly (`even_cut`), so at most ``3 * max_regions + max(1, max_regions // 4) +
     MAX_TRIM_PASSES + 1`` pictures. Near-duplicates (a region that is a trimmed
     box again, or anything that is the whole image again) are left out, so every extra hash looks at
     something new; trimmed boxes are kept even when a pass moved by a pixel or two (that pixel can
@@ -965,8 +965,8 @@ def pictures_within(
         for i, box in enumerate(passes):
             if i in (0, len(passes) - 1) or _iou(box, passes[i + 1]) >= 0.95:
                 keep(box, True, near=whole_image, same=SAME_AS_WHOLE)
-        for guess in even_cuts(passes[0], img.size) if passes else ():
-            keep(guess, True, same=SAME_AS_WHOLE)  # a few pixels matter here: hashes tell near-duplicates
+        if passes:  # a few pixels matter here: the hashes tell near-duplicates
+            keep(even_cut(passes[0], img.size), True, same=SAME_AS_WHOLE)
     if regions:
         # Look inside the first trim only: bars and margins are gone, so a letterboxed photo shows
         # no background and costs nothing more, and a screenshot keeps its page colour.
