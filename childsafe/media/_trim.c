@@ -25,10 +25,10 @@
 #include <string.h>
 
 #define NKEYS (1 << 15)
-#define TOL_CLAMP 1024
+#define TOL_CLAMP 1024 /* a tolerance past +-255 means "all" or "none": clamping keeps the results */
 #define FULL_BAR_NOISE 3.0 /* edits.FULL_BAR_NOISE: a full-length line's share of noise is noise / 3 */
 #define FLAT_TOLERANCE 4   /* edits.FLAT_TOLERANCE */
-#define BACKGROUND_SAMPLE 128 /* edits.BACKGROUND_SAMPLE */ /* a tolerance past +-255 means "all" or "none": clamping keeps the results */
+#define BACKGROUND_SAMPLE 128 /* edits.BACKGROUND_SAMPLE */
 
 #include "_image_buffer.h"
 
@@ -110,16 +110,22 @@ static int is_uniform(Py_ssize_t count, Py_ssize_t len, double noise)
     return (double)count >= (1.0 - noise) * (double)len;
 }
 
+/* The channel values within tol of colour c, as _near takes them: max(0, c - tol) .. min(255, c + tol). */
+static void near_range(const int c[3], int tol, int lo[3], int hi[3])
+{
+    for (int k = 0; k < 3; k++) {
+        lo[k] = c[k] - tol > 0 ? c[k] - tol : 0;
+        hi[k] = c[k] + tol < 255 ? c[k] + tol : 255;
+    }
+}
+
 /* Leading lines from `start` on, up to `limit` of them, within tol of the colour med (uniform). */
 static Py_ssize_t prefix_with(const lines_t *l, Py_ssize_t start, const int med[3], int tol, double noise,
                               Py_ssize_t limit)
 {
     const unsigned char *p = l->p + start * l->step;
     int lo[3], hi[3];
-    for (int c = 0; c < 3; c++) {
-        lo[c] = med[c] - tol > 0 ? med[c] - tol : 0;        /* max(0, c - tolerance) */
-        hi[c] = med[c] + tol < 255 ? med[c] + tol : 255;    /* min(255, c + tolerance) */
-    }
+    near_range(med, tol, lo, hi);
     for (Py_ssize_t i = 0; i < limit; i++, p += l->step) {
         if (!is_uniform(count_in_range(p, l->pix, l->ch, l->len, lo, hi), l->len, noise))
             return i;
@@ -263,10 +269,7 @@ static int full_bar_colour(const image_t *img, box_t b, int tol, double noise, i
         if (uniform_prefix(l, tol, noise / FULL_BAR_NOISE, 1, c, NULL) < 2)
             continue; /* a single line is not a bar */
         int lo[3], hi[3];
-        for (int ch = 0; ch < 3; ch++) { /* _near: max(0, c - t) <= v <= min(255, c + t) */
-            lo[ch] = c[ch] - FLAT_TOLERANCE > 0 ? c[ch] - FLAT_TOLERANCE : 0;
-            hi[ch] = c[ch] + FLAT_TOLERANCE < 255 ? c[ch] + FLAT_TOLERANCE : 255;
-        }
+        near_range(c, FLAT_TOLERANCE, lo, hi);
         long long flat = 0, total = (long long)l.n * (long long)l.len;
         for (Py_ssize_t i = 0; i < l.n; i++)
             flat += count_in_range(l.p + i * l.step, l.pix, l.ch, l.len, lo, hi);
