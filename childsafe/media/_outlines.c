@@ -126,8 +126,19 @@ __attribute__((target("ssse3"))) static Py_ssize_t gather_ssse3(const unsigned c
 }
 #endif
 
+/* The pixel loops below (planes, steps, breaks, profiles: byte arithmetic that the compiler
+ * vectorises) run about a sixth faster as AVX2 code (edge_boxes on 256 to 512 px photos: 152 ->
+ * 127 us). Where GCC and glibc let a function's build be chosen when the module loads (ifunc),
+ * each is built twice and the CPU picks; elsewhere there is the one baseline build. They do integer
+ * work only, so both builds give the same breaks to the bit. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__) && !defined(OUTLINES_ONE_BUILD)
+#define CPU_BUILDS __attribute__((target_clones("avx2", "default")))
+#else
+#define CPU_BUILDS
+#endif
+
 /* Row y of the view as three channel planes (contiguous: the step loops below vectorise). */
-static void gather_row(const image_t *v, Py_ssize_t y, unsigned char *restrict r, unsigned char *restrict g,
+CPU_BUILDS static void gather_row(const image_t *v, Py_ssize_t y, unsigned char *restrict r, unsigned char *restrict g,
                        unsigned char *restrict b)
 {
     const unsigned char *restrict p = v->base + y * v->sy;
@@ -160,7 +171,7 @@ static void gather_row(const image_t *v, Py_ssize_t y, unsigned char *restrict r
 }
 
 /* out[i] = the step between pixel i of planes (r0, g0, b0) and pixel i of (r1, g1, b1). */
-static void plane_steps(const unsigned char *restrict r0, const unsigned char *restrict g0,
+CPU_BUILDS static void plane_steps(const unsigned char *restrict r0, const unsigned char *restrict g0,
                         const unsigned char *restrict b0, const unsigned char *restrict r1,
                         const unsigned char *restrict g1, const unsigned char *restrict b1, Py_ssize_t n,
                         unsigned char *restrict out)
@@ -177,7 +188,7 @@ static void plane_steps(const unsigned char *restrict r0, const unsigned char *r
 /* Breaks of a line of steps s[0..n) given the steps of the lines before and after it (NULL where
  * there is none: numpy's step[1 % n] / step[-2 % n] at the ends, the line itself when alone).
  * Writes 0/1 to out (when not NULL) and returns the count. */
-static Py_ssize_t line_breaks(const unsigned char *restrict s, const unsigned char *restrict before,
+CPU_BUILDS static Py_ssize_t line_breaks(const unsigned char *restrict s, const unsigned char *restrict before,
                               const unsigned char *restrict after, Py_ssize_t n, unsigned char *restrict out)
 {
     Py_ssize_t count = 0, i;
@@ -206,7 +217,7 @@ static Py_ssize_t line_breaks(const unsigned char *restrict s, const unsigned ch
 }
 
 /* Breaks along a row of steps t[0..m) (between columns c and c + 1), added to prof[c]. */
-static void add_row_breaks(const unsigned char *restrict t, Py_ssize_t m, int32_t *restrict prof)
+CPU_BUILDS static void add_row_breaks(const unsigned char *restrict t, Py_ssize_t m, int32_t *restrict prof)
 {
     if (m <= 0)
         return;
