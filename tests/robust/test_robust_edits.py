@@ -403,6 +403,35 @@ def test_a_white_border_around_a_page_with_its_own_white_margin_is_looked_up(kin
     assert min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(copy)) <= THRESHOLD
 
 
+def centred_emblem() -> Image.Image:
+    """A drawn emblem in the middle of a white page: margins of 60 and 45 pixels, alike on both
+    sides of each axis."""
+    page = Image.new("RGB", (320, 240), (255, 255, 255))
+    inner = drawn_photo(seed=11, size=(200, 150))
+    page.paste(inner, (60, 45))
+    return page
+
+
+@pytest.mark.parametrize("side", ["left", "top", "right", "bottom"])
+def test_a_white_bar_on_one_side_of_a_centred_picture_on_white_is_looked_up(side):
+    # The bar and the page's margin on that side are one white band: trimming cuts both margins
+    # and the bar, and even cuts leave the bar's width on its side. The margins are alike, so the
+    # query also looks up the box with the wider side cut down to the narrower one.
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    emblem = centred_emblem()
+    bar = 70
+    sides = {"left": (bar, 0, 0, 0), "top": (0, bar, 0, 0), "right": (0, 0, bar, 0), "bottom": (0, 0, 0, bar)}[side]
+    copy = with_border_sides(emblem, sides, (255, 255, 255))
+    own = pdq_bits(emblem)
+    trimmed = [p for p in pictures_within(copy, regions=False) if p.trimmed]
+    assert distance(pdq_bits(trimmed[0].pixels), own) > THRESHOLD  # the first pass alone misses it
+    assert min(distance(pdq_bits(p.pixels), own) for p in trimmed) <= 8
+    listed = int(pdq_hash_image(emblem).pdq, 16)
+    assert min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(jpeg(copy, 80))) <= THRESHOLD
+
+
 def test_a_flat_picture_inside_bars_is_still_looked_up():
     # A clear sky (a soft gradient, quality under 10) is trimmed to nothing after its bars: the bars'
     # pass alone leaves it, and its hash is the original's.
