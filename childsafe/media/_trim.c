@@ -255,12 +255,13 @@ static lines_t side_of(const image_t *img, box_t b, int side)
 
 /* _full_bar_colour: of the sides whose two outermost lines (or the next two) are one colour over their
    full length, with a third of the noise, the flattest: the most of its (up to) three outer lines' pixels
-   within FLAT_TOLERANCE of that colour, as a share (compared by cross-multiplying, exact); the first
-   on a tie. 0 when no side is. */
+   within FLAT_TOLERANCE of that colour, as a share (compared by cross-multiplying, exact). Of sides
+   alike flat (equal shares), the one whose colour runs least along the two sides beside it (their
+   outermost lines, within tol), then the first. 0 when no side is. */
 static int full_bar_colour(const image_t *img, box_t b, int tol, double noise, int colour[3])
 {
-    int found = 0;
-    long long best_flat = 0, best_total = 1;
+    int n = 0, side[4], cols[4][3];
+    long long flat[4], total[4];
     for (int k = 0; k < 4; k++) {
         lines_t l = side_of(img, b, k);
         if (l.n > 3)
@@ -270,17 +271,44 @@ static int full_bar_colour(const image_t *img, box_t b, int tol, double noise, i
             continue; /* a single line is not a bar */
         int lo[3], hi[3];
         near_range(c, FLAT_TOLERANCE, lo, hi);
-        long long flat = 0, total = (long long)l.n * (long long)l.len;
+        long long f = 0;
         for (Py_ssize_t i = 0; i < l.n; i++)
-            flat += count_in_range(l.p + i * l.step, l.pix, l.ch, l.len, lo, hi);
-        if (!found || flat * best_total > best_flat * total) {
-            found = 1;
-            best_flat = flat;
-            best_total = total;
-            memcpy(colour, c, sizeof c);
+            f += count_in_range(l.p + i * l.step, l.pix, l.ch, l.len, lo, hi);
+        side[n] = k;
+        flat[n] = f;
+        total[n] = (long long)l.n * (long long)l.len;
+        memcpy(cols[n], c, sizeof c);
+        n++;
+    }
+    if (n == 0)
+        return 0;
+    int best = 0;
+    for (int i = 1; i < n; i++)
+        if (flat[i] * total[best] > flat[best] * total[i])
+            best = i;
+    int alike = 0;
+    for (int i = 0; i < n; i++)
+        alike += flat[i] * total[best] == flat[best] * total[i];
+    if (alike > 1) {
+        long long fewest = -1;
+        for (int i = 0; i < n; i++) {
+            if (flat[i] * total[best] != flat[best] * total[i])
+                continue;
+            int lo[3], hi[3];
+            near_range(cols[i], tol, lo, hi);
+            long long along = 0;
+            for (int k = side[i] < 2 ? 2 : 0, e = k + 2; k < e; k++) {
+                lines_t l = side_of(img, b, k);
+                along += count_in_range(l.p, l.pix, l.ch, l.len, lo, hi);
+            }
+            if (fewest < 0 || along < fewest) {
+                fewest = along;
+                best = i;
+            }
         }
     }
-    return found;
+    memcpy(colour, cols[best], sizeof cols[best]);
+    return 1;
 }
 
 static box_t trim_once(const image_t *img, box_t b, int tol, double noise, Py_ssize_t min_content)

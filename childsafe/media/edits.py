@@ -215,7 +215,9 @@ def _full_bar_colour(a: np.ndarray, box: Box, tolerance: int, noise: float) -> n
     """The colour of the side of ``box`` that looks most like a pasted bar, or None: of the sides
     whose two outermost lines (or the next two, when the outermost is a blend) are one colour over
     their full length, the flattest (the largest share of its three outer lines within
-    ``FLAT_TOLERANCE`` of that colour; the first of top, bottom, left, right on a tie).
+    ``FLAT_TOLERANCE`` of that colour). Of sides alike flat, the one whose colour runs least along
+    the two sides beside it (their outermost lines, within ``tolerance``); then the first of top,
+    bottom, left, right.
 
     A bar added along a side spans that side from corner to corner; the picture's own flat edge (a
     sky, a wall) stops where a bar runs beside it. So a side that is one colour end to end is cut
@@ -223,19 +225,34 @@ def _full_bar_colour(a: np.ndarray, box: Box, tolerance: int, noise: float) -> n
     with a grey sky is cut before the sky, where judging lines by their middle (which a bar under a
     tenth of the side does not reach) cut the sky first and left no box that is the picture. When
     the picture's own edge spans a side too (dark space left of the moon, a bar on the right), the
-    bar is the flatter of the two: a fill, where the picture's edge has noise and shading.
+    bar is the flatter of the two: a fill, where the picture's edge has noise and shading. A drawn
+    picture's background is as flat as a bar: a bar on one side runs along the sides beside it only
+    for its own width, the background all along them (shapes on a blue page with a black bar on
+    its right: the page's left side was cut first, and no pass left the picture).
     """
-    best, best_flat, best_total = None, 0, 1
+    sides = []  # (side, colour, flat, total)
     for side in range(4):
         lines = _side(a, box, side)[:3]
         count, colour = _uniform_prefix(lines, tolerance, noise / FULL_BAR_NOISE, whole=True)
         if count < 2:
             continue  # a single line (a box one pixel wider than a frame, a blend line) is not a bar
         flat = int(_near(lines, colour, FLAT_TOLERANCE).sum())
-        total = lines.shape[0] * lines.shape[1]
-        if best is None or flat * best_total > best_flat * total:
-            best, best_flat, best_total = colour, flat, total
-    return best
+        sides.append((side, colour, flat, lines.shape[0] * lines.shape[1]))
+    if not sides:
+        return None
+    best = sides[0]
+    for candidate in sides[1:]:
+        if candidate[2] * best[3] > best[2] * candidate[3]:
+            best = candidate
+    alike = [c for c in sides if c[2] * best[3] == best[2] * c[3]]
+    if len(alike) > 1:
+
+        def along_neighbours(candidate) -> int:
+            beside = (2, 3) if candidate[0] < 2 else (0, 1)
+            return sum(int(_near(_side(a, box, k)[0], candidate[1], tolerance).sum()) for k in beside)
+
+        best = min(alike, key=along_neighbours)  # the first of the fewest
+    return best[1]
 
 
 def _trim_once(a: np.ndarray, box: Box, tolerance: int, noise: float) -> Box:

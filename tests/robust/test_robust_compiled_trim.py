@@ -293,6 +293,36 @@ def test_sides_in_other_colours_than_the_pass_with_odd_first_lines():
             check_trim(a, tolerance, noise, max_passes)
 
 
+def test_sides_alike_flat_in_different_colours():
+    # Shapes on a flat page with a bar of another colour on one or two sides (and noise, and the
+    # page's own colour for a bar now and then): several sides are one colour end to end and
+    # equally flat, and the colour that runs least along the sides beside them sets the pass.
+    rng = np.random.default_rng(21)
+    for i in range(120):
+        h, w = (int(v) for v in rng.integers(30, 160, 2))
+        page = tuple(int(v) for v in rng.integers(0, 256, 3))
+        img = Image.new("RGB", (w, h), page)
+        draw = ImageDraw.Draw(img)
+        for _ in range(int(rng.integers(1, 5))):
+            x0, y0 = int(rng.integers(-10, w)), int(rng.integers(-10, h))
+            draw.rectangle((x0, y0, x0 + int(rng.integers(5, 60)), y0 + int(rng.integers(5, 60))),
+                           fill=tuple(int(v) for v in rng.integers(0, 256, 3)))
+        a = np.asarray(img).copy()
+        for side in rng.permutation(4)[: int(rng.integers(1, 3))]:
+            depth = int(rng.integers(1, 25))
+            colour = page if i % 7 == 0 else tuple(int(v) for v in rng.integers(0, 256, 3))
+            if side < 2:
+                a[[slice(0, depth), slice(h - depth, h)][side]] = colour
+            else:
+                a[:, [slice(0, depth), slice(w - depth, w)][side - 2]] = colour
+        if i % 3 == 0:
+            a = np.clip(a.astype(int) + rng.integers(-3, 4, a.shape), 0, 255).astype(np.uint8)
+        for tolerance, noise, max_passes in TRIM_PARAMS[:4]:
+            check_trim(a, tolerance, noise, max_passes)
+        for v in views(a)[2:4]:
+            check_trim(v)
+
+
 def test_long_lines_sampled_every_second_pixel():
     # Lines over 320 pixels are judged on every second pixel, after the tenth cut from each end.
     rng = np.random.default_rng(5)

@@ -432,6 +432,30 @@ def test_a_white_bar_on_one_side_of_a_centred_picture_on_white_is_looked_up(side
     assert min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(jpeg(copy, 80))) <= THRESHOLD
 
 
+@pytest.mark.parametrize("engine", ["compiled", "numpy"])
+@pytest.mark.parametrize("side", ["left", "top", "right", "bottom"])
+def test_a_bar_on_one_side_of_shapes_on_a_flat_page_is_cut_first(side, engine, monkeypatch):
+    # The page and the bar are both one flat colour from corner to corner: the bar is the one that
+    # runs along the sides beside it only for its own width. Cutting the page first (its side came
+    # first) left no pass that is the picture.
+    from childsafe.media import edits
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    if engine == "numpy":
+        monkeypatch.setenv("CHILDSAFE_MEDIA_ENGINE", "numpy")
+    picture = Image.new("RGB", (320, 240), (40, 70, 190))
+    draw = ImageDraw.Draw(picture)
+    draw.ellipse((70, 50, 200, 170), fill=(220, 50, 40))
+    draw.rectangle((180, 110, 260, 190), fill=(240, 220, 60))
+    bar = 50
+    sides = {"left": (bar, 0, 0, 0), "top": (0, bar, 0, 0), "right": (0, 0, bar, 0), "bottom": (0, 0, 0, bar)}[side]
+    copy = with_border_sides(picture, sides, (0, 0, 0))
+    assert edits.trim_passes(np.asarray(copy))[0] == (sides[0], sides[1], sides[0] + 320, sides[1] + 240)
+    listed = int(pdq_hash_image(picture).pdq, 16)
+    assert min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(jpeg(copy, 85))) <= 8
+
+
 def test_a_flat_picture_inside_bars_is_still_looked_up():
     # A clear sky (a soft gradient, quality under 10) is trimmed to nothing after its bars: the bars'
     # pass alone leaves it, and its hash is the original's.
