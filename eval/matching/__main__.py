@@ -178,7 +178,8 @@ def main(argv: list[str] | None = None) -> int:
 
     sweep_images = borders.originals(banked, args.quick)
     sweep = borders.evaluate(sweep_images)
-    print(f"border sweep: {len(sweep_images)} pictures (the banked originals and scikit-image's flat-edged ones), "
+    print(f"border sweep: {len(sweep_images)} pictures (the banked originals, scikit-image's flat-edged ones and "
+          f"shapes drawn on flat pages), "
           f"a random width of 3-25%, JPEG half the time")
     print(f"{'border':<22}{'colour':<10}{'n':>4}{'naive PDQ':>11}{'hash list':>11}{'bank from files':>17}")
     for (kind, colour), (n, naive, listed, from_files) in sweep.items():

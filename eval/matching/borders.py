@@ -1,11 +1,12 @@
 """Border sweep of the evaluation: solid borders that a hidden check could draw, around pictures whose
-own edges may have the border's colour.
+own edges may have the border's colour (or are as flat as a border: shapes drawn on a flat page).
 
 Black, white and one random colour; as a letterbox (top and bottom), a pillarbox (left and right),
 a frame (all four sides) and on one side only (a random one); 3% to 25% of a side, at random; JPEG
 (quality 60 to 95) half the time. Around the evaluation's banked originals and scikit-image's
 pictures with flat edges (a silhouette on white, a text page, a logo, the moon on black, a phantom on
-black, ...), where a white or black border meets the picture's own edge in the same colour.
+black, ...), where a white or black border meets the picture's own edge in the same colour, and
+drawings of shapes on a page of one flat colour, whose edge is as flat as a bar of another colour.
 
 Three columns: naive PDQ (the copy's own hash), childsafe against a hash list (the original's hash
 only, as a list imported from elsewhere holds), and childsafe against a bank made from the files
@@ -24,7 +25,7 @@ from childsafe.banks.hashing import bare_pdq
 from childsafe.media import load_image
 from childsafe.media.images import pdq_hash_image
 from childsafe.media.queries import image_query_hashes
-from eval.matching.corpus import Sample, _skimage
+from eval.matching.corpus import Sample, _skimage, flat_page_drawing
 
 KINDS = ("letterbox", "pillarbox", "frame", "one side")
 COLOURS = ("black", "white", "random")
@@ -33,9 +34,14 @@ FLAT_EDGED_SKIMAGE = ("horse", "page", "text", "logo", "moon", "coins", "clock",
 """scikit-image pictures whose edges are flat (white, black or grey), beside the banked originals."""
 
 
+FLAT_PAGES = 8
+"""Drawings of shapes on a flat page (`flat_page_drawing`), beside those."""
+
+
 def originals(banked: list[Sample], quick: bool = False) -> list[Sample]:
     extra = _skimage(FLAT_EDGED_SKIMAGE[:4] if quick else FLAT_EDGED_SKIMAGE)
-    return list(banked[:8] if quick else banked) + extra
+    pages = [Sample(f"flat page:{seed}", flat_page_drawing(seed)) for seed in range(FLAT_PAGES // 2 if quick else FLAT_PAGES)]
+    return list(banked[:8] if quick else banked) + extra + pages
 
 
 def _bordered(img: Image.Image, kind: str, colour: tuple[int, int, int], share: float, rng: random.Random) -> Image.Image:

@@ -101,6 +101,25 @@ def drawn_scene(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:
     return Image.fromarray(np.clip(np.asarray(img, dtype=float) + noise, 0, 255).astype(np.uint8))
 
 
+def flat_page_drawing(seed: int) -> Image.Image:
+    """Shapes drawn on a page of one flat colour (a logo, a sticker, a diagram): the page's edge is
+    as flat as any bar, so a border beside it is told from it only by where each colour runs. Some
+    shapes reach past the edge; every third page has a little noise."""
+    rng = random.Random(seed)
+    w, h = rng.choice(((320, 240), (256, 256), (400, 300), (240, 320), (480, 270)))
+    img = Image.new("RGB", (w, h), tuple(rng.randint(0, 255) for _ in range(3)))
+    draw = ImageDraw.Draw(img)
+    for _ in range(rng.randint(2, 7)):
+        x0, y0 = rng.randint(-20, w - 40), rng.randint(-20, h - 40)
+        box = (x0, y0, x0 + rng.randint(30, w // 2), y0 + rng.randint(30, h // 2))
+        colour = tuple(rng.randint(0, 255) for _ in range(3))
+        rng.choice((draw.ellipse, draw.rectangle))(box, fill=colour)
+    if seed % 3 == 0:
+        noise = np.random.default_rng(seed).normal(0, 2, (h, w, 3))
+        img = Image.fromarray(np.clip(np.asarray(img, dtype=float) + noise, 0, 255).astype(np.uint8))
+    return img
+
+
 def _tiles(sample: Sample) -> list[Sample]:
     """The four quadrants of a photo: four more unrelated pictures from one file."""
     w, h = sample.image.size
