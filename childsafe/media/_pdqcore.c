@@ -442,9 +442,83 @@ static PyObject *grey(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* The k-th smallest of v[0..n) (v is reordered): quickselect with the middle element as pivot. Any
+   correct selection gives the same value, which is all the caller uses. */
+static float kth_smallest(float *v, int n, int k) {
+    int lo = 0, hi = n - 1;
+    while (lo < hi) {
+        float pivot = v[(lo + hi) / 2];
+        int i = lo, j = hi;
+        while (i <= j) {
+            while (v[i] < pivot) i++;
+            while (v[j] > pivot) j--;
+            if (i <= j) {
+                float t = v[i]; v[i] = v[j]; v[j] = t;
+                i++; j--;
+            }
+        }
+        if (k <= j) hi = j;
+        else if (k >= i) lo = i;
+        else return v[k];
+    }
+    return v[k];
+}
+
+/* hash_bytes(coeffs, picks, out): the 32 bytes of PDQ hash for each pick, as pdq._bits then
+ * numpy.packbits give them. coeffs: (m, 16, 16) float32, C order. picks: bytes, one a hash: the
+ * index into coeffs, plus 128 to take that array transposed (a transposed picture's coefficients).
+ * out: (len(picks), 32) uint8, written. Bit p (most significant first) is set when the coefficient at
+ * flat index 255 - p lies above the median, the 128th smallest of the 256 (numpy.partition's).
+ * The coefficients must be finite (they are sums of pixel values). */
+static PyObject *hash_bytes(PyObject *self, PyObject *args) {
+    PyObject *coef_obj, *out_obj;
+    Py_buffer picks, coef, out;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "Oy*O", &coef_obj, &picks, &out_obj)) return NULL;
+    Py_ssize_t n = picks.len;
+    if (PyObject_GetBuffer(coef_obj, &coef, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) { PyBuffer_Release(&picks); return NULL; }
+    if (coef.itemsize != 4 || coef.format == NULL || (strcmp(coef.format, "f") != 0 && strcmp(coef.format, "=f") != 0)
+        || coef.len % (K * K * 4) != 0) {
+        PyErr_SetString(PyExc_ValueError, "coeffs must be (m, 16, 16) float32, C order");
+        PyBuffer_Release(&coef); PyBuffer_Release(&picks); return NULL;
+    }
+    Py_ssize_t m = coef.len / (K * K * 4);
+    if (PyObject_GetBuffer(out_obj, &out, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) {
+        PyBuffer_Release(&coef); PyBuffer_Release(&picks); return NULL;
+    }
+    const unsigned char *pk = (const unsigned char *)picks.buf;
+    int bad = out.len != n * 32;
+    for (Py_ssize_t i = 0; i < n && !bad; i++) bad = (pk[i] & 127) >= m;
+    if (bad) {
+        PyErr_SetString(PyExc_ValueError, "out must be (len(picks), 32) uint8 and every pick name an array of coeffs");
+        PyBuffer_Release(&out); PyBuffer_Release(&coef); PyBuffer_Release(&picks); return NULL;
+    }
+    const float *all = (const float *)coef.buf;
+    unsigned char *dst = (unsigned char *)out.buf;
+    for (Py_ssize_t h = 0; h < n; h++) {
+        const float *c = all + (size_t)(pk[h] & 127) * K * K;
+        int transposed = pk[h] >> 7;
+        float flat[K * K], work[K * K];
+        for (int u = 0; u < K; u++)
+            for (int v = 0; v < K; v++)
+                flat[u * K + v] = transposed ? c[v * K + u] : c[u * K + v];
+        memcpy(work, flat, sizeof flat);
+        float median = kth_smallest(work, K * K, K * K / 2 - 1);
+        unsigned char *o = dst + h * 32;
+        for (int b = 0; b < 32; b++) {
+            unsigned byte = 0;
+            for (int k = 0; k < 8; k++) byte = (byte << 1) | (flat[255 - (8 * b + k)] > median);
+            o[b] = (unsigned char)byte;
+        }
+    }
+    PyBuffer_Release(&out); PyBuffer_Release(&coef); PyBuffer_Release(&picks);
+    Py_RETURN_NONE;
+}
+
 static PyMethodDef methods[] = {
     {"samples", samples, METH_VARARGS, "The 64 x 64 PDQ samples of an image, their 16 x 16 DCT, and the quality."},
     {"grey", grey, METH_VARARGS, "Pillow's RGB to L of an (h, w, 3) uint8 array, into an (h, w) uint8 array."},
+    {"hash_bytes", hash_bytes, METH_VARARGS, "hash_bytes(coeffs, picks, out): the PDQ hash bytes of picked (and maybe transposed) coefficient arrays."},
     {NULL, NULL, 0, NULL},
 };
 

@@ -286,18 +286,19 @@ def pdq_hash_pixels(pixels: np.ndarray) -> PDQHash:
 
 def pdq_dihedral_pixels(pixels: np.ndarray) -> list[TransformHash]:
     """`pdq_dihedral` of (h, w) luma or (h, w, 3) RGB uint8 pixels, hashed at the size given."""
-    return _transform_hashes(*pdq.pdq_dihedral_bits(pixels))
+    return _transform_hashes(*pdq.pdq_dihedral_bytes(pixels))
 
 
 def pdq_hash_then_dihedral(pixels: np.ndarray) -> tuple[PDQHash, Callable[[], list[TransformHash]]]:
     """`pdq_hash_pixels`, and a function that gives `pdq_dihedral_pixels` of the same pixels,
-    finishing the work the first answer began (`pdq.pdq_bits_then_dihedral`)."""
-    bits, quality, rest = pdq.pdq_bits_then_dihedral(pixels)
-    return PDQHash(bits_to_hex(bits), int(quality)), lambda: _transform_hashes(rest(), quality)
+    finishing the work the first answer began (`pdq.pdq_bytes_then_dihedral`)."""
+    first, quality, rest = pdq.pdq_bytes_then_dihedral(pixels)
+    return PDQHash(first.tobytes().hex(), int(quality)), lambda: _transform_hashes(rest(), quality)
 
 
 def _transform_hashes(hashes: np.ndarray, quality: int) -> list[TransformHash]:
-    hexes = array_to_hex(np.packbits(hashes, axis=1))
+    """From (8, 32) uint8 hash rows in `pdq.DIHEDRAL` order."""
+    hexes = array_to_hex(hashes)
     return [TransformHash(t, hexes[_DIHEDRAL_ORDER[t]], int(quality)) for t in TRANSFORMS]
 
 

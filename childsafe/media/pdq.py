@@ -145,19 +145,18 @@ def samples(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
     return grid, coeffs, quality
 
 
-def _coefficients_and_mirror(pixels: np.ndarray) -> tuple[np.ndarray, np.ndarray, int]:
-    """The DCT coefficients of the picture and of its left-right mirror, and the picture's quality:
-    compiled, from one pass over the pixels (the mirror's kept rows are the picture's read right to
-    left); each is what `samples` gives for those pixels, to the bit."""
+def _flip_coefficients(pixels: np.ndarray, out: np.ndarray) -> int:
+    """The DCT coefficients of the picture and of its left-right mirror into ``out`` ((2, 16, 16)
+    float32), and the picture's quality: compiled, from one pass over the pixels (the mirror's kept
+    rows are the picture's read right to left); each is what `samples` gives for those pixels, to the
+    bit."""
     if _core is None:
-        _, c, quality = samples(pixels)
-        return c, samples(pixels[:, ::-1])[1], quality
+        _, out[0], quality = samples(pixels)
+        out[1] = samples(pixels[:, ::-1])[1]
+        return quality
     (ys, yw, yb), (xs, xw, xb) = _band(pixels.shape[0]), _band(pixels.shape[1])
     grids = np.empty((2, DOWNSAMPLE, DOWNSAMPLE), dtype=np.float32)
-    coeffs = np.empty((2, 16, 16), dtype=np.float32)
-    quality = _core.samples(np.asarray(pixels, dtype=np.uint8), ys, yw, yb, xs, xw, xb, grids[0], coeffs[0],
-                            grids[1], coeffs[1])
-    return coeffs[0], coeffs[1], quality
+    return _core.samples(np.asarray(pixels, dtype=np.uint8), ys, yw, yb, xs, xw, xb, grids[0], out[0], grids[1], out[1])
 
 
 def quality_of(grid: np.ndarray) -> int:
@@ -176,6 +175,22 @@ def _bits(coefficients: np.ndarray) -> np.ndarray:
     return bits[0] if coefficients.ndim == 2 else bits
 
 
+TRANSPOSED = 128
+"""In a pick of `_hash_bytes`: take the coefficient array transposed."""
+
+
+def _hash_bytes(coefficients: np.ndarray, picks: bytes) -> np.ndarray:
+    """(len(picks), 32) uint8: the PDQ hash bytes (hex order) of ``coefficients[p % 128]`` for each
+    pick p, transposed when p has `TRANSPOSED`. Compiled where built: the median, the bits and their
+    packing of all picks in one call (the numpy steps cost a quarter of hashing a 256 px photo)."""
+    if _core is not None and hasattr(_core, "hash_bytes"):
+        out = np.empty((len(picks), 32), dtype=np.uint8)
+        _core.hash_bytes(np.ascontiguousarray(coefficients, dtype=np.float32), picks, out)
+        return out
+    chosen = [coefficients[p % TRANSPOSED].T if p & TRANSPOSED else coefficients[p % TRANSPOSED] for p in picks]
+    return np.packbits(_bits(np.stack(chosen)), axis=1)
+
+
 def _too_small(pixels: np.ndarray) -> bool:
     if pixels.ndim not in (2, 3) or pixels.shape[0] == 0 or pixels.shape[1] == 0:
         raise ValueError(f"expected (h, w) grey or (h, w, 3) RGB pixels with at least one pixel, not shape {pixels.shape}")
@@ -191,7 +206,15 @@ def pdq_bits(pixels: np.ndarray) -> tuple[np.ndarray, int]:
 
 
 def pdq_dihedral_bits(pixels: np.ndarray) -> tuple[np.ndarray, int]:
-    """The PDQ bits of all eight rotations and flips, (8, 256) in :data:`DIHEDRAL` order, and the quality.
+    """The PDQ bits of all eight rotations and flips, (8, 256) in :data:`DIHEDRAL` order, and the
+    quality: `pdq_dihedral_bytes` unpacked."""
+    packed, quality = pdq_dihedral_bytes(pixels)
+    return np.unpackbits(packed, axis=1).astype(bool), quality
+
+
+def pdq_dihedral_bytes(pixels: np.ndarray) -> tuple[np.ndarray, int]:
+    """The PDQ hashes of all eight rotations and flips as (8, 32) uint8 rows (hex order) in
+    :data:`DIHEDRAL` order, and the quality.
 
     The four flips (none, left-right, top-bottom, both) are each hashed from the pixels read in that
     order (a view, no copy), so each is the hash of the flipped picture itself; the transposed four
@@ -203,38 +226,44 @@ def pdq_dihedral_bits(pixels: np.ndarray) -> tuple[np.ndarray, int]:
     flips; each gives its mirror too) where the reference makes one.
     """
     if _too_small(pixels):
-        return np.zeros((len(DIHEDRAL), 256), dtype=bool), 0
-    c, flip_h, quality = _coefficients_and_mirror(pixels)
-    return _dihedral_rest(pixels, c, flip_h), quality
+        return np.zeros((len(DIHEDRAL), 32), dtype=np.uint8), 0
+    coefficients = np.empty((4, 16, 16), dtype=np.float32)
+    quality = _flip_coefficients(pixels, coefficients[:2])
+    return _dihedral_rest(pixels, coefficients), quality
 
 
-def pdq_bits_then_dihedral(pixels: np.ndarray) -> tuple[np.ndarray, int, Callable[[], np.ndarray]]:
-    """The picture's own PDQ bits (256) and quality, and a function that gives all eight variants'
-    bits as `pdq_dihedral_bits` does, finishing the work the first answer began (the first pass over
-    the pixels gives the picture and its mirror). For a caller that may not need the other seven:
-    a picture whose hash is a near-repeat of one looked up already."""
+def pdq_bytes_then_dihedral(pixels: np.ndarray) -> tuple[np.ndarray, int, Callable[[], np.ndarray]]:
+    """The picture's own PDQ hash (32 uint8, hex order) and quality, and a function that gives all
+    eight variants as `pdq_dihedral_bytes` does, finishing the work the first answer began (the
+    first pass over the pixels gives the picture and its mirror). For a caller that may not need the
+    other seven: a picture whose hash is a near-repeat of one looked up already."""
     if _too_small(pixels):
-        return np.zeros(256, dtype=bool), 0, lambda: np.zeros((len(DIHEDRAL), 256), dtype=bool)
-    c, flip_h, quality = _coefficients_and_mirror(pixels)
-    return _bits(c), quality, lambda: _dihedral_rest(pixels, c, flip_h)
+        return np.zeros(32, dtype=np.uint8), 0, lambda: np.zeros((len(DIHEDRAL), 32), dtype=np.uint8)
+    coefficients = np.empty((4, 16, 16), dtype=np.float32)
+    quality = _flip_coefficients(pixels, coefficients[:2])
+    return _hash_bytes(coefficients, b"\x00")[0], quality, lambda: _dihedral_rest(pixels, coefficients)
 
 
-def _dihedral_rest(pixels: np.ndarray, c: np.ndarray, flip_h: np.ndarray) -> np.ndarray:
-    """All eight variants' bits from the picture's coefficients and its mirror's (the first pass)
-    and a second pass up the rows. c[v, u]: vertical frequency v + 1, horizontal u + 1; transposing
-    the picture transposes it."""
-    flip_v, both, _ = _coefficients_and_mirror(pixels[::-1])  # rows read bottom up: as fast
-    variants = np.stack([
-        c,  # original
-        flip_h.T,  # rot90 (counter-clockwise): the transpose of the left-right flip
-        both,  # rot180
-        flip_v.T,  # rot270: the transpose of the top-bottom flip
-        flip_v,
-        flip_h,
-        c.T,  # transpose
-        both.T,  # transverse
-    ])
-    return _bits(variants)
+# Where each variant's coefficients come from in `_dihedral_rest`'s four arrays (the picture, its
+# left-right mirror, its top-bottom mirror, both), in DIHEDRAL order; c[v, u]: vertical frequency
+# v + 1, horizontal u + 1, so transposing the picture transposes it.
+_DIHEDRAL_PICKS = bytes([
+    0,  # original
+    1 | TRANSPOSED,  # rot90 (counter-clockwise): the transpose of the left-right flip
+    3,  # rot180
+    2 | TRANSPOSED,  # rot270: the transpose of the top-bottom flip
+    2,  # flip_v
+    1,  # flip_h
+    0 | TRANSPOSED,  # transpose
+    3 | TRANSPOSED,  # transverse
+])
+
+
+def _dihedral_rest(pixels: np.ndarray, coefficients: np.ndarray) -> np.ndarray:
+    """All eight variants' hash bytes from the picture's coefficients and its mirror's
+    (``coefficients[:2]``, the first pass) and a second pass up the rows into ``coefficients[2:]``."""
+    _flip_coefficients(pixels[::-1], coefficients[2:])  # rows read bottom up: as fast
+    return _hash_bytes(coefficients, _DIHEDRAL_PICKS)
 
 
 def pdq_mirror_bits(pixels: np.ndarray) -> tuple[np.ndarray, int]:
@@ -242,5 +271,6 @@ def pdq_mirror_bits(pixels: np.ndarray) -> tuple[np.ndarray, int]:
     video frame is matched as (`pdq_dihedral_bits`' ``original`` and ``flip_h``, for half the sums)."""
     if _too_small(pixels):
         return np.zeros((2, 256), dtype=bool), 0
-    c, flip_h, quality = _coefficients_and_mirror(pixels)
-    return _bits(np.stack([c, flip_h])), quality
+    coefficients = np.empty((2, 16, 16), dtype=np.float32)
+    quality = _flip_coefficients(pixels, coefficients)
+    return np.unpackbits(_hash_bytes(coefficients, b"\x00\x01"), axis=1).astype(bool), quality

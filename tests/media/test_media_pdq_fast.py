@@ -249,7 +249,9 @@ def test_the_mirror_from_the_same_rows_is_the_mirrored_pixels_own_to_the_bit(mon
     rng = np.random.default_rng(12)
     for size, channels in (((64, 64), 0), ((300, 451), 3), ((961, 40), 0), ((77, 1023), 3)):
         pixels = rng.integers(0, 256, size + ((channels,) if channels else ()), dtype=np.uint8)
-        c, mirror, quality = pdq._coefficients_and_mirror(pixels)
+        both = np.empty((2, 16, 16), np.float32)
+        quality = pdq._flip_coefficients(pixels, both)
+        c, mirror = both
         assert np.array_equal(c, pdq.samples(pixels)[1]) and quality == pdq.samples(pixels)[2]
         assert np.array_equal(mirror, pdq.samples(np.ascontiguousarray(pixels[:, ::-1]))[1])
         compiled = pdq.pdq_dihedral_bits(pixels)[0]
@@ -309,3 +311,30 @@ def test_the_compiled_grey_refuses_arrays_that_do_not_fit():
     frozen.flags.writeable = False
     with pytest.raises((ValueError, BufferError)):
         core.grey(rgb, frozen)
+
+
+def test_compiled_hash_bytes_are_numpys_median_bits_packed():
+    # The median, the bits and their packing in C must give numpy's bytes to the bit: ties with the
+    # median (a flat picture's many zeros, repeated values), transposed picks, every array picked.
+    if pdq._core is None or not hasattr(pdq._core, "hash_bytes"):
+        pytest.skip("the compiled part was not built")
+    rng = np.random.default_rng(3)
+    stacks = [rng.normal(0, 100, (4, 16, 16)).astype(np.float32),
+              np.zeros((2, 16, 16), np.float32),
+              rng.integers(-2, 3, (3, 16, 16)).astype(np.float32),
+              np.where(rng.random((4, 16, 16)) < 0.6, 0, rng.normal(0, 1, (4, 16, 16))).astype(np.float32),
+              np.full((1, 16, 16), 7.5, np.float32),
+              np.float32(1e30) * rng.normal(0, 1, (2, 16, 16)).astype(np.float32)]
+    for coefficients in stacks:
+        m = len(coefficients)
+        picks = bytes(list(range(m)) + [i | pdq.TRANSPOSED for i in range(m)] + [0, 0 | pdq.TRANSPOSED])
+        want = np.packbits(pdq._bits(np.stack([coefficients[p % 128].T if p & 128 else coefficients[p % 128]
+                                               for p in picks])), axis=1)
+        assert np.array_equal(pdq._hash_bytes(coefficients, picks), want)
+    out = np.empty((1, 32), np.uint8)
+    with pytest.raises(ValueError):  # a pick past the arrays given
+        pdq._core.hash_bytes(np.zeros((1, 16, 16), np.float32), bytes([1]), out)
+    with pytest.raises(ValueError):  # not float32 coefficients
+        pdq._core.hash_bytes(np.zeros((1, 16, 16)), bytes([0]), out)
+    with pytest.raises(ValueError):  # too small an output
+        pdq._core.hash_bytes(np.zeros((1, 16, 16), np.float32), bytes([0, 0]), out)
