@@ -52,7 +52,7 @@ TRANSFORM_OPS: dict[str, Image.Transpose | None] = {
     "transverse": Image.Transpose.TRANSVERSE,
 }
 
-# pdq.pdq_dihedral_bits returns the reference's order [original, rotate90, rotate180, rotate270,
+# pdq.pdq_dihedral_bytes returns the reference's order [original, rotate90, rotate180, rotate270,
 # flipX, flipY, flipPlus1, flipMinus1]; the reference's flipX is a top-bottom flip and flipY a mirror.
 # Verified against Pillow transposes of the bridge photo (tests/media/test_media_dihedral.py).
 _DIHEDRAL_ORDER = {t: pdq.DIHEDRAL.index(t) for t in pdq.DIHEDRAL}
