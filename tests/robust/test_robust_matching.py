@@ -5,6 +5,7 @@ The "known bad" bank holds hashes of benign pictures: reference photos and scene
 
 from __future__ import annotations
 
+import io
 import json
 import random
 from pathlib import Path
@@ -262,6 +263,33 @@ def test_a_picture_of_low_pdq_quality_is_found_inside_a_border():
         framed = Image.new("RGB", (734, 360 + top + bottom), colour)
         framed.paste(original, (0, top))
         assert _closest(framed, original) <= 31
+
+
+def test_a_simple_drawing_of_low_pdq_quality_is_found_inside_a_screenshot():
+    # Shapes on a flat page (PDQ quality 37: a flat page with a few edges) pasted into a chat
+    # screenshot: its region is looked up, while a flat patch (quality 2) is not.
+    from childsafe.media.edits import pictures_within
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import MIN_PICTURE_QUALITY, image_query_hashes
+
+    from eval.matching.corpus import flat_page_drawing
+
+    original = flat_page_drawing(7003)  # a pink page with four shapes
+    assert MIN_PICTURE_QUALITY <= pdq_hash_image(original).quality < 50
+    shot = screenshot_with(original)
+    buf = io.BytesIO()
+    shot.save(buf, "JPEG", quality=85)
+    assert _closest(Image.open(io.BytesIO(buf.getvalue())).convert("RGB"), original) <= 31
+    # A flat grey box with a line of words (quality 2) on a white page is found, and not looked up.
+    page = Image.new("RGB", (600, 400), (255, 255, 255))
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((60, 80, 260, 230), fill=(120, 120, 130))
+    draw.text((80, 140), "see you later", fill=(90, 90, 90))
+    draw.rectangle((330, 60, 560, 340), fill=(30, 90, 40))
+    draw.ellipse((360, 100, 520, 300), fill=(200, 40, 40))
+    box = (60, 80, 261, 231)
+    assert box in [p.box for p in pictures_within(page)] and pdq_hash_image(page.crop(box)).quality < MIN_PICTURE_QUALITY
+    assert box not in {q.region for q in image_query_hashes(page)}
 
 
 def test_a_large_finely_textured_photo_in_a_border_is_found():
