@@ -478,19 +478,20 @@ static PyObject *hash_bytes(PyObject *self, PyObject *args) {
     Py_ssize_t n = picks.len;
     if (PyObject_GetBuffer(coef_obj, &coef, PyBUF_C_CONTIGUOUS | PyBUF_FORMAT) < 0) { PyBuffer_Release(&picks); return NULL; }
     if (coef.itemsize != 4 || coef.format == NULL || (strcmp(coef.format, "f") != 0 && strcmp(coef.format, "=f") != 0)
-        || coef.len % (K * K * 4) != 0) {
+        || coef.ndim != 3 || coef.shape[1] != K || coef.shape[2] != K) {
         PyErr_SetString(PyExc_ValueError, "coeffs must be (m, 16, 16) float32, C order");
         PyBuffer_Release(&coef); PyBuffer_Release(&picks); return NULL;
     }
-    Py_ssize_t m = coef.len / (K * K * 4);
-    if (PyObject_GetBuffer(out_obj, &out, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE) < 0) {
+    Py_ssize_t m = coef.shape[0];
+    if (PyObject_GetBuffer(out_obj, &out, PyBUF_C_CONTIGUOUS | PyBUF_WRITABLE | PyBUF_FORMAT) < 0) {
         PyBuffer_Release(&coef); PyBuffer_Release(&picks); return NULL;
     }
     const unsigned char *pk = (const unsigned char *)picks.buf;
-    int bad = out.len != n * 32;
+    int bad = out.itemsize != 1 || out.format == NULL || (strcmp(out.format, "B") != 0 && strcmp(out.format, "=B") != 0)
+              || out.ndim != 2 || out.shape[0] != n || out.shape[1] != 32;
     for (Py_ssize_t i = 0; i < n && !bad; i++) bad = (pk[i] & 127) >= m;
     if (bad) {
-        PyErr_SetString(PyExc_ValueError, "out must be (len(picks), 32) uint8 and every pick name an array of coeffs");
+        PyErr_SetString(PyExc_ValueError, "out must be (len(picks), 32) uint8, C order, and every pick name an array of coeffs");
         PyBuffer_Release(&out); PyBuffer_Release(&coef); PyBuffer_Release(&picks); return NULL;
     }
     const float *all = (const float *)coef.buf;

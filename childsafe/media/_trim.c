@@ -255,9 +255,21 @@ static lines_t side_of(const image_t *img, box_t b, int side)
 
 /* _full_bar_colour: of the sides whose two outermost lines (or the next two) are one colour over their
    full length, with a third of the noise, the flattest: the most of its (up to) three outer lines' pixels
-   within FLAT_TOLERANCE of that colour, as a share (compared by cross-multiplying, exact). Of sides
+   within FLAT_TOLERANCE of that colour, as a share (compared by cross-multiplying, exact: share_cmp). Of sides
    alike flat (equal shares), the one whose colour runs least along the two sides beside it (their
    outermost lines, within tol), then the first. 0 when no side is. */
+/* The sign of a / b - c / d for counts a <= b, c <= d (b, d > 0), exactly: the products reach 9 len^2,
+   past 64 bits for a line over a billion pixels long (a view with a zero stride can claim one). */
+static int share_cmp(long long a, long long b, long long c, long long d)
+{
+#ifdef __SIZEOF_INT128__
+    __int128 x = (__int128)a * d, y = (__int128)c * b;
+#else
+    long double x = (long double)a * (long double)d, y = (long double)c * (long double)b;
+#endif
+    return (x > y) - (x < y);
+}
+
 static int full_bar_colour(const image_t *img, box_t b, int tol, double noise, int colour[3])
 {
     int n = 0, side[4], cols[4][3];
@@ -284,15 +296,15 @@ static int full_bar_colour(const image_t *img, box_t b, int tol, double noise, i
         return 0;
     int best = 0;
     for (int i = 1; i < n; i++)
-        if (flat[i] * total[best] > flat[best] * total[i])
+        if (share_cmp(flat[i], total[i], flat[best], total[best]) > 0)
             best = i;
     int alike = 0;
     for (int i = 0; i < n; i++)
-        alike += flat[i] * total[best] == flat[best] * total[i];
+        alike += share_cmp(flat[i], total[i], flat[best], total[best]) == 0;
     if (alike > 1) {
         long long fewest = -1;
         for (int i = 0; i < n; i++) {
-            if (flat[i] * total[best] != flat[best] * total[i])
+            if (share_cmp(flat[i], total[i], flat[best], total[best]) != 0)
                 continue;
             int lo[3], hi[3];
             near_range(cols[i], tol, lo, hi);

@@ -338,3 +338,7 @@ def test_compiled_hash_bytes_are_numpys_median_bits_packed():
         pdq._core.hash_bytes(np.zeros((1, 16, 16)), bytes([0]), out)
     with pytest.raises(ValueError):  # too small an output
         pdq._core.hash_bytes(np.zeros((1, 16, 16), np.float32), bytes([0, 0]), out)
+    with pytest.raises(ValueError):  # coefficients of another shape, the same number of bytes
+        pdq._core.hash_bytes(np.zeros((4, 8, 8), np.float32), bytes([0]), out)
+    with pytest.raises(ValueError):  # an output of another type, the same number of bytes
+        pdq._core.hash_bytes(np.zeros((1, 16, 16), np.float32), bytes([0]), np.empty((1, 8), np.float32))
