@@ -74,15 +74,21 @@ def entries_for_file(path: Path, signal_type: str, *,
     raise InvalidInput(f"unknown signal type {signal_type!r}", code="bad_signal_type")
 
 
+BARE_MIN_QUALITY = 50
+"""PDQ's own line for a reliable hash. A bank's extra trimmed hash is compared with every query, so
+it keeps this line; a query's regions go down to quality 10 (`queries.MIN_PICTURE_QUALITY`), as a
+query's own hashes are its own."""
+
+
 def bare_pdq(img: Any, own: str) -> str | None:
     """The hash a bank keeps beside an image's own (``own``) as its trimmed signal
     (`BankEntry.bare`): the image with its flat edges cut by one trimming pass, hashed as a query's
     trimmed picture is; None when nothing is cut, or when the trimmed picture's PDQ quality is under
-    the floor that region hashes keep (a flat picture's hash says little and matches by chance)."""
-    from childsafe.media.queries import MIN_PICTURE_QUALITY, trimmed_hash
+    `BARE_MIN_QUALITY` (a flat picture's hash says little and matches by chance)."""
+    from childsafe.media.queries import trimmed_hash
 
     bare = trimmed_hash(img)
-    if bare is None or bare.pdq == own or bare.quality < MIN_PICTURE_QUALITY:
+    if bare is None or bare.pdq == own or bare.quality < BARE_MIN_QUALITY:
         return None
     return bare.pdq
 
