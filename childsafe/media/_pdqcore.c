@@ -20,6 +20,11 @@
 static float dct[K][N];   /* filled once when the module is imported */
 static float dct_t[N][K]; /* the same, transposed */
 
+/* Whether a buffer (taken with PyBUF_FORMAT) holds uint8 ("B" or "=B"). */
+static int is_uint8(const Py_buffer *v) {
+    return v->itemsize == 1 && v->format != NULL && (strcmp(v->format, "B") == 0 || strcmp(v->format, "=B") == 0);
+}
+
 static int get_float_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t want, int writable, const char *what) {
     int flags = PyBUF_C_CONTIGUOUS | PyBUF_FORMAT | (writable ? PyBUF_WRITABLE : 0);
     if (PyObject_GetBuffer(obj, view, flags) < 0) return -1;
@@ -228,7 +233,7 @@ static PyObject *samples(PyObject *self, PyObject *args) {
     Py_buffer pix, ys, yw, xs, xw, grid, coef;
     if (PyObject_GetBuffer(pix_obj, &pix, PyBUF_STRIDES | PyBUF_FORMAT) < 0) return NULL;
     int channels;
-    if (pix.itemsize != 1 || pix.format == NULL || (strcmp(pix.format, "B") != 0 && strcmp(pix.format, "=B") != 0)) {
+    if (!is_uint8(&pix)) {
         PyErr_SetString(PyExc_ValueError, "pixels must be uint8");
         PyBuffer_Release(&pix);
         return NULL;
@@ -398,8 +403,7 @@ static PyObject *grey(PyObject *self, PyObject *args) {
     if (!PyArg_ParseTuple(args, "OO", &rgb_obj, &out_obj)) return NULL;
     Py_buffer rgb, out;
     if (PyObject_GetBuffer(rgb_obj, &rgb, PyBUF_STRIDES | PyBUF_FORMAT) < 0) return NULL;
-    if (rgb.itemsize != 1 || rgb.format == NULL || (strcmp(rgb.format, "B") != 0 && strcmp(rgb.format, "=B") != 0)
-        || rgb.ndim != 3 || rgb.shape[2] != 3) {
+    if (!is_uint8(&rgb) || rgb.ndim != 3 || rgb.shape[2] != 3) {
         PyErr_SetString(PyExc_ValueError, "rgb must be (h, w, 3) uint8");
         PyBuffer_Release(&rgb);
         return NULL;
@@ -409,8 +413,7 @@ static PyObject *grey(PyObject *self, PyObject *args) {
         return NULL;
     }
     Py_ssize_t h = rgb.shape[0], w = rgb.shape[1];
-    if (out.itemsize != 1 || out.format == NULL || (strcmp(out.format, "B") != 0 && strcmp(out.format, "=B") != 0)
-        || out.ndim != 2 || out.shape[0] != h || out.shape[1] != w) {
+    if (!is_uint8(&out) || out.ndim != 2 || out.shape[0] != h || out.shape[1] != w) {
         PyErr_SetString(PyExc_ValueError, "out must be a C-contiguous (h, w) uint8 array");
         PyBuffer_Release(&rgb); PyBuffer_Release(&out);
         return NULL;
@@ -487,8 +490,7 @@ static PyObject *hash_bytes(PyObject *self, PyObject *args) {
         PyBuffer_Release(&coef); PyBuffer_Release(&picks); return NULL;
     }
     const unsigned char *pk = (const unsigned char *)picks.buf;
-    int bad = out.itemsize != 1 || out.format == NULL || (strcmp(out.format, "B") != 0 && strcmp(out.format, "=B") != 0)
-              || out.ndim != 2 || out.shape[0] != n || out.shape[1] != 32;
+    int bad = !is_uint8(&out) || out.ndim != 2 || out.shape[0] != n || out.shape[1] != 32;
     for (Py_ssize_t i = 0; i < n && !bad; i++) bad = (pk[i] & 127) >= m;
     if (bad) {
         PyErr_SetString(PyExc_ValueError, "out must be (len(picks), 32) uint8, C order, and every pick name an array of coeffs");
