@@ -178,8 +178,9 @@ def main(argv: list[str] | None = None) -> int:
     drawings = [Sample(f"flat page:{seed}", flat_page_drawing(seed)) for seed in range(100, 106 if args.quick else 112)]
     d_plain, d_crops = build_banks(drawings)
     d_rows = recall_table(drawings, d_plain, d_crops, args.quick, SIMPLE_DRAWING_FAMILIES)
+    qualities = [pdq_hash_image(d.image).quality for d in drawings]
     print(f"simple drawings ({len(drawings)} pictures of shapes on a flat page, PDQ quality "
-          f"{min(pdq_hash_image(d.image).quality for d in drawings)}-{max(pdq_hash_image(d.image).quality for d in drawings)})")
+          f"{min(qualities)}-{max(qualities)})")
     print(f"{'transform':<22}{'strength':<26}{'n':>4}{'naive PDQ':>11}{'childsafe':>11}")
     for family, strength, n, naive, robust, _crop, _wrong in d_rows:
         print(f"{family:<22}{strength:<26}{n:>4}{naive:>11.0%}{robust:>11.0%}")
