@@ -315,6 +315,64 @@ def margin_cuts(box: Box, size: tuple[int, int]) -> tuple[Box, Box]:
     return (cx, cy, width - cx, height - cy), (x0 - cx, y0 - cy, x1 + cx, y1 + cy)
 
 
+COMMON_RATIOS = (4 / 3, 3 / 4, 1.0, 16 / 9, 9 / 16, 3 / 2, 2 / 3, 5 / 4, 4 / 5)
+"""Width over height of the pictures people make and share most (camera, square, widescreen, 35 mm,
+print), likeliest first: `ratio_cuts` guesses a picture's own edge where it has one of these."""
+
+MAX_RATIO_CUTS = 6
+"""At most this many `ratio_cuts` a query (a small logo on a wide page fits many)."""
+
+RATIO_SLACK = 0.01
+"""How far (a share of the side) a guessed edge may lie inside the trimmed content: JPEG blends a
+bar into the picture's edge by a pixel or two, and a bar cut from a resized copy is a pixel off."""
+
+
+def ratio_cuts(box: Box, size: tuple[int, int], ratios: tuple[float, ...] = COMMON_RATIOS,
+               limit: int = MAX_RATIO_CUTS) -> list[Box]:
+    """Where a picture may end inside a border of its own edge's colour, from the first trimming
+    pass's box, when the picture has a common shape (`COMMON_RATIOS`).
+
+    A bar of the colour of the picture's flat margin (a white border around shapes drawn on white)
+    is cut together with that margin, and nothing in the pixels tells where the one ends: the
+    picture lies anywhere between the trimmed box and the whole image, and PDQ finds it only within
+    about 1% of a side (`margin_cuts` guesses from the margins' widths). The bar's kind fixes all
+    but one number: a letterbox or pillarbox is centred, a bar on one side leaves three of the
+    image's edges, a frame of one width takes as much from each side. Each kind is tried with each
+    common ratio, and kept when the box it gives holds the trimmed content (within `RATIO_SLACK`)
+    and is neither the whole image nor the trimmed box. A frame that keeps the image's own ratio (a
+    share of each side) leaves no number to find: `margin_cuts`' even cut is the guess there."""
+    x0, y0, x1, y1 = box
+    width, height = size
+    sx, sy = RATIO_SLACK * width, RATIO_SLACK * height
+    out: list[Box] = []
+
+    def holds(cut: tuple[float, float, float, float]) -> bool:
+        cx0, cy0, cx1, cy1 = cut
+        return cx0 <= x0 + sx and cy0 <= y0 + sy and cx1 >= x1 - sx and cy1 >= y1 - sy
+
+    for r in ratios:
+        tall, wide = width / r, height * r  # the picture's height at full width, its width at full height
+        guesses: list[tuple[float, float, float, float]] = []
+        if tall < height:  # bars top and/or bottom: letterbox, then a bar above, then below
+            top = (height - tall) / 2
+            guesses += [(0, top, width, top + tall), (0, height - tall, width, height), (0, 0, width, tall)]
+        if wide < width:  # pillarbox, a bar on the left, on the right
+            left = (width - wide) / 2
+            guesses += [(left, 0, left + wide, height), (width - wide, 0, width, height), (0, 0, wide, height)]
+        if r != 1.0:  # a frame as wide on every side: (width - 2b) / (height - 2b) = r
+            b = (r * height - width) / (2 * (r - 1))
+            if 0 < b < min(width, height) / 2:
+                guesses.append((b, b, width - b, height - b))
+        for cut in guesses:
+            rounded = (round(cut[0]), round(cut[1]), round(cut[2]), round(cut[3]))
+            cut_w, cut_h = rounded[2] - rounded[0], rounded[3] - rounded[1]
+            if holds(cut) and rounded != box and rounded not in out and (cut_w < width - sx or cut_h < height - sy):
+                out.append(rounded)
+                if len(out) == limit:
+                    return out
+    return out
+
+
 def trim_passes(
     a: np.ndarray,
     *,
@@ -953,8 +1011,9 @@ def pictures_within(
 
     A region is hashed as found and, when its edge is a frame, trimmed too (two passes at most); up
     to a quarter of ``max_regions`` more come from outlines (`edge_boxes`), and the first trimming
-    pass is also cut to two guesses at a picture's own margins (`margin_cuts`), so at most
-    ``3 * max_regions + max(1, max_regions // 4) + MAX_TRIM_PASSES + 2`` pictures. Near-duplicates
+    pass is also cut to two guesses at a picture's own margins (`margin_cuts`) and up to
+    `MAX_RATIO_CUTS` guesses at a picture of a common shape (`ratio_cuts`), so at most
+    ``3 * max_regions + max(1, max_regions // 4) + MAX_TRIM_PASSES + 2 + MAX_RATIO_CUTS`` pictures. Near-duplicates
     (a region that is a trimmed box again, or anything that is the whole image again) are left out,
     so every extra hash looks at something new; trimmed boxes are kept even when a pass moved by a
     pixel or two (that pixel can matter).
@@ -996,7 +1055,7 @@ def pictures_within(
             if i in (0, len(passes) - 1) or _iou(box, passes[i + 1]) >= 0.95:
                 keep(box, True, near=whole_image, same=SAME_AS_WHOLE)
         if passes:  # a few pixels matter here: the hashes tell near-duplicates
-            for cut in margin_cuts(passes[0], img.size):
+            for cut in (*margin_cuts(passes[0], img.size), *ratio_cuts(passes[0], img.size)):
                 keep(cut, True, same=SAME_AS_WHOLE)
     if regions:
         # Look inside the first trim only: bars and margins are gone, so a letterboxed photo shows

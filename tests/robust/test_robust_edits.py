@@ -467,7 +467,7 @@ def test_a_flat_picture_inside_bars_is_still_looked_up():
     picture = Image.fromarray(np.clip(sky, 0, 255).astype(np.uint8))
     img = with_border_sides(picture, (0, 30, 0, 30), (0, 0, 0))
     pictures = pictures_within(img)
-    assert [p.box for p in pictures if p.trimmed] == [(0, 30, w, 30 + h)]
+    assert [p.box for p in pictures if p.trimmed][0] == (0, 30, w, 30 + h)  # then guesses (`ratio_cuts`)
     original = bank_bits(picture)
     assert min(distance(hex_bits(q.pdq), original) for q in image_query_hashes(img)) == 0
 
@@ -496,3 +496,57 @@ def test_pictures_near_the_image_or_each_other_are_not_looked_up(reference_media
         for i, a in enumerate(originals):
             for b in originals[:i]:
                 assert distance(a, b) > NEAR_DUPLICATE, path.name
+
+
+def shapes_on_a_page(colour) -> Image.Image:
+    """Shapes drawn on a 4:3 page of one colour, clear of every edge, its margins unlike each other
+    (60, 50, 70 and 40 pixels): neither the even nor the balanced margin cut is the page."""
+    page = Image.new("RGB", (320, 240), colour)
+    draw = ImageDraw.Draw(page)
+    draw.ellipse((60, 50, 170, 150), fill=(200, 40, 40))
+    draw.rectangle((150, 120, 250, 200), fill=(30, 60, 180))
+    draw.ellipse((200, 60, 240, 100), fill=(240, 200, 40))
+    return page
+
+
+PAGE_BORDERS = {"letterbox": (0, 30, 0, 30), "pillarbox": (50, 0, 50, 0), "left": (60, 0, 0, 0), "top": (0, 40, 0, 0),
+                "right": (0, 0, 45, 0), "bottom": (0, 0, 0, 25), "frame": (24, 24, 24, 24)}
+
+
+@pytest.mark.parametrize("colour", [(255, 255, 255), (0, 0, 0)])
+@pytest.mark.parametrize("kind", sorted(PAGE_BORDERS))
+def test_a_border_of_the_pages_own_colour_around_a_common_shape_is_looked_up(kind, colour):
+    # Border and margin are one band of the page's colour: the picture may end anywhere in it. The
+    # page is 4:3, so the guess for this kind of bar at that ratio is the page (the previous code,
+    # with the margin cuts only, came no nearer than 58 bits in any of these).
+    from childsafe.media.edits import ratio_cuts, trim_passes
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    page = shapes_on_a_page(colour)
+    left, top, right, bottom = PAGE_BORDERS[kind]
+    copy = with_border_sides(page, PAGE_BORDERS[kind], colour)
+    content = trim_passes(np.asarray(copy), max_passes=1)[0]
+    assert (left, top, left + 320, top + 240) in ratio_cuts(content, copy.size)
+    listed = int(pdq_hash_image(page).pdq, 16)
+    assert min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(jpeg(copy, 85))) <= 8
+
+
+def test_ratio_cuts_hold_the_content_and_are_bounded():
+    from childsafe.media.edits import MAX_RATIO_CUTS, RATIO_SLACK, ratio_cuts
+
+    rng = random.Random(3)
+    for _ in range(300):
+        width, height = rng.randint(40, 2000), rng.randint(40, 2000)
+        x0, y0 = rng.randint(0, width // 2), rng.randint(0, height // 2)
+        box = (x0, y0, rng.randint(x0 + 1, width), rng.randint(y0 + 1, height))
+        cuts = ratio_cuts(box, (width, height))
+        assert len(cuts) <= MAX_RATIO_CUTS and len(set(cuts)) == len(cuts)
+        for cx0, cy0, cx1, cy1 in cuts:
+            assert 0 <= cx0 < cx1 <= width and 0 <= cy0 < cy1 <= height
+            assert (cx0, cy0, cx1, cy1) not in (box, (0, 0, width, height))
+            slack_x, slack_y = RATIO_SLACK * width + 1, RATIO_SLACK * height + 1
+            assert cx0 <= box[0] + slack_x and cy0 <= box[1] + slack_y
+            assert cx1 >= box[2] - slack_x and cy1 >= box[3] - slack_y
+    # no margin left beside the content: nothing to guess
+    assert ratio_cuts((0, 0, 640, 480), (640, 480)) == []

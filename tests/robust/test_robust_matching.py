@@ -318,14 +318,16 @@ def test_a_fine_texture_in_a_jpeg_border_is_found_by_the_pass_that_cuts_the_blen
 
 
 def _on_white(seed: int) -> Image.Image:
-    """A drawn scene inside a white margin of its own (a product shot, a drawing on paper)."""
-    return in_bars(scene(seed, (300, 220)), (30, 44, 50, 36), (255, 255, 255))
+    """A drawn scene inside a white margin of its own (a product shot, a drawing on paper), 420 x 300:
+    7:5, none of the shapes `ratio_cuts` guesses at."""
+    return in_bars(scene(seed, (300, 220)), (30, 44, 90, 36), (255, 255, 255))
 
 
 def test_a_border_the_colour_of_the_pictures_own_edge_is_found_through_the_banks_trimmed_picture(data_dir, tmp_path):
     # White bars around a picture whose own edge is white are cut with that edge: nothing in the
     # pixels says where the bar ended. A bank that hashed the original keeps its trimmed picture
-    # (BankEntry.bare) and finds the copy through it; one that holds only the imported hash cannot.
+    # (BankEntry.bare) and finds the copy through it; one that holds only the imported hash cannot
+    # (the picture's shape is not a common one, which the query would guess).
     original = _on_white(500)
     original.save(tmp_path / "original.png")
     copies = {
@@ -348,6 +350,28 @@ def test_a_border_the_colour_of_the_pictures_own_edge_is_found_through_the_banks
         matches = match_json(data_dir, path, "--bank", "known")
         assert len(matches) == 1 and matches[0]["banked_trimmed"] is True and matches[0]["transform"] == "rot270", name
         assert match_json(data_dir, path, "--bank", "imported") == [], name
+
+
+def test_a_bank_keeps_the_trimmed_picture_of_a_drawing_a_little_under_pdqs_quality_line():
+    # Two shapes on a white 400 x 300 page: the whole page is of quality 57, its shapes alone (the
+    # trimmed picture) of 48. A bank that kept trimmed pictures from quality 50 only found no copy
+    # of it in a white frame of a share of each side (the page's shape kept: nothing to guess).
+    from childsafe.banks.hashing import BARE_MIN_QUALITY, bare_pdq
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes, trimmed_hash
+
+    page = Image.new("RGB", (400, 300), (255, 255, 255))
+    draw = ImageDraw.Draw(page)
+    draw.rectangle((97, 207, 130, 263), fill=(165, 0, 107))
+    draw.ellipse((304, 57, 484, 96), fill=(207, 15, 157))
+    own = pdq_hash_image(page).pdq
+    assert BARE_MIN_QUALITY <= trimmed_hash(page).quality < 50
+    bare = bare_pdq(page, own)
+    assert bare is not None
+    copy = in_bars(page, (48, 36, 48, 36), (255, 255, 255))
+    queries = [int(q.pdq, 16) for q in image_query_hashes(copy)]
+    assert min((q ^ int(own, 16)).bit_count() for q in queries) > 31
+    assert min((q ^ int(bare, 16)).bit_count() for q in queries) <= 31
 
 
 @pytest.mark.slow
