@@ -1,7 +1,7 @@
 """Border sweep of the evaluation: solid borders that a hidden check could draw, around pictures whose
 own edges may have the border's colour (or are as flat as a border: shapes drawn on a flat page).
 
-Black, white and one random colour; as a letterbox (top and bottom), a pillarbox (left and right),
+Black, white, one random colour and the picture's own edge colour; as a letterbox (top and bottom), a pillarbox (left and right),
 a frame (all four sides) and on one side only (a random one); 3% to 25% of a side, at random; JPEG
 (quality 60 to 95) half the time. Around the evaluation's banked originals and scikit-image's
 pictures with flat edges (a silhouette on white, a text page, a logo, the moon on black, a phantom on
@@ -19,6 +19,7 @@ import io
 import random
 from collections import defaultdict
 
+import numpy as np
 from PIL import Image
 
 from childsafe.banks.hashing import bare_pdq
@@ -28,7 +29,10 @@ from childsafe.media.queries import image_query_hashes
 from eval.matching.corpus import Sample, _skimage, flat_page_drawing
 
 KINDS = ("letterbox", "pillarbox", "frame", "one side")
-COLOURS = ("black", "white", "random")
+COLOURS = ("black", "white", "random", "own edge")
+""""own edge": the picture's own commonest edge colour (white around shapes drawn on white), where the
+border and the picture's flat margin are one: nothing in the copy says where the picture ended
+(`childsafe.media.edits.ratio_cuts`)."""
 FLAT_EDGED_SKIMAGE = ("horse", "page", "text", "logo", "moon", "coins", "clock", "shepp_logan_phantom", "cell",
                       "microaneurysms", "colorwheel", "checkerboard")
 """scikit-image pictures whose edges are flat (white, black or grey), beside the banked originals."""
@@ -57,6 +61,14 @@ def _bordered(img: Image.Image, kind: str, colour: tuple[int, int, int], share: 
     return out
 
 
+def edge_colour(img: Image.Image) -> tuple[int, int, int]:
+    """The commonest colour along the picture's four outer lines."""
+    a = np.asarray(img.convert("RGB"))
+    edge = np.concatenate([a[0], a[-1], a[:, 0], a[:, -1]])
+    colours, counts = np.unique(edge, axis=0, return_counts=True)
+    return tuple(int(v) for v in colours[counts.argmax()])
+
+
 def _distance(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
@@ -72,7 +84,8 @@ def evaluate(samples: list[Sample], seed: int = 0, threshold: int = 31) -> dict[
         bare = bare_pdq(img, own)
         for kind in KINDS:
             for name in COLOURS:
-                colour = {"black": (0, 0, 0), "white": (255, 255, 255)}.get(name) or tuple(rng.randrange(256) for _ in range(3))
+                colour = {"black": (0, 0, 0), "white": (255, 255, 255), "own edge": edge_colour(img)}.get(name) \
+                    or tuple(rng.randrange(256) for _ in range(3))
                 copy = _bordered(img, kind, colour, rng.uniform(0.03, 0.25), rng)
                 if rng.random() < 0.5:
                     buf = io.BytesIO()

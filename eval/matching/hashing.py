@@ -30,8 +30,13 @@ def robust(img: Image.Image, *, trim: bool = True, regions: bool = True) -> np.n
 
 
 def crop_hashes(img: Image.Image) -> list[tuple[str, np.ndarray]]:
-    """What ``bank add --crops`` stores besides the original (same crops, same hasher)."""
-    return [(crop.label, naive(cropped)) for crop, cropped in crop_images(img)]
+    """What ``bank add --crops`` stores besides the original (same crops, same hasher), and the
+    original's trimmed picture (`bare_pdq`) that ``bank add`` keeps for any image with flat edges."""
+    from childsafe.banks.hashing import bare_pdq
+
+    out = [(crop.label, naive(cropped)) for crop, cropped in crop_images(img)]
+    bare = bare_pdq(img, pdq_hash_image(img).pdq)
+    return out + ([("trimmed", _bits([bare])[0])] if bare else [])
 
 
 def describe() -> str:
