@@ -188,14 +188,18 @@ def main(argv: list[str] | None = None) -> int:
     for label, col in (("naive PDQ", 3), ("childsafe", 4)):
         print(f"mean recall over these transforms, simple drawings, {label}: {sum(r[col] * r[2] for r in d_rows) / d_n:.1%}")
     print()
-    fm = false_matches(unrelated, plain, crops)
-    print(f"false matches against {fm['images']} unrelated images ({fm['lookups']} childsafe lookups, every variant and region):")
-    for key, label in (("naive", "naive PDQ"), ("robust", "childsafe"), ("crops", "childsafe + crops bank")):
-        print(f"  {label:<24} {fm['counts'][key]:>4} images matched ({fm['counts'][key] / fm['images']:.2%}), closest distance {fm['closest'][key]}")
-    if fm["examples"]:
-        print(f"  matched: {', '.join(fm['examples'][:10])}")
-    print()
     from eval.matching import borders
+
+    for heading, images in (("unrelated images", unrelated),
+                            ("unrelated images, each in a border of its own edge colour", borders.in_own_border(unrelated))):
+        fm = false_matches(images, plain, crops)
+        print(f"false matches against {fm['images']} {heading} ({fm['lookups']} childsafe lookups, every variant and region):")
+        for key, label in (("naive", "naive PDQ"), ("robust", "childsafe"), ("crops", "childsafe + crops bank")):
+            print(f"  {label:<24} {fm['counts'][key]:>4} images matched ({fm['counts'][key] / fm['images']:.2%}), "
+                  f"closest distance {fm['closest'][key]}")
+        if fm["examples"]:
+            print(f"  matched: {', '.join(fm['examples'][:10])}")
+    print()
 
     sweep_images = borders.originals(banked, args.quick)
     sweep = borders.evaluate(sweep_images)

@@ -69,6 +69,18 @@ def edge_colour(img: Image.Image) -> tuple[int, int, int]:
     return tuple(int(v) for v in colours[counts.argmax()])
 
 
+def in_own_border(samples: list[Sample], seed: int = 0) -> list[Sample]:
+    """Each picture in a border of its own edge colour (the kinds in turn, 3-25% of a side): unrelated
+    images as the border guesses (`ratio_cuts`, `margin_cuts`) see them, for the false-match count."""
+    rng = random.Random(seed)
+    out = []
+    for i, sample in enumerate(samples):
+        img = sample.image.convert("RGB")
+        kind = KINDS[i % len(KINDS)]
+        out.append(Sample(f"{sample.name} in {kind}", _bordered(img, kind, edge_colour(img), rng.uniform(0.03, 0.25), rng)))
+    return out
+
+
 def _distance(a: str, b: str) -> int:
     return (int(a, 16) ^ int(b, 16)).bit_count()
 
