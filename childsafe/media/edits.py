@@ -292,10 +292,10 @@ def _trim_once(a: np.ndarray, box: Box, tolerance: int, noise: float) -> Box:
     return (x0, y0, x1, y1)
 
 
-def margin_cuts(box: Box, size: tuple[int, int]) -> tuple[Box, Box, Box, Box]:
+def margin_cuts(box: Box, size: tuple[int, int]) -> tuple[Box, Box]:
     """Where a picture may end inside a border of its own edge's colour, from the first trimming
     pass's box: a border cut together with the picture's flat margin leaves no mark of where the
-    one ends and the other begins. Four guesses:
+    one ends and the other begins. Two guesses, each axis alike:
 
     - **even**: letterbox, pillarbox and frame bars are as wide on both sides of an axis, a picture's
       own margin need not be: the axis is cut by the narrower of its two sides. A text page with a
@@ -304,24 +304,64 @@ def margin_cuts(box: Box, size: tuple[int, int]) -> tuple[Box, Box, Box, Box]:
     - **balanced**: a bar on one side only, around a picture whose own margins are alike (a logo or
       a silhouette in the middle of its page): the wider side is cut down to the narrower one. The
       border sweep's one-side rows: 93% -> 97% against a hash list.
-    - **frames**: a frame all round is as wide on every side (``ImageOps.expand``), or the same share
-      of each side (the picture's shape kept): the narrowest margin, or the smallest share, taken
-      from every side. Exact when the picture's content reaches its own edge anywhere (a shape
-      across it); the sweep's frames of the picture's own edge colour: 68 -> 77 of 88 against a hash
-      list (two seeds).
 
     A photo in bars gets nothing from either (no margin is left beside its bars: each guess is then
     the trimmed box or the whole image, which are looked up already). (Cutting one axis only, the
     other kept whole, found 3 more of the border sweep's 1,728 copies, at two more pictures for every
-    framed photo: left out.)"""
+    framed photo: left out.) `frame_cuts` and `ratio_cuts` guess further, for a picture that floats
+    on its page (`floats_on_page`)."""
+    x0, y0, x1, y1 = box
+    width, height = size
+    cx, cy = min(x0, width - x1), min(y0, height - y1)
+    return (cx, cy, width - cx, height - cy), (x0 - cx, y0 - cy, x1 + cx, y1 + cy)
+
+
+def frame_cuts(box: Box, size: tuple[int, int]) -> tuple[Box, Box]:
+    """Two more guesses like `margin_cuts`', for a frame all round: as wide on every side
+    (``ImageOps.expand``), or the same share of each side (the picture's shape kept). The narrowest
+    margin, or the smallest share, is taken from every side: exact when the picture's content reaches
+    its own edge anywhere (a shape across it). The border sweep's frames of the picture's own edge
+    colour: 68 -> 77 of 88 against a hash list (two seeds)."""
     x0, y0, x1, y1 = box
     width, height = size
     cx, cy = min(x0, width - x1), min(y0, height - y1)
     share = min(cx / width, cy / height)
     sx, sy = round(share * width), round(share * height)
     c = min(cx, cy)
-    return ((cx, cy, width - cx, height - cy), (x0 - cx, y0 - cy, x1 + cx, y1 + cy),
-            (c, c, width - c, height - c), (sx, sy, width - sx, height - sy))
+    return (c, c, width - c, height - c), (sx, sy, width - sx, height - sy)
+
+
+FLOATING = 0.5
+"""`floats_on_page`: a side of the trimmed box whose inner line is at least this share of the cut
+colour is a page's edge, where shapes only touch the box."""
+
+
+def floats_on_page(a: np.ndarray, box: Box, tolerance: int = BORDER_TOLERANCE) -> bool:
+    """Whether what the first trimming pass left floats on a page of the colour cut: on a side that
+    was cut, the line just inside the box (the second, past a JPEG blend line) is mostly of the colour
+    just outside it. Shapes, text or a silhouette on a page touch their box at a few points; a photo
+    fills it, and its bars end at its edge. Only a floating picture can have a margin of the bars'
+    colour of its own, and only then are `frame_cuts` and `ratio_cuts` worth their lookups (a photo
+    in black bars got 7 more pictures from them, none of them it)."""
+    x0, y0, x1, y1 = box
+    height, width = a.shape[:2]
+    sides = ((y0 > 0, 0), (y1 < height, 1), (x0 > 0, 2), (x1 < width, 3))
+    for cut, side in sides:
+        if not cut:
+            continue
+        outer = _side(a, (0, 0, width, height), side)
+        lines = _side(a, box, side)
+        if len(lines) < 2:
+            continue
+        # the line just outside the box on this side (a bar's colour there), against the box's second line
+        offset = (y0, height - y1, x0, width - x1)[side]
+        start, stop = (x0, x1) if side < 2 else (y0, y1)
+        inside = lines[1]
+        bar = outer[offset - 1, start:stop]
+        near = np.all(np.abs(inside.astype(np.int16) - bar.astype(np.int16)) <= tolerance, axis=-1)
+        if near.mean() >= FLOATING:
+            return True
+    return False
 
 
 COMMON_RATIOS = (4 / 3, 3 / 4, 1.0, 16 / 9, 9 / 16, 3 / 2, 2 / 3, 5 / 4, 4 / 5)
@@ -1064,7 +1104,10 @@ def pictures_within(
             if i in (0, len(passes) - 1) or _iou(box, passes[i + 1]) >= 0.95:
                 keep(box, True, near=whole_image, same=SAME_AS_WHOLE)
         if passes:  # a few pixels matter here: the hashes tell near-duplicates
-            for cut in (*margin_cuts(passes[0], img.size), *ratio_cuts(passes[0], img.size)):
+            guesses = list(margin_cuts(passes[0], img.size))
+            if floats_on_page(a, boxes[0]):
+                guesses += [*frame_cuts(passes[0], img.size), *ratio_cuts(passes[0], img.size)]
+            for cut in guesses:
                 keep(cut, True, same=SAME_AS_WHOLE)
     if regions:
         # Look inside the first trim only: bars and margins are gone, so a letterboxed photo shows

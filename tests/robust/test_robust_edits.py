@@ -556,7 +556,7 @@ def test_ratio_cuts_hold_the_content_and_are_bounded():
 def test_a_frame_of_the_pages_colour_is_looked_up_when_a_shape_reaches_the_pages_edge(frame):
     # A 7:5 page (no common shape to guess) with a shape across its left edge, in a frame of the
     # page's white: the narrowest margin (the left one) is the frame's width, and so every side's.
-    from childsafe.media.edits import margin_cuts, trim_passes
+    from childsafe.media.edits import frame_cuts, trim_passes
     from childsafe.media.images import pdq_hash_image
     from childsafe.media.queries import image_query_hashes
 
@@ -567,6 +567,6 @@ def test_a_frame_of_the_pages_colour_is_looked_up_when_a_shape_reaches_the_pages
     sides = (30, 30, 30, 30) if frame == "one width" else (35, 25, 35, 25)
     copy = with_border_sides(page, sides, (255, 255, 255))
     content = trim_passes(np.asarray(copy), max_passes=1)[0]
-    assert (sides[0], sides[1], sides[0] + 350, sides[1] + 250) in margin_cuts(content, copy.size)
+    assert (sides[0], sides[1], sides[0] + 350, sides[1] + 250) in frame_cuts(content, copy.size)
     listed = int(pdq_hash_image(page).pdq, 16)
     assert min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(jpeg(copy, 85))) <= 8
