@@ -68,11 +68,11 @@ MAX_TRIM_PASSES = 4
 """Nested frames: trim again inside what the last pass left, at most this many times."""
 
 PICTURE_SIDE = 384
-"""Each picture found is hashed from the image itself: as it is when shorter than twice this, else
-(`childsafe.media.queries`) from the image's box-filtered luma, every k-th pixel of it down to
-between this and twice this on its longer side (PDQ blurs down to 64x64: at this size the hash lies
-3 to 4 bits from the full-size one on average, at a fraction of the cost; at 256 pixels it lies 11
-bits away)."""
+"""A picture's own pixels (`Picture.pixels`, what a region's trimming looks at) are every k-th pixel of
+the image, down to between this and twice this on the longer side. A picture is hashed from them only
+when shorter than twice this in a reduced image (all its pixels then); otherwise
+(`childsafe.media.queries`) from the image's luma, every pixel of it, as a bank hashed its original
+(sampling that luma too moved a drawn scene's hash 16 to 24 bits)."""
 
 
 SAME_AS_WHOLE = 0.995

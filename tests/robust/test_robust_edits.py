@@ -570,3 +570,28 @@ def test_a_frame_of_the_pages_colour_is_looked_up_when_a_shape_reaches_the_pages
     assert (sides[0], sides[1], sides[0] + 350, sides[1] + 250) in frame_cuts(content, copy.size)
     listed = int(pdq_hash_image(page).pdq, 16)
     assert min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(jpeg(copy, 85))) <= 8
+
+
+def test_a_tall_picture_in_a_border_is_hashed_from_every_pixel():
+    # 333 x 777 (hashed whole by a bank, at full size) with a bar on its right: the trimmed picture
+    # is the picture exactly, and its hash is the original's. Sampled every second row and column (a
+    # part longer than 768 pixels, until 26 November 2026) it came out 16 bits away.
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    picture = drawn_photo(seed=21, size=(333, 777))
+    copy = with_border_sides(picture, (0, 0, 12, 0), (255, 0, 255))
+    listed = int(pdq_hash_image(picture).pdq, 16)
+    trimmed = [q for q in image_query_hashes(copy) if q.trimmed and q.transform == "original"]
+    assert trimmed[0].region == (0, 0, 333, 777)
+    assert (int(trimmed[0].pdq, 16) ^ listed).bit_count() <= 4
+
+
+def test_only_a_picture_that_floats_on_its_page_gets_the_frame_and_ratio_guesses():
+    from childsafe.media.edits import floats_on_page, trim_passes
+
+    photo = with_border_sides(drawn_photo(seed=3, size=(320, 240)), (0, 40, 0, 40), (0, 0, 0))
+    drawing = with_border_sides(shapes_on_a_page((255, 255, 255)), (0, 40, 0, 40), (255, 255, 255))
+    for img, floats in ((photo, False), (jpeg(photo, 70), False), (drawing, True), (jpeg(drawing, 70), True)):
+        a = np.asarray(img)
+        assert floats_on_page(a, trim_passes(a, max_passes=1)[0]) is floats
