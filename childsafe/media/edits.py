@@ -590,6 +590,15 @@ def _not_background_numpy(a: np.ndarray, backgrounds: list[np.ndarray], toleranc
     return lut[_colour_keys(a)]
 
 
+SMALL_MOVE = 3
+"""A trimming pass that cut at most this many lines (of the reduced copy) from each side moved "a
+pixel or two": a blend line, a thin mat."""
+
+
+def _moved_little(a: Box, b: Box) -> bool:
+    return max(abs(p - q) for p, q in zip(a, b)) <= SMALL_MOVE
+
+
 def _iou(a: Box, b: Box) -> float:
     ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
     iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
@@ -1095,13 +1104,15 @@ def pictures_within(
         # The first pass and the last, and both sides of a pass that moved a pixel or two: such a
         # pass most often cut the line where bar and picture blend (JPEG, resampling), which a fine
         # texture needs gone (30 to 50 bits off with it, 0 without), but it may have cut into the
-        # picture's own flat edge instead. Passes that moved further (a sky cut in bands) are left
-        # out between the first and the last. A box that is nearly the whole image is left out
-        # (`SAME_AS_WHOLE`).
+        # picture's own flat edge instead; or it cut a thin mat inside a frame, and the next pass a
+        # flat sky as well (a photo in a 6 px mat on a page: 38 bits off without the box between).
+        # Passes that moved further (a sky cut in bands) are left out between the first and the
+        # last. A box that is nearly the whole image is left out (`SAME_AS_WHOLE`).
         passes = [_to_original(b, factor, img.size) for b in boxes]
         whole_image = seen[:1]
+        last = len(passes) - 1
         for i, box in enumerate(passes):
-            if i in (0, len(passes) - 1) or _iou(box, passes[i + 1]) >= 0.95:
+            if i in (0, last) or _moved_little(boxes[i], boxes[i + 1]) or _moved_little(boxes[i - 1], boxes[i]):
                 keep(box, True, near=whole_image, same=SAME_AS_WHOLE)
         if passes:  # a few pixels matter here: the hashes tell near-duplicates
             guesses = list(margin_cuts(passes[0], img.size))
