@@ -1127,17 +1127,19 @@ def pictures_within(
         ox, oy, ex, ey = boxes[0] if boxes else (0, 0, width, height)
         page = _backgrounds(a)
         found_regions, page_share = _regions(a[oy:ey, ox:ex], max_regions=max_regions, backgrounds=page)
-        for bx0, by0, bx1, by1 in found_regions:
-            original = _to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size)
-            # A pasted picture often sits in a frame of its own (a chat bubble's edge): trim it too.
-            # Both are hashed: the picture's own edge may be flat enough to look like a frame.
+        def keep_framed(original: Box) -> None:
+            # A pasted picture often sits in a frame of its own (a chat bubble's edge, an outline
+            # drawn round a picture in picture): trim it too. Both are hashed: the picture's own edge
+            # may be flat enough to look like a frame.
             pixels = _picture_pixels(img, original, whole)
             keep(original, False, pixels)
             # The frame is found on a copy filtered by 2 when the image was reduced (a frame's
             # JPEG-blended edge is smoother there), and cut from the pixels hashed. A frame's edge may
             # be a line of blend between page and frame: a pass stops there, the next one takes the
             # frame. Each pass is hashed (dropped when it moved the box by no more than a blend's
-            # width; a later one may cut into a picture whose own edge is flat).
+            # width; a later one may cut into a picture whose own edge is flat). A few pixels matter
+            # here (a 4 px outline: 46 bits): a cut box is left out only when it is nearly one kept
+            # already (`SAME_AS_WHOLE`); the hashes tell near-duplicates.
             smooth = 2 if factor > 1 and min(pixels.shape[:2]) >= 4 * MIN_CONTENT else 1
             source = np.asarray(Image.fromarray(pixels).reduce(smooth)) if smooth > 1 else pixels
             sx = (original[2] - original[0]) / max(1, pixels.shape[1])
@@ -1148,13 +1150,17 @@ def pictures_within(
                 iy1 = pixels.shape[0] if ty1 >= source.shape[0] else ty1 * smooth
                 keep((original[0] + round(ix0 * sx), original[1] + round(iy0 * sy),
                       min(original[2], original[0] + round(ix1 * sx)), min(original[3], original[1] + round(iy1 * sy))),
-                     False, pixels[iy0:iy1, ix0:ix1])
-        # Pictures pasted over a busy background have no page colour around them, only their outline.
+                     False, pixels[iy0:iy1, ix0:ix1], same=SAME_AS_WHOLE)
+
+        for bx0, by0, bx1, by1 in found_regions:
+            keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size))
+        # Pictures pasted over a busy background have no page colour around them, only their outline
+        # (and, inside it, the outline's own lines, 4 px and more: 46 bits off without the trim).
         # A flat page with specks (a starfield on black) has no busy background to paste over: a
         # picture on it is a region.
         outlines = max(1, max_regions // 4) if page_share < FLAT_PAGE else 0
         for bx0, by0, bx1, by1 in edge_boxes(a[oy:ey, ox:ex], max_regions=outlines):
-            keep(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size), False)
+            keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size))
     return found
 
 

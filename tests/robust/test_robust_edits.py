@@ -612,3 +612,22 @@ def test_a_photo_in_a_thin_mat_on_a_page_is_looked_up_between_the_mat_and_its_sk
     page.paste(photo, (500, 400))
     listed = int(pdq_hash_image(photo).pdq, 16)
     assert min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(page)) <= 16
+
+
+@pytest.mark.parametrize("outline", [4, 8])
+def test_a_picture_in_picture_with_an_outline_of_its_own_is_looked_up_without_it(outline):
+    # A photo pasted over another with a white outline round it: the outline finder's box keeps the
+    # outline on two sides (46 to 68 bits off); it is trimmed like a region's frame.
+    skimage_data = pytest.importorskip("skimage.data")
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    picture = Image.fromarray(skimage_data.rocket()).convert("RGB")
+    canvas = Image.fromarray(skimage_data.coffee()).convert("RGB").resize((1000, 750), Image.Resampling.LANCZOS)
+    small = picture.resize((400, round(picture.height * 400 / picture.width)), Image.Resampling.LANCZOS)
+    x, y = 300, 150
+    ImageDraw.Draw(canvas).rectangle((x - outline, y - outline, x + small.width + outline - 1, y + small.height + outline - 1),
+                                     fill=(255, 255, 255))
+    canvas.paste(small, (x, y))
+    listed = int(pdq_hash_image(picture).pdq, 16)
+    assert min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(canvas)) <= 20
