@@ -74,24 +74,27 @@ def entries_for_file(path: Path, signal_type: str, *,
     raise InvalidInput(f"unknown signal type {signal_type!r}", code="bad_signal_type")
 
 
-BARE_MIN_QUALITY = 20
-"""A bank's extra trimmed hash is compared with every query, so it keeps a higher line than a query's
-regions (quality 10, `queries.MIN_PICTURE_QUALITY`). It was PDQ's own line of 50 until 26 November
-2026, but a drawing on a white page is trimmed to its shapes, whose hash is often a little under the
-whole page's (48 against 57): a copy in a white border was then found through neither (shapes on a
-white or black page in a border of the page's colour, against a bank made from the files: 237 of 240
--> 240 of 240)."""
+DERIVED_MIN_QUALITY = 20
+"""A bank's hashes derived from an original (its trimmed picture, `bare_pdq`; its crops, `crop_entries`)
+are compared with every query, so they keep a higher line than a query's regions (quality 10,
+`queries.MIN_PICTURE_QUALITY`); the original's own hash is kept whatever its quality, as the platform
+gave it. A crop of a clear-sky photo (quality 5) matched a smooth gradient 26 bits away until crops
+kept this line too (found by an outside check). For the trimmed picture the line was PDQ's own 50
+until 26 November 2026, but a drawing on a white page is trimmed to its shapes, whose hash is often a
+little under the whole page's (48 against 57): a copy in a white border was then found through
+neither (shapes on a white or black page in a border of the page's colour, against a bank made from
+the files: 237 of 240 -> 240 of 240)."""
 
 
 def bare_pdq(img: Any, own: str) -> str | None:
     """The hash a bank keeps beside an image's own (``own``) as its trimmed signal
     (`BankEntry.bare`): the image with its flat edges cut by one trimming pass, hashed as a query's
     trimmed picture is; None when nothing is cut, or when the trimmed picture's PDQ quality is under
-    `BARE_MIN_QUALITY` (a flat picture's hash says little and matches by chance)."""
+    `DERIVED_MIN_QUALITY` (a flat picture's hash says little and matches by chance)."""
     from childsafe.media.queries import trimmed_hash
 
     bare = trimmed_hash(img)
-    if bare is None or bare.pdq == own or bare.quality < BARE_MIN_QUALITY:
+    if bare is None or bare.pdq == own or bare.quality < DERIVED_MIN_QUALITY:
         return None
     return bare.pdq
 
@@ -119,6 +122,8 @@ def crop_entries(path: Path, img: Any) -> list[ParsedEntry]:
     entries = []
     for crop, cropped in crop_images(img):
         h = pdq_hash_image(cropped)
+        if h.quality < DERIVED_MIN_QUALITY:
+            continue  # a flat crop (a sky, a wall) says little and matches flat uploads by chance
         entries.append(ParsedEntry(
             value=h.pdq, digest=h.pdq, line=0, quality=h.quality, labels=[f"crop:{crop.label}"],
             provenance={"added_from": path.name, "crop": crop.to_dict(), "crop_of": original},

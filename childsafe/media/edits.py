@@ -16,7 +16,7 @@ import importlib
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
-from typing import Callable
+from typing import Callable, Iterator
 
 import numpy as np
 from PIL import Image
@@ -1023,10 +1023,16 @@ side (also 94, 91, ... 70: 1.5% to 15% in steps of 1.5%); ``left5`` cuts 5% from
 80; tr, bl, br alike)."""
 
 
-def crop_images(img: Image.Image, crops: tuple[Crop, ...] = CROPS) -> list[tuple[Crop, Image.Image]]:
-    """Each crop of the image, for hashing into a bank of originals."""
-    width, height = img.size
-    return [(crop, img.crop(crop.box(width, height))) for crop in crops]
+def crop_images(img: Image.Image, crops: tuple[Crop, ...] = CROPS) -> Iterator[tuple[Crop, Image.Image]]:
+    """Each crop of the image's luma (what PDQ hashes: the same hash as the crop of the image), one at
+    a time, for hashing into a bank of originals: 50 crops of a 24-megapixel photo held at once took
+    4 GB and 17 s; the luma is made once, and only one crop lives at a time."""
+    from childsafe.media.images import to_luma
+
+    luma = to_luma(img)
+    width, height = luma.size
+    for crop in crops:
+        yield crop, luma.crop(crop.box(width, height))
 
 
 # ---------------------------------------------------------------- what to hash besides the whole image

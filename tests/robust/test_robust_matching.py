@@ -155,6 +155,25 @@ def test_crops_are_found_only_in_a_bank_built_with_crops(data_dir, tmp_path):
     assert entry.provenance["crop_of"] == store.entries("plain")[0].hash
 
 
+def test_flat_crops_are_not_banked_and_a_smooth_gradient_matches_none(data_dir, tmp_path, reference_media):
+    # The labelme sky photo (PDQ quality 3): its crops along the right and bottom are of quality 5,
+    # and a smooth gradient (an unrelated upload, quality 0) came within 26 to 30 bits of ten of them.
+    from childsafe.banks.hashing import DERIVED_MIN_QUALITY
+
+    sky = reference_media / "pdq" / "labelme-subset" / "q0003.jpg"
+    assert run(data_dir, "bank", "create", "originals", "--type", "pdq").exit_code == 0
+    assert run(data_dir, "bank", "add", "originals", str(sky), "--crops").exit_code == 0
+    store = BankStore(open_database(data_dir))
+    entries = store.entries("originals")
+    crops = [e for e in entries if any(label.startswith("crop:") for label in e.labels)]
+    assert len(crops) < len(CROPS) and all(e.quality >= DERIVED_MIN_QUALITY for e in crops)
+    assert len(entries) == 1 + len(crops)  # the original itself is kept whatever its quality
+    a = np.linspace(0, 1, 645)[None, :, None] * np.array([11, 216, 32]) + np.linspace(0, 1, 366)[:, None, None] * np.array([156, 43, 171])
+    gradient = tmp_path / "gradient.png"
+    Image.fromarray(np.clip(a, 0, 255).astype(np.uint8)).save(gradient)
+    assert match_json(data_dir, gradient) == []
+
+
 def in_bars(picture: Image.Image, sides: tuple[int, int, int, int], colour) -> Image.Image:
     """The picture with bars of ``colour`` as wide as ``sides`` (left, top, right, bottom) around it."""
     left, top, right, bottom = sides
@@ -356,7 +375,7 @@ def test_a_bank_keeps_the_trimmed_picture_of_a_drawing_a_little_under_pdqs_quali
     # Two shapes on a white 400 x 300 page: the whole page is of quality 57, its shapes alone (the
     # trimmed picture) of 48. A bank that kept trimmed pictures from quality 50 only found no copy
     # of it in white padding of four different widths (which no guess at the page's edge meets).
-    from childsafe.banks.hashing import BARE_MIN_QUALITY, bare_pdq
+    from childsafe.banks.hashing import DERIVED_MIN_QUALITY, bare_pdq
     from childsafe.media.images import pdq_hash_image
     from childsafe.media.queries import image_query_hashes, trimmed_hash
 
@@ -365,7 +384,7 @@ def test_a_bank_keeps_the_trimmed_picture_of_a_drawing_a_little_under_pdqs_quali
     draw.rectangle((97, 207, 130, 263), fill=(165, 0, 107))
     draw.ellipse((304, 57, 484, 96), fill=(207, 15, 157))
     own = pdq_hash_image(page).pdq
-    assert BARE_MIN_QUALITY <= trimmed_hash(page).quality < 50
+    assert DERIVED_MIN_QUALITY <= trimmed_hash(page).quality < 50
     bare = bare_pdq(page, own)
     assert bare is not None
     copy = in_bars(page, (20, 50, 60, 10), (255, 255, 255))
