@@ -56,7 +56,7 @@
 #define MAX_OUTLINE_CANDIDATES 256
 #define OUTLINE_REACH 0.15
 #define MIN_REGION_SIDE 24
-#define MIN_REGION_SHARE 0.02
+#define MIN_OUTLINE_SHARE 0.02
 #define MAX_REGION_SHARE 0.92
 #define MAX_ASPECT 5.0
 /* Literals of edits.py's code (not named there). */
@@ -574,7 +574,7 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
 
     /* Every box (row pair, column pair), best MAX_OUTLINE_CANDIDATES kept in lexsort order. */
     const float min_side = (float)MIN_SIDE_SUPPORT, min_mean = (float)MIN_MEAN_SUPPORT;
-    const double total = MIN_REGION_SHARE * (double)w * (double)h;
+    const double total = MIN_OUTLINE_SHARE * (double)w * (double)h;
     const double most = MAX_REGION_SHARE * (double)w * (double)h;
     int nheap = 0;
     int pr = 0;
@@ -772,7 +772,7 @@ static PyObject *constants(PyObject *self, PyObject *unused)
                          EDGE_RATIO_0, EDGE_RATIO_1, "MAX_LINES", MAX_LINES, "MIN_SIDE_SUPPORT", MIN_SIDE_SUPPORT,
                          "MIN_MEAN_SUPPORT", MIN_MEAN_SUPPORT, "BORDER_SUPPORT", BORDER_SUPPORT,
                          "MAX_OUTLINE_CANDIDATES", MAX_OUTLINE_CANDIDATES, "OUTLINE_REACH", OUTLINE_REACH,
-                         "MIN_REGION_SIDE", MIN_REGION_SIDE, "MIN_REGION_SHARE", MIN_REGION_SHARE,
+                         "MIN_REGION_SIDE", MIN_REGION_SIDE, "MIN_OUTLINE_SHARE", MIN_OUTLINE_SHARE,
                          "MAX_REGION_SHARE", MAX_REGION_SHARE, "MAX_ASPECT", MAX_ASPECT);
 }
 

@@ -500,8 +500,9 @@ def trim_borders(
 # ---------------------------------------------------------------- frames inside frames
 
 MAX_REGIONS = 8
-MIN_REGION_SHARE = 0.02
-"""A region smaller than this share of the image is an icon or a word, not a picture."""
+MIN_REGION_SHARE = 0.01
+"""A region smaller than this share of the image is an icon or a word, not a picture. (It was 2%
+until 26 November 2026: a picture a fifth of a tall chat screenshot's width was left out.)"""
 MAX_REGION_SHARE = 0.92
 """A region this big is the image itself (its trimmed box is hashed already)."""
 MIN_REGION_SIDE = 24
@@ -705,7 +706,8 @@ def _regions(
     # black) cost a fraction as much. A box found there is widened to hold the whole picture, then
     # put back on its edge at full size (`_tighten`).
     step = -(-max(height, width) // LABEL_SIDE)
-    content = _not_background(a[::step, ::step], backgrounds, tolerance)
+    small = a[::step, ::step]
+    content = _not_background(small, backgrounds, tolerance)
     page = 1.0 - float(content.mean())
     if page < 0.015:
         return [], page  # one picture fills it all (a letterboxed photo once its bars are gone)
@@ -737,6 +739,12 @@ def _regions(
             continue
         scored.append((area * fill, box))
     scored.sort(key=lambda item: item[0], reverse=True)
+    if len(scored) > max_regions:
+        # More candidates than places: flat ones (a chat's text bubbles, a button) go last, whatever
+        # their size; they would be dropped below quality 10 anyway, after taking a picture's place.
+        flat = [_mostly_one_colour(small[box[1] // step:-(-box[3] // step), box[0] // step:-(-box[2] // step)])
+                for _, box in scored]
+        scored = [item for _, item in sorted(zip(flat, scored), key=lambda pair: pair[0])]  # stable: by score within
     chosen: list[Box] = []
     for _, box in scored:
         if all(_iou(box, other) < 0.9 for other in chosen):
@@ -746,6 +754,17 @@ def _regions(
     if step > 1:
         chosen = [tight for box in chosen if (tight := _tighten(a, box, backgrounds, tolerance, step)) is not None]
     return chosen, page
+
+
+FLAT_REGION = 0.8
+"""A candidate region this much of one colour (a 5-bit bucket a channel) is flat: a text bubble."""
+
+
+def _mostly_one_colour(pixels: np.ndarray) -> bool:
+    if pixels.size == 0:
+        return True
+    counts = np.bincount(_colour_keys(pixels).ravel(), minlength=1)
+    return bool(counts.max() >= FLAT_REGION * pixels.shape[0] * pixels.shape[1])
 
 
 def find_regions(
@@ -785,6 +804,9 @@ FLAT_PAGE = 0.9
 """Outlines are not looked for when page colour covers this share of the image (specks on a page)."""
 MAX_OUTLINE_CANDIDATES = 256
 """Boxes looked at, best first, when picking outlines that do not overlap (bounded time)."""
+MIN_OUTLINE_SHARE = 0.02
+"""An outline smaller than this share of the image is left out (texture and clutter outline many
+small boxes; a page-colour region can be smaller, `MIN_REGION_SHARE`)."""
 OUTLINE_REACH = 0.15
 """How far past each corner (a share of the side) a side's edge is checked for running on: a pasted
 picture's sides stop at its corners, a background line does not."""
@@ -898,7 +920,7 @@ def _find_edge_boxes(c: np.ndarray, max_regions: int) -> list[Box]:
     keep = (
         (mean >= MIN_MEAN_SUPPORT) & (on_border <= 2)
         & (bw >= MIN_REGION_SIDE // 2) & (bh >= MIN_REGION_SIDE // 2)
-        & (area >= MIN_REGION_SHARE * width * height) & (area <= MAX_REGION_SHARE * width * height)
+        & (area >= MIN_OUTLINE_SHARE * width * height) & (area <= MAX_REGION_SHARE * width * height)
         & (bw <= MAX_ASPECT * bh) & (bh <= MAX_ASPECT * bw)
     )
     ri, ci = ri[keep], ci[keep]
