@@ -690,6 +690,69 @@ static int64_t refine_side(const image_t *a, int64_t guess, int64_t lo, int64_t 
     return first + best_k;
 }
 
+/* ------------------------------------------------------------------ seams (grid_cells) */
+
+/* Lines of a collage's seams on the view of every step-th pixel: (rows, columns), each the list of i
+ * (1 <= i < lines) where, at every sample-th position along it, the step between line i - 1 and line
+ * i is at least EDGE_STEP at least share of the times: edits._seams before its merging of neighbours,
+ * on the planes of a[::step, ::step]. share * samples is compared in double, as numpy compares the
+ * int64 counts with the float64 product. */
+static PyObject *seam_lines(PyObject *self, PyObject *args)
+{
+    PyObject *obj;
+    Py_ssize_t step, sample;
+    double share;
+    Py_buffer buf;
+    image_t a;
+    (void)self;
+    if (!PyArg_ParseTuple(args, "Onnd:seam_lines", &obj, &step, &sample, &share))
+        return NULL;
+    if (step < 1 || sample < 1) {
+        PyErr_SetString(PyExc_ValueError, "step and sample must be at least 1");
+        return NULL;
+    }
+    if (get_image(obj, &buf, &a) < 0)
+        return NULL;
+    image_t c = a;
+    c.h = (a.h + step - 1) / step;
+    c.w = (a.w + step - 1) / step;
+    c.sy = a.sy * step;
+    c.sx = a.sx * step;
+    PyObject *out[2] = {PyList_New(0), PyList_New(0)};
+    if (out[0] == NULL || out[1] == NULL)
+        goto fail;
+    for (int axis = 0; axis < 2; axis++) {
+        Py_ssize_t lines = axis == 0 ? c.h : c.w, length = axis == 0 ? c.w : c.h;
+        Py_ssize_t across = axis == 0 ? c.sy : c.sx, along = axis == 0 ? c.sx : c.sy;
+        Py_ssize_t samples = (length + sample - 1) / sample;
+        double need = share * (double)samples;
+        for (Py_ssize_t i = 1; i < lines && samples > 0; i++) {
+            const unsigned char *p = c.base + (i - 1) * across;
+            Py_ssize_t count = 0;
+            for (Py_ssize_t t = 0; t < length; t += sample, p += sample * along)
+                count += pixel_step(p, p + across, c.sc) >= EDGE_STEP;
+            if ((double)count >= need) {
+                PyObject *v = PyLong_FromSsize_t(i);
+                if (v == NULL || PyList_Append(out[axis], v) < 0) {
+                    Py_XDECREF(v);
+                    goto fail;
+                }
+                Py_DECREF(v);
+            }
+        }
+    }
+    PyBuffer_Release(&buf);
+    PyObject *result = PyTuple_Pack(2, out[0], out[1]);
+    Py_DECREF(out[0]);
+    Py_DECREF(out[1]);
+    return result;
+fail:
+    Py_XDECREF(out[0]);
+    Py_XDECREF(out[1]);
+    PyBuffer_Release(&buf);
+    return NULL;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyObject *edge_boxes(PyObject *self, PyObject *args, PyObject *kwargs)
@@ -781,6 +844,10 @@ static PyMethodDef methods[] = {
      "edge_boxes(a, max_regions) -> list of (x0, y0, x1, y1)\n\n"
      "childsafe.media.edits._edge_boxes_numpy(a, max_regions=max_regions), compiled: boxes outlined by\n"
      "sharp colour breaks in an (h, w, 3) uint8 array (any strides), best first."},
+    {"seam_lines", seam_lines, METH_VARARGS,
+     "seam_lines(a, step, sample, share) -> (rows, columns)\n\n"
+     "The lines of a[::step, ::step] that break at share of every sample-th position along them\n"
+     "(childsafe.media.edits._seams before merging)."},
     {"constants", constants, METH_NOARGS,
      "The constants compiled in, by their names in childsafe.media.edits (the tests compare them)."},
     {NULL, NULL, 0, NULL}};

@@ -954,6 +954,84 @@ def _refine_side(a: np.ndarray, guess: int, lo: int, hi: int, reach: int, horizo
     return first + int(np.argmax(counts))
 
 
+GRID_LINE = 0.85
+"""`grid_cells`: a row or column is a seam between tiles when it breaks (`EDGE_STEP`) along this share
+of its length."""
+MAX_GRID_SEAMS = 2
+"""Seams each way that make a collage (up to 3 x 3 tiles); more are a texture's (stairs, bricks)."""
+GRID_SAMPLE = 4
+"""`grid_cells` looks at every GRID_SAMPLE-th pixel along a line of its reduced copy (a seam breaks
+all along it)."""
+
+
+def _seam_lines_numpy(a: np.ndarray, step: int) -> tuple[list[int], list[int]]:
+    """Rows and columns i of ``a[::step, ::step]`` where the step from line i - 1 is at least
+    `EDGE_STEP` at `GRID_LINE` of every `GRID_SAMPLE`-th position along the line (the compiled
+    ``seam_lines`` gives the same)."""
+    planes = np.ascontiguousarray(np.moveaxis(a[::step, ::step], 2, 0))  # fast whole-plane steps
+    out = []
+    for axis in (0, 1):
+        if axis == 0:
+            lines = planes[:, :, ::GRID_SAMPLE]
+            lo, hi = lines[:, :-1], lines[:, 1:]
+        else:
+            lines = planes[:, ::GRID_SAMPLE]
+            lo, hi = lines[:, :, :-1], lines[:, :, 1:]
+        d = np.maximum(lo, hi)
+        d -= np.minimum(lo, hi)
+        breaks = np.count_nonzero(np.maximum(np.maximum(d[0], d[1]), d[2]) >= EDGE_STEP, axis=1 - axis)
+        samples = lines.shape[2 - axis]
+        out.append((np.flatnonzero(breaks >= GRID_LINE * samples) + 1).tolist() if samples else [])
+    return out[0], out[1]
+
+
+def _seams(a: np.ndarray, step: int) -> tuple[list[int], list[int]]:
+    """Seams of ``a[::step, ::step]`` (rows, columns): lines that break along nearly all their length;
+    a seam blurred over two lines (resampling, JPEG) counts once."""
+    fast = _compiled(_c_outlines, "seam_lines")
+    rows, cols = fast(a, step, GRID_SAMPLE, GRID_LINE) if fast is not None else _seam_lines_numpy(a, step)
+
+    def merged(lines: list[int]) -> list[int]:
+        seams: list[int] = []
+        for i in lines:
+            if not seams or i - seams[-1] > 2:
+                seams.append(i)
+        return seams
+
+    return merged(rows), merged(cols)
+
+
+def grid_cells(a: np.ndarray) -> list[Box]:
+    """The tiles of a collage whose tiles touch (no page colour between them, so no region shows): the
+    rows and columns where the picture breaks from one end to the other cut it into cells. Up to
+    `MAX_GRID_SEAMS` seams each way (3 x 3 tiles), each cell at least `MIN_REGION_SIDE` a side and no
+    longer than `MAX_ASPECT` times its width; none when no seam runs all the way, or more seams do (a
+    texture: stairs, bricks)."""
+    height, width = a.shape[:2]
+    if height < 2 * MIN_REGION_SIDE or width < 2 * MIN_REGION_SIDE:
+        return []
+    # Seams are looked for on a copy at most LABEL_SIDE long (a seam runs all the way, so it shows
+    # there too), then each is put back on the strongest break near it at full size.
+    step = -(-max(height, width) // LABEL_SIDE)
+    coarse_rows, coarse_cols = _seams(a, step)
+    # not within a tile's side of the edge (a photo's own thin rim)
+    coarse_rows = [i for i in coarse_rows if MIN_REGION_SIDE <= i * step + step and i * step - step <= height - MIN_REGION_SIDE]
+    coarse_cols = [i for i in coarse_cols if MIN_REGION_SIDE <= i * step + step and i * step - step <= width - MIN_REGION_SIDE]
+    if not (coarse_rows or coarse_cols) or len(coarse_rows) > MAX_GRID_SEAMS or len(coarse_cols) > MAX_GRID_SEAMS:
+        return []
+    inner_rows = [r for r in (_refine_side(a, i * step, 0, width, step, True) for i in coarse_rows)
+                  if MIN_REGION_SIDE <= r <= height - MIN_REGION_SIDE]
+    inner_cols = [c for c in (_refine_side(a, i * step, 0, height, step, False) for i in coarse_cols)
+                  if MIN_REGION_SIDE <= c <= width - MIN_REGION_SIDE]
+    if not (inner_rows or inner_cols):
+        return []
+    rows, cols = [0, *inner_rows, height], [0, *inner_cols, width]
+    cells = [(x0, y0, x1, y1) for y0, y1 in zip(rows, rows[1:]) for x0, x1 in zip(cols, cols[1:])]
+    if any(max((x1 - x0) / (y1 - y0), (y1 - y0) / (x1 - x0)) > MAX_ASPECT for x0, y0, x1, y1 in cells):
+        return []
+    return cells
+
+
 def edge_boxes(a: np.ndarray, *, max_regions: int = MAX_REGIONS) -> list[Box]:
     """Rectangles outlined by sharp breaks: a picture pasted over another (picture in picture).
 
@@ -1097,9 +1175,11 @@ def pictures_within(
 
     A region is hashed as found and, when its edge is a frame, trimmed too (two passes at most); up
     to a quarter of ``max_regions`` more come from outlines (`edge_boxes`), and the first trimming
-    pass is also cut to two guesses at a picture's own margins (`margin_cuts`) and up to
-    `MAX_RATIO_CUTS` guesses at a picture of a common shape (`ratio_cuts`), so at most
-    ``3 * max_regions + max(1, max_regions // 4) + MAX_TRIM_PASSES + 2 + MAX_RATIO_CUTS`` pictures. Near-duplicates
+    pass is also cut to two guesses at a picture's own margins (`margin_cuts`), and, for a picture
+    floating on its page, two frame guesses (`frame_cuts`) and up to `MAX_RATIO_CUTS` guesses at a
+    picture of a common shape (`ratio_cuts`); the tiles of a collage without gaps (`grid_cells`, up
+    to 3 x 3) are hashed and trimmed as regions are. So at most ``3 * (max_regions + max(1,
+    max_regions // 4) + 9) + MAX_TRIM_PASSES + 4 + MAX_RATIO_CUTS`` pictures. Near-duplicates
     (a region that is a trimmed box again, or anything that is the whole image again) are left out,
     so every extra hash looks at something new; trimmed boxes are kept even when a pass moved by a
     pixel or two (that pixel can matter).
@@ -1189,6 +1269,12 @@ def pictures_within(
         outlines = max(1, max_regions // 4) if page_share < FLAT_PAGE else 0
         for bx0, by0, bx1, by1 in edge_boxes(a[oy:ey, ox:ex], max_regions=outlines):
             keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size))
+        # Tiles that touch (a collage without gaps) make one region and no outline of their own. The
+        # seams are looked for across the whole image: trimming may have cut an outer tile's own flat
+        # edge (34 bits off), and a border round the collage is trimmed from each cell.
+        if page_share < FLAT_PAGE and max_regions > 0:
+            for cell in grid_cells(a):
+                keep_framed(_to_original(cell, factor, img.size))
     return found
 
 

@@ -311,3 +311,38 @@ def test_bad_buffers_are_refused_not_crashed():
         _outlines.edge_boxes(good)
     assert _outlines.edge_boxes(good, -3) == []
     assert _outlines.edge_boxes(a=good, max_regions=8) == []
+
+
+def _collage(seed: int, gap: int) -> np.ndarray:
+    """Tiles of noise and flat colours, touching (gap 0) or apart, JPEG-free."""
+    rng = np.random.default_rng(seed)
+    n = int(rng.integers(1, 4))
+    tile_h, tile_w = int(rng.integers(30, 120)), int(rng.integers(30, 120))
+    out = np.zeros((n * tile_h + (n + 1) * gap, n * tile_w + (n + 1) * gap, 3), dtype=np.uint8)
+    for i in range(n):
+        for j in range(n):
+            y, x = gap + i * (tile_h + gap), gap + j * (tile_w + gap)
+            tile = rng.integers(0, 256, 3) + rng.normal(0, float(rng.choice([0, 4, 40])), (tile_h, tile_w, 3))
+            out[y:y + tile_h, x:x + tile_w] = np.clip(tile, 0, 255).astype(np.uint8)
+    return out
+
+
+@pytest.mark.parametrize("seed", range(40))
+def test_seam_lines_are_those_of_numpy(seed):
+    a = _collage(seed, gap=seed % 3)
+    views = [a, a[1:-1, 2:], a[::2], a[:, ::-1], np.asfortranarray(a)]
+    for view in views:
+        for step in (1, 2, 3):
+            assert _outlines.seam_lines(view, step, edits.GRID_SAMPLE, edits.GRID_LINE) == tuple(
+                edits._seam_lines_numpy(view, step)), (seed, view.shape, view.strides, step)
+
+
+def test_seam_lines_refuse_bad_buffers_and_steps():
+    with pytest.raises(ValueError):
+        _outlines.seam_lines(np.zeros((4, 4), np.uint8), 1, 4, 0.85)
+    with pytest.raises(TypeError):
+        _outlines.seam_lines(np.zeros((4, 4, 3), np.float32), 1, 4, 0.85)
+    with pytest.raises(ValueError):
+        _outlines.seam_lines(np.zeros((4, 4, 3), np.uint8), 0, 4, 0.85)
+    assert _outlines.seam_lines(np.zeros((1, 1, 3), np.uint8), 1, 4, 0.85) == ([], [])
+    assert _outlines.seam_lines(np.zeros((0, 5, 3), np.uint8), 2, 4, 0.85) == ([], [])

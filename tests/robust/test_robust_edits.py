@@ -631,3 +631,37 @@ def test_a_picture_in_picture_with_an_outline_of_its_own_is_looked_up_without_it
     canvas.paste(small, (x, y))
     listed = int(pdq_hash_image(picture).pdq, 16)
     assert min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(canvas)) <= 20
+
+
+@pytest.mark.parametrize("grid", [(2, 2), (3, 3), (1, 2)])
+def test_tiles_of_a_collage_without_gaps_are_each_looked_up(grid):
+    # Tiles that touch make no page-colour region, and the outline finder gives two boxes at most:
+    # the seams that run from one end of the collage to the other cut it into its tiles.
+    from childsafe.media.edits import grid_cells
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    rows, cols = grid
+    tiles = [drawn_photo(seed=40 + k, size=(240, 180)) for k in range(rows * cols)]
+    collage = Image.new("RGB", (240 * cols, 180 * rows))
+    for k, tile in enumerate(tiles):
+        collage.paste(tile, ((k % cols) * 240, (k // cols) * 180))
+    assert len(grid_cells(np.asarray(edits_working(collage)))) == rows * cols
+    queries = [int(q.pdq, 16) for q in image_query_hashes(jpeg(collage, 85))]
+    for tile in tiles:
+        listed = int(pdq_hash_image(tile).pdq, 16)
+        assert min((q ^ listed).bit_count() for q in queries) <= 31
+
+
+def edits_working(img: Image.Image) -> np.ndarray:
+    from childsafe.media.edits import working_copy
+
+    return working_copy(img)[0]
+
+
+def test_a_photo_with_many_straight_lines_is_not_cut_into_tiles():
+    # Stairs, bricks, blinds: more seams than a collage of 3 x 3 has are a texture's.
+    from childsafe.media.edits import grid_cells
+
+    stripes = np.repeat((np.arange(300) // 20 % 2 * 200 + 20).astype(np.uint8)[:, None], 400, axis=1)
+    assert grid_cells(np.repeat(stripes[:, :, None], 3, axis=2)) == []
