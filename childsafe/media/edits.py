@@ -1235,7 +1235,7 @@ def pictures_within(
         ox, oy, ex, ey = boxes[0] if boxes else (0, 0, width, height)
         page = _backgrounds(a)
         found_regions, page_share = _regions(a[oy:ey, ox:ex], max_regions=max_regions, backgrounds=page)
-        def keep_framed(original: Box) -> None:
+        def keep_framed(original: Box, same: float = 0.95) -> None:
             # A pasted picture often sits in a frame of its own (a chat bubble's edge, an outline
             # drawn round a picture in picture): trim it too. Both are hashed: the picture's own edge
             # may be flat enough to look like a frame.
@@ -1245,9 +1245,10 @@ def pictures_within(
             # JPEG-blended edge is smoother there), and cut from the pixels hashed. A frame's edge may
             # be a line of blend between page and frame: a pass stops there, the next one takes the
             # frame. Each pass is hashed (dropped when it moved the box by no more than a blend's
-            # width; a later one may cut into a picture whose own edge is flat). A few pixels matter
-            # here (a 4 px outline: 46 bits): a cut box is left out only when it is nearly one kept
-            # already (`SAME_AS_WHOLE`); the hashes tell near-duplicates.
+            # width; a later one may cut into a picture whose own edge is flat). A cut box that overlaps
+            # one kept already by ``same`` is left out (a region's cut by a pixel: the hashes of a
+            # small picture differ, but it would cost 8 lookups more); an outline's box cut by its
+            # own 4 px outline is kept (`SAME_AS_WHOLE`: 46 bits apart).
             smooth = 2 if factor > 1 and min(pixels.shape[:2]) >= 4 * MIN_CONTENT else 1
             source = np.asarray(Image.fromarray(pixels).reduce(smooth)) if smooth > 1 else pixels
             sx = (original[2] - original[0]) / max(1, pixels.shape[1])
@@ -1258,7 +1259,7 @@ def pictures_within(
                 iy1 = pixels.shape[0] if ty1 >= source.shape[0] else ty1 * smooth
                 keep((original[0] + round(ix0 * sx), original[1] + round(iy0 * sy),
                       min(original[2], original[0] + round(ix1 * sx)), min(original[3], original[1] + round(iy1 * sy))),
-                     False, pixels[iy0:iy1, ix0:ix1], same=SAME_AS_WHOLE)
+                     False, pixels[iy0:iy1, ix0:ix1], same=same)
 
         for bx0, by0, bx1, by1 in found_regions:
             keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size))
@@ -1268,7 +1269,7 @@ def pictures_within(
         # picture on it is a region.
         outlines = max(1, max_regions // 4) if page_share < FLAT_PAGE else 0
         for bx0, by0, bx1, by1 in edge_boxes(a[oy:ey, ox:ex], max_regions=outlines):
-            keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size))
+            keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size), SAME_AS_WHOLE)
         # Tiles that touch (a collage without gaps) make one region and no outline of their own. The
         # seams are looked for across the whole image: trimming may have cut an outer tile's own flat
         # edge (34 bits off), and a border round the collage is trimmed from each cell.
