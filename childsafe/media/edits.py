@@ -1245,21 +1245,22 @@ def pictures_within(
             # JPEG-blended edge is smoother there), and cut from the pixels hashed. A frame's edge may
             # be a line of blend between page and frame: a pass stops there, the next one takes the
             # frame. Each pass is hashed (dropped when it moved the box by no more than a blend's
-            # width; a later one may cut into a picture whose own edge is flat). A cut box that overlaps
-            # one kept already by ``same`` is left out (a region's cut by a pixel: the hashes of a
-            # small picture differ, but it would cost 8 lookups more); an outline's box cut by its
-            # own 4 px outline is kept (`SAME_AS_WHOLE`: 46 bits apart).
+            # width; a later one may cut into a picture whose own edge is flat). The last cut is kept
+            # unless it is nearly a box kept already (`SAME_AS_WHOLE`): a chat bubble's blend line, an
+            # outline of 4 px (46 bits). An earlier one is left out when it overlaps a kept box by
+            # ``same`` (95% for a region: a small region's first cut by a pixel, 8 lookups more).
             smooth = 2 if factor > 1 and min(pixels.shape[:2]) >= 4 * MIN_CONTENT else 1
             source = np.asarray(Image.fromarray(pixels).reduce(smooth)) if smooth > 1 else pixels
             sx = (original[2] - original[0]) / max(1, pixels.shape[1])
             sy = (original[3] - original[1]) / max(1, pixels.shape[0])
-            for tx0, ty0, tx1, ty1 in trim_passes(source, max_passes=2) or []:
+            cuts = trim_passes(source, max_passes=2) or []
+            for i, (tx0, ty0, tx1, ty1) in enumerate(cuts):
                 ix0, iy0 = tx0 * smooth, ty0 * smooth
                 ix1 = pixels.shape[1] if tx1 >= source.shape[1] else tx1 * smooth
                 iy1 = pixels.shape[0] if ty1 >= source.shape[0] else ty1 * smooth
                 keep((original[0] + round(ix0 * sx), original[1] + round(iy0 * sy),
                       min(original[2], original[0] + round(ix1 * sx)), min(original[3], original[1] + round(iy1 * sy))),
-                     False, pixels[iy0:iy1, ix0:ix1], same=same)
+                     False, pixels[iy0:iy1, ix0:ix1], same=SAME_AS_WHOLE if i == len(cuts) - 1 else same)
 
         for bx0, by0, bx1, by1 in found_regions:
             keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size))
