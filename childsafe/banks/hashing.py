@@ -110,24 +110,29 @@ def file_digest(path: Path, algorithm: str) -> str:
     return h.hexdigest()
 
 
+def crop_hashes(img: Any) -> Iterator[tuple[Any, Any]]:
+    """(crop, PDQ hash) for each crop in `childsafe.media.edits.CROPS` that a bank keeps: those of
+    PDQ quality `DERIVED_MIN_QUALITY` or more (a flat crop, a sky or a wall, says little and matches
+    flat uploads by chance)."""
+    from childsafe.media import pdq_hash_image
+    from childsafe.media.edits import crop_images
+
+    for crop, cropped in crop_images(img):
+        h = pdq_hash_image(cropped)
+        if h.quality >= DERIVED_MIN_QUALITY:
+            yield crop, h
+
+
 def crop_entries(path: Path, img: Any) -> list[ParsedEntry]:
-    """``bank add --crops``: one entry per crop in `childsafe.media.edits.CROPS`, labelled with its crop.
+    """``bank add --crops``: one entry per crop `crop_hashes` keeps, labelled with its crop.
 
     For banks of originals a platform holds (its own removals): PDQ cannot see a cropped copy of a
     picture it never hashed, so the crops are hashed up front. Each entry carries the label
     ``crop:<name>`` and, in its provenance, the crop and the original's hash.
     """
     from childsafe.media import pdq_hash_image
-    from childsafe.media.edits import crop_images
 
     original = pdq_hash_image(img).pdq
-    entries = []
-    for crop, cropped in crop_images(img):
-        h = pdq_hash_image(cropped)
-        if h.quality < DERIVED_MIN_QUALITY:
-            continue  # a flat crop (a sky, a wall) says little and matches flat uploads by chance
-        entries.append(ParsedEntry(
-            value=h.pdq, digest=h.pdq, line=0, quality=h.quality, labels=[f"crop:{crop.label}"],
-            provenance={"added_from": path.name, "crop": crop.to_dict(), "crop_of": original},
-        ))
-    return entries
+    return [ParsedEntry(value=h.pdq, digest=h.pdq, line=0, quality=h.quality, labels=[f"crop:{crop.label}"],
+                        provenance={"added_from": path.name, "crop": crop.to_dict(), "crop_of": original})
+            for crop, h in crop_hashes(img)]

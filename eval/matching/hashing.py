@@ -12,7 +12,6 @@ from PIL import Image
 
 from childsafe.index.codec import hex_to_array
 from childsafe.media import pdq_hash_image
-from childsafe.media.edits import crop_images
 from childsafe.media.queries import MatchOptions, image_query_hashes
 
 
@@ -32,13 +31,9 @@ def robust(img: Image.Image, *, trim: bool = True, regions: bool = True) -> np.n
 def crop_hashes(img: Image.Image) -> list[tuple[str, np.ndarray]]:
     """What ``bank add --crops`` stores besides the original (same crops, same hasher), and the
     original's trimmed picture (`bare_pdq`) that ``bank add`` keeps for any image with flat edges."""
-    from childsafe.banks.hashing import DERIVED_MIN_QUALITY, bare_pdq
+    from childsafe.banks.hashing import bare_pdq, crop_hashes as banked_crops
 
-    out = []
-    for crop, cropped in crop_images(img):
-        h = pdq_hash_image(cropped)
-        if h.quality >= DERIVED_MIN_QUALITY:
-            out.append((crop.label, _bits([h.pdq])[0]))
+    out = [(crop.label, _bits([h.pdq])[0]) for crop, h in banked_crops(img)]
     bare = bare_pdq(img, pdq_hash_image(img).pdq)
     return out + ([("trimmed", _bits([bare])[0])] if bare else [])
 
