@@ -1015,16 +1015,18 @@ def grid_cells(a: np.ndarray) -> list[Box]:
     # Seams are looked for on a copy at most LABEL_SIDE long (a seam runs all the way, so it shows
     # there too), then each is put back on the strongest break near it at full size.
     step = -(-max(height, width) // LABEL_SIDE)
+
+    def inner(lines: list[int], length: int, slack: int) -> list[int]:
+        # not within a tile's side of the edge (a photo's own thin rim); ``slack``: the copy's step
+        return [i for i in lines if MIN_REGION_SIDE <= i + slack and i - slack <= length - MIN_REGION_SIDE]
+
     coarse_rows, coarse_cols = _seams(a, step)
-    # not within a tile's side of the edge (a photo's own thin rim)
-    coarse_rows = [i for i in coarse_rows if MIN_REGION_SIDE <= i * step + step and i * step - step <= height - MIN_REGION_SIDE]
-    coarse_cols = [i for i in coarse_cols if MIN_REGION_SIDE <= i * step + step and i * step - step <= width - MIN_REGION_SIDE]
+    coarse_rows = inner([i * step for i in coarse_rows], height, step)
+    coarse_cols = inner([i * step for i in coarse_cols], width, step)
     if not (coarse_rows or coarse_cols) or len(coarse_rows) > MAX_GRID_SEAMS or len(coarse_cols) > MAX_GRID_SEAMS:
         return []
-    inner_rows = [r for r in (_refine_side(a, i * step, 0, width, step, True) for i in coarse_rows)
-                  if MIN_REGION_SIDE <= r <= height - MIN_REGION_SIDE]
-    inner_cols = [c for c in (_refine_side(a, i * step, 0, height, step, False) for i in coarse_cols)
-                  if MIN_REGION_SIDE <= c <= width - MIN_REGION_SIDE]
+    inner_rows = inner([_refine_side(a, r, 0, width, step, True) for r in coarse_rows], height, 0)
+    inner_cols = inner([_refine_side(a, c, 0, height, step, False) for c in coarse_cols], width, 0)
     if not (inner_rows or inner_cols):
         return []
     rows, cols = [0, *inner_rows, height], [0, *inner_cols, width]

@@ -1,9 +1,9 @@
 """Border sweep of the evaluation: solid borders that a hidden check could draw, around pictures whose
 own edges may have the border's colour (or are as flat as a border: shapes drawn on a flat page).
 
-Black, white, one random colour and the picture's own edge colour; as a letterbox (top and bottom), a pillarbox (left and right),
-a frame (all four sides) and on one side only (a random one); 3% to 25% of a side, at random; JPEG
-(quality 60 to 95) half the time. Around the evaluation's banked originals and scikit-image's
+Black, white, one random colour and the picture's own edge colour; as a letterbox (top and bottom), a
+pillarbox (left and right), a frame (all four sides) and on one side only (a random one); 3% to 25% of
+a side, at random; JPEG (quality 60 to 95) half the time. Around the evaluation's banked originals and scikit-image's
 pictures with flat edges (a silhouette on white, a text page, a logo, the moon on black, a phantom on
 black, ...), where a white or black border meets the picture's own edge in the same colour, and
 drawings of shapes on a page of one flat colour, whose edge is as flat as a bar of another colour.
