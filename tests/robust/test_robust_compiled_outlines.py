@@ -333,8 +333,9 @@ def test_seam_lines_are_those_of_numpy(seed):
     views = [a, a[1:-1, 2:], a[::2], a[:, ::-1], np.asfortranarray(a)]
     for view in views:
         for step in (1, 2, 3):
-            assert _outlines.seam_lines(view, step, edits.GRID_SAMPLE, edits.GRID_LINE) == tuple(
-                edits._seam_lines_numpy(view, step)), (seed, view.shape, view.strides, step)
+            for share in (edits.GRID_LINE, edits.GRID_WEAK_LINE):
+                assert _outlines.seam_lines(view, step, edits.GRID_SAMPLE, share) == tuple(
+                    edits._seam_lines_numpy(view, step, share)), (seed, view.shape, view.strides, step, share)
 
 
 def test_seam_lines_refuse_bad_buffers_and_steps():

@@ -711,3 +711,37 @@ def test_small_pictures_in_coloured_bars_after_jpeg_are_looked_up():
         listed = int(pdq_hash_image(picture).pdq, 16)
         found += min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(copy)) <= THRESHOLD
     assert found >= 38
+
+
+@pytest.mark.parametrize("grid", [(2, 2), (3, 3)])
+def test_a_collage_seam_that_breaks_along_part_of_its_length_is_found_where_a_collage_has_one(grid):
+    # A grey patch across each column seam, a third of the collage high (two tiles of one tone
+    # there): the seam breaks along two thirds of its length only. The row seams lie where an even
+    # collage has them, so the column seams are looked for at the half or the thirds, and found.
+    from childsafe.media.edits import grid_cells
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    rows, cols = grid
+    collage = Image.new("RGB", (240 * cols, 180 * rows))
+    for k in range(rows * cols):
+        collage.paste(drawn_photo(seed=60 + k, size=(240, 180)), ((k % cols) * 240, (k // cols) * 180))
+    for c in range(1, cols):
+        ImageDraw.Draw(collage).rectangle((240 * c - 30, 0, 240 * c + 29, 60 * rows - 1), fill=(128, 128, 128))
+    boxes = [((k % cols) * 240, (k // cols) * 180, (k % cols + 1) * 240, (k // cols + 1) * 180) for k in range(rows * cols)]
+    assert sorted(grid_cells(np.asarray(edits_working(collage)))) == sorted(boxes)
+    queries = [int(q.pdq, 16) for q in image_query_hashes(jpeg(collage, 85))]
+    for box in boxes:
+        listed = int(pdq_hash_image(collage.crop(box)).pdq, 16)
+        assert min((q ^ listed).bit_count() for q in queries) <= 31
+
+
+def test_a_weak_line_is_no_seam_without_a_seam_where_a_collage_has_one():
+    # A photo's own line that breaks along half its length, at its middle, stays a photo.
+    from childsafe.media.edits import grid_cells
+
+    photo = drawn_photo(seed=8, size=(480, 360))
+    left = np.asarray(photo).copy()
+    left[:, 240:, :] = 255 - left[:, 240:, :]
+    left[:180, 240:, :] = left[:180, 239:240, :]  # the line breaks along half its length only
+    assert grid_cells(left) == []
