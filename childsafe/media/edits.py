@@ -1035,6 +1035,11 @@ the same tone along part of the seam (a grey sky beside a grey wall) stop it fro
 the reference and package photos: 1 of 56 has cells either way.)"""
 GRID_FIT = 2
 """How many lines of the reduced copy a weak seam may lie from where an even collage puts it."""
+GUTTER_SHARE = 0.03
+"""`grid_cells`: the widest gutter between a collage's tiles, as a share of the side it cuts."""
+GUTTER_SLACK = 3
+"""`grid_cells`: a gutter starts within this many lines of the break a seam was put on (JPEG blends
+a line or two of it with the tile beside it)."""
 
 
 def _seam_lines_numpy(a: np.ndarray, step: int, share: float = GRID_LINE) -> tuple[list[int], list[int]]:
@@ -1129,11 +1134,78 @@ def grid_cells(a: np.ndarray) -> list[Box]:
     inner_cols = inner([_refine_side(a, c, 0, height, step, False) for c in coarse_cols], width, 0)
     if not (inner_rows or inner_cols):
         return []
-    rows, cols = [0, *inner_rows, height], [0, *inner_cols, width]
-    cells = [(x0, y0, x1, y1) for y0, y1 in zip(rows, rows[1:]) for x0, x1 in zip(cols, cols[1:])]
-    if any(max((x1 - x0) / (y1 - y0), (y1 - y0) / (x1 - x0)) > MAX_ASPECT for x0, y0, x1, y1 in cells):
+    rows = _tile_spans(a, inner_rows, horizontal=True)
+    cols = _tile_spans(a, inner_cols, horizontal=False)
+    if rows is None or cols is None:  # gutters on one axis only: the other's are the tiles' own edges
+        rows = cols = None
+    rows = rows or list(zip([0, *inner_rows], [*inner_rows, height]))
+    cols = cols or list(zip([0, *inner_cols], [*inner_cols, width]))
+    cells = [(x0, y0, x1, y1) for y0, y1 in rows for x0, x1 in cols]
+    if any(min(x1 - x0, y1 - y0) < MIN_CONTENT or max((x1 - x0) / (y1 - y0), (y1 - y0) / (x1 - x0)) > MAX_ASPECT
+           for x0, y0, x1, y1 in cells):
         return []
     return cells
+
+
+def _tile_spans(a: np.ndarray, seams: list[int], *, horizontal: bool) -> list[tuple[int, int]] | None:
+    """Where a collage's tiles start and end along one axis when its seams are gutters: bands of
+    lines of one colour (`BORDER_TOLERANCE`, but for `BORDER_NOISE`), at most `GUTTER_SHARE` of the
+    side wide, at every seam, with a tile's straight edge on both sides, and at the image's edges
+    where there are any. [] when the axis has no seam; None when some seam has no gutter (the tiles
+    touch, or a tile's own flat edge lies along a seam, or a tile's edge has the gutter's colour:
+    the cells then end at the seams).
+
+    A cell that took a 4 px gutter with it was trimmed as a region is, and missed when that cut into
+    a tile (3 x 3 collages of photos with 4 px gaps: 7 to 9 of 11 to 16 a seed found); and a cell
+    that is the tile exactly is kept beside a region box a pixel or two off (`SAME_AS_WHOLE`), which
+    a striped photo's hash does not survive."""
+    if not seams:
+        return []
+    length = a.shape[0] if horizontal else a.shape[1]
+    reach = max(2, round(GUTTER_SHARE * length))
+    flat: dict[int, bool] = {}
+
+    def uniform(i: int) -> bool:
+        if i not in flat:
+            line = a[i] if horizontal else a[:, i]
+            colour = np.median(line, axis=0)
+            flat[i] = bool(_near(line[None], colour, BORDER_TOLERANCE).mean() >= 1.0 - BORDER_NOISE)
+        return flat[i]
+
+    def crossed(inside: int, outside: int) -> bool:
+        # whether line ``inside`` (of the band) and ``outside`` (a tile's) differ along half the length
+        if not 0 <= outside < length:
+            return False
+        pair = (a[inside], a[outside]) if horizontal else (a[:, inside], a[:, outside])
+        step = np.abs(pair[0].astype(np.int16) - pair[1]).max(axis=1)
+        return bool((step >= EDGE_STEP).mean() >= GRID_WEAK_LINE)
+
+    bands = []
+    for seam in seams:
+        # The seam lies on the strongest break, beside the gutter or beside a line of JPEG's blend.
+        near = [i for i in sorted(range(seam - GUTTER_SLACK, seam + GUTTER_SLACK), key=lambda i: abs(i - seam + 0.5))
+                if 0 <= i < length and uniform(i)]
+        if not near:
+            return None
+        start, end = near[0], near[0] + 1
+        while start - 1 >= max(0, seam - reach) and uniform(start - 1):
+            start -= 1
+        while end < min(length, seam + reach) and uniform(end):
+            end += 1
+        # A gutter has a tile's straight edge on both sides (beyond a line of blend); a tile's own
+        # flat edge beside a seam ends where the tile's shapes do.
+        if not (crossed(start, start - 2) and crossed(end - 1, end + 1)):
+            return None
+        bands.append((start, end))
+    first = 0
+    while first < reach and uniform(first):
+        first += 1
+    last = length
+    while last > length - reach and uniform(last - 1):
+        last -= 1
+    edges = [first] + [e for _, e in bands]
+    ends = [b for b, _ in bands] + [last]
+    return list(zip(edges, ends))
 
 
 def edge_boxes(a: np.ndarray, *, max_regions: int = MAX_REGIONS) -> list[Box]:
@@ -1388,7 +1460,7 @@ def pictures_within(
         # edge (34 bits off), and a border round the collage is trimmed from each cell.
         if page_share < FLAT_PAGE and max_regions > 0:
             for cell in grid_cells(a):
-                keep_framed(_to_original(cell, factor, img.size))
+                keep_framed(_to_original(cell, factor, img.size), SAME_AS_WHOLE)
     return found
 
 
