@@ -13,7 +13,13 @@
  * Where numpy is mirrored:
  *  - _edge_maps: a step is the largest per-channel difference; a break is step * 2 >= 2 * 24 and
  *    step * 2 >= 3 * (the larger step beside it); at the first and last line numpy takes
- *    step[1 % n] and step[-2 % n], which is the one neighbour there is (the line itself when n == 1);
+ *    step[1 % n] and step[-2 % n], which is the one neighbour there is (the line itself when n == 1).
+ *    On the half-size copy (thin = 1), where the step after (before) it is the far side of a thin
+ *    line of pixels (_thin_lines: above or below both lines beside it by 24 in some channel) and the
+ *    step before it and two after (after it and two before) are "small" (v * 3 <= step * 2), the
+ *    step before (after) counts instead; a missing step is never small. In bytes here, with
+ *    lim = floor(2 step / 3) = step * 171 >> 8 for every step <= 255: small is v <= lim, a break
+ *    step >= 24 and the step that counts <= lim;
  *  - _strongest takes lines in the order np.argsort(profile, kind="stable")[::-1] (count
  *    descending, then the later line first). NOTE: edits.py's default np.argsort is numpy's
  *    quicksort, whose order for equal counts depends on the CPU (numpy dispatches it to
@@ -90,6 +96,20 @@ static inline unsigned pixel_step(const unsigned char *p, const unsigned char *q
 static inline unsigned is_break(unsigned s, unsigned beside)
 {
     return (unsigned)(s * EDGE_RATIO_1 >= EDGE_RATIO_1 * EDGE_STEP) & (unsigned)(s * EDGE_RATIO_1 >= beside * EDGE_RATIO_0);
+}
+
+/* Whether pixel y (channels 0, sc, 2 sc from each pointer) stands above or below both x and z by
+ * EDGE_STEP in some channel: edits._thin_lines. */
+static inline unsigned thin_pixel(const unsigned char *x, const unsigned char *y, const unsigned char *z, Py_ssize_t sc)
+{
+    unsigned t = 0;
+    for (int ch = 0; ch < 3; ch++) {
+        int vx = x[ch * sc], vy = y[ch * sc], vz = z[ch * sc];
+        int up = vy - vx < vy - vz ? vy - vx : vy - vz;
+        int down = vx - vy < vz - vy ? vx - vy : vz - vy;
+        t |= (unsigned)(up >= EDGE_STEP) | (unsigned)(down >= EDGE_STEP);
+    }
+    return t;
 }
 
 #include "_rgb_split.h"
@@ -185,52 +205,131 @@ CPU_BUILDS static void plane_steps(const unsigned char *restrict r0, const unsig
     }
 }
 
-/* Breaks of a line of steps s[0..n) given the steps of the lines before and after it (NULL where
- * there is none: numpy's step[1 % n] / step[-2 % n] at the ends, the line itself when alone).
- * Writes 0/1 to out (when not NULL) and returns the count. */
-CPU_BUILDS static Py_ssize_t line_breaks(const unsigned char *restrict s, const unsigned char *restrict before,
-                              const unsigned char *restrict after, Py_ssize_t n, unsigned char *restrict out)
+static inline unsigned char min_u8(unsigned char p, unsigned char q) { return p < q ? p : q; }
+static inline unsigned char max_u8(unsigned char p, unsigned char q) { return p > q ? p : q; }
+static inline unsigned char sat_sub(unsigned char p, unsigned char q) { return (unsigned char)(p > q ? p - q : 0); }
+
+/* thin[i] = whether pixel i of the middle of three lines of planes (r at 0, g at `plane`, b at
+ * 2 `plane` from each pointer) is a thin line between the other two: thin_pixel in saturating byte
+ * arithmetic, so that it vectorises. */
+CPU_BUILDS static void thin_flags(const unsigned char *restrict x, const unsigned char *restrict y,
+                                  const unsigned char *restrict z, Py_ssize_t plane, Py_ssize_t n,
+                                  unsigned char *restrict out)
 {
-    Py_ssize_t count = 0, i;
-    const unsigned char *one = before ? before : after ? after : s;
-    if (out == NULL && before && after) {
-        uint32_t c32 = 0;
-        for (i = 0; i < n; i++) {
-            unsigned beside = before[i] > after[i] ? before[i] : after[i];
-            c32 += is_break(s[i], beside);
-        }
-        return (Py_ssize_t)c32; /* n < 2 ** 32: rows this long would not fit in memory as pixels */
+    const unsigned char *restrict x1 = x + plane, *restrict y1 = y + plane, *restrict z1 = z + plane;
+    const unsigned char *restrict x2 = x + 2 * plane, *restrict y2 = y + 2 * plane, *restrict z2 = z + 2 * plane;
+    for (Py_ssize_t i = 0; i < n; i++) { /* above both by 24: above the larger; below both: below the smaller */
+        unsigned char m0 = max_u8(sat_sub(y[i], max_u8(x[i], z[i])), sat_sub(min_u8(x[i], z[i]), y[i]));
+        unsigned char m1 = max_u8(sat_sub(y1[i], max_u8(x1[i], z1[i])), sat_sub(min_u8(x1[i], z1[i]), y1[i]));
+        unsigned char m2 = max_u8(sat_sub(y2[i], max_u8(x2[i], z2[i])), sat_sub(min_u8(x2[i], z2[i]), y2[i]));
+        out[i] = (unsigned char)(max_u8(max_u8(m0, m1), m2) >= EDGE_STEP);
     }
-    if (out == NULL) {
-        uint32_t c32 = 0;
-        for (i = 0; i < n; i++)
-            c32 += is_break(s[i], one[i]);
-        return (Py_ssize_t)c32;
-    }
-    for (i = 0; i < n; i++) {
-        unsigned beside = before && after ? (before[i] > after[i] ? before[i] : after[i]) : one[i];
-        unsigned e = is_break(s[i], beside);
-        out[i] = (unsigned char)e;
-        count += e;
-    }
-    return count;
 }
 
-/* Breaks along a row of steps t[0..m) (between columns c and c + 1), added to prof[c]. */
-CPU_BUILDS static void add_row_breaks(const unsigned char *restrict t, Py_ssize_t m, int32_t *restrict prof)
+/* The breaks of n steps by _edge_maps' rule, every input an array: nb / na the steps before and
+ * after (the one there is at an end), b / a the same as they are and b2 / a2 two away (255 where
+ * missing: never small), tb / ta whether the line of pixels before / after is thin. In bytes, so
+ * that it vectorises: with L = floor(2 s / 3) (s * 171 >> 8 for every s <= 255), a step v is
+ * "small" beside s when v <= L, and s breaks when s >= EDGE_STEP and the step that counts beside it
+ * is <= L. Writes 0/1 to out; returns the count. */
+CPU_BUILDS static Py_ssize_t rule_breaks(const unsigned char *restrict s, const unsigned char *restrict nb,
+                                         const unsigned char *restrict na, const unsigned char *restrict b,
+                                         const unsigned char *restrict a, const unsigned char *restrict b2,
+                                         const unsigned char *restrict a2, const unsigned char *restrict tb,
+                                         const unsigned char *restrict ta, Py_ssize_t n, unsigned char *restrict out)
 {
-    if (m <= 0)
-        return;
-    if (m == 1) {
-        prof[0] += (int32_t)is_break(t[0], t[0]);
+    for (Py_ssize_t i = 0; i < n; i++) {
+        unsigned char lim = (unsigned char)(((unsigned short)s[i] * (unsigned short)171) >> 8);
+        unsigned char use_b = (unsigned char)(ta[i] & (a2[i] <= lim) & (b[i] <= lim));
+        unsigned char use_a = (unsigned char)((use_b ^ 1) & tb[i] & (b2[i] <= lim) & (a[i] <= lim));
+        unsigned char mb = (unsigned char)-use_b, ma = (unsigned char)-use_a;
+        unsigned char both = max_u8(nb[i], na[i]);
+        unsigned char beside = (unsigned char)((nb[i] & mb) | (na[i] & ma) | (both & (unsigned char)~(mb | ma)));
+        out[i] = (unsigned char)((s[i] >= EDGE_STEP) & (beside <= lim));
+    }
+    uint32_t count = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        count += out[i];
+    return (Py_ssize_t)count; /* n < 2 ** 32: lines this long would not fit in memory as pixels */
+}
+
+/* The breaks by the larger step beside (no thin lines anywhere): out[i] 0/1, returns the count. */
+CPU_BUILDS static Py_ssize_t max_rule_breaks(const unsigned char *restrict s, const unsigned char *restrict nb,
+                                             const unsigned char *restrict na, Py_ssize_t n, unsigned char *restrict out)
+{
+    for (Py_ssize_t i = 0; i < n; i++) { /* is_break in bytes (lim = floor(2 s / 3)): it vectorises */
+        unsigned char lim = (unsigned char)(((unsigned short)s[i] * (unsigned short)171) >> 8);
+        out[i] = (unsigned char)((s[i] >= EDGE_STEP) & (max_u8(nb[i], na[i]) <= lim));
+    }
+    uint32_t count = 0;
+    for (Py_ssize_t i = 0; i < n; i++)
+        count += out[i];
+    return (Py_ssize_t)count;
+}
+
+/* rule_breaks for one step, inline (the ends of a row, the candidate columns of pass 2). */
+static inline unsigned char rule_break1(unsigned char s, unsigned char nb, unsigned char na, unsigned char b,
+                                        unsigned char a, unsigned char b2, unsigned char a2, unsigned char tb,
+                                        unsigned char ta)
+{
+    unsigned char lim = (unsigned char)(((unsigned short)s * (unsigned short)171) >> 8);
+    unsigned char beside = (ta & (a2 <= lim) & (b <= lim)) ? nb : (tb & (b2 <= lim) & (a <= lim)) ? na : max_u8(nb, na);
+    return (unsigned char)((s >= EDGE_STEP) & (beside <= lim));
+}
+
+/* Breaks of a line of steps s[0..n) given the steps of the lines before and after it and two away
+ * (NULL where there is none: at the ends numpy takes the one neighbour there is, the line itself
+ * when alone) and the thin flags of the lines of pixels on either side of it (NULL: not thin).
+ * `far`: n bytes of 255, `none`: n zero bytes. Writes 0/1 to out and returns the count. */
+static Py_ssize_t line_breaks(const unsigned char *s, const unsigned char *before, const unsigned char *after,
+                              const unsigned char *before2, const unsigned char *after2,
+                              const unsigned char *thin_before, const unsigned char *thin_after,
+                              const unsigned char *far, const unsigned char *none, Py_ssize_t n, unsigned char *out)
+{
+    const unsigned char *nb = before ? before : after ? after : s, *na = after ? after : before ? before : s;
+    if (thin_before == NULL && thin_after == NULL)
+        return max_rule_breaks(s, nb, na, n, out);
+    return rule_breaks(s, nb, na, before ? before : far, after ? after : far, before2 ? before2 : far,
+                       after2 ? after2 : far, thin_before ? thin_before : none, thin_after ? thin_after : none, n, out);
+}
+
+/* One step of a line by the same rule, at an end of a row (the few that lack a neighbour). */
+static unsigned end_break(const unsigned char *t, const unsigned char *thin, Py_ssize_t m, Py_ssize_t c)
+{
+    unsigned char b = c >= 1 ? t[c - 1] : 255, a = c + 1 < m ? t[c + 1] : 255;
+    unsigned char nb = c >= 1 ? b : c + 1 < m ? a : t[c], na = c + 1 < m ? a : c >= 1 ? b : t[c];
+    unsigned char b2 = c >= 2 ? t[c - 2] : 255, a2 = c + 2 < m ? t[c + 2] : 255;
+    unsigned char tb = c >= 1 ? thin[c - 1] : 0, ta = c + 1 < m ? thin[c] : 0;
+    return rule_break1(t[c], nb, na, b, a, b2, a2, tb, ta);
+}
+
+/* Breaks along a row of steps t[0..m) (between columns c and c + 1), added to prof[c]; thin[c - 1]
+ * whether pixel column c of the row is thin (1 <= c <= m - 1); `line`: m bytes of scratch. */
+static void add_row_breaks(const unsigned char *t, const unsigned char *thin, Py_ssize_t m, int32_t *prof,
+                           unsigned char *line)
+{
+    Py_ssize_t c;
+    if (thin == NULL) { /* no thin lines: the larger step beside, the one there is at an end */
+        if (m == 1) {
+            prof[0] += (int32_t)is_break(t[0], t[0]);
+            return;
+        }
+        if (m > 2)
+            max_rule_breaks(t + 1, t, t + 2, m - 2, line + 1);
+        line[0] = (unsigned char)is_break(t[0], t[1]);
+        line[m - 1] = (unsigned char)is_break(t[m - 1], t[m - 2]);
+        for (c = 0; c < m; c++)
+            prof[c] += line[c];
         return;
     }
-    prof[0] += (int32_t)is_break(t[0], t[1]);
-    for (Py_ssize_t c = 1; c < m - 1; c++) {
-        unsigned beside = t[c - 1] > t[c + 1] ? t[c - 1] : t[c + 1];
-        prof[c] += (int32_t)is_break(t[c], beside);
-    }
-    prof[m - 1] += (int32_t)is_break(t[m - 1], t[m - 2]);
+    for (c = 0; c < m && c < 2; c++)
+        line[c] = (unsigned char)end_break(t, thin, m, c);
+    if (m > 4) /* 2 <= c <= m - 3: every neighbour there */
+        rule_breaks(t + 2, t + 1, t + 3, t + 1, t + 3, t, t + 4, thin + 1, thin + 2, m - 4, line + 2);
+    for (c = m - 2 > 2 ? m - 2 : 2; c < m; c++)
+        line[c] = (unsigned char)end_break(t, thin, m, c);
+    for (c = 0; c < m; c++)
+        prof[c] += line[c];
 }
 
 /* ------------------------------------------------------------------ candidate lines */
@@ -413,7 +512,7 @@ static void *take(arena_t *a, size_t bytes)
 
 /* _find_edge_boxes on view c: writes up to max_regions boxes to out (capacity cap), returns how
  * many, or -1 when out of memory. */
-static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out, int cap)
+static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out, int cap, int thin)
 {
     const Py_ssize_t h = c->h, w = c->w;
     const Py_ssize_t nr = h - 1, nc = w - 1; /* row lines (between rows), column lines */
@@ -421,9 +520,11 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
     int result = 0;
     /* Scratch, one block: sizes first, then the same takes in the same order. */
     const size_t sizes[] = {
-        12 * (size_t)w,                               /* planes: four rows, three planes each */
-        (size_t)w,                                    /* tbuf: steps along a row */
-        3 * (size_t)big,                              /* sbuf: three lines of steps */
+        18 * (size_t)w,                               /* planes: six rows, three planes each */
+        2 * (size_t)w,                                /* tbuf: steps along a row, then its thin flags */
+        5 * (size_t)big,                              /* sbuf: five lines of steps */
+        3 * (size_t)big,                              /* thinbuf: thin flags of three lines of pixels */
+        2 * (size_t)big,                              /* far (255s: a missing line of steps), none (0s) */
         (size_t)big,                                  /* line: breaks along one line */
         4 * (size_t)h, 4 * (size_t)w,                 /* row_prof, col_prof */
         4 * (size_t)big,                              /* order */
@@ -447,6 +548,8 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
     unsigned char *planes = (unsigned char *)take(&A, sizes[si++]);
     unsigned char *tbuf = (unsigned char *)take(&A, sizes[si++]);
     unsigned char *sbuf = (unsigned char *)take(&A, sizes[si++]);
+    unsigned char *thinbuf = (unsigned char *)take(&A, sizes[si++]);
+    unsigned char *far = (unsigned char *)take(&A, sizes[si++]);
     unsigned char *line = (unsigned char *)take(&A, sizes[si++]);
     int32_t *row_prof = (int32_t *)take(&A, sizes[si++]);
     int32_t *col_prof = (int32_t *)take(&A, sizes[si++]);
@@ -466,34 +569,49 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
         return -1;
     }
 
-    /* Pass 1: how many breaks each row line and each column line holds (_edge_maps' counts). */
+    unsigned char *none = far + big;
+    memset(far, 255, (size_t)big);
+    memset(none, 0, (size_t)big);
+
+    /* Pass 1: how many breaks each row line and each column line holds (_edge_maps' counts). Row
+     * line k (between rows k and k + 1) needs the steps of lines k - 2 .. k + 2 and the thin flags
+     * of rows k and k + 1: it is counted once row k + 3 is read (rings of 3 rows of planes, 5 lines
+     * of steps and 3 rows of thin flags), the last lines after the loop. */
     memset(row_prof, 0, 4 * (size_t)h);
     memset(col_prof, 0, 4 * (size_t)w);
     {
-        unsigned char *prev = planes, *cur = planes + 3 * w;
-        unsigned char *s_before = sbuf, *s_mid = sbuf + big, *s_after = sbuf + 2 * big;
-        for (Py_ssize_t y = 0; y < h; y++) {
-            gather_row(c, y, cur, cur + w, cur + 2 * w);
-            if (nc > 0) {
-                plane_steps(cur, cur + w, cur + 2 * w, cur + 1, cur + w + 1, cur + 2 * w + 1, nc, tbuf);
-                add_row_breaks(tbuf, nc, col_prof);
+#define ROW_PLANES(y) (planes + 3 * w * ((y) % 3))
+#define STEPS(k) (sbuf + big * ((k) % 5))
+#define THIN(y) (thinbuf + big * ((y) % 3))
+        unsigned char *thin_cols = tbuf + w;
+        for (Py_ssize_t y = 0; y < h + 3; y++) {
+            if (y < h) {
+                unsigned char *cur = ROW_PLANES(y);
+                gather_row(c, y, cur, cur + w, cur + 2 * w);
+                if (nc > 0) {
+                    plane_steps(cur, cur + w, cur + 2 * w, cur + 1, cur + w + 1, cur + 2 * w + 1, nc, tbuf);
+                    if (thin && w >= 3)
+                        thin_flags(cur, cur + 1, cur + 2, w, w - 2, thin_cols);
+                    add_row_breaks(tbuf, thin ? thin_cols : NULL, nc, col_prof, line);
+                }
+                if (y >= 1) { /* steps between rows y - 1 and y: row line y - 1 */
+                    unsigned char *prev = ROW_PLANES(y - 1);
+                    plane_steps(prev, prev + w, prev + 2 * w, cur, cur + w, cur + 2 * w, w, STEPS(y - 1));
+                }
+                if (thin && y >= 2) /* row y - 1, between rows y - 2 and y */
+                    thin_flags(ROW_PLANES(y - 2), ROW_PLANES(y - 1), cur, w, w, THIN(y - 1));
             }
-            if (y >= 1) {
-                /* steps between rows y - 1 and y: row line y - 1 */
-                plane_steps(prev, prev + w, prev + 2 * w, cur, cur + w, cur + 2 * w, w, s_after);
-                if (y >= 2) /* row line y - 2 now has both neighbours that exist */
-                    row_prof[y - 2] = (int32_t)line_breaks(s_mid, y >= 3 ? s_before : NULL, s_after, w, NULL);
-                unsigned char *t = s_before;
-                s_before = s_mid;
-                s_mid = s_after;
-                s_after = t;
-            }
-            unsigned char *t = prev;
-            prev = cur;
-            cur = t;
+            Py_ssize_t k = y - 3; /* row line k: lines up to k + 2 and rows up to k + 3 are in */
+            if (k < 0 || k >= nr)
+                continue;
+            row_prof[k] = (int32_t)line_breaks(STEPS(k), k >= 1 ? STEPS(k - 1) : NULL, k + 1 < nr ? STEPS(k + 1) : NULL,
+                                               k >= 2 ? STEPS(k - 2) : NULL, k + 2 < nr ? STEPS(k + 2) : NULL,
+                                               thin && k >= 1 ? THIN(k) : NULL, thin && k + 1 < nr ? THIN(k + 1) : NULL,
+                                               far, none, w, line);
         }
-        if (nr >= 1) /* the last row line: s_mid, the one before it in s_before */
-            row_prof[nr - 1] = (int32_t)line_breaks(s_mid, nr >= 2 ? s_before : NULL, NULL, w, NULL);
+#undef ROW_PLANES
+#undef STEPS
+#undef THIN
     }
 
     /* Candidate lines: the border (-1 and n) and the strongest. */
@@ -521,19 +639,28 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
                 row[x + 1] = acc += (float)BORDER_SUPPORT;
             continue;
         }
-        /* rows r - 1 .. r + 2 as planes (those that exist), then the steps between them */
-        unsigned char *before = r >= 1 ? sbuf : NULL, *after = r + 1 < nr ? sbuf + 2 * big : NULL;
-        Py_ssize_t first = r >= 1 ? r - 1 : r, last = r + 1 < nr ? r + 2 : r + 1;
+        /* rows r - 2 .. r + 3 as planes (those that exist), the steps of lines r - 2 .. r + 2 between
+         * them and the thin flags of rows r and r + 1 (as pass 1 has them) */
+        Py_ssize_t first = r >= 2 ? r - 2 : 0, last = r + 3 < h ? r + 3 : h - 1;
         for (Py_ssize_t y = first; y <= last; y++) {
             unsigned char *pl = planes + 3 * w * (y - first);
             gather_row(c, y, pl, pl + w, pl + 2 * w);
         }
-        for (Py_ssize_t y = first; y < last; y++) {
-            unsigned char *p0 = planes + 3 * w * (y - first), *p1 = p0 + 3 * w;
-            unsigned char *out = y < r ? before : y == r ? sbuf + big : after;
-            plane_steps(p0, p0 + w, p0 + 2 * w, p1, p1 + w, p1 + 2 * w, w, out);
+#define PL(y) (planes + 3 * w * ((y) - first))
+#define ST(k) (sbuf + big * ((k) - r + 2))
+        for (Py_ssize_t k = first; k < last; k++) {
+            unsigned char *p0 = PL(k), *p1 = PL(k + 1);
+            plane_steps(p0, p0 + w, p0 + 2 * w, p1, p1 + w, p1 + 2 * w, w, ST(k));
         }
-        line_breaks(sbuf + big, before, after, w, line);
+        if (thin && r >= 1)
+            thin_flags(PL(r - 1), PL(r), PL(r + 1), w, w, thinbuf);
+        if (thin && r + 1 < nr)
+            thin_flags(PL(r), PL(r + 1), PL(r + 2), w, w, thinbuf + big);
+        line_breaks(ST(r), r >= 1 ? ST(r - 1) : NULL, r + 1 < nr ? ST(r + 1) : NULL, r >= 2 ? ST(r - 2) : NULL,
+                    r + 2 < nr ? ST(r + 2) : NULL, thin && r >= 1 ? thinbuf : NULL, thin && r + 1 < nr ? thinbuf + big : NULL,
+                    far, none, w, line);
+#undef PL
+#undef ST
         for (Py_ssize_t x = 0; x < w; x++)
             row[x + 1] = acc += (float)line[x];
     }
@@ -547,23 +674,23 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
                 row[y + 1] = acc += (float)BORDER_SUPPORT;
             continue;
         }
-        /* the steps before, across and after column line cl, row by row (4 pixels a row) */
+        /* the steps of column lines cl - 2 .. cl + 2 and the thin flags of columns cl and cl + 1, row
+         * by row (up to 6 pixels a row) */
         const Py_ssize_t sx = c->sx, sc = c->sc;
-        const int has_before = cl >= 1, has_after = cl + 1 < nc;
+        const int hb = cl >= 1, ha = cl + 1 < nc, hb2 = cl >= 2, ha2 = cl + 2 < nc;
         const unsigned char *p = c->base + cl * sx;
         for (Py_ssize_t y = 0; y < h; y++, p += c->sy) {
-            unsigned s = pixel_step(p, p + sx, sc), beside;
-            if (has_before && has_after) {
-                unsigned sb = pixel_step(p - sx, p, sc), sa = pixel_step(p + sx, p + 2 * sx, sc);
-                beside = sb > sa ? sb : sa;
-            }
-            else if (has_before)
-                beside = pixel_step(p - sx, p, sc);
-            else if (has_after)
-                beside = pixel_step(p + sx, p + 2 * sx, sc);
-            else
-                beside = s;
-            row[y + 1] = acc += (float)is_break(s, beside);
+            unsigned s = pixel_step(p, p + sx, sc);
+            unsigned b = hb ? pixel_step(p - sx, p, sc) : 255, a = ha ? pixel_step(p + sx, p + 2 * sx, sc) : 255;
+            unsigned nb = hb ? b : ha ? a : s, na = ha ? a : hb ? b : s;
+            unsigned e = is_break(s, nb > na ? nb : na);
+            if (thin && !e && s >= EDGE_STEP) /* the thin-line rule only ever adds breaks */
+                e = rule_break1((unsigned char)s, (unsigned char)nb, (unsigned char)na, (unsigned char)b, (unsigned char)a,
+                                hb2 ? (unsigned char)pixel_step(p - 2 * sx, p - sx, sc) : 255,
+                                ha2 ? (unsigned char)pixel_step(p + 2 * sx, p + 3 * sx, sc) : 255,
+                                hb ? (unsigned char)thin_pixel(p - sx, p, p + sx, sc) : 0,
+                                ha ? (unsigned char)thin_pixel(p, p + sx, p + 2 * sx, sc) : 0);
+            row[y + 1] = acc += (float)e;
         }
     }
 
@@ -785,7 +912,7 @@ static PyObject *edge_boxes(PyObject *self, PyObject *args, PyObject *kwargs)
     c.w = (a.w + step - 1) / step;
     c.sy = a.sy * step;
     c.sx = a.sx * step;
-    n = find_edge_boxes(&c, max_regions, boxes, cap);
+    n = find_edge_boxes(&c, max_regions, boxes, cap, step > 1);
     for (int i = 0; i < n; i++) {
         int64_t x0 = boxes[i].x0 * step, y0 = boxes[i].y0 * step;
         int64_t x1 = boxes[i].x1 * step, y1 = boxes[i].y1 * step;

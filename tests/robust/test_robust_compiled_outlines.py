@@ -152,6 +152,35 @@ def test_pictures_pasted_into_other_pictures():
     assert found >= 20
 
 
+@pytest.mark.parametrize("outline", [1, 2, 3])
+def test_pictures_with_thin_outlines(outline):
+    # Thin lines of their own colour (the thin-line rule of _edge_maps) on both sides of the switch
+    # to every second pixel, light and dark, with and without JPEG, as views too.
+    from eval.matching.corpus import drawn_scene
+    from PIL import ImageOps
+
+    found = 0
+    for seed in range(6):
+        rng = random.Random(seed)
+        size = ((640, 480), (360, 300), (401, 399))[seed % 3]
+        background = np.asarray(drawn_scene(400 + seed, size)).copy()
+        picture = ImageOps.expand(drawn_scene(500 + seed, (size[0] // 3, size[1] // 3)), outline,
+                                  fill=((255, 255, 255), (0, 0, 0), (220, 30, 30))[seed % 3])
+        x, y = rng.randrange(size[0] - picture.width), rng.randrange(size[1] - picture.height)
+        background[y:y + picture.height, x:x + picture.width] = np.asarray(picture)
+        a = np.asarray(jpeg_copy(background)) if seed % 2 else background
+        found += len(check(a)) + len(check(a[1:, 3:])) + len(check(np.ascontiguousarray(a[:, ::-1])))
+    assert found >= 6
+
+
+def jpeg_copy(a: np.ndarray) -> Image.Image:
+    import io
+
+    buf = io.BytesIO()
+    Image.fromarray(a).save(buf, "JPEG", quality=80)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
 # ---------------------------------------------------------------- reference photos
 
 
