@@ -659,6 +659,19 @@ def edits_working(img: Image.Image) -> np.ndarray:
     return working_copy(img)[0]
 
 
+def assert_cut_into_its_tiles(collage: Image.Image, boxes: list) -> None:
+    """grid_cells gives exactly the tiles' boxes, and each tile (as pasted) is looked up after JPEG."""
+    from childsafe.media.edits import grid_cells
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    assert sorted(grid_cells(np.asarray(edits_working(collage)))) == sorted(boxes)
+    queries = [int(q.pdq, 16) for q in image_query_hashes(jpeg(collage, 85))]
+    for box in boxes:
+        listed = int(pdq_hash_image(collage.crop(box)).pdq, 16)
+        assert min((q ^ listed).bit_count() for q in queries) <= THRESHOLD
+
+
 def test_a_photo_with_many_straight_lines_is_not_cut_into_tiles():
     # Stairs, bricks, blinds: more seams than a collage of 3 x 3 has are a texture's.
     from childsafe.media.edits import grid_cells
@@ -718,9 +731,6 @@ def test_a_collage_seam_that_breaks_along_part_of_its_length_is_found_where_a_co
     # A grey patch across each column seam, a third of the collage high (two tiles of one tone
     # there): the seam breaks along two thirds of its length only. The row seams lie where an even
     # collage has them, so the column seams are looked for at the half or the thirds, and found.
-    from childsafe.media.edits import grid_cells
-    from childsafe.media.images import pdq_hash_image
-    from childsafe.media.queries import image_query_hashes
 
     rows, cols = grid
     collage = Image.new("RGB", (240 * cols, 180 * rows))
@@ -729,11 +739,7 @@ def test_a_collage_seam_that_breaks_along_part_of_its_length_is_found_where_a_co
     for c in range(1, cols):
         ImageDraw.Draw(collage).rectangle((240 * c - 30, 0, 240 * c + 29, 60 * rows - 1), fill=(128, 128, 128))
     boxes = [((k % cols) * 240, (k // cols) * 180, (k % cols + 1) * 240, (k // cols + 1) * 180) for k in range(rows * cols)]
-    assert sorted(grid_cells(np.asarray(edits_working(collage)))) == sorted(boxes)
-    queries = [int(q.pdq, 16) for q in image_query_hashes(jpeg(collage, 85))]
-    for box in boxes:
-        listed = int(pdq_hash_image(collage.crop(box)).pdq, 16)
-        assert min((q ^ listed).bit_count() for q in queries) <= 31
+    assert_cut_into_its_tiles(collage, boxes)
 
 
 def test_a_weak_line_is_no_seam_without_a_seam_where_a_collage_has_one():
@@ -752,9 +758,6 @@ def test_a_collage_with_thin_gutters_is_cut_into_its_tiles_exactly(gutter):
     # 4 px gutters are too thin to be a page colour (3% of the image), so the seams cut the tiles; a
     # cell is the tile without the gutters beside it, and each tile is found. With the gutters in the
     # cells, the white collage's tiles were found 2 to 38 bits off, two of them missed.
-    from childsafe.media.edits import grid_cells
-    from childsafe.media.images import pdq_hash_image
-    from childsafe.media.queries import image_query_hashes
 
     gap, w, h = 4, 200, 150
     collage = Image.new("RGB", (3 * w + 4 * gap, 3 * h + 4 * gap), gutter)
@@ -763,11 +766,7 @@ def test_a_collage_with_thin_gutters_is_cut_into_its_tiles_exactly(gutter):
         x, y = gap + (k % 3) * (w + gap), gap + (k // 3) * (h + gap)
         collage.paste(drawn_photo(seed=70 + k, size=(w, h)), (x, y))
         boxes.append((x, y, x + w, y + h))
-    assert sorted(grid_cells(np.asarray(edits_working(collage)))) == sorted(boxes)
-    queries = [int(q.pdq, 16) for q in image_query_hashes(jpeg(collage, 85))]
-    for box in boxes:
-        listed = int(pdq_hash_image(collage.crop(box)).pdq, 16)
-        assert min((q ^ listed).bit_count() for q in queries) <= 31
+    assert_cut_into_its_tiles(collage, boxes)
 
 
 def test_a_picture_with_a_2px_outline_over_a_busy_picture_is_looked_up():
