@@ -181,6 +181,15 @@ static Py_ssize_t uniform_prefix(lines_t l, int tol, double noise, int whole, in
             memcpy(colour, inner, sizeof inner);
             return inner_ok ? 1 + rest : 0;
         }
+        if (n > 3) { /* the second line may be a blend too */
+            line_median(l.p + 2 * l.step, l.pix, l.ch, l.len, inner);
+            const int second_ok = colour_ok(inner, want, tol);
+            rest = prefix_with(&l, 2, inner, tol, noise, second_ok ? n - 2 : 2);
+            if (rest >= 2) {
+                memcpy(colour, inner, sizeof inner);
+                return second_ok ? 2 + rest : 0;
+            }
+        }
     }
     memcpy(colour, first, sizeof first);
     return first_ok ? count : 0;

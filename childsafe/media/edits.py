@@ -151,6 +151,12 @@ def _uniform_prefix(lines: np.ndarray, tolerance: int, noise: float, chunk: int 
         rest, inner = _prefix_of(lines, 1, tolerance, noise, chunk)
         if rest >= 2:
             return 1 + rest, inner
+        if n > 3:
+            # So may the next: a chat bubble's frame on a half-size copy, page and frame blended in
+            # the first line, the frame's JPEG-shifted colour in the second.
+            rest, inner = _prefix_of(lines, 2, tolerance, noise, chunk)
+            if rest >= 2:
+                return 2 + rest, inner
     return count, colour
 
 
@@ -622,8 +628,9 @@ def _luma_lines(lines: np.ndarray) -> np.ndarray:
 
 
 def cut_colour_blend(a: np.ndarray, box: Box, outer: Box) -> Box:
-    """``box`` (trimmed out of ``outer``) with, on each side that was cut, up to `BLEND_LINES` more
-    lines cut where they have the bar's luma though not its colour.
+    """``box`` (trimmed out of ``outer``, the whole array) with, on each side that was cut, up to
+    `BLEND_LINES` more lines cut where they have the luma of the last line cut there though not its
+    colour.
 
     JPEG keeps colour at half resolution and rings: beside a yellow or magenta bar the bar's last
     lines take some of the picture's colour (and the picture's first some of the bar's), beyond the
@@ -1432,7 +1439,7 @@ def pictures_within(
                 # And without the colour-blend lines beside the bars, unless nearly the same box. Not
                 # remembered as seen: a collage tile's own cell, which such a box overlaps by 97%, is
                 # still kept (a 100 x 117 tile: 8 bits off, where the cut box was 36).
-                blend = cut_colour_blend(a, boxes[i], boxes[i - 1] if i else (0, 0, width, height))
+                blend = cut_colour_blend(a, boxes[i], (0, 0, width, height))
                 if blend != boxes[i]:
                     keep(_to_original(blend, factor, img.size), True, same=SAME_AS_WHOLE, remember=False)
         if passes:  # a few pixels matter here: the hashes tell near-duplicates
@@ -1467,13 +1474,22 @@ def pictures_within(
             sx = (original[2] - original[0]) / max(1, pixels.shape[1])
             sy = (original[3] - original[1]) / max(1, pixels.shape[0])
             cuts = trim_passes(source, max_passes=2) or []
-            for i, (tx0, ty0, tx1, ty1) in enumerate(cuts):
+
+            def keep_cut(cut: Box, same: float, remember: bool = True) -> None:
+                tx0, ty0, tx1, ty1 = cut
                 ix0, iy0 = tx0 * smooth, ty0 * smooth
                 ix1 = pixels.shape[1] if tx1 >= source.shape[1] else tx1 * smooth
                 iy1 = pixels.shape[0] if ty1 >= source.shape[0] else ty1 * smooth
                 keep((original[0] + round(ix0 * sx), original[1] + round(iy0 * sy),
                       min(original[2], original[0] + round(ix1 * sx)), min(original[3], original[1] + round(iy1 * sy))),
-                     False, pixels[iy0:iy1, ix0:ix1], same=SAME_AS_WHOLE if i == len(cuts) - 1 else same)
+                     False, pixels[iy0:iy1, ix0:ix1], same=same, remember=remember)
+
+            for i, cut in enumerate(cuts):
+                keep_cut(cut, SAME_AS_WHOLE if i == len(cuts) - 1 else same)
+            if cuts:  # the last cut without the colour-blend lines inside the frame, as a trimmed image's
+                blend = cut_colour_blend(source, cuts[-1], (0, 0, source.shape[1], source.shape[0]))
+                if blend != cuts[-1]:
+                    keep_cut(blend, SAME_AS_WHOLE, remember=False)
 
         for bx0, by0, bx1, by1 in found_regions:
             keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size))
