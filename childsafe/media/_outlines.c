@@ -47,6 +47,13 @@
 #include <stdlib.h>
 #include <string.h>
 
+#if defined(_MSC_VER)
+#include <intrin.h>
+static __inline int ctz32(uint32_t v) { unsigned long i; _BitScanForward(&i, v); return (int)i; }
+#else
+#define ctz32(v) __builtin_ctz(v)
+#endif
+
 #if defined(_MSC_VER) && !defined(restrict)
 #define restrict __restrict
 #endif
@@ -712,13 +719,11 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
             for (int cc = 0; cc < nC; cc++)
                 if (v_sup[cc * PR + pr] >= min_side)
                     strong |= (uint32_t)1 << cc;
-            for (int c0 = 0; c0 < nC; c0++) {
-                if (!(strong >> c0 & 1))
-                    continue;
+            for (uint32_t left_bits = strong; left_bits; left_bits &= left_bits - 1) {
+                const int c0 = ctz32(left_bits); /* the set bits in ascending order, as a scan would */
                 const int base_pc = c0 * nC - c0 * (c0 + 1) / 2 - c0 - 1; /* + c1: triu's index of (c0, c1) */
-                for (int c1 = c0 + 1; c1 < nC; c1++) {
-                    if (!(strong >> c1 & 1))
-                        continue;
+                for (uint32_t right_bits = left_bits & (left_bits - 1); right_bits; right_bits &= right_bits - 1) {
+                    const int c1 = ctz32(right_bits);
                     const int pc = base_pc + c1;
                     float top = h_sup[r0 * PC + pc], bottom = h_sup[r1 * PC + pc];
                     if (!(top >= min_side) || !(bottom >= min_side))
