@@ -883,7 +883,7 @@ OUTLINE_REACH = 0.15
 picture's sides stop at its corners, a background line does not."""
 
 
-def _edge_maps(c: np.ndarray, thin: bool = True) -> tuple[np.ndarray, np.ndarray]:
+def _edge_maps(c: np.ndarray, thin: bool = False) -> tuple[np.ndarray, np.ndarray]:
     """Sharp colour breaks of an (h, w, 3) uint8 array: ``rows[r, x]`` between rows r and r+1,
     ``cols[y, c]`` between columns c and c+1.
 
@@ -908,11 +908,12 @@ def _edge_maps(c: np.ndarray, thin: bool = True) -> tuple[np.ndarray, np.ndarray
         far = np.full((2, step.shape[1]), 255, np.int32)  # past the ends: never a small step
         ext = np.concatenate([far, step, far])
         before, after, before2, after2 = ext[1 : n + 1], ext[3 : n + 3], ext[:n], ext[4 : n + 4]
-        # the one neighbour there is at the ends (the line itself when alone)
-        near_before = after if n == 1 else np.concatenate([step[1:2], step[:-1]])
-        near_after = before if n == 1 else np.concatenate([step[1:], step[-2:-1]])
+        # the steps beside, and the one neighbour there is at the ends (the line itself when alone)
         if n == 1:
             near_before = near_after = step
+        else:
+            near_before = np.concatenate([step[1:2], step[:-1]])
+            near_after = np.concatenate([step[1:], step[-2:-1]])
         none = np.zeros((1, step.shape[1]), dtype=bool)
         thin_after = np.concatenate([thin_k, none])  # the line of pixels after step r is thin
         thin_before = np.concatenate([none, thin_k])
