@@ -622,13 +622,18 @@ bar's luma, 1% to 23% of the picture's first line's. (Small pictures in coloured
 
 
 def _luma_lines(lines: np.ndarray) -> np.ndarray:
-    """Pillow's luma of (n, length, 3) uint8 lines, as int32."""
-    v = lines.astype(np.int32)
-    return (v[..., 0] * 19595 + v[..., 1] * 38470 + v[..., 2] * 7471 + 0x8000) >> 16
+    """Pillow's luma of (n, length, 3) uint8 lines (`pdq.grey_of_rgb`, else Pillow's own conversion),
+    as int32."""
+    from childsafe.media import pdq
+
+    grey = pdq.grey_of_rgb(lines)
+    if grey is None:
+        grey = np.asarray(Image.fromarray(np.ascontiguousarray(lines)).convert("L"))
+    return grey.astype(np.int32)
 
 
-def cut_colour_blend(a: np.ndarray, box: Box, outer: Box) -> Box:
-    """``box`` (trimmed out of ``outer``, the whole array) with, on each side that was cut, up to
+def cut_colour_blend(a: np.ndarray, box: Box) -> Box:
+    """``box`` (trimmed out of the whole array ``a``) with, on each side that was cut, up to
     `BLEND_LINES` more lines cut where they have the luma of the last line cut there though not its
     colour.
 
@@ -641,18 +646,19 @@ def cut_colour_blend(a: np.ndarray, box: Box, outer: Box) -> Box:
     `BLEND_LUMA_TOLERANCE` of the median luma of the bar's last line and nearer to it than to the
     line `BLEND_LINES` + 1 in (the picture, most likely): a picture's own edge near the bar's luma is
     as near to its own next lines."""
+    height, width = a.shape[:2]
     x0, y0, x1, y1 = box
     cuts = [0, 0, 0, 0]  # top, bottom, left, right
-    for side, was_cut in enumerate((y0 > outer[1], y1 < outer[3], x0 > outer[0], x1 < outer[2])):
+    for side, was_cut in enumerate((y0 > 0, y1 < height, x0 > 0, x1 < width)):
         if not was_cut:
             continue
         grown = [x0, y0, x1, y1]  # and the bar's last line
         grown[(1, 3, 0, 2)[side]] += -1 if side in (0, 2) else 1
         lines = _side(a, tuple(grown), side)[: BLEND_LINES + 2]
         end = lines.shape[1] // 10
-        luma = _luma_lines(lines[:, end : lines.shape[1] - end] if end else lines)
-        if luma.shape[1] == 0:
+        if lines.shape[1] - 2 * end <= 0:
             continue
+        luma = _luma_lines(lines[:, end : lines.shape[1] - end] if end else lines)
         bar, inner = int(np.median(luma[0])), luma[-1]
         for line in luma[1:-1]:
             off = np.abs(line - bar)
@@ -1440,7 +1446,7 @@ def pictures_within(
                 # And without the colour-blend lines beside the bars, unless nearly the same box. Not
                 # remembered as seen: a collage tile's own cell, which such a box overlaps by 97%, is
                 # still kept (a 100 x 117 tile: 8 bits off, where the cut box was 36).
-                blend = cut_colour_blend(a, boxes[i], (0, 0, width, height))
+                blend = cut_colour_blend(a, boxes[i])
                 if blend != boxes[i]:
                     keep(_to_original(blend, factor, img.size), True, same=SAME_AS_WHOLE, remember=False)
         if passes:  # a few pixels matter here: the hashes tell near-duplicates
@@ -1488,7 +1494,7 @@ def pictures_within(
             for i, cut in enumerate(cuts):
                 keep_cut(cut, SAME_AS_WHOLE if i == len(cuts) - 1 else same)
             if cuts:  # the last cut without the colour-blend lines inside the frame, as a trimmed image's
-                blend = cut_colour_blend(source, cuts[-1], (0, 0, source.shape[1], source.shape[0]))
+                blend = cut_colour_blend(source, cuts[-1])
                 if blend != cuts[-1]:
                     keep_cut(blend, SAME_AS_WHOLE, remember=False)
 

@@ -690,7 +690,7 @@ def test_the_colour_blend_beside_a_coloured_bar_is_cut_by_its_luma(colour, seed)
 
     copy = np.asarray(jpeg(with_border_sides(drawn_photo(seed=seed, size=(120, 100)), (15, 15, 15, 15), colour), 60))
     first = trim_passes(copy)[0]
-    cut = cut_colour_blend(copy, first, (0, 0, 150, 130))
+    cut = cut_colour_blend(copy, first)
     assert first[1:] != (15, 135, 115)  # trimming by colour alone stops short: nothing to prove otherwise
     assert cut[1:] == (15, 135, 115)
     assert cut[0] == first[0] or cut[0] == 15  # the left side: the bar is blended across its width, or cut
@@ -702,9 +702,9 @@ def test_the_colour_blend_cut_leaves_a_picture_without_a_blend_alone():
     clean = np.asarray(with_border_sides(drawn_photo(seed=4, size=(120, 100)), (15, 15, 15, 15), (255, 0, 255)))
     first = trim_passes(clean)[0]
     assert first == (15, 15, 135, 115)
-    assert cut_colour_blend(clean, first, (0, 0, 150, 130)) == first
+    assert cut_colour_blend(clean, first) == first
     photo = np.asarray(drawn_photo(seed=4, size=(120, 100)))
-    assert cut_colour_blend(photo, (0, 0, 120, 100), (0, 0, 120, 100)) == (0, 0, 120, 100)  # nothing was cut
+    assert cut_colour_blend(photo, (0, 0, 120, 100)) == (0, 0, 120, 100)  # nothing was cut
 
 
 def test_small_pictures_in_coloured_bars_after_jpeg_are_looked_up():
