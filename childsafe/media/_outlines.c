@@ -98,25 +98,51 @@ static inline unsigned pixel_step(const unsigned char *p, const unsigned char *q
     return max3(absd(p[0], q[0]), absd(p[sc], q[sc]), absd(p[2 * sc], q[2 * sc]));
 }
 
-/* A break: a large step, and at least EDGE_RATIO times the larger step beside it (no branches:
- * the loops over a line vectorise). */
-static inline unsigned is_break(unsigned s, unsigned beside)
+static inline unsigned char min_u8(unsigned char p, unsigned char q) { return p < q ? p : q; }
+static inline unsigned char max_u8(unsigned char p, unsigned char q) { return p > q ? p : q; }
+static inline unsigned char sat_sub(unsigned char p, unsigned char q) { return (unsigned char)(p > q ? p - q : 0); }
+
+/* floor(2 s / 3): a step v is "small" beside s (v * 3 <= s * 2) when v <= lim_of(s) (s * 171 >> 8
+ * equals floor(2 s / 3) for every s <= 255). */
+static inline unsigned char lim_of(unsigned char s) { return (unsigned char)(((unsigned short)s * (unsigned short)171) >> 8); }
+
+/* A break: a large step, and at least EDGE_RATIO times the larger step beside it (s * 2 >= 2 * 24
+ * and s * 2 >= 3 * beside), in bytes and without branches, so that the loops over a line vectorise. */
+static inline unsigned char is_break(unsigned char s, unsigned char beside)
 {
-    return (unsigned)(s * EDGE_RATIO_1 >= EDGE_RATIO_1 * EDGE_STEP) & (unsigned)(s * EDGE_RATIO_1 >= beside * EDGE_RATIO_0);
+    return (unsigned char)((s >= EDGE_STEP) & (beside <= lim_of(s)));
+}
+
+/* How far the middle value y stands above both x and z, or below both (edits._thin_lines, one
+ * channel): above the larger, or below the smaller. */
+static inline unsigned char thin_amount(unsigned char x, unsigned char y, unsigned char z)
+{
+    return max_u8(sat_sub(y, max_u8(x, z)), sat_sub(min_u8(x, z), y));
 }
 
 /* Whether pixel y (channels 0, sc, 2 sc from each pointer) stands above or below both x and z by
  * EDGE_STEP in some channel: edits._thin_lines. */
 static inline unsigned thin_pixel(const unsigned char *x, const unsigned char *y, const unsigned char *z, Py_ssize_t sc)
 {
-    unsigned t = 0;
-    for (int ch = 0; ch < 3; ch++) {
-        int vx = x[ch * sc], vy = y[ch * sc], vz = z[ch * sc];
-        int up = vy - vx < vy - vz ? vy - vx : vy - vz;
-        int down = vx - vy < vz - vy ? vx - vy : vz - vy;
-        t |= (unsigned)(up >= EDGE_STEP) | (unsigned)(down >= EDGE_STEP);
-    }
-    return t;
+    unsigned char m = max_u8(max_u8(thin_amount(x[0], y[0], z[0]), thin_amount(x[sc], y[sc], z[sc])),
+                             thin_amount(x[2 * sc], y[2 * sc], z[2 * sc]));
+    return (unsigned)(m >= EDGE_STEP);
+}
+
+/* _edge_maps' rule with thin lines for one step s: nb / na the steps before and after it (the one
+ * there is at an end, s itself alone), b / a the same as they are and b2 / a2 two away (255 where
+ * missing: never small), tb / ta whether the line of pixels before / after s is thin. Without
+ * branches (masks), so that rule_breaks' loop vectorises. */
+static inline unsigned char rule_break1(unsigned char s, unsigned char nb, unsigned char na, unsigned char b,
+                                        unsigned char a, unsigned char b2, unsigned char a2, unsigned char tb,
+                                        unsigned char ta)
+{
+    unsigned char lim = lim_of(s);
+    unsigned char use_b = (unsigned char)(ta & (a2 <= lim) & (b <= lim));
+    unsigned char use_a = (unsigned char)((use_b ^ 1) & tb & (b2 <= lim) & (a <= lim));
+    unsigned char mb = (unsigned char)-use_b, ma = (unsigned char)-use_a;
+    unsigned char beside = (unsigned char)((nb & mb) | (na & ma) | (max_u8(nb, na) & (unsigned char)~(mb | ma)));
+    return is_break(s, beside);
 }
 
 #include "_rgb_split.h"
@@ -212,10 +238,6 @@ CPU_BUILDS static void plane_steps(const unsigned char *restrict r0, const unsig
     }
 }
 
-static inline unsigned char min_u8(unsigned char p, unsigned char q) { return p < q ? p : q; }
-static inline unsigned char max_u8(unsigned char p, unsigned char q) { return p > q ? p : q; }
-static inline unsigned char sat_sub(unsigned char p, unsigned char q) { return (unsigned char)(p > q ? p - q : 0); }
-
 /* thin[i] = whether pixel i of the middle of three lines of planes (r at 0, g at `plane`, b at
  * 2 `plane` from each pointer) is a thin line between the other two: thin_pixel in saturating byte
  * arithmetic, so that it vectorises. */
@@ -225,35 +247,20 @@ CPU_BUILDS static void thin_flags(const unsigned char *restrict x, const unsigne
 {
     const unsigned char *restrict x1 = x + plane, *restrict y1 = y + plane, *restrict z1 = z + plane;
     const unsigned char *restrict x2 = x + 2 * plane, *restrict y2 = y + 2 * plane, *restrict z2 = z + 2 * plane;
-    for (Py_ssize_t i = 0; i < n; i++) { /* above both by 24: above the larger; below both: below the smaller */
-        unsigned char m0 = max_u8(sat_sub(y[i], max_u8(x[i], z[i])), sat_sub(min_u8(x[i], z[i]), y[i]));
-        unsigned char m1 = max_u8(sat_sub(y1[i], max_u8(x1[i], z1[i])), sat_sub(min_u8(x1[i], z1[i]), y1[i]));
-        unsigned char m2 = max_u8(sat_sub(y2[i], max_u8(x2[i], z2[i])), sat_sub(min_u8(x2[i], z2[i]), y2[i]));
-        out[i] = (unsigned char)(max_u8(max_u8(m0, m1), m2) >= EDGE_STEP);
-    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        out[i] = (unsigned char)(max_u8(max_u8(thin_amount(x[i], y[i], z[i]), thin_amount(x1[i], y1[i], z1[i])),
+                                        thin_amount(x2[i], y2[i], z2[i])) >= EDGE_STEP);
 }
 
-/* The breaks of n steps by _edge_maps' rule, every input an array: nb / na the steps before and
- * after (the one there is at an end), b / a the same as they are and b2 / a2 two away (255 where
- * missing: never small), tb / ta whether the line of pixels before / after is thin. In bytes, so
- * that it vectorises: with L = floor(2 s / 3) (s * 171 >> 8 for every s <= 255), a step v is
- * "small" beside s when v <= L, and s breaks when s >= EDGE_STEP and the step that counts beside it
- * is <= L. Writes 0/1 to out; returns the count. */
+/* rule_break1 for n steps, every input an array. Writes 0/1 to out; returns the count. */
 CPU_BUILDS static Py_ssize_t rule_breaks(const unsigned char *restrict s, const unsigned char *restrict nb,
                                          const unsigned char *restrict na, const unsigned char *restrict b,
                                          const unsigned char *restrict a, const unsigned char *restrict b2,
                                          const unsigned char *restrict a2, const unsigned char *restrict tb,
                                          const unsigned char *restrict ta, Py_ssize_t n, unsigned char *restrict out)
 {
-    for (Py_ssize_t i = 0; i < n; i++) {
-        unsigned char lim = (unsigned char)(((unsigned short)s[i] * (unsigned short)171) >> 8);
-        unsigned char use_b = (unsigned char)(ta[i] & (a2[i] <= lim) & (b[i] <= lim));
-        unsigned char use_a = (unsigned char)((use_b ^ 1) & tb[i] & (b2[i] <= lim) & (a[i] <= lim));
-        unsigned char mb = (unsigned char)-use_b, ma = (unsigned char)-use_a;
-        unsigned char both = max_u8(nb[i], na[i]);
-        unsigned char beside = (unsigned char)((nb[i] & mb) | (na[i] & ma) | (both & (unsigned char)~(mb | ma)));
-        out[i] = (unsigned char)((s[i] >= EDGE_STEP) & (beside <= lim));
-    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        out[i] = rule_break1(s[i], nb[i], na[i], b[i], a[i], b2[i], a2[i], tb[i], ta[i]);
     uint32_t count = 0;
     for (Py_ssize_t i = 0; i < n; i++)
         count += out[i];
@@ -264,24 +271,12 @@ CPU_BUILDS static Py_ssize_t rule_breaks(const unsigned char *restrict s, const 
 CPU_BUILDS static Py_ssize_t max_rule_breaks(const unsigned char *restrict s, const unsigned char *restrict nb,
                                              const unsigned char *restrict na, Py_ssize_t n, unsigned char *restrict out)
 {
-    for (Py_ssize_t i = 0; i < n; i++) { /* is_break in bytes (lim = floor(2 s / 3)): it vectorises */
-        unsigned char lim = (unsigned char)(((unsigned short)s[i] * (unsigned short)171) >> 8);
-        out[i] = (unsigned char)((s[i] >= EDGE_STEP) & (max_u8(nb[i], na[i]) <= lim));
-    }
+    for (Py_ssize_t i = 0; i < n; i++)
+        out[i] = is_break(s[i], max_u8(nb[i], na[i]));
     uint32_t count = 0;
     for (Py_ssize_t i = 0; i < n; i++)
         count += out[i];
     return (Py_ssize_t)count;
-}
-
-/* rule_breaks for one step, inline (the ends of a row, the candidate columns of pass 2). */
-static inline unsigned char rule_break1(unsigned char s, unsigned char nb, unsigned char na, unsigned char b,
-                                        unsigned char a, unsigned char b2, unsigned char a2, unsigned char tb,
-                                        unsigned char ta)
-{
-    unsigned char lim = (unsigned char)(((unsigned short)s * (unsigned short)171) >> 8);
-    unsigned char beside = (ta & (a2 <= lim) & (b <= lim)) ? nb : (tb & (b2 <= lim) & (a <= lim)) ? na : max_u8(nb, na);
-    return (unsigned char)((s >= EDGE_STEP) & (beside <= lim));
 }
 
 /* Breaks of a line of steps s[0..n) given the steps of the lines before and after it and two away
