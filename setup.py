@@ -29,7 +29,8 @@ setup(
         Extension("childsafe.media._components", ["childsafe/media/_components.c"], extra_compile_args=["-O3"],
                   optional=True),
         # Border trimming and outline finding of childsafe.media.edits (numpy versions kept as fallback).
-        Extension("childsafe.media._trim", ["childsafe/media/_trim.c"], depends=["childsafe/media/_image_buffer.h"],
+        Extension("childsafe.media._trim", ["childsafe/media/_trim.c"],
+                  depends=["childsafe/media/_image_buffer.h", "childsafe/media/_rgb_split.h"],
                   extra_compile_args=["-O3"], optional=True),
         Extension("childsafe.media._outlines", ["childsafe/media/_outlines.c"],
                   depends=["childsafe/media/_image_buffer.h", "childsafe/media/_rgb_split.h"],

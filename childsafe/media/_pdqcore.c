@@ -431,12 +431,10 @@ static PyObject *grey(PyObject *self, PyObject *args) {
             if (have_ssse3) x = grey_packed_ssse3(p, w, q);
 #endif
             for (; x < w; x++)
-                q[x] = (unsigned char)(((unsigned)p[3 * x] * 19595u + (unsigned)p[3 * x + 1] * 38470u
-                                        + (unsigned)p[3 * x + 2] * 7471u + 0x8000u) >> 16);
+                q[x] = PILLOW_LUMA(p[3 * x], p[3 * x + 1], p[3 * x + 2]);
         } else {
             for (Py_ssize_t x = 0; x < w; x++, p += sx)
-                q[x] = (unsigned char)(((unsigned)p[0] * 19595u + (unsigned)p[sc] * 38470u + (unsigned)p[2 * sc] * 7471u
-                                        + 0x8000u) >> 16);
+                q[x] = PILLOW_LUMA(p[0], p[sc], p[2 * sc]);
         }
     }
     Py_END_ALLOW_THREADS

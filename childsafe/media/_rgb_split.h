@@ -1,8 +1,13 @@
 /* Packed RGB to three planes with SSSE3's byte shuffle, for the compiled parts of childsafe.media
  * (_outlines: colour steps; _pdqcore: Pillow's RGB -> L). Included by each; x86 with GCC or clang
- * only (RGB_SPLIT_SSSE3 says so), each caller checks at import that the CPU has SSSE3. */
+ * only (RGB_SPLIT_SSSE3 says so), each caller checks at import that the CPU has SSSE3. Also Pillow's
+ * luma of one pixel (PILLOW_LUMA, everywhere), which _pdqcore and _trim compute. */
 #ifndef CHILDSAFE_RGB_SPLIT_H
 #define CHILDSAFE_RGB_SPLIT_H
+
+/* Pillow's RGB -> L of one pixel, to the value: (r 19595 + g 38470 + b 7471 + 0x8000) >> 16. */
+#define PILLOW_LUMA(r, g, b) \
+    ((unsigned char)(((unsigned)(r) * 19595u + (unsigned)(g) * 38470u + (unsigned)(b) * 7471u + 0x8000u) >> 16))
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 #include <immintrin.h>
 #define RGB_SPLIT_SSSE3 1

@@ -1,6 +1,9 @@
-/* Border trimming and page colours of childsafe.media.edits, compiled: trim_passes, backgrounds
- * and not_background give exactly what the numpy versions there (_trim_passes_numpy,
- * _backgrounds_numpy, _not_background_numpy) give, which stay the reference.
+/* Border trimming and page colours of childsafe.media.edits, compiled: trim_passes, backgrounds,
+ * not_background and blend_cuts give exactly what the numpy versions there (_trim_passes_numpy,
+ * _backgrounds_numpy, _not_background_numpy, _blend_cuts_numpy) give, which stay the reference.
+ *
+ * blend_cuts gives what _blend_cuts_numpy gives (Pillow's luma, the median as np.median rounds
+ * it, the share compared in double).
  *
  * Pixels come through the buffer protocol as an (h, w, 3) uint8 array with any strides (slices and
  * sampled views of a bigger array are common), so no copy is made and no numpy header is needed.
@@ -31,6 +34,7 @@
 #define BACKGROUND_SAMPLE 128 /* edits.BACKGROUND_SAMPLE */
 
 #include "_image_buffer.h"
+#include "_rgb_split.h"
 
 static long long clamp_ll(long long v, long long lo, long long hi) { return v < lo ? lo : v > hi ? hi : v; }
 
@@ -689,6 +693,106 @@ colour_fail:
     return NULL;
 }
 
+/* ------------------------------------------------------------------ colour-blend lines */
+
+static inline int luma_at(const unsigned char *p, Py_ssize_t ch) { return PILLOW_LUMA(p[0], p[ch], p[2 * ch]); }
+
+/* The luma order statistic of rank k (0-based) from a 256-bin histogram. */
+static int hist_rank(const Py_ssize_t hist[256], Py_ssize_t k)
+{
+    Py_ssize_t acc = 0;
+    int v = 0;
+    for (; v < 255; v++) {
+        acc += hist[v];
+        if (acc > k)
+            break;
+    }
+    return v;
+}
+
+/* How many lines cut_colour_blend cuts on one side of box b (edits._blend_cuts_numpy): the side is
+   read from the bar's last line (just outside b) inwards, over the middle of its length (a tenth left
+   out at each end). The bar's luma is int(np.median) of its last line's; inner is the line max_lines
+   + 1 in (or the last there is). A line counts while share of it lies within tol of the bar's luma
+   and nearer to it than to inner's pixel; the first that does not stops the count. -1: no memory. */
+static Py_ssize_t blend_side(const image_t *img, box_t b, int side, Py_ssize_t max_lines, int tol, double share)
+{
+    box_t g = b; /* the box and the bar's last line */
+    switch (side) {
+    case 0: g.y0--; break;
+    case 1: g.y1++; break;
+    case 2: g.x0--; break;
+    default: g.x1++; break;
+    }
+    lines_t l = side_of(img, g, side);
+    Py_ssize_t n = l.n < max_lines + 2 ? l.n : max_lines + 2;
+    Py_ssize_t end = l.len / 10, m = l.len - 2 * end;
+    if (m <= 0 || n < 3)
+        return 0;
+    Py_ssize_t hist[256];
+    memset(hist, 0, sizeof hist);
+    const unsigned char *bar_line = l.p + end * l.pix;
+    for (Py_ssize_t j = 0; j < m; j++)
+        hist[luma_at(bar_line + j * l.pix, l.ch)]++;
+    /* np.median: the middle value, or the mean of the two middle ones (int() of it: rounded down) */
+    int bar = m % 2 ? hist_rank(hist, m / 2) : (hist_rank(hist, m / 2 - 1) + hist_rank(hist, m / 2)) / 2;
+    unsigned char *inner = (unsigned char *)malloc((size_t)m);
+    if (inner == NULL)
+        return -1;
+    const unsigned char *inner_line = l.p + (n - 1) * l.step + end * l.pix;
+    for (Py_ssize_t j = 0; j < m; j++)
+        inner[j] = luma_at(inner_line + j * l.pix, l.ch);
+    Py_ssize_t cuts = 0;
+    for (Py_ssize_t i = 1; i < n - 1; i++) {
+        const unsigned char *line = l.p + i * l.step + end * l.pix;
+        Py_ssize_t count = 0;
+        for (Py_ssize_t j = 0; j < m; j++) {
+            int v = luma_at(line + j * l.pix, l.ch);
+            int off = abs(v - bar);
+            count += (off <= tol) & (off < abs(v - (int)inner[j]));
+        }
+        if ((double)count < share * (double)m)
+            break;
+        cuts++;
+    }
+    free(inner);
+    return cuts;
+}
+
+static PyObject *py_blend_cuts(PyObject *self, PyObject *args)
+{
+    PyObject *obj;
+    Py_ssize_t x0, y0, x1, y1, max_lines;
+    long long tolerance;
+    double share;
+    if (!PyArg_ParseTuple(args, "O(nnnn)nLd:blend_cuts", &obj, &x0, &y0, &x1, &y1, &max_lines, &tolerance, &share))
+        return NULL;
+    Py_buffer view;
+    image_t img;
+    if (get_image(obj, &view, &img) < 0)
+        return NULL;
+    if (x0 < 0 || y0 < 0 || x1 > img.w || y1 > img.h || x0 >= x1 || y0 >= y1 || max_lines < 0) {
+        PyBuffer_Release(&view);
+        PyErr_Format(PyExc_ValueError, "box (%zd, %zd, %zd, %zd) is not inside the %zd x %zd image, or max_lines < 0",
+                     x0, y0, x1, y1, img.w, img.h);
+        return NULL;
+    }
+    int tol = (int)clamp_ll(tolerance, -TOL_CLAMP, TOL_CLAMP);
+    box_t b = {x0, y0, x1, y1};
+    const int was_cut[4] = {y0 > 0, y1 < img.h, x0 > 0, x1 < img.w};
+    Py_ssize_t cuts[4] = {0, 0, 0, 0};
+    int failed = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (int side = 0; side < 4 && !failed; side++)
+        if (was_cut[side] && (cuts[side] = blend_side(&img, b, side, max_lines, tol, share)) < 0)
+            failed = 1;
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    if (failed)
+        return PyErr_NoMemory();
+    return Py_BuildValue("(nnnn)", cuts[0], cuts[1], cuts[2], cuts[3]);
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -702,6 +806,9 @@ static PyMethodDef methods[] = {
      "not_background(a, out, colours, tolerance) -> None\n\n"
      "Writes into out (a C-contiguous bool array of shape a.shape[:2]) the pixels that are none of the\n"
      "colours, as edits._not_background_numpy."},
+    {"blend_cuts", py_blend_cuts, METH_VARARGS,
+     "blend_cuts(a, box, max_lines, luma_tolerance, share) -> (top, bottom, left, right)\n\n"
+     "The colour-blend lines cut on each side of box, as edits._blend_cuts_numpy."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_trim",

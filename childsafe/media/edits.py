@@ -47,7 +47,7 @@ def _compiled(module, name: str):
 
 def media_engine() -> str:
     """Which implementation finds borders, page colours and outlines: "compiled" or "numpy"."""
-    names = ((_c_trim, "trim_passes"), (_c_trim, "backgrounds"), (_c_trim, "not_background"),
+    names = ((_c_trim, "trim_passes"), (_c_trim, "backgrounds"), (_c_trim, "not_background"), (_c_trim, "blend_cuts"),
              (_c_outlines, "edge_boxes"), (_c_components, "components"), (_c_components, "largest"))
     return "compiled" if all(_compiled(m, n) for m, n in names) else "numpy"
 
@@ -645,7 +645,25 @@ def cut_colour_blend(a: np.ndarray, box: Box) -> Box:
     is cut, from the outside in, while `BLEND_SHARE` of its middle eight tenths lie within
     `BLEND_LUMA_TOLERANCE` of the median luma of the bar's last line and nearer to it than to the
     line `BLEND_LINES` + 1 in (the picture, most likely): a picture's own edge near the bar's luma is
-    as near to its own next lines."""
+    as near to its own next lines.
+
+    Compiled where built (`_trim.blend_cuts`: a few microseconds where the numpy steps took a tenth
+    of a millisecond a side, a third of the extra time of a 256 px photo's query)."""
+    fast = _compiled(_c_trim, "blend_cuts")
+    if fast is not None:
+        top, bottom, left, right = fast(a, box, BLEND_LINES, BLEND_LUMA_TOLERANCE, BLEND_SHARE)
+    else:
+        top, bottom, left, right = _blend_cuts_numpy(a, box)
+    x0, y0, x1, y1 = box
+    nx0, ny0, nx1, ny1 = x0 + left, y0 + top, x1 - right, y1 - bottom
+    if nx1 - nx0 < MIN_CONTENT or ny1 - ny0 < MIN_CONTENT:
+        return box
+    return (nx0, ny0, nx1, ny1)
+
+
+def _blend_cuts_numpy(a: np.ndarray, box: Box) -> tuple[int, int, int, int]:
+    """The lines `cut_colour_blend` cuts on each side of ``box``: (top, bottom, left, right). The
+    reference of the compiled ``blend_cuts``."""
     height, width = a.shape[:2]
     x0, y0, x1, y1 = box
     cuts = [0, 0, 0, 0]  # top, bottom, left, right
@@ -666,10 +684,8 @@ def cut_colour_blend(a: np.ndarray, box: Box) -> Box:
             if bar_like.sum() < BLEND_SHARE * line.size:
                 break
             cuts[side] += 1
-    nx0, ny0, nx1, ny1 = x0 + cuts[2], y0 + cuts[0], x1 - cuts[3], y1 - cuts[1]
-    if nx1 - nx0 < MIN_CONTENT or ny1 - ny0 < MIN_CONTENT:
-        return box
-    return (nx0, ny0, nx1, ny1)
+    top, bottom, left, right = cuts
+    return top, bottom, left, right
 
 
 def _moved_little(a: Box, b: Box) -> bool:

@@ -1,5 +1,6 @@
 """The compiled border trimming and page colours (childsafe.media._trim) give exactly what the numpy
-reference in childsafe.media.edits gives: trim_passes, _backgrounds and _not_background, on the
+reference in childsafe.media.edits gives: trim_passes, _backgrounds, _not_background and the
+colour-blend cuts (_blend_cuts_numpy), on the
 images the edits tests draw, drawn scenes, the reference photos, noise, framed pictures, tiny and
 sliced arrays and hypothesis' small images; and bad buffers are refused, never a crash."""
 
@@ -17,7 +18,7 @@ from PIL import Image, ImageDraw
 from childsafe.media import edits
 
 _trim = pytest.importorskip("childsafe.media._trim")
-if not all(hasattr(_trim, name) for name in ("trim_passes", "backgrounds", "not_background")):
+if not all(hasattr(_trim, name) for name in ("trim_passes", "backgrounds", "not_background", "blend_cuts")):
     pytest.skip("the compiled border trimming is not built", allow_module_level=True)
 
 # (tolerance, noise, max_passes); the first is what edits uses
@@ -26,6 +27,8 @@ TRIM_PARAMS = [(24, 0.03, 4), (0, 0.0, 4), (8, 0.03, 2), (40, 0.1, 1), (24, 0.5,
 # colour of the rim (even one that the sampled pixels miss), a rim share of 0 every rim colour.
 BG_PARAMS = [(3, 0.08, 0.05), (1, 0.02, 0.0), (6, 0.0, 0.05), (2, -1.0, 0.0), (0, 0.08, 0.05)]
 TOLERANCES = [0, 7, 8, 24, 40]
+# (lines, luma tolerance, share) of the colour-blend cut; the first is what edits uses
+BLEND_PARAMS = [(4, 12, 0.65), (0, 12, 0.65), (8, 0, 0.0), (2, 40, 1.0), (6, -3, 0.5), (3, 300, 0.65)]
 
 
 @contextlib.contextmanager
@@ -79,6 +82,25 @@ def check_not_background(a, colours, tolerance):
     assert np.array_equal(out.view(np.uint8), want.view(np.uint8)), (a.shape, a.strides, colours, tolerance)
 
 
+def check_blend(a, box, lines=4, tolerance=12, share=0.65):
+    with constants(BLEND_LINES=lines, BLEND_LUMA_TOLERANCE=tolerance, BLEND_SHARE=share):
+        want = edits._blend_cuts_numpy(a, box)
+    got = _trim.blend_cuts(a, box, lines, tolerance, share)
+    assert got == tuple(int(v) for v in want), (a.shape, a.strides, box, lines, tolerance, share)
+
+
+def blend_boxes(a, trimmed, rng: random.Random) -> list[tuple[int, int, int, int]]:
+    """Boxes to cut colour blends from: what trimming found, and a few anywhere inside."""
+    h, w = a.shape[:2]
+    boxes = list(trimmed) if isinstance(trimmed, list) else []
+    if h and w:
+        for _ in range(3):
+            x0, y0 = rng.randrange(w), rng.randrange(h)
+            boxes.append((x0, y0, rng.randint(x0 + 1, w), rng.randint(y0 + 1, h)))
+        boxes.append((0, 0, w, h))
+    return boxes
+
+
 def some_colours(a, rng: random.Random) -> list[list[tuple[int, int, int]]]:
     sets: list[list[tuple[int, int, int]]] = [[], [(0, 0, 0), (255, 255, 255), (128, 64, 200)]]
     if a.size:
@@ -92,7 +114,10 @@ def check_all(a, seed=0, full=True):
     """Every function in both engines on one array; `full` tries every parameter set."""
     rng = random.Random(seed)
     for params in TRIM_PARAMS if full else TRIM_PARAMS[:1]:
-        check_trim(a, *params)
+        trimmed = check_trim(a, *params)
+        for box in blend_boxes(a, trimmed, rng):
+            for blend in BLEND_PARAMS if full else BLEND_PARAMS[:1]:
+                check_blend(a, box, *blend)
     found = check_backgrounds(a)
     if full:
         for params in BG_PARAMS[1:]:
@@ -396,6 +421,29 @@ def test_counts_right_at_the_shares():
             check_backgrounds(a, 3, share, 0.05)
 
 
+def test_colour_blends_beside_coloured_bars_after_jpeg():
+    """Where the cut is not zero: small photos in bars of strong colours, JPEG 50 to 90 (the cases
+    the cut is for), at the first trim and a line or two either side of it."""
+    from tests.robust.test_robust_edits import drawn_photo, jpeg, with_border_sides
+
+    rng = random.Random(4)
+    cut_somewhere = 0
+    for seed in range(24):
+        colour = rng.choice([(255, 230, 0), (230, 0, 200), (0, 200, 60), (20, 40, 220), (0, 0, 0), (250, 250, 250)])
+        sides = tuple(rng.choice([0, 0, rng.randint(3, 30)]) for _ in range(4))
+        picture = drawn_photo(40 + seed, (rng.randint(60, 200), rng.randint(60, 200)))
+        a = np.asarray(jpeg(with_border_sides(picture, sides, colour), rng.choice([50, 70, 90])))
+        first = check_trim(a)
+        boxes = first[:1] if isinstance(first, list) else []
+        boxes += [(max(0, x0 - d), max(0, y0 - d), min(a.shape[1], x1 + d), min(a.shape[0], y1 + d))
+                  for x0, y0, x1, y1 in boxes[:1] for d in (1, 2)]
+        for box in boxes:
+            for params in BLEND_PARAMS:
+                check_blend(a, box, *params)
+            cut_somewhere += any(_trim.blend_cuts(a, box, *BLEND_PARAMS[0]))
+    assert cut_somewhere >= 5  # the cases are ones the cut is made for
+
+
 @pytest.mark.parametrize("min_content", [0, 1, 2, 3, 8])
 def test_tiny_shapes(min_content):
     rng = np.random.default_rng(6)
@@ -479,7 +527,9 @@ def small_images(draw):
        nb_tolerance=st.integers(-10, 80), bg=st.tuples(st.integers(0, 4), st.sampled_from([-1.0, 0.0, 0.01, 0.08, 0.3]),
                                                          st.sampled_from([0.0, 0.05, 0.5])))
 def test_hypothesis_small_images(a, tolerance, noise, max_passes, min_content, colours, nb_tolerance, bg):
-    check_trim(a, tolerance, noise, max_passes, min_content)
+    trimmed = check_trim(a, tolerance, noise, max_passes, min_content)
+    for box in blend_boxes(a, trimmed, random.Random(tolerance)):
+        check_blend(a, box, max_passes, nb_tolerance, noise)
     check_backgrounds(a, *bg)
     check_not_background(a, colours, nb_tolerance)
 
@@ -540,6 +590,15 @@ def test_bad_buffers_are_refused_not_crashed():
         _trim.trim_passes(good, "24", 0.03, 4, 8)
     with pytest.raises(TypeError):
         _trim.backgrounds(good, 3, 0.08)
+    for bad in bad_images:
+        with pytest.raises((TypeError, ValueError)):
+            _trim.blend_cuts(bad, (0, 0, 5, 5), 4, 12, 0.65)
+    for box in [(0, 0, 0, 5), (3, 0, 2, 5), (-1, 0, 5, 5), (0, 0, 13, 10), (0, 0, 12, 11), (0, 0, 5), "box", None]:
+        with pytest.raises((TypeError, ValueError)):
+            _trim.blend_cuts(good, box, 4, 12, 0.65)
+    with pytest.raises(ValueError):
+        _trim.blend_cuts(good, (0, 0, 5, 5), -1, 12, 0.65)
+    assert _trim.blend_cuts(good, (1, 1, 11, 9), 4, 12, 0.65) == (0, 0, 0, 0)  # flat: as near the picture as the bar
     # and the same arrays still work (nothing was left locked or half-written)
     assert _trim.trim_passes(good, 24, 0.03, 4, 8) is None
     _trim.not_background(good, out, [(0, 0, 0)], 8)
