@@ -150,17 +150,21 @@ static inline unsigned char rule_break1(unsigned char s, unsigned char nb, unsig
 #define OUTLINES_SSSE3 1
 static int have_ssse3; /* set at import: the CPU has pshufb */
 
-/* The leading pixels of a packed row (pixel stride 3, or 6 for every second pixel) as planes, 16
- * at a time; returns how many were done. Reads only bytes of pixels of the row up to its last one
- * (the bytes between the pixels taken, when every second is, lie between two of them). */
-__attribute__((target("ssse3"))) static Py_ssize_t gather_ssse3(const unsigned char *p, Py_ssize_t w, int every_second,
-                                                                unsigned char *r, unsigned char *g, unsigned char *b)
+/* The leading pixels of a row of packed RGB (size 3) or Pillow's RGBX (size 4) pixels as planes, 16 at
+ * a time, every pixel or every second one; returns how many were done. Reads only bytes of pixels of
+ * the row up to its last one (the bytes between the pixels taken, when every second is, lie between
+ * two of them). */
+__attribute__((target("ssse3"))) static Py_ssize_t gather_ssse3(const unsigned char *p, Py_ssize_t w, int size,
+                                                                int every_second, unsigned char *r, unsigned char *g,
+                                                                unsigned char *b)
 {
     Py_ssize_t x = 0;
     __m128i r0, g0, b0, r1, g1, b1;
     if (!every_second) {
-        for (; x + 16 <= w; x += 16) {
-            split16(p + 3 * x, &r0, &g0, &b0);
+        /* four-byte pixels: the last pixel's fourth byte is not the view's, so never the last block */
+        for (; x + 16 + (size == 4) <= w; x += 16) {
+            if (size == 4) split16x(p + 4 * x, &r0, &g0, &b0);
+            else split16(p + 3 * x, &r0, &g0, &b0);
             _mm_storeu_si128((__m128i *)(r + x), r0);
             _mm_storeu_si128((__m128i *)(g + x), g0);
             _mm_storeu_si128((__m128i *)(b + x), b0);
@@ -168,9 +172,15 @@ __attribute__((target("ssse3"))) static Py_ssize_t gather_ssse3(const unsigned c
         return x;
     }
     const __m128i low = _mm_set1_epi16(0x00FF);
-    for (; x + 17 <= w; x += 16) { /* bytes 6x .. 6x + 95; the last pixel's end is 6w - 4 */
-        split16(p + 6 * x, &r0, &g0, &b0);
-        split16(p + 6 * x + 48, &r1, &g1, &b1);
+    for (; x + 17 <= w; x += 16) { /* bytes 2 size x .. + 32 size - 1; the last pixel's end is 2 size w - size + 2 */
+        const unsigned char *q = p + 2 * size * x;
+        if (size == 4) {
+            split16x(q, &r0, &g0, &b0);
+            split16x(q + 64, &r1, &g1, &b1);
+        } else {
+            split16(q, &r0, &g0, &b0);
+            split16(q + 48, &r1, &g1, &b1);
+        }
         _mm_storeu_si128((__m128i *)(r + x), _mm_packus_epi16(_mm_and_si128(r0, low), _mm_and_si128(r1, low)));
         _mm_storeu_si128((__m128i *)(g + x), _mm_packus_epi16(_mm_and_si128(g0, low), _mm_and_si128(g1, low)));
         _mm_storeu_si128((__m128i *)(b + x), _mm_packus_epi16(_mm_and_si128(b0, low), _mm_and_si128(b1, low)));
@@ -197,23 +207,21 @@ CPU_BUILDS static void gather_row(const image_t *v, Py_ssize_t y, unsigned char 
     const unsigned char *restrict p = v->base + y * v->sy;
     Py_ssize_t sx = v->sx, sc = v->sc, x = 0, w = v->w;
 #ifdef OUTLINES_SSSE3
-    if (have_ssse3 && sc == 1 && (sx == 3 || sx == 6))
-        x = gather_ssse3(p, w, sx == 6, r, g, b);
+    if (have_ssse3 && sc == 1 && (sx == 3 || sx == 6 || sx == 4 || sx == 8))
+        x = gather_ssse3(p, w, sx % 3 == 0 ? 3 : 4, sx > 4, r, g, b);
 #endif
-    if (sc == 1 && sx == 3) {
-        for (; x < w; x++) {
-            r[x] = p[3 * x];
-            g[x] = p[3 * x + 1];
-            b[x] = p[3 * x + 2];
-        }
+    /* constant strides (packed RGB or RGBX, every pixel or every second one): the compiler
+       vectorises each */
+#define GATHER_REST(step)                                                                                       \
+    for (; x < w; x++) {                                                                                        \
+        r[x] = p[(step) * x];                                                                                   \
+        g[x] = p[(step) * x + 1];                                                                               \
+        b[x] = p[(step) * x + 2];                                                                               \
     }
-    else if (sc == 1 && sx == 6) { /* every second pixel of a packed row */
-        for (; x < w; x++) {
-            r[x] = p[6 * x];
-            g[x] = p[6 * x + 1];
-            b[x] = p[6 * x + 2];
-        }
-    }
+    if (sc == 1 && sx == 3) GATHER_REST(3)
+    else if (sc == 1 && sx == 4) GATHER_REST(4)
+    else if (sc == 1 && sx == 6) GATHER_REST(6)
+    else if (sc == 1 && sx == 8) GATHER_REST(8)
     else {
         for (p += x * sx; x < w; x++, p += sx) {
             r[x] = p[0];
@@ -221,6 +229,7 @@ CPU_BUILDS static void gather_row(const image_t *v, Py_ssize_t y, unsigned char 
             b[x] = p[2 * sc];
         }
     }
+#undef GATHER_REST
 }
 
 /* out[i] = the step between pixel i of planes (r0, g0, b0) and pixel i of (r1, g1, b1). */

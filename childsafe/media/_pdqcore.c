@@ -336,6 +336,12 @@ static PyObject *samples(PyObject *self, PyObject *args) {
                     float luma = 0.299f * (float)p[0] + 0.587f * (float)p[1] + 0.114f * (float)p[2];
                     row[x] += wt * luma;
                 }
+            } else if (sx == 4 && sc == 1) { /* Pillow's RGBX: the same */
+                for (Py_ssize_t x = 0; x < w; x++) {
+                    const unsigned char *restrict p = line + 4 * x;
+                    float luma = 0.299f * (float)p[0] + 0.587f * (float)p[1] + 0.114f * (float)p[2];
+                    row[x] += wt * luma;
+                }
             } else {
                 for (Py_ssize_t x = 0; x < w; x++) {
                     const unsigned char *p = line + x * sx;
@@ -365,16 +371,19 @@ static PyObject *samples(PyObject *self, PyObject *args) {
 #ifdef RGB_SPLIT_SSSE3
 static int have_ssse3; /* set at import */
 
-/* Pillow's L of the leading pixels of a packed RGB row, 16 at a time (returns how many): 32-bit
-   products from 16-bit halves (mullo, mulhi), the sum and the shift as Pillow makes them. */
-__attribute__((target("ssse3"))) static Py_ssize_t grey_packed_ssse3(const unsigned char *p, Py_ssize_t w,
+/* Pillow's L of the leading pixels of a row of packed RGB (size 3) or Pillow's RGBX (size 4), 16 at a
+   time (returns how many): 32-bit products from 16-bit halves (mullo, mulhi), the sum and the shift
+   as Pillow makes them. A four-byte pixel's fourth byte is not the view's: the last pixel is never in
+   a block. */
+__attribute__((target("ssse3"))) static Py_ssize_t grey_packed_ssse3(const unsigned char *p, Py_ssize_t w, int size,
                                                                      unsigned char *q) {
     const __m128i zero = _mm_setzero_si128(), half = _mm_set1_epi32(0x8000);
     const __m128i cr = _mm_set1_epi16((short)19595), cg = _mm_set1_epi16((short)38470), cb = _mm_set1_epi16((short)7471);
     Py_ssize_t x = 0;
-    for (; x + 16 <= w; x += 16) {
+    for (; x + 16 + (size == 4) <= w; x += 16) {
         __m128i r, g, b, half8[2];
-        split16(p + 3 * x, &r, &g, &b);
+        if (size == 4) split16x(p + 4 * x, &r, &g, &b);
+        else split16(p + 3 * x, &r, &g, &b);
         for (int h = 0; h < 2; h++) {
             const __m128i r16 = h ? _mm_unpackhi_epi8(r, zero) : _mm_unpacklo_epi8(r, zero);
             const __m128i g16 = h ? _mm_unpackhi_epi8(g, zero) : _mm_unpacklo_epi8(g, zero);
@@ -425,13 +434,15 @@ static PyObject *grey(PyObject *self, PyObject *args) {
     for (Py_ssize_t y = 0; y < h; y++) {
         const unsigned char *p = base + y * sy;
         unsigned char *restrict q = o + y * w;
-        if (sx == 3 && sc == 1) { /* packed rows */
+        if ((sx == 3 || sx == 4) && sc == 1) { /* packed rows, or Pillow's RGBX */
             Py_ssize_t x = 0;
 #ifdef RGB_SPLIT_SSSE3
-            if (have_ssse3) x = grey_packed_ssse3(p, w, q);
+            if (have_ssse3) x = grey_packed_ssse3(p, w, (int)sx, q);
 #endif
-            for (; x < w; x++)
-                q[x] = PILLOW_LUMA(p[3 * x], p[3 * x + 1], p[3 * x + 2]);
+            if (sx == 3)
+                for (; x < w; x++) q[x] = PILLOW_LUMA(p[3 * x], p[3 * x + 1], p[3 * x + 2]);
+            else
+                for (; x < w; x++) q[x] = PILLOW_LUMA(p[4 * x], p[4 * x + 1], p[4 * x + 2]);
         } else {
             for (Py_ssize_t x = 0; x < w; x++, p += sx)
                 q[x] = PILLOW_LUMA(p[0], p[sc], p[2 * sc]);

@@ -84,7 +84,8 @@ under it."""
 
 
 def working_copy(img: Image.Image, max_side: int = WORKING_SIDE) -> tuple[np.ndarray, int]:
-    """A reduced RGB copy as a uint8 array, and the integer factor that maps it back.
+    """A reduced RGB copy as a read-only uint8 array (a view of Pillow's own memory where it can be:
+    `images.rgb_array`), and the integer factor that maps it back.
 
     Every ``factor``-th pixel each way (nearest neighbour over an exact multiple of the factor, so
     boxes map back without drift): a tenth of the cost of a box filter on a large photo, since it
@@ -97,11 +98,9 @@ def working_copy(img: Image.Image, max_side: int = WORKING_SIDE) -> tuple[np.nda
     if factor > 1:
         w, h = max(1, width // factor), max(1, height // factor)
         img = img.resize((w, h), Image.Resampling.NEAREST, box=(0, 0, min(width, w * factor), min(height, h * factor)))
-    if img.mode != "RGB":
-        from childsafe.media.images import to_rgb
+    from childsafe.media.images import rgb_array, to_rgb
 
-        img = to_rgb(img)
-    return np.asarray(img, dtype=np.uint8), factor
+    return rgb_array(to_rgb(img)), factor
 
 
 def _to_original(box: Box, factor: int, size: tuple[int, int]) -> Box:

@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+import io
 from pathlib import Path
 
+import numpy as np
 import pytest
 from PIL import Image
 
@@ -73,3 +75,60 @@ def test_tiny_image_hashes_with_zero_quality(drawn_image):
     assert h.quality == 0 and len(h.pdq) == 64
     one_wide = drawn_image(52, (1, 300))
     assert pdq_hash_image(one_wide).quality == 0
+
+
+# ---------------------------------------------------------------- RGB pixels without a copy
+
+
+def test_rgb_array_is_the_images_pixels_read_only_in_every_size():
+    from childsafe.media.images import rgb_array
+
+    rng = np.random.default_rng(3)
+    for h, w in [(1, 1), (1, 7), (7, 1), (3, 5), (256, 256), (333, 517), (1004, 1600)]:
+        pixels = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+        img = Image.fromarray(pixels, "RGB")
+        got = rgb_array(img)
+        assert got.shape == (h, w, 3) and got.dtype == np.uint8
+        assert np.array_equal(got, pixels)
+        assert not got.flags.writeable  # a view of the image's own memory must not be written through
+    jpeg = io.BytesIO()
+    Image.fromarray(rng.integers(0, 256, (300, 400, 3), dtype=np.uint8)).save(jpeg, "JPEG")
+    decoded = Image.open(io.BytesIO(jpeg.getvalue()))
+    assert np.array_equal(rgb_array(decoded), np.asarray(decoded.convert("RGB")))  # loads a lazy image
+
+
+def test_rgb_array_outlives_its_image():
+    import gc
+
+    from childsafe.media.images import rgb_array
+
+    rng = np.random.default_rng(4)
+    kept = []
+    for i in range(20):
+        pixels = rng.integers(0, 256, (64 + i, 80, 3), dtype=np.uint8)
+        kept.append((pixels, rgb_array(Image.fromarray(pixels, "RGB"))))  # the image goes at once
+    gc.collect()
+    churn = [Image.new("RGB", (80, 80), (i, i, i)) for i in range(50)]  # memory freed would be reused here
+    assert all(np.array_equal(view, pixels) for pixels, view in kept)
+    del churn
+
+
+def test_rgb_array_copies_where_the_export_is_not_there_or_not_one_block(monkeypatch):
+    from childsafe.media import images
+    from childsafe.media.images import rgb_array
+
+    big = Image.new("RGB", (2100, 2100), (10, 20, 30))  # over Pillow's 16 MB block: rows not one piece
+    big.putpixel((2099, 2099), (1, 2, 3))
+    a = rgb_array(big)
+    assert a.shape == (2100, 2100, 3) and tuple(a[-1, -1]) == (1, 2, 3) and tuple(a[0, 0]) == (10, 20, 30)
+    small = Image.new("RGB", (30, 20), (5, 6, 7))
+    assert images._arrow_rgbx(small) is not None
+
+    def broken(self, requested_schema=None):
+        raise ValueError("no export")
+
+    monkeypatch.setattr(Image.Image, "__arrow_c_array__", broken)
+    assert images._arrow_rgbx(small) is None
+    assert np.array_equal(rgb_array(small), np.full((20, 30, 3), (5, 6, 7), np.uint8))
+    with pytest.raises(ValueError, match="RGB"):
+        rgb_array(small.convert("L"))

@@ -280,6 +280,10 @@ def test_the_compiled_grey_is_pillows_for_every_colour():
     assert np.array_equal(grey, np.asarray(Image.fromarray(colours).convert("L")))
     view = colours[::-3, 1::2]
     assert np.array_equal(grey_of_rgb(view), np.asarray(Image.fromarray(np.ascontiguousarray(view)).convert("L")))
+    rgbx = np.zeros((4096, 4096, 4), np.uint8)  # Pillow's own layout (images.rgb_array's views)
+    rgbx[..., :3] = colours
+    rgbx[..., 3] = 255
+    assert np.array_equal(grey_of_rgb(rgbx[..., :3]), grey)
 
 
 def test_an_image_hashes_the_same_with_and_without_the_shared_rgb(reference_media: Path):

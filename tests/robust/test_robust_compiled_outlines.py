@@ -359,7 +359,9 @@ def _collage(seed: int, gap: int) -> np.ndarray:
 @pytest.mark.parametrize("seed", range(40))
 def test_seam_lines_are_those_of_numpy(seed):
     a = _collage(seed, gap=seed % 3)
-    views = [a, a[1:-1, 2:], a[::2], a[:, ::-1], np.asfortranarray(a)]
+    rgbx = np.full(a.shape[:2] + (4,), 255, np.uint8)
+    rgbx[..., :3] = a
+    views = [a, a[1:-1, 2:], a[::2], a[:, ::-1], np.asfortranarray(a), rgbx[..., :3]]
     for view in views:
         for step in (1, 2, 3):
             for share in (edits.GRID_LINE, edits.GRID_WEAK_LINE):
