@@ -26,6 +26,9 @@
 #include <stdint.h>
 #include <stdlib.h>
 #include <string.h>
+#if defined(__SSE2__)
+#include <emmintrin.h> /* every x86-64 CPU has SSE2; elsewhere the plain loops, same counts */
+#endif
 
 #define NKEYS (1 << 15)
 #define TOL_CLAMP 1024 /* a tolerance past +-255 means "all" or "none": clamping keeps the results */
@@ -101,12 +104,84 @@ INLINE Py_ssize_t count_in_range_impl(const unsigned char *p, Py_ssize_t pix, Py
     return count;
 }
 
+
+#if defined(__SSE2__)
+/* The byte ranges of a test of Pillow's four-byte pixels, for the channels at byte `first` of each dword (the fourth byte
+   of a pixel, and whatever else falls outside the channels, any value). 0 when a channel's range is
+   empty. */
+static int rgbx_ranges(const int lo[3], const int hi[3], int first, __m128i *lov, __m128i *hiv)
+{
+    unsigned l = 0, h = 0xFFFFFFFFu;
+    for (int c = 0; c < 3; c++) {
+        int a = lo[c] < 0 ? 0 : lo[c], b = hi[c] > 255 ? 255 : hi[c];
+        if (a > b)
+            return 0;
+        int shift = 8 * ((first + c) % 4);
+        l |= (unsigned)a << shift;
+        h = (h & ~(0xFFu << shift)) | (unsigned)b << shift;
+    }
+    *lov = _mm_set1_epi32((int)l);
+    *hiv = _mm_set1_epi32((int)h);
+    return 1;
+}
+
+/* Per dword, -1 where all four bytes of v lie in their ranges. */
+static inline __m128i rgbx_ok(__m128i v, __m128i lov, __m128i hiv)
+{
+    const __m128i zero = _mm_setzero_si128();
+    const __m128i ok = _mm_and_si128(_mm_cmpeq_epi8(_mm_subs_epu8(v, hiv), zero), _mm_cmpeq_epi8(_mm_subs_epu8(lov, v), zero));
+    return _mm_cmpeq_epi32(ok, _mm_set1_epi32(-1));
+}
+
+/* count_in_range of the leading pixels of a line of Pillow's four-byte pixels (pix 4, or 8: every
+   second one), four at a time; *done says how many were judged. Each byte of four pixels is tested
+   against its channel's range (the fourth byte against 0..255), a pixel counts where all four hold.
+   A block is taken only while another pixel of the line follows it: the bytes read past the last
+   pixel's third lie before that one. The ranges are whole channel values, so the same as the scalar
+   test's unsigned form: v in [lo, hi] clamped to 0..255, none where that is empty. */
+static Py_ssize_t count_rgbx_sse2(const unsigned char *p, Py_ssize_t pix, Py_ssize_t len, const int lo[3],
+                                  const int hi[3], Py_ssize_t *done)
+{
+    __m128i lov, hiv;
+    if (!rgbx_ranges(lo, hi, 0, &lov, &hiv)) { /* nothing in range on some channel */
+        *done = len;
+        return 0;
+    }
+    __m128i acc = _mm_setzero_si128();
+    Py_ssize_t j = 0;
+    for (; j + 5 <= len; j += 4) {
+        __m128i v;
+        if (pix == 4) {
+            v = _mm_loadu_si128((const __m128i *)(p + 4 * j));
+        } else { /* pixels at 0, 8, 16, 24: dwords 0 and 2 of two loads */
+            const __m128 a = _mm_castsi128_ps(_mm_loadu_si128((const __m128i *)(p + 8 * j)));
+            const __m128 b = _mm_castsi128_ps(_mm_loadu_si128((const __m128i *)(p + 8 * j + 16)));
+            v = _mm_castps_si128(_mm_shuffle_ps(a, b, _MM_SHUFFLE(2, 0, 2, 0)));
+        }
+        acc = _mm_sub_epi32(acc, rgbx_ok(v, lov, hiv));
+    }
+    int32_t lanes[4];
+    _mm_storeu_si128((__m128i *)lanes, acc);
+    *done = j;
+    return (Py_ssize_t)lanes[0] + lanes[1] + lanes[2] + lanes[3];
+}
+#endif
+
 static Py_ssize_t count_in_range(const unsigned char *p, Py_ssize_t pix, Py_ssize_t ch, Py_ssize_t len,
                                  const int lo[3], const int hi[3])
 {
-    if (ch == 1)
-        return count_in_range_impl(p, pix, 1, len, lo, hi);
-    return count_in_range_impl(p, pix, ch, len, lo, hi);
+    if (ch != 1)
+        return count_in_range_impl(p, pix, ch, len, lo, hi);
+#if defined(__SSE2__)
+    if (pix == 4 || pix == 8) { /* Pillow's own layout (images.rgb_array), every pixel or every second */
+        if (hi[0] < lo[0] || hi[1] < lo[1] || hi[2] < lo[2])
+            return 0;
+        Py_ssize_t done;
+        Py_ssize_t count = count_rgbx_sse2(p, pix, len, lo, hi, &done);
+        return count + (done < len ? count_in_range_impl(p + done * pix, pix, 1, len - done, lo, hi) : 0);
+    }
+#endif
+    return count_in_range_impl(p, pix, 1, len, lo, hi);
 }
 
 static int is_uniform(Py_ssize_t count, Py_ssize_t len, double noise)
@@ -123,14 +198,59 @@ static void near_range(const int c[3], int tol, int lo[3], int hi[3])
     }
 }
 
+#if defined(__SSE2__)
+/* prefix_with for four lines at a time where the lines are side by side columns of four-byte pixels
+   (step +4 or -4: a left or right side of Pillow's own layout): one load a row reads a pixel of each
+   of the four, and their four counts come out together (the same pixels as four count_in_range
+   calls). Lines i .. i + 3 are taken only when line i + 4 is inside the side too: on a left side
+   (step +4) the load reads up to the fourth byte of line i + 3, and line i + 4 follows it; on a right
+   side the load starts one byte early, at the fourth byte of line i + 4. Returns the first line that
+   is not uniform (*decided set), or how many leading lines the blocks found uniform (the caller goes
+   on line by line from there). */
+static Py_ssize_t prefix_columns_rgbx(const lines_t *l, Py_ssize_t start, const int lo[3], const int hi[3],
+                                      double noise, Py_ssize_t limit, int *decided)
+{
+    const int right = l->step < 0;
+    __m128i lov, hiv;
+    *decided = 0;
+    if (!rgbx_ranges(lo, hi, right ? 1 : 0, &lov, &hiv))
+        return 0;
+    Py_ssize_t i = 0;
+    for (; i + 4 < limit && start + i + 4 < l->n; i += 4) {
+        /* the lowest address of the four lines' pixels in the first row */
+        const unsigned char *p = l->p + (start + i) * l->step + (right ? 3 * l->step - 1 : 0);
+        __m128i acc = _mm_setzero_si128();
+        for (Py_ssize_t j = 0; j < l->len; j++, p += l->pix)
+            acc = _mm_sub_epi32(acc, rgbx_ok(_mm_loadu_si128((const __m128i *)p), lov, hiv));
+        int32_t counts[4];
+        _mm_storeu_si128((__m128i *)counts, acc);
+        for (int k = 0; k < 4; k++) /* line i + k: lane k on a left side, 3 - k on a right one */
+            if (!is_uniform(counts[right ? 3 - k : k], l->len, noise)) {
+                *decided = 1;
+                return i + k;
+            }
+    }
+    return i;
+}
+#endif
+
 /* Leading lines from `start` on, up to `limit` of them, within tol of the colour med (uniform). */
 static Py_ssize_t prefix_with(const lines_t *l, Py_ssize_t start, const int med[3], int tol, double noise,
                               Py_ssize_t limit)
 {
-    const unsigned char *p = l->p + start * l->step;
     int lo[3], hi[3];
     near_range(med, tol, lo, hi);
-    for (Py_ssize_t i = 0; i < limit; i++, p += l->step) {
+    Py_ssize_t i = 0;
+#if defined(__SSE2__)
+    if (l->ch == 1 && (l->step == 4 || l->step == -4)) { /* columns of Pillow's own layout */
+        int decided;
+        i = prefix_columns_rgbx(l, start, lo, hi, noise, limit, &decided);
+        if (decided)
+            return i;
+    }
+#endif
+    const unsigned char *p = l->p + (start + i) * l->step;
+    for (; i < limit; i++, p += l->step) {
         if (!is_uniform(count_in_range(p, l->pix, l->ch, l->len, lo, hi), l->len, noise))
             return i;
     }

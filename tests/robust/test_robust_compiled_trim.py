@@ -130,9 +130,21 @@ def check_all(a, seed=0, full=True):
             check_not_background(a, colours, tolerance)
 
 
+def rgbx(a):
+    """The pixels in Pillow's own layout, four bytes each (images.rgb_array's views), the fourth bytes
+    all sorts of values: they are no channel and must not count."""
+    out = np.empty(a.shape[:2] + (4,), np.uint8)
+    out[..., :3] = a
+    out[..., 3] = (np.arange(a.shape[0] * a.shape[1]) * 37 % 256).reshape(a.shape[:2])
+    return out[..., :3]
+
+
 def views(a):
-    """Non-contiguous views of an array: sampled, sliced, reversed, transposed, channels reversed."""
-    out = [a[::2, ::3], a[5:-7, 3:], a[::-1, ::-1], a.transpose(1, 0, 2), a[:, :, ::-1]]
+    """Non-contiguous views of an array: sampled, sliced, reversed, transposed, channels reversed, and
+    four bytes a pixel (every pixel, every second one, read backwards, transposed)."""
+    four = rgbx(a)
+    out = [a[::2, ::3], a[5:-7, 3:], a[::-1, ::-1], a.transpose(1, 0, 2), a[:, :, ::-1],
+           four, four[::2, ::2], four[::-1, ::-1], four.transpose(1, 0, 2), four[3:-2, 1:-5]]
     return [v for v in out if v.shape[0] and v.shape[1]]
 
 
@@ -517,6 +529,8 @@ def small_images(draw):
         a = framed(rng.integers(0, 256, (max(1, h // 2), max(1, w // 2), 3), dtype=np.uint8), rng)[:48, :48]
     if draw(st.booleans()) and a.shape[0] > 2 and a.shape[1] > 2:
         a = a[:: draw(st.integers(1, 2)), 1:]
+    if draw(st.booleans()):  # four bytes a pixel, as the working copy is
+        a = rgbx(a)
     return a
 
 
