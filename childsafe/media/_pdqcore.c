@@ -507,15 +507,24 @@ static PyObject *hash_bytes(PyObject *self, PyObject *args) {
     }
     const float *all = (const float *)coef.buf;
     unsigned char *dst = (unsigned char *)out.buf;
+    /* An array and its transpose hold the same values, so one median serves both picks of it (the
+       eight dihedral picks name four arrays): found once, at the first pick of each. */
+    float medians[128];
+    unsigned char have[128] = {0};
     for (Py_ssize_t h = 0; h < n; h++) {
-        const float *c = all + (size_t)(pk[h] & 127) * K * K;
+        const int which = pk[h] & 127;
+        const float *c = all + (size_t)which * K * K;
         int transposed = pk[h] >> 7;
         float flat[K * K], work[K * K];
         for (int u = 0; u < K; u++)
             for (int v = 0; v < K; v++)
                 flat[u * K + v] = transposed ? c[v * K + u] : c[u * K + v];
-        memcpy(work, flat, sizeof flat);
-        float median = kth_smallest(work, K * K, K * K / 2 - 1);
+        if (!have[which]) {
+            memcpy(work, flat, sizeof flat);
+            medians[which] = kth_smallest(work, K * K, K * K / 2 - 1);
+            have[which] = 1;
+        }
+        float median = medians[which];
         unsigned char *o = dst + h * 32;
         for (int b = 0; b < 32; b++) {
             unsigned byte = 0;
