@@ -175,15 +175,17 @@ __attribute__((target("ssse3"))) static Py_ssize_t gather_ssse3(const unsigned c
     for (; x + 17 <= w; x += 16) { /* bytes 2 size x .. + 32 size - 1; the last pixel's end is 2 size w - size + 2 */
         const unsigned char *q = p + 2 * size * x;
         if (size == 4) {
-            split16x(q, &r0, &g0, &b0);
-            split16x(q + 64, &r1, &g1, &b1);
+            split16x2(q, &r0, &g0, &b0);
         } else {
             split16(q, &r0, &g0, &b0);
             split16(q + 48, &r1, &g1, &b1);
+            r0 = _mm_packus_epi16(_mm_and_si128(r0, low), _mm_and_si128(r1, low));
+            g0 = _mm_packus_epi16(_mm_and_si128(g0, low), _mm_and_si128(g1, low));
+            b0 = _mm_packus_epi16(_mm_and_si128(b0, low), _mm_and_si128(b1, low));
         }
-        _mm_storeu_si128((__m128i *)(r + x), _mm_packus_epi16(_mm_and_si128(r0, low), _mm_and_si128(r1, low)));
-        _mm_storeu_si128((__m128i *)(g + x), _mm_packus_epi16(_mm_and_si128(g0, low), _mm_and_si128(g1, low)));
-        _mm_storeu_si128((__m128i *)(b + x), _mm_packus_epi16(_mm_and_si128(b0, low), _mm_and_si128(b1, low)));
+        _mm_storeu_si128((__m128i *)(r + x), r0);
+        _mm_storeu_si128((__m128i *)(g + x), g0);
+        _mm_storeu_si128((__m128i *)(b + x), b0);
     }
     return x;
 }
@@ -230,6 +232,36 @@ CPU_BUILDS static void gather_row(const image_t *v, Py_ssize_t y, unsigned char 
         }
     }
 #undef GATHER_REST
+}
+
+/* Columns first .. first + count - 1 of the view as three channel planes each, h long (column k at
+ * planes + 3 h k): the columns' pixels are read row by row, a few bytes apart, and the step loops
+ * then run down them as they run along rows. */
+static void gather_columns(const image_t *v, Py_ssize_t first, Py_ssize_t count, unsigned char *planes)
+{
+    const Py_ssize_t h = v->h, sx = v->sx, sc = v->sc;
+    const unsigned char *row = v->base + first * sx;
+    for (Py_ssize_t y = 0; y < h; y++, row += v->sy) {
+        const unsigned char *p = row;
+        unsigned char *q = planes + y;
+        for (Py_ssize_t k = 0; k < count; k++, p += sx, q += 3 * h) {
+            q[0] = p[0];
+            q[h] = p[sc];
+            q[2 * h] = p[2 * sc];
+        }
+    }
+}
+
+/* row[i + 1] = the breaks among line[0..i] (row[0] is 0), as floats: counted in integers (a float
+ * add waits for the one before it four times as long) and converted, the same values while the count
+ * stays under 2^24. */
+static void prefix_counts(const unsigned char *line, Py_ssize_t n, float *row)
+{
+    int32_t acc = 0;
+    for (Py_ssize_t x = 0; x < n; x++) {
+        acc += line[x];
+        row[x + 1] = (float)acc;
+    }
 }
 
 /* out[i] = the step between pixel i of planes (r0, g0, b0) and pixel i of (r1, g1, b1). */
@@ -531,7 +563,7 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
     int result = 0;
     /* Scratch, one block: sizes first, then the same takes in the same order. */
     const size_t sizes[] = {
-        18 * (size_t)w,                               /* planes: six rows, three planes each */
+        18 * (size_t)big,                             /* planes: six rows (or columns), three planes each */
         2 * (size_t)w,                                /* tbuf: steps along a row, then its thin flags */
         5 * (size_t)big,                              /* sbuf: five lines of steps */
         3 * (size_t)big,                              /* thinbuf: thin flags of three lines of pixels */
@@ -672,8 +704,7 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
                     far, none, w, line);
 #undef PL
 #undef ST
-        for (Py_ssize_t x = 0; x < w; x++)
-            row[x + 1] = acc += (float)line[x];
+        prefix_counts(line, w, row);
     }
     for (int i = 0; i < nC; i++) {
         float *row = sums_v + (Py_ssize_t)i * (h + 1);
@@ -685,24 +716,27 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
                 row[y + 1] = acc += (float)BORDER_SUPPORT;
             continue;
         }
-        /* the steps of column lines cl - 2 .. cl + 2 and the thin flags of columns cl and cl + 1, row
-         * by row (up to 6 pixels a row) */
-        const Py_ssize_t sx = c->sx, sc = c->sc;
-        const int hb = cl >= 1, ha = cl + 1 < nc, hb2 = cl >= 2, ha2 = cl + 2 < nc;
-        const unsigned char *p = c->base + cl * sx;
-        for (Py_ssize_t y = 0; y < h; y++, p += c->sy) {
-            unsigned s = pixel_step(p, p + sx, sc);
-            unsigned b = hb ? pixel_step(p - sx, p, sc) : 255, a = ha ? pixel_step(p + sx, p + 2 * sx, sc) : 255;
-            unsigned nb = hb ? b : ha ? a : s, na = ha ? a : hb ? b : s;
-            unsigned e = is_break(s, nb > na ? nb : na);
-            if (thin && !e && s >= EDGE_STEP) /* the thin-line rule only ever adds breaks */
-                e = rule_break1((unsigned char)s, (unsigned char)nb, (unsigned char)na, (unsigned char)b, (unsigned char)a,
-                                hb2 ? (unsigned char)pixel_step(p - 2 * sx, p - sx, sc) : 255,
-                                ha2 ? (unsigned char)pixel_step(p + 2 * sx, p + 3 * sx, sc) : 255,
-                                hb ? (unsigned char)thin_pixel(p - sx, p, p + sx, sc) : 0,
-                                ha ? (unsigned char)thin_pixel(p, p + sx, p + 2 * sx, sc) : 0);
-            row[y + 1] = acc += (float)e;
+        /* columns cl - 2 .. cl + 3 (those that exist) as planes, one pass down the rows, then as the
+         * rows are: the steps of column lines cl - 2 .. cl + 2 between them, the thin flags of
+         * columns cl and cl + 1, and the breaks of line cl by the same rule */
+        Py_ssize_t first = cl >= 2 ? cl - 2 : 0, last = cl + 3 < w ? cl + 3 : w - 1;
+        gather_columns(c, first, last - first + 1, planes);
+#define PL(x) (planes + 3 * h * ((x) - first))
+#define ST(k) (sbuf + big * ((k) - cl + 2))
+        for (Py_ssize_t k = first; k < last; k++) {
+            unsigned char *p0 = PL(k), *p1 = PL(k + 1);
+            plane_steps(p0, p0 + h, p0 + 2 * h, p1, p1 + h, p1 + 2 * h, h, ST(k));
         }
+        if (thin && cl >= 1)
+            thin_flags(PL(cl - 1), PL(cl), PL(cl + 1), h, h, thinbuf);
+        if (thin && cl + 1 < nc)
+            thin_flags(PL(cl), PL(cl + 1), PL(cl + 2), h, h, thinbuf + big);
+        line_breaks(ST(cl), cl >= 1 ? ST(cl - 1) : NULL, cl + 1 < nc ? ST(cl + 1) : NULL, cl >= 2 ? ST(cl - 2) : NULL,
+                    cl + 2 < nc ? ST(cl + 2) : NULL, thin && cl >= 1 ? thinbuf : NULL,
+                    thin && cl + 1 < nc ? thinbuf + big : NULL, far, none, h, line);
+#undef PL
+#undef ST
+        prefix_counts(line, h, row);
     }
 
     /* Side tables: h_* per row line and column pair, v_* per column line and row pair. */
