@@ -1,6 +1,7 @@
 /* Border trimming and page colours of childsafe.media.edits, compiled: trim_passes, backgrounds,
- * not_background and blend_cuts give exactly what the numpy versions there (_trim_passes_numpy,
- * _backgrounds_numpy, _not_background_numpy, _blend_cuts_numpy) give, which stay the reference.
+ * not_background, blend_cuts and floats_on_page give exactly what the numpy versions there
+ * (_trim_passes_numpy, _backgrounds_numpy, _not_background_numpy, _blend_cuts_numpy,
+ * _floats_on_page_numpy) give, which stay the reference.
  *
  * blend_cuts gives what _blend_cuts_numpy gives (Pillow's luma, the median as np.median rounds
  * it, the share compared in double).
@@ -913,6 +914,64 @@ static PyObject *py_blend_cuts(PyObject *self, PyObject *args)
     return Py_BuildValue("(nnnn)", cuts[0], cuts[1], cuts[2], cuts[3]);
 }
 
+/* ------------------------------------------------------------------ a picture floating on its page */
+
+/* floats_on_page(a, box, tolerance, floating) -> bool, as edits._floats_on_page_numpy: on a side of
+   box that was cut (top, bottom, left, right in turn), the share of the box's second line whose pixels
+   lie within tolerance of the line just outside the box on every channel (|p - q| <= tolerance) is at
+   least `floating` (the count over the length, in double, as numpy's mean). A side under two lines
+   deep, or of no length, is passed over. */
+static PyObject *py_floats_on_page(PyObject *self, PyObject *args)
+{
+    PyObject *obj;
+    Py_ssize_t x0, y0, x1, y1;
+    long long tolerance;
+    double floating;
+    if (!PyArg_ParseTuple(args, "O(nnnn)Ld:floats_on_page", &obj, &x0, &y0, &x1, &y1, &tolerance, &floating))
+        return NULL;
+    Py_buffer view;
+    image_t img;
+    if (get_image(obj, &view, &img) < 0)
+        return NULL;
+    if (x0 < 0 || y0 < 0 || x1 > img.w || y1 > img.h || x0 > x1 || y0 > y1) {
+        PyBuffer_Release(&view);
+        PyErr_Format(PyExc_ValueError, "box (%zd, %zd, %zd, %zd) is not inside the %zd x %zd image", x0, y0, x1, y1,
+                     img.w, img.h);
+        return NULL;
+    }
+    const int tol = (int)clamp_ll(tolerance, -TOL_CLAMP, TOL_CLAMP);
+    const box_t b = {x0, y0, x1, y1};
+    const int was_cut[4] = {y0 > 0, y1 < img.h, x0 > 0, x1 < img.w};
+    int floats = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (int side = 0; side < 4 && !floats; side++) {
+        if (!was_cut[side])
+            continue;
+        box_t g = b; /* the box and the line just outside it on this side */
+        switch (side) {
+        case 0: g.y0--; break;
+        case 1: g.y1++; break;
+        case 2: g.x0--; break;
+        default: g.x1++; break;
+        }
+        const lines_t l = side_of(&img, g, side); /* line 0: outside, line 2: the box's second */
+        if (l.n < 3 || l.len == 0)
+            continue;
+        const unsigned char *out = l.p, *in = l.p + 2 * l.step;
+        Py_ssize_t near = 0;
+        for (Py_ssize_t j = 0; j < l.len; j++, out += l.pix, in += l.pix) {
+            int ok = 1;
+            for (int c = 0; c < 3; c++)
+                ok &= abs((int)in[c * l.ch] - (int)out[c * l.ch]) <= tol;
+            near += ok;
+        }
+        floats = (double)near / (double)l.len >= floating;
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    return PyBool_FromLong(floats);
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -926,6 +985,9 @@ static PyMethodDef methods[] = {
      "not_background(a, out, colours, tolerance) -> None\n\n"
      "Writes into out (a C-contiguous bool array of shape a.shape[:2]) the pixels that are none of the\n"
      "colours, as edits._not_background_numpy."},
+    {"floats_on_page", py_floats_on_page, METH_VARARGS,
+     "floats_on_page(a, box, tolerance, floating) -> bool\n\n"
+     "Whether what a trimming pass left floats on a page of the colour cut, as edits._floats_on_page_numpy."},
     {"blend_cuts", py_blend_cuts, METH_VARARGS,
      "blend_cuts(a, box, max_lines, luma_tolerance, share) -> (top, bottom, left, right)\n\n"
      "The colour-blend lines cut on each side of box, as edits._blend_cuts_numpy."},

@@ -48,6 +48,7 @@ def _compiled(module, name: str):
 def media_engine() -> str:
     """Which implementation finds borders, page colours and outlines: "compiled" or "numpy"."""
     names = ((_c_trim, "trim_passes"), (_c_trim, "backgrounds"), (_c_trim, "not_background"), (_c_trim, "blend_cuts"),
+             (_c_trim, "floats_on_page"),
              (_c_outlines, "edge_boxes"), (_c_components, "components"), (_c_components, "largest"))
     return "compiled" if all(_compiled(m, n) for m, n in names) else "numpy"
 
@@ -347,7 +348,16 @@ def floats_on_page(a: np.ndarray, box: Box, tolerance: int = BORDER_TOLERANCE) -
     just outside it. Shapes, text or a silhouette on a page touch their box at a few points; a photo
     fills it, and its bars end at its edge. Only a floating picture can have a margin of the bars'
     colour of its own, and only then are `frame_cuts` and `ratio_cuts` worth their lookups (a photo
-    in black bars got 7 more pictures from them, none of them it)."""
+    in black bars got 7 more pictures from them, none of them it). Compiled where built
+    (`_trim.floats_on_page`)."""
+    fast = _compiled(_c_trim, "floats_on_page")
+    if fast is not None:
+        return fast(a, box, tolerance, FLOATING)
+    return _floats_on_page_numpy(a, box, tolerance)
+
+
+def _floats_on_page_numpy(a: np.ndarray, box: Box, tolerance: int = BORDER_TOLERANCE) -> bool:
+    """`floats_on_page` in numpy: the reference of the compiled one."""
     x0, y0, x1, y1 = box
     height, width = a.shape[:2]
     sides = ((y0 > 0, 0), (y1 < height, 1), (x0 > 0, 2), (x1 < width, 3))

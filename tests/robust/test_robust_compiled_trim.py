@@ -1,6 +1,6 @@
 """The compiled border trimming and page colours (childsafe.media._trim) give exactly what the numpy
-reference in childsafe.media.edits gives: trim_passes, _backgrounds, _not_background and the
-colour-blend cuts (_blend_cuts_numpy), on the
+reference in childsafe.media.edits gives: trim_passes, _backgrounds, _not_background, the
+colour-blend cuts (_blend_cuts_numpy) and floats_on_page, on the
 images the edits tests draw, drawn scenes, the reference photos, noise, framed pictures, tiny and
 sliced arrays and hypothesis' small images; and bad buffers are refused, never a crash."""
 
@@ -18,7 +18,8 @@ from PIL import Image, ImageDraw
 from childsafe.media import edits
 
 _trim = pytest.importorskip("childsafe.media._trim")
-if not all(hasattr(_trim, name) for name in ("trim_passes", "backgrounds", "not_background", "blend_cuts")):
+if not all(hasattr(_trim, name) for name in ("trim_passes", "backgrounds", "not_background", "blend_cuts",
+                                             "floats_on_page")):
     pytest.skip("the compiled border trimming is not built", allow_module_level=True)
 
 # (tolerance, noise, max_passes); the first is what edits uses
@@ -29,6 +30,8 @@ BG_PARAMS = [(3, 0.08, 0.05), (1, 0.02, 0.0), (6, 0.0, 0.05), (2, -1.0, 0.0), (0
 TOLERANCES = [0, 7, 8, 24, 40]
 # (lines, luma tolerance, share) of the colour-blend cut; the first is what edits uses
 BLEND_PARAMS = [(4, 12, 0.65), (0, 12, 0.65), (8, 0, 0.0), (2, 40, 1.0), (6, -3, 0.5), (3, 300, 0.65)]
+# (tolerance, floating) of floats_on_page; the first is what edits uses
+FLOAT_PARAMS = [(24, 0.5), (0, 0.5), (8, 0.0), (40, 1.0), (-3, 0.5), (300, 0.25), (24, 0.9)]
 
 
 @contextlib.contextmanager
@@ -89,6 +92,13 @@ def check_blend(a, box, lines=4, tolerance=12, share=0.65):
     assert got == tuple(int(v) for v in want), (a.shape, a.strides, box, lines, tolerance, share)
 
 
+def check_floats(a, box, tolerance=24, floating=0.5):
+    with constants(FLOATING=floating):
+        want = edits._floats_on_page_numpy(a, box, tolerance)
+    got = _trim.floats_on_page(a, box, tolerance, floating)
+    assert got is bool(want), (a.shape, a.strides, box, tolerance, floating)
+
+
 def blend_boxes(a, trimmed, rng: random.Random) -> list[tuple[int, int, int, int]]:
     """Boxes to cut colour blends from: what trimming found, and a few anywhere inside."""
     h, w = a.shape[:2]
@@ -118,6 +128,8 @@ def check_all(a, seed=0, full=True):
         for box in blend_boxes(a, trimmed, rng):
             for blend in BLEND_PARAMS if full else BLEND_PARAMS[:1]:
                 check_blend(a, box, *blend)
+            for params in FLOAT_PARAMS if full else FLOAT_PARAMS[:1]:
+                check_floats(a, box, *params)
     found = check_backgrounds(a)
     if full:
         for params in BG_PARAMS[1:]:
@@ -452,6 +464,8 @@ def test_colour_blends_beside_coloured_bars_after_jpeg():
         for box in boxes:
             for params in BLEND_PARAMS:
                 check_blend(a, box, *params)
+            for params in FLOAT_PARAMS:
+                check_floats(a, box, *params)
             cut_somewhere += any(_trim.blend_cuts(a, box, *BLEND_PARAMS[0]))
     assert cut_somewhere >= 5  # the cases are ones the cut is made for
 
@@ -544,6 +558,7 @@ def test_hypothesis_small_images(a, tolerance, noise, max_passes, min_content, c
     trimmed = check_trim(a, tolerance, noise, max_passes, min_content)
     for box in blend_boxes(a, trimmed, random.Random(tolerance)):
         check_blend(a, box, max_passes, nb_tolerance, noise)
+        check_floats(a, box, nb_tolerance, noise)
     check_backgrounds(a, *bg)
     check_not_background(a, colours, nb_tolerance)
 
@@ -612,6 +627,14 @@ def test_bad_buffers_are_refused_not_crashed():
             _trim.blend_cuts(good, box, 4, 12, 0.65)
     with pytest.raises(ValueError):
         _trim.blend_cuts(good, (0, 0, 5, 5), -1, 12, 0.65)
+    for bad in bad_images:
+        with pytest.raises((TypeError, ValueError)):
+            _trim.floats_on_page(bad, (0, 0, 5, 5), 24, 0.5)
+    for box in [(3, 0, 2, 5), (-1, 0, 5, 5), (0, 0, 13, 10), (0, 0, 12, 11), (0, 0, 5), "box", None]:
+        with pytest.raises((TypeError, ValueError)):
+            _trim.floats_on_page(good, box, 24, 0.5)
+    assert _trim.floats_on_page(good, (1, 1, 11, 9), 24, 0.5) is True  # flat: the page runs on inside
+    assert _trim.floats_on_page(good, (0, 0, 12, 10), 24, 0.5) is False  # nothing was cut
     assert _trim.blend_cuts(good, (1, 1, 11, 9), 4, 12, 0.65) == (0, 0, 0, 0)  # flat: as near the picture as the bar
     # and the same arrays still work (nothing was left locked or half-written)
     assert _trim.trim_passes(good, 24, 0.03, 4, 8) is None
