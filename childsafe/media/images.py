@@ -268,6 +268,26 @@ def rgb_array(img: Image.Image) -> np.ndarray:
     return view[:, :, :3]
 
 
+def rgb_sampled(img: Image.Image, step: int, size: tuple[int, int]) -> np.ndarray | None:
+    """Every ``step``-th pixel each way of an RGB image, ``size`` (w, h) of them, as a read-only
+    (h, w, 3) uint8 array in Pillow's four-byte layout: the pixels Pillow's nearest-neighbour resize
+    to ``size`` over the box (0, 0, w * step, h * step) takes (pixel i of a row is the original's
+    ``step // 2 + i * step``), copied four bytes at a time from the image's memory (`rgb_array`'s
+    view), at half the cost of the resize. None where the image is not RGB or is not exported."""
+    view = _arrow_rgbx(img) if img.mode == "RGB" and hasattr(img, "__arrow_c_array__") else None
+    if view is None:
+        return None
+    w, h = size
+    if not (0 < w and w * step <= img.width and 0 < h and h * step <= img.height):
+        raise ValueError(f"{w} x {h} pixels every {step} do not fit a {img.width} x {img.height} image")
+    words = view.view(np.uint32).reshape(img.height, img.width)  # one pixel, one word
+    start = step // 2
+    out = np.ascontiguousarray(words[start : start + h * step : step, start : start + w * step : step])
+    out = out.view(np.uint8).reshape(h, w, 4)[:, :, :3]
+    out.flags.writeable = False
+    return out
+
+
 def _arrow_rgbx(img: Image.Image) -> np.ndarray | None:
     """(h, w, 4) read-only view of an RGB image's memory through its Arrow export, or None."""
     try:

@@ -132,3 +132,23 @@ def test_rgb_array_copies_where_the_export_is_not_there_or_not_one_block(monkeyp
     assert np.array_equal(rgb_array(small), np.full((20, 30, 3), (5, 6, 7), np.uint8))
     with pytest.raises(ValueError, match="RGB"):
         rgb_array(small.convert("L"))
+
+
+def test_rgb_sampled_takes_the_pixels_pillows_nearest_resize_takes():
+    from childsafe.media.images import rgb_sampled
+
+    rng = np.random.default_rng(5)
+    for h, w in [(1004, 1600), (723, 1152), (97, 61), (5, 9)]:
+        img = Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8), "RGB")
+        for step in (1, 2, 3, 4, 5):
+            size = (max(1, w // step), max(1, h // step))
+            if size[0] * step > w or size[1] * step > h:
+                continue
+            want = np.asarray(img.resize(size, Image.Resampling.NEAREST, box=(0, 0, size[0] * step, size[1] * step)))
+            got = rgb_sampled(img, step, size)
+            assert got.shape == want.shape and np.array_equal(got, want), (h, w, step)
+            assert not got.flags.writeable
+    img = Image.new("RGB", (40, 30), (1, 2, 3))
+    assert rgb_sampled(img.convert("L"), 2, (20, 15)) is None  # not RGB: the caller resizes
+    with pytest.raises(ValueError):
+        rgb_sampled(img, 2, (21, 15))  # more than fit
