@@ -100,10 +100,11 @@ def working_copy(img: Image.Image, max_side: int = WORKING_SIDE) -> tuple[np.nda
     factor = max(1, max(width, height) // max_side)
     if factor > 1:
         w, h = max(1, width // factor), max(1, height // factor)
-        sampled = rgb_sampled(img, factor, (w, h))  # the same pixels, from Pillow's memory
-        if sampled is not None:
-            return sampled, factor
-        img = img.resize((w, h), Image.Resampling.NEAREST, box=(0, 0, w * factor, h * factor))
+        if w * factor <= width and h * factor <= height:  # (not a sliver narrower than the factor)
+            sampled = rgb_sampled(img, factor, (w, h))  # the same pixels, from Pillow's memory
+            if sampled is not None:
+                return sampled, factor
+        img = img.resize((w, h), Image.Resampling.NEAREST, box=(0, 0, min(width, w * factor), min(height, h * factor)))
     return rgb_array(to_rgb(img)), factor
 
 
