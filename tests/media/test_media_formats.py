@@ -152,3 +152,18 @@ def test_rgb_sampled_takes_the_pixels_pillows_nearest_resize_takes():
     assert rgb_sampled(img.convert("L"), 2, (20, 15)) is None  # not RGB: the caller resizes
     with pytest.raises(ValueError):
         rgb_sampled(img, 2, (21, 15))  # more than fit
+
+
+def test_the_working_copy_is_every_factor_th_pixel_as_pillows_nearest_resize_gives():
+    from childsafe.media.edits import WORKING_SIDE, working_copy
+
+    rng = np.random.default_rng(6)
+    for h, w in [(1004, 1600), (1404, 2000), (1411, 1411), (5000, 2), (3, 5000), (1, 1), (700, 1023), (513, 1024)]:
+        img = Image.fromarray(rng.integers(0, 256, (h, w, 3), dtype=np.uint8), "RGB")
+        factor = max(1, max(w, h) // WORKING_SIDE)
+        size = (max(1, w // factor), max(1, h // factor))
+        want = np.asarray(img.resize(size, Image.Resampling.NEAREST, box=(0, 0, min(w, size[0] * factor),
+                                                                         min(h, size[1] * factor))))
+        for source in (img, img.convert("RGBA")):  # RGB from Pillow's memory; other modes resized, then converted
+            got, got_factor = working_copy(source)
+            assert got_factor == factor and np.array_equal(got, want), (h, w, source.mode)
