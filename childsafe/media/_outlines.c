@@ -555,6 +555,41 @@ static void *take(arena_t *a, size_t bytes)
 
 /* _find_edge_boxes on view c: writes up to max_regions boxes to out (capacity cap), returns how
  * many, or -1 when out of memory. */
+/* Pass 2 for one candidate line k between pixel lines k and k + 1 (n such lines, pixel lines len long;
+ * k = -1 or n: a border of the image), into row (len + 1 floats): 0, then the running count of its
+ * breaks, or BORDER_SUPPORT a pixel for a border. Pixel lines first .. last around it are planes
+ * (line y at planes + 3 len (y - first)), as pass 1 has them: the steps of lines k - 2 .. k + 2
+ * between them, the thin flags of pixel lines k and k + 1, and the breaks by the same rule. Row and
+ * column lines alike: the columns are gathered into planes first. */
+static void line_sums(const unsigned char *planes, Py_ssize_t first, Py_ssize_t last, Py_ssize_t k, Py_ssize_t n,
+                      Py_ssize_t len, int thin, unsigned char *sbuf, unsigned char *thinbuf, Py_ssize_t big,
+                      const unsigned char *far, const unsigned char *none, unsigned char *line, float *row)
+{
+    row[0] = 0.0f;
+    if (k < 0 || k >= n) {
+        float acc = 0.0f;
+        for (Py_ssize_t x = 0; x < len; x++)
+            row[x + 1] = acc += (float)BORDER_SUPPORT;
+        return;
+    }
+#define PL(y) (planes + 3 * len * ((y) - first))
+#define ST(j) (sbuf + big * ((j) - k + 2))
+    for (Py_ssize_t j = first; j < last; j++) {
+        const unsigned char *p0 = PL(j), *p1 = PL(j + 1);
+        plane_steps(p0, p0 + len, p0 + 2 * len, p1, p1 + len, p1 + 2 * len, len, ST(j));
+    }
+    if (thin && k >= 1)
+        thin_flags(PL(k - 1), PL(k), PL(k + 1), len, len, thinbuf);
+    if (thin && k + 1 < n)
+        thin_flags(PL(k), PL(k + 1), PL(k + 2), len, len, thinbuf + big);
+    line_breaks(ST(k), k >= 1 ? ST(k - 1) : NULL, k + 1 < n ? ST(k + 1) : NULL, k >= 2 ? ST(k - 2) : NULL,
+                k + 2 < n ? ST(k + 2) : NULL, thin && k >= 1 ? thinbuf : NULL, thin && k + 1 < n ? thinbuf + big : NULL,
+                far, none, len, line);
+#undef PL
+#undef ST
+    prefix_counts(line, len, row);
+}
+
 static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out, int cap, int thin)
 {
     const Py_ssize_t h = c->h, w = c->w;
@@ -671,72 +706,25 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
         cols[nC++] = taken[i];
     cols[nC++] = w - 1;
 
-    /* Pass 2: the breaks along each candidate line, as float32 prefix sums (the border: 0.75). */
+    /* Pass 2: the breaks along each candidate line, as float32 prefix sums (the border: 0.75): the
+     * pixel lines around it (rows r - 2 .. r + 3 for row line r, columns for a column line; those
+     * that exist) gathered as planes, then line_sums. */
     for (int i = 0; i < nR; i++) {
-        float *row = sums_h + (Py_ssize_t)i * (w + 1);
-        Py_ssize_t r = rows[i];
-        float acc = 0.0f;
-        row[0] = 0.0f;
-        if (r < 0 || r >= h - 1) {
-            for (Py_ssize_t x = 0; x < w; x++)
-                row[x + 1] = acc += (float)BORDER_SUPPORT;
-            continue;
-        }
-        /* rows r - 2 .. r + 3 as planes (those that exist), the steps of lines r - 2 .. r + 2 between
-         * them and the thin flags of rows r and r + 1 (as pass 1 has them) */
-        Py_ssize_t first = r >= 2 ? r - 2 : 0, last = r + 3 < h ? r + 3 : h - 1;
-        for (Py_ssize_t y = first; y <= last; y++) {
-            unsigned char *pl = planes + 3 * w * (y - first);
-            gather_row(c, y, pl, pl + w, pl + 2 * w);
-        }
-#define PL(y) (planes + 3 * w * ((y) - first))
-#define ST(k) (sbuf + big * ((k) - r + 2))
-        for (Py_ssize_t k = first; k < last; k++) {
-            unsigned char *p0 = PL(k), *p1 = PL(k + 1);
-            plane_steps(p0, p0 + w, p0 + 2 * w, p1, p1 + w, p1 + 2 * w, w, ST(k));
-        }
-        if (thin && r >= 1)
-            thin_flags(PL(r - 1), PL(r), PL(r + 1), w, w, thinbuf);
-        if (thin && r + 1 < nr)
-            thin_flags(PL(r), PL(r + 1), PL(r + 2), w, w, thinbuf + big);
-        line_breaks(ST(r), r >= 1 ? ST(r - 1) : NULL, r + 1 < nr ? ST(r + 1) : NULL, r >= 2 ? ST(r - 2) : NULL,
-                    r + 2 < nr ? ST(r + 2) : NULL, thin && r >= 1 ? thinbuf : NULL, thin && r + 1 < nr ? thinbuf + big : NULL,
-                    far, none, w, line);
-#undef PL
-#undef ST
-        prefix_counts(line, w, row);
+        Py_ssize_t r = rows[i], first = r >= 2 ? r - 2 : 0, last = r + 3 < h ? r + 3 : h - 1;
+        if (r >= 0 && r < h - 1)
+            for (Py_ssize_t y = first; y <= last; y++) {
+                unsigned char *pl = planes + 3 * w * (y - first);
+                gather_row(c, y, pl, pl + w, pl + 2 * w);
+            }
+        line_sums(planes, first, last, r, nr, w, thin, sbuf, thinbuf, big, far, none, line,
+                  sums_h + (Py_ssize_t)i * (w + 1));
     }
     for (int i = 0; i < nC; i++) {
-        float *row = sums_v + (Py_ssize_t)i * (h + 1);
-        Py_ssize_t cl = cols[i];
-        float acc = 0.0f;
-        row[0] = 0.0f;
-        if (cl < 0 || cl >= w - 1) {
-            for (Py_ssize_t y = 0; y < h; y++)
-                row[y + 1] = acc += (float)BORDER_SUPPORT;
-            continue;
-        }
-        /* columns cl - 2 .. cl + 3 (those that exist) as planes, one pass down the rows, then as the
-         * rows are: the steps of column lines cl - 2 .. cl + 2 between them, the thin flags of
-         * columns cl and cl + 1, and the breaks of line cl by the same rule */
-        Py_ssize_t first = cl >= 2 ? cl - 2 : 0, last = cl + 3 < w ? cl + 3 : w - 1;
-        gather_columns(c, first, last - first + 1, planes);
-#define PL(x) (planes + 3 * h * ((x) - first))
-#define ST(k) (sbuf + big * ((k) - cl + 2))
-        for (Py_ssize_t k = first; k < last; k++) {
-            unsigned char *p0 = PL(k), *p1 = PL(k + 1);
-            plane_steps(p0, p0 + h, p0 + 2 * h, p1, p1 + h, p1 + 2 * h, h, ST(k));
-        }
-        if (thin && cl >= 1)
-            thin_flags(PL(cl - 1), PL(cl), PL(cl + 1), h, h, thinbuf);
-        if (thin && cl + 1 < nc)
-            thin_flags(PL(cl), PL(cl + 1), PL(cl + 2), h, h, thinbuf + big);
-        line_breaks(ST(cl), cl >= 1 ? ST(cl - 1) : NULL, cl + 1 < nc ? ST(cl + 1) : NULL, cl >= 2 ? ST(cl - 2) : NULL,
-                    cl + 2 < nc ? ST(cl + 2) : NULL, thin && cl >= 1 ? thinbuf : NULL,
-                    thin && cl + 1 < nc ? thinbuf + big : NULL, far, none, h, line);
-#undef PL
-#undef ST
-        prefix_counts(line, h, row);
+        Py_ssize_t cl = cols[i], first = cl >= 2 ? cl - 2 : 0, last = cl + 3 < w ? cl + 3 : w - 1;
+        if (cl >= 0 && cl < w - 1)
+            gather_columns(c, first, last - first + 1, planes);
+        line_sums(planes, first, last, cl, nc, h, thin, sbuf, thinbuf, big, far, none, line,
+                  sums_v + (Py_ssize_t)i * (h + 1));
     }
 
     /* Side tables: h_* per row line and column pair, v_* per column line and row pair. */
