@@ -99,6 +99,62 @@ static void kept_row_grey(const unsigned char *base, Py_ssize_t sy, int y0, cons
 }
 #endif
 
+#if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
+#include <immintrin.h>
+#define PDQ_AVX2 1
+static int use_avx2; /* set at import where the CPU has AVX2; a test may switch it off (set_avx2) */
+
+/* kept_row_grey with eight floats a register: sixteen x at a time, then eight, then one. Each lane
+   does what the SSE2 and the plain loop do (a multiply, then an add, the terms in order; no fused
+   multiply-add: AVX2 alone, and the module is built without contraction), so the same floats. */
+__attribute__((target("avx2"))) static void kept_row_grey_avx2(const unsigned char *base, Py_ssize_t sy, int y0,
+                                                              const float *wt, Py_ssize_t band, Py_ssize_t w,
+                                                              float *restrict row) {
+    Py_ssize_t x = 0;
+    for (; x + 64 <= w; x += 64) { /* eight sums at once: each add waits for the one before it */
+        __m256 a[8];
+        for (int m = 0; m < 8; m++) a[m] = _mm256_setzero_ps();
+        for (Py_ssize_t k = 0; k < band; k++) {
+            if (wt[k] == 0.0f) continue;
+            const unsigned char *p = base + (y0 + k) * sy + x;
+            const __m256 c = _mm256_set1_ps(wt[k]);
+            for (int m = 0; m < 8; m++) {
+                const __m256 f = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(p + 8 * m))));
+                a[m] = _mm256_add_ps(a[m], _mm256_mul_ps(c, f));
+            }
+        }
+        for (int m = 0; m < 8; m++) _mm256_storeu_ps(row + x + 8 * m, a[m]);
+    }
+    for (; x + 8 <= w; x += 8) {
+        __m256 a = _mm256_setzero_ps();
+        for (Py_ssize_t k = 0; k < band; k++) {
+            if (wt[k] == 0.0f) continue;
+            const __m256 f = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(
+                _mm_loadl_epi64((const __m128i *)(base + (y0 + k) * sy + x))));
+            a = _mm256_add_ps(a, _mm256_mul_ps(_mm256_set1_ps(wt[k]), f));
+        }
+        _mm256_storeu_ps(row + x, a);
+    }
+    for (; x < w; x++) {
+        float acc = 0.0f;
+        for (Py_ssize_t k = 0; k < band; k++) {
+            if (wt[k] == 0.0f) continue;
+            acc += wt[k] * (float)base[(y0 + k) * sy + x];
+        }
+        row[x] = acc;
+    }
+}
+#endif
+
+/* columns' plain loops, built twice where GCC and glibc let the CPU choose at load time (ifunc): with
+   AVX2 the compiler makes them eight floats wide, each lane the same multiply and add in the same
+   order (no contraction), so the same floats. */
+#if defined(__GNUC__) && !defined(__clang__) && defined(__x86_64__) && defined(__GLIBC__)
+#define PDQ_CPU_BUILDS __attribute__((target_clones("avx2", "default")))
+#else
+#define PDQ_CPU_BUILDS
+#endif
+
 /* Kept columns of the kept rows (N of w floats each) into g. With `mirror` (then `reversed` has room
    for w floats), those of the picture flipped left to right: its kept row i is this one read right
    to left, so its column j sums row[w - 1 - (x_start[j] + k)] for k = 0, 1, ...: the row is copied
@@ -110,7 +166,7 @@ static void kept_row_grey(const unsigned char *base, Py_ssize_t sy, int y0, cons
    columns of a row side by side (the pixels gathered first, the weights transposed: xwt_t[k][j]),
    which the compiler turns into vector arithmetic where one column at a time was a chain of
    dependent scalar adds. */
-static void columns(const float *rows, Py_ssize_t w, const int *xstart, const float *xwt_t, Py_ssize_t xband,
+PDQ_CPU_BUILDS static void columns(const float *rows, Py_ssize_t w, const int *xstart, const float *xwt_t, Py_ssize_t xband,
                     float *restrict reversed, float *g) {
     for (int i = 0; i < N; i++) {
         const float *row = rows + (size_t)i * (size_t)w;
@@ -135,7 +191,51 @@ static void columns(const float *rows, Py_ssize_t w, const int *xstart, const fl
    SSE2, t is made four rows of D by eight columns of g at a time with the sums in registers (it
    was loaded and stored at every term), and out sixteen v at a time from D transposed: 1.8 times
    faster, the same operations in the same order in every lane. */
+#ifdef PDQ_AVX2
+/* dct16 with eight floats a register: t four rows of D by sixteen columns of g at a time, out all
+   sixteen v of a row in two registers; every lane the same operations in the same order as the SSE2
+   and plain loops, so the same floats. */
+__attribute__((target("avx2"))) static void dct16_avx2(const float *g, float *out) {
+    float t[K][N];
+    for (int u0 = 0; u0 < K; u0 += 4) {
+        for (int j0 = 0; j0 < N; j0 += 16) {
+            __m256 a00 = _mm256_setzero_ps(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
+            for (int i = 0; i < N; i++) {
+                const __m256 g0 = _mm256_loadu_ps(g + i * N + j0), g1 = _mm256_loadu_ps(g + i * N + j0 + 8);
+                __m256 d = _mm256_set1_ps(dct[u0][i]);
+                a00 = _mm256_add_ps(a00, _mm256_mul_ps(d, g0)); a01 = _mm256_add_ps(a01, _mm256_mul_ps(d, g1));
+                d = _mm256_set1_ps(dct[u0 + 1][i]);
+                a10 = _mm256_add_ps(a10, _mm256_mul_ps(d, g0)); a11 = _mm256_add_ps(a11, _mm256_mul_ps(d, g1));
+                d = _mm256_set1_ps(dct[u0 + 2][i]);
+                a20 = _mm256_add_ps(a20, _mm256_mul_ps(d, g0)); a21 = _mm256_add_ps(a21, _mm256_mul_ps(d, g1));
+                d = _mm256_set1_ps(dct[u0 + 3][i]);
+                a30 = _mm256_add_ps(a30, _mm256_mul_ps(d, g0)); a31 = _mm256_add_ps(a31, _mm256_mul_ps(d, g1));
+            }
+            _mm256_storeu_ps(&t[u0][j0], a00); _mm256_storeu_ps(&t[u0][j0 + 8], a01);
+            _mm256_storeu_ps(&t[u0 + 1][j0], a10); _mm256_storeu_ps(&t[u0 + 1][j0 + 8], a11);
+            _mm256_storeu_ps(&t[u0 + 2][j0], a20); _mm256_storeu_ps(&t[u0 + 2][j0 + 8], a21);
+            _mm256_storeu_ps(&t[u0 + 3][j0], a30); _mm256_storeu_ps(&t[u0 + 3][j0 + 8], a31);
+        }
+    }
+    for (int u = 0; u < K; u++) {
+        __m256 a0 = _mm256_setzero_ps(), a1 = a0;
+        for (int j = 0; j < N; j++) {
+            const __m256 tj = _mm256_set1_ps(t[u][j]);
+            a0 = _mm256_add_ps(a0, _mm256_mul_ps(tj, _mm256_loadu_ps(&dct_t[j][0])));
+            a1 = _mm256_add_ps(a1, _mm256_mul_ps(tj, _mm256_loadu_ps(&dct_t[j][8])));
+        }
+        _mm256_storeu_ps(out + u * K, a0); _mm256_storeu_ps(out + u * K + 8, a1);
+    }
+}
+#endif
+
 static void dct16(const float *g, float *out) {
+#ifdef PDQ_AVX2
+    if (use_avx2) {
+        dct16_avx2(g, out);
+        return;
+    }
+#endif
     float t[K][N];
 #if defined(__SSE2__)
     for (int u0 = 0; u0 < K; u0 += 4) {
@@ -315,6 +415,12 @@ static PyObject *samples(PyObject *self, PyObject *args) {
         float *restrict row = rows + (size_t)i * (size_t)w; /* restrict: the pixels (chars) do not alias it */
 #if defined(__SSE2__)
         if (channels == 1 && sx == 1) { /* grey, rows contiguous: what PDQ hashes */
+#ifdef PDQ_AVX2
+            if (use_avx2) {
+                kept_row_grey_avx2(base, sy, ystart[i], ywt + (size_t)i * (size_t)yband, yband, w, row);
+                continue;
+            }
+#endif
             kept_row_grey(base, sy, ystart[i], ywt + (size_t)i * (size_t)yband, yband, w, row);
             continue;
         }
@@ -536,7 +642,24 @@ static PyObject *hash_bytes(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
+/* set_avx2(on) -> whether it was on: the AVX2 loops where the CPU has them (on by default there), or
+   the SSE2 ones, so that a test can compare the two. */
+static PyObject *set_avx2(PyObject *self, PyObject *arg) {
+    (void)self;
+    int on = PyObject_IsTrue(arg);
+    if (on < 0) return NULL;
+#ifdef PDQ_AVX2
+    int was = use_avx2;
+    use_avx2 = on && __builtin_cpu_supports("avx2");
+    return PyBool_FromLong(was);
+#else
+    (void)on;
+    Py_RETURN_FALSE;
+#endif
+}
+
 static PyMethodDef methods[] = {
+    {"set_avx2", set_avx2, METH_O, "set_avx2(on) -> bool: use the AVX2 loops (where the CPU has them); returns the old setting."},
     {"samples", samples, METH_VARARGS, "The 64 x 64 PDQ samples of an image, their 16 x 16 DCT, and the quality."},
     {"grey", grey, METH_VARARGS, "Pillow's RGB to L of an (h, w, 3) uint8 array, into an (h, w) uint8 array."},
     {"hash_bytes", hash_bytes, METH_VARARGS, "hash_bytes(coeffs, picks, out): the PDQ hash bytes of picked (and maybe transposed) coefficient arrays."},
@@ -546,9 +669,14 @@ static PyMethodDef methods[] = {
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_pdqcore", NULL, -1, methods};
 
 PyMODINIT_FUNC PyInit__pdqcore(void) {
-#ifdef RGB_SPLIT_SSSE3
+#if defined(RGB_SPLIT_SSSE3) || defined(PDQ_AVX2)
     __builtin_cpu_init();
+#endif
+#ifdef RGB_SPLIT_SSSE3
     have_ssse3 = __builtin_cpu_supports("ssse3") ? 1 : 0;
+#endif
+#ifdef PDQ_AVX2
+    use_avx2 = __builtin_cpu_supports("avx2") ? 1 : 0;
 #endif
     for (int u = 0; u < K; u++)
         for (int j = 0; j < N; j++)

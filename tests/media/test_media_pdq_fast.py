@@ -346,3 +346,25 @@ def test_compiled_hash_bytes_are_numpys_median_bits_packed():
         pdq._core.hash_bytes(np.zeros((4, 8, 8), np.float32), bytes([0]), out)
     with pytest.raises(ValueError):  # an output of another type, the same number of bytes
         pdq._core.hash_bytes(np.zeros((1, 16, 16), np.float32), bytes([0]), np.empty((1, 8), np.float32))
+
+
+def test_the_avx2_loops_give_the_sse2_floats_to_the_bit():
+    # Eight floats a register where the CPU has AVX2, four otherwise: every lane the same multiply and
+    # add in the same order, so the samples and the DCT must not move by a bit (widths around the
+    # loops' steps of 64 and 8, and views).
+    if pdq._core is None or not hasattr(pdq._core, "set_avx2"):
+        pytest.skip("the compiled part was not built")
+    rng = np.random.default_rng(12)
+    cases = [rng.integers(0, 256, (h, w), dtype=np.uint8) for h, w in
+             [(64, 64), (256, 256), (300, 451), (512, 63), (700, 71), (960, 129), (97, 1000), (33, 8 * 64 + 7)]]
+    cases.append(rng.integers(0, 256, (500, 700), dtype=np.uint8)[7:400, 3:650])
+    cases.append(np.asarray(draw_scene(3, (640, 480))).mean(axis=2).astype(np.uint8))
+    was = pdq._core.set_avx2(False)
+    try:
+        four = [pdq.samples(a) for a in cases]
+        pdq._core.set_avx2(True)
+        eight = [pdq.samples(a) for a in cases]
+    finally:
+        pdq._core.set_avx2(was)
+    for a, (g4, c4, q4), (g8, c8, q8) in zip(cases, four, eight):
+        assert g4.tobytes() == g8.tobytes() and c4.tobytes() == c8.tobytes() and q4 == q8, a.shape
