@@ -9,7 +9,8 @@ DATA_DIR ?= ./childsafe-data
 
 .PHONY: run test bench eval eval-matching setup apt clean
 
-$(STAMP): pyproject.toml setup.py childsafe/index/_pdqsearch.c
+# Rebuilt when a compiled part changes too (a stale build would leave the new functions out).
+$(STAMP): pyproject.toml setup.py $(wildcard childsafe/*/*.c childsafe/*/*.h)
 	@test -x $(BIN)/python || $(PY) -m venv $(VENV)
 	$(BIN)/pip install -q --upgrade pip
 	$(BIN)/pip install -q -e '.[dev,bench,eval]'
