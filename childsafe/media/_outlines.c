@@ -877,18 +877,34 @@ static PyObject *seam_lines(PyObject *self, PyObject *args)
     c.sy = a.sy * step;
     c.sx = a.sx * step;
     PyObject *out[2] = {PyList_New(0), PyList_New(0)};
+    Py_ssize_t *col_counts = NULL;
     if (out[0] == NULL || out[1] == NULL)
         goto fail;
+    /* column lines' counts, made row by row (the sampled rows read along, not every column down) */
+    col_counts = (Py_ssize_t *)calloc((size_t)(c.w > 0 ? c.w : 1), sizeof(Py_ssize_t));
+    if (col_counts == NULL) {
+        PyErr_NoMemory();
+        goto fail;
+    }
+    for (Py_ssize_t t = 0; t < c.h; t += sample) {
+        const unsigned char *p = c.base + t * c.sy;
+        for (Py_ssize_t i = 1; i < c.w; i++, p += c.sx)
+            col_counts[i] += pixel_step(p, p + c.sx, c.sc) >= EDGE_STEP;
+    }
     for (int axis = 0; axis < 2; axis++) {
         Py_ssize_t lines = axis == 0 ? c.h : c.w, length = axis == 0 ? c.w : c.h;
         Py_ssize_t across = axis == 0 ? c.sy : c.sx, along = axis == 0 ? c.sx : c.sy;
         Py_ssize_t samples = (length + sample - 1) / sample;
         double need = share * (double)samples;
         for (Py_ssize_t i = 1; i < lines && samples > 0; i++) {
-            const unsigned char *p = c.base + (i - 1) * across;
             Py_ssize_t count = 0;
-            for (Py_ssize_t t = 0; t < length; t += sample, p += sample * along)
-                count += pixel_step(p, p + across, c.sc) >= EDGE_STEP;
+            if (axis == 0) {
+                const unsigned char *p = c.base + (i - 1) * across;
+                for (Py_ssize_t t = 0; t < length; t += sample, p += sample * along)
+                    count += pixel_step(p, p + across, c.sc) >= EDGE_STEP;
+            } else {
+                count = col_counts[i];
+            }
             if ((double)count >= need) {
                 PyObject *v = PyLong_FromSsize_t(i);
                 if (v == NULL || PyList_Append(out[axis], v) < 0) {
@@ -899,12 +915,14 @@ static PyObject *seam_lines(PyObject *self, PyObject *args)
             }
         }
     }
+    free(col_counts);
     PyBuffer_Release(&buf);
     PyObject *result = PyTuple_Pack(2, out[0], out[1]);
     Py_DECREF(out[0]);
     Py_DECREF(out[1]);
     return result;
 fail:
+    free(col_counts);
     Py_XDECREF(out[0]);
     Py_XDECREF(out[1]);
     PyBuffer_Release(&buf);
