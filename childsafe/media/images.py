@@ -246,9 +246,12 @@ _ArrowArray._fields_ = [("length", ctypes.c_int64), ("null_count", ctypes.c_int6
                         ("children", ctypes.POINTER(ctypes.POINTER(_ArrowArray))), ("dictionary", ctypes.c_void_p),
                         ("release", ctypes.c_void_p), ("private_data", ctypes.c_void_p)]
 
-_capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
-_capsule_pointer.restype = ctypes.c_void_p
-_capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+try:  # CPython's C API through ctypes; elsewhere the copy
+    _capsule_pointer = ctypes.pythonapi.PyCapsule_GetPointer
+    _capsule_pointer.restype = ctypes.c_void_p
+    _capsule_pointer.argtypes = [ctypes.py_object, ctypes.c_char_p]
+except AttributeError:
+    _capsule_pointer = None
 
 
 def rgb_array(img: Image.Image) -> np.ndarray:
@@ -291,7 +294,7 @@ def rgb_sampled(img: Image.Image, step: int, size: tuple[int, int]) -> np.ndarra
 def _arrow_rgbx(img: Image.Image) -> np.ndarray | None:
     """(h, w, 4) read-only view of an RGB image's memory through its Arrow export, or None (no export
     in this Pillow, or not one that is plainly four bytes a pixel)."""
-    if not hasattr(img, "__arrow_c_array__"):
+    if _capsule_pointer is None or not hasattr(img, "__arrow_c_array__"):
         return None
     try:
         schema_capsule, array_capsule = img.__arrow_c_array__()
