@@ -120,15 +120,6 @@ static inline unsigned char thin_amount(unsigned char x, unsigned char y, unsign
     return max_u8(sat_sub(y, max_u8(x, z)), sat_sub(min_u8(x, z), y));
 }
 
-/* Whether pixel y (channels 0, sc, 2 sc from each pointer) stands above or below both x and z by
- * EDGE_STEP in some channel: edits._thin_lines. */
-static inline unsigned thin_pixel(const unsigned char *x, const unsigned char *y, const unsigned char *z, Py_ssize_t sc)
-{
-    unsigned char m = max_u8(max_u8(thin_amount(x[0], y[0], z[0]), thin_amount(x[sc], y[sc], z[sc])),
-                             thin_amount(x[2 * sc], y[2 * sc], z[2 * sc]));
-    return (unsigned)(m >= EDGE_STEP);
-}
-
 /* _edge_maps' rule with thin lines for one step s: nb / na the steps before and after it (the one
  * there is at an end, s itself alone), b / a the same as they are and b2 / a2 two away (255 where
  * missing: never small), tb / ta whether the line of pixels before / after s is thin. Without
@@ -280,8 +271,8 @@ CPU_BUILDS static void plane_steps(const unsigned char *restrict r0, const unsig
 }
 
 /* thin[i] = whether pixel i of the middle of three lines of planes (r at 0, g at `plane`, b at
- * 2 `plane` from each pointer) is a thin line between the other two: thin_pixel in saturating byte
- * arithmetic, so that it vectorises. */
+ * 2 `plane` from each pointer) is a thin line between the other two (edits._thin_lines: above or
+ * below both by EDGE_STEP in some channel), in saturating byte arithmetic, so that it vectorises. */
 CPU_BUILDS static void thin_flags(const unsigned char *restrict x, const unsigned char *restrict y,
                                   const unsigned char *restrict z, Py_ssize_t plane, Py_ssize_t n,
                                   unsigned char *restrict out)
@@ -553,8 +544,6 @@ static void *take(arena_t *a, size_t bytes)
     return a->mem + at;
 }
 
-/* _find_edge_boxes on view c: writes up to max_regions boxes to out (capacity cap), returns how
- * many, or -1 when out of memory. */
 /* Pass 2 for one candidate line k between pixel lines k and k + 1 (n such lines, pixel lines len long;
  * k = -1 or n: a border of the image), into row (len + 1 floats): 0, then the running count of its
  * breaks, or BORDER_SUPPORT a pixel for a border. Pixel lines first .. last around it are planes
@@ -590,6 +579,8 @@ static void line_sums(const unsigned char *planes, Py_ssize_t first, Py_ssize_t 
     prefix_counts(line, len, row);
 }
 
+/* _find_edge_boxes on view c: writes up to max_regions boxes to out (capacity cap), returns how
+ * many, or -1 when out of memory. */
 static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out, int cap, int thin)
 {
     const Py_ssize_t h = c->h, w = c->w;
@@ -877,35 +868,36 @@ static PyObject *seam_lines(PyObject *self, PyObject *args)
     c.sy = a.sy * step;
     c.sx = a.sx * step;
     PyObject *out[2] = {PyList_New(0), PyList_New(0)};
-    Py_ssize_t *col_counts = NULL;
+    Py_ssize_t *counts[2] = {NULL, NULL}; /* counts[0][i]: row line i, counts[1][i]: column line i */
     if (out[0] == NULL || out[1] == NULL)
         goto fail;
-    /* column lines' counts, made row by row (the sampled rows read along, not every column down) */
-    col_counts = (Py_ssize_t *)calloc((size_t)(c.w > 0 ? c.w : 1), sizeof(Py_ssize_t));
-    if (col_counts == NULL) {
+    counts[0] = (Py_ssize_t *)calloc((size_t)(c.h > 0 ? c.h : 1), sizeof(Py_ssize_t));
+    counts[1] = (Py_ssize_t *)calloc((size_t)(c.w > 0 ? c.w : 1), sizeof(Py_ssize_t));
+    if (counts[0] == NULL || counts[1] == NULL) {
         PyErr_NoMemory();
         goto fail;
     }
-    for (Py_ssize_t t = 0; t < c.h; t += sample) {
-        const unsigned char *p = c.base + t * c.sy;
-        for (Py_ssize_t i = 1; i < c.w; i++, p += c.sx)
-            col_counts[i] += pixel_step(p, p + c.sx, c.sc) >= EDGE_STEP;
+    /* One pass down the rows, reading along them: row line y (between rows y - 1 and y) at every
+       sample-th column, and, on every sample-th row, every column line. */
+    for (Py_ssize_t y = 0; y < c.h; y++) {
+        const unsigned char *row = c.base + y * c.sy;
+        if (y >= 1) {
+            const unsigned char *p = row - c.sy;
+            for (Py_ssize_t t = 0; t < c.w; t += sample, p += sample * c.sx)
+                counts[0][y] += pixel_step(p, p + c.sy, c.sc) >= EDGE_STEP;
+        }
+        if (y % sample == 0) {
+            const unsigned char *p = row;
+            for (Py_ssize_t i = 1; i < c.w; i++, p += c.sx)
+                counts[1][i] += pixel_step(p, p + c.sx, c.sc) >= EDGE_STEP;
+        }
     }
     for (int axis = 0; axis < 2; axis++) {
         Py_ssize_t lines = axis == 0 ? c.h : c.w, length = axis == 0 ? c.w : c.h;
-        Py_ssize_t across = axis == 0 ? c.sy : c.sx, along = axis == 0 ? c.sx : c.sy;
         Py_ssize_t samples = (length + sample - 1) / sample;
         double need = share * (double)samples;
         for (Py_ssize_t i = 1; i < lines && samples > 0; i++) {
-            Py_ssize_t count = 0;
-            if (axis == 0) {
-                const unsigned char *p = c.base + (i - 1) * across;
-                for (Py_ssize_t t = 0; t < length; t += sample, p += sample * along)
-                    count += pixel_step(p, p + across, c.sc) >= EDGE_STEP;
-            } else {
-                count = col_counts[i];
-            }
-            if ((double)count >= need) {
+            if ((double)counts[axis][i] >= need) {
                 PyObject *v = PyLong_FromSsize_t(i);
                 if (v == NULL || PyList_Append(out[axis], v) < 0) {
                     Py_XDECREF(v);
@@ -915,14 +907,16 @@ static PyObject *seam_lines(PyObject *self, PyObject *args)
             }
         }
     }
-    free(col_counts);
+    free(counts[0]);
+    free(counts[1]);
     PyBuffer_Release(&buf);
     PyObject *result = PyTuple_Pack(2, out[0], out[1]);
     Py_DECREF(out[0]);
     Py_DECREF(out[1]);
     return result;
 fail:
-    free(col_counts);
+    free(counts[0]);
+    free(counts[1]);
     Py_XDECREF(out[0]);
     Py_XDECREF(out[1]);
     PyBuffer_Release(&buf);

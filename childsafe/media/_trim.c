@@ -56,6 +56,19 @@ typedef struct {
 #define INLINE static inline
 #endif
 
+/* The value of rank k (0-based) from a 256-bin histogram. */
+static int hist_rank(const Py_ssize_t hist[256], Py_ssize_t k)
+{
+    Py_ssize_t acc = 0;
+    int v = 0;
+    for (; v < 255; v++) {
+        acc += hist[v];
+        if (acc > k)
+            break;
+    }
+    return v;
+}
+
 /* Per-channel element of rank len // 2 of one line (np.partition(..., len // 2)). len > 0. */
 INLINE void line_median_impl(const unsigned char *p, Py_ssize_t pix, Py_ssize_t ch, Py_ssize_t len, int med[3])
 {
@@ -66,17 +79,8 @@ INLINE void line_median_impl(const unsigned char *p, Py_ssize_t pix, Py_ssize_t 
         hist[1][p[ch]]++;
         hist[2][p[2 * ch]]++;
     }
-    Py_ssize_t rank = len / 2;
-    for (int c = 0; c < 3; c++) {
-        Py_ssize_t acc = 0;
-        int v = 0;
-        for (; v < 255; v++) {
-            acc += hist[c][v];
-            if (acc > rank)
-                break;
-        }
-        med[c] = v;
-    }
+    for (int c = 0; c < 3; c++)
+        med[c] = hist_rank(hist[c], len / 2);
 }
 
 static void line_median(const unsigned char *p, Py_ssize_t pix, Py_ssize_t ch, Py_ssize_t len, int med[3])
@@ -175,8 +179,6 @@ static Py_ssize_t count_in_range(const unsigned char *p, Py_ssize_t pix, Py_ssiz
         return count_in_range_impl(p, pix, ch, len, lo, hi);
 #if defined(__SSE2__)
     if (pix == 4 || pix == 8) { /* Pillow's own layout (images.rgb_array), every pixel or every second */
-        if (hi[0] < lo[0] || hi[1] < lo[1] || hi[2] < lo[2])
-            return 0;
         Py_ssize_t done;
         Py_ssize_t count = count_rgbx_sse2(p, pix, len, lo, hi, &done);
         return count + (done < len ? count_in_range_impl(p + done * pix, pix, 1, len - done, lo, hi) : 0);
@@ -385,6 +387,19 @@ static lines_t side_of(const image_t *img, box_t b, int side)
     case 2: return (lines_t){corner, img->sx, cols, img->sy, rows, img->sc};
     default: return (lines_t){corner + (cols - 1) * img->sx, -img->sx, cols, img->sy, rows, img->sc};
     }
+}
+
+/* side_of the box grown by the line just outside it on that side (which must exist): that line first,
+   then the box's own from its edge in. */
+static lines_t side_with_outside(const image_t *img, box_t b, int side)
+{
+    switch (side) {
+    case 0: b.y0--; break;
+    case 1: b.y1++; break;
+    case 2: b.x0--; break;
+    default: b.x1++; break;
+    }
+    return side_of(img, b, side);
 }
 
 /* _full_bar_colour: of the sides whose two outermost lines (or the next two) are one colour over their
@@ -837,19 +852,6 @@ colour_fail:
 
 static inline int luma_at(const unsigned char *p, Py_ssize_t ch) { return PILLOW_LUMA(p[0], p[ch], p[2 * ch]); }
 
-/* The luma order statistic of rank k (0-based) from a 256-bin histogram. */
-static int hist_rank(const Py_ssize_t hist[256], Py_ssize_t k)
-{
-    Py_ssize_t acc = 0;
-    int v = 0;
-    for (; v < 255; v++) {
-        acc += hist[v];
-        if (acc > k)
-            break;
-    }
-    return v;
-}
-
 /* How many lines cut_colour_blend cuts on one side of box b (edits._blend_cuts_numpy): the side is
    read from the bar's last line (just outside b) inwards, over the middle of its length (a tenth left
    out at each end). The bar's luma is int(np.median) of its last line's; inner is the line max_lines
@@ -857,14 +859,7 @@ static int hist_rank(const Py_ssize_t hist[256], Py_ssize_t k)
    and nearer to it than to inner's pixel; the first that does not stops the count. -1: no memory. */
 static Py_ssize_t blend_side(const image_t *img, box_t b, int side, Py_ssize_t max_lines, int tol, double share)
 {
-    box_t g = b; /* the box and the bar's last line */
-    switch (side) {
-    case 0: g.y0--; break;
-    case 1: g.y1++; break;
-    case 2: g.x0--; break;
-    default: g.x1++; break;
-    }
-    lines_t l = side_of(img, g, side);
+    lines_t l = side_with_outside(img, b, side); /* line 0: the bar's last line */
     Py_ssize_t n = l.n < max_lines + 2 ? l.n : max_lines + 2;
     Py_ssize_t end = l.len / 10, m = l.len - 2 * end;
     if (m <= 0 || n < 3)
@@ -966,14 +961,7 @@ static PyObject *py_floats_on_page(PyObject *self, PyObject *args)
     for (int side = 0; side < 4 && !floats; side++) {
         if (!was_cut[side])
             continue;
-        box_t g = b; /* the box and the line just outside it on this side */
-        switch (side) {
-        case 0: g.y0--; break;
-        case 1: g.y1++; break;
-        case 2: g.x0--; break;
-        default: g.x1++; break;
-        }
-        const lines_t l = side_of(&img, g, side); /* line 0: outside, line 2: the box's second */
+        const lines_t l = side_with_outside(&img, b, side); /* line 0: outside, line 2: the box's second */
         if (l.n < 3 || l.len == 0)
             continue;
         const unsigned char *out = l.p, *in = l.p + 2 * l.step;
