@@ -62,6 +62,8 @@ static __inline int ctz32(uint32_t v) { unsigned long i; _BitScanForward(&i, v);
 #define EDGE_STEP 24
 #define EDGE_RATIO_0 3
 #define EDGE_RATIO_1 2
+#define SMOOTH_SIDE 4
+#define SMOOTH_SIDE_STEP 36
 #define MAX_LINES 16
 #define MIN_SIDE_SUPPORT 0.35
 #define MIN_MEAN_SUPPORT 0.7
@@ -120,10 +122,13 @@ static inline unsigned char thin_amount(unsigned char x, unsigned char y, unsign
     return max_u8(sat_sub(y, max_u8(x, z)), sat_sub(min_u8(x, z), y));
 }
 
-/* _edge_maps' rule with thin lines for one step s: nb / na the steps before and after it (the one
- * there is at an end, s itself alone), b / a the same as they are and b2 / a2 two away (255 where
- * missing: never small), tb / ta whether the line of pixels before / after s is thin. Without
- * branches (masks), so that rule_breaks' loop vectorises. */
+/* _edge_maps' rule for one step s: nb / na the steps before and after it (the one there is at an
+ * end, s itself alone), b / a the same as they are and b2 / a2 two away (255 where missing: never
+ * small), tb / ta whether the line of pixels before / after s is thin (0 without the thin-line rule).
+ * A break by the larger step beside (or, past a thin line, the other one), or, from SMOOTH_SIDE_STEP
+ * up, by the steps on one side both SMOOTH_SIDE times smaller (v * SMOOTH_SIDE <= s exactly when
+ * v <= s / SMOOTH_SIDE).
+ * Without branches (masks), so that rule_breaks' loop vectorises. */
 static inline unsigned char rule_break1(unsigned char s, unsigned char nb, unsigned char na, unsigned char b,
                                         unsigned char a, unsigned char b2, unsigned char a2, unsigned char tb,
                                         unsigned char ta)
@@ -133,7 +138,9 @@ static inline unsigned char rule_break1(unsigned char s, unsigned char nb, unsig
     unsigned char use_a = (unsigned char)((use_b ^ 1) & tb & (b2 <= lim) & (a <= lim));
     unsigned char mb = (unsigned char)-use_b, ma = (unsigned char)-use_a;
     unsigned char beside = (unsigned char)((nb & mb) | (na & ma) | (max_u8(nb, na) & (unsigned char)~(mb | ma)));
-    return is_break(s, beside);
+    unsigned char smooth_lim = (unsigned char)(s / SMOOTH_SIDE);
+    unsigned char smooth = (unsigned char)((max_u8(b, b2) <= smooth_lim) | (max_u8(a, a2) <= smooth_lim));
+    return (unsigned char)(is_break(s, beside) | ((s >= SMOOTH_SIDE_STEP) & smooth));
 }
 
 #include "_rgb_split.h"
@@ -299,18 +306,6 @@ CPU_BUILDS static Py_ssize_t rule_breaks(const unsigned char *restrict s, const 
     return (Py_ssize_t)count; /* n < 2 ** 32: lines this long would not fit in memory as pixels */
 }
 
-/* The breaks by the larger step beside (no thin lines anywhere): out[i] 0/1, returns the count. */
-CPU_BUILDS static Py_ssize_t max_rule_breaks(const unsigned char *restrict s, const unsigned char *restrict nb,
-                                             const unsigned char *restrict na, Py_ssize_t n, unsigned char *restrict out)
-{
-    for (Py_ssize_t i = 0; i < n; i++)
-        out[i] = is_break(s[i], max_u8(nb[i], na[i]));
-    uint32_t count = 0;
-    for (Py_ssize_t i = 0; i < n; i++)
-        count += out[i];
-    return (Py_ssize_t)count;
-}
-
 /* Breaks of a line of steps s[0..n) given the steps of the lines before and after it and two away
  * (NULL where there is none: at the ends numpy takes the one neighbour there is, the line itself
  * when alone) and the thin flags of the lines of pixels on either side of it (NULL: not thin).
@@ -321,8 +316,6 @@ static Py_ssize_t line_breaks(const unsigned char *s, const unsigned char *befor
                               const unsigned char *far, const unsigned char *none, Py_ssize_t n, unsigned char *out)
 {
     const unsigned char *nb = before ? before : after ? after : s, *na = after ? after : before ? before : s;
-    if (thin_before == NULL && thin_after == NULL)
-        return max_rule_breaks(s, nb, na, n, out);
     return rule_breaks(s, nb, na, before ? before : far, after ? after : far, before2 ? before2 : far,
                        after2 ? after2 : far, thin_before ? thin_before : none, thin_after ? thin_after : none, n, out);
 }
@@ -338,24 +331,12 @@ static unsigned end_break(const unsigned char *t, const unsigned char *thin, Py_
 }
 
 /* Breaks along a row of steps t[0..m) (between columns c and c + 1), added to prof[c]; thin[c - 1]
- * whether pixel column c of the row is thin (1 <= c <= m - 1); `line`: m bytes of scratch. */
+ * whether pixel column c of the row is thin (1 <= c <= m - 1; zeros without the thin-line rule);
+ * `line`: m bytes of scratch. */
 static void add_row_breaks(const unsigned char *t, const unsigned char *thin, Py_ssize_t m, int32_t *prof,
                            unsigned char *line)
 {
     Py_ssize_t c;
-    if (thin == NULL) { /* no thin lines: the larger step beside, the one there is at an end */
-        if (m == 1) {
-            prof[0] += (int32_t)is_break(t[0], t[0]);
-            return;
-        }
-        if (m > 2)
-            max_rule_breaks(t + 1, t, t + 2, m - 2, line + 1);
-        line[0] = (unsigned char)is_break(t[0], t[1]);
-        line[m - 1] = (unsigned char)is_break(t[m - 1], t[m - 2]);
-        for (c = 0; c < m; c++)
-            prof[c] += line[c];
-        return;
-    }
     for (c = 0; c < m && c < 2; c++)
         line[c] = (unsigned char)end_break(t, thin, m, c);
     if (m > 4) /* 2 <= c <= m - 3: every neighbour there */
@@ -661,7 +642,7 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
                     plane_steps(cur, cur + w, cur + 2 * w, cur + 1, cur + w + 1, cur + 2 * w + 1, nc, tbuf);
                     if (thin && w >= 3)
                         thin_flags(cur, cur + 1, cur + 2, w, w - 2, thin_cols);
-                    add_row_breaks(tbuf, thin ? thin_cols : NULL, nc, col_prof, line);
+                    add_row_breaks(tbuf, thin ? thin_cols : none, nc, col_prof, line);
                 }
                 if (y >= 1) { /* steps between rows y - 1 and y: row line y - 1 */
                     unsigned char *prev = ROW_PLANES(y - 1);
@@ -1001,8 +982,9 @@ static PyObject *constants(PyObject *self, PyObject *unused)
 {
     (void)self;
     (void)unused;
-    return Py_BuildValue("{s:i,s:(ii),s:i,s:d,s:d,s:d,s:i,s:d,s:i,s:d,s:d,s:d}", "EDGE_STEP", EDGE_STEP, "EDGE_RATIO",
-                         EDGE_RATIO_0, EDGE_RATIO_1, "MAX_LINES", MAX_LINES, "MIN_SIDE_SUPPORT", MIN_SIDE_SUPPORT,
+    return Py_BuildValue("{s:i,s:(ii),s:i,s:i,s:i,s:d,s:d,s:d,s:i,s:d,s:i,s:d,s:d,s:d}", "EDGE_STEP", EDGE_STEP,
+                         "EDGE_RATIO", EDGE_RATIO_0, EDGE_RATIO_1, "SMOOTH_SIDE", SMOOTH_SIDE, "SMOOTH_SIDE_STEP",
+                         SMOOTH_SIDE_STEP, "MAX_LINES", MAX_LINES, "MIN_SIDE_SUPPORT", MIN_SIDE_SUPPORT,
                          "MIN_MEAN_SUPPORT", MIN_MEAN_SUPPORT, "BORDER_SUPPORT", BORDER_SUPPORT,
                          "MAX_OUTLINE_CANDIDATES", MAX_OUTLINE_CANDIDATES, "OUTLINE_REACH", OUTLINE_REACH,
                          "MIN_REGION_SIDE", MIN_REGION_SIDE, "MIN_OUTLINE_SHARE", MIN_OUTLINE_SHARE,

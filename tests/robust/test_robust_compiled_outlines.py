@@ -53,7 +53,8 @@ def check_as_the_product_does(img: Image.Image) -> int:
 
 
 def test_constants_are_those_of_edits():
-    names = ("EDGE_STEP", "EDGE_RATIO", "MAX_LINES", "MIN_SIDE_SUPPORT", "MIN_MEAN_SUPPORT", "BORDER_SUPPORT",
+    names = ("EDGE_STEP", "EDGE_RATIO", "SMOOTH_SIDE", "SMOOTH_SIDE_STEP",
+             "MAX_LINES", "MIN_SIDE_SUPPORT", "MIN_MEAN_SUPPORT", "BORDER_SUPPORT",
              "MAX_OUTLINE_CANDIDATES", "OUTLINE_REACH", "MIN_REGION_SIDE", "MIN_OUTLINE_SHARE", "MAX_REGION_SHARE",
              "MAX_ASPECT")
     compiled = _outlines.constants()

@@ -1,0 +1,79 @@
+"""A picture pasted over texture: the outline finder's one-sided breaks (edits.SMOOTH_SIDE), and the
+evaluation's pasted sweep (eval.matching.pasted) that measures them."""
+
+from __future__ import annotations
+
+import numpy as np
+import pytest
+from PIL import Image
+
+from childsafe.media import edits
+from childsafe.media.images import pdq_hash_image
+from childsafe.media.queries import image_query_hashes
+from eval.matching import pasted
+from eval.matching.corpus import banked_images
+
+
+def _over_texture() -> tuple[np.ndarray, tuple[int, int, int, int], np.ndarray]:
+    """A smooth picture (gentle colour gradients) pasted over a fine texture: a checkerboard of 1 px
+    cells, 40 and 200 in every channel, which steps by 160 between every two pixels. The picture's
+    edge steps by less than that (80 give or take its gradient), so the texture's steps beside it
+    hold the two-sided rule back; on the picture's side the next steps are a few levels."""
+    h, w = 300, 360  # under 400 px: the outline finder works on every pixel
+    y, x = np.mgrid[0:h, 0:w]
+    back = np.where((x + y) % 2 == 0, 40, 200).astype(np.uint8)
+    a = np.repeat(back[:, :, None], 3, axis=2)
+    ph, pw = 150, 200
+    py, px = np.mgrid[0:ph, 0:pw]
+    picture = np.stack([100 + 40 * px / pw, 140 - 40 * py / ph, 110 + 20 * (px + py) / (pw + ph)], axis=2).astype(np.uint8)
+    picture[30:70, 40:110] = (220, 190, 40)  # flat shapes away from its edge, so its hash has quality
+    picture[80:130, 120:180] = (30, 50, 150)
+    picture[20:60, 140:170] = (200, 60, 60)
+    x0, y0 = 90, 70
+    a[y0 : y0 + ph, x0 : x0 + pw] = picture
+    return a, (x0, y0, x0 + pw, y0 + ph), picture
+
+
+def _side_breaks(a: np.ndarray, box: tuple[int, int, int, int]) -> list[float]:
+    across_rows, across_cols = edits._edge_maps(a)
+    x0, y0, x1, y1 = box
+    return [across_rows[y0 - 1, x0 + 2 : x1 - 2].mean(), across_rows[y1 - 1, x0 + 2 : x1 - 2].mean(),
+            across_cols[y0 + 2 : y1 - 2, x0 - 1].mean(), across_cols[y0 + 2 : y1 - 2, x1 - 1].mean()]
+
+
+def test_a_smooth_picture_over_texture_breaks_on_its_smooth_side():
+    a, box, _ = _over_texture()
+    assert min(_side_breaks(a, box)) > 0.95
+    across_rows, across_cols = edits._edge_maps(a)
+    assert not across_rows[: box[1] - 2].any() and not across_cols[:, : box[0] - 2].any()  # the texture: none
+    assert edits.edge_boxes(a, max_regions=2)[0] == box
+    assert edits._edge_boxes_numpy(a, max_regions=2)[0] == box
+
+
+def test_without_the_one_sided_rule_the_texture_hides_it(monkeypatch):
+    a, box, _ = _over_texture()
+    monkeypatch.setattr(edits, "SMOOTH_SIDE_STEP", 256)  # no step is that large: the two-sided rule alone
+    assert max(_side_breaks(a, box)) < 0.05
+    assert box not in edits._edge_boxes_numpy(a, max_regions=2)
+
+
+def test_the_pasted_picture_is_found_by_its_query_hashes():
+    """End to end (here the labelled regions find it as well: the checkerboard is as even as a page)."""
+    a, box, picture = _over_texture()
+    own = int(pdq_hash_image(Image.fromarray(picture)).pdq, 16)
+    queries = image_query_hashes(Image.fromarray(a))
+    nearest = min(queries, key=lambda q: (int(q.pdq, 16) ^ own).bit_count())
+    assert (int(nearest.pdq, 16) ^ own).bit_count() <= 31
+    assert nearest.region is not None and max(abs(p - q) for p, q in zip(nearest.region, box)) <= 1
+    assert (int(pdq_hash_image(Image.fromarray(a)).pdq, 16) ^ own).bit_count() > 31  # the naive hash misses
+
+
+def test_the_pasted_sweep_counts_what_it_says():
+    pictures = banked_images(drawn=2)[-4:]
+    counts = pasted.evaluate(pictures, 16, seed=1)
+    assert set(counts) <= set(pasted.KINDS)
+    n, naive, found = (sum(row[i] for row in counts.values()) for i in range(3))
+    assert n == 16
+    assert naive <= found
+    assert found >= 12  # 92% of 600 in make eval-matching; a floor, not the figure
+    assert pasted.evaluate(pictures, 16, seed=1) == counts  # seeded: the same copies every run
