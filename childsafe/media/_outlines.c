@@ -122,11 +122,6 @@ static inline unsigned char thin_amount(unsigned char x, unsigned char y, unsign
     return max_u8(sat_sub(y, max_u8(x, z)), sat_sub(min_u8(x, z), y));
 }
 
-/* _edge_maps' rule for one step s: nb / na the steps before and after it (the one there is at an
- * end, s itself alone), b / a the same as they are and b2 / a2 two away (255 where missing: never
- * small), tb / ta whether the line of pixels before / after s is thin (0 without the thin-line rule).
- * A break by the larger step beside (or, past a thin line, the other one), or by a smooth side.
- * Without branches (masks), so that rule_breaks' loop vectorises. */
 /* A break by a smooth side: s is at least SMOOTH_SIDE_STEP and both steps on one side of it (b and
  * b2 before, a and a2 after) are SMOOTH_SIDE times smaller (v * SMOOTH_SIDE <= s exactly when
  * v <= s / SMOOTH_SIDE). */
@@ -137,6 +132,11 @@ static inline unsigned char smooth_break(unsigned char s, unsigned char b, unsig
     return (unsigned char)((s >= SMOOTH_SIDE_STEP) & ((max_u8(b, b2) <= lim) | (max_u8(a, a2) <= lim)));
 }
 
+/* _edge_maps' rule for one step s: nb / na the steps before and after it (the one there is at an
+ * end, s itself alone), b / a the same as they are and b2 / a2 two away (255 where missing: never
+ * small), tb / ta whether the line of pixels before / after s is thin (0 without the thin-line rule).
+ * A break by the larger step beside (or, past a thin line, the other one), or by a smooth side.
+ * Without branches (masks), so that rule_breaks' loop vectorises. */
 static inline unsigned char rule_break1(unsigned char s, unsigned char nb, unsigned char na, unsigned char b,
                                         unsigned char a, unsigned char b2, unsigned char a2, unsigned char tb,
                                         unsigned char ta)

@@ -906,8 +906,8 @@ next two lines that way) is a break whatever the other side does: a picture past
 gravel, bricks) meets it with a smooth side of its own, and the texture's steps on the other side held
 the two-sided rule back. Since the eighth session of 26 November 2026: pictures of 20-60% of the width
 pasted over drawn scenes and package photos (a generator of that session, 900 cases): 771 -> 799 found
-(35 more, 7 fewer); `make eval-matching`'s 216 pictures in pictures 2 fewer. 3, 5, 6 or 8 times found a
-few fewer of the first 300."""
+(35 more, 7 fewer); `make eval-matching`'s pasted sweep 537 -> 550 of 600, its fixed rows of pictures
+in pictures 2 fewer of 216. 3, 5, 6 or 8 times found a few fewer of the first 300."""
 SMOOTH_SIDE_STEP = 36
 """... and at least this large: from `EDGE_STEP` (24) on, as many were found but windows in busy
 architecture were outlined (a 256 px street of houses: 3 pictures -> 7) and 4.9% more hashes of
