@@ -1,8 +1,9 @@
 """`make eval-matching`: recall per edit for naive PDQ and for childsafe, false matches, sweeps of borders
 and of pictures pasted over busy backgrounds, video, hashing cost.
 
-Run: ``python -m eval.matching [--quick]``. Prints the tables (recall per edit, false matches, a
-sweep of solid borders, video, hashing cost); the numbers go into docs/robust-matching.md.
+Run: ``python -m eval.matching [--quick]``. Prints the tables (recall per edit, false matches, sweeps
+of solid borders and of pasted pictures, video, hashing cost); the numbers go into
+docs/robust-matching.md.
 """
 
 from __future__ import annotations
