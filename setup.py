@@ -22,7 +22,8 @@ setup(
             optional=True,
         ),
         # PDQ's blur, samples, DCT and quality without a BLAS (childsafe.media.pdq; numpy fallback).
-        Extension("childsafe.media._pdqcore", ["childsafe/media/_pdqcore.c"], depends=["childsafe/media/_rgb_split.h"],
+        Extension("childsafe.media._pdqcore", ["childsafe/media/_pdqcore.c"],
+                  depends=["childsafe/media/_rgb_split.h", "childsafe/media/_pdqcore_simd.h"],
                   extra_compile_args=["-O3", "-ffp-contract=off"],
                   optional=True),  # no fused multiply-adds: the reference's float results, to the bit
         # Connected patches with sizes and boxes in one pass (childsafe.media.edits regions; scipy fallback).

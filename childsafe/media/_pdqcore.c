@@ -48,102 +48,65 @@ static int get_int_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t want, const
     return 0;
 }
 
-#if defined(__SSE2__)
-/* One kept row of a grey image whose rows are contiguous: row[x] = 0 + wt[0] p[y0][x] + wt[1] p[y0 + 1][x]
-   + ... (terms of weight 0 left out), in that order, as the plain loop in `samples` adds them; eight
-   x at a time with the sums in registers (the plain loop loads and stores row[x] at every term). */
-static void kept_row_grey(const unsigned char *base, Py_ssize_t sy, int y0, const float *wt, Py_ssize_t band,
-                          Py_ssize_t w, float *restrict row) {
-    const __m128i zero = _mm_setzero_si128();
-    Py_ssize_t x = 0;
-    for (; x + 32 <= w; x += 32) { /* eight sums at once: each add waits for the one before it */
-        __m128 a[8];
-        for (int m = 0; m < 8; m++) a[m] = _mm_setzero_ps();
-        for (Py_ssize_t k = 0; k < band; k++) {
-            if (wt[k] == 0.0f) continue;
-            const unsigned char *p = base + (y0 + k) * sy + x;
-            const __m128 c = _mm_set1_ps(wt[k]);
-            for (int h = 0; h < 2; h++) {
-                const __m128i px = _mm_loadu_si128((const __m128i *)(p + 16 * h));
-                const __m128i lo = _mm_unpacklo_epi8(px, zero), hi = _mm_unpackhi_epi8(px, zero);
-                a[4 * h] = _mm_add_ps(a[4 * h], _mm_mul_ps(c, _mm_cvtepi32_ps(_mm_unpacklo_epi16(lo, zero))));
-                a[4 * h + 1] = _mm_add_ps(a[4 * h + 1], _mm_mul_ps(c, _mm_cvtepi32_ps(_mm_unpackhi_epi16(lo, zero))));
-                a[4 * h + 2] = _mm_add_ps(a[4 * h + 2], _mm_mul_ps(c, _mm_cvtepi32_ps(_mm_unpacklo_epi16(hi, zero))));
-                a[4 * h + 3] = _mm_add_ps(a[4 * h + 3], _mm_mul_ps(c, _mm_cvtepi32_ps(_mm_unpackhi_epi16(hi, zero))));
-            }
-        }
-        for (int m = 0; m < 8; m++) _mm_storeu_ps(row + x + 4 * m, a[m]);
-    }
-    for (; x + 8 <= w; x += 8) {
-        __m128 a0 = _mm_setzero_ps(), a1 = a0;
-        for (Py_ssize_t k = 0; k < band; k++) {
-            if (wt[k] == 0.0f) continue;
-            const __m128i px = _mm_unpacklo_epi8(_mm_loadl_epi64((const __m128i *)(base + (y0 + k) * sy + x)), zero);
-            const __m128 f0 = _mm_cvtepi32_ps(_mm_unpacklo_epi16(px, zero));
-            const __m128 f1 = _mm_cvtepi32_ps(_mm_unpackhi_epi16(px, zero));
-            const __m128 c = _mm_set1_ps(wt[k]);
-            a0 = _mm_add_ps(a0, _mm_mul_ps(c, f0));
-            a1 = _mm_add_ps(a1, _mm_mul_ps(c, f1));
-        }
-        _mm_storeu_ps(row + x, a0);
-        _mm_storeu_ps(row + x + 4, a1);
-    }
-    for (; x < w; x++) {
-        float acc = 0.0f;
-        for (Py_ssize_t k = 0; k < band; k++) {
-            if (wt[k] == 0.0f) continue;
-            acc += wt[k] * (float)base[(y0 + k) * sy + x];
-        }
-        row[x] = acc;
-    }
-}
-#endif
-
 #if defined(__GNUC__) && (defined(__x86_64__) || defined(__i386__))
 #include <immintrin.h>
 #define PDQ_AVX2 1
 static int use_avx2; /* set at import where the CPU has AVX2; a test may switch it off (set_avx2) */
+#endif
 
-/* kept_row_grey with eight floats a register: sixteen x at a time, then eight, then one. Each lane
-   does what the SSE2 and the plain loop do (a multiply, then an add, the terms in order; no fused
-   multiply-add: AVX2 alone, and the module is built without contraction), so the same floats. */
-__attribute__((target("avx2"))) static void kept_row_grey_avx2(const unsigned char *base, Py_ssize_t sy, int y0,
-                                                              const float *wt, Py_ssize_t band, Py_ssize_t w,
-                                                              float *restrict row) {
-    Py_ssize_t x = 0;
-    for (; x + 64 <= w; x += 64) { /* eight sums at once: each add waits for the one before it */
-        __m256 a[8];
-        for (int m = 0; m < 8; m++) a[m] = _mm256_setzero_ps();
-        for (Py_ssize_t k = 0; k < band; k++) {
-            if (wt[k] == 0.0f) continue;
-            const unsigned char *p = base + (y0 + k) * sy + x;
-            const __m256 c = _mm256_set1_ps(wt[k]);
-            for (int m = 0; m < 8; m++) {
-                const __m256 f = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(p + 8 * m))));
-                a[m] = _mm256_add_ps(a[m], _mm256_mul_ps(c, f));
-            }
-        }
-        for (int m = 0; m < 8; m++) _mm256_storeu_ps(row + x + 8 * m, a[m]);
-    }
-    for (; x + 8 <= w; x += 8) {
-        __m256 a = _mm256_setzero_ps();
-        for (Py_ssize_t k = 0; k < band; k++) {
-            if (wt[k] == 0.0f) continue;
-            const __m256 f = _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(
-                _mm_loadl_epi64((const __m128i *)(base + (y0 + k) * sy + x))));
-            a = _mm256_add_ps(a, _mm256_mul_ps(_mm256_set1_ps(wt[k]), f));
-        }
-        _mm256_storeu_ps(row + x, a);
-    }
-    for (; x < w; x++) {
-        float acc = 0.0f;
-        for (Py_ssize_t k = 0; k < band; k++) {
-            if (wt[k] == 0.0f) continue;
-            acc += wt[k] * (float)base[(y0 + k) * sy + x];
-        }
-        row[x] = acc;
+/* The vector loops (kept rows, the DCT), from one body for both register widths: _pdqcore_simd.h.
+   (Written out for each width they were the same lines twice; one body in GCC's vector extensions,
+   built for both, came out 2 to 4 times slower in both. Included per width with the intrinsics
+   named, it is the same code as written out.) */
+#if defined(__SSE2__)
+/* Four bytes as four floats (SSE2 has no byte-to-int widening load). */
+static inline __m128 u8x4_sse2(const unsigned char *p) {
+    int32_t v;
+    memcpy(&v, p, 4);
+    const __m128i zero = _mm_setzero_si128();
+    return _mm_cvtepi32_ps(_mm_unpacklo_epi16(_mm_unpacklo_epi8(_mm_cvtsi32_si128(v), zero), zero));
+}
+/* Thirty-two bytes as eight registers of four floats: two loads, widened in halves. */
+static inline void u8x32_sse2(const unsigned char *p, __m128 f[8]) {
+    const __m128i zero = _mm_setzero_si128();
+    for (int h = 0; h < 2; h++) {
+        const __m128i px = _mm_loadu_si128((const __m128i *)(p + 16 * h));
+        const __m128i lo = _mm_unpacklo_epi8(px, zero), hi = _mm_unpackhi_epi8(px, zero);
+        f[4 * h] = _mm_cvtepi32_ps(_mm_unpacklo_epi16(lo, zero));
+        f[4 * h + 1] = _mm_cvtepi32_ps(_mm_unpackhi_epi16(lo, zero));
+        f[4 * h + 2] = _mm_cvtepi32_ps(_mm_unpacklo_epi16(hi, zero));
+        f[4 * h + 3] = _mm_cvtepi32_ps(_mm_unpackhi_epi16(hi, zero));
     }
 }
+#define V_NAME(f) f##_sse2
+#define V_TARGET
+#define V_LANES 4
+#define VEC __m128
+#define V_ZERO() _mm_setzero_ps()
+#define V_LOAD(p) _mm_loadu_ps(p)
+#define V_STORE(p, v) _mm_storeu_ps(p, v)
+#define V_SET1(x) _mm_set1_ps(x)
+#define V_ADD(a, b) _mm_add_ps(a, b)
+#define V_MUL(a, b) _mm_mul_ps(a, b)
+#define V_U8(p) u8x4_sse2(p)
+#define V_U8_BLOCK(p, f) u8x32_sse2(p, f)
+#include "_pdqcore_simd.h"
+#endif
+
+#ifdef PDQ_AVX2
+#define V_NAME(f) f##_avx2
+#define V_TARGET __attribute__((target("avx2")))
+#define V_LANES 8
+#define VEC __m256
+#define V_ZERO() _mm256_setzero_ps()
+#define V_LOAD(p) _mm256_loadu_ps(p)
+#define V_STORE(p, v) _mm256_storeu_ps(p, v)
+#define V_SET1(x) _mm256_set1_ps(x)
+#define V_ADD(a, b) _mm256_add_ps(a, b)
+#define V_MUL(a, b) _mm256_mul_ps(a, b)
+#define V_U8(p) _mm256_cvtepi32_ps(_mm256_cvtepu8_epi32(_mm_loadl_epi64((const __m128i *)(p))))
+#define V_U8_BLOCK(p, f) for (int m_ = 0; m_ < 8; m_++) (f)[m_] = V_U8((p) + 8 * m_)
+#include "_pdqcore_simd.h"
 #endif
 
 /* columns' plain loops, built twice where GCC and glibc let the CPU choose at load time (ifunc): with
@@ -188,48 +151,10 @@ PDQ_CPU_BUILDS static void columns(const float *rows, Py_ssize_t w, const int *x
 /* The reference's DCT: D (16 x 64), D[u][j] = sqrt(2/64) cos(pi/128 (u + 1)(2j + 1)); out = D g D^T.
    t[u][j] = 0 + D[u][0] g[0][j] + D[u][1] g[1][j] + ... and out[u][v] = 0 + t[u][0] D[v][0] + ...,
    each sum in that order, one multiply and one add a term: the reference's floats, to the bit. With
-   SSE2, t is made four rows of D by eight columns of g at a time with the sums in registers (it
-   was loaded and stored at every term), and out sixteen v at a time from D transposed: 1.8 times
-   faster, the same operations in the same order in every lane. */
-#ifdef PDQ_AVX2
-/* dct16 with eight floats a register: t four rows of D by sixteen columns of g at a time, out all
-   sixteen v of a row in two registers; every lane the same operations in the same order as the SSE2
-   and plain loops, so the same floats. (The SSE2 and AVX2 loops are written out each: one body in
-   GCC's vector extensions, built for both, came out 2 to 4 times slower in both.) */
-__attribute__((target("avx2"))) static void dct16_avx2(const float *g, float *out) {
-    float t[K][N];
-    for (int u0 = 0; u0 < K; u0 += 4) {
-        for (int j0 = 0; j0 < N; j0 += 16) {
-            __m256 a00 = _mm256_setzero_ps(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-            for (int i = 0; i < N; i++) {
-                const __m256 g0 = _mm256_loadu_ps(g + i * N + j0), g1 = _mm256_loadu_ps(g + i * N + j0 + 8);
-                __m256 d = _mm256_set1_ps(dct[u0][i]);
-                a00 = _mm256_add_ps(a00, _mm256_mul_ps(d, g0)); a01 = _mm256_add_ps(a01, _mm256_mul_ps(d, g1));
-                d = _mm256_set1_ps(dct[u0 + 1][i]);
-                a10 = _mm256_add_ps(a10, _mm256_mul_ps(d, g0)); a11 = _mm256_add_ps(a11, _mm256_mul_ps(d, g1));
-                d = _mm256_set1_ps(dct[u0 + 2][i]);
-                a20 = _mm256_add_ps(a20, _mm256_mul_ps(d, g0)); a21 = _mm256_add_ps(a21, _mm256_mul_ps(d, g1));
-                d = _mm256_set1_ps(dct[u0 + 3][i]);
-                a30 = _mm256_add_ps(a30, _mm256_mul_ps(d, g0)); a31 = _mm256_add_ps(a31, _mm256_mul_ps(d, g1));
-            }
-            _mm256_storeu_ps(&t[u0][j0], a00); _mm256_storeu_ps(&t[u0][j0 + 8], a01);
-            _mm256_storeu_ps(&t[u0 + 1][j0], a10); _mm256_storeu_ps(&t[u0 + 1][j0 + 8], a11);
-            _mm256_storeu_ps(&t[u0 + 2][j0], a20); _mm256_storeu_ps(&t[u0 + 2][j0 + 8], a21);
-            _mm256_storeu_ps(&t[u0 + 3][j0], a30); _mm256_storeu_ps(&t[u0 + 3][j0 + 8], a31);
-        }
-    }
-    for (int u = 0; u < K; u++) {
-        __m256 a0 = _mm256_setzero_ps(), a1 = a0;
-        for (int j = 0; j < N; j++) {
-            const __m256 tj = _mm256_set1_ps(t[u][j]);
-            a0 = _mm256_add_ps(a0, _mm256_mul_ps(tj, _mm256_loadu_ps(&dct_t[j][0])));
-            a1 = _mm256_add_ps(a1, _mm256_mul_ps(tj, _mm256_loadu_ps(&dct_t[j][8])));
-        }
-        _mm256_storeu_ps(out + u * K, a0); _mm256_storeu_ps(out + u * K + 8, a1);
-    }
-}
-#endif
-
+   SSE2 or AVX2 (_pdqcore_simd.h), t is made four rows of D by two registers of columns of g at a
+   time with the sums in registers (it was loaded and stored at every term), and out sixteen v at a
+   time from D transposed: 1.8 times faster with SSE2, the same operations in the same order in every
+   lane. */
 static void dct16(const float *g, float *out) {
 #ifdef PDQ_AVX2
     if (use_avx2) {
@@ -237,41 +162,10 @@ static void dct16(const float *g, float *out) {
         return;
     }
 #endif
-    float t[K][N];
 #if defined(__SSE2__)
-    for (int u0 = 0; u0 < K; u0 += 4) {
-        for (int j0 = 0; j0 < N; j0 += 8) {
-            __m128 a00 = _mm_setzero_ps(), a01 = a00, a10 = a00, a11 = a00, a20 = a00, a21 = a00, a30 = a00, a31 = a00;
-            for (int i = 0; i < N; i++) {
-                const __m128 g0 = _mm_loadu_ps(g + i * N + j0), g1 = _mm_loadu_ps(g + i * N + j0 + 4);
-                __m128 d = _mm_set1_ps(dct[u0][i]);
-                a00 = _mm_add_ps(a00, _mm_mul_ps(d, g0)); a01 = _mm_add_ps(a01, _mm_mul_ps(d, g1));
-                d = _mm_set1_ps(dct[u0 + 1][i]);
-                a10 = _mm_add_ps(a10, _mm_mul_ps(d, g0)); a11 = _mm_add_ps(a11, _mm_mul_ps(d, g1));
-                d = _mm_set1_ps(dct[u0 + 2][i]);
-                a20 = _mm_add_ps(a20, _mm_mul_ps(d, g0)); a21 = _mm_add_ps(a21, _mm_mul_ps(d, g1));
-                d = _mm_set1_ps(dct[u0 + 3][i]);
-                a30 = _mm_add_ps(a30, _mm_mul_ps(d, g0)); a31 = _mm_add_ps(a31, _mm_mul_ps(d, g1));
-            }
-            _mm_storeu_ps(&t[u0][j0], a00); _mm_storeu_ps(&t[u0][j0 + 4], a01);
-            _mm_storeu_ps(&t[u0 + 1][j0], a10); _mm_storeu_ps(&t[u0 + 1][j0 + 4], a11);
-            _mm_storeu_ps(&t[u0 + 2][j0], a20); _mm_storeu_ps(&t[u0 + 2][j0 + 4], a21);
-            _mm_storeu_ps(&t[u0 + 3][j0], a30); _mm_storeu_ps(&t[u0 + 3][j0 + 4], a31);
-        }
-    }
-    for (int u = 0; u < K; u++) {
-        __m128 a0 = _mm_setzero_ps(), a1 = a0, a2 = a0, a3 = a0;
-        for (int j = 0; j < N; j++) {
-            const __m128 tj = _mm_set1_ps(t[u][j]);
-            a0 = _mm_add_ps(a0, _mm_mul_ps(tj, _mm_loadu_ps(&dct_t[j][0])));
-            a1 = _mm_add_ps(a1, _mm_mul_ps(tj, _mm_loadu_ps(&dct_t[j][4])));
-            a2 = _mm_add_ps(a2, _mm_mul_ps(tj, _mm_loadu_ps(&dct_t[j][8])));
-            a3 = _mm_add_ps(a3, _mm_mul_ps(tj, _mm_loadu_ps(&dct_t[j][12])));
-        }
-        _mm_storeu_ps(out + u * K, a0); _mm_storeu_ps(out + u * K + 4, a1);
-        _mm_storeu_ps(out + u * K + 8, a2); _mm_storeu_ps(out + u * K + 12, a3);
-    }
+    dct16_sse2(g, out);
 #else
+    float t[K][N];
     for (int u = 0; u < K; u++) {
         for (int j = 0; j < N; j++) t[u][j] = 0.0f;
         for (int i = 0; i < N; i++) {
@@ -422,7 +316,7 @@ static PyObject *samples(PyObject *self, PyObject *args) {
                 continue;
             }
 #endif
-            kept_row_grey(base, sy, ystart[i], ywt + (size_t)i * (size_t)yband, yband, w, row);
+            kept_row_grey_sse2(base, sy, ystart[i], ywt + (size_t)i * (size_t)yband, yband, w, row);
             continue;
         }
 #endif
