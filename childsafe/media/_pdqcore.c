@@ -54,7 +54,7 @@ static int get_int_buffer(PyObject *obj, Py_buffer *view, Py_ssize_t want, const
 static int use_avx2; /* set at import where the CPU has AVX2; a test may switch it off (set_avx2) */
 #endif
 
-/* The vector loops (kept rows, the DCT), from one body for both register widths: _pdqcore_simd.h.
+/* The vector loops (kept rows, columns, the DCT), from one body for both register widths: _pdqcore_simd.h.
    (Written out for each width they were the same lines twice; one body in GCC's vector extensions,
    built for both, came out 2 to 4 times slower in both. Included per width with the intrinsics
    named, it is the same code as written out.) */
@@ -77,6 +77,23 @@ static inline void u8x32_sse2(const unsigned char *p, __m128 f[8]) {
         f[4 * h + 2] = _mm_cvtepi32_ps(_mm_unpacklo_epi16(hi, zero));
         f[4 * h + 3] = _mm_cvtepi32_ps(_mm_unpackhi_epi16(hi, zero));
     }
+}
+/* The N rows of src (each `ss` floats apart, nc long) as nc rows of N floats at dst: dst[c][r] =
+   src[r][c], four by four in registers, the last columns (nc not a multiple of four) one by one. */
+static void transpose_rows(const float *src, Py_ssize_t ss, Py_ssize_t nc, float *dst) {
+    const Py_ssize_t whole = nc - nc % 4;
+    for (int r = 0; r < N; r += 4) /* along the rows: a column of a long image is a read a page apart */
+        for (Py_ssize_t c = 0; c < whole; c += 4) {
+            __m128 a = _mm_loadu_ps(src + r * ss + c), b = _mm_loadu_ps(src + (r + 1) * ss + c);
+            __m128 e = _mm_loadu_ps(src + (r + 2) * ss + c), f = _mm_loadu_ps(src + (r + 3) * ss + c);
+            _MM_TRANSPOSE4_PS(a, b, e, f);
+            _mm_storeu_ps(dst + c * N + r, a);
+            _mm_storeu_ps(dst + (c + 1) * N + r, b);
+            _mm_storeu_ps(dst + (c + 2) * N + r, e);
+            _mm_storeu_ps(dst + (c + 3) * N + r, f);
+        }
+    for (Py_ssize_t c = whole; c < nc; c++)
+        for (int r = 0; r < N; r++) dst[c * N + r] = src[r * ss + c];
 }
 #define V_NAME(f) f##_sse2
 #define V_TARGET
@@ -109,6 +126,7 @@ static inline void u8x32_sse2(const unsigned char *p, __m128 f[8]) {
 #include "_pdqcore_simd.h"
 #endif
 
+#if !defined(__SSE2__)
 /* columns' plain loops, built twice where GCC and glibc let the CPU choose at load time (ifunc): with
    AVX2 the compiler makes them eight floats wide, each lane the same multiply and add in the same
    order (no contraction), so the same floats. */
@@ -147,6 +165,7 @@ PDQ_CPU_BUILDS static void columns(const float *rows, Py_ssize_t w, const int *x
         memcpy(g + i * N, acc, sizeof acc);
     }
 }
+#endif
 
 /* The reference's DCT: D (16 x 64), D[u][j] = sqrt(2/64) cos(pi/128 (u + 1)(2j + 1)); out = D g D^T.
    t[u][j] = 0 + D[u][0] g[0][j] + D[u][1] g[1][j] + ... and out[u][v] = 0 + t[u][0] D[v][0] + ...,
@@ -246,7 +265,7 @@ static PyObject *samples(PyObject *self, PyObject *args) {
     /* The sizes below (N * band floats, N * w floats) must not overflow: a view with zero strides
      * can claim any shape without the memory behind it. */
     if (h <= 0 || w <= 0 || yband <= 0 || xband <= 0 || yband > h || xband > w
-        || h > PY_SSIZE_T_MAX / (Py_ssize_t)(sizeof(float) * N * 2) || w > PY_SSIZE_T_MAX / (Py_ssize_t)(sizeof(float) * (N * 2 + 1))) {
+        || h > PY_SSIZE_T_MAX / (Py_ssize_t)(sizeof(float) * N * 2) || w > PY_SSIZE_T_MAX / (Py_ssize_t)(sizeof(float) * (N * 3 + 1))) {
         PyErr_SetString(PyExc_ValueError, "pixels and bands do not fit");
         PyBuffer_Release(&pix);
         return NULL;
@@ -289,7 +308,7 @@ static PyObject *samples(PyObject *self, PyObject *args) {
     }
     float *rows = NULL;
     int quality = 0;
-    if (!bad) rows = (float *)malloc(sizeof(float) * ((size_t)N * ((size_t)w + (size_t)xband) + (size_t)w)); /* + the weights, a reversed row */
+    if (!bad) rows = (float *)malloc(sizeof(float) * ((size_t)N * (2 * (size_t)w + (size_t)xband) + (size_t)w)); /* + the rows transposed, or the weights and a reversed row */
     if (bad || rows == NULL) {
         if (bad) PyErr_SetString(PyExc_ValueError, "a band reaches outside the image");
         else PyErr_NoMemory();
@@ -352,11 +371,26 @@ static PyObject *samples(PyObject *self, PyObject *args) {
             }
         }
     }
+#if defined(__SSE2__)
+    /* The kept rows transposed, so that the columns sum whole registers (columns_t): 1.4 to 2 times
+       faster than gathering the pixels of each column (`columns`), the same floats. */
+    float *rt = rows + (size_t)N * (size_t)w, gt[N * N];
+    transpose_rows(rows, w, w, rt);
+    for (int flip = 0; flip <= mirror; flip++) {
+#ifdef PDQ_AVX2
+        if (use_avx2) columns_t_avx2(rt, w, xstart, xwt, xband, flip, gt);
+        else
+#endif
+        columns_t_sse2(rt, w, xstart, xwt, xband, flip, gt);
+        transpose_rows(gt, N, N, flip ? g2 : g);
+    }
+#else
     float *xwt_t = (float *)rows + (size_t)N * (size_t)w; /* the weights transposed: [k][j] */
     for (int j = 0; j < N; j++)
         for (Py_ssize_t k = 0; k < xband; k++) xwt_t[(size_t)k * N + j] = xwt[(size_t)j * (size_t)xband + (size_t)k];
     columns(rows, w, xstart, xwt_t, xband, NULL, g);
     if (mirror) columns(rows, w, xstart, xwt_t, xband, xwt_t + (size_t)xband * N, g2);
+#endif
     dct16(g, out);
     if (g2 != NULL) dct16(g2, out2);
     quality = quality_of(g);
@@ -455,26 +489,39 @@ static PyObject *grey(PyObject *self, PyObject *args) {
     Py_RETURN_NONE;
 }
 
-/* The k-th smallest of v[0..n) (v is reordered): quickselect with the middle element as pivot. Any
-   correct selection gives the same value, which is all the caller uses. */
-static float kth_smallest(float *v, int n, int k) {
-    int lo = 0, hi = n - 1;
-    while (lo < hi) {
-        float pivot = v[(lo + hi) / 2];
-        int i = lo, j = hi;
-        while (i <= j) {
-            while (v[i] < pivot) i++;
-            while (v[j] > pivot) j--;
-            if (i <= j) {
-                float t = v[i]; v[i] = v[j]; v[j] = t;
-                i++; j--;
-            }
+/* The k-th smallest of v[0..n), n <= K * K: quickselect that copies each round's smaller values to
+   the front of a buffer and its larger ones to the back (both stores made, the counts moved by the
+   comparisons), so no branch depends on the data. Any correct selection gives the same value;
+   choosing by branches, as this did until 26 November 2026, mispredicted on every other value and
+   took 2.1 us a median where this takes 0.9 (four medians make a photo's eight hashes). */
+static inline float median3(float a, float b, float c) {
+    const float lo = a < b ? a : b, hi = a < b ? b : a;
+    return c < lo ? lo : c > hi ? hi : c;
+}
+static float kth_smallest(const float *v, int n, int k) {
+    float buf[2][K * K];
+    for (int side = 0;; side ^= 1) {
+        const float pivot = median3(v[0], v[n / 2], v[n - 1]);
+        float *out = buf[side];
+        int below = 0, above = 0;
+        for (int i = 0; i < n; i++) {
+            const float x = v[i];
+            out[below] = x;
+            out[n - 1 - above] = x;
+            below += x < pivot;
+            above += x > pivot;
         }
-        if (k <= j) hi = j;
-        else if (k >= i) lo = i;
-        else return v[k];
+        if (k < below) {
+            v = out;
+            n = below;
+        } else if (k >= n - above) {
+            k -= n - above;
+            v = out + (n - above);
+            n = above;
+        } else {
+            return pivot;
+        }
     }
-    return v[k];
 }
 
 /* hash_bytes(coeffs, picks, out): the 32 bytes of PDQ hash for each pick, as pdq._bits then
@@ -516,22 +563,35 @@ static PyObject *hash_bytes(PyObject *self, PyObject *args) {
         const int which = pk[h] & 127;
         const float *c = all + (size_t)which * K * K;
         int transposed = pk[h] >> 7;
-        float flat[K * K], work[K * K];
-        for (int u = 0; u < K; u++)
-            for (int v = 0; v < K; v++)
-                flat[u * K + v] = transposed ? c[v * K + u] : c[u * K + v];
+        float tr[K * K];
+        const float *flat = c;
+        if (transposed) {
+            for (int u = 0; u < K; u++)
+                for (int v = 0; v < K; v++) tr[u * K + v] = c[v * K + u];
+            flat = tr;
+        }
         if (!have[which]) {
-            memcpy(work, flat, sizeof flat);
-            medians[which] = kth_smallest(work, K * K, K * K / 2 - 1);
+            medians[which] = kth_smallest(c, K * K, K * K / 2 - 1);
             have[which] = 1;
         }
         float median = medians[which];
         unsigned char *o = dst + h * 32;
+#if defined(__SSE2__)
+        /* byte b: flat[255 - 8 b] (its top bit) down to flat[248 - 8 b], eight comparisons at once */
+        const __m128 mv = _mm_set1_ps(median);
+        for (int b = 0; b < 32; b++) {
+            const float *f = flat + 248 - 8 * b;
+            const int lo = _mm_movemask_ps(_mm_cmpgt_ps(_mm_loadu_ps(f), mv));
+            const int hi = _mm_movemask_ps(_mm_cmpgt_ps(_mm_loadu_ps(f + 4), mv));
+            o[b] = (unsigned char)(lo | hi << 4);
+        }
+#else
         for (int b = 0; b < 32; b++) {
             unsigned byte = 0;
             for (int k = 0; k < 8; k++) byte = (byte << 1) | (flat[255 - (8 * b + k)] > median);
             o[b] = (unsigned char)byte;
         }
+#endif
     }
     PyBuffer_Release(&out); PyBuffer_Release(&coef); PyBuffer_Release(&picks);
     Py_RETURN_NONE;

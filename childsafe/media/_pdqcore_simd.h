@@ -54,6 +54,26 @@ static V_TARGET void V_NAME(kept_row_grey)(const unsigned char *base, Py_ssize_t
     }
 }
 
+/* `columns` from the kept rows transposed (rt: w lines of N floats, rt[x][i] = kept row i's x), for
+   the picture or (mirror) its left-right flip: every kept row's column j at once, 0 + weight[j][0] rt[x_0]
+   + weight[j][1] rt[x_1] + ..., x_k = x_start[j] + k, or w - 1 - x_k for the flip. Each lane makes the
+   multiplies and adds `columns` makes, in its order, so the same floats; gt gets them transposed
+   (gt[j][i]). The pixels are whole registers of rt, where `columns` gathers them one by one. */
+static V_TARGET void V_NAME(columns_t)(const float *rt, Py_ssize_t w, const int *xstart, const float *xwt,
+                                       Py_ssize_t xband, int mirror, float *gt) {
+    for (int j = 0; j < N; j++) {
+        VEC a[N / V_LANES];
+        for (int m = 0; m < N / V_LANES; m++) a[m] = V_ZERO();
+        for (Py_ssize_t k = 0; k < xband; k++) {
+            const Py_ssize_t x = xstart[j] + k;
+            const float *src = rt + (size_t)(mirror ? w - 1 - x : x) * N;
+            const VEC c = V_SET1(xwt[(size_t)j * (size_t)xband + (size_t)k]);
+            for (int m = 0; m < N / V_LANES; m++) a[m] = V_ADD(a[m], V_MUL(c, V_LOAD(src + m * V_LANES)));
+        }
+        for (int m = 0; m < N / V_LANES; m++) V_STORE(gt + j * N + m * V_LANES, a[m]);
+    }
+}
+
 /* The reference's DCT (see dct16 in _pdqcore.c): t four rows of D by two registers of columns of g
    at a time, the sums in registers; out a row of all sixteen v at a time from D transposed. */
 static V_TARGET void V_NAME(dct16)(const float *g, float *out) {

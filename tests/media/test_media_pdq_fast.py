@@ -184,6 +184,30 @@ def test_the_numpy_fallback_gives_the_compiled_results():
     assert np.array_equal(pdq.pdq_bits(view)[0], pdq.pdq_bits(np.ascontiguousarray(view))[0])
 
 
+def test_the_compiled_hash_bytes_are_numpys_even_with_ties():
+    """The compiled median and bit packing (`pdq._hash_bytes`) against numpy's partition and packbits,
+    for every pick, transposed or not: coefficients drawn smooth, from a few values (ties at the
+    median), with whole rows zero, and negative."""
+    if pdq._core is None or not hasattr(pdq._core, "hash_bytes"):
+        pytest.skip("the compiled part was not built")
+    rng = np.random.default_rng(5)
+    picks = pdq._DIHEDRAL_PICKS + bytes([1, 128, 3 | 128])
+    for trial in range(400):
+        kind = trial % 4
+        if kind == 0:
+            c = rng.normal(0, 60, (4, 16, 16))
+        elif kind == 1:
+            c = rng.integers(0, 3, (4, 16, 16))
+        elif kind == 2:
+            c = np.zeros((4, 16, 16))
+            c[:, : int(rng.integers(1, 16))] = rng.normal(0, 1, (4, 1, 16))
+        else:
+            c = -np.abs(np.round(rng.normal(0, 4, (4, 16, 16)), 1))
+        c = c.astype(np.float32)
+        chosen = [c[p % pdq.TRANSPOSED].T if p & pdq.TRANSPOSED else c[p % pdq.TRANSPOSED] for p in picks]
+        assert np.array_equal(pdq._hash_bytes(c, picks), np.packbits(pdq._bits(np.stack(chosen)), axis=1)), trial
+
+
 def test_the_compiled_part_refuses_buffers_that_do_not_fit():
     if pdq._core is None:
         pytest.skip("the compiled part was not built")
