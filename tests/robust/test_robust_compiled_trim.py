@@ -429,6 +429,9 @@ def test_many_page_colours_in_order_of_pixels_then_bucket():
         tuple(v // 8 * 8 + 4 for v in c) for c in sorted(colours, key=lambda c: (c[0] >> 3, c[1] >> 3, c[2] >> 3))]
     for params in [(1, 0.08, 0.05), (7, 0.05, 0.02), (9, 0.0, 0.0), (3, 0.2, 0.05)]:
         check_backgrounds(a, *params)
+        # Pillow's four-byte layout: up to eight candidates are counted by key in registers, more by table
+        for four in (rgbx(a), rgbx(a)[::2, ::3], rgbx(a)[:, :7], rgbx(a)[:, :5]):
+            check_backgrounds(four, *params)
 
 
 def test_counts_right_at_the_shares():
