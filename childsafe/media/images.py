@@ -56,7 +56,8 @@ TRANSFORM_OPS: dict[str, Image.Transpose | None] = {
 # pdq.pdq_dihedral_bytes returns the reference's order [original, rotate90, rotate180, rotate270,
 # flipX, flipY, flipPlus1, flipMinus1]; the reference's flipX is a top-bottom flip and flipY a mirror.
 # Verified against Pillow transposes of the bridge photo (tests/media/test_media_dihedral.py).
-_DIHEDRAL_ORDER = {t: pdq.DIHEDRAL.index(t) for t in pdq.DIHEDRAL}
+_DIHEDRAL_ROWS = tuple(pdq.DIHEDRAL.index(t) for t in TRANSFORMS)
+"""The row of pdq's hashes that holds each of TRANSFORMS."""
 
 _ALPHA_MODES = {"RGBA", "LA", "PA", "RGBa", "La"}
 _SIXTEEN_BIT_MODES = {"I;16", "I;16L", "I;16B", "I;16N"}
@@ -382,17 +383,23 @@ def pdq_dihedral_pixels(pixels: np.ndarray) -> list[TransformHash]:
     return _transform_hashes(*pdq.pdq_dihedral_bytes(pixels))
 
 
-def pdq_hash_then_dihedral(pixels: np.ndarray) -> tuple[PDQHash, Callable[[], list[TransformHash]]]:
-    """`pdq_hash_pixels`, and a function that gives `pdq_dihedral_pixels` of the same pixels,
-    finishing the work the first answer began (`pdq.pdq_bytes_then_dihedral`)."""
+def pdq_hash_then_dihedral(pixels: np.ndarray) -> tuple[PDQHash, Callable[[], list[str]]]:
+    """`pdq_hash_pixels`, and a function that gives the hex of all eight dihedral variants of the
+    same pixels in TRANSFORMS order (`dihedral_hexes`), finishing the work the first answer began
+    (`pdq.pdq_bytes_then_dihedral`)."""
     first, quality, rest = pdq.pdq_bytes_then_dihedral(pixels)
-    return PDQHash(first.tobytes().hex(), int(quality)), lambda: _transform_hashes(rest(), quality)
+    return PDQHash(first.tobytes().hex(), int(quality)), lambda: dihedral_hexes(rest())
+
+
+def dihedral_hexes(hashes: np.ndarray) -> list[str]:
+    """The hex of (8, 32) uint8 hash rows in `pdq.DIHEDRAL` order, in TRANSFORMS order."""
+    hexes = array_to_hex(hashes)
+    return [hexes[row] for row in _DIHEDRAL_ROWS]
 
 
 def _transform_hashes(hashes: np.ndarray, quality: int) -> list[TransformHash]:
     """From (8, 32) uint8 hash rows in `pdq.DIHEDRAL` order."""
-    hexes = array_to_hex(hashes)
-    return [TransformHash(t, hexes[_DIHEDRAL_ORDER[t]], int(quality)) for t in TRANSFORMS]
+    return [TransformHash(t, h, int(quality)) for t, h in zip(TRANSFORMS, dihedral_hexes(hashes))]
 
 
 def pdq_hash_file(source: ImageSource, *, max_pixels: int = DEFAULT_MAX_PIXELS) -> PDQHash:

@@ -18,7 +18,9 @@ from typing import Optional
 import numpy as np
 from PIL import Image
 
-from childsafe.media.images import PDQHash, luma_pixels, pdq_dihedral_pixels, pdq_hash_pixels, pdq_hash_then_dihedral
+from childsafe.media import pdq
+from childsafe.media.images import (TRANSFORMS, PDQHash, dihedral_hexes, luma_pixels, pdq_hash_pixels,
+                                    pdq_hash_then_dihedral)
 
 Region = tuple[int, int, int, int]
 
@@ -88,7 +90,8 @@ def image_query_hashes(img: Image.Image, options: MatchOptions | None = None) ->
     working = working_copy(img) if options.trim or options.regions else None
     luma = luma_pixels(img, working[0] if working is not None else None)
     if options.dihedral:
-        out = [QueryHash(t.pdq, t.quality, t.transform) for t in pdq_dihedral_pixels(luma)]
+        hashes, quality = pdq.pdq_dihedral_bytes(luma)
+        out = [QueryHash(h, int(quality), t) for t, h in zip(TRANSFORMS, dihedral_hexes(hashes))]
     else:
         h = pdq_hash_pixels(luma)
         out = [QueryHash(h.pdq, h.quality)]
@@ -134,12 +137,8 @@ def _picture_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions, w
         if any((value ^ other).bit_count() <= NEAR_DUPLICATE for other in kept):
             continue
         kept.append(value)
-        if options.dihedral:
-            variants = [(t.transform, t.pdq, t.quality) for t in dihedral()]
-        else:
-            variants = [("original", first.pdq, first.quality)]
-        out.extend(QueryHash(pdq, quality, transform, region=picture.box, trimmed=picture.trimmed)
-                   for transform, pdq, quality in variants)
+        variants = zip(TRANSFORMS, dihedral()) if options.dihedral else [("original", first.pdq)]
+        out.extend(QueryHash(h, first.quality, transform, picture.box, picture.trimmed) for transform, h in variants)
     return out
 
 
