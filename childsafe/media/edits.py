@@ -38,9 +38,16 @@ _c_outlines = _optional("_outlines")  # outlines of pictures pasted over a busy 
 _c_components = _optional("_components")  # patches of non-page colour
 
 
+NUMPY_ONLY = os.environ.get("CHILDSAFE_MEDIA_ENGINE", "") == "numpy"
+"""CHILDSAFE_MEDIA_ENGINE=numpy, read when the module is imported: the numpy versions throughout (the
+reference the compiled ones are tested against, and where the Python constants can be tried). A test
+switches it by setting this. (Read at every call, the variable cost a microsecond a call, as much
+as some of the compiled calls themselves.)"""
+
+
 def _compiled(module, name: str):
-    """The compiled function ``name``, or None (not built, or CHILDSAFE_MEDIA_ENGINE=numpy)."""
-    if module is None or os.environ.get("CHILDSAFE_MEDIA_ENGINE", "") == "numpy":
+    """The compiled function ``name``, or None (not built, or `NUMPY_ONLY`)."""
+    if module is None or NUMPY_ONLY:
         return None
     return getattr(module, name, None)
 

@@ -78,11 +78,11 @@ def test_the_dispatch_uses_the_compiled_function(monkeypatch):
     composite = busy_background(3)
     composite.paste(drawn_photo(12, (400, 300)), (410, 230))
     a, _ = edits.working_copy(composite)
-    monkeypatch.delenv("CHILDSAFE_MEDIA_ENGINE", raising=False)
+    monkeypatch.setattr(edits, "NUMPY_ONLY", False)
     with mock.patch.object(edits, "_edge_boxes_numpy", side_effect=AssertionError("numpy path taken")):
         got = edits.edge_boxes(a, max_regions=3)
     assert got and got == reference(a, 3)
-    monkeypatch.setenv("CHILDSAFE_MEDIA_ENGINE", "numpy")
+    monkeypatch.setattr(edits, "NUMPY_ONLY", True)
     with mock.patch.object(_outlines, "edge_boxes", side_effect=AssertionError("compiled path taken")):
         assert edits.edge_boxes(a, max_regions=3) == reference(a, 3)
 

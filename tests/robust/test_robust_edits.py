@@ -443,7 +443,7 @@ def test_a_bar_on_one_side_of_shapes_on_a_flat_page_is_cut_first(side, engine, m
     from childsafe.media.queries import image_query_hashes
 
     if engine == "numpy":
-        monkeypatch.setenv("CHILDSAFE_MEDIA_ENGINE", "numpy")
+        monkeypatch.setattr(edits, "NUMPY_ONLY", True)
     picture = Image.new("RGB", (320, 240), (40, 70, 190))
     draw = ImageDraw.Draw(picture)
     draw.ellipse((70, 50, 200, 170), fill=(220, 50, 40))
