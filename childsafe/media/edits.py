@@ -20,7 +20,6 @@ from typing import Callable, Iterator
 
 import numpy as np
 from PIL import Image
-from scipy import ndimage
 
 Box = tuple[int, int, int, int]
 
@@ -743,6 +742,8 @@ def _largest_patch(mask: np.ndarray) -> tuple[int, int, int, int] | None:
 
 
 def _patches_scipy(mask: np.ndarray) -> tuple[np.ndarray, list[tuple[int, int, int, int]]]:
+    from scipy import ndimage  # here, not at the top: importing it takes a quarter of a second
+
     labels, count = ndimage.label(mask, structure=np.ones((3, 3), dtype=bool))
     if count == 0:
         return np.zeros(0, dtype=np.int64), []
