@@ -4,11 +4,13 @@
  *
  * Pixels come through the buffer protocol as an (h, w, 3) uint8 array with any strides (a box cut
  * from a bigger array, every second pixel of one), so no copy is made and no numpy header is
- * needed. The pixel work runs without the GIL. Memory is O(h + w): the profiles of breaks are
- * counted in one pass over the pixels, and the breaks along the few candidate lines (at most
- * MAX_LINES + 2 each way) are worked out again in a second, short one. Rows of a packed array (or
- * every second pixel of one) are split into channel planes with SSSE3 shuffles where the CPU has
- * them (checked at import), so the steps and breaks run as vector code.
+ * needed. The pixel work runs without the GIL. One pass over the pixels finds every break and
+ * counts each line's; the breaks are kept (two bytes a pixel: along the row lines, and across the
+ * column lines row by row), and the few candidate lines' (at most MAX_LINES + 2 each way) are read
+ * back from them. (Until 26 November 2026 they were worked out again from the pixels around each
+ * candidate, columns gathered one pixel at a time: 20% of the time, for memory O(h + w).) Rows of a
+ * packed array (or every second pixel of one) are split into channel planes with SSSE3 shuffles
+ * where the CPU has them (checked at import), so the steps and breaks run as vector code.
  *
  * Where numpy is mirrored:
  *  - _edge_maps: a step is the largest per-channel difference; a break is step * 2 >= 2 * 24 and
@@ -246,24 +248,6 @@ CPU_BUILDS static void gather_row(const image_t *v, Py_ssize_t y, unsigned char 
 #undef GATHER_REST
 }
 
-/* Columns first .. first + count - 1 of the view as three channel planes each, h long (column k at
- * planes + 3 h k): the columns' pixels are read row by row, a few bytes apart, and the step loops
- * then run down them as they run along rows. */
-static void gather_columns(const image_t *v, Py_ssize_t first, Py_ssize_t count, unsigned char *planes)
-{
-    const Py_ssize_t h = v->h, sx = v->sx, sc = v->sc;
-    const unsigned char *row = v->base + first * sx;
-    for (Py_ssize_t y = 0; y < h; y++, row += v->sy) {
-        const unsigned char *p = row;
-        unsigned char *q = planes + y;
-        for (Py_ssize_t k = 0; k < count; k++, p += sx, q += 3 * h) {
-            q[0] = p[0];
-            q[h] = p[sc];
-            q[2 * h] = p[2 * sc];
-        }
-    }
-}
-
 /* row[i + 1] = the breaks among line[0..i] (row[0] is 0), as floats: counted in integers (a float
  * add waits for the one before it four times as long) and converted, the same values while the count
  * stays under 2^24. */
@@ -361,9 +345,9 @@ static unsigned end_break(const unsigned char *t, const unsigned char *thin, Py_
     return rule_break1(t[c], nb, na, b, a, b2, a2, tb, ta);
 }
 
-/* Breaks along a row of steps t[0..m) (between columns c and c + 1), added to prof[c]; thin[c - 1]
- * whether pixel column c of the row is thin (1 <= c <= m - 1; NULL without the thin-line rule);
- * `none`: m zero bytes; `line`: m bytes of scratch. */
+/* Breaks along a row of steps t[0..m) (between columns c and c + 1), written to line[c] (0/1) and
+ * added to prof[c]; thin[c - 1] whether pixel column c of the row is thin (1 <= c <= m - 1; NULL
+ * without the thin-line rule); `none`: m zero bytes. */
 static void add_row_breaks(const unsigned char *t, const unsigned char *thin, const unsigned char *none, Py_ssize_t m,
                            int32_t *prof, unsigned char *line)
 {
@@ -444,29 +428,40 @@ static inline float share(const float *row, Py_ssize_t len, Py_ssize_t lo, Py_ss
     return (float)((double)d / (double)(hi - lo));
 }
 
-/* support[l * P + p], run_on[l * P + p] for nl lines (prefix sums rows of len + 1) and the P pairs
- * (i < j, np.triu_indices order) of ends; span[p]. */
+/* support[l * P + p] for nl lines (prefix sums rows of len + 1) and the P pairs (i < j,
+ * np.triu_indices order) of ends; span[p]; run[l * P + p] set to NaN, for run_on. */
 static void side_tables(const float *sums, int nl, Py_ssize_t len, const Py_ssize_t *ends, int ne, float *support,
-                        float *run_on, int64_t *span)
+                        float *run, int64_t *span)
 {
     int P = ne * (ne - 1) / 2, p = 0;
     for (int i = 0; i < ne; i++) {
         for (int j = i + 1; j < ne; j++, p++) {
             Py_ssize_t start = ends[i], stop = ends[j];
-            int64_t sp = (int64_t)(stop - start);
-            int64_t reach = (int64_t)((double)sp * OUTLINE_REACH);
-            if (reach < 2)
-                reach = 2;
-            span[p] = sp;
-            for (int l = 0; l < nl; l++) {
-                const float *row = sums + (Py_ssize_t)l * (len + 1);
-                support[l * P + p] = share(row, len, start + 3, stop - 1);
-                float before = share(row, len, start - (Py_ssize_t)reach + 1, start - 1);
-                float after = share(row, len, stop + 3, stop + 3 + (Py_ssize_t)reach);
-                run_on[l * P + p] = before >= after ? before : after;
-            }
+            span[p] = (int64_t)(stop - start);
+            for (int l = 0; l < nl; l++)
+                support[l * P + p] = share(sums + (Py_ssize_t)l * (len + 1), len, start + 3, stop - 1);
         }
     }
+    memset(run, 0xFF, sizeof(float) * (size_t)nl * (size_t)P); /* all bits set: a NaN */
+}
+
+/* _side_tables' run_on for line l and the pair p of ends (start, stop): the larger share of breaks
+ * just before start and just after stop. Worked out when a box that passes every other test first
+ * asks for it, then kept in run[l * P + p] (shares are never negative; NaN is not yet known): a few
+ * boxes pass, and this took two of every three divisions of the side tables. */
+static inline float run_on(float *run, int P, int p, int l, const float *sums, Py_ssize_t len, Py_ssize_t start,
+                           Py_ssize_t stop)
+{
+    float *slot = run + l * P + p;
+    if (*slot >= 0.0f)
+        return *slot;
+    int64_t reach = (int64_t)((double)(int64_t)(stop - start) * OUTLINE_REACH);
+    if (reach < 2)
+        reach = 2;
+    const float *row = sums + (Py_ssize_t)l * (len + 1);
+    float before = share(row, len, start - (Py_ssize_t)reach + 1, start - 1);
+    float after = share(row, len, stop + 3, stop + 3 + (Py_ssize_t)reach);
+    return *slot = before >= after ? before : after;
 }
 
 /* ------------------------------------------------------------------ boxes */
@@ -559,39 +554,19 @@ static void *take(arena_t *a, size_t bytes)
     return a->mem + at;
 }
 
-/* Pass 2 for one candidate line k between pixel lines k and k + 1 (n such lines, pixel lines len long;
- * k = -1 or n: a border of the image), into row (len + 1 floats): 0, then the running count of its
- * breaks, or BORDER_SUPPORT a pixel for a border. Pixel lines first .. last around it are planes
- * (line y at planes + 3 len (y - first)), as pass 1 has them: the steps of lines k - 2 .. k + 2
- * between them, the thin flags of pixel lines k and k + 1, and the breaks by the same rule. Row and
- * column lines alike: the columns are gathered into planes first. */
-static void line_sums(const unsigned char *planes, Py_ssize_t first, Py_ssize_t last, Py_ssize_t k, Py_ssize_t n,
-                      Py_ssize_t len, int thin, unsigned char *sbuf, unsigned char *thinbuf, Py_ssize_t big,
-                      const unsigned char *far, const unsigned char *none, unsigned char *line, float *row)
+/* Pass 2 for one candidate line, into row (len + 1 floats): 0, then the running count of its breaks
+ * (`breaks`: len bytes of 0/1, as pass 1 found them), or BORDER_SUPPORT a pixel for a border of the
+ * image (`breaks` NULL). */
+static void line_sums(const unsigned char *breaks, Py_ssize_t len, float *row)
 {
     row[0] = 0.0f;
-    if (k < 0 || k >= n) {
+    if (breaks == NULL) {
         float acc = 0.0f;
         for (Py_ssize_t x = 0; x < len; x++)
             row[x + 1] = acc += (float)BORDER_SUPPORT;
         return;
     }
-#define PL(y) (planes + 3 * len * ((y) - first))
-#define ST(j) (sbuf + big * ((j) - k + 2))
-    for (Py_ssize_t j = first; j < last; j++) {
-        const unsigned char *p0 = PL(j), *p1 = PL(j + 1);
-        plane_steps(p0, p0 + len, p0 + 2 * len, p1, p1 + len, p1 + 2 * len, len, ST(j));
-    }
-    if (thin && k >= 1)
-        thin_flags(PL(k - 1), PL(k), PL(k + 1), len, len, thinbuf);
-    if (thin && k + 1 < n)
-        thin_flags(PL(k), PL(k + 1), PL(k + 2), len, len, thinbuf + big);
-    line_breaks(ST(k), k >= 1 ? ST(k - 1) : NULL, k + 1 < n ? ST(k + 1) : NULL, k >= 2 ? ST(k - 2) : NULL,
-                k + 2 < n ? ST(k + 2) : NULL, thin && k >= 1 ? thinbuf : NULL, thin && k + 1 < n ? thinbuf + big : NULL,
-                far, none, len, line);
-#undef PL
-#undef ST
-    prefix_counts(line, len, row);
+    prefix_counts(breaks, len, row);
 }
 
 /* _find_edge_boxes on view c: writes up to max_regions boxes to out (capacity cap), returns how
@@ -604,12 +579,14 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
     int result = 0;
     /* Scratch, one block: sizes first, then the same takes in the same order. */
     const size_t sizes[] = {
-        18 * (size_t)big,                             /* planes: six rows (or columns), three planes each */
+        9 * (size_t)w,                                /* planes: three rows, three planes each */
         2 * (size_t)w,                                /* tbuf: steps along a row, then its thin flags */
+        (size_t)(h > 1 ? h - 1 : 0) * (size_t)w,      /* row_breaks: along each row line (pass 1, kept) */
+        (size_t)h * (size_t)(w > 1 ? w - 1 : 0),      /* col_breaks: along each row, of the column lines */
         5 * (size_t)big,                              /* sbuf: five lines of steps */
         3 * (size_t)big,                              /* thinbuf: thin flags of three lines of pixels */
         2 * (size_t)big,                              /* far (255s: a missing line of steps), none (0s) */
-        (size_t)big,                                  /* line: breaks along one line */
+        (size_t)big,                                  /* line: breaks along one line, or a column line's */
         4 * (size_t)h, 4 * (size_t)w,                 /* row_prof, col_prof */
         4 * (size_t)big,                              /* order */
         sizeof(Py_ssize_t) * (size_t)(big + 2),       /* cnt */
@@ -631,6 +608,8 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
     int si = 0;
     unsigned char *planes = (unsigned char *)take(&A, sizes[si++]);
     unsigned char *tbuf = (unsigned char *)take(&A, sizes[si++]);
+    unsigned char *row_breaks = (unsigned char *)take(&A, sizes[si++]);
+    unsigned char *col_breaks = (unsigned char *)take(&A, sizes[si++]);
     unsigned char *sbuf = (unsigned char *)take(&A, sizes[si++]);
     unsigned char *thinbuf = (unsigned char *)take(&A, sizes[si++]);
     unsigned char *far = (unsigned char *)take(&A, sizes[si++]);
@@ -657,10 +636,12 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
     memset(far, 255, (size_t)big);
     memset(none, 0, (size_t)big);
 
-    /* Pass 1: how many breaks each row line and each column line holds (_edge_maps' counts). Row
-     * line k (between rows k and k + 1) needs the steps of lines k - 2 .. k + 2 and the thin flags
-     * of rows k and k + 1: it is counted once row k + 3 is read (rings of 3 rows of planes, 5 lines
-     * of steps and 3 rows of thin flags), the last lines after the loop. */
+    /* Pass 1: the breaks along every row line and, row by row, across every column line
+     * (_edge_maps), kept for pass 2, and how many each line holds. Row line k (between rows k and
+     * k + 1) needs the steps of lines k - 2 .. k + 2 and the thin flags of rows k and k + 1: it is
+     * counted once row k + 3 is read (rings of 3 rows of planes, 5 lines of steps and 3 rows of thin
+     * flags), the last lines after the loop. Row y's breaks between its columns are the breaks of the
+     * column lines at y: the same steps, neighbours and thin flags as down a column line. */
     memset(row_prof, 0, 4 * (size_t)h);
     memset(col_prof, 0, 4 * (size_t)w);
     {
@@ -676,7 +657,7 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
                     plane_steps(cur, cur + w, cur + 2 * w, cur + 1, cur + w + 1, cur + 2 * w + 1, nc, tbuf);
                     if (thin && w >= 3)
                         thin_flags(cur, cur + 1, cur + 2, w, w - 2, thin_cols);
-                    add_row_breaks(tbuf, thin ? thin_cols : NULL, none, nc, col_prof, line);
+                    add_row_breaks(tbuf, thin ? thin_cols : NULL, none, nc, col_prof, col_breaks + y * nc);
                 }
                 if (y >= 1) { /* steps between rows y - 1 and y: row line y - 1 */
                     unsigned char *prev = ROW_PLANES(y - 1);
@@ -691,7 +672,7 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
             row_prof[k] = (int32_t)line_breaks(STEPS(k), k >= 1 ? STEPS(k - 1) : NULL, k + 1 < nr ? STEPS(k + 1) : NULL,
                                                k >= 2 ? STEPS(k - 2) : NULL, k + 2 < nr ? STEPS(k + 2) : NULL,
                                                thin && k >= 1 ? THIN(k) : NULL, thin && k + 1 < nr ? THIN(k + 1) : NULL,
-                                               far, none, w, line);
+                                               far, none, w, row_breaks + k * w);
         }
 #undef ROW_PLANES
 #undef STEPS
@@ -712,25 +693,18 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
         cols[nC++] = taken[i];
     cols[nC++] = w - 1;
 
-    /* Pass 2: the breaks along each candidate line, as float32 prefix sums (the border: 0.75): the
-     * pixel lines around it (rows r - 2 .. r + 3 for row line r, columns for a column line; those
-     * that exist) gathered as planes, then line_sums. */
+    /* Pass 2: the breaks along each candidate line, as float32 prefix sums (the border: 0.75), from
+     * pass 1's maps (a column line's gathered down the rows). */
     for (int i = 0; i < nR; i++) {
-        Py_ssize_t r = rows[i], first = r >= 2 ? r - 2 : 0, last = r + 3 < h ? r + 3 : h - 1;
-        if (r >= 0 && r < h - 1)
-            for (Py_ssize_t y = first; y <= last; y++) {
-                unsigned char *pl = planes + 3 * w * (y - first);
-                gather_row(c, y, pl, pl + w, pl + 2 * w);
-            }
-        line_sums(planes, first, last, r, nr, w, thin, sbuf, thinbuf, big, far, none, line,
-                  sums_h + (Py_ssize_t)i * (w + 1));
+        Py_ssize_t r = rows[i];
+        line_sums(r >= 0 && r < nr ? row_breaks + r * w : NULL, w, sums_h + (Py_ssize_t)i * (w + 1));
     }
     for (int i = 0; i < nC; i++) {
-        Py_ssize_t cl = cols[i], first = cl >= 2 ? cl - 2 : 0, last = cl + 3 < w ? cl + 3 : w - 1;
-        if (cl >= 0 && cl < w - 1)
-            gather_columns(c, first, last - first + 1, planes);
-        line_sums(planes, first, last, cl, nc, h, thin, sbuf, thinbuf, big, far, none, line,
-                  sums_v + (Py_ssize_t)i * (h + 1));
+        Py_ssize_t cl = cols[i];
+        if (cl >= 0 && cl < nc)
+            for (Py_ssize_t y = 0; y < h; y++)
+                line[y] = col_breaks[y * nc + cl];
+        line_sums(cl >= 0 && cl < nc ? line : NULL, h, sums_v + (Py_ssize_t)i * (h + 1));
     }
 
     /* Side tables: h_* per row line and column pair, v_* per column line and row pair. */
@@ -768,8 +742,10 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
                         || !((double)area >= total) || !((double)area <= most) || !((double)bw <= MAX_ASPECT * (double)bh)
                         || !((double)bh <= MAX_ASPECT * (double)bw))
                         continue;
-                    float ha = h_run[r0 * PC + pc], hb = h_run[r1 * PC + pc];
-                    float va = v_run[c0 * PR + pr], vb = v_run[c1 * PR + pr];
+                    float ha = run_on(h_run, PC, pc, r0, sums_h, w, cols[c0], cols[c1]);
+                    float hb = run_on(h_run, PC, pc, r1, sums_h, w, cols[c0], cols[c1]);
+                    float va = run_on(v_run, PR, pr, c0, sums_v, h, rows[r0], rows[r1]);
+                    float vb = run_on(v_run, PR, pr, c1, sums_v, h, rows[r0], rows[r1]);
                     float hm = ha >= hb ? ha : hb, vm = va >= vb ? va : vb;
                     float run = hm >= vm ? hm : vm;
                     float half = 0.5f * run;
