@@ -73,7 +73,9 @@ static void merge(Patch *into, const Patch *from) {
     if (from->x1 > into->x1) into->x1 = from->x1;
 }
 
-static PyObject *label(PyObject *arg, int largest_only) {
+/* The patches of the mask in scipy.ndimage.label's order, those of at least min_size pixels (a list
+   of (size, y0, y1, x0, x1)), or with largest_only the largest one only (or None). */
+static PyObject *label(PyObject *arg, int largest_only, Py_ssize_t min_size) {
     Py_buffer view;
     if (PyObject_GetBuffer(arg, &view, PyBUF_STRIDES | PyBUF_FORMAT) < 0) return NULL;
     if (view.ndim != 2 || view.itemsize != 1 || view.format == NULL
@@ -106,7 +108,6 @@ static PyObject *label(PyObject *arg, int largest_only) {
     const char *base = (const char *)view.buf;
     Py_ssize_t sy = view.strides[0], sx = view.strides[1];
     Seeds seeds = {NULL, NULL, 0, 0};
-    int32_t *number = NULL;
     int32_t count = 0;
     int failed = 0;
 
@@ -173,21 +174,14 @@ static PyObject *label(PyObject *arg, int largest_only) {
         nup = ncur;
     }
     /* A root is the smallest seed of its patch, made at the patch's first pixel in raster order: so
-     * numbering roots in seed order is scipy.ndimage.label's order. */
-    if (!failed && seeds.count > 0) {
-        number = (int32_t *)malloc((size_t)seeds.count * sizeof(int32_t));
-        if (number == NULL) {
-            failed = 1;
-        } else {
-            for (int32_t s = 0; s < seeds.count; s++) {
-                int32_t r = find(seeds.parent, s);
-                if (r == s) {
-                    number[s] = count++;
-                } else {
-                    number[s] = number[r]; /* r < s: numbered already */
-                    merge(&seeds.stats[r], &seeds.stats[s]);
-                }
-            }
+     * roots in seed order are in scipy.ndimage.label's order. */
+    if (!failed) {
+        for (int32_t s = 0; s < seeds.count; s++) {
+            int32_t r = find(seeds.parent, s);
+            if (r == s)
+                count++;
+            else
+                merge(&seeds.stats[r], &seeds.stats[s]);
         }
     }
     Py_END_ALLOW_THREADS
@@ -211,31 +205,40 @@ static PyObject *label(PyObject *arg, int largest_only) {
         }
         count = 0; /* nothing more to list */
     } else {
-        out = PyList_New(count);
+        out = PyList_New(0);
     }
+    /* roots in numbering order (a root's number is the count of roots before it) */
     for (int32_t s = 0; out != NULL && count > 0 && s < seeds.count; s++) {
         if (seeds.parent[s] != s) continue;  /* after find(), a root is its own parent */
         Patch *p = &seeds.stats[s];
+        if (p->size < min_size) continue;
         PyObject *item = Py_BuildValue("(nnnnn)", p->size, p->y0, p->y1, p->x0, p->x1);
-        if (item == NULL) {
+        if (item == NULL || PyList_Append(out, item) < 0) {
+            Py_XDECREF(item);
             Py_CLEAR(out);
             break;
         }
-        PyList_SET_ITEM(out, number[s], item);
+        Py_DECREF(item);
     }
-    free(number);
     free(seeds.parent);
     free(seeds.stats);
     return out;
 }
 
-static PyObject *components(PyObject *self, PyObject *arg) { return label(arg, 0); }
+static PyObject *components(PyObject *self, PyObject *args) {
+    PyObject *mask;
+    Py_ssize_t min_size = 0;
+    if (!PyArg_ParseTuple(args, "O|n:components", &mask, &min_size)) return NULL;
+    return label(mask, 0, min_size);
+}
 
-static PyObject *largest(PyObject *self, PyObject *arg) { return label(arg, 1); }
+static PyObject *largest(PyObject *self, PyObject *arg) { return label(arg, 1, 0); }
 
 static PyMethodDef methods[] = {
-    {"components", components, METH_O,
-     "8-connected patches of a 2-D mask: [(size, y0, y1, x0, x1), ...] in scipy.ndimage.label's order."},
+    {"components", components, METH_VARARGS,
+     "components(mask, min_size=0)\n\n8-connected patches of a 2-D mask: [(size, y0, y1, x0, x1), ...] in\n"
+     "scipy.ndimage.label's order, those of min_size pixels or more (no Python object for the others: a\n"
+     "starfield's hundreds of specks cost nothing to leave out)."},
     {"largest", largest, METH_O,
      "The largest 8-connected patch of a 2-D mask, (size, y0, y1, x0, x1), the first in scipy.ndimage.label's\n"
      "order among equals; None when the mask has no true pixel. No Python object a patch: a dot grid of\n"

@@ -18,6 +18,12 @@ def same(mask: np.ndarray) -> None:
     found = _components.components(mask)
     assert [p[0] for p in found] == want_sizes.tolist()
     assert [tuple(p[1:]) for p in found] == [tuple(int(v) for v in b) for b in want_boxes]
+    # with a least size: the same patches, those as large or larger, in the same order (both engines)
+    for least in {2, 5, int(np.median(want_sizes)) if len(want_sizes) else 1}:
+        kept = [(int(n), tuple(int(v) for v in b)) for n, b in zip(want_sizes, want_boxes) if n >= least]
+        assert [(p[0], tuple(p[1:])) for p in _components.components(mask, least)] == kept
+        sizes, boxes = edits._patches(mask, least)
+        assert [(int(n), tuple(int(v) for v in b)) for n, b in zip(sizes, boxes)] == kept
     # largest: np.argmax over the sizes (the first of the largest size), without the list
     largest = _components.largest(mask)
     if len(want_sizes) == 0:
