@@ -1582,12 +1582,18 @@ def _picture_pixels(img: Image.Image, box: Box, whole: np.ndarray | None = None)
     blur averages as a box filter would at 384 pixels and more (measured: the same distance from the
     full-size hash, 3 to 4 bits on average, while at 256 it is 11), and sampling reads a fraction of
     the pixels."""
+    from childsafe.media.images import rgb_sampled
+
     x0, y0, x1, y1 = box
     k = max(x1 - x0, y1 - y0) // PICTURE_SIDE
     if k < 2 and whole is not None:
         return whole[y0:y1, x0:x1]  # ``whole``: the image as an RGB array already (no second copy)
     if k >= 2:
         w, h = max(1, (x1 - x0) // k), max(1, (y1 - y0) // k)
+        # the resize's pixels, from Pillow's memory (not a sliver narrower than k: the box is cut there)
+        sampled = rgb_sampled(img, k, (w, h), (x0, y0)) if w * k <= x1 - x0 and h * k <= y1 - y0 else None
+        if sampled is not None:
+            return sampled
         crop = img.resize((w, h), Image.Resampling.NEAREST, box=(x0, y0, min(x1, x0 + w * k), min(y1, y0 + h * k)))
     else:
         crop = img.crop(box)

@@ -272,21 +272,23 @@ def rgb_array(img: Image.Image) -> np.ndarray:
     return view[:, :, :3]
 
 
-def rgb_sampled(img: Image.Image, step: int, size: tuple[int, int]) -> np.ndarray | None:
-    """Every ``step``-th pixel each way of an RGB image, ``size`` (w, h) of them, as a read-only
-    (h, w, 3) uint8 array in Pillow's four-byte layout: the pixels Pillow's nearest-neighbour resize
-    to ``size`` over the box (0, 0, w * step, h * step) takes (pixel i of a row is the original's
-    ``step // 2 + i * step``), copied four bytes at a time from the image's memory (`rgb_array`'s
-    view), in 0.6 of the resize's time. None where the image is not RGB or is not exported."""
+def rgb_sampled(img: Image.Image, step: int, size: tuple[int, int], origin: tuple[int, int] = (0, 0)) -> np.ndarray | None:
+    """Every ``step``-th pixel each way of an RGB image, ``size`` (w, h) of them from ``origin`` (x,
+    y) on, as a read-only (h, w, 3) uint8 array in Pillow's four-byte layout: the pixels Pillow's
+    nearest-neighbour resize to ``size`` over the box (x, y, x + w * step, y + h * step) takes (pixel
+    i of a row is the original's ``x + step // 2 + i * step``), copied four bytes at a time from the
+    image's memory (`rgb_array`'s view), in 0.6 of the resize's time (a fifth of it where the resize's
+    own result is then packed into an array). None where the image is not RGB or is not exported."""
     view = _arrow_rgbx(img) if img.mode == "RGB" else None
     if view is None:
         return None
     w, h = size
-    if not (0 < w and w * step <= img.width and 0 < h and h * step <= img.height):
-        raise ValueError(f"{w} x {h} pixels every {step} do not fit a {img.width} x {img.height} image")
+    x, y = origin
+    if not (0 < w and 0 <= x and x + w * step <= img.width and 0 < h and 0 <= y and y + h * step <= img.height):
+        raise ValueError(f"{w} x {h} pixels every {step} from {origin} do not fit a {img.width} x {img.height} image")
     words = view.view(np.uint32).reshape(img.height, img.width)  # one pixel, one word
-    start = step // 2
-    out = np.ascontiguousarray(words[start : start + h * step : step, start : start + w * step : step])
+    x, y = x + step // 2, y + step // 2
+    out = np.ascontiguousarray(words[y : y + h * step : step, x : x + w * step : step])
     out = out.view(np.uint8).reshape(h, w, 4)[:, :, :3]
     out.flags.writeable = False
     return out

@@ -148,10 +148,38 @@ def test_rgb_sampled_takes_the_pixels_pillows_nearest_resize_takes():
             got = rgb_sampled(img, step, size)
             assert got.shape == want.shape and np.array_equal(got, want), (h, w, step)
             assert not got.flags.writeable
+        # from anywhere inside: the resize over a box that starts there (edits._picture_pixels)
+        for step in (2, 3, 5):
+            for _ in range(6):
+                x0, y0 = int(rng.integers(0, w)), int(rng.integers(0, h))
+                size = ((w - x0) // step, (h - y0) // step)
+                if min(size) == 0:
+                    continue
+                size = (int(rng.integers(1, size[0] + 1)), int(rng.integers(1, size[1] + 1)))
+                box = (x0, y0, x0 + size[0] * step, y0 + size[1] * step)
+                want = np.asarray(img.resize(size, Image.Resampling.NEAREST, box=box))
+                assert np.array_equal(rgb_sampled(img, step, size, (x0, y0)), want), (h, w, step, box)
     img = Image.new("RGB", (40, 30), (1, 2, 3))
     assert rgb_sampled(img.convert("L"), 2, (20, 15)) is None  # not RGB: the caller resizes
     with pytest.raises(ValueError):
         rgb_sampled(img, 2, (21, 15))  # more than fit
+    with pytest.raises(ValueError):
+        rgb_sampled(img, 2, (20, 15), (1, 0))  # more than fit from there
+
+
+def test_a_large_picture_found_is_cut_as_pillows_nearest_resize_cuts_it():
+    """edits._picture_pixels: every k-th pixel of a box of 768 px or more, read from Pillow's memory,
+    is the resize over that box; a sliver narrower than k is resized by Pillow (its box is cut)."""
+    from childsafe.media.edits import PICTURE_SIDE, _picture_pixels
+
+    rng = np.random.default_rng(8)
+    img = Image.fromarray(rng.integers(0, 256, (1300, 1700, 3), dtype=np.uint8), "RGB")
+    for box in [(0, 0, 1700, 1300), (13, 7, 1601, 1111), (100, 200, 1000, 260), (5, 9, 1405, 10), (3, 4, 5, 1290)]:
+        x0, y0, x1, y1 = box
+        k = max(x1 - x0, y1 - y0) // PICTURE_SIDE
+        w, h = max(1, (x1 - x0) // k), max(1, (y1 - y0) // k)
+        want = np.asarray(img.resize((w, h), Image.Resampling.NEAREST, box=(x0, y0, min(x1, x0 + w * k), min(y1, y0 + h * k))))
+        assert np.array_equal(_picture_pixels(img, box), want), box
 
 
 def test_the_working_copy_is_every_factor_th_pixel_as_pillows_nearest_resize_gives():
