@@ -1464,6 +1464,8 @@ def pictures_within(
     so every extra hash looks at something new; trimmed boxes are kept even when a pass moved by a
     pixel or two (that pixel can matter).
     """
+    from childsafe.media.images import image_of_rgb
+
     if not (trim or regions):
         return []
     a, factor = working if working is not None else working_copy(img, max_side)  # `working`: made already
@@ -1537,7 +1539,7 @@ def pictures_within(
             # outline of 4 px (46 bits). An earlier one is left out when it overlaps a kept box by
             # ``same`` (95% for a region: a small region's first cut by a pixel, 8 lookups more).
             smooth = 2 if factor > 1 and min(pixels.shape[:2]) >= 4 * MIN_CONTENT else 1
-            source = np.asarray(Image.fromarray(pixels).reduce(smooth)) if smooth > 1 else pixels
+            source = np.asarray(image_of_rgb(pixels).reduce(smooth)) if smooth > 1 else pixels
             sx = (original[2] - original[0]) / max(1, pixels.shape[1])
             sy = (original[3] - original[1]) / max(1, pixels.shape[0])
             cuts = trim_passes(source, max_passes=2) or []

@@ -182,6 +182,25 @@ def test_a_large_picture_found_is_cut_as_pillows_nearest_resize_cuts_it():
         assert np.array_equal(_picture_pixels(img, box), want), box
 
 
+def test_an_image_of_rgb_pixels_is_fromarrays_in_every_layout():
+    """images.image_of_rgb: Pillow's four-byte layout that numpy holds (rgb_sampled's) is decoded as raw
+    RGBX, anything else goes through fromarray; the same image either way, and reduced alike."""
+    from childsafe.media.images import image_of_rgb, rgb_sampled
+
+    rng = np.random.default_rng(9)
+    img = Image.fromarray(rng.integers(0, 256, (300, 401, 3), dtype=np.uint8), "RGB")
+    four = np.zeros((30, 41, 4), np.uint8)
+    four[..., :3] = rng.integers(0, 256, (30, 41, 3), dtype=np.uint8)
+    four[..., 3] = 99
+    for pixels in [rgb_sampled(img, 2, (200, 150)), rgb_sampled(img, 3, (7, 5), (100, 200)),
+                   rgb_sampled(img, 2, (1, 1), (399, 298)), four[:, :, :3], four[3:, :, :3], four[:, 2:-1, :3],
+                   four[::2, ::2, :3], np.ascontiguousarray(four[:, :, :3]), four[::-1, :, :3]]:
+        got = image_of_rgb(pixels)
+        assert got.mode == "RGB" and got.size == (pixels.shape[1], pixels.shape[0])
+        assert np.array_equal(np.asarray(got), pixels)
+        assert np.array_equal(np.asarray(got.reduce(2)), np.asarray(Image.fromarray(np.ascontiguousarray(pixels)).reduce(2)))
+
+
 def test_the_working_copy_is_every_factor_th_pixel_as_pillows_nearest_resize_gives():
     from childsafe.media.edits import WORKING_SIDE, working_copy
 
