@@ -415,3 +415,29 @@ def test_black_bars_added_around_a_video_with_black_bars_are_found_through_the_b
     assert match_json(data_dir, unrelated) == []
     exported = run(data_dir, "bank", "export", "clips").stdout
     assert "banked" not in exported and exported.count("\n") <= 2
+
+
+def test_a_small_picture_of_a_reduced_image_is_hashed_from_pillows_luma_of_its_pixels():
+    """queries._hashed_pixels: in an image larger than PDQ's working size, a picture under twice
+    PICTURE_SIDE is hashed from its own full-size pixels turned to Pillow's luma (as a bank's original
+    is), and a larger one from the image's reduced luma; and the pasted picture is found."""
+    from childsafe.media import edits
+    from childsafe.media.images import luma_pixels, pdq_hash_image
+    from childsafe.media.queries import _hashed_pixels, image_query_hashes
+
+    rng = np.random.default_rng(12)
+    picture = Image.fromarray((rng.random((60, 80, 3)) * 255).astype(np.uint8)).resize((400, 300), Image.Resampling.BICUBIC)
+    canvas = Image.new("RGB", (2000, 1400), (246, 246, 246))  # a page: the picture is a region on it
+    canvas.paste(picture, (900, 500))
+    working = edits.working_copy(canvas)
+    luma = luma_pixels(canvas, working[0])
+    assert luma.shape != (canvas.height, canvas.width)  # reduced
+    pictures = edits.pictures_within(canvas, working=working)
+    small = [p for p in pictures if max(p.box[2] - p.box[0], p.box[3] - p.box[1]) < 2 * edits.PICTURE_SIDE]
+    assert small
+    for p in small:
+        got = _hashed_pixels(canvas, luma, p)
+        assert got.ndim == 2 and got.dtype == np.uint8
+        assert np.array_equal(got, np.asarray(Image.fromarray(np.ascontiguousarray(p.pixels)).convert("L")))
+    own = int(pdq_hash_image(picture).pdq, 16)
+    assert min((int(q.pdq, 16) ^ own).bit_count() for q in image_query_hashes(canvas)) <= 31
