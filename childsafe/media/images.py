@@ -277,7 +277,7 @@ def rgb_sampled(img: Image.Image, step: int, size: tuple[int, int], origin: tupl
     y) on, as a read-only (h, w, 3) uint8 array in Pillow's four-byte layout: the pixels Pillow's
     nearest-neighbour resize to ``size`` over the box (x, y, x + w * step, y + h * step) takes (pixel
     i of a row is the original's ``x + step // 2 + i * step``), copied four bytes at a time from the
-    image's memory (`rgb_array`'s view), in 0.6 of the resize's time (a fifth of it where the resize's
+    image's memory (`rgb_array`'s view), in 0.6 of the resize's time (0.4 of it where the resize's
     own result is then packed into an array). None where the image is not RGB or is not exported."""
     view = _arrow_rgbx(img) if img.mode == "RGB" else None
     if view is None:
