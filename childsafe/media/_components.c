@@ -108,7 +108,6 @@ static PyObject *label(PyObject *arg, int largest_only, Py_ssize_t min_size) {
     const char *base = (const char *)view.buf;
     Py_ssize_t sy = view.strides[0], sx = view.strides[1];
     Seeds seeds = {NULL, NULL, 0, 0};
-    int32_t count = 0;
     int failed = 0;
 
     Py_BEGIN_ALLOW_THREADS
@@ -178,9 +177,7 @@ static PyObject *label(PyObject *arg, int largest_only, Py_ssize_t min_size) {
     if (!failed) {
         for (int32_t s = 0; s < seeds.count; s++) {
             int32_t r = find(seeds.parent, s);
-            if (r == s)
-                count++;
-            else
+            if (r != s)
                 merge(&seeds.stats[r], &seeds.stats[s]);
         }
     }
@@ -203,22 +200,21 @@ static PyObject *label(PyObject *arg, int largest_only, Py_ssize_t min_size) {
             Patch *p = &seeds.stats[best];
             out = Py_BuildValue("(nnnnn)", p->size, p->y0, p->y1, p->x0, p->x1);
         }
-        count = 0; /* nothing more to list */
     } else {
+        /* the roots in seed order, which is scipy's numbering */
         out = PyList_New(0);
-    }
-    /* roots in numbering order (a root's number is the count of roots before it) */
-    for (int32_t s = 0; out != NULL && count > 0 && s < seeds.count; s++) {
-        if (seeds.parent[s] != s) continue;  /* after find(), a root is its own parent */
-        Patch *p = &seeds.stats[s];
-        if (p->size < min_size) continue;
-        PyObject *item = Py_BuildValue("(nnnnn)", p->size, p->y0, p->y1, p->x0, p->x1);
-        if (item == NULL || PyList_Append(out, item) < 0) {
-            Py_XDECREF(item);
-            Py_CLEAR(out);
-            break;
+        for (int32_t s = 0; out != NULL && s < seeds.count; s++) {
+            if (seeds.parent[s] != s) continue;  /* after find(), a root is its own parent */
+            Patch *p = &seeds.stats[s];
+            if (p->size < min_size) continue;
+            PyObject *item = Py_BuildValue("(nnnnn)", p->size, p->y0, p->y1, p->x0, p->x1);
+            if (item == NULL || PyList_Append(out, item) < 0) {
+                Py_XDECREF(item);
+                Py_CLEAR(out);
+                break;
+            }
+            Py_DECREF(item);
         }
-        Py_DECREF(item);
     }
     free(seeds.parent);
     free(seeds.stats);
