@@ -19,7 +19,7 @@ import numpy as np
 from PIL import Image
 
 from childsafe.media import pdq
-from childsafe.media.images import (TRANSFORMS, PDQHash, dihedral_hexes, luma_pixels, pdq_hash_pixels,
+from childsafe.media.images import (TRANSFORMS, PDQHash, dihedral_hexes, image_of_rgb, luma_pixels, pdq_hash_pixels,
                                     pdq_hash_then_dihedral)
 
 Region = tuple[int, int, int, int]
@@ -160,8 +160,8 @@ def _hashed_pixels(img: Image.Image, luma: np.ndarray, picture) -> np.ndarray:
     large = max(x1 - x0, y1 - y0) >= 2 * PICTURE_SIDE
     if full_size or large:
         return picture_luma(luma, img.size, picture.box)
-    grey = pdq.grey_of_rgb(picture.pixels)
-    return grey if grey is not None else picture.pixels
+    grey = pdq.grey_of_rgb(picture.pixels)  # compiled; Pillow's own conversion without it
+    return grey if grey is not None else np.asarray(image_of_rgb(picture.pixels).convert("L"))
 
 
 def trimmed_hash(img: Image.Image) -> PDQHash | None:
