@@ -235,6 +235,31 @@ def test_tiny_and_thin_shapes():
     assert _outlines.edge_boxes(np.zeros((100, 0, 3), np.uint8), 8) == []
 
 
+# values whose differences sit on the rules' edges: steps of 24 / 36 (large enough), 170 / 171 beside
+# 255 (small: 3 v <= 2 s), 9 / 8 beside 36 (smooth side: 4 v <= s), 255 - 84 = 171, ...
+EDGE_VALUES = np.array([0, 8, 9, 12, 24, 36, 60, 84, 85, 170, 171, 219, 231, 246, 255], np.uint8)
+
+
+@pytest.mark.parametrize("thin", [False, True])
+def test_break_counts_are_those_of_numpy_on_the_rules_edges(thin):
+    """edge_boxes' first pass, line by line (`break_counts`), against `_edge_maps`: pixels drawn from
+    values whose steps fall on either side of every threshold, on lines of every length from 1 to
+    100 (the vector code takes 32 steps at a time and its last block overlaps the one before), grey
+    and coloured, and in Pillow's four-byte layout."""
+    rng = np.random.default_rng(11 + thin)
+    for length in range(1, 101):
+        other = int(rng.integers(1, 12))
+        for h, w in ((other, length), (length, other)):
+            grey = EDGE_VALUES[rng.integers(0, len(EDGE_VALUES), (h, w))]
+            colour = EDGE_VALUES[rng.integers(0, len(EDGE_VALUES), (h, w, 3))]
+            rgbx = np.zeros((h, w, 4), np.uint8)
+            rgbx[..., :3] = colour
+            for a in (np.repeat(grey[..., None], 3, axis=2), colour, rgbx[..., :3]):
+                rows, cols = edits._edge_maps(a, thin)
+                assert _outlines.break_counts(a, thin) == (rows.sum(axis=1).tolist(), cols.sum(axis=0).tolist()), \
+                    (a.shape, a.strides, thin)
+
+
 def test_both_sides_of_the_switch_to_every_second_pixel():
     found = 0
     for h, w in [(400, 300), (300, 400), (401, 300), (300, 401), (400, 400), (401, 401), (402, 97), (512, 512),
