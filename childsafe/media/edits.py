@@ -712,10 +712,13 @@ def _moved_little(a: Box, b: Box) -> bool:
 
 
 def _iou(a: Box, b: Box) -> float:
-    ix = max(0, min(a[2], b[2]) - max(a[0], b[0]))
-    iy = max(0, min(a[3], b[3]) - max(a[1], b[1]))
-    inter = ix * iy
-    union = (a[2] - a[0]) * (a[3] - a[1]) + (b[2] - b[0]) * (b[3] - b[1]) - inter
+    # (comparisons, not min / max calls: a query compares a few dozen pairs; 0.81 -> 0.23 us a pair, the same values)
+    ax0, ay0, ax1, ay1 = a
+    bx0, by0, bx1, by1 = b
+    ix = (ax1 if ax1 < bx1 else bx1) - (ax0 if ax0 > bx0 else bx0)
+    iy = (ay1 if ay1 < by1 else by1) - (ay0 if ay0 > by0 else by0)
+    inter = ix * iy if ix > 0 and iy > 0 else 0
+    union = (ax1 - ax0) * (ay1 - ay0) + (bx1 - bx0) * (by1 - by0) - inter
     return inter / union if union else 0.0
 
 
