@@ -418,12 +418,11 @@ def ratio_cuts(box: Box, size: tuple[int, int], ratios: tuple[float, ...] = COMM
     x0, y0, x1, y1 = box
     width, height = size
     sx, sy = RATIO_SLACK * width, RATIO_SLACK * height
+    # A guess holds the trimmed content when it starts at or before (x0 + sx, y0 + sy) and ends at or
+    # past (x1 - sx, y1 - sy); the tests are made before a guess is rounded (a query tries some forty
+    # guesses and keeps a few).
+    left_of, top_of, right_of, bottom_of = x0 + sx, y0 + sy, x1 - sx, y1 - sy
     out: list[Box] = []
-
-    def holds(cut: tuple[float, float, float, float]) -> bool:
-        cx0, cy0, cx1, cy1 = cut
-        return cx0 <= x0 + sx and cy0 <= y0 + sy and cx1 >= x1 - sx and cy1 >= y1 - sy
-
     for r in ratios:
         tall, wide = width / r, height * r  # the picture's height at full width, its width at full height
         guesses: list[tuple[float, float, float, float]] = []
@@ -437,10 +436,12 @@ def ratio_cuts(box: Box, size: tuple[int, int], ratios: tuple[float, ...] = COMM
             b = (r * height - width) / (2 * (r - 1))
             if 0 < b < min(width, height) / 2:
                 guesses.append((b, b, width - b, height - b))
-        for cut in guesses:
-            rounded = (round(cut[0]), round(cut[1]), round(cut[2]), round(cut[3]))
-            cut_w, cut_h = rounded[2] - rounded[0], rounded[3] - rounded[1]
-            if holds(cut) and rounded != box and rounded not in out and (cut_w < width - sx or cut_h < height - sy):
+        for cx0, cy0, cx1, cy1 in guesses:
+            if not (cx0 <= left_of and cy0 <= top_of and cx1 >= right_of and cy1 >= bottom_of):
+                continue
+            rounded = (round(cx0), round(cy0), round(cx1), round(cy1))
+            if (rounded != box and rounded not in out
+                    and (rounded[2] - rounded[0] < width - sx or rounded[3] - rounded[1] < height - sy)):
                 out.append(rounded)
                 if len(out) == limit:
                     return out
