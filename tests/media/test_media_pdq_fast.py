@@ -307,7 +307,34 @@ def test_the_compiled_grey_is_pillows_for_every_colour():
     rgbx = np.zeros((4096, 4096, 4), np.uint8)  # Pillow's own layout (images.rgb_array's views)
     rgbx[..., :3] = colours
     rgbx[..., 3] = 255
-    assert np.array_equal(grey_of_rgb(rgbx[..., :3]), grey)
+    # AVX2 takes 32 four-byte pixels at a time, then SSSE3 16, then one by one: rows of every length
+    # around those blocks, with the AVX2 loops and without
+    was = pdq._core.set_avx2(True)
+    try:
+        for avx2 in (True, False):
+            pdq._core.set_avx2(avx2)
+            assert np.array_equal(grey_of_rgb(rgbx[..., :3]), grey)
+            for width in (1, 15, 16, 17, 31, 32, 33, 34, 48, 49, 64, 65, 97, 4095):
+                assert np.array_equal(grey_of_rgb(rgbx[:64, :width, :3]), grey[:64, :width]), (avx2, width)
+    finally:
+        pdq._core.set_avx2(was)
+
+
+def test_the_compiled_grey_reads_no_byte_past_the_last_pixel():
+    # A view of four-byte pixels whose last pixel's fourth byte lies past the end of its memory (a
+    # block ending there): the vector loops must stop short of it (an ASan build fails otherwise).
+    from numpy.lib.stride_tricks import as_strided
+
+    from childsafe.media.pdq import grey_of_rgb
+
+    rng = np.random.default_rng(5)
+    for width in (33, 64, 65, 200):
+        raw = rng.integers(0, 256, 4 * width * 3 - 1, dtype=np.uint8)  # malloc'd by numpy: exactly this long
+        view = as_strided(raw, shape=(3, width, 3), strides=(4 * width, 4, 1), writeable=False)
+        got = grey_of_rgb(view)
+        if got is None:
+            pytest.skip("the compiled part is not built")
+        assert np.array_equal(got, np.asarray(Image.fromarray(np.ascontiguousarray(view)).convert("L")))
 
 
 def test_an_image_hashes_the_same_with_and_without_the_shared_rgb(reference_media: Path):
