@@ -1130,27 +1130,35 @@ static PyObject *break_counts(PyObject *self, PyObject *args)
         return NULL;
     if (get_image(obj, &buf, &a) < 0)
         return NULL;
-    const Py_ssize_t nr = a.h > 1 ? a.h - 1 : 0, nc = a.w > 1 ? a.w - 1 : 0;
+    if (a.h > PY_SSIZE_T_MAX / 1024 || a.w > PY_SSIZE_T_MAX / 1024) {
+        PyBuffer_Release(&buf);
+        return PyErr_NoMemory();
+    }
+    const int empty = a.h == 0 || a.w == 0;
+    const Py_ssize_t nr = !empty && a.h > 1 ? a.h - 1 : 0, nc = !empty && a.w > 1 ? a.w - 1 : 0;
     int32_t *profiles = (int32_t *)malloc(4 * (size_t)(nr + nc + 1));
     box_t unused[1];
-    int n = profiles == NULL || a.h == 0 || a.w == 0 ? (a.h == 0 || a.w == 0 ? 0 : -1)
-                                                      : find_edge_boxes(&a, 1, unused, 1, thin, profiles);
+    int failed = profiles == NULL || (!empty && find_edge_boxes(&a, 1, unused, 1, thin, profiles) < 0);
     PyBuffer_Release(&buf);
-    PyObject *out = NULL;
-    if (n < 0) {
-        PyErr_NoMemory();
-    } else {
-        PyObject *rows = PyList_New(a.h == 0 || a.w == 0 ? 0 : nr), *cols = PyList_New(a.h == 0 || a.w == 0 ? 0 : nc);
-        if (rows != NULL && cols != NULL) {
-            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(rows); i++)
-                PyList_SET_ITEM(rows, i, PyLong_FromLong(profiles[i]));
-            for (Py_ssize_t i = 0; i < PyList_GET_SIZE(cols); i++)
-                PyList_SET_ITEM(cols, i, PyLong_FromLong(profiles[nr + i]));
-            out = PyTuple_Pack(2, rows, cols);
-        }
-        Py_XDECREF(rows);
-        Py_XDECREF(cols);
+    if (failed) {
+        free(profiles);
+        return PyErr_NoMemory();
     }
+    PyObject *lists[2] = {PyList_New(nr), PyList_New(nc)}, *out = NULL;
+    int ok = lists[0] != NULL && lists[1] != NULL;
+    for (Py_ssize_t i = 0; ok && i < nr + nc; i++) {
+        PyObject *v = PyLong_FromLong(profiles[i]);
+        if (v == NULL)
+            ok = 0;
+        else if (i < nr)
+            PyList_SET_ITEM(lists[0], i, v);
+        else
+            PyList_SET_ITEM(lists[1], i - nr, v);
+    }
+    if (ok)
+        out = PyTuple_Pack(2, lists[0], lists[1]);
+    Py_XDECREF(lists[0]);
+    Py_XDECREF(lists[1]);
     free(profiles);
     return out;
 }
