@@ -13,7 +13,7 @@ region-finding themselves live in :mod:`childsafe.media.edits`.
 from __future__ import annotations
 
 from dataclasses import asdict, dataclass
-from typing import Optional
+from typing import Iterable, Optional
 
 import numpy as np
 from PIL import Image
@@ -55,6 +55,26 @@ class QueryHash:
         d["region"] = list(self.region) if self.region is not None else None
         return d
 
+    @classmethod
+    def variants(cls, transforms: Iterable[str], hexes: Iterable[str], quality: int,
+                 region: Optional[Region] = None, trimmed: bool = False) -> list[QueryHash]:
+        """One QueryHash for each (transform, hex) pair, the rest alike. The same objects as the
+        constructor makes (equal, hashed and frozen alike), made by filling each one's ``__dict__``:
+        the frozen ``__init__`` sets every field through ``object.__setattr__``, 5.8 us for a
+        picture's eight, 2.0 us this way (a query makes eight for the image and for each picture)."""
+        new = object.__new__
+        out = []
+        for transform, h in zip(transforms, hexes):
+            q = new(cls)
+            fields = q.__dict__
+            fields["pdq"] = h
+            fields["quality"] = quality
+            fields["transform"] = transform
+            fields["region"] = region
+            fields["trimmed"] = trimmed
+            out.append(q)
+        return out
+
 
 MIN_PICTURE_QUALITY = 10
 """Region hashes below this PDQ quality (flat patches: a chat bubble with a line of words is 2, a
@@ -91,7 +111,7 @@ def image_query_hashes(img: Image.Image, options: MatchOptions | None = None) ->
     luma = luma_pixels(img, working[0] if working is not None else None)
     if options.dihedral:
         hashes, quality = pdq.pdq_dihedral_bytes(luma)
-        out = [QueryHash(h, int(quality), t) for t, h in zip(TRANSFORMS, dihedral_hexes(hashes))]
+        out = QueryHash.variants(TRANSFORMS, dihedral_hexes(hashes), int(quality))
     else:
         h = pdq_hash_pixels(luma)
         out = [QueryHash(h.pdq, h.quality)]
@@ -137,8 +157,8 @@ def _picture_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions, w
         if any((value ^ other).bit_count() <= NEAR_DUPLICATE for other in kept):
             continue
         kept.append(value)
-        variants = zip(TRANSFORMS, dihedral()) if options.dihedral else [("original", first.pdq)]
-        out.extend(QueryHash(h, first.quality, transform, picture.box, picture.trimmed) for transform, h in variants)
+        transforms, hexes = (TRANSFORMS, dihedral()) if options.dihedral else (("original",), (first.pdq,))
+        out.extend(QueryHash.variants(transforms, hexes, first.quality, picture.box, picture.trimmed))
     return out
 
 

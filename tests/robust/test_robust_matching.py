@@ -444,3 +444,20 @@ def test_a_small_picture_of_a_reduced_image_is_hashed_from_pillows_luma_of_its_p
             assert np.array_equal(_hashed_pixels(canvas, luma, p), got)
     own = int(pdq_hash_image(picture).pdq, 16)
     assert min((int(q.pdq, 16) ^ own).bit_count() for q in image_query_hashes(canvas)) <= 31
+
+
+def test_query_hash_variants_are_the_objects_the_constructor_makes():
+    import copy
+    import dataclasses
+    import pickle
+
+    from childsafe.media.queries import QueryHash
+
+    made = QueryHash.variants(["original", "rot90"], ["ab" * 32, "cd" * 32], 57, (1, 2, 30, 40), True)
+    want = [QueryHash("ab" * 32, 57, "original", (1, 2, 30, 40), True), QueryHash("cd" * 32, 57, "rot90", (1, 2, 30, 40), True)]
+    assert made == want and [hash(q) for q in made] == [hash(q) for q in want]
+    assert [q.to_dict() for q in made] == [q.to_dict() for q in want] and [repr(q) for q in made] == [repr(q) for q in want]
+    assert pickle.loads(pickle.dumps(made)) == want and copy.deepcopy(made) == want
+    with pytest.raises(dataclasses.FrozenInstanceError):
+        made[0].quality = 3
+    assert QueryHash.variants(["original"], ["ab" * 32], 57) == [QueryHash("ab" * 32, 57)]
