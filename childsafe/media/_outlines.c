@@ -691,9 +691,8 @@ static void line_sums(const unsigned char *breaks, Py_ssize_t len, float *row)
 }
 
 /* _find_edge_boxes on view c: writes up to max_regions boxes to out (capacity cap), returns how
- * many, or -1 when out of memory. */
-/* `profiles` (NULL but for break_counts): where to copy the breaks each row line and each column line
- * holds (h - 1, then w - 1 counts), returning 0 after pass 1. */
+ * many, or -1 when out of memory. With `profiles` (break_counts), copies there the breaks each row
+ * line and each column line holds (h - 1, then w - 1 counts) and returns 0 after pass 1. */
 static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out, int cap, int thin, int32_t *profiles)
 {
     const Py_ssize_t h = c->h, w = c->w;
@@ -1046,6 +1045,10 @@ fail:
 
 /* ------------------------------------------------------------------ module */
 
+/* Whether find_edge_boxes' scratch sizes (a few times h w bytes) could overflow for a view this size
+ * (a view with zero strides can claim any shape without the memory behind it). */
+static int too_large(const image_t *a) { return a->h > PY_SSIZE_T_MAX / 1024 || a->w > PY_SSIZE_T_MAX / 1024; }
+
 static PyObject *edge_boxes(PyObject *self, PyObject *args, PyObject *kwargs)
 {
     static char *kwlist[] = {"a", "max_regions", NULL};
@@ -1062,7 +1065,7 @@ static PyObject *edge_boxes(PyObject *self, PyObject *args, PyObject *kwargs)
         PyBuffer_Release(&buf);
         return PyList_New(0);
     }
-    if (a.h > PY_SSIZE_T_MAX / 1024 || a.w > PY_SSIZE_T_MAX / 1024) {
+    if (too_large(&a)) {
         PyBuffer_Release(&buf);
         return PyErr_NoMemory();
     }
@@ -1130,7 +1133,7 @@ static PyObject *break_counts(PyObject *self, PyObject *args)
         return NULL;
     if (get_image(obj, &buf, &a) < 0)
         return NULL;
-    if (a.h > PY_SSIZE_T_MAX / 1024 || a.w > PY_SSIZE_T_MAX / 1024) {
+    if (too_large(&a)) {
         PyBuffer_Release(&buf);
         return PyErr_NoMemory();
     }

@@ -13,6 +13,7 @@ found is hashed from the image itself.
 from __future__ import annotations
 
 import importlib
+import math
 import os
 from dataclasses import dataclass, field
 from functools import cached_property
@@ -834,12 +835,8 @@ def _regions(
         return [], page  # one picture fills it all (a letterboxed photo once its bars are gone)
     image_area = width * height
     least = MIN_REGION_SHARE * image_area * MIN_FILL  # a candidate's pixels, at full size
-    # the fewest pixels a patch of the copy needs for that (the same comparison, in integers there)
-    fewest = max(1, int(least // (step * step)))
-    while fewest > 1 and (fewest - 1) * step * step >= least:
-        fewest -= 1
-    while fewest * step * step < least:
-        fewest += 1
+    # the fewest pixels a patch of the copy needs for that: n step^2 >= least, and n step^2 is whole
+    fewest = max(1, -(-math.ceil(least) // (step * step)))
     sizes, patches = _patches(content, fewest)
     if len(sizes) == 0:
         return [], page  # specks only (a starfield, text): nothing the size of a picture
