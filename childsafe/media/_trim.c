@@ -1,7 +1,9 @@
 /* Border trimming and page colours of childsafe.media.edits, compiled: trim_passes, backgrounds,
- * not_background, blend_cuts and floats_on_page give exactly what the numpy versions there
+ * not_background, blend_cuts, floats_on_page and snap_box give exactly what the numpy versions there
  * (_trim_passes_numpy, _backgrounds_numpy, _not_background_numpy, _blend_cuts_numpy,
- * _floats_on_page_numpy) give, which stay the reference.
+ * _floats_on_page_numpy, _snap_to_frame_numpy) give, which stay the reference.
+ *
+ * snap_box gives what _snap_to_frame_numpy gives (its size check aside).
  *
  * blend_cuts gives what _blend_cuts_numpy gives (Pillow's luma, the median as np.median rounds
  * it, the share compared in double).
@@ -1038,6 +1040,124 @@ static PyObject *py_floats_on_page(PyObject *self, PyObject *args)
     return PyBool_FromLong(floats);
 }
 
+/* ------------------------------------------------------------------ a box put on the image's own pixels */
+
+/* How many lines snap_to_frame moves one side of b inwards (negative: outwards; 0: it stays), as
+   edits._snap_to_frame_numpy: the side is read from `outside` lines outside b to `inside` lines inside
+   it (outside first), in Pillow's luma, over the middle of its length (a tenth left out at each end).
+   A line is frame when share of it lies within tol of the outermost line's element of rank m / 2
+   (np.partition); the side moves to the first line that is not, unless every line is. When the
+   outermost is not frame, it moves to the step between two lines with the most pixels changing by brk
+   or more (the first such step), when those are at least brk_share of the line and gain times as many
+   as on the step the side is on. -1 with *failed set: no memory. */
+static Py_ssize_t snap_side(const image_t *img, box_t b, int side, Py_ssize_t outside, Py_ssize_t inside, int tol,
+                            double share, int brk, double brk_share, double gain, int *failed)
+{
+    switch (side) {
+    case 0: b.y0 -= outside; break;
+    case 1: b.y1 += outside; break;
+    case 2: b.x0 -= outside; break;
+    default: b.x1 += outside; break;
+    }
+    const lines_t l = side_of(img, b, side);
+    const Py_ssize_t n = outside + inside, end = l.len / 10, m = l.len - 2 * end;
+    unsigned char *luma = (unsigned char *)malloc((size_t)(n * m));
+    Py_ssize_t *steps = (Py_ssize_t *)malloc(sizeof(Py_ssize_t) * (size_t)n);
+    if (luma == NULL || steps == NULL) {
+        free(luma);
+        free(steps);
+        *failed = 1;
+        return -1;
+    }
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const unsigned char *p = l.p + i * l.step + end * l.pix;
+        for (Py_ssize_t j = 0; j < m; j++, p += l.pix)
+            luma[i * m + j] = (unsigned char)luma_at(p, l.ch);
+    }
+    Py_ssize_t hist[256];
+    memset(hist, 0, sizeof hist);
+    for (Py_ssize_t j = 0; j < m; j++)
+        hist[luma[j]]++;
+    const int tone = hist_rank(hist, m / 2);
+    Py_ssize_t count = 0;
+    for (; count < n; count++) {
+        Py_ssize_t near = 0;
+        for (Py_ssize_t j = 0; j < m; j++)
+            near += abs((int)luma[count * m + j] - tone) <= tol;
+        if ((double)near < share * (double)m)
+            break;
+    }
+    Py_ssize_t move = 0;
+    if (count == 0) {
+        Py_ssize_t best = 0;
+        for (Py_ssize_t k = 0; k + 1 < n; k++) {
+            Py_ssize_t c = 0;
+            for (Py_ssize_t j = 0; j < m; j++)
+                c += abs((int)luma[(k + 1) * m + j] - (int)luma[k * m + j]) >= brk;
+            steps[k] = c;
+            if (c > steps[best])
+                best = k;
+        }
+        if (n > 1 && (double)steps[best] >= brk_share * (double)m && (double)steps[best] >= gain * (double)steps[outside - 1])
+            move = best + 1 - outside;
+    } else if (count < n) {
+        move = count - outside;
+    }
+    free(luma);
+    free(steps);
+    return move;
+}
+
+/* snap_box(a, box, reach, tolerance, share, break, break_share, gain) -> (x0, y0, x1, y1), as
+   edits._snap_to_frame_numpy before its size check. */
+static PyObject *py_snap_box(PyObject *self, PyObject *args)
+{
+    PyObject *obj;
+    Py_ssize_t x0, y0, x1, y1, reach;
+    long long tolerance, brk;
+    double share, brk_share, gain;
+    if (!PyArg_ParseTuple(args, "O(nnnn)nLdLdd:snap_box", &obj, &x0, &y0, &x1, &y1, &reach, &tolerance, &share, &brk,
+                          &brk_share, &gain))
+        return NULL;
+    Py_buffer view;
+    image_t img;
+    if (get_image(obj, &view, &img) < 0)
+        return NULL;
+    if (x0 < 0 || y0 < 0 || x1 > img.w || y1 > img.h || x0 >= x1 || y0 >= y1) {
+        PyBuffer_Release(&view);
+        PyErr_Format(PyExc_ValueError, "box (%zd, %zd, %zd, %zd) is not inside the %zd x %zd image", x0, y0, x1, y1,
+                     img.w, img.h);
+        return NULL;
+    }
+    Py_ssize_t inside = 2 * (reach < img.w + img.h ? reach : img.w + img.h);
+    if ((x1 - x0) / 2 < inside) inside = (x1 - x0) / 2;
+    if ((y1 - y0) / 2 < inside) inside = (y1 - y0) / 2;
+    Py_ssize_t edges[4] = {x0, y0, x1, y1};
+    if (reach > 1 && inside >= 1) {
+        const int tol = (int)clamp_ll(tolerance, -TOL_CLAMP, TOL_CLAMP), step = (int)clamp_ll(brk, -TOL_CLAMP, TOL_CLAMP);
+        const box_t b = {x0, y0, x1, y1};
+        /* edits' order: left, top, right, bottom; side_of's: top 0, bottom 1, left 2, right 3 */
+        const int sides[4] = {2, 0, 3, 1};
+        const Py_ssize_t room[4] = {x0, y0, img.w - x1, img.h - y1};
+        int failed = 0;
+        Py_BEGIN_ALLOW_THREADS
+        for (int i = 0; i < 4 && !failed; i++) {
+            Py_ssize_t outside = room[i] < reach ? room[i] : reach;
+            if (outside < 1)
+                continue;
+            Py_ssize_t move = snap_side(&img, b, sides[i], outside, inside, tol, share, step, brk_share, gain, &failed);
+            edges[i] += i < 2 ? move : -move;
+        }
+        Py_END_ALLOW_THREADS
+        if (failed) {
+            PyBuffer_Release(&view);
+            return PyErr_NoMemory();
+        }
+    }
+    PyBuffer_Release(&view);
+    return Py_BuildValue("(nnnn)", edges[0], edges[1], edges[2], edges[3]);
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -1057,6 +1177,9 @@ static PyMethodDef methods[] = {
     {"blend_cuts", py_blend_cuts, METH_VARARGS,
      "blend_cuts(a, box, max_lines, luma_tolerance, share) -> (top, bottom, left, right)\n\n"
      "The colour-blend lines cut on each side of box, as edits._blend_cuts_numpy."},
+    {"snap_box", py_snap_box, METH_VARARGS,
+     "snap_box(a, box, reach, tolerance, share, break, break_share, gain) -> (x0, y0, x1, y1)\n\n"
+     "Each side of box put on the image's own frame or break, as edits._snap_to_frame_numpy (before its size check)."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_trim",

@@ -1,6 +1,6 @@
 """The compiled border trimming and page colours (childsafe.media._trim) give exactly what the numpy
 reference in childsafe.media.edits gives: trim_passes, _backgrounds, _not_background, the
-colour-blend cuts (_blend_cuts_numpy) and floats_on_page, on the
+colour-blend cuts (_blend_cuts_numpy), floats_on_page and snap_to_frame (_snap_to_frame_numpy), on the
 images the edits tests draw, drawn scenes, the reference photos, noise, framed pictures, tiny and
 sliced arrays and hypothesis' small images; and bad buffers are refused, never a crash."""
 
@@ -19,7 +19,7 @@ from childsafe.media import edits
 
 _trim = pytest.importorskip("childsafe.media._trim")
 if not all(hasattr(_trim, name) for name in ("trim_passes", "backgrounds", "not_background", "blend_cuts",
-                                             "floats_on_page")):
+                                             "floats_on_page", "snap_box")):
     pytest.skip("the compiled border trimming is not built", allow_module_level=True)
 
 # (tolerance, noise, max_passes); the first is what edits uses
@@ -32,6 +32,9 @@ TOLERANCES = [0, 7, 8, 24, 40]
 BLEND_PARAMS = [(4, 12, 0.65), (0, 12, 0.65), (8, 0, 0.0), (2, 40, 1.0), (6, -3, 0.5), (3, 300, 0.65)]
 # (tolerance, floating) of floats_on_page; the first is what edits uses
 FLOAT_PARAMS = [(24, 0.5), (0, 0.5), (8, 0.0), (40, 1.0), (-3, 0.5), (300, 0.25), (24, 0.9)]
+# (reach, luma tolerance, share, break, break share, gain) of snap_to_frame; the first is what edits uses
+SNAP_PARAMS = [(2, 12, 0.9, 16, 0.35, 1.25), (3, 0, 1.0, 1, 0.0, 1.0), (1, 12, 0.9, 16, 0.35, 1.25),
+               (5, 40, 0.5, 60, 0.9, 0.5), (2, -3, 0.0, -5, -1.0, 0.0), (4, 300, 0.9, 300, 0.35, 3.0)]
 
 
 @contextlib.contextmanager
@@ -99,6 +102,16 @@ def check_floats(a, box, tolerance=24, floating=0.5):
     assert got is bool(want), (a.shape, a.strides, box, tolerance, floating)
 
 
+def check_snap(a, box, reach=2, tolerance=12, share=0.9, brk=16, brk_share=0.35, gain=1.25):
+    with constants(SNAP_LUMA_TOLERANCE=tolerance, SNAP_SHARE=share, SNAP_BREAK=brk, SNAP_BREAK_SHARE=brk_share,
+                   SNAP_BREAK_GAIN=gain):
+        want = outcome(lambda: edits._snap_to_frame_numpy(a, box, reach))
+    got = outcome(lambda: _trim.snap_box(a, box, reach, tolerance, share, brk, brk_share, gain))
+    if want[0] == "ok":
+        want = ("ok", tuple(int(v) for v in want[1]))
+    assert got == want, (a.shape, a.strides, box, reach, tolerance, share, brk, brk_share, gain)
+
+
 def blend_boxes(a, trimmed, rng: random.Random) -> list[tuple[int, int, int, int]]:
     """Boxes to cut colour blends from: what trimming found, and a few anywhere inside."""
     h, w = a.shape[:2]
@@ -130,6 +143,8 @@ def check_all(a, seed=0, full=True):
                 check_blend(a, box, *blend)
             for params in FLOAT_PARAMS if full else FLOAT_PARAMS[:1]:
                 check_floats(a, box, *params)
+            for params in SNAP_PARAMS if full else SNAP_PARAMS[:2]:
+                check_snap(a, box, *params)
     found = check_backgrounds(a)
     if full:
         for params in BG_PARAMS[1:]:
@@ -469,6 +484,8 @@ def test_colour_blends_beside_coloured_bars_after_jpeg():
                 check_blend(a, box, *params)
             for params in FLOAT_PARAMS:
                 check_floats(a, box, *params)
+            for params in SNAP_PARAMS:
+                check_snap(a, box, *params)
             cut_somewhere += any(_trim.blend_cuts(a, box, *BLEND_PARAMS[0]))
     assert cut_somewhere >= 5  # the cases are ones the cut is made for
 
@@ -562,6 +579,7 @@ def test_hypothesis_small_images(a, tolerance, noise, max_passes, min_content, c
     for box in blend_boxes(a, trimmed, random.Random(tolerance)):
         check_blend(a, box, max_passes, nb_tolerance, noise)
         check_floats(a, box, nb_tolerance, noise)
+        check_snap(a, box, max_passes, nb_tolerance, noise, min_content, noise, max_passes / 4)
     check_backgrounds(a, *bg)
     check_not_background(a, colours, nb_tolerance)
 
@@ -636,6 +654,13 @@ def test_bad_buffers_are_refused_not_crashed():
     for box in [(3, 0, 2, 5), (-1, 0, 5, 5), (0, 0, 13, 10), (0, 0, 12, 11), (0, 0, 5), "box", None]:
         with pytest.raises((TypeError, ValueError)):
             _trim.floats_on_page(good, box, 24, 0.5)
+    for bad in bad_images:
+        with pytest.raises((TypeError, ValueError)):
+            _trim.snap_box(bad, (0, 0, 5, 5), 2, 12, 0.9, 16, 0.35, 1.25)
+    for box in [(0, 0, 0, 5), (3, 0, 2, 5), (-1, 0, 5, 5), (0, 0, 13, 10), (0, 0, 12, 11), (0, 0, 5), "box", None]:
+        with pytest.raises((TypeError, ValueError)):
+            _trim.snap_box(good, box, 2, 12, 0.9, 16, 0.35, 1.25)
+    assert _trim.snap_box(good, (2, 2, 10, 8), 10**9, 12, 0.9, 16, 0.35, 1.25) == (2, 2, 10, 8)  # flat all through
     assert _trim.floats_on_page(good, (1, 1, 11, 9), 24, 0.5) is True  # flat: the page runs on inside
     assert _trim.floats_on_page(good, (0, 0, 12, 10), 24, 0.5) is False  # nothing was cut
     assert _trim.blend_cuts(good, (1, 1, 11, 9), 4, 12, 0.65) == (0, 0, 0, 0)  # flat: as near the picture as the bar

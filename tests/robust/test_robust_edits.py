@@ -811,3 +811,80 @@ def test_small_photos_in_chat_bubbles_are_looked_up():
             queries = image_query_hashes(load_image(buf.getvalue()))
             found += min((int(q.pdq, 16) ^ listed).bit_count() for q in queries) <= THRESHOLD
     assert found >= 27
+
+
+def _chat_with_a_bubble(picture: Image.Image, rng: random.Random, share: float, dark: bool) -> Image.Image:
+    """A 720 x 1280 chat screen with the picture in a bubble 2 to 6 px wide, at an odd place (a copy
+    reduced by 2 cannot hold its edges), text bubbles below it, JPEG 85."""
+    sw, sh = 720, 1280
+    page, bubble = ((16, 20, 24), (40, 44, 52)) if dark else ((250, 250, 250), (225, 240, 225))
+    out = Image.new("RGB", (sw, sh), page)
+    draw = ImageDraw.Draw(out)
+    draw.rectangle((0, 0, sw, 90), fill=(30, 90, 60))
+    pw = round(sw * share)
+    ph = round(picture.height * pw / picture.width)
+    x, y = rng.choice((15, sw - pw - 15)) | 1, 181
+    pad = rng.choice((2, 4, 6))
+    draw.rounded_rectangle((x - pad, y - pad, x + pw + pad - 1, y + ph + pad - 1), radius=10, fill=bubble)
+    out.paste(picture.resize((pw, ph), Image.Resampling.LANCZOS), (x, y))
+    for k in range(4):
+        top = y + ph + 30 + 80 * k
+        draw.rounded_rectangle((30, top, 400, top + 56), radius=16, fill=bubble)
+    return jpeg(out, 85)
+
+
+def test_a_box_found_on_a_reduced_copy_is_put_on_the_images_own_pixels():
+    from childsafe.media.edits import snap_to_frame
+
+    page = Image.new("RGB", (1280, 720), (250, 250, 250))
+    ImageDraw.Draw(page).rectangle((385, 173, 709, 394), fill=(225, 240, 225))  # a bubble 6 px round the picture
+    page.paste(drawn_photo(seed=3, size=(313, 210)), (391, 179))
+    rgb = np.asarray(jpeg(page, 85))
+    exact = (391, 179, 704, 389)
+    # up to a line into the picture (reach - 1), or up to three lines of the bubble
+    for off in [(0, 0, 0, 0), (1, 1, -1, -1), (-1, -1, 1, 1), (1, -1, 2, -1), (-2, 1, -1, 3), (-3, -3, 3, 3)]:
+        box = tuple(v + d for v, d in zip(exact, off))
+        assert snap_to_frame(rgb, box, 2) == exact, off
+    assert snap_to_frame(rgb, (392, 180, 705, 390), 1) == (392, 180, 705, 390)  # found on the image itself
+    # A picture over another: each side on the break where the background ends.
+    back = drawn_photo(seed=9, size=(1280, 720))
+    back.paste(drawn_photo(seed=5, size=(301, 201)), (501, 151))
+    rgb = np.asarray(back)
+    assert snap_to_frame(rgb, (502, 152, 803, 353), 2) == (501, 151, 802, 352)
+    # Noise all round, every step as strong as the next: the box stays.
+    noise = np.random.default_rng(1).integers(0, 256, (720, 1280, 3), dtype=np.uint8)
+    assert snap_to_frame(noise, (100, 100, 300, 300), 2) == (100, 100, 300, 300)
+    # One tone all through the window (a flat picture on a flat page): the side may be the picture's own.
+    flat = np.full((720, 1280, 3), 200, dtype=np.uint8)
+    assert snap_to_frame(flat, (100, 100, 300, 300), 2) == (100, 100, 300, 300)
+
+
+def test_pictures_in_chat_bubbles_of_a_large_screenshot_are_hashed_on_their_exact_edges(monkeypatch):
+    # Found on a copy reduced by 2, each box kept a line of its bubble on a side or two; on a small
+    # picture, one bright line along a dark edge moved its hash 24 bits. Eight photos scikit-image
+    # ships and four drawn ones, 25% to 55% of the screen, light and dark: 26 of 36 found with the
+    # boxes as the copy gave them, 33 with each side put on the image's own pixels.
+    import skimage.data
+
+    from childsafe.media import edits
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    names = ("astronaut", "coffee", "chelsea", "rocket", "immunohistochemistry", "camera", "retina", "hubble_deep_field")
+    pictures = [Image.fromarray(getattr(skimage.data, name)()).convert("RGB") for name in names]
+    pictures += [drawn_photo(seed=seed) for seed in range(4)]
+
+    def found() -> int:
+        count = 0
+        for k, picture in enumerate(pictures):
+            listed = int(pdq_hash_image(picture).pdq, 16)
+            rng = random.Random(k)
+            for share, dark in ((0.25, False), (0.4, True), (0.55, False)):
+                queries = image_query_hashes(_chat_with_a_bubble(picture, rng, share, dark))
+                count += min((int(q.pdq, 16) ^ listed).bit_count() for q in queries) <= THRESHOLD
+        return count
+
+    snapped = found()
+    monkeypatch.setattr(edits, "snap_to_frame", lambda rgb, box, reach: box)
+    assert snapped >= 32 and snapped > found()
+
