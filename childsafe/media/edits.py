@@ -91,6 +91,10 @@ is kept: a bar of 5% is an overlap of 0.95, and a fine texture lies 50 bits or m
 under it."""
 
 
+EXACTLY = 1.0
+"""An overlap (intersection over union) that only a box kept already has."""
+
+
 def working_copy(img: Image.Image, max_side: int = WORKING_SIDE) -> tuple[np.ndarray, int]:
     """A reduced RGB copy as a read-only uint8 array (a view of Pillow's own memory where it can be:
     `images.rgb_array`), and the integer factor that maps it back.
@@ -1534,7 +1538,7 @@ def pictures_within(
 ) -> list[Picture]:
     """The trimmed picture (after the first and the last pass, and either side of a pass that moved
     a pixel or two, when a border was found; each also without the colour-blend lines beside its
-    bars, `cut_colour_blend`, unless nearly the same box) and up to ``max_regions`` framed regions.
+    bars, `cut_colour_blend`) and up to ``max_regions`` framed regions.
 
     ``working`` is `working_copy(img, max_side)` when the caller has made it already.
 
@@ -1590,12 +1594,17 @@ def pictures_within(
         for i, box in enumerate(passes):
             if i in (0, last) or _moved_little(boxes[i], boxes[i + 1]) or _moved_little(boxes[i - 1], boxes[i]):
                 keep(box, True, near=whole_image, same=SAME_AS_WHOLE)
-                # And without the colour-blend lines beside the bars, unless nearly the same box. Not
-                # remembered as seen: a collage tile's own cell, which such a box overlaps by 97%, is
-                # still kept (a 100 x 117 tile: 8 bits off, where the cut box was 36).
+                # And without the colour-blend lines beside the bars, unless a box kept already or
+                # nearly the whole image. Not remembered as seen: a collage tile's own cell, which
+                # such a box overlaps by 97%, is still kept (a 100 x 117 tile: 8 bits off, where the
+                # cut box was 36). However near the pass's box it is (it was left out from 99.5% until
+                # 27 November 2026): one line of blend along a small dark photo's edge moved its hash
+                # 24 bits (a 320 px photo in a grey frame after JPEG: 40 bits off with the line, 12
+                # without); its hash tells whether it is a near-duplicate (`queries.NEAR_DUPLICATE`).
                 blend = cut_colour_blend(a, boxes[i])
-                if blend != boxes[i]:
-                    keep(_to_original(blend, factor, img.size), True, same=SAME_AS_WHOLE, remember=False)
+                cut = _to_original(blend, factor, img.size)
+                if blend != boxes[i] and all(_iou(cut, other) < EXACTLY for other in seen):
+                    keep(cut, True, near=whole_image, same=SAME_AS_WHOLE, remember=False)
         if passes:  # a few pixels matter here: the hashes tell near-duplicates
             guesses = list(margin_cuts(passes[0], img.size))
             if floats_on_page(a, boxes[0]):
@@ -1656,7 +1665,7 @@ def pictures_within(
             if cuts:  # the last cut without the colour-blend lines inside the frame, as a trimmed image's
                 blend = cut_colour_blend(source, cuts[-1])
                 if blend != cuts[-1]:
-                    keep_cut(blend, SAME_AS_WHOLE, remember=False)
+                    keep_cut(blend, EXACTLY, remember=False)
 
         for bx0, by0, bx1, by1 in found_regions:
             keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size))
