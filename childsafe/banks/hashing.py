@@ -50,6 +50,10 @@ def entries_for_file(path: Path, signal_type: str, *,
 
             img = load_image(path)
             h = pdq_hash_image(img)
+            if h.quality == 0:
+                raise InvalidInput(f"{path}: has no detail for PDQ to hash (quality 0: one colour throughout, or under "
+                                   f"5 pixels a side); its hash would match every such upload, so it is not banked",
+                                   code="no_detail")
             entries = [ParsedEntry(value=h.pdq, digest=h.pdq, line=0, quality=h.quality, provenance=provenance,
                                    bare=bare_pdq(img, h.pdq))]
             if extra is not None:
@@ -58,10 +62,14 @@ def entries_for_file(path: Path, signal_type: str, *,
         if signal_type == "vpdq":
             if kind != "video":
                 raise InvalidInput(f"{path}: is not a video; a vpdq bank holds video hashes", code="wrong_media")
-            from childsafe.media import hash_video
+            from childsafe.media import VPDQ_QUALITY_THRESHOLD, hash_video
             from childsafe.media.video import bars_were_cut
 
             video = hash_video(path, trim=True)
+            if not any(f.quality >= VPDQ_QUALITY_THRESHOLD for f in video.frames):
+                raise InvalidInput(f"{path}: no frame reaches vPDQ quality {VPDQ_QUALITY_THRESHOLD} (matching leaves "
+                                   f"such frames out on both sides, as the reference does), so no copy of this video "
+                                   f"could match; it is not banked", code="no_detail")
             entry = formats.vpdq_entry_from_frames(video.frames, line=0, where=str(path))
             entry.provenance = provenance
             if bars_were_cut(video.trimmed_frames, video.frames):

@@ -115,6 +115,38 @@ def test_adding_a_video_to_a_pdq_bank_is_refused(data_dir: Path, reference_media
     assert result.exit_code == 2 and "is a video" in result.stderr
 
 
+def test_an_image_with_no_detail_is_not_banked(data_dir: Path, tmp_path: Path) -> None:
+    # PDQ gives one colour, and anything under 5 pixels a side, quality 0 and no real hash (every black
+    # image hashes to all zeros): banked, it would match every such upload.
+    from PIL import Image
+
+    run(data_dir, "bank", "create", "known-bad", "--type", "pdq")
+    for name, size, colour in (("black.png", (300, 200), (0, 0, 0)), ("grey.jpg", (640, 480), (128, 128, 128)),
+                               ("dot.png", (1, 1), (200, 30, 40)), ("strip.png", (3, 500), (9, 9, 9))):
+        Image.new("RGB", size, colour).save(tmp_path / name)
+        result = run(data_dir, "bank", "add", "known-bad", str(tmp_path / name))
+        assert result.exit_code == 2 and "no detail for PDQ" in result.stderr, name
+    assert run(data_dir, "bank", "list", "--json").stdout.count('"active": 0') == 1
+    other = Image.new("RGB", (400, 300), (0, 0, 0))
+    other.save(tmp_path / "other-black.png")
+    assert json_lines(run(data_dir, "match", str(tmp_path / "other-black.png"), "--json").stdout)[0]["matches"] == []
+
+
+def test_a_video_with_no_frame_of_vpdq_quality_is_not_banked(data_dir: Path, tmp_path: Path) -> None:
+    # Matching leaves frames under vPDQ quality 50 out on both sides (as the reference does): a video
+    # made only of such frames was banked and then matched nothing, not even its own file.
+    from PIL import Image
+
+    from eval.matching.video import write_clip
+
+    frames = [Image.new("RGB", (320, 240), (20 + 3 * i, 40, 60)) for i in range(20)]  # flat, fading
+    clip = write_clip(tmp_path / "flat.mp4", frames)
+    run(data_dir, "bank", "create", "videos", "--type", "vpdq")
+    result = run(data_dir, "bank", "add", "videos", str(clip))
+    assert result.exit_code == 2 and "no frame reaches vPDQ quality 50" in result.stderr
+    assert run(data_dir, "bank", "list", "--json").stdout.count('"active": 0') == 1
+
+
 # ---- video -----------------------------------------------------------------------------------
 
 
