@@ -966,6 +966,49 @@ def _regions(
     return chosen, page
 
 
+PAGE_LINE = 0.02
+"""`region_parts`: a row or column of a region this little of which is not page colour is page."""
+
+
+def region_parts(a: np.ndarray, regions: list[Box], backgrounds: list[np.ndarray], *,
+                 limit: int, tolerance: int = BORDER_TOLERANCE) -> list[Box]:
+    """The parts of each region between rows, then columns, of page colour that cross it, when there
+    are two or more, each as tight as its content and the size of a region (`MIN_REGION_SHARE`,
+    `MIN_REGION_SIDE`); at most ``limit``, none within 0.9 (intersection over union) of a region or a
+    part before it.
+
+    Regions are labelled on a copy every few pixels (`LABEL_SIDE`), where a gap narrower than that
+    step between two patches can vanish: a photo in a chat bubble 6 px below a text bubble was one
+    region with it, and its hash 112 bits from the photo's (12 for the photo's own box). Looked at
+    here at the full size of the working copy, the gap is a line of page colour across the region.
+    The region itself is kept too: a picture may have a stripe of the page's colour of its own."""
+    height, width = a.shape[:2]
+    least = MIN_REGION_SHARE * height * width
+    parts: list[Box] = []
+
+    def spans(mask: np.ndarray, axis: int) -> list[tuple[int, int]]:
+        """Runs of lines (along ``axis``) that are not page."""
+        content = np.count_nonzero(mask, axis=1 - axis) > PAGE_LINE * mask.shape[1 - axis]
+        edges = np.flatnonzero(np.diff(np.concatenate([[False], content, [False]]).astype(np.int8)))
+        return list(zip(edges[::2].tolist(), edges[1::2].tolist()))
+
+    for x0, y0, x1, y1 in regions:
+        mask = _not_background(a[y0:y1, x0:x1], backgrounds, tolerance)
+        found = []
+        for r0, r1 in spans(mask, 0):
+            for c0, c1 in spans(mask[r0:r1], 1):
+                rows = np.flatnonzero(np.count_nonzero(mask[r0:r1, c0:c1], axis=1))
+                found.append((x0 + c0, y0 + r0 + int(rows[0]), x0 + c1, y0 + r0 + int(rows[-1]) + 1))
+        if len(found) < 2:
+            continue
+        for part in found:
+            w, h = part[2] - part[0], part[3] - part[1]
+            if (w >= MIN_REGION_SIDE and h >= MIN_REGION_SIDE and w * h >= least
+                    and all(_iou(part, other) < 0.9 for other in regions + parts)):
+                parts.append(part)
+    return parts[:limit]
+
+
 FLAT_REGION = 0.8
 """A candidate region this much of one colour (a 5-bit bucket a channel) is flat: a text bubble."""
 
@@ -1547,8 +1590,10 @@ def pictures_within(
     pass is also cut to two guesses at a picture's own margins (`margin_cuts`), and, for a picture
     floating on its page, two frame guesses (`frame_cuts`) and up to `MAX_RATIO_CUTS` guesses at a
     picture of a common shape (`ratio_cuts`); the tiles of a collage without gaps (`grid_cells`, up
-    to 3 x 3) are hashed and trimmed as regions are. So at most ``3 * (max_regions + max(1,
-    max_regions // 4) + 9) + 2 * MAX_TRIM_PASSES + 4 + MAX_RATIO_CUTS`` pictures. Near-duplicates
+    to 3 x 3) and the parts of regions that a gap of page colour crosses (`region_parts`, up to half
+    ``max_regions``) are hashed and trimmed as regions are. So at most ``4 * (max_regions + max(1,
+    max_regions // 4) + 9 + max_regions // 2) + 2 * MAX_TRIM_PASSES + 4 + MAX_RATIO_CUTS`` pictures
+    (a framed one is kept as found, after each of two cuts, and without its blend lines). Near-duplicates
     (a region that is a trimmed box again, or anything that is the whole image again) are left out,
     so every extra hash looks at something new; trimmed boxes are kept even when a pass moved by a
     pixel or two (that pixel can matter).
@@ -1682,6 +1727,10 @@ def pictures_within(
         if page_share < FLAT_PAGE and max_regions > 0:
             for cell in grid_cells(a):
                 keep_framed(_to_original(cell, factor, img.size), SAME_AS_WHOLE)
+        # Last, so that a region's part (a region's gap lost on the labelling copy) takes no
+        # outline's or tile's place: a part a few lines off a picture's outline was kept before it.
+        for bx0, by0, bx1, by1 in region_parts(a[oy:ey, ox:ex], found_regions, page, limit=max_regions // 2):
+            keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size))
     return found
 
 

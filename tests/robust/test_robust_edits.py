@@ -909,3 +909,60 @@ def test_a_small_dark_photo_in_a_border_is_looked_up_without_its_one_line_of_ble
             copy = jpeg(copy.resize((round(copy.width * 1.03), round(copy.height * 1.03)), Image.Resampling.BILINEAR), quality)
             found += min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(copy)) <= THRESHOLD
     assert found == 12
+
+
+def test_a_photo_just_below_a_text_bubble_is_looked_up_apart_from_it(monkeypatch):
+    # A chat screen of 720 x 1280: a text bubble, a gap of a few pixels, then the photo in a bubble.
+    # On the labelling copy (every 7th pixel) the gap vanishes and the two are one region, whose hash
+    # lies 100 bits and more from the photo's; the gap is a line of page colour across the region.
+    # Four photos, gaps of 3 and 5 px: 4 of 8 found without the region's parts, 8 with them.
+    import skimage.data
+
+    from childsafe.media import edits
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    found = {True: 0, False: 0}
+    for k, name in enumerate(("coffee", "chelsea", "astronaut", "rocket")):
+        photo = Image.fromarray(getattr(skimage.data, name)()).convert("RGB")
+        listed = int(pdq_hash_image(photo).pdq, 16)
+        for gap in (3, 5):
+            shot = Image.new("RGB", (720, 1280), (255, 255, 255))
+            draw = ImageDraw.Draw(shot)
+            draw.rectangle((0, 0, 720, 90), fill=(90, 60, 180))
+            pw = 490
+            ph = round(photo.height * pw / photo.width)
+            top = 124 + 7 * k
+            draw.rounded_rectangle((198, top, 705, top + 40), radius=14, fill=(220, 248, 200))
+            draw.rectangle((240, top + 16, 500, top + 22), fill=(60, 60, 60))  # a line of words
+            y = top + 41 + gap
+            draw.rounded_rectangle((198, y, 705, y + ph + 16), radius=14, fill=(220, 248, 200))
+            shot.paste(photo.resize((pw, ph), Image.Resampling.LANCZOS), (206, y + 8))
+            for row in range(y + ph + 60, 1150, 80):
+                draw.rounded_rectangle((20, row, 420, row + 56), radius=14, fill=(220, 248, 200))
+            copy = jpeg(shot, 85)
+            for split in (True, False):
+                with monkeypatch.context() as m:
+                    if not split:
+                        m.setattr(edits, "region_parts", lambda *args, **kw: [])
+                    queries = image_query_hashes(copy)
+                found[split] += min((int(q.pdq, 16) ^ listed).bit_count() for q in queries) <= THRESHOLD
+    assert found[True] == 8 and found[False] < 8, found
+
+
+def test_region_parts_are_bounded_and_leave_a_region_without_a_gap_alone():
+    from childsafe.media.edits import region_parts
+
+    page = np.full((600, 800, 3), 255, dtype=np.uint8)
+    white = [np.array([255, 255, 255])]
+    page[100:300, 100:400] = np.asarray(drawn_photo(1, (300, 200)))
+    assert region_parts(page, [(100, 100, 400, 300)], white, limit=4) == []  # one picture, no gap
+    page[302:500, 100:400] = np.asarray(drawn_photo(2, (300, 198)))  # two rows of page between
+    parts = region_parts(page, [(100, 100, 400, 500)], white, limit=4)
+    assert parts == [(100, 100, 400, 300), (100, 302, 400, 500)]
+    assert region_parts(page, [(100, 100, 400, 500)], white, limit=1) == [(100, 100, 400, 300)]
+    assert region_parts(page, [(100, 100, 400, 500), (100, 100, 400, 300)], white, limit=4) == [(100, 302, 400, 500)]
+    # thousands of specks: parts too small to be a region
+    specks = np.full((600, 800, 3), 255, dtype=np.uint8)
+    specks[::6, ::6] = 0
+    assert region_parts(specks, [(0, 0, 800, 600)], white, limit=4) == []
