@@ -1006,21 +1006,21 @@ def region_parts(a: np.ndarray, regions: list[Box], backgrounds: list[np.ndarray
         # the region: a part lies inside its band) makes the whole test worth its time. A photo
         # whose sky is its page (the camera photo: 1 ms more on a 2 ms hash) has none. Rows only:
         # bubbles stack, and a collage's tiles side by side are cut by its seams (`grid_cells`).
-        w, h = x1 - x0, y1 - y0
-        rows = spans(_not_background(a[y0:y1, x0:x1:PART_SAMPLE], backgrounds, tolerance), 0)
-        if not any(MIN_REGION_SIDE <= r1 - r0 < 0.9 * h and (r1 - r0) * w >= least for r0, r1 in rows):
+        width_, height_ = x1 - x0, y1 - y0
+        bands = spans(_not_background(a[y0:y1, x0:x1:PART_SAMPLE], backgrounds, tolerance), 0)
+        if not any(MIN_REGION_SIDE <= r1 - r0 < 0.9 * height_ and (r1 - r0) * width_ >= least for r0, r1 in bands):
             continue
         mask = _not_background(a[y0:y1, x0:x1], backgrounds, tolerance)
         found = []
         for r0, r1 in spans(mask, 0):
             for c0, c1 in spans(mask[r0:r1], 1):
-                rows = np.flatnonzero(np.count_nonzero(mask[r0:r1, c0:c1], axis=1))
-                found.append((x0 + c0, y0 + r0 + int(rows[0]), x0 + c1, y0 + r0 + int(rows[-1]) + 1))
+                live = np.flatnonzero(np.count_nonzero(mask[r0:r1, c0:c1], axis=1))  # its rows with content
+                found.append((x0 + c0, y0 + r0 + int(live[0]), x0 + c1, y0 + r0 + int(live[-1]) + 1))
         if len(found) < 2:
             continue
         for part in found:
-            w, h = part[2] - part[0], part[3] - part[1]
-            if (w >= MIN_REGION_SIDE and h >= MIN_REGION_SIDE and w * h >= least
+            pw, ph = part[2] - part[0], part[3] - part[1]
+            if (pw >= MIN_REGION_SIDE and ph >= MIN_REGION_SIDE and pw * ph >= least
                     and all(_iou(part, other) < 0.9 for other in regions + parts)):
                 parts.append(part)
     return parts[:limit]
