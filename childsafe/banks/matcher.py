@@ -25,6 +25,19 @@ from childsafe.store import Database
 
 DEFAULT_THRESHOLD = 31
 VPDQ_QUALITY = 50
+
+DEGENERATE_SPREAD = 32
+"""PDQ sets a bit for each of its 256 coefficients above their median: 128 bits, fewer only where
+coefficients tie, in a picture with next to no detail (one colour, or under 5 pixels a side: every
+black image hashes to all zeros). A hash with more than this many bits fewer or more than 128 lies
+more than 31 bits from every hash of a picture with detail, so at the default threshold it can match
+only another such hash: a blank image's hash in an imported list matched every blank upload. Such a
+query hash of an image is not looked up (`informative`); a hash asked for directly still is."""
+
+
+def informative(pdq_hex: str) -> bool:
+    """Whether a PDQ hash (hex) comes from a picture with detail (`DEGENERATE_SPREAD`)."""
+    return abs(int(pdq_hex, 16).bit_count() - 128) <= DEGENERATE_SPREAD
 _CHUNK = 500
 
 
@@ -340,7 +353,8 @@ class Matcher:
 
         matches = []
         if any(b.signal_type == "pdq" for b in refs):
-            matches.extend(self._pdq(image_query_hashes(img, options or MatchOptions()), refs, threshold))
+            queries = [q for q in image_query_hashes(img, options or MatchOptions()) if informative(q.pdq)]
+            matches.extend(self._pdq(queries, refs, threshold))
         if digests:
             matches.extend(self._exact(digests, refs))
         return MatchResult(matches=self._sorted(matches), type="image")

@@ -237,3 +237,29 @@ def test_bad_vpdq_line_fails_the_import(video_bank: Path, tmp_path: Path, refere
     assert result.exit_code == 2 and "line 6" in result.stderr
     (bank,) = json_lines(run(video_bank, "bank", "list", "--json").stdout)
     assert bank["entries"] == 1
+
+
+def test_a_blank_images_hash_in_an_imported_list_matches_no_blank_upload(data_dir: Path, tmp_path: Path,
+                                                                          reference_media: Path) -> None:
+    # A list from elsewhere may hold the hash of a blank picture: all zeros for a black one, a few
+    # bits for one flat colour. An image of no detail hashes to the same, so it matched every blank
+    # upload; such a query hash (far from 128 bits set) is not looked up. Real pictures still match.
+    from PIL import Image
+
+    from childsafe.media import load_image, pdq_hash_image
+
+    flat = [pdq_hash_image(Image.new("RGB", (300, 200), colour)).pdq for colour in ((0, 0, 0), (128, 128, 128))]
+    bridge = pdq_hash_image(load_image(reference_media / "pdq/bridge-mods/aaa-orig.jpg")).pdq
+    listing = tmp_path / "list.txt"
+    listing.write_text("\n".join([*flat, bridge]) + "\n")
+    run(data_dir, "bank", "create", "imported", "--type", "pdq")
+    assert run(data_dir, "bank", "import", "imported", str(listing)).exit_code == 0
+    for name, size, colour in (("black.png", (640, 480), (0, 0, 0)), ("grey.png", (300, 200), (128, 128, 128)),
+                               ("dot.png", (2, 2), (9, 9, 9))):
+        Image.new("RGB", size, colour).save(tmp_path / name)
+        (line,) = json_lines(run(data_dir, "match", str(tmp_path / name), "--json").stdout)
+        assert line["matches"] == [], name
+    (line,) = json_lines(run(data_dir, "match", str(reference_media / "pdq/bridge-mods/aaa-orig.jpg"), "--json").stdout)
+    assert [m["distance"] for m in line["matches"]] == [0]
+    (line,) = json_lines(run(data_dir, "match", "--hash", "0" * 64, "--json").stdout)  # asked for directly
+    assert [m["distance"] for m in line["matches"]] == [0]
