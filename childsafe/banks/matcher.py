@@ -38,6 +38,8 @@ query hash of an image is not looked up (`informative`); a hash asked for direct
 def informative(pdq_hex: str) -> bool:
     """Whether a PDQ hash (hex) comes from a picture with detail (`DEGENERATE_SPREAD`)."""
     return abs(int(pdq_hex, 16).bit_count() - 128) <= DEGENERATE_SPREAD
+
+
 _CHUNK = 500
 
 

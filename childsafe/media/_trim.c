@@ -391,18 +391,21 @@ static lines_t side_of(const image_t *img, box_t b, int side)
     }
 }
 
-/* side_of the box grown by the line just outside it on that side (which must exist): that line first,
-   then the box's own from its edge in. */
-static lines_t side_with_outside(const image_t *img, box_t b, int side)
+/* side_of the box grown by the `outside` lines just outside it on that side (which must exist): those
+   lines first, then the box's own from its edge in. */
+static lines_t side_with_lines_outside(const image_t *img, box_t b, int side, Py_ssize_t outside)
 {
     switch (side) {
-    case 0: b.y0--; break;
-    case 1: b.y1++; break;
-    case 2: b.x0--; break;
-    default: b.x1++; break;
+    case 0: b.y0 -= outside; break;
+    case 1: b.y1 += outside; break;
+    case 2: b.x0 -= outside; break;
+    default: b.x1 += outside; break;
     }
     return side_of(img, b, side);
 }
+
+/* side_with_lines_outside with the one line just outside. */
+static lines_t side_with_outside(const image_t *img, box_t b, int side) { return side_with_lines_outside(img, b, side, 1); }
 
 /* _full_bar_colour: of the sides whose two outermost lines (or the next two) are one colour over their
    full length, with a third of the noise, the flattest: the most of its (up to) three outer lines' pixels
@@ -1053,13 +1056,7 @@ static PyObject *py_floats_on_page(PyObject *self, PyObject *args)
 static Py_ssize_t snap_side(const image_t *img, box_t b, int side, Py_ssize_t outside, Py_ssize_t inside, int tol,
                             double share, int brk, double brk_share, double gain, int *failed)
 {
-    switch (side) {
-    case 0: b.y0 -= outside; break;
-    case 1: b.y1 += outside; break;
-    case 2: b.x0 -= outside; break;
-    default: b.x1 += outside; break;
-    }
-    const lines_t l = side_of(img, b, side);
+    const lines_t l = side_with_lines_outside(img, b, side, outside);
     const Py_ssize_t n = outside + inside, end = l.len / 10, m = l.len - 2 * end;
     unsigned char *luma = (unsigned char *)malloc((size_t)(n * m));
     Py_ssize_t *steps = (Py_ssize_t *)malloc(sizeof(Py_ssize_t) * (size_t)n);

@@ -765,19 +765,15 @@ def _snap_to_frame_numpy(rgb: np.ndarray, box: Box, reach: int) -> Box:
     if reach <= 1 or inside < 1:
         return box
     edges = [x0, y0, x1, y1]
-    # (side, its lines outside the box, its strip of the image read from the outside in, as rows)
-    top, left = min(reach, y0), min(reach, x0)
-    bottom, right = min(reach, height - y1), min(reach, width - x1)
-    sides = (
-        (0, left, lambda: rgb[y0:y1, x0 - left : x0 + inside].transpose(1, 0, 2)),
-        (1, top, lambda: rgb[y0 - top : y0 + inside, x0:x1]),
-        (2, right, lambda: rgb[y0:y1, x1 - inside : x1 + right][:, ::-1].transpose(1, 0, 2)),
-        (3, bottom, lambda: rgb[y1 - inside : y1 + bottom, x0:x1][::-1]),
-    )
-    for index, outside, strip in sides:
+    # (index in the box, `_side`'s number, the lines there are outside the box, the box grown by them)
+    left, top = min(reach, x0), min(reach, y0)
+    right, bottom = min(reach, width - x1), min(reach, height - y1)
+    sides = ((0, 2, left, (x0 - left, y0, x1, y1)), (1, 0, top, (x0, y0 - top, x1, y1)),
+             (2, 3, right, (x0, y0, x1 + right, y1)), (3, 1, bottom, (x0, y0, x1, y1 + bottom)))
+    for index, side, outside, grown in sides:
         if outside < 1:
             continue
-        lines = strip()
+        lines = _side(rgb, grown, side)[: outside + inside]  # read from the outside in
         end = lines.shape[1] // 10
         luma = _luma_lines(lines[:, end : lines.shape[1] - end] if end else lines)
         first = luma[0]
@@ -1665,7 +1661,7 @@ def pictures_within(
                 # without); its hash tells whether it is a near-duplicate (`queries.NEAR_DUPLICATE`).
                 blend = cut_colour_blend(a, boxes[i])
                 cut = _to_original(blend, factor, img.size)
-                if blend != boxes[i] and all(_iou(cut, other) < EXACTLY for other in seen):
+                if blend != boxes[i] and cut not in seen:
                     keep(cut, True, near=whole_image, same=SAME_AS_WHOLE, remember=False)
         if passes:  # a few pixels matter here: the hashes tell near-duplicates
             guesses = list(margin_cuts(passes[0], img.size))
