@@ -76,6 +76,12 @@ static __inline int ctz32(uint32_t v) { unsigned long i; _BitScanForward(&i, v);
 #define MIN_OUTLINE_SHARE 0.02
 #define MAX_REGION_SHARE 0.92
 #define MAX_ASPECT 5.0
+#define CONTRAST_WINDOW 5
+#define CONTRAST_STEP 12
+#define CONTRAST_RATIO_0 3
+#define CONTRAST_RATIO_1 2
+#define CONTRAST_MIN_SCORE 0.5
+#define CONTRAST_ALONG 4
 /* Literals of edits.py's code (not named there). */
 #define OVERLAP 0.8         /* _find_edge_boxes: a box is kept when _iou < this with every one kept */
 #define LOOK_FACTOR 6       /* _strongest looks at the count * 6 largest entries of the profile */
@@ -321,6 +327,65 @@ AVX2 static Py_ssize_t rule_breaks_avx2(const unsigned char *s, const unsigned c
             return (Py_ssize_t)count;
     }
 }
+
+/* The same for Pillow's four-byte pixels (a pick at the start of each 16-byte lane, eight from four
+ * loads of each row). */
+AVX2 static Py_ssize_t pick_steps_rgbx_avx2(const unsigned char *p, const unsigned char *q, Py_ssize_t n,
+                                           unsigned char *out)
+{
+    __m256i to[4];
+    for (int r = 0; r < 4; r++) { /* load r's lanes give picks 2 r and 2 r + 1 */
+        char m[32];
+        memset(m, -1, sizeof m);
+        m[2 * r] = 0;
+        m[16 + 2 * r + 1] = 0;
+        to[r] = _mm256_loadu_si256((const __m256i *)m);
+    }
+    Py_ssize_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        __m256i m = _mm256_setzero_si256();
+        for (int r = 0; r < 4; r++) {
+            __m256i v = absd32(ld32(p + 16 * i + 32 * r), ld32(q + 16 * i + 32 * r));
+            v = _mm256_max_epu8(_mm256_max_epu8(v, _mm256_srli_si256(v, 1)), _mm256_srli_si256(v, 2));
+            m = _mm256_or_si256(m, _mm256_shuffle_epi8(v, to[r]));
+        }
+        const uint64_t eight = (uint64_t)_mm256_extract_epi64(m, 0) | (uint64_t)_mm256_extract_epi64(m, 2);
+        memcpy(out + i, &eight, 8);
+    }
+    return i;
+}
+
+/* The step between rows p and q (packed RGB) at every fourth pixel, out[i] for the first n - n % 8
+ * of n: eight from three loads of 32 bytes of each row, their byte differences; no pixel's three
+ * bytes cross a 16-byte lane (12 i mod 16 is 0, 12, 8 or 4), so each lane takes its bytes' maximum
+ * with in-lane shifts and gives its picks to their places with one shuffle. The loads reach 11
+ * bytes past the eighth pixel's. Returns how many it did. */
+AVX2 static Py_ssize_t pick_steps_avx2(const unsigned char *p, const unsigned char *q, Py_ssize_t n, unsigned char *out)
+{
+    /* lanes of the three loads: picks at byte 0 and 12 (-> out 0, 1), 8 (-> 2); 4 (-> 3), 0 and 12
+       (-> 4, 5); 8 (-> 6), 4 (-> 7); -1 leaves a zero */
+    const __m256i s0 = _mm256_setr_epi8(0, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                        -1, -1, 8, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const __m256i s1 = _mm256_setr_epi8(-1, -1, -1, 4, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                        -1, -1, -1, -1, 0, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1, -1);
+    const __m256i s2 = _mm256_setr_epi8(-1, -1, -1, -1, -1, -1, 8, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                        -1, -1, -1, -1, -1, -1, -1, 4, -1, -1, -1, -1, -1, -1, -1, -1);
+    Py_ssize_t i = 0;
+    for (; i + 8 <= n; i += 8) {
+        const unsigned char *pp = p + 12 * i, *qq = q + 12 * i;
+        __m256i a = absd32(ld32(pp), ld32(qq)), b = absd32(ld32(pp + 32), ld32(qq + 32));
+        __m256i c = absd32(ld32(pp + 64), ld32(qq + 64));
+        a = _mm256_max_epu8(_mm256_max_epu8(a, _mm256_srli_si256(a, 1)), _mm256_srli_si256(a, 2));
+        b = _mm256_max_epu8(_mm256_max_epu8(b, _mm256_srli_si256(b, 1)), _mm256_srli_si256(b, 2));
+        c = _mm256_max_epu8(_mm256_max_epu8(c, _mm256_srli_si256(c, 1)), _mm256_srli_si256(c, 2));
+        const __m256i m = _mm256_or_si256(_mm256_or_si256(_mm256_shuffle_epi8(a, s0), _mm256_shuffle_epi8(b, s1)),
+                                          _mm256_shuffle_epi8(c, s2));
+        /* each lane's picks sit at their places among its first eight bytes, zeros elsewhere */
+        const uint64_t eight = (uint64_t)_mm256_extract_epi64(m, 0) | (uint64_t)_mm256_extract_epi64(m, 2);
+        memcpy(out + i, &eight, 8);
+    }
+    return i;
+}
 #endif
 
 /* Row y of the view as three channel planes (contiguous: the step loops below vectorise). */
@@ -345,6 +410,8 @@ CPU_BUILDS static void gather_row(const image_t *v, Py_ssize_t y, unsigned char 
     else if (sc == 1 && sx == 4) GATHER_REST(4)
     else if (sc == 1 && sx == 6) GATHER_REST(6)
     else if (sc == 1 && sx == 8) GATHER_REST(8)
+    else if (sc == 1 && sx == 12) GATHER_REST(12) /* every fourth pixel (contrast_rows) */
+    else if (sc == 1 && sx == 16) GATHER_REST(16)
     else {
         for (p += x * sx; x < w; x++, p += sx) {
             r[x] = p[0];
@@ -484,6 +551,252 @@ static void add_row_breaks(const unsigned char *t, const unsigned char *thin, co
         line[c] = (unsigned char)end_break(t, flags, m, c);
     for (c = 0; c < m; c++)
         prof[c] += line[c];
+}
+
+/* ------------------------------------------------------------------ contrast breaks */
+
+/* win[x] = s[lo] + ... + s[hi - 1], lo = max(x - CONTRAST_WINDOW / 2, 0), hi = min(x + CONTRAST_WINDOW / 2 + 1, n)
+ * (edits._contrast_lines' window along a line); at most CONTRAST_WINDOW * 255, so uint16. */
+CPU_BUILDS static void window_along(const unsigned char *restrict s, Py_ssize_t n, uint16_t *restrict win)
+{
+    const Py_ssize_t half = CONTRAST_WINDOW / 2;
+    Py_ssize_t x;
+    if (n > 2 * half) { /* whole windows: one shifted line at a time (these loops vectorise) */
+        for (x = half; x < n - half; x++)
+            win[x] = s[x - half];
+        for (Py_ssize_t d = 1; d < CONTRAST_WINDOW; d++)
+            for (x = half; x < n - half; x++)
+                win[x] = (uint16_t)(win[x] + s[x - half + d]);
+    }
+    for (x = 0; x < n; x++) {
+        if (x == half && n - half > half)
+            x = n - half; /* past the whole windows */
+        Py_ssize_t lo = x - half > 0 ? x - half : 0, hi = x + half + 1 < n ? x + half + 1 : n;
+        unsigned acc = 0;
+        for (Py_ssize_t t = lo; t < hi; t++)
+            acc += s[t];
+        win[x] = (uint16_t)acc;
+    }
+}
+
+/* out[i] = whether win[i] is a contrast break beside the windows before[i] and after[i] over
+ * count[i] places (count NULL: `one` for all): win >= CONTRAST_STEP count and win * 2 >= 3 *
+ * max(before, after) (sums of the same window, so the means compare alike). */
+CPU_BUILDS static void contrast_breaks(const uint16_t *restrict win, const uint16_t *restrict before,
+                                       const uint16_t *restrict after, const uint16_t *restrict count, uint16_t one,
+                                       Py_ssize_t n, unsigned char *restrict out)
+{
+    /* in uint16: at most 3 * CONTRAST_WINDOW * 255 */
+    if (count != NULL)
+        for (Py_ssize_t i = 0; i < n; i++) {
+            uint16_t v = win[i], b = before[i] > after[i] ? before[i] : after[i];
+            out[i] = (unsigned char)((v >= (uint16_t)(CONTRAST_STEP * count[i])) &
+                                     ((uint16_t)(v * CONTRAST_RATIO_1) >= (uint16_t)(b * CONTRAST_RATIO_0)));
+        }
+    else {
+        const uint16_t need = (uint16_t)(CONTRAST_STEP * one);
+        for (Py_ssize_t i = 0; i < n; i++) {
+            uint16_t v = win[i], b = before[i] > after[i] ? before[i] : after[i];
+            out[i] = (unsigned char)((v >= need) & ((uint16_t)(v * CONTRAST_RATIO_1) >= (uint16_t)(b * CONTRAST_RATIO_0)));
+        }
+    }
+}
+
+/* How many pixels the window at each of n positions along a line holds (window_along's hi - lo). */
+static void window_counts(Py_ssize_t n, uint16_t *count)
+{
+    const Py_ssize_t half = CONTRAST_WINDOW / 2;
+    for (Py_ssize_t x = 0; x < n; x++) {
+        Py_ssize_t lo = x - half > 0 ? x - half : 0, hi = x + half + 1 < n ? x + half + 1 : n;
+        count[x] = (uint16_t)(hi - lo);
+    }
+}
+
+/* The breaks of a row line's windows beside the row lines before and after it (counts: each
+ * window's places), written to out. */
+static void row_line_breaks(const uint16_t *line, const uint16_t *before, const uint16_t *after,
+                            const uint16_t *counts, Py_ssize_t w, unsigned char *out)
+{
+    const Py_ssize_t half = CONTRAST_WINDOW / 2;
+    if (w <= 2 * half) {
+        contrast_breaks(line, before, after, counts, 0, w, out);
+        return;
+    }
+    /* whole windows in the middle, the ends' shorter ones either side */
+    contrast_breaks(line, before, after, counts, 0, half, out);
+    contrast_breaks(line + half, before + half, after + half, NULL, CONTRAST_WINDOW, w - 2 * half, out + half);
+    contrast_breaks(line + w - half, before + w - half, after + w - half, counts + w - half, 0, half, out + w - half);
+}
+
+/* How many of m breaks are set when each of the n in `in` (found on every CONTRAST_ALONG-th pixel)
+ * stands for the pixels up to the next (np.repeat cut to m: the last for the rest). */
+CPU_BUILDS static int32_t widened_count(const unsigned char *restrict in, Py_ssize_t n, Py_ssize_t m)
+{
+    uint32_t set = 0;
+    for (Py_ssize_t i = 0; i + 1 < n; i++)
+        set += in[i];
+    return (int32_t)(CONTRAST_ALONG * set + (uint32_t)(m - CONTRAST_ALONG * (n - 1)) * in[n - 1]);
+}
+
+/* The m breaks of a full-size line from the n found on every CONTRAST_ALONG-th pixel (np.repeat). */
+static void widen(const unsigned char *in, Py_ssize_t m, unsigned char *out)
+{
+    for (Py_ssize_t x = 0; x < m; x++)
+        out[x] = in[x / CONTRAST_ALONG];
+}
+
+/* acc[i] += in[i] (add) or -= (subtract), uint16 wrapping: the running window sums. */
+CPU_BUILDS static void add_u8(uint16_t *restrict acc, const unsigned char *restrict in, Py_ssize_t n, int subtract)
+{
+    if (subtract)
+        for (Py_ssize_t i = 0; i < n; i++)
+            acc[i] = (uint16_t)(acc[i] - in[i]);
+    else
+        for (Py_ssize_t i = 0; i < n; i++)
+            acc[i] = (uint16_t)(acc[i] + in[i]);
+}
+
+/* Scratch of contrast_pass (a few lines of the view, see the two passes). */
+#define CONTRAST_RING (CONTRAST_WINDOW + 1)
+static size_t contrast_scratch(Py_ssize_t h, Py_ssize_t w)
+{
+    const size_t big = (size_t)(h > w ? h : w) + 1;
+    /* planes (6 big), steps and breaks (2 big), a ring of steps (CONTRAST_RING big); uint16: windows
+       or sums (3 big), left and right (2 big), window counts and tallies (2 big) */
+    return (8 + CONTRAST_RING) * big + 2 * 7 * big + 64;
+}
+
+/* The steps across the row line below row y of c at every CONTRAST_ALONG-th pixel (n of them) into
+ * out: for packed pixels (RGB or Pillow's RGBX, a row's pixels side by side) eight at a time from
+ * both rows' bytes (pick_steps_avx2), the rest pixel by pixel. The vector loads stay inside the
+ * rows: they reach at most 11 (RGB) or 15 (RGBX) bytes past a pixel two (one) before the last pick. */
+#if CONTRAST_ALONG != 4
+#error "pick_steps_avx2 and pick_steps_rgbx_avx2 take every fourth pixel"
+#endif
+static void sparse_row_steps(const image_t *c, Py_ssize_t y, Py_ssize_t n, unsigned char *out)
+{
+    const unsigned char *p = c->base + y * c->sy, *q = p + c->sy;
+    const Py_ssize_t stride = CONTRAST_ALONG * c->sx;
+    Py_ssize_t i = 0;
+#ifdef OUTLINES_AVX2
+    if (have_avx2 && c->sc == 1 && c->sx == 3 && n >= 10)
+        i = pick_steps_avx2(p, q, n - 2, out);
+    else if (have_avx2 && c->sc == 1 && c->sx == 4 && n >= 9)
+        i = pick_steps_rgbx_avx2(p, q, n - 1, out);
+#endif
+    for (; i < n; i++)
+        out[i] = (unsigned char)pixel_step(p + i * stride, q + i * stride, c->sc);
+}
+
+/* Row lines of _contrast_maps, on every CONTRAST_ALONG-th column of c: one pass down its rows with a
+ * few lines' room: the steps across row line y - 1 at those columns (sparse_row_steps) and their
+ * windows along it (a ring of three lines); row line k's breaks are made once line k + 1's windows
+ * are in (the last after the loop), kept as found (row_breaks: lines of ceil(w / CONTRAST_ALONG),
+ * widened in pass 2 for the few candidate lines) and counted as widened. */
+static void contrast_rows(const image_t *c, unsigned char *scratch, unsigned char *row_breaks, int32_t *row_prof)
+{
+    const Py_ssize_t h = c->h, fw = c->w, w = (fw + CONTRAST_ALONG - 1) / CONTRAST_ALONG, nr = h - 1;
+    const size_t big = (size_t)(h > fw ? h : fw) + 1;
+    unsigned char *steps = scratch + 6 * big, *line = steps + big;
+    uint16_t *rw = (uint16_t *)(((uintptr_t)(line + big) + 31) & ~(uintptr_t)31);
+    uint16_t *counts = rw + 3 * big;
+#define RW(k) (rw + big * ((k) % 3))
+    window_counts(w, counts);
+    for (Py_ssize_t y = 0; y < h; y++) {
+        if (y >= 1) { /* row line y - 1: its windows */
+            sparse_row_steps(c, y - 1, w, steps);
+            window_along(steps, w, RW(y - 1));
+        }
+        if (y >= 2) { /* row line y - 2: its neighbours are in (before the first, the one after it) */
+            const Py_ssize_t k = y - 2;
+            row_line_breaks(RW(k), k >= 1 ? RW(k - 1) : RW(k + 1), RW(k + 1), counts, w, line);
+            memcpy(row_breaks + k * w, line, (size_t)w);
+            row_prof[k] = widened_count(line, w, fw);
+        }
+    }
+    if (nr >= 1) { /* the last row line: beside the one before it, or itself when alone */
+        const Py_ssize_t k = nr - 1;
+        const uint16_t *other = k >= 1 ? RW(k - 1) : RW(k);
+        row_line_breaks(RW(k), other, other, counts, w, line);
+        memcpy(row_breaks + k * w, line, (size_t)w);
+        row_prof[k] = widened_count(line, w, fw);
+    }
+#undef RW
+}
+
+/* Column lines of _contrast_maps: on v (the view of every CONTRAST_ALONG-th row), one pass down its
+ * rows: the steps across row y's column lines join a ring of CONTRAST_RING rows and running window
+ * sums down each column line; once row y + CONTRAST_WINDOW / 2 is in (or the last row), row y's
+ * windows are whole, and its breaks (each column line beside those left and right of it) go to row
+ * y of col_breaks (pass 2 reads it for each of the fh full-size rows it stands for) and to
+ * col_prof, once for each of them. */
+static void contrast_cols(const image_t *v, Py_ssize_t fh, unsigned char *scratch, unsigned char *col_breaks,
+                          int32_t *col_prof)
+{
+    const Py_ssize_t h = v->h, w = v->w, nc = w - 1, half = CONTRAST_WINDOW / 2;
+    const size_t big = (size_t)(h > w ? h : w) + 1;
+    if (nc <= 0)
+        return;
+    unsigned char *planes = scratch, *line = planes + 6 * big, *ring = line + 2 * big;
+    uint16_t *acc = (uint16_t *)(((uintptr_t)(ring + CONTRAST_RING * big) + 31) & ~(uintptr_t)31);
+    uint16_t *left = acc + big, *right = left + big, *counts = right + big, *tally = counts + big;
+    Py_ssize_t tallied = 0;
+    window_counts(h, counts);
+    for (Py_ssize_t cl = 0; cl < nc; cl++)
+        acc[cl] = tally[cl] = 0;
+    for (Py_ssize_t y = 0, yy = -half; yy < h; y++, yy++) {
+        if (y < h) { /* row y's column steps join the running sums */
+            unsigned char *cur = planes, *in = ring + big * (size_t)(y % CONTRAST_RING);
+            gather_row(v, y, cur, cur + w, cur + 2 * w);
+            plane_steps(cur, cur + w, cur + 2 * w, cur + 1, cur + w + 1, cur + 2 * w + 1, nc, in);
+            add_u8(acc, in, nc, 0);
+        }
+        if (yy < 0)
+            continue;
+        if (yy - half - 1 >= 0) { /* the row that left row yy's window */
+            const unsigned char *out = ring + big * (size_t)((yy - half - 1) % CONTRAST_RING);
+            add_u8(acc, out, nc, 1);
+        }
+        if (nc > 1) {
+            left[0] = acc[1];
+            memcpy(left + 1, acc, 2 * (size_t)(nc - 1));
+            memcpy(right, acc + 1, 2 * (size_t)(nc - 1));
+            right[nc - 1] = acc[nc - 2];
+        } else {
+            left[0] = right[0] = acc[0];
+        }
+        unsigned char *out = col_breaks + yy * nc;
+        contrast_breaks(acc, left, right, NULL, counts[yy], nc, out);
+        /* the full-size rows it stands for: CONTRAST_ALONG, the last perhaps fewer */
+        const Py_ssize_t stands = fh - CONTRAST_ALONG * yy < CONTRAST_ALONG ? fh - CONTRAST_ALONG * yy : CONTRAST_ALONG;
+        if (stands == CONTRAST_ALONG) { /* tallied once, counted four times when added (tally below 2^14) */
+            add_u8(tally, out, nc, 0);
+            if (++tallied == 16383) {
+                for (Py_ssize_t cl = 0; cl < nc; cl++) {
+                    col_prof[cl] += CONTRAST_ALONG * tally[cl];
+                    tally[cl] = 0;
+                }
+                tallied = 0;
+            }
+        } else {
+            for (Py_ssize_t cl = 0; cl < nc; cl++)
+                col_prof[cl] += (int32_t)stands * out[cl];
+        }
+    }
+    for (Py_ssize_t cl = 0; cl < nc; cl++)
+        col_prof[cl] += CONTRAST_ALONG * tally[cl];
+}
+
+/* Pass 1 of find_edge_boxes with `contrast` (edits._contrast_maps): the row lines on every
+ * CONTRAST_ALONG-th column, the column lines on every CONTRAST_ALONG-th row (a view of those rows). */
+static void contrast_pass(const image_t *c, unsigned char *scratch, unsigned char *row_breaks, unsigned char *col_breaks,
+                          int32_t *row_prof, int32_t *col_prof)
+{
+    contrast_rows(c, scratch, row_breaks, row_prof);
+    image_t v = *c;
+    v.h = (c->h + CONTRAST_ALONG - 1) / CONTRAST_ALONG;
+    v.sy = c->sy * CONTRAST_ALONG;
+    contrast_cols(&v, c->h, scratch, col_breaks, col_prof);
 }
 
 /* ------------------------------------------------------------------ candidate lines */
@@ -692,8 +1005,11 @@ static void line_sums(const unsigned char *breaks, Py_ssize_t len, float *row)
 
 /* _find_edge_boxes on view c: writes up to max_regions boxes to out (capacity cap), returns how
  * many, or -1 when out of memory. With `profiles` (break_counts), copies there the breaks each row
- * line and each column line holds (h - 1, then w - 1 counts) and returns 0 after pass 1. */
-static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out, int cap, int thin, int32_t *profiles)
+ * line and each column line holds (h - 1, then w - 1 counts) and returns 0 after pass 1. With
+ * `contrast`, the breaks are _contrast_maps' (contrast_pass), else _edge_maps' (thin: its thin-line
+ * rule). */
+static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out, int cap, int thin, int contrast,
+                           int32_t *profiles)
 {
     const Py_ssize_t h = c->h, w = c->w;
     const Py_ssize_t nr = h - 1, nc = w - 1; /* row lines (between rows), column lines */
@@ -718,6 +1034,7 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
         4 * (size_t)MAX_CAND * MAX_PAIRS, 4 * (size_t)MAX_CAND * MAX_PAIRS, /* v_sup, v_run */
         8 * (size_t)MAX_PAIRS, 8 * (size_t)MAX_PAIRS, /* box_w, box_h */
         sizeof(cand_t) * MAX_OUTLINE_CANDIDATES,      /* heap */
+        contrast ? contrast_scratch(h, w) : 0,        /* contrast_pass' lines */
     };
     arena_t A;
     A.size = 0;
@@ -749,7 +1066,8 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
     int64_t *box_w = (int64_t *)take(&A, sizes[si++]);
     int64_t *box_h = (int64_t *)take(&A, sizes[si++]);
     cand_t *heap = (cand_t *)take(&A, sizes[si++]);
-    if (heap == NULL) {
+    unsigned char *lines = (unsigned char *)take(&A, sizes[si++]);
+    if (heap == NULL || lines == NULL) {
         free(A.mem);
         return -1;
     }
@@ -766,7 +1084,9 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
      * column lines at y: the same steps, neighbours and thin flags as down a column line. */
     memset(row_prof, 0, 4 * (size_t)h);
     memset(col_prof, 0, 4 * (size_t)w);
-    {
+    if (contrast)
+        contrast_pass(c, lines, row_breaks, col_breaks, row_prof, col_prof);
+    else {
 #define ROW_PLANES(y) (planes + 3 * w * ((y) % 3))
 #define STEPS(k) (sbuf + big * ((k) % 5))
 #define THIN(y) (thinbuf + big * ((y) % 3))
@@ -826,11 +1146,21 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
      * pass 1's maps (a column line's gathered down the rows). */
     for (int i = 0; i < nR; i++) {
         Py_ssize_t r = rows[i];
-        line_sums(r >= 0 && r < nr ? row_breaks + r * w : NULL, w, sums_h + (Py_ssize_t)i * (w + 1));
+        const unsigned char *breaks = NULL;
+        if (r >= 0 && r < nr && contrast) { /* kept at every CONTRAST_ALONG-th pixel: widened */
+            widen(row_breaks + r * ((w + CONTRAST_ALONG - 1) / CONTRAST_ALONG), w, line);
+            breaks = line;
+        } else if (r >= 0 && r < nr)
+            breaks = row_breaks + r * w;
+        line_sums(breaks, w, sums_h + (Py_ssize_t)i * (w + 1));
     }
     for (int i = 0; i < nC; i++) {
         Py_ssize_t cl = cols[i];
-        if (cl >= 0 && cl < nc)
+        if (cl >= 0 && cl < nc && contrast) /* kept for every CONTRAST_ALONG-th row */
+            for (Py_ssize_t y = 0, k = 0; y < h; k++)
+                for (int t = 0; t < CONTRAST_ALONG && y < h; t++, y++)
+                    line[y] = col_breaks[k * nc + cl];
+        else if (cl >= 0 && cl < nc)
             for (Py_ssize_t y = 0; y < h; y++)
                 line[y] = col_breaks[y * nc + cl];
         line_sums(cl >= 0 && cl < nc ? line : NULL, h, sums_v + (Py_ssize_t)i * (h + 1));
@@ -882,6 +1212,8 @@ static int find_edge_boxes(const image_t *c, Py_ssize_t max_regions, box_t *out,
                     float scaled = x * 100.0f;
                     cand_t cd;
                     cd.score = rintf(scaled) / 100.0f;
+                    if (contrast && !(cd.score >= (float)CONTRAST_MIN_SCORE))
+                        continue; /* _find_edge_boxes' min_score */
                     cd.area = area;
                     cd.idx = pr * PC + pc;
                     heap_push(heap, &nheap, MAX_OUTLINE_CANDIDATES, &cd);
@@ -1051,13 +1383,14 @@ static int too_large(const image_t *a) { return a->h > PY_SSIZE_T_MAX / 1024 || 
 
 static PyObject *edge_boxes(PyObject *self, PyObject *args, PyObject *kwargs)
 {
-    static char *kwlist[] = {"a", "max_regions", NULL};
+    static char *kwlist[] = {"a", "max_regions", "contrast", NULL};
     PyObject *obj;
     Py_ssize_t max_regions;
+    int contrast = 0;
     Py_buffer buf;
     image_t a;
     (void)self;
-    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "On:edge_boxes", kwlist, &obj, &max_regions))
+    if (!PyArg_ParseTupleAndKeywords(args, kwargs, "On|p:edge_boxes", kwlist, &obj, &max_regions, &contrast))
         return NULL;
     if (get_image(obj, &buf, &a) < 0)
         return NULL;
@@ -1073,13 +1406,14 @@ static PyObject *edge_boxes(PyObject *self, PyObject *args, PyObject *kwargs)
     box_t boxes[MAX_OUTLINE_CANDIDATES];
     int n, kept = 0;
     Py_BEGIN_ALLOW_THREADS
-    int64_t step = (a.h > a.w ? a.h : a.w) > STEP_ABOVE ? 2 : 1;
+    /* contrast breaks are found on the view as given (edits._edge_boxes_numpy) */
+    int64_t step = !contrast && (a.h > a.w ? a.h : a.w) > STEP_ABOVE ? 2 : 1;
     image_t c = a;
     c.h = (a.h + step - 1) / step;
     c.w = (a.w + step - 1) / step;
     c.sy = a.sy * step;
     c.sx = a.sx * step;
-    n = find_edge_boxes(&c, max_regions, boxes, cap, step > 1, NULL);
+    n = find_edge_boxes(&c, max_regions, boxes, cap, step > 1, contrast, NULL);
     for (int i = 0; i < n; i++) {
         int64_t x0 = boxes[i].x0 * step, y0 = boxes[i].y0 * step;
         int64_t x1 = boxes[i].x1 * step, y1 = boxes[i].y1 * step;
@@ -1121,15 +1455,16 @@ static PyObject *edge_boxes(PyObject *self, PyObject *args, PyObject *kwargs)
     return list;
 }
 
-/* break_counts(a, thin): pass 1 alone, for the tests: the breaks on each row line and column line. */
+/* break_counts(a, thin, contrast=False): pass 1 alone, for the tests: the breaks on each row line
+ * and column line. */
 static PyObject *break_counts(PyObject *self, PyObject *args)
 {
     PyObject *obj;
-    int thin;
+    int thin, contrast = 0;
     Py_buffer buf;
     image_t a;
     (void)self;
-    if (!PyArg_ParseTuple(args, "Op:break_counts", &obj, &thin))
+    if (!PyArg_ParseTuple(args, "Op|p:break_counts", &obj, &thin, &contrast))
         return NULL;
     if (get_image(obj, &buf, &a) < 0)
         return NULL;
@@ -1141,7 +1476,7 @@ static PyObject *break_counts(PyObject *self, PyObject *args)
     const Py_ssize_t nr = !empty && a.h > 1 ? a.h - 1 : 0, nc = !empty && a.w > 1 ? a.w - 1 : 0;
     int32_t *profiles = (int32_t *)malloc(4 * (size_t)(nr + nc + 1));
     box_t unused[1];
-    int failed = profiles == NULL || (!empty && find_edge_boxes(&a, 1, unused, 1, thin, profiles) < 0);
+    int failed = profiles == NULL || (!empty && find_edge_boxes(&a, 1, unused, 1, thin, contrast, profiles) < 0);
     PyBuffer_Release(&buf);
     if (failed) {
         free(profiles);
@@ -1170,28 +1505,32 @@ static PyObject *constants(PyObject *self, PyObject *unused)
 {
     (void)self;
     (void)unused;
-    return Py_BuildValue("{s:i,s:(ii),s:i,s:i,s:i,s:d,s:d,s:d,s:i,s:d,s:i,s:d,s:d,s:d}", "EDGE_STEP", EDGE_STEP,
+    return Py_BuildValue("{s:i,s:(ii),s:i,s:i,s:i,s:d,s:d,s:d,s:i,s:d,s:i,s:d,s:d,s:d,s:i,s:i,s:(ii),s:d,s:i}", "EDGE_STEP", EDGE_STEP,
                          "EDGE_RATIO", EDGE_RATIO_0, EDGE_RATIO_1, "SMOOTH_SIDE", SMOOTH_SIDE, "SMOOTH_SIDE_STEP",
                          SMOOTH_SIDE_STEP, "MAX_LINES", MAX_LINES, "MIN_SIDE_SUPPORT", MIN_SIDE_SUPPORT,
                          "MIN_MEAN_SUPPORT", MIN_MEAN_SUPPORT, "BORDER_SUPPORT", BORDER_SUPPORT,
                          "MAX_OUTLINE_CANDIDATES", MAX_OUTLINE_CANDIDATES, "OUTLINE_REACH", OUTLINE_REACH,
                          "MIN_REGION_SIDE", MIN_REGION_SIDE, "MIN_OUTLINE_SHARE", MIN_OUTLINE_SHARE,
-                         "MAX_REGION_SHARE", MAX_REGION_SHARE, "MAX_ASPECT", MAX_ASPECT);
+                         "MAX_REGION_SHARE", MAX_REGION_SHARE, "MAX_ASPECT", MAX_ASPECT, "CONTRAST_WINDOW",
+                         CONTRAST_WINDOW, "CONTRAST_STEP", CONTRAST_STEP, "CONTRAST_RATIO", CONTRAST_RATIO_0,
+                         CONTRAST_RATIO_1, "CONTRAST_MIN_SCORE", CONTRAST_MIN_SCORE,
+                         "CONTRAST_ALONG", CONTRAST_ALONG);
 }
 
 static PyMethodDef methods[] = {
     {"edge_boxes", (PyCFunction)(void (*)(void))edge_boxes, METH_VARARGS | METH_KEYWORDS,
-     "edge_boxes(a, max_regions) -> list of (x0, y0, x1, y1)\n\n"
-     "childsafe.media.edits._edge_boxes_numpy(a, max_regions=max_regions), compiled: boxes outlined by\n"
-     "sharp colour breaks in an (h, w, 3) uint8 array (any strides), best first."},
+     "edge_boxes(a, max_regions, contrast=False) -> list of (x0, y0, x1, y1)\n\n"
+     "childsafe.media.edits._edge_boxes_numpy(a, max_regions=max_regions, contrast=contrast), compiled:\n"
+     "boxes outlined by sharp colour breaks in an (h, w, 3) uint8 array (any strides), best first."},
     {"seam_lines", seam_lines, METH_VARARGS,
      "seam_lines(a, step, sample, share) -> (rows, columns)\n\n"
      "The lines of a[::step, ::step] that break at share of every sample-th position along them\n"
      "(childsafe.media.edits._seams before merging)."},
     {"break_counts", break_counts, METH_VARARGS,
-     "break_counts(a, thin) -> (rows, columns)\n\n"
+     "break_counts(a, thin, contrast=False) -> (rows, columns)\n\n"
      "How many breaks each row line and each column line of a holds (edge_boxes' first pass, with or\n"
-     "without the thin-line rule): childsafe.media.edits._edge_maps(a, thin) summed along each line."},
+     "without the thin-line rule): childsafe.media.edits._edge_maps(a, thin) summed along each line, or\n"
+     "with contrast _contrast_maps(a)."},
     {"constants", constants, METH_NOARGS,
      "The constants compiled in, by their names in childsafe.media.edits (the tests compare them)."},
     {NULL, NULL, 0, NULL}};

@@ -1,9 +1,11 @@
 """The compiled outline finding (childsafe.media._outlines.edge_boxes) gives exactly the boxes, in the
-same order, that the numpy reference in childsafe.media.edits (_edge_boxes_numpy) gives: on the images
-the edits tests draw, pictures pasted into other pictures (eval's picture in picture, collage and
-screenshot), the reference photos, noise, flat, tiny and thin arrays, both sides of the 400-pixel
-switch to every second pixel, sliced and strided views, and hypothesis' small images with a few
-rectangles; and bad buffers are refused, never a crash."""
+same order, that the numpy reference in childsafe.media.edits (_edge_boxes_numpy) gives, with sharp
+breaks and with contrast breaks (`contrast=True`, `_contrast_maps`): on the images the edits tests
+draw, pictures pasted into other pictures (eval's picture in picture, collage and screenshot), the
+reference photos, noise, flat, tiny and thin arrays, both sides of the 400-pixel switch to every
+second pixel, sliced and strided views (packed RGB and Pillow's four-byte pixels, whose rows the
+contrast pass reads eight pixels at a time), and hypothesis' small images with a few rectangles; and
+bad buffers are refused, never a crash."""
 
 from __future__ import annotations
 
@@ -25,19 +27,23 @@ if not hasattr(_outlines, "edge_boxes"):
 MAXES = (0, 1, 2, 8)
 
 
-def reference(a: np.ndarray, max_regions: int) -> list:
-    return edits._edge_boxes_numpy(a, max_regions=max_regions)
+def reference(a: np.ndarray, max_regions: int, contrast: bool = False) -> list:
+    return edits._edge_boxes_numpy(a, max_regions=max_regions, contrast=contrast)
 
 
 def check(a: np.ndarray, maxes=MAXES) -> list:
-    """Both engines on a, for every max_regions; returns the boxes for the last."""
-    want: list = []
-    for m in maxes:
-        want = [tuple(int(v) for v in box) for box in reference(a, m)]
-        got = _outlines.edge_boxes(a, m)
-        assert isinstance(got, list) and all(type(v) is int for box in got for v in box)
-        assert got == want, (a.shape, a.strides, m)
-    return want
+    """Both engines on a, for every max_regions, sharp and contrast breaks; returns the sharp boxes
+    for the last and the contrast boxes after them."""
+    found: list = []
+    for contrast in (False, True):
+        want: list = []
+        for m in maxes:
+            want = [tuple(int(v) for v in box) for box in reference(a, m, contrast)]
+            got = _outlines.edge_boxes(a, m, contrast)
+            assert isinstance(got, list) and all(type(v) is int for box in got for v in box)
+            assert got == want, (a.shape, a.strides, m, contrast)
+        found += want
+    return found
 
 
 def check_as_the_product_does(img: Image.Image) -> int:
@@ -56,7 +62,7 @@ def test_constants_are_those_of_edits():
     names = ("EDGE_STEP", "EDGE_RATIO", "SMOOTH_SIDE", "SMOOTH_SIDE_STEP",
              "MAX_LINES", "MIN_SIDE_SUPPORT", "MIN_MEAN_SUPPORT", "BORDER_SUPPORT",
              "MAX_OUTLINE_CANDIDATES", "OUTLINE_REACH", "MIN_REGION_SIDE", "MIN_OUTLINE_SHARE", "MAX_REGION_SHARE",
-             "MAX_ASPECT")
+             "MAX_ASPECT", "CONTRAST_WINDOW", "CONTRAST_STEP", "CONTRAST_RATIO", "CONTRAST_MIN_SCORE", "CONTRAST_ALONG")
     compiled = _outlines.constants()
     assert set(compiled) == set(names)
     for name in names:
@@ -85,6 +91,7 @@ def test_the_dispatch_uses_the_compiled_function(monkeypatch):
     monkeypatch.setattr(edits, "NUMPY_ONLY", True)
     with mock.patch.object(_outlines, "edge_boxes", side_effect=AssertionError("compiled path taken")):
         assert edits.edge_boxes(a, max_regions=3) == reference(a, 3)
+        assert edits.edge_boxes(a, max_regions=3, contrast=True) == reference(a, 3, True)
 
 
 # ---------------------------------------------------------------- what the edits tests draw
@@ -238,6 +245,26 @@ def test_tiny_and_thin_shapes():
 # values whose differences sit on the rules' edges: steps of 24 / 36 (large enough), 170 / 171 beside
 # 255 (small: 3 v <= 2 s), 9 / 8 beside 36 (smooth side: 4 v <= s), 255 - 84 = 171, ...
 EDGE_VALUES = np.array([0, 8, 9, 12, 24, 36, 60, 84, 85, 170, 171, 219, 231, 246, 255], np.uint8)
+
+
+def test_contrast_break_counts_are_those_of_numpy():
+    """The contrast pass alone (`break_counts(a, False, True)`) against `_contrast_maps`: lines of every
+    length from 1 to 100 and a few longer (the pass reads every fourth pixel, eight at a time, and
+    widens each break to the pixels up to the next), steps around `CONTRAST_STEP` and the ratio,
+    grey, coloured, Pillow's four-byte layout and flipped views."""
+    rng = np.random.default_rng(5)
+    levels = np.array([0, 5, 11, 12, 13, 17, 18, 19, 40, 60, 61, 200, 255], np.uint8)
+    for length in list(range(1, 101)) + [127, 128, 129, 255, 256, 257, 511]:
+        other = int(rng.integers(1, 40))
+        for h, w in ((other, length), (length, other)):
+            base = levels[rng.integers(0, len(levels), (h, w, 3))]
+            stripes = np.repeat(levels[rng.integers(0, len(levels), (h, 1, 3))], w, axis=1)  # lines of one tone
+            rgbx = np.zeros((h, w, 4), np.uint8)
+            rgbx[..., :3] = base
+            for a in (base, stripes, np.repeat(base[..., :1], 3, axis=2), rgbx[..., :3], base[::-1, ::-1]):
+                rows, cols = edits._contrast_maps(a)
+                assert _outlines.break_counts(a, False, True) == (rows.sum(axis=1).tolist(), cols.sum(axis=0).tolist()), \
+                    (a.shape, a.strides)
 
 
 @pytest.mark.parametrize("thin", [False, True])

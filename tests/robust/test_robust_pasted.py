@@ -1,7 +1,10 @@
-"""A picture pasted over texture: the outline finder's one-sided breaks (edits.SMOOTH_SIDE), and the
+"""A picture pasted over texture: the outline finder's one-sided breaks (edits.SMOOTH_SIDE), its
+contrast breaks (edits._contrast_maps: steps that stand out on average along a side), and the
 evaluation's pasted sweep (eval.matching.pasted) that measures them."""
 
 from __future__ import annotations
+
+import random
 
 import numpy as np
 import pytest
@@ -77,3 +80,66 @@ def test_the_pasted_sweep_counts_what_it_says():
     assert naive <= found
     assert found >= 12  # 92% of 600 in make eval-matching; a floor, not the figure
     assert pasted.evaluate(pictures, 16, seed=1) == counts  # seeded: the same copies every run
+
+
+# ---------------------------------------------------------------- contrast breaks
+
+
+def _tinted_over_noise() -> tuple[np.ndarray, tuple[int, int, int, int]]:
+    """A picture as grainy as the noise it is pasted over, tinted (red +45, blue -45): across its
+    sides a pixel steps about as much as anywhere in the noise, so pixel by pixel no side stands out
+    (`_edge_maps` finds little there); averaged along a side, the tint does."""
+    rng = np.random.default_rng(3)
+    h, w = 320, 380
+    a = np.clip(128 + rng.normal(0, 16, (h, w, 3)), 0, 255)
+    y0, x0, ph, pw = 80, 100, 150, 180
+    a[y0 : y0 + ph, x0 : x0 + pw] += np.array([45, 0, -45])
+    return np.clip(a, 0, 255).astype(np.uint8), (x0, y0, x0 + pw, y0 + ph)
+
+
+def test_contrast_breaks_outline_a_picture_that_sharp_breaks_miss():
+    a, box = _tinted_over_noise()
+    rows, cols = edits._contrast_maps(a)
+    x0, y0, x1, y1 = box
+    assert min(rows[y0 - 1, x0 + 8 : x1 - 8].mean(), rows[y1 - 1, x0 + 8 : x1 - 8].mean(),
+               cols[y0 + 8 : y1 - 8, x0 - 1].mean(), cols[y0 + 8 : y1 - 8, x1 - 1].mean()) > 0.75
+    assert rows[: y0 - 3].mean() < 0.01 and cols[:, : x0 - 3].mean() < 0.01  # the noise: next to none
+    assert box not in edits.edge_boxes(a, max_regions=8)
+    assert edits.edge_boxes(a, max_regions=2, contrast=True)[0] == box
+    assert edits._edge_boxes_numpy(a, max_regions=2, contrast=True)[0] == box
+
+
+def test_contrast_boxes_need_their_score():
+    """A box of contrast breaks scoring under `CONTRAST_MIN_SCORE` is left out (unrelated photos'
+    windows and stairs score so), and tiny or flat arrays give none."""
+    a, box = _tinted_over_noise()
+    assert edits._edge_boxes_numpy(a, max_regions=2, contrast=True)
+    flat = np.full((200, 300, 3), 90, np.uint8)
+    noise = np.random.default_rng(1).integers(0, 256, (200, 300, 3), dtype=np.uint8)
+    for arr in (flat, noise, a[:40, :40]):
+        assert edits.edge_boxes(arr, max_regions=4, contrast=True) == []
+        assert edits._edge_boxes_numpy(arr, max_regions=4, contrast=True) == []
+
+
+@pytest.mark.parametrize("name, seed, share, background", [
+    ("astronaut", 39, 0.2, "drawn"), ("camera", 54, 0.2, "photo"), ("chelsea", 54, 0.2, "photo"),
+])
+def test_pictures_the_contrast_outlines_find(name, seed, share, background, monkeypatch):
+    """The evaluation's picture in picture with a package photo (eval.matching.transforms): found
+    through a contrast outline, and not without one."""
+    from eval.matching.corpus import _skimage
+    from eval.matching.transforms import picture_in_picture
+
+    sample = _skimage((name,))
+    if not sample:
+        pytest.skip(f"scikit-image's {name} is not available")
+    original = sample[0].image.convert("RGB")
+    own = int(pdq_hash_image(original).pdq, 16)
+    copy = picture_in_picture(original, random.Random(seed), share, background)
+
+    def nearest() -> int:
+        return min((int(q.pdq, 16) ^ own).bit_count() for q in image_query_hashes(copy))
+
+    assert nearest() <= 31
+    monkeypatch.setattr(edits, "CONTRAST_OUTLINES", False)
+    assert nearest() > 31
