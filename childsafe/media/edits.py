@@ -1108,6 +1108,8 @@ while most such boxes in unrelated photos (stairs, windows, fields) scored less 
 CONTRAST_SAME = 0.9
 """`pictures_within`: a box from `_contrast_maps` overlapping a sharp outline by this much is that outline."""
 CONTRAST_OUTLINES = True
+"""Whether `pictures_within` looks for contrast outlines at all (the tests and a cost comparison turn
+it off; a platform turns the whole search off with ``regions=False``)."""
 
 
 def _contrast_maps(c: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
