@@ -410,8 +410,6 @@ CPU_BUILDS static void gather_row(const image_t *v, Py_ssize_t y, unsigned char 
     else if (sc == 1 && sx == 4) GATHER_REST(4)
     else if (sc == 1 && sx == 6) GATHER_REST(6)
     else if (sc == 1 && sx == 8) GATHER_REST(8)
-    else if (sc == 1 && sx == 12) GATHER_REST(12) /* every fourth pixel (contrast_rows) */
-    else if (sc == 1 && sx == 16) GATHER_REST(16)
     else {
         for (p += x * sx; x < w; x++, p += sx) {
             r[x] = p[0];

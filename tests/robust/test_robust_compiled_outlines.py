@@ -261,10 +261,75 @@ def test_contrast_break_counts_are_those_of_numpy():
             stripes = np.repeat(levels[rng.integers(0, len(levels), (h, 1, 3))], w, axis=1)  # lines of one tone
             rgbx = np.zeros((h, w, 4), np.uint8)
             rgbx[..., :3] = base
-            for a in (base, stripes, np.repeat(base[..., :1], 3, axis=2), rgbx[..., :3], base[::-1, ::-1]):
+            for a in (base, stripes, np.repeat(base[..., :1], 3, axis=2), rgbx[..., :3], base[::-1], base[::-1, ::-1]):
                 rows, cols = edits._contrast_maps(a)
                 assert _outlines.break_counts(a, False, True) == (rows.sum(axis=1).tolist(), cols.sum(axis=0).tolist()), \
                     (a.shape, a.strides)
+
+
+def _at_the_end_of_memory(a: np.ndarray, rgbx: bool) -> tuple[np.ndarray, object]:
+    """A copy of a whose last byte is the last byte before a page that cannot be read (packed RGB,
+    or Pillow's four bytes a pixel with the last pixel's fourth byte left off): a read past the
+    view's end faults."""
+    import mmap
+
+    h, w = a.shape[:2]
+    size = h * w * (4 if rgbx else 3) - (1 if rgbx else 0)
+    page = mmap.PAGESIZE
+    span = -(-size // page) * page
+    region = mmap.mmap(-1, span + page, prot=mmap.PROT_READ | mmap.PROT_WRITE)
+    guard = np.frombuffer(region, np.uint8)
+    import ctypes
+
+    libc = ctypes.CDLL(None, use_errno=True)
+    libc.mprotect.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
+    if libc.mprotect(guard.ctypes.data + span, page, 0) != 0:
+        pytest.skip("mprotect is not available")
+    start = span - size
+    if rgbx:
+        flat = guard[start : start + size]
+        view = np.lib.stride_tricks.as_strided(flat, (h, w, 3), (4 * w, 4, 1))
+        for c in range(3):
+            flat[c::4] = a[..., c].reshape(-1)
+    else:
+        view = guard[start : start + size].reshape(h, w, 3)
+        view[...] = a
+    return view, region
+
+
+def test_contrast_reads_stay_inside_the_view():
+    """The contrast pass reads a row's bytes 32 at a time: pictures that end right before memory that
+    cannot be read (packed RGB and Pillow's layout, widths around the eight-at-a-time blocks) give
+    numpy's counts and boxes, and no fault."""
+    if not hasattr(__import__("mmap"), "PROT_READ"):
+        pytest.skip("no mmap protection here")
+    rng = np.random.default_rng(9)
+    for h in (1, 2, 3, 9):
+        for w in list(range(1, 80)) + [127, 128, 129, 255, 256, 257]:
+            a = rng.integers(0, 256, (h, w, 3), dtype=np.uint8)
+            a[h // 3 :, w // 4 :] //= 2  # a darker block: some breaks
+            for rgbx in (False, True):
+                view, region = _at_the_end_of_memory(a, rgbx)
+                rows, cols = edits._contrast_maps(a)
+                assert _outlines.break_counts(view, False, True) == (rows.sum(axis=1).tolist(), cols.sum(axis=0).tolist())
+                if h >= 48 and w >= 48:
+                    assert _outlines.edge_boxes(view, 2, True) == reference(a, 2, True)
+                del view
+    big = rng.integers(0, 256, (60, 300, 3), dtype=np.uint8)
+    big[20:50, 40:200] //= 3
+    for rgbx in (False, True):
+        view, region = _at_the_end_of_memory(big, rgbx)
+        assert _outlines.edge_boxes(view, 2, True) == reference(big, 2, True)
+
+
+def test_contrast_counts_on_very_tall_images():
+    """Column lines are counted in 16 bits and added up every 16,383 rows of the view (every fourth
+    row of the image): a tall broadcast image crosses that."""
+    row = np.random.default_rng(4).integers(0, 256, (1, 50, 3), dtype=np.uint8)
+    for h in (65532, 65537, 131075):
+        a = np.broadcast_to(row, (h, 50, 3))
+        rows, cols = edits._contrast_maps(a)
+        assert _outlines.break_counts(a, False, True) == (rows.sum(axis=1).tolist(), cols.sum(axis=0).tolist())
 
 
 @pytest.mark.parametrize("thin", [False, True])
