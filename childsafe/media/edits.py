@@ -1766,6 +1766,8 @@ def pictures_within(
             pixels = _picture_pixels(img, original, whole)
             snapped = snap(original, factor)
             keep(snapped, False, pixels if snapped == original else None)
+            if snapped != original:  # its frame is cut from the box kept, on the image's own pixels
+                original, pixels = snapped, _picture_pixels(img, snapped, whole)
             # The frame is found on a copy filtered by 2 when the image was reduced (a frame's
             # JPEG-blended edge is smoother there), and cut from the pixels hashed. A frame's edge may
             # be a line of blend between page and frame: a pass stops there, the next one takes the

@@ -152,3 +152,28 @@ def test_pictures_the_contrast_outlines_find(name, seed, share, background, monk
     assert nearest() <= 31
     monkeypatch.setattr(edits, "CONTRAST_OUTLINES", False)
     assert nearest() > 31
+
+
+# ---------------------------------------------------------------- a thin outline of the picture's own
+
+
+@pytest.mark.parametrize("seed, where", [(2, (301, 455)), (3, (640, 99)), (1, (301, 455))])
+def test_a_thin_outline_is_cut_from_the_box_put_on_the_images_own_pixels(seed, where):
+    """A photo in a 3 px outline of its own over a busy drawing, on a canvas reduced by 2 for the
+    search: the outline is found a line outside it on a side, and the box is put on the image's own
+    pixels (`snap_to_frame`) at the outline's outer edge. The frame must then be cut from that box,
+    not from the box as found (whose first line is background, so no side of one tone was there to
+    cut): 24 to 54 bits off with the outline kept on a side, 0 now."""
+    from PIL import ImageOps
+    from skimage import data
+
+    from eval.matching.corpus import drawn_scene
+
+    picture = Image.fromarray(data.coffee()).resize((215, 143), Image.Resampling.LANCZOS)
+    canvas = drawn_scene(40 + seed, (1237, 1259))
+    canvas.paste(ImageOps.expand(picture, border=3, fill=(186, 209, 121)), where)
+    own = int(pdq_hash_image(picture).pdq, 16)
+    best = min(image_query_hashes(canvas), key=lambda q: (int(q.pdq, 16) ^ own).bit_count())
+    x, y = where
+    assert (int(best.pdq, 16) ^ own).bit_count() <= 8
+    assert best.region is not None and max(abs(p - q) for p, q in zip(best.region, (x + 3, y + 3, x + 218, y + 146))) <= 1
