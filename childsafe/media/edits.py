@@ -1143,11 +1143,16 @@ def _contrast_lines(c: np.ndarray) -> np.ndarray:
     x = np.arange(length)
     lo, hi = np.maximum(x - half, 0), np.minimum(x + half + 1, length)
     window = sums[:, hi] - sums[:, lo]
-    if n > 1:
-        beside = np.maximum(np.concatenate([window[1:2], window[:-1]]), np.concatenate([window[1:], window[-2:-1]]))
-    else:
-        beside = window
+    beside = np.maximum(*_neighbour_lines(window))
     return (window >= CONTRAST_STEP * (hi - lo)) & (window * CONTRAST_RATIO[1] >= beside * CONTRAST_RATIO[0])
+
+
+def _neighbour_lines(v: np.ndarray) -> tuple[np.ndarray, np.ndarray]:
+    """For each line of ``v`` (axis 0), the line before it and the line after it, and at the ends the
+    one neighbour there is both ways (the line itself when alone): what a break is compared with."""
+    if len(v) < 2:
+        return v, v
+    return np.concatenate([v[1:2], v[:-1]]), np.concatenate([v[1:], v[-2:-1]])
 
 
 def _edge_maps(c: np.ndarray, thin: bool = False) -> tuple[np.ndarray, np.ndarray]:
@@ -1176,12 +1181,7 @@ def _edge_maps(c: np.ndarray, thin: bool = False) -> tuple[np.ndarray, np.ndarra
         far = np.full((2, step.shape[1]), 255, np.int32)  # past the ends: never a small step
         ext = np.concatenate([far, step, far])
         before, after, before2, after2 = ext[1 : n + 1], ext[3 : n + 3], ext[:n], ext[4 : n + 4]
-        # the steps beside, and the one neighbour there is at the ends (the line itself when alone)
-        if n == 1:
-            near_before = near_after = step
-        else:
-            near_before = np.concatenate([step[1:2], step[:-1]])
-            near_after = np.concatenate([step[1:], step[-2:-1]])
+        near_before, near_after = _neighbour_lines(step)
         none = np.zeros((1, step.shape[1]), dtype=bool)
         thin_after = np.concatenate([thin_k, none])  # the line of pixels after step r is thin
         thin_before = np.concatenate([none, thin_k])
@@ -1747,7 +1747,8 @@ def pictures_within(
         # The page colours come from the whole image (its edge shows them), the labelling from inside.
         ox, oy, ex, ey = boxes[0] if boxes else (0, 0, width, height)
         page = _backgrounds(a)
-        found_regions, page_share = _regions(a[oy:ey, ox:ex], max_regions=max_regions, backgrounds=page)
+        inside = a[oy:ey, ox:ex]
+        found_regions, page_share = _regions(inside, max_regions=max_regions, backgrounds=page)
         full: list[np.ndarray] = []  # the image's own pixels, when a box found on the reduced copy is snapped
 
         def snap(box: Box, reach: int) -> Box:
@@ -1763,11 +1764,11 @@ def pictures_within(
             # A pasted picture often sits in a frame of its own (a chat bubble's edge, an outline
             # drawn round a picture in picture): trim it too. Both are hashed: the picture's own edge
             # may be flat enough to look like a frame.
+            # Put on the image's own pixels first: its frame is cut from the box kept (cut from the
+            # box as found, a side whose first line was background kept a thin outline).
+            original = snap(original, factor)
             pixels = _picture_pixels(img, original, whole)
-            snapped = snap(original, factor)
-            keep(snapped, False, pixels if snapped == original else None)
-            if snapped != original:  # its frame is cut from the box kept, on the image's own pixels
-                original, pixels = snapped, _picture_pixels(img, snapped, whole)
+            keep(original, False, pixels)
             # The frame is found on a copy filtered by 2 when the image was reduced (a frame's
             # JPEG-blended edge is smoother there), and cut from the pixels hashed. A frame's edge may
             # be a line of blend between page and frame: a pass stops there, the next one takes the
@@ -1806,13 +1807,12 @@ def pictures_within(
         # A flat page with specks (a starfield on black) has no busy background to paste over: a
         # picture on it is a region.
         outlines = max(1, max_regions // 4) if page_share < FLAT_PAGE else 0
-        inside = a[oy:ey, ox:ex]
         sharp = edge_boxes(inside, max_regions=outlines)
         # And as many again from breaks that stand out on average along a side (a picture over
         # grass or gravel, whose steps beside it are as large as its own, pixel by pixel), unless
         # nearly a sharp outline found already.
-        averaged = [box for box in (edge_boxes(inside, max_regions=outlines, contrast=True) if outlines and CONTRAST_OUTLINES else [])
-                    if all(_iou(box, other) < CONTRAST_SAME for other in sharp)]
+        averaged = edge_boxes(inside, max_regions=outlines, contrast=True) if CONTRAST_OUTLINES else []
+        averaged = [box for box in averaged if all(_iou(box, other) < CONTRAST_SAME for other in sharp)]
         for bx0, by0, bx1, by1 in sharp + averaged:
             keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size), SAME_AS_WHOLE)
         # Tiles that touch (a collage without gaps) make one region and no outline of their own. The
@@ -1823,7 +1823,7 @@ def pictures_within(
                 keep_framed(_to_original(cell, factor, img.size), SAME_AS_WHOLE)
         # Last, so that a region's part (a region's gap lost on the labelling copy) takes no
         # outline's or tile's place: a part a few lines off a picture's outline was kept before it.
-        for bx0, by0, bx1, by1 in region_parts(a[oy:ey, ox:ex], found_regions, page, limit=max_regions // 2):
+        for bx0, by0, bx1, by1 in region_parts(inside, found_regions, page, limit=max_regions // 2):
             keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size))
     return found
 

@@ -9,6 +9,8 @@ bad buffers are refused, never a crash."""
 
 from __future__ import annotations
 
+import ctypes
+import mmap
 import random
 from unittest import mock
 
@@ -271,16 +273,12 @@ def _at_the_end_of_memory(a: np.ndarray, rgbx: bool) -> tuple[np.ndarray, object
     """A copy of a whose last byte is the last byte before a page that cannot be read (packed RGB,
     or Pillow's four bytes a pixel with the last pixel's fourth byte left off): a read past the
     view's end faults."""
-    import mmap
-
     h, w = a.shape[:2]
     size = h * w * (4 if rgbx else 3) - (1 if rgbx else 0)
     page = mmap.PAGESIZE
     span = -(-size // page) * page
     region = mmap.mmap(-1, span + page, prot=mmap.PROT_READ | mmap.PROT_WRITE)
     guard = np.frombuffer(region, np.uint8)
-    import ctypes
-
     libc = ctypes.CDLL(None, use_errno=True)
     libc.mprotect.argtypes = (ctypes.c_void_p, ctypes.c_size_t, ctypes.c_int)
     if libc.mprotect(guard.ctypes.data + span, page, 0) != 0:
@@ -301,7 +299,7 @@ def test_contrast_reads_stay_inside_the_view():
     """The contrast pass reads a row's bytes 32 at a time: pictures that end right before memory that
     cannot be read (packed RGB and Pillow's layout, widths around the eight-at-a-time blocks) give
     numpy's counts and boxes, and no fault."""
-    if not hasattr(__import__("mmap"), "PROT_READ"):
+    if not hasattr(mmap, "PROT_READ"):
         pytest.skip("no mmap protection here")
     rng = np.random.default_rng(9)
     for h in (1, 2, 3, 9):
