@@ -328,27 +328,29 @@ AVX2 static Py_ssize_t rule_breaks_avx2(const unsigned char *s, const unsigned c
     }
 }
 
-/* The same for Pillow's four-byte pixels (a pick at the start of each 16-byte lane, eight from four
- * loads of each row). */
+/* The same for Pillow's four-byte pixels: pick 2 r + k (k = 0, 1) starts 16 k + 4 r bytes into
+ * the load r at 28 r, so the four loads of a row are blended into one vector whose dword r of lane
+ * k is that pick (then one difference, one byte maximum, one shuffle). The loads reach 116 bytes
+ * past the first pick, 12 past the eighth's start. */
 AVX2 static Py_ssize_t pick_steps_rgbx_avx2(const unsigned char *p, const unsigned char *q, Py_ssize_t n,
                                            unsigned char *out)
 {
-    __m256i to[4];
-    for (int r = 0; r < 4; r++) { /* load r's lanes give picks 2 r and 2 r + 1 */
-        char m[32];
-        memset(m, -1, sizeof m);
-        m[2 * r] = 0;
-        m[16 + 2 * r + 1] = 0;
-        to[r] = _mm256_loadu_si256((const __m256i *)m);
-    }
+    /* byte 0 of dword r of lane 0 -> out 2 r, of lane 1 -> out 2 r + 1; -1 leaves a zero */
+    const __m256i to = _mm256_setr_epi8(0, -1, 4, -1, 8, -1, 12, -1, -1, -1, -1, -1, -1, -1, -1, -1,
+                                        -1, 0, -1, 4, -1, 8, -1, 12, -1, -1, -1, -1, -1, -1, -1, -1);
     Py_ssize_t i = 0;
     for (; i + 8 <= n; i += 8) {
-        __m256i m = _mm256_setzero_si256();
-        for (int r = 0; r < 4; r++) {
-            __m256i v = absd32(ld32(p + 16 * i + 32 * r), ld32(q + 16 * i + 32 * r));
-            v = _mm256_max_epu8(_mm256_max_epu8(v, _mm256_srli_si256(v, 1)), _mm256_srli_si256(v, 2));
-            m = _mm256_or_si256(m, _mm256_shuffle_epi8(v, to[r]));
-        }
+        const unsigned char *pp = p + 16 * i, *qq = q + 16 * i;
+        __m256i a = ld32(pp), b = ld32(qq);
+        a = _mm256_blend_epi32(a, ld32(pp + 28), 0x22);
+        b = _mm256_blend_epi32(b, ld32(qq + 28), 0x22);
+        a = _mm256_blend_epi32(a, ld32(pp + 56), 0x44);
+        b = _mm256_blend_epi32(b, ld32(qq + 56), 0x44);
+        a = _mm256_blend_epi32(a, ld32(pp + 84), 0x88);
+        b = _mm256_blend_epi32(b, ld32(qq + 84), 0x88);
+        __m256i d = absd32(a, b); /* byte 0 of each dword: the largest of its bytes 0, 1, 2 */
+        d = _mm256_max_epu8(_mm256_max_epu8(d, _mm256_srli_epi32(d, 8)), _mm256_srli_epi32(d, 16));
+        const __m256i m = _mm256_shuffle_epi8(d, to);
         const uint64_t eight = (uint64_t)_mm256_extract_epi64(m, 0) | (uint64_t)_mm256_extract_epi64(m, 2);
         memcpy(out + i, &eight, 8);
     }
@@ -559,13 +561,13 @@ CPU_BUILDS static void window_along(const unsigned char *restrict s, Py_ssize_t 
 {
     const Py_ssize_t half = CONTRAST_WINDOW / 2;
     Py_ssize_t x;
-    if (n > 2 * half) { /* whole windows: one shifted line at a time (these loops vectorise) */
-        for (x = half; x < n - half; x++)
-            win[x] = s[x - half];
-        for (Py_ssize_t d = 1; d < CONTRAST_WINDOW; d++)
-            for (x = half; x < n - half; x++)
-                win[x] = (uint16_t)(win[x] + s[x - half + d]);
-    }
+    if (n > 2 * half) /* whole windows, one sum each (the loop vectorises) */
+        for (x = half; x < n - half; x++) {
+            unsigned acc = 0;
+            for (Py_ssize_t d = -half; d <= half; d++)
+                acc += s[x + d];
+            win[x] = (uint16_t)acc;
+        }
     for (x = 0; x < n; x++) {
         if (x == half && n - half > half)
             x = n - half; /* past the whole windows */
