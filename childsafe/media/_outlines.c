@@ -581,25 +581,32 @@ CPU_BUILDS static void window_along(const unsigned char *restrict s, Py_ssize_t 
 
 /* out[i] = whether win[i] is a contrast break beside the windows before[i] and after[i] over
  * count[i] places (count NULL: `one` for all): win >= CONTRAST_STEP count and win * 2 >= 3 *
- * max(before, after) (sums of the same window, so the means compare alike). */
-CPU_BUILDS static void contrast_breaks(const uint16_t *restrict win, const uint16_t *restrict before,
-                                       const uint16_t *restrict after, const uint16_t *restrict count, uint16_t one,
-                                       Py_ssize_t n, unsigned char *restrict out)
+ * max(before, after) (sums of the same window, so the means compare alike). Returns how many are
+ * set. */
+CPU_BUILDS static uint32_t contrast_breaks(const uint16_t *restrict win, const uint16_t *restrict before,
+                                           const uint16_t *restrict after, const uint16_t *restrict count,
+                                           uint16_t one, Py_ssize_t n, unsigned char *restrict out)
 {
     /* in uint16: at most 3 * CONTRAST_WINDOW * 255 */
+    uint32_t set = 0;
     if (count != NULL)
         for (Py_ssize_t i = 0; i < n; i++) {
             uint16_t v = win[i], b = before[i] > after[i] ? before[i] : after[i];
-            out[i] = (unsigned char)((v >= (uint16_t)(CONTRAST_STEP * count[i])) &
-                                     ((uint16_t)(v * CONTRAST_RATIO_1) >= (uint16_t)(b * CONTRAST_RATIO_0)));
+            unsigned char o = (unsigned char)((v >= (uint16_t)(CONTRAST_STEP * count[i])) &
+                                              ((uint16_t)(v * CONTRAST_RATIO_1) >= (uint16_t)(b * CONTRAST_RATIO_0)));
+            out[i] = o;
+            set += o;
         }
     else {
         const uint16_t need = (uint16_t)(CONTRAST_STEP * one);
         for (Py_ssize_t i = 0; i < n; i++) {
             uint16_t v = win[i], b = before[i] > after[i] ? before[i] : after[i];
-            out[i] = (unsigned char)((v >= need) & ((uint16_t)(v * CONTRAST_RATIO_1) >= (uint16_t)(b * CONTRAST_RATIO_0)));
+            unsigned char o = (unsigned char)((v >= need) & ((uint16_t)(v * CONTRAST_RATIO_1) >= (uint16_t)(b * CONTRAST_RATIO_0)));
+            out[i] = o;
+            set += o;
         }
     }
+    return set;
 }
 
 /* How many pixels the window at each of n positions along a line holds (window_along's hi - lo). */
@@ -613,29 +620,22 @@ static void window_counts(Py_ssize_t n, uint16_t *count)
 }
 
 /* The breaks of a row line's windows beside the row lines before and after it (counts: each
- * window's places), written to out. */
-static void row_line_breaks(const uint16_t *line, const uint16_t *before, const uint16_t *after,
-                            const uint16_t *counts, Py_ssize_t w, unsigned char *out)
+ * window's places), found on every CONTRAST_ALONG-th of fw pixels, written to out; returns how
+ * many of the fw are set when each stands for the pixels up to the next (np.repeat cut to fw: the
+ * last for the rest). */
+static int32_t row_line_breaks(const uint16_t *line, const uint16_t *before, const uint16_t *after,
+                               const uint16_t *counts, Py_ssize_t w, Py_ssize_t fw, unsigned char *out)
 {
     const Py_ssize_t half = CONTRAST_WINDOW / 2;
-    if (w <= 2 * half) {
-        contrast_breaks(line, before, after, counts, 0, w, out);
-        return;
-    }
-    /* whole windows in the middle, the ends' shorter ones either side */
-    contrast_breaks(line, before, after, counts, 0, half, out);
-    contrast_breaks(line + half, before + half, after + half, NULL, CONTRAST_WINDOW, w - 2 * half, out + half);
-    contrast_breaks(line + w - half, before + w - half, after + w - half, counts + w - half, 0, half, out + w - half);
-}
-
-/* How many of m breaks are set when each of the n in `in` (found on every CONTRAST_ALONG-th pixel)
- * stands for the pixels up to the next (np.repeat cut to m: the last for the rest). */
-CPU_BUILDS static int32_t widened_count(const unsigned char *restrict in, Py_ssize_t n, Py_ssize_t m)
-{
-    uint32_t set = 0;
-    for (Py_ssize_t i = 0; i + 1 < n; i++)
-        set += in[i];
-    return (int32_t)(CONTRAST_ALONG * set + (uint32_t)(m - CONTRAST_ALONG * (n - 1)) * in[n - 1]);
+    uint32_t set;
+    if (w <= 2 * half)
+        set = contrast_breaks(line, before, after, counts, 0, w, out);
+    else /* whole windows in the middle, the ends' shorter ones either side */
+        set = contrast_breaks(line, before, after, counts, 0, half, out) +
+              contrast_breaks(line + half, before + half, after + half, NULL, CONTRAST_WINDOW, w - 2 * half, out + half) +
+              contrast_breaks(line + w - half, before + w - half, after + w - half, counts + w - half, 0, half, out + w - half);
+    /* each stands for CONTRAST_ALONG pixels, the last for fw - CONTRAST_ALONG (w - 1) */
+    return (int32_t)(CONTRAST_ALONG * set - (uint32_t)(CONTRAST_ALONG * w - fw) * out[w - 1]);
 }
 
 /* The m breaks of a full-size line from the n found on every CONTRAST_ALONG-th pixel (np.repeat). */
@@ -661,9 +661,9 @@ CPU_BUILDS static void add_u8(uint16_t *restrict acc, const unsigned char *restr
 static size_t contrast_scratch(Py_ssize_t h, Py_ssize_t w)
 {
     const size_t big = (size_t)(h > w ? h : w) + 1;
-    /* planes (6 big), steps and breaks (2 big), a ring of steps (CONTRAST_RING big); uint16: windows
-       or sums (3 big), left and right (2 big), window counts and tallies (2 big) */
-    return (8 + CONTRAST_RING) * big + 2 * 7 * big + 64;
+    /* planes (6 big), steps and breaks (2 big), a ring of steps (CONTRAST_RING big); uint16: three
+       lines of windows and their counts (rows), or sums, counts and tallies (columns) */
+    return (8 + CONTRAST_RING) * big + 2 * 4 * big + 64;
 }
 
 /* The steps across the row line below row y of c at every CONTRAST_ALONG-th pixel (n of them) into
@@ -697,8 +697,8 @@ static void contrast_rows(const image_t *c, unsigned char *scratch, unsigned cha
 {
     const Py_ssize_t h = c->h, fw = c->w, w = (fw + CONTRAST_ALONG - 1) / CONTRAST_ALONG, nr = h - 1;
     const size_t big = (size_t)(h > fw ? h : fw) + 1;
-    unsigned char *steps = scratch + 6 * big, *line = steps + big;
-    uint16_t *rw = (uint16_t *)(((uintptr_t)(line + big) + 31) & ~(uintptr_t)31);
+    unsigned char *steps = scratch + 6 * big;
+    uint16_t *rw = (uint16_t *)(((uintptr_t)(steps + 2 * big) + 31) & ~(uintptr_t)31);
     uint16_t *counts = rw + 3 * big;
 #define RW(k) (rw + big * ((k) % 3))
     window_counts(w, counts);
@@ -709,17 +709,13 @@ static void contrast_rows(const image_t *c, unsigned char *scratch, unsigned cha
         }
         if (y >= 2) { /* row line y - 2: its neighbours are in (before the first, the one after it) */
             const Py_ssize_t k = y - 2;
-            row_line_breaks(RW(k), k >= 1 ? RW(k - 1) : RW(k + 1), RW(k + 1), counts, w, line);
-            memcpy(row_breaks + k * w, line, (size_t)w);
-            row_prof[k] = widened_count(line, w, fw);
+            row_prof[k] = row_line_breaks(RW(k), k >= 1 ? RW(k - 1) : RW(k + 1), RW(k + 1), counts, w, fw, row_breaks + k * w);
         }
     }
     if (nr >= 1) { /* the last row line: beside the one before it, or itself when alone */
         const Py_ssize_t k = nr - 1;
         const uint16_t *other = k >= 1 ? RW(k - 1) : RW(k);
-        row_line_breaks(RW(k), other, other, counts, w, line);
-        memcpy(row_breaks + k * w, line, (size_t)w);
-        row_prof[k] = widened_count(line, w, fw);
+        row_prof[k] = row_line_breaks(RW(k), other, other, counts, w, fw, row_breaks + k * w);
     }
 #undef RW
 }
@@ -739,7 +735,7 @@ static void contrast_cols(const image_t *v, Py_ssize_t fh, unsigned char *scratc
         return;
     unsigned char *planes = scratch, *line = planes + 6 * big, *ring = line + 2 * big;
     uint16_t *acc = (uint16_t *)(((uintptr_t)(ring + CONTRAST_RING * big) + 31) & ~(uintptr_t)31);
-    uint16_t *left = acc + big, *right = left + big, *counts = right + big, *tally = counts + big;
+    uint16_t *counts = acc + big, *tally = counts + big;
     Py_ssize_t tallied = 0;
     window_counts(h, counts);
     for (Py_ssize_t cl = 0; cl < nc; cl++)
@@ -757,16 +753,15 @@ static void contrast_cols(const image_t *v, Py_ssize_t fh, unsigned char *scratc
             const unsigned char *out = ring + big * (size_t)((yy - half - 1) % CONTRAST_RING);
             add_u8(acc, out, nc, 1);
         }
-        if (nc > 1) {
-            left[0] = acc[1];
-            memcpy(left + 1, acc, 2 * (size_t)(nc - 1));
-            memcpy(right, acc + 1, 2 * (size_t)(nc - 1));
-            right[nc - 1] = acc[nc - 2];
-        } else {
-            left[0] = right[0] = acc[0];
-        }
+        /* each column line beside those left and right of it (at an end, the one there is; alone,
+           itself): the running sums read one place either way, the ends apart */
         unsigned char *out = col_breaks + yy * nc;
-        contrast_breaks(acc, left, right, NULL, counts[yy], nc, out);
+        if (nc >= 2) {
+            contrast_breaks(acc, acc + 1, acc + 1, NULL, counts[yy], 1, out);
+            contrast_breaks(acc + 1, acc, acc + 2, NULL, counts[yy], nc - 2, out + 1);
+            contrast_breaks(acc + nc - 1, acc + nc - 2, acc + nc - 2, NULL, counts[yy], 1, out + nc - 1);
+        } else
+            contrast_breaks(acc, acc, acc, NULL, counts[yy], 1, out);
         /* the full-size rows it stands for: CONTRAST_ALONG, the last perhaps fewer */
         const Py_ssize_t stands = fh - CONTRAST_ALONG * yy < CONTRAST_ALONG ? fh - CONTRAST_ALONG * yy : CONTRAST_ALONG;
         if (stands == CONTRAST_ALONG) { /* tallied once, counted four times when added (tally below 2^14) */
