@@ -328,6 +328,29 @@ AVX2 static Py_ssize_t rule_breaks_avx2(const unsigned char *s, const unsigned c
     }
 }
 
+/* thin_flags for n >= 32: per channel how far y stands above max(x, z) or below min(x, z)
+ * (saturating), the largest of the three channels against EDGE_STEP; the last block overlaps the one
+ * before it. */
+AVX2 static void thin_flags_avx2(const unsigned char *x, const unsigned char *y, const unsigned char *z,
+                                 Py_ssize_t plane, Py_ssize_t n, unsigned char *out)
+{
+    const __m256i step = _mm256_set1_epi8((char)EDGE_STEP), one = _mm256_set1_epi8(1);
+    for (Py_ssize_t i = 0;; i += 32) {
+        if (i + 32 > n)
+            i = n - 32;
+        __m256i most = _mm256_setzero_si256();
+        for (Py_ssize_t c = 0; c < 3; c++) {
+            const __m256i xv = ld32(x + c * plane + i), yv = ld32(y + c * plane + i), zv = ld32(z + c * plane + i);
+            const __m256i above = _mm256_subs_epu8(yv, _mm256_max_epu8(xv, zv));
+            const __m256i below = _mm256_subs_epu8(_mm256_min_epu8(xv, zv), yv);
+            most = _mm256_max_epu8(most, _mm256_max_epu8(above, below));
+        }
+        _mm256_storeu_si256((__m256i *)(out + i), _mm256_and_si256(le32(step, most), one));
+        if (i + 32 >= n)
+            return;
+    }
+}
+
 /* The same for Pillow's four-byte pixels: pick 2 r + k (k = 0, 1) starts 16 k + 4 r bytes into
  * the load r at 28 r, so the four loads of a row are blended into one vector whose dword r of lane
  * k is that pick (then one difference, one byte maximum, one shuffle). The loads reach 116 bytes
@@ -462,6 +485,12 @@ CPU_BUILDS static void thin_flags(const unsigned char *restrict x, const unsigne
                                   const unsigned char *restrict z, Py_ssize_t plane, Py_ssize_t n,
                                   unsigned char *restrict out)
 {
+#ifdef OUTLINES_AVX2
+    if (have_avx2 && n >= 32) {
+        thin_flags_avx2(x, y, z, plane, n, out);
+        return;
+    }
+#endif
     const unsigned char *restrict x1 = x + plane, *restrict y1 = y + plane, *restrict z1 = z + plane;
     const unsigned char *restrict x2 = x + 2 * plane, *restrict y2 = y + 2 * plane, *restrict z2 = z + 2 * plane;
     for (Py_ssize_t i = 0; i < n; i++)
