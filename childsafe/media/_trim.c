@@ -1157,6 +1157,61 @@ static PyObject *py_snap_box(PyObject *self, PyObject *args)
 
 /* ------------------------------------------------------------------ module */
 
+/* ------------------------------------------------------------------ pixels near a colour */
+
+/* How many pixels of each row and of each column of a lie within tol of colour on every channel
+ * (edits._near, counted as edits._near_counts_numpy does): two lists, of h and of w. */
+static PyObject *py_near_counts(PyObject *self, PyObject *args)
+{
+    PyObject *obj;
+    int rgb[3], tol;
+    if (!PyArg_ParseTuple(args, "O(iii)i:near_counts", &obj, &rgb[0], &rgb[1], &rgb[2], &tol))
+        return NULL;
+    Py_buffer view;
+    image_t img;
+    if (get_image(obj, &view, &img) < 0)
+        return NULL;
+    Py_ssize_t *rows = (Py_ssize_t *)PyMem_Calloc((size_t)(img.h + img.w + 1), sizeof(Py_ssize_t));
+    if (rows == NULL) {
+        PyBuffer_Release(&view);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t *cols = rows + img.h;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t y = 0; y < img.h; y++) {
+        const unsigned char *p = img.base + y * img.sy;
+        Py_ssize_t count = 0;
+        for (Py_ssize_t x = 0; x < img.w; x++, p += img.sx) {
+            const int near = abs((int)p[0] - rgb[0]) <= tol && abs((int)p[img.sc] - rgb[1]) <= tol &&
+                             abs((int)p[2 * img.sc] - rgb[2]) <= tol;
+            count += near;
+            cols[x] += near;
+        }
+        rows[y] = count;
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    PyObject *out_rows = PyList_New(img.h), *out_cols = PyList_New(img.w), *out = NULL;
+    if (out_rows != NULL && out_cols != NULL) {
+        Py_ssize_t i;
+        for (i = 0; i < img.h + img.w; i++) {
+            PyObject *v = PyLong_FromSsize_t(rows[i]);
+            if (v == NULL)
+                break;
+            if (i < img.h)
+                PyList_SET_ITEM(out_rows, i, v);
+            else
+                PyList_SET_ITEM(out_cols, i - img.h, v);
+        }
+        if (i == img.h + img.w)
+            out = PyTuple_Pack(2, out_rows, out_cols);
+    }
+    Py_XDECREF(out_rows);
+    Py_XDECREF(out_cols);
+    PyMem_Free(rows);
+    return out;
+}
+
 static PyMethodDef methods[] = {
     {"trim_passes", py_trim_passes, METH_VARARGS,
      "trim_passes(a, tolerance, noise, max_passes, min_content) -> list of (x0, y0, x1, y1) or None\n\n"
@@ -1174,6 +1229,10 @@ static PyMethodDef methods[] = {
     {"blend_cuts", py_blend_cuts, METH_VARARGS,
      "blend_cuts(a, box, max_lines, luma_tolerance, share) -> (top, bottom, left, right)\n\n"
      "The colour-blend lines cut on each side of box, as edits._blend_cuts_numpy."},
+    {"near_counts", py_near_counts, METH_VARARGS,
+     "near_counts(a, (r, g, b), tolerance) -> (rows, cols)\n\n"
+     "How many pixels of each row and of each column lie within tolerance of the colour on every channel,\n"
+     "as edits._near_counts_numpy."},
     {"snap_box", py_snap_box, METH_VARARGS,
      "snap_box(a, box, reach, tolerance, share, break, break_share, gain) -> (x0, y0, x1, y1)\n\n"
      "Each side of box put on the image's own frame or break, as edits._snap_to_frame_numpy (before its size check)."},

@@ -55,7 +55,7 @@ def _compiled(module, name: str):
 def media_engine() -> str:
     """Which implementation finds borders, page colours and outlines: "compiled" or "numpy"."""
     names = ((_c_trim, "trim_passes"), (_c_trim, "backgrounds"), (_c_trim, "not_background"), (_c_trim, "blend_cuts"),
-             (_c_trim, "floats_on_page"),
+             (_c_trim, "floats_on_page"), (_c_trim, "near_counts"),
              (_c_outlines, "edge_boxes"), (_c_components, "components"), (_c_components, "largest"))
     return "compiled" if all(_compiled(m, n) for m, n in names) else "numpy"
 
@@ -311,6 +311,103 @@ def _trim_once(a: np.ndarray, box: Box, tolerance: int, noise: float) -> Box:
         return (x0, y0, x0, y1)
     x1 -= band(_side(a, (x0, y0, x1, y1), 3))
     return (x0, y0, x1, y1)
+
+
+CAPTION_SHARE = 0.5
+"""`caption_cut`: a line of a caption band has at least this share of its pixels in the frame's
+colour (a timestamp or a sender's name takes a few words of the line; a picture's edge in the
+frame's own colour keeps going past `CAPTION_DEPTH`)."""
+
+CAPTION_DEPTH = 0.25
+"""`caption_cut`: a caption band is at most this share of the box across it."""
+
+CAPTION_LINES = 3
+"""`caption_cut`: a caption band is at least this many lines (one or two are a blend line, which
+`cut_colour_blend` is for)."""
+
+
+def _near_counts(a: np.ndarray, colour: np.ndarray, tolerance: int) -> tuple[np.ndarray, np.ndarray]:
+    """How many pixels of each row and of each column of ``a`` lie within ``tolerance`` of a colour
+    on every channel (`_near`, counted): compiled where built, one pass where numpy makes six."""
+    fast = _compiled(_c_trim, "near_counts")
+    if fast is not None:
+        rows, cols = fast(a, tuple(int(v) for v in colour[:3]), tolerance)
+        return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+    return _near_counts_numpy(a, colour, tolerance)
+
+
+def _near_counts_numpy(a: np.ndarray, colour: np.ndarray, tolerance: int) -> tuple[np.ndarray, np.ndarray]:
+    near = _near(a, colour, tolerance)
+    return np.count_nonzero(near, axis=1).astype(np.int64), np.count_nonzero(near, axis=0).astype(np.int64)
+
+
+def frame_colour(a: np.ndarray, frame: Box) -> np.ndarray | None:
+    """The colour of ``frame``'s outer lines in ``a`` when at least three of them are that one
+    colour (each judged over its middle eight tenths against its own median, as trimming judges a
+    line, on every second pixel of a long one): a frame round a picture, a chat bubble. None
+    otherwise, which most regions and outlines over a photo or a texture are (two sides that are
+    not one colour end the look)."""
+    colours, misses = [], 0
+    for side in range(4):
+        line = _side(a, frame, side)[0]
+        n = len(line)
+        line = line[n // 10 : n - n // 10 : 2 if n > 64 else 1]
+        if line.shape[0] == 0:
+            return None
+        planes = np.ascontiguousarray(line.T)
+        colour = np.partition(planes, planes.shape[1] // 2, axis=1)[:, planes.shape[1] // 2]
+        if _near_counts(line[None], colour, BORDER_TOLERANCE)[0][0] >= (1.0 - BORDER_NOISE) * line.shape[0]:
+            colours.append(colour.astype(np.int16))
+        else:
+            misses += 1
+            if misses > 1:
+                return None
+    for colour in colours:
+        if sum(bool((np.abs(other - colour) <= BORDER_TOLERANCE).all()) for other in colours) >= 3:
+            return colour.astype(np.uint8)
+    return None
+
+
+def caption_cut(a: np.ndarray, box: Box, colour: np.ndarray) -> Box:
+    """``box`` (trimmed out of a frame of ``colour`` in ``a``, `frame_colour`) without a band of the
+    frame's colour with marks on it along a side: the timestamp or sender's name that a chat app
+    writes under or over a picture inside its bubble, which trimming stops at (its text is not one
+    colour) and which moved a picture's hash 96 to 110 bits.
+
+    The band runs from a side of ``box`` inwards over lines of which at least `CAPTION_SHARE` of the
+    pixels lie within `BORDER_TOLERANCE` of the frame's colour, and ends at the first line that is
+    not, the picture's edge. It is cut when `CAPTION_LINES` or more and at most `CAPTION_DEPTH` of
+    the box across, holding marks (a line not one colour: a band of one colour only is trimming's)
+    and a line of the frame's colour alone between them and the picture (a blend line may lie next
+    to the picture). The same box when no side has one, or when the box's middle row and column are
+    mostly the frame's colour (words in a bubble, no picture)."""
+    x0, y0, x1, y1 = box
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return box
+    rows, cols = _near_counts(a[y0:y1, x0:x1], colour, BORDER_TOLERANCE)  # one look for all four sides
+    rows, cols = rows / (x1 - x0), cols / (y1 - y0)  # shares
+    if min(rows[len(rows) // 2], cols[len(cols) // 2]) >= CAPTION_SHARE:
+        return box  # no picture across the middle: words in a bubble
+    cut = [0, 0, 0, 0]
+    for side, lines in enumerate((rows, rows[::-1], cols, cols[::-1])):  # each from its side inwards
+        depth = int(len(lines) * CAPTION_DEPTH)
+        if depth < CAPTION_LINES or lines[0] < CAPTION_SHARE:
+            continue  # the picture's own edge: most sides
+        share = lines[: depth + 1]
+        inside = share < CAPTION_SHARE
+        if not inside.any():
+            continue  # no picture's edge within reach: the picture's own flat edge, or no picture
+        end = int(np.argmax(inside))
+        plain = share[:end] >= 1.0 - BORDER_NOISE
+        gap = plain[end - 2 : end].any() if end >= 2 else False
+        if end >= CAPTION_LINES and gap and not plain.all():
+            cut[side] = end
+    if not any(cut):
+        return box
+    nx0, ny0, nx1, ny1 = x0 + cut[2], y0 + cut[0], x1 - cut[3], y1 - cut[1]
+    if nx1 - nx0 < MIN_CONTENT or ny1 - ny0 < MIN_CONTENT:
+        return box
+    return (nx0, ny0, nx1, ny1)
 
 
 def margin_cuts(box: Box, size: tuple[int, int]) -> tuple[Box, Box]:
@@ -1795,10 +1892,27 @@ def pictures_within(
 
             for i, cut in enumerate(cuts):
                 keep_cut(cut, SAME_AS_WHOLE if i == len(cuts) - 1 else same)
+            whole_source = (0, 0, source.shape[1], source.shape[0])
+            trimmed = list(cuts) or [whole_source]
             if cuts:  # the last cut without the colour-blend lines inside the frame, as a trimmed image's
                 blend = cut_colour_blend(source, cuts[-1])
                 if blend != cuts[-1]:
                     keep_cut(blend, EXACTLY, remember=False)
+                    trimmed[-1] = blend
+            # And each without a caption written in the frame beside the picture (a chat bubble's
+            # timestamp or sender's name), which the trim stops at: the first pass's too, as the
+            # second may have cut into a flat sky. Not remembered as seen: a guess, which should not
+            # keep a box found later that it nearly is from being hashed.
+            # (A frame is trimmed on three sides at least: most regions and outlines stop here.)
+            first = cuts[0] if cuts else whole_source
+            sides_cut = (first[0] > 0) + (first[1] > 0) + (first[2] < source.shape[1]) + (first[3] < source.shape[0])
+            colour = frame_colour(source, whole_source) if sides_cut >= 3 else None
+            captioned = []
+            for box in trimmed if colour is not None else []:
+                cut = caption_cut(source, box, colour)
+                if cut != box and cut not in captioned:
+                    captioned.append(cut)
+                    keep_cut(cut, SAME_AS_WHOLE, remember=False)
 
         for bx0, by0, bx1, by1 in found_regions:
             keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size))

@@ -69,6 +69,7 @@ def _skimage(names: tuple[str, ...]) -> list[Sample]:
 
 
 WORDS = "hello there see you soon lunch park bridge river train ticket weather sunny rain map bus tea".split()
+NAMES = "Ada Bo Cleo Dev Eli Fen Gus Hana".split()  # made-up first names for drawn chat bubbles
 
 
 def drawn_scene(seed: int, size: tuple[int, int] = (640, 480)) -> Image.Image:

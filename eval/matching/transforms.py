@@ -14,7 +14,7 @@ from typing import Callable
 from PIL import Image, ImageDraw
 
 from childsafe.media.images import TRANSFORM_OPS
-from eval.matching.corpus import WORDS, drawn_scene
+from eval.matching.corpus import NAMES, WORDS, drawn_scene
 
 Edit = Callable[[Image.Image, random.Random], Image.Image]
 
@@ -77,10 +77,16 @@ def crop_side(img: Image.Image, side: str, share: float) -> Image.Image:
     return img.crop(box)
 
 
-def screenshot(img: Image.Image, rng: random.Random, width_share: float, dark: bool = False) -> Image.Image:
-    """The picture inside a drawn chat-app screen: header, message bubbles with words, the photo in a bubble."""
+def screenshot(img: Image.Image, rng: random.Random, width_share: float, dark: bool = False,
+               caption: bool = False) -> Image.Image:
+    """The picture inside a drawn chat-app screen: header, message bubbles with words, the photo in a
+    bubble; with ``caption``, in another app's colours (a tinted page, white bubbles), the photo's
+    bubble also holds the sender's name over it and the time under it, as group chats show them."""
     sw, sh = 720, 1280
     bg, bubble, ink = ((18, 18, 18), (45, 45, 48), (230, 230, 230)) if dark else ((255, 255, 255), (233, 236, 240), (30, 30, 30))
+    frame, name_ink, time_ink = (0, 120, 215), (255, 220, 120), (235, 235, 235)
+    if caption and not dark:
+        bg, bubble, frame, name_ink, time_ink = (236, 229, 221), (255, 255, 255), (255, 255, 255), (200, 60, 90), (120, 120, 120)
     out = Image.new("RGB", (sw, sh), bg)
     draw = ImageDraw.Draw(out)
     draw.rectangle((0, 0, sw, 110), fill=(0, 120, 215))
@@ -98,9 +104,14 @@ def screenshot(img: Image.Image, rng: random.Random, width_share: float, dark: b
         draw.text((x + 16, y + 25), " ".join(rng.choices(WORDS, k=5)), fill=ink)
         y += 90
     x = sw - pw - 30
-    draw.rounded_rectangle((x - 8, y - 8, x + pw + 8, y + ph + 8), radius=14, fill=(0, 120, 215))
-    out.paste(img.resize((pw, ph), Image.Resampling.LANCZOS), (x, y))
-    y += ph + 30
+    above, below = (24, 24) if caption else (0, 0)  # the name's and the time's lines inside the bubble
+    draw.rounded_rectangle((x - 8, y - 8, x + pw + 8, y + above + ph + below + 8), radius=14, fill=frame)
+    if caption:
+        draw.text((x + 2, y + 2), rng.choice(NAMES), fill=name_ink)
+        draw.text((x + pw - 36, y + above + ph + 8), f"{rng.randrange(24):02d}:{rng.randrange(60):02d}", fill=time_ink)
+    out.paste(img.resize((pw, ph), Image.Resampling.LANCZOS), (x, y + above))
+    y += above
+    y += ph + 30 + below
     while y < sh - 160:
         bw = rng.randint(200, 560)
         x = rng.choice((20, sw - bw - 20))
@@ -183,6 +194,10 @@ def suite() -> list[Transform]:
     t += [
         Transform("screenshot", f"photo {s:.0%} wide{' dark' if d else ''}", lambda im, r, s=s, d=d: screenshot(im, r, s, d))
         for s, d in ((0.4, False), (0.6, False), (0.85, False), (0.6, True))
+    ]
+    t += [
+        Transform("screenshot", f"photo {s:.0%} wide, name and time", lambda im, r, s=s: screenshot(im, r, s, caption=True))
+        for s in (0.25, 0.4, 0.6)
     ]
     t += [
         Transform("collage", "2x2 tile", collage),

@@ -1,5 +1,5 @@
 """The compiled border trimming and page colours (childsafe.media._trim) give exactly what the numpy
-reference in childsafe.media.edits gives: trim_passes, _backgrounds, _not_background, the
+reference in childsafe.media.edits gives: trim_passes, _backgrounds, _not_background, _near_counts, the
 colour-blend cuts (_blend_cuts_numpy), floats_on_page and snap_to_frame (_snap_to_frame_numpy), on the
 images the edits tests draw, drawn scenes, the reference photos, noise, framed pictures, tiny and
 sliced arrays and hypothesis' small images; and bad buffers are refused, never a crash."""
@@ -19,7 +19,7 @@ from childsafe.media import edits
 
 _trim = pytest.importorskip("childsafe.media._trim")
 if not all(hasattr(_trim, name) for name in ("trim_passes", "backgrounds", "not_background", "blend_cuts",
-                                             "floats_on_page", "snap_box")):
+                                             "floats_on_page", "snap_box", "near_counts")):
     pytest.skip("the compiled border trimming is not built", allow_module_level=True)
 
 # (tolerance, noise, max_passes); the first is what edits uses
@@ -86,6 +86,12 @@ def check_not_background(a, colours, tolerance):
     out.view(np.uint8)[...] = 7  # every byte must be written, and as 0 or 1
     assert _trim.not_background(a, out, [tuple(c) for c in colours], tolerance) is None
     assert np.array_equal(out.view(np.uint8), want.view(np.uint8)), (a.shape, a.strides, colours, tolerance)
+
+
+def check_near_counts(a, colour, tolerance):
+    want = edits._near_counts_numpy(a, np.array(colour), tolerance)
+    rows, cols = _trim.near_counts(a, tuple(colour), tolerance)
+    assert (rows, cols) == (want[0].tolist(), want[1].tolist()), (a.shape, a.strides, colour, tolerance)
 
 
 def check_blend(a, box, lines=4, tolerance=12, share=0.65):
@@ -155,6 +161,8 @@ def check_all(a, seed=0, full=True):
         # two tolerances a colour set, a different pair for each (all of them over the sets)
         for tolerance in ([24] if big or not full else [TOLERANCES[k % 5], TOLERANCES[(k + 2) % 5]]):
             check_not_background(a, colours, tolerance)
+            for colour in colours[:2]:
+                check_near_counts(a, colour, tolerance)
 
 
 def rgbx(a):
@@ -506,6 +514,9 @@ def test_tiny_shapes(min_content):
                 check_backgrounds(a, 2, 0.0, 0.0)
                 for colours in some_colours(a, random.Random(h * 16 + w)):
                     check_not_background(a, colours, 8)
+                    for colour in colours:
+                        for tolerance in (-1, 0, 8, 300):
+                            check_near_counts(a, colour, tolerance)
 
 
 def test_non_contiguous_views_of_a_bigger_array():
@@ -660,6 +671,15 @@ def test_bad_buffers_are_refused_not_crashed():
     for box in [(0, 0, 0, 5), (3, 0, 2, 5), (-1, 0, 5, 5), (0, 0, 13, 10), (0, 0, 12, 11), (0, 0, 5), "box", None]:
         with pytest.raises((TypeError, ValueError)):
             _trim.snap_box(good, box, 2, 12, 0.9, 16, 0.35, 1.25)
+    for bad in bad_images:
+        with pytest.raises((TypeError, ValueError)):
+            _trim.near_counts(bad, (0, 0, 0), 24)
+    for colour in ((1, 2), (1, 2, 3, 4), 1, ("a", 0, 0), (1.5, 0, 0), (2**70, 0, 0), None):
+        with pytest.raises((TypeError, ValueError, OverflowError)):
+            _trim.near_counts(good, colour, 24)
+    with pytest.raises(TypeError):
+        _trim.near_counts(good, (0, 0, 0), 24.0)
+    assert _trim.near_counts(good, (0, 0, 0), 0) == ([12] * 10, [10] * 12)
     assert _trim.snap_box(good, (2, 2, 10, 8), 10**9, 12, 0.9, 16, 0.35, 1.25) == (2, 2, 10, 8)  # flat all through
     assert _trim.floats_on_page(good, (1, 1, 11, 9), 24, 0.5) is True  # flat: the page runs on inside
     assert _trim.floats_on_page(good, (0, 0, 12, 10), 24, 0.5) is False  # nothing was cut

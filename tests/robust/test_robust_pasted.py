@@ -177,3 +177,78 @@ def test_a_thin_outline_is_cut_from_the_box_put_on_the_images_own_pixels(seed, w
     x, y = where
     assert (int(best.pdq, 16) ^ own).bit_count() <= 8
     assert best.region is not None and max(abs(p - q) for p, q in zip(best.region, (x + 3, y + 3, x + 218, y + 146))) <= 1
+
+
+# ---------------------------------------------------------------- a caption in a chat bubble
+
+
+def _captioned_bubble(picture: np.ndarray, *, name: bool, time: bool, frame=(255, 255, 255)) -> tuple[np.ndarray, tuple]:
+    """A bubble of one colour round a picture, with a sender's name drawn over it and the time under
+    it (the words a chat app writes inside the bubble), as an array; and the picture's box in it."""
+    from PIL import ImageDraw
+
+    ph, pw = picture.shape[:2]
+    margin, line = 8, 24
+    top = margin + (line if name else 0)
+    bubble = Image.new("RGB", (pw + 2 * margin, top + ph + margin + (line if time else 0)), frame)
+    bubble.paste(Image.fromarray(picture), (margin, top))
+    draw = ImageDraw.Draw(bubble)
+    if name:
+        draw.text((margin + 2, margin + 4), "Fen", fill=(200, 60, 90))
+    if time:
+        draw.text((margin + pw - 36, top + ph + 8), "12:01", fill=(120, 120, 120))
+    return np.asarray(bubble), (margin, top, margin + pw, top + ph)
+
+
+@pytest.mark.parametrize("name, time", [(False, True), (True, False), (True, True)])
+def test_a_caption_in_the_frame_is_cut(name, time):
+    """The bubble trimmed stops at the words (not one colour); `caption_cut` takes the band of the
+    frame's colour with marks on it, down to the picture's edge."""
+    from eval.matching.corpus import drawn_scene
+
+    picture = np.asarray(drawn_scene(7, (150, 110)))
+    bubble, box = _captioned_bubble(picture, name=name, time=time)
+    whole = (0, 0, bubble.shape[1], bubble.shape[0])
+    trimmed = edits.trim_passes(bubble, max_passes=2)[-1]
+    assert trimmed != box  # the words stop the trim
+    colour = edits.frame_colour(bubble, whole)
+    assert colour is not None and colour.tolist() == [255, 255, 255]
+    assert edits.caption_cut(bubble, trimmed, colour) == box
+
+
+def test_no_caption_is_cut_without_a_frame():
+    """A band of one colour with marks on it at a picture's edge, but no frame round it (the same
+    bubble without its frame on three sides: a picture with words under it on a busy page): no
+    frame colour; and a frame without marks: nothing is cut."""
+    from eval.matching.corpus import drawn_scene
+
+    picture = np.asarray(drawn_scene(7, (150, 110)))
+    bubble, box = _captioned_bubble(picture, name=False, time=True)
+    unframed = bubble.copy()
+    rng = np.random.default_rng(3)
+    for rows, cols in ((slice(0, box[1]), slice(None)), (slice(None), slice(0, box[0])), (slice(None), slice(box[2], None))):
+        unframed[rows, cols] = rng.integers(0, 256, unframed[rows, cols].shape, dtype=np.uint8)
+    whole = (0, 0, unframed.shape[1], unframed.shape[0])
+    assert edits.frame_colour(unframed, whole) is None
+    plain, box = _captioned_bubble(picture, name=False, time=False)
+    colour = edits.frame_colour(plain, (0, 0, plain.shape[1], plain.shape[0]))
+    assert colour is not None and edits.caption_cut(plain, box, colour) == box
+
+
+@pytest.mark.parametrize("index", [0, 3, 9, 12])
+def test_a_photo_in_a_captioned_chat_bubble_is_found(index, monkeypatch):
+    """The evaluation's chat screenshot with the sender's name and the time in the photo's bubble
+    (white bubbles on a tinted page, the photo at a quarter of the screen's width): found, and not
+    without the caption cut (the trimmed bubble keeps the time's band: 96 to 110 bits off)."""
+    from eval.matching.transforms import screenshot
+
+    sample = banked_images()[index]
+    own = int(pdq_hash_image(sample.image).pdq, 16)
+    shot = screenshot(sample.image, random.Random(index), 0.25, caption=True)
+
+    def nearest() -> int:
+        return min((int(q.pdq, 16) ^ own).bit_count() for q in image_query_hashes(shot))
+
+    assert nearest() <= 31
+    monkeypatch.setattr(edits, "caption_cut", lambda a, box, frame: box)
+    assert nearest() > 31
