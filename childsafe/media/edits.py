@@ -313,6 +313,12 @@ def _trim_once(a: np.ndarray, box: Box, tolerance: int, noise: float) -> Box:
     return (x0, y0, x1, y1)
 
 
+EVEN_FRAME_GUESS = True
+"""A framed region (`frame_colour`) is also looked up as its first trim with each axis cut by the
+narrower of its two sides (`margin_cuts`' even guess): a chat bubble's margin is alike all round,
+and a picture whose own edge has the bubble's colour (a white sky in a white bubble) is trimmed into
+on that side (60 to 82 bits off; 4 to 16 this way). A switch for tests."""
+
 CAPTION_SHARE = 0.5
 """`caption_cut`: a line of a caption band has at least this share of its pixels in the frame's
 colour (a timestamp or a sender's name takes a few words of the line; a picture's edge in the
@@ -1773,9 +1779,11 @@ def pictures_within(
     floating on its page, two frame guesses (`frame_cuts`) and up to `MAX_RATIO_CUTS` guesses at a
     picture of a common shape (`ratio_cuts`); the tiles of a collage without gaps (`grid_cells`, up
     to 3 x 3) and the parts of regions that a gap of page colour crosses (`region_parts`, up to half
-    ``max_regions``) are hashed and trimmed as regions are. So at most ``4 * (max_regions + 2 * max(1,
+    ``max_regions``) are hashed and trimmed as regions are. So at most ``7 * (max_regions + 2 * max(1,
     max_regions // 4) + 9 + max_regions // 2) + 2 * MAX_TRIM_PASSES + 4 + MAX_RATIO_CUTS`` pictures
-    (a framed one is kept as found, after each of two cuts, and without its blend lines). Near-duplicates
+    (a framed one is kept as found, after each of two cuts and without its blend lines, and, in a
+    frame of one colour (`frame_colour`), after each cut without a caption (`caption_cut`) and with
+    its margin alike on both sides of an axis (`EVEN_FRAME_GUESS`)). Near-duplicates
     (a region that is a trimmed box again, or anything that is the whole image again) are left out,
     so every extra hash looks at something new; trimmed boxes are kept even when a pass moved by a
     pixel or two (that pixel can matter).
@@ -1913,6 +1921,12 @@ def pictures_within(
                 if cut != box and cut not in captioned:
                     captioned.append(cut)
                     keep_cut(cut, SAME_AS_WHOLE, remember=False)
+            # And, a frame being as wide all round, its first trim cut to its narrower side on each
+            # axis: a picture whose own edge is the frame's colour was trimmed into there.
+            if colour is not None and EVEN_FRAME_GUESS:
+                even = margin_cuts(first, (source.shape[1], source.shape[0]))[0]
+                if even not in (first, whole_source, *captioned):
+                    keep_cut(even, SAME_AS_WHOLE, remember=False)
 
         for bx0, by0, bx1, by1 in found_regions:
             keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size))

@@ -252,3 +252,31 @@ def test_a_photo_in_a_captioned_chat_bubble_is_found(index, monkeypatch):
     assert nearest() <= 31
     monkeypatch.setattr(edits, "caption_cut", lambda a, box, frame: box)
     assert nearest() > 31
+
+
+@pytest.mark.parametrize("seed", [0, 3, 5])
+def test_a_picture_with_an_edge_of_its_bubbles_colour_is_found(seed, monkeypatch):
+    """A picture whose right edge is white, in a white bubble of an even margin on a tinted page: the
+    trim cuts into the picture's own white edge, and the bubble's margin taken alike on both sides
+    (`EVEN_FRAME_GUESS`) finds it: 10 to 14 bits, 60 to 74 without."""
+    from PIL import ImageDraw
+
+    from eval.matching.corpus import drawn_scene
+
+    picture = drawn_scene(20 + seed, (240, 180))
+    ImageDraw.Draw(picture).rectangle((226, 0, 239, 179), fill=(255, 255, 255))
+    own = int(pdq_hash_image(picture).pdq, 16)
+    page = Image.new("RGB", (720, 1280), (236, 229, 221))
+    draw = ImageDraw.Draw(page)
+    for y in (150, 560, 700):
+        draw.rounded_rectangle((20, y, 420, y + 70), radius=16, fill=(255, 255, 255))
+        draw.text((36, y + 25), "see you at the park", fill=(30, 30, 30))
+    draw.rounded_rectangle((440, 300, 696, 496), radius=12, fill=(255, 255, 255))
+    page.paste(picture, (448, 308))
+
+    def nearest() -> int:
+        return min((int(q.pdq, 16) ^ own).bit_count() for q in image_query_hashes(page))
+
+    assert nearest() <= 16
+    monkeypatch.setattr(edits, "EVEN_FRAME_GUESS", False)
+    assert nearest() > 31
