@@ -280,3 +280,12 @@ def test_a_picture_with_an_edge_of_its_bubbles_colour_is_found(seed, monkeypatch
     assert nearest() <= 16
     monkeypatch.setattr(edits, "EVEN_FRAME_GUESS", False)
     assert nearest() > 31
+
+
+def test_only_a_bubbles_margins_take_the_even_guess():
+    """Thin and alike on three sides (the fourth trimmed into a picture's edge, or not): a bubble's.
+    A flat shape round another in a drawing (margins of any width) is not."""
+    assert edits._even_frame((6, 6, 187, 140), (146, 199))  # 6, 6, 12, 6
+    assert edits._even_frame((6, 6, 193, 140), (146, 199))  # alike all round
+    assert not edits._even_frame((6, 20, 180, 140), (146, 199))  # two sides deeper: 6, 20, 19, 6
+    assert not edits._even_frame((30, 30, 169, 116), (146, 199))  # thick: a shape round a shape
