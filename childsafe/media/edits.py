@@ -372,6 +372,9 @@ def frame_colour(a: np.ndarray, frame: Box) -> np.ndarray | None:
     line, on every second pixel of a long one): a frame round a picture, a chat bubble. None
     otherwise, which most regions and outlines over a photo or a texture are (two sides that are
     not one colour end the look)."""
+    x0, y0, x1, y1 = frame
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return None
     colours, misses = [], 0
     for side in range(4):
         line = _side(a, frame, side)[0]

@@ -289,3 +289,13 @@ def test_only_a_bubbles_margins_take_the_even_guess():
     assert edits._even_frame((6, 6, 193, 140), (146, 199))  # alike all round
     assert not edits._even_frame((6, 20, 180, 140), (146, 199))  # two sides deeper: 6, 20, 19, 6
     assert not edits._even_frame((30, 30, 169, 116), (146, 199))  # thick: a shape round a shape
+
+
+def test_frames_and_captions_of_tiny_and_empty_arrays():
+    """No frame colour of an empty array, nothing cut from a box too small to hold a caption."""
+    grey = np.array([200, 200, 200], np.uint8)
+    for shape in [(0, 5, 3), (5, 0, 3), (1, 1, 3), (1, 7, 3), (7, 1, 3), (2, 2, 3), (3, 40, 3)]:
+        a = np.full(shape, 200, np.uint8)
+        box = (0, 0, shape[1], shape[0])
+        assert edits.frame_colour(a, box) is None or edits.frame_colour(a, box).tolist() == [200, 200, 200]
+        assert edits.caption_cut(a, box, grey) == box
