@@ -1178,17 +1178,50 @@ static PyObject *py_near_counts(PyObject *self, PyObject *args)
     }
     Py_ssize_t *cols = rows + img.h;
     Py_BEGIN_ALLOW_THREADS
-    for (Py_ssize_t y = 0; y < img.h; y++) {
-        const unsigned char *p = img.base + y * img.sy;
-        Py_ssize_t count = 0;
-        for (Py_ssize_t x = 0; x < img.w; x++, p += img.sx) {
-            const int near = abs((int)p[0] - rgb[0]) <= tol && abs((int)p[img.sc] - rgb[1]) <= tol &&
-                             abs((int)p[2 * img.sc] - rgb[2]) <= tol;
-            count += near;
-            cols[x] += near;
+    if (tol >= 0) {
+        /* |v - c| <= tol as one unsigned compare: v - (c - tol) wraps past 2 tol when v is below */
+        const unsigned span = 2u * (unsigned)(tol < 255 ? tol : 255);
+        const unsigned lo0 = (unsigned)(rgb[0] - (tol < 255 ? tol : 255)), lo1 = (unsigned)(rgb[1] - (tol < 255 ? tol : 255)),
+                       lo2 = (unsigned)(rgb[2] - (tol < 255 ? tol : 255));
+        unsigned *colsum = (unsigned *)PyMem_RawCalloc((size_t)img.w + 1, sizeof(unsigned));
+        for (Py_ssize_t y = 0; y < img.h; y++) {
+            const unsigned char *p = img.base + y * img.sy;
+            unsigned count = 0;
+            if (colsum != NULL && img.sc == 1 && img.sx == 4) { /* Pillow's four-byte pixels */
+                for (Py_ssize_t x = 0; x < img.w; x++) {
+                    const unsigned char *q = p + 4 * x;
+                    const unsigned near = ((unsigned)q[0] - lo0 <= span) & ((unsigned)q[1] - lo1 <= span) &
+                                          ((unsigned)q[2] - lo2 <= span);
+                    count += near;
+                    colsum[x] += near;
+                }
+            } else if (colsum != NULL && img.sc == 1 && img.sx == 3) { /* packed RGB */
+                for (Py_ssize_t x = 0; x < img.w; x++) {
+                    const unsigned char *q = p + 3 * x;
+                    const unsigned near = ((unsigned)q[0] - lo0 <= span) & ((unsigned)q[1] - lo1 <= span) &
+                                          ((unsigned)q[2] - lo2 <= span);
+                    count += near;
+                    colsum[x] += near;
+                }
+            } else {
+                for (Py_ssize_t x = 0; x < img.w; x++, p += img.sx) {
+                    const unsigned near = ((unsigned)p[0] - lo0 <= span) & ((unsigned)p[img.sc] - lo1 <= span) &
+                                          ((unsigned)p[2 * img.sc] - lo2 <= span);
+                    count += near;
+                    if (colsum != NULL)
+                        colsum[x] += near;
+                    else
+                        cols[x] += near;
+                }
+            }
+            rows[y] = (Py_ssize_t)count;
         }
-        rows[y] = count;
-    }
+        if (colsum != NULL) {
+            for (Py_ssize_t x = 0; x < img.w; x++)
+                cols[x] = (Py_ssize_t)colsum[x];
+            PyMem_RawFree(colsum);
+        }
+    } /* a negative tolerance: no pixel is near (the counts stay 0) */
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
     PyObject *out_rows = PyList_New(img.h), *out_cols = PyList_New(img.w), *out = NULL;

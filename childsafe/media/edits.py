@@ -346,82 +346,126 @@ frame's own colour keeps going past `CAPTION_DEPTH`)."""
 CAPTION_DEPTH = 0.25
 """`caption_cut`: a caption band is at most this share of the box across it."""
 
+CAPTION_RUN = 24
+"""`caption_cut`: a caption's words leave a line of the frame's colour alone within this many lines
+of the side (between lines of words, or before the picture); a band of marks longer than that is a
+picture's curved edge against its page (a round photo on black), and its scan stops there."""
+
 CAPTION_LINES = 3
 """`caption_cut`: a caption band is at least this many lines (one or two are a blend line, which
 `cut_colour_blend` is for)."""
 
 
-def _near_counts(a: np.ndarray, colour: np.ndarray, tolerance: int) -> tuple[np.ndarray, np.ndarray]:
+def _near_counts(a: np.ndarray, colour, tolerance: int) -> tuple[list[int], list[int]]:
     """How many pixels of each row and of each column of ``a`` lie within ``tolerance`` of a colour
-    on every channel (`_near`, counted): compiled where built, one pass where numpy makes six."""
+    on every channel (`_near`, counted), as lists: compiled where built, one pass where numpy makes
+    six (and a call of a few microseconds, as the caption cut makes them line by line)."""
     fast = _compiled(_c_trim, "near_counts")
     if fast is not None:
-        rows, cols = fast(a, tuple(int(v) for v in colour[:3]), tolerance)
-        return np.asarray(rows, dtype=np.int64), np.asarray(cols, dtype=np.int64)
+        return fast(a, (int(colour[0]), int(colour[1]), int(colour[2])), tolerance)
     return _near_counts_numpy(a, colour, tolerance)
 
 
-def _near_counts_numpy(a: np.ndarray, colour: np.ndarray, tolerance: int) -> tuple[np.ndarray, np.ndarray]:
-    near = _near(a, colour, tolerance)
-    return np.count_nonzero(near, axis=1).astype(np.int64), np.count_nonzero(near, axis=0).astype(np.int64)
+def _near_counts_numpy(a: np.ndarray, colour, tolerance: int) -> tuple[list[int], list[int]]:
+    near = _near(a, np.asarray(colour), tolerance)
+    return np.count_nonzero(near, axis=1).tolist(), np.count_nonzero(near, axis=0).tolist()
+
+
+def side_colours(a: np.ndarray, box: Box) -> list[np.ndarray | None]:
+    """For each side of ``box`` in ``a`` (top, bottom, left, right): the colour of its outer line when
+    that line is one colour (judged over its middle eight tenths against its own median, as trimming
+    judges a line, on every second pixel of a long one), else None."""
+    x0, y0, x1, y1 = box
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return [None] * 4
+    out: list[np.ndarray | None] = []
+    for side in range(4):
+        line = _side(a, box, side)[0]
+        n = len(line)
+        line = line[n // 10 : n - n // 10 : 2 if n > 64 else 1]
+        planes = np.ascontiguousarray(line.T)
+        colour = np.partition(planes, planes.shape[1] // 2, axis=1)[:, planes.shape[1] // 2]
+        uniform = _near_counts(line[None], colour, BORDER_TOLERANCE)[0][0] >= (1.0 - BORDER_NOISE) * line.shape[0]
+        out.append(colour if uniform else None)
+    return out
+
+
+def cut_colours(a: np.ndarray, box: Box, min_cut: int = 1) -> list[np.ndarray | None]:
+    """For each side of ``box`` (top, bottom, left, right), trimmed out of the whole of ``a``: the
+    colour of the line just outside it, which trimming cut as one colour (its median), or None where
+    fewer than ``min_cut`` lines were cut."""
+    x0, y0, x1, y1 = box
+    height, width = a.shape[:2]
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return [None] * 4
+    lines = (a[y0 - 1, x0:x1] if y0 >= min_cut else None, a[y1, x0:x1] if height - y1 >= min_cut else None,
+             a[y0:y1, x0 - 1] if x0 >= min_cut else None, a[y0:y1, x1] if width - x1 >= min_cut else None)
+    out: list[np.ndarray | None] = []
+    for line in lines:
+        if line is None:
+            out.append(None)
+            continue
+        planes = np.ascontiguousarray(line.T)
+        out.append(np.partition(planes, planes.shape[1] // 2, axis=1)[:, planes.shape[1] // 2])
+    return out
 
 
 def frame_colour(a: np.ndarray, frame: Box) -> np.ndarray | None:
-    """The colour of ``frame``'s outer lines in ``a`` when at least three of them are that one
-    colour (each judged over its middle eight tenths against its own median, as trimming judges a
-    line, on every second pixel of a long one): a frame round a picture, a chat bubble. None
-    otherwise, which most regions and outlines over a photo or a texture are (two sides that are
-    not one colour end the look)."""
-    x0, y0, x1, y1 = frame
-    if x1 - x0 < 1 or y1 - y0 < 1:
-        return None
-    colours, misses = [], 0
-    for side in range(4):
-        line = _side(a, frame, side)[0]
-        n = len(line)
-        line = line[n // 10 : n - n // 10 : 2 if n > 64 else 1]
-        if line.shape[0] == 0:
-            return None
-        planes = np.ascontiguousarray(line.T)
-        colour = np.partition(planes, planes.shape[1] // 2, axis=1)[:, planes.shape[1] // 2]
-        if _near_counts(line[None], colour, BORDER_TOLERANCE)[0][0] >= (1.0 - BORDER_NOISE) * line.shape[0]:
-            colours.append(colour.astype(np.int16))
-        else:
-            misses += 1
-            if misses > 1:
-                return None
+    """The colour of ``frame``'s outer lines in ``a`` when at least three of them are that one colour
+    (`side_colours`): a frame round a picture, a chat bubble. None otherwise, which most regions and
+    outlines over a photo or a texture are."""
+    colours = [c.astype(np.int16) for c in side_colours(a, frame) if c is not None]
     for colour in colours:
         if sum(bool((np.abs(other - colour) <= BORDER_TOLERANCE).all()) for other in colours) >= 3:
             return colour.astype(np.uint8)
     return None
 
 
-def caption_cut(a: np.ndarray, box: Box, colour: np.ndarray) -> Box:
-    """``box`` (trimmed out of a frame of ``colour`` in ``a``, `frame_colour`) without a band of the
-    frame's colour with marks on it along a side: the timestamp or sender's name that a chat app
-    writes under or over a picture inside its bubble, which trimming stops at (its text is not one
-    colour) and which moved a picture's hash 96 to 110 bits.
+def caption_cut(a: np.ndarray, box: Box, colours: list[np.ndarray | None]) -> Box:
+    """``box`` (trimmed out of ``a``) without a band of a side's colour with marks on it along that
+    side: the timestamp or sender's name that a chat app writes under or over a picture inside its
+    bubble, or a meme's caption in a bar above or below the picture, which trimming stops at (its
+    text is not one colour) and which moved a picture's hash 80 to 110 bits. ``colours`` is a colour
+    or None for each side (top, bottom, left, right): the frame's all round (`frame_colour`), or
+    the bars' (`side_colours` of the whole image).
 
     The band runs from a side of ``box`` inwards over lines of which at least `CAPTION_SHARE` of the
-    pixels lie within `BORDER_TOLERANCE` of the frame's colour, and ends at the first line that is
+    pixels lie within `BORDER_TOLERANCE` of the side's colour, and ends at the first line that is
     not, the picture's edge. It is cut when `CAPTION_LINES` or more and at most `CAPTION_DEPTH` of
     the box across, holding marks (a line not one colour: a band of one colour only is trimming's)
-    and a line of the frame's colour alone between them and the picture (a blend line may lie next
+    and a line of the side's colour alone between them and the picture (a blend line may lie next
     to the picture). The same box when no side has one, or when the box's middle row and column are
-    mostly the frame's colour (words in a bubble, no picture)."""
+    mostly a side's colour (words in a bubble, no picture)."""
     x0, y0, x1, y1 = box
     if x1 - x0 < 1 or y1 - y0 < 1:
         return box
-    rows, cols = _near_counts(a[y0:y1, x0:x1], colour, BORDER_TOLERANCE)  # one look for all four sides
-    rows, cols = rows / (x1 - x0), cols / (y1 - y0)  # shares
-    if min(rows[len(rows) // 2], cols[len(cols) // 2]) >= CAPTION_SHARE:
-        return box  # no picture across the middle: words in a bubble
+
+    def shares(lines: np.ndarray, colour: np.ndarray) -> np.ndarray:
+        return np.asarray(_near_counts(lines, colour, BORDER_TOLERANCE)[0]) / max(1, lines.shape[1])
+
     cut = [0, 0, 0, 0]
-    for side, lines in enumerate((rows, rows[::-1], cols, cols[::-1])):  # each from its side inwards
-        depth = int(len(lines) * CAPTION_DEPTH)
-        if depth < CAPTION_LINES or lines[0] < CAPTION_SHARE:
+    middle = False  # the middle row and column looked at
+    for side, colour in enumerate(colours):
+        if colour is None:
+            continue
+        lines = _side(a, box, side)  # from the side inwards
+        depth = int(lines.shape[0] * CAPTION_DEPTH)
+        if depth < CAPTION_LINES or shares(lines[:1], colour)[0] < CAPTION_SHARE:
             continue  # the picture's own edge: most sides
-        share = lines[: depth + 1]
+        if not middle:
+            middle = True
+            inner = a[y0:y1, x0:x1]
+            across = (inner[inner.shape[0] // 2][None], inner[:, inner.shape[1] // 2][None])
+            if min(shares(line, colour)[0] for line in across) >= CAPTION_SHARE:
+                return box  # no picture across the middle: words in a bubble
+        parts, done, chunk = [], 0, 8  # a few lines at a time: a caption's band ends soon
+        while done <= depth and not (parts and (parts[-1] < CAPTION_SHARE).any()):
+            parts.append(shares(lines[done : min(done + chunk, depth + 1)], colour))
+            done += chunk
+            chunk *= 2
+            if done >= CAPTION_RUN and not any((part >= 1.0 - BORDER_NOISE).any() for part in parts):
+                break  # marks all the way, no plain line: a curved edge (a round picture), not words
+        share = np.concatenate(parts)
         inside = share < CAPTION_SHARE
         if not inside.any():
             continue  # no picture's edge within reach: the picture's own flat edge, or no picture
@@ -1868,6 +1912,17 @@ def pictures_within(
                 guesses += [*frame_cuts(passes[0], img.size), *ratio_cuts(passes[0], img.size)]
             for cut in guesses:
                 keep(cut, True, same=SAME_AS_WHOLE)
+            # And the first and the last pass without a caption in a bar of its own (a meme's words
+            # over or under the picture), which the trim stops at: a bar's colour is that of the
+            # line the first pass cut last on its side, where it cut a margin beyond the words (a
+            # photo's thin border of its own, most bordered images, has none).
+            bars = cut_colours(a, boxes[0], min_cut=CAPTION_LINES)
+            if any(c is not None for c in bars):
+                for box in dict.fromkeys((boxes[0], boxes[-1])):
+                    cut = caption_cut(a, box, bars)
+                    if cut != box:
+                        keep(_to_original(cut, factor, img.size), True, near=whole_image, same=SAME_AS_WHOLE,
+                             remember=False)
     if regions:
         # Look inside the first trim only: bars and margins are gone, so a letterboxed photo shows
         # no background and costs nothing more, and a screenshot keeps its page colour.
@@ -1939,7 +1994,7 @@ def pictures_within(
             colour = frame_colour(source, whole_source) if sides_cut >= 3 else None
             captioned = []
             for box in trimmed if colour is not None else []:
-                cut = caption_cut(source, box, colour)
+                cut = caption_cut(source, box, [colour] * 4)
                 if cut != box and cut not in captioned:
                     captioned.append(cut)
                     keep_cut(cut, SAME_AS_WHOLE, remember=False)

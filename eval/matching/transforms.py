@@ -122,6 +122,21 @@ def screenshot(img: Image.Image, rng: random.Random, width_share: float, dark: b
     return jpeg(out, 85)
 
 
+def meme(img: Image.Image, rng: random.Random, top: float, bottom: float) -> Image.Image:
+    """The picture with a white bar of words above it (``top`` of its height) and below it
+    (``bottom``), black words on them, as memes and reposts put a caption; JPEG 85."""
+    w, h = img.size
+    above, below = round(h * top), round(h * bottom)
+    out = Image.new("RGB", (w, h + above + below), (255, 255, 255))
+    out.paste(img, (0, above))
+    draw = ImageDraw.Draw(out)
+    for k in range(2 if above else 0):
+        draw.text((rng.randint(5, w // 4), 5 + k * above // 2), " ".join(rng.choices(WORDS, k=6)), fill=(0, 0, 0))
+    if below:
+        draw.text((rng.randint(5, w // 4), above + h + below // 3), " ".join(rng.choices(WORDS, k=5)), fill=(0, 0, 0))
+    return jpeg(out, 85)
+
+
 def collage(img: Image.Image, rng: random.Random) -> Image.Image:
     """The picture as one tile of a 2x2 collage with white gutters; the other tiles are drawn scenes."""
     cell, gutter = 480, 24
@@ -198,6 +213,11 @@ def suite() -> list[Transform]:
     t += [
         Transform("screenshot", f"photo {s:.0%} wide, name and time", lambda im, r, s=s: screenshot(im, r, s, caption=True))
         for s in (0.25, 0.4, 0.6)
+    ]
+    t += [
+        Transform("caption", f"words {name}", lambda im, r, a=above, b=below: meme(im, r, a, b))
+        for name, above, below in (("above, 18% of the height", 0.18, 0.0), ("below, 15%", 0.0, 0.15),
+                                   ("above and below, 10% each", 0.1, 0.1))
     ]
     t += [
         Transform("collage", "2x2 tile", collage),

@@ -213,7 +213,7 @@ def test_a_caption_in_the_frame_is_cut(name, time):
     assert trimmed != box  # the words stop the trim
     colour = edits.frame_colour(bubble, whole)
     assert colour is not None and colour.tolist() == [255, 255, 255]
-    assert edits.caption_cut(bubble, trimmed, colour) == box
+    assert edits.caption_cut(bubble, trimmed, [colour] * 4) == box
 
 
 def test_no_caption_is_cut_without_a_frame():
@@ -232,7 +232,7 @@ def test_no_caption_is_cut_without_a_frame():
     assert edits.frame_colour(unframed, whole) is None
     plain, box = _captioned_bubble(picture, name=False, time=False)
     colour = edits.frame_colour(plain, (0, 0, plain.shape[1], plain.shape[0]))
-    assert colour is not None and edits.caption_cut(plain, box, colour) == box
+    assert colour is not None and edits.caption_cut(plain, box, [colour] * 4) == box
 
 
 @pytest.mark.parametrize("index", [0, 3, 9, 12])
@@ -250,7 +250,7 @@ def test_a_photo_in_a_captioned_chat_bubble_is_found(index, monkeypatch):
         return min((int(q.pdq, 16) ^ own).bit_count() for q in image_query_hashes(shot))
 
     assert nearest() <= 31
-    monkeypatch.setattr(edits, "caption_cut", lambda a, box, frame: box)
+    monkeypatch.setattr(edits, "caption_cut", lambda a, box, colours: box)
     assert nearest() > 31
 
 
@@ -298,4 +298,24 @@ def test_frames_and_captions_of_tiny_and_empty_arrays():
         a = np.full(shape, 200, np.uint8)
         box = (0, 0, shape[1], shape[0])
         assert edits.frame_colour(a, box) is None or edits.frame_colour(a, box).tolist() == [200, 200, 200]
-        assert edits.caption_cut(a, box, grey) == box
+        assert edits.caption_cut(a, box, [grey] * 4) == box
+
+
+@pytest.mark.parametrize("index, above, below", [(0, 0.0, 0.15), (3, 0.0, 0.15), (9, 0.0, 0.15), (6, 0.1, 0.1),
+                                                  (5, 0.18, 0.0)])
+def test_a_picture_with_a_caption_bar_is_found(index, above, below, monkeypatch):
+    """A meme's words in a white bar under the picture (and over it): the trim stops at the words,
+    the bar's colour is the image's bottom line's, and the band of it with words is cut: found, and
+    not without the caption cut (68 bits off and more)."""
+    from eval.matching.transforms import meme
+
+    sample = banked_images()[index]
+    own = int(pdq_hash_image(sample.image).pdq, 16)
+    copy = meme(sample.image, random.Random(index), above, below)
+
+    def nearest() -> int:
+        return min((int(q.pdq, 16) ^ own).bit_count() for q in image_query_hashes(copy))
+
+    assert nearest() <= 31
+    monkeypatch.setattr(edits, "caption_cut", lambda a, box, colours: box)
+    assert nearest() > 31
