@@ -1846,10 +1846,11 @@ def pictures_within(
     picture of a common shape (`ratio_cuts`); the tiles of a collage without gaps (`grid_cells`, up
     to 3 x 3) and the parts of regions that a gap of page colour crosses (`region_parts`, up to half
     ``max_regions``) are hashed and trimmed as regions are. So at most ``7 * (max_regions + 2 * max(1,
-    max_regions // 4) + 9 + max_regions // 2) + 2 * MAX_TRIM_PASSES + 4 + MAX_RATIO_CUTS`` pictures
+    max_regions // 4) + 9 + max_regions // 2) + 2 * MAX_TRIM_PASSES + 6 + MAX_RATIO_CUTS`` pictures
     (a framed one is kept as found, after each of two cuts and without its blend lines, and, in a
     frame of one colour (`frame_colour`), after each cut without a caption (`caption_cut`) and with
-    its margin alike on both sides of an axis (`EVEN_FRAME_GUESS`)). Near-duplicates
+    its margin alike on both sides of an axis (`EVEN_FRAME_GUESS`); the trimmed image's first and
+    last pass without a caption in a bar of its own). Near-duplicates
     (a region that is a trimmed box again, or anything that is the whole image again) are left out,
     so every extra hash looks at something new; trimmed boxes are kept even when a pass moved by a
     pixel or two (that pixel can matter).
