@@ -175,12 +175,18 @@ def _uniform_prefix(lines: np.ndarray, tolerance: int, noise: float, chunk: int 
     return count, colour
 
 
+def _median_colour(line: np.ndarray) -> np.ndarray:
+    """The per-channel median of a (length, 3) line of pixels (the upper of the two middle values of
+    an even length; cheaper than np.median)."""
+    planes = np.ascontiguousarray(line.T)  # (3, length)
+    middle = planes.shape[1] // 2
+    return np.partition(planes, middle, axis=1)[:, middle]
+
+
 def _prefix_of(lines: np.ndarray, start: int, tolerance: int, noise: float, chunk: int) -> tuple[int, np.ndarray]:
     lines = lines[start:]
     n = lines.shape[0]
-    first = np.ascontiguousarray(lines[0].T)  # (3, length)
-    middle = first.shape[1] // 2
-    colour = np.partition(first, middle, axis=1)[:, middle]  # per-channel median, cheaper than np.median
+    colour = _median_colour(lines[0])
     done = 0
     while done < n:
         block = lines[done : done + chunk]
@@ -383,8 +389,7 @@ def side_colours(a: np.ndarray, box: Box) -> list[np.ndarray | None]:
         line = _side(a, box, side)[0]
         n = len(line)
         line = line[n // 10 : n - n // 10 : 2 if n > 64 else 1]
-        planes = np.ascontiguousarray(line.T)
-        colour = np.partition(planes, planes.shape[1] // 2, axis=1)[:, planes.shape[1] // 2]
+        colour = _median_colour(line)
         uniform = _near_counts(line[None], colour, BORDER_TOLERANCE)[0][0] >= (1.0 - BORDER_NOISE) * line.shape[0]
         out.append(colour if uniform else None)
     return out
@@ -400,14 +405,7 @@ def cut_colours(a: np.ndarray, box: Box, min_cut: int = 1) -> list[np.ndarray | 
         return [None] * 4
     lines = (a[y0 - 1, x0:x1] if y0 >= min_cut else None, a[y1, x0:x1] if height - y1 >= min_cut else None,
              a[y0:y1, x0 - 1] if x0 >= min_cut else None, a[y0:y1, x1] if width - x1 >= min_cut else None)
-    out: list[np.ndarray | None] = []
-    for line in lines:
-        if line is None:
-            out.append(None)
-            continue
-        planes = np.ascontiguousarray(line.T)
-        out.append(np.partition(planes, planes.shape[1] // 2, axis=1)[:, planes.shape[1] // 2])
-    return out
+    return [None if line is None else _median_colour(line) for line in lines]
 
 
 def frame_colour(a: np.ndarray, frame: Box) -> np.ndarray | None:
@@ -427,7 +425,7 @@ def caption_cut(a: np.ndarray, box: Box, colours: list[np.ndarray | None]) -> Bo
     bubble, or a meme's caption in a bar above or below the picture, which trimming stops at (its
     text is not one colour) and which moved a picture's hash 80 to 110 bits. ``colours`` is a colour
     or None for each side (top, bottom, left, right): the frame's all round (`frame_colour`), or
-    the bars' (`side_colours` of the whole image).
+    the bars' that trimming cut from the whole image (`cut_colours`).
 
     The band runs from a side of ``box`` inwards over lines of which at least `CAPTION_SHARE` of the
     pixels lie within `BORDER_TOLERANCE` of the side's colour, and ends at the first line that is
