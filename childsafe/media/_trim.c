@@ -1155,12 +1155,10 @@ static PyObject *py_snap_box(PyObject *self, PyObject *args)
     return Py_BuildValue("(nnnn)", edges[0], edges[1], edges[2], edges[3]);
 }
 
-/* ------------------------------------------------------------------ module */
-
 /* ------------------------------------------------------------------ pixels near a colour */
 
-/* How many pixels of each row and of each column of a lie within tol of colour on every channel
- * (edits._near, counted as edits._near_counts_numpy does): two lists, of h and of w. */
+/* How many pixels of each row of a lie within tol of colour on every channel (edits._near, counted a
+ * row as edits._near_counts_numpy does): count_in_range over near_range's channel ranges, a list of h. */
 static PyObject *py_near_counts(PyObject *self, PyObject *args)
 {
     PyObject *obj;
@@ -1171,79 +1169,31 @@ static PyObject *py_near_counts(PyObject *self, PyObject *args)
     image_t img;
     if (get_image(obj, &view, &img) < 0)
         return NULL;
-    Py_ssize_t *rows = (Py_ssize_t *)PyMem_Calloc((size_t)(img.h + img.w + 1), sizeof(Py_ssize_t));
+    Py_ssize_t *rows = (Py_ssize_t *)PyMem_Malloc((size_t)(img.h + 1) * sizeof(Py_ssize_t));
     if (rows == NULL) {
         PyBuffer_Release(&view);
         return PyErr_NoMemory();
     }
-    Py_ssize_t *cols = rows + img.h;
+    int lo[3], hi[3];
+    near_range(rgb, tol, lo, hi); /* a negative tolerance: an empty range, nothing near */
     Py_BEGIN_ALLOW_THREADS
-    if (tol >= 0) {
-        /* |v - c| <= tol as one unsigned compare: v - (c - tol) wraps past 2 tol when v is below */
-        const unsigned span = 2u * (unsigned)(tol < 255 ? tol : 255);
-        const unsigned lo0 = (unsigned)(rgb[0] - (tol < 255 ? tol : 255)), lo1 = (unsigned)(rgb[1] - (tol < 255 ? tol : 255)),
-                       lo2 = (unsigned)(rgb[2] - (tol < 255 ? tol : 255));
-        unsigned *colsum = (unsigned *)PyMem_RawCalloc((size_t)img.w + 1, sizeof(unsigned));
-        for (Py_ssize_t y = 0; y < img.h; y++) {
-            const unsigned char *p = img.base + y * img.sy;
-            unsigned count = 0;
-            if (colsum != NULL && img.sc == 1 && img.sx == 4) { /* Pillow's four-byte pixels */
-                for (Py_ssize_t x = 0; x < img.w; x++) {
-                    const unsigned char *q = p + 4 * x;
-                    const unsigned near = ((unsigned)q[0] - lo0 <= span) & ((unsigned)q[1] - lo1 <= span) &
-                                          ((unsigned)q[2] - lo2 <= span);
-                    count += near;
-                    colsum[x] += near;
-                }
-            } else if (colsum != NULL && img.sc == 1 && img.sx == 3) { /* packed RGB */
-                for (Py_ssize_t x = 0; x < img.w; x++) {
-                    const unsigned char *q = p + 3 * x;
-                    const unsigned near = ((unsigned)q[0] - lo0 <= span) & ((unsigned)q[1] - lo1 <= span) &
-                                          ((unsigned)q[2] - lo2 <= span);
-                    count += near;
-                    colsum[x] += near;
-                }
-            } else {
-                for (Py_ssize_t x = 0; x < img.w; x++, p += img.sx) {
-                    const unsigned near = ((unsigned)p[0] - lo0 <= span) & ((unsigned)p[img.sc] - lo1 <= span) &
-                                          ((unsigned)p[2 * img.sc] - lo2 <= span);
-                    count += near;
-                    if (colsum != NULL)
-                        colsum[x] += near;
-                    else
-                        cols[x] += near;
-                }
-            }
-            rows[y] = (Py_ssize_t)count;
-        }
-        if (colsum != NULL) {
-            for (Py_ssize_t x = 0; x < img.w; x++)
-                cols[x] = (Py_ssize_t)colsum[x];
-            PyMem_RawFree(colsum);
-        }
-    } /* a negative tolerance: no pixel is near (the counts stay 0) */
+    for (Py_ssize_t y = 0; y < img.h; y++)
+        rows[y] = count_in_range(img.base + y * img.sy, img.sx, img.sc, img.w, lo, hi);
     Py_END_ALLOW_THREADS
     PyBuffer_Release(&view);
-    PyObject *out_rows = PyList_New(img.h), *out_cols = PyList_New(img.w), *out = NULL;
-    if (out_rows != NULL && out_cols != NULL) {
-        Py_ssize_t i;
-        for (i = 0; i < img.h + img.w; i++) {
-            PyObject *v = PyLong_FromSsize_t(rows[i]);
-            if (v == NULL)
-                break;
-            if (i < img.h)
-                PyList_SET_ITEM(out_rows, i, v);
-            else
-                PyList_SET_ITEM(out_cols, i - img.h, v);
-        }
-        if (i == img.h + img.w)
-            out = PyTuple_Pack(2, out_rows, out_cols);
+    PyObject *out = PyList_New(img.h);
+    for (Py_ssize_t y = 0; out != NULL && y < img.h; y++) {
+        PyObject *v = PyLong_FromSsize_t(rows[y]);
+        if (v == NULL)
+            Py_CLEAR(out);
+        else
+            PyList_SET_ITEM(out, y, v);
     }
-    Py_XDECREF(out_rows);
-    Py_XDECREF(out_cols);
     PyMem_Free(rows);
     return out;
 }
+
+/* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
     {"trim_passes", py_trim_passes, METH_VARARGS,
@@ -1263,9 +1213,8 @@ static PyMethodDef methods[] = {
      "blend_cuts(a, box, max_lines, luma_tolerance, share) -> (top, bottom, left, right)\n\n"
      "The colour-blend lines cut on each side of box, as edits._blend_cuts_numpy."},
     {"near_counts", py_near_counts, METH_VARARGS,
-     "near_counts(a, (r, g, b), tolerance) -> (rows, cols)\n\n"
-     "How many pixels of each row and of each column lie within tolerance of the colour on every channel,\n"
-     "as edits._near_counts_numpy."},
+     "near_counts(a, (r, g, b), tolerance) -> list of int\n\n"
+     "How many pixels of each row lie within tolerance of the colour on every channel, as edits._near_counts_numpy."},
     {"snap_box", py_snap_box, METH_VARARGS,
      "snap_box(a, box, reach, tolerance, share, break, break_share, gain) -> (x0, y0, x1, y1)\n\n"
      "Each side of box put on the image's own frame or break, as edits._snap_to_frame_numpy (before its size check)."},

@@ -362,19 +362,19 @@ CAPTION_LINES = 3
 `cut_colour_blend` is for)."""
 
 
-def _near_counts(a: np.ndarray, colour, tolerance: int) -> tuple[list[int], list[int]]:
-    """How many pixels of each row and of each column of ``a`` lie within ``tolerance`` of a colour
-    on every channel (`_near`, counted), as lists: compiled where built, one pass where numpy makes
-    six (and a call of a few microseconds, as the caption cut makes them line by line)."""
+def _near_counts(a: np.ndarray, colour, tolerance: int) -> list[int]:
+    """How many pixels of each row of ``a`` lie within ``tolerance`` of a colour on every channel
+    (`_near`, counted a row), as a list: compiled where built (the trim's own range count, one pass
+    where numpy makes six, and a call of a few microseconds, as the caption cut makes them line by
+    line)."""
     fast = _compiled(_c_trim, "near_counts")
     if fast is not None:
         return fast(a, (int(colour[0]), int(colour[1]), int(colour[2])), tolerance)
     return _near_counts_numpy(a, colour, tolerance)
 
 
-def _near_counts_numpy(a: np.ndarray, colour, tolerance: int) -> tuple[list[int], list[int]]:
-    near = _near(a, np.asarray(colour), tolerance)
-    return np.count_nonzero(near, axis=1).tolist(), np.count_nonzero(near, axis=0).tolist()
+def _near_counts_numpy(a: np.ndarray, colour, tolerance: int) -> list[int]:
+    return np.count_nonzero(_near(a, np.asarray(colour), tolerance), axis=1).tolist()
 
 
 def side_colours(a: np.ndarray, box: Box) -> list[np.ndarray | None]:
@@ -390,7 +390,7 @@ def side_colours(a: np.ndarray, box: Box) -> list[np.ndarray | None]:
         n = len(line)
         line = line[n // 10 : n - n // 10 : 2 if n > 64 else 1]
         colour = _median_colour(line)
-        uniform = _near_counts(line[None], colour, BORDER_TOLERANCE)[0][0] >= (1.0 - BORDER_NOISE) * line.shape[0]
+        uniform = _near_counts(line[None], colour, BORDER_TOLERANCE)[0] >= (1.0 - BORDER_NOISE) * line.shape[0]
         out.append(colour if uniform else None)
     return out
 
@@ -439,7 +439,7 @@ def caption_cut(a: np.ndarray, box: Box, colours: list[np.ndarray | None]) -> Bo
         return box
 
     def shares(lines: np.ndarray, colour: np.ndarray) -> np.ndarray:
-        return np.asarray(_near_counts(lines, colour, BORDER_TOLERANCE)[0]) / max(1, lines.shape[1])
+        return np.asarray(_near_counts(lines, colour, BORDER_TOLERANCE)) / max(1, lines.shape[1])
 
     cut = [0, 0, 0, 0]
     middle = False  # the middle row and column looked at
