@@ -344,18 +344,29 @@ def _even_frame(first: Box, shape: tuple[int, ...]) -> bool:
     return margins[2] - margins[0] <= EVEN_FRAME_SLACK and margins[0] <= EVEN_FRAME_SHARE * min(width, height)
 
 
-CAPTION_SHARE = 0.5
+CAPTION_SHARE = 0.25
 """`caption_cut`: a line of a caption band has at least this share of its pixels in the frame's
-colour (a timestamp or a sender's name takes a few words of the line; a picture's edge in the
-frame's own colour keeps going past `CAPTION_DEPTH`)."""
+colour (a timestamp or a sender's name takes a few words of the line; a meme's big capitals up to
+two thirds of it, a flat top of a row of them included; a picture's edge in the frame's own colour
+keeps going past `CAPTION_DEPTH`)."""
+
+CAPTION_MIDDLE = 0.5
+"""`caption_cut`: a box whose middle row and column each have at least this share of their pixels
+in a side's colour holds words, not a picture (a chat bubble of text)."""
+
+CAPTION_EDGE = 0.5
+"""`caption_cut`: a picture starts at a line with less than this share of the side's colour after a
+line of that colour alone (`_caption_end`)."""
 
 CAPTION_DEPTH = 0.25
 """`caption_cut`: a caption band is at most this share of the box across it."""
 
 CAPTION_RUN = 24
-"""`caption_cut`: a caption's words leave a line of the frame's colour alone within this many lines
-of the side (between lines of words, or before the picture); a band of marks longer than that is a
-picture's curved edge against its page (a round photo on black), and its scan stops there."""
+"""`caption_cut`: a band of marks this many lines long with no line of the side's colour alone, whose
+last lines all hold less of that colour than its first, is a picture's curved edge against its page
+(a round photo on black: the picture widens line by line), and its scan stops there. A meme's big
+words (50 lines of capitals with no plain line) keep about as much of the colour all the way down.
+(Until 27 November 2026 any run of 24 lines without a plain line stopped it.)"""
 
 CAPTION_LINES = 3
 """`caption_cut`: a caption band is at least this many lines (one or two are a blend line, which
@@ -419,6 +430,23 @@ def frame_colour(a: np.ndarray, frame: Box) -> np.ndarray | None:
     return None
 
 
+def _caption_end(share: list[float]) -> int:
+    """Where a caption band ends and the picture begins, from the share of the side's colour in each
+    line from the side inwards, up to and including the first line below `CAPTION_SHARE` (the last
+    entry): the deepest line, at least `CAPTION_LINES` in, that has a line of the colour alone (as
+    trimming judges one: `BORDER_NOISE`) one or two lines before it (a blend line may lie between),
+    marks before that, and is that first line or holds less than `CAPTION_EDGE` of the colour (a
+    picture whose own edge is partly the side's colour, a dark scene under a black bar, starts
+    there, and the band runs on into it). The deepest: big words in two lines, a plain line between
+    them, start the second line with little of the colour. 0 when there is none."""
+    end = len(share) - 1
+    plain = [s >= 1.0 - BORDER_NOISE for s in share]
+    for e in range(end, CAPTION_LINES - 1, -1):
+        if (e == end or share[e] < CAPTION_EDGE) and any(plain[e - 2 : e]) and not all(plain[:e]):
+            return e
+    return 0
+
+
 def caption_cut(a: np.ndarray, box: Box, colours: list[np.ndarray | None]) -> Box:
     """``box`` (trimmed out of ``a``) without a band of a side's colour with marks on it along that
     side: the timestamp or sender's name that a chat app writes under or over a picture inside its
@@ -428,50 +456,46 @@ def caption_cut(a: np.ndarray, box: Box, colours: list[np.ndarray | None]) -> Bo
     the bars' that trimming cut from the whole image (`cut_colours`).
 
     The band runs from a side of ``box`` inwards over lines of which at least `CAPTION_SHARE` of the
-    pixels lie within `BORDER_TOLERANCE` of the side's colour, and ends at the first line that is
-    not, the picture's edge. It is cut when `CAPTION_LINES` or more and at most `CAPTION_DEPTH` of
-    the box across, holding marks (a line not one colour: a band of one colour only is trimming's)
-    and a line of the side's colour alone between them and the picture (a blend line may lie next
-    to the picture). The same box when no side has one, or when the box's middle row and column are
-    mostly a side's colour (words in a bubble, no picture)."""
+    pixels lie within `BORDER_TOLERANCE` of the side's colour (at most `CAPTION_DEPTH` of the box
+    across), and the picture begins where `_caption_end` says: after a line of the side's colour
+    alone, with marks before it (a band of one colour only is trimming's), `CAPTION_LINES` or more
+    in. The same box when no side has one, or when the box's middle row and column are mostly a
+    side's colour (words in a bubble, no picture)."""
     x0, y0, x1, y1 = box
     if x1 - x0 < 1 or y1 - y0 < 1:
         return box
-
-    def shares(lines: np.ndarray, colour: np.ndarray) -> np.ndarray:
-        return np.asarray(_near_counts(lines, colour, BORDER_TOLERANCE)) / max(1, lines.shape[1])
-
+    count = _compiled(_c_trim, "near_counts") or _near_counts_numpy  # called line by line: no wrapper
     cut = [0, 0, 0, 0]
     middle = False  # the middle row and column looked at
     for side, colour in enumerate(colours):
         if colour is None:
             continue
+        rgb = (int(colour[0]), int(colour[1]), int(colour[2]))
         lines = _side(a, box, side)  # from the side inwards
-        depth = int(lines.shape[0] * CAPTION_DEPTH)
-        if depth < CAPTION_LINES or shares(lines[:1], colour)[0] < CAPTION_SHARE:
+        depth, width = int(lines.shape[0] * CAPTION_DEPTH), max(1, lines.shape[1])
+        band = CAPTION_SHARE * width
+        if depth < CAPTION_LINES or count(lines[:1], rgb, BORDER_TOLERANCE)[0] < band:
             continue  # the picture's own edge: most sides
-        if not middle:
+        parts: list[list[int]] = []
+        done, chunk = 0, 8  # a few lines at a time: a caption's band ends soon
+        plain = (1.0 - BORDER_NOISE) * width
+        while done <= depth and not (parts and min(parts[-1]) < band):
+            parts.append(count(lines[done : min(done + chunk, depth + 1)], rgb, BORDER_TOLERANCE))
+            done += chunk
+            chunk *= 2
+            if (done >= CAPTION_RUN and max(parts[-1]) < min(parts[0])
+                    and not any(max(part) >= plain for part in parts)):
+                break  # marks all the way, fewer and fewer: a curved edge (a round picture), not words
+        counts = [n for part in parts for n in part]
+        end = next((i for i, n in enumerate(counts) if n < band), None)
+        if end is not None:  # else no picture's edge within reach: its own flat edge, or no picture
+            cut[side] = _caption_end([n / width for n in counts[: end + 1]])
+        if cut[side] and not middle:
             middle = True
             inner = a[y0:y1, x0:x1]
             across = (inner[inner.shape[0] // 2][None], inner[:, inner.shape[1] // 2][None])
-            if min(shares(line, colour)[0] for line in across) >= CAPTION_SHARE:
+            if all(count(line, rgb, BORDER_TOLERANCE)[0] >= CAPTION_MIDDLE * line.shape[1] for line in across):
                 return box  # no picture across the middle: words in a bubble
-        parts, done, chunk = [], 0, 8  # a few lines at a time: a caption's band ends soon
-        while done <= depth and not (parts and (parts[-1] < CAPTION_SHARE).any()):
-            parts.append(shares(lines[done : min(done + chunk, depth + 1)], colour))
-            done += chunk
-            chunk *= 2
-            if done >= CAPTION_RUN and not any((part >= 1.0 - BORDER_NOISE).any() for part in parts):
-                break  # marks all the way, no plain line: a curved edge (a round picture), not words
-        share = np.concatenate(parts)
-        inside = share < CAPTION_SHARE
-        if not inside.any():
-            continue  # no picture's edge within reach: the picture's own flat edge, or no picture
-        end = int(np.argmax(inside))
-        plain = share[:end] >= 1.0 - BORDER_NOISE
-        gap = plain[end - 2 : end].any() if end >= 2 else False
-        if end >= CAPTION_LINES and gap and not plain.all():
-            cut[side] = end
     if not any(cut):
         return box
     nx0, ny0, nx1, ny1 = x0 + cut[2], y0 + cut[0], x1 - cut[3], y1 - cut[1]
@@ -1915,7 +1939,7 @@ def pictures_within(
             # over or under the picture), which the trim stops at: a bar's colour is that of the
             # line the first pass cut last on its side, where it cut a margin beyond the words (a
             # photo's thin border of its own, most bordered images, has none).
-            bars = cut_colours(a, boxes[0], min_cut=CAPTION_LINES)
+            bars = cut_colours(a, boxes[0])
             if any(c is not None for c in bars):
                 for box in dict.fromkeys((boxes[0], boxes[-1])):
                     cut = caption_cut(a, box, bars)

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from typing import Callable
 
-from PIL import Image, ImageDraw
+from PIL import Image, ImageDraw, ImageFont
 
 from childsafe.media.images import TRANSFORM_OPS
 from eval.matching.corpus import NAMES, WORDS, drawn_scene
@@ -122,14 +122,29 @@ def screenshot(img: Image.Image, rng: random.Random, width_share: float, dark: b
     return jpeg(out, 85)
 
 
-def meme(img: Image.Image, rng: random.Random, top: float, bottom: float) -> Image.Image:
-    """The picture with a white bar of words above it (``top`` of its height) and below it
-    (``bottom``), black words on them, as memes and reposts put a caption; JPEG 85."""
+def meme(img: Image.Image, rng: random.Random, top: float, bottom: float, big: bool = False,
+         bar: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
+    """The picture with a bar of words above it (``top`` of its height) and below it (``bottom``),
+    as memes and reposts put a caption; JPEG 85. Small words: black on white, two lines above and
+    one below. ``big``: one line of capitals three quarters of the bar high across most of the width
+    (Pillow's own TrueType font), in the ``bar`` colour's opposite."""
     w, h = img.size
     above, below = round(h * top), round(h * bottom)
-    out = Image.new("RGB", (w, h + above + below), (255, 255, 255))
+    out = Image.new("RGB", (w, h + above + below), bar)
     out.paste(img, (0, above))
     draw = ImageDraw.Draw(out)
+    if big:
+        ink = tuple(255 - c for c in bar)
+        for y, height in ((0, above), (above + h, below)):
+            if height:
+                font = ImageFont.load_default(size=max(8, round(height * 0.75)))
+                words = [rng.choice(WORDS).upper()]
+                while draw.textlength(" ".join(words + ["WORD"]), font=font) < 0.9 * w:
+                    words.append(rng.choice(WORDS).upper())
+                text = " ".join(words)
+                left, top_, right, bottom_ = draw.textbbox((0, 0), text, font=font)
+                draw.text(((w - right) / 2, y + (height - bottom_ - top_) / 2), text, fill=ink, font=font)
+        return jpeg(out, 85)
     for k in range(2 if above else 0):
         draw.text((rng.randint(5, w // 4), 5 + k * above // 2), " ".join(rng.choices(WORDS, k=6)), fill=(0, 0, 0))
     if below:
@@ -218,6 +233,12 @@ def suite() -> list[Transform]:
         Transform("caption", f"words {name}", lambda im, r, a=above, b=below: meme(im, r, a, b))
         for name, above, below in (("above, 18% of the height", 0.18, 0.0), ("below, 15%", 0.0, 0.15),
                                    ("above and below, 10% each", 0.1, 0.1))
+    ]
+    t += [
+        Transform("caption", f"big words {name}", lambda im, r, a=above, b=below, c=bar: meme(im, r, a, b, True, c))
+        for name, above, below, bar in (("above, 12%", 0.12, 0.0, (255, 255, 255)),
+                                        ("below, 8%", 0.0, 0.08, (255, 255, 255)),
+                                        ("above, 10%, black bar", 0.1, 0.0, (0, 0, 0)))
     ]
     t += [
         Transform("collage", "2x2 tile", collage),

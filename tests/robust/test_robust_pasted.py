@@ -319,3 +319,43 @@ def test_a_picture_with_a_caption_bar_is_found(index, above, below, monkeypatch)
     assert nearest() <= 31
     monkeypatch.setattr(edits, "caption_cut", lambda a, box, colours: box)
     assert nearest() > 31
+
+
+@pytest.mark.parametrize("index, above, below, bar", [(1, 0.1, 0.0, (0, 0, 0)), (5, 0.12, 0.0, (255, 255, 255)),
+                                                       (5, 0.1, 0.0, (0, 0, 0))])
+def test_a_picture_under_big_words_is_found(index, above, below, bar):
+    """A meme's one line of capitals three quarters of its bar high: a row of flat tops leaves a
+    quarter to a half of a line in the bar's colour, and the words run 30 lines and more with no
+    plain line between. The band still ends at the picture (80 to 110 bits off when it did not)."""
+    from eval.matching.transforms import meme
+
+    sample = banked_images()[index]
+    own = int(pdq_hash_image(sample.image).pdq, 16)
+    copy = meme(sample.image, random.Random(index), above, below, big=True, bar=bar)
+    assert min((int(q.pdq, 16) ^ own).bit_count() for q in image_query_hashes(copy)) <= 31
+
+
+def test_a_round_pictures_edge_is_not_read_as_words(monkeypatch):
+    """A round picture on black (the bar trimmed from it; the disc's edge a band of marks that
+    narrows line by line): the scan stops after `CAPTION_RUN` lines or so, and nothing is cut (a band
+    of big words as long is read to its end: `test_a_picture_under_big_words_is_found`)."""
+    size = 400
+    yy, xx = np.mgrid[:size, :size]
+    disc = np.zeros((size, size, 3), np.uint8)
+    inside = (yy - size / 2) ** 2 + (xx - size / 2) ** 2 <= (size / 2 - 2) ** 2
+    disc[inside] = np.stack([(xx * 255 // size), (yy * 255 // size), np.full_like(xx, 120)], axis=-1)[inside]
+    read = []
+    compiled = edits._compiled
+    counts = compiled(edits._c_trim, "near_counts") or edits._near_counts_numpy
+
+    def counting(module, name):
+        if name != "near_counts":
+            return compiled(module, name)
+        return lambda a, c, t: read.append(a.shape[0]) or counts(a, c, t)
+
+    monkeypatch.setattr(edits, "_compiled", counting)
+    black = np.zeros(3, np.uint8)
+    top = int(np.argmax(inside.sum(axis=1) > 0.03 * size))  # as trimmed: the first line not plain black
+    box = (0, top, size, size)
+    assert edits.caption_cut(disc, box, [black, None, None, None]) == box
+    assert sum(read) <= 3 + 8 + 16  # the first line, the middle row and column, two chunks
