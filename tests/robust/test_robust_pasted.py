@@ -359,3 +359,39 @@ def test_a_round_pictures_edge_is_not_read_as_words(monkeypatch):
     box = (0, top, size, size)
     assert edits.caption_cut(disc, box, [black, None, None, None]) == box
     assert sum(read) <= 3 + 8 + 16  # the first line, the middle row and column, two chunks
+
+
+@pytest.mark.parametrize("share, end", [
+    ([0.6, 0.5, 0.6, 1.0, 0.1], 4),  # words, a plain line, the picture
+    ([0.6, 0.5, 0.6, 1.0, 0.9, 0.1], 5),  # ... and a blend line before it
+    ([0.6, 0.5, 0.6, 1.0, 0.3, 0.0], 4),  # ... a line as little of the colour is the picture's
+    ([0.6, 0.4, 1.0, 0.45, 0.6, 1.0, 1.0, 0.1], 7),  # two lines of big words: the deepest
+    ([0.6, 0.6, 0.6, 1.0, 1.0, 0.4, 0.35, 0.3, 0.2], 5),  # a dark scene under a black bar runs the band on
+    ([0.7, 0.6, 0.5, 0.6, 0.7, 0.6, 0.5, 0.0], 7),  # words right against the picture
+    ([0.71, 0.65, 0.32, 0.02], 0),  # a photo's own mixed edge, three lines: not words
+    ([0.6, 0.5, 0.6, 0.6, 0.5, 0.6, 0.5, 0.2], 0),  # no plain line and no clean drop
+    ([1.0, 1.0, 1.0, 1.0, 0.1], 0),  # no marks: trimming's band, not a caption
+])
+def test_where_a_caption_band_ends(share, end):
+    assert edits._caption_end(share) == end
+
+
+def test_words_against_the_picture_are_cut():
+    """A bar of capitals whose foot touches the picture (no line of the bar's colour alone between):
+    found (the band ends in a line with none of the bar's colour)."""
+    from PIL import ImageDraw, ImageFont
+
+    from eval.matching.corpus import drawn_scene
+
+    picture = drawn_scene(11, (360, 270))
+    own = int(pdq_hash_image(picture).pdq, 16)
+    font = ImageFont.load_default(size=30)
+    meme = Image.new("RGB", (360, 270 + 40), (255, 255, 255))
+    meme.paste(picture, (0, 40))
+    draw = ImageDraw.Draw(meme)
+    left, top, right, bottom = draw.textbbox((0, 0), "SEE YOU SOON", font=font)
+    draw.text(((360 - right) / 2, 40 - bottom), "SEE YOU SOON", fill=(0, 0, 0), font=font)
+    from eval.matching.transforms import jpeg
+
+    copy = jpeg(meme, 85)
+    assert min((int(q.pdq, 16) ^ own).bit_count() for q in image_query_hashes(copy)) <= 31
