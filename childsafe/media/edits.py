@@ -447,7 +447,10 @@ def _caption_end(share: list[float]) -> int:
     there, and the band runs on into it). The deepest: big words in two lines, a plain line between
     them, start the second line with little of the colour. Failing that, the first line below
     `CAPTION_SHARE` when it holds next to none of the colour (`CAPTION_DROP`: words against the
-    picture) after a band of a line of words. 0 when there is none."""
+    picture) after a band of a line of words. Failing that too, the first line that is not of the
+    colour alone after one that is, past marks: a picture whose own edge is mostly the bar's colour
+    (a round photo on black under a black bar) starts there, as its trimmed original does. 0 when
+    there is none."""
     end = len(share) - 1
     plain = [s >= 1.0 - BORDER_NOISE for s in share]
     for e in range(end, CAPTION_LINES - 1, -1):
@@ -457,6 +460,11 @@ def _caption_end(share: list[float]) -> int:
             return e
     if end >= 2 * CAPTION_LINES and share[end] <= CAPTION_DROP and not all(plain[:end]):
         return end
+    marks = False
+    for e in range(1, end + 1):
+        marks = marks or not plain[e - 1]
+        if marks and plain[e - 1] and not plain[e] and e >= CAPTION_LINES:
+            return e
     return 0
 
 

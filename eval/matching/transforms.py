@@ -125,16 +125,16 @@ def screenshot(img: Image.Image, rng: random.Random, width_share: float, dark: b
 def meme(img: Image.Image, rng: random.Random, top: float, bottom: float, big: bool = False,
          bar: tuple[int, int, int] = (255, 255, 255)) -> Image.Image:
     """The picture with a bar of words above it (``top`` of its height) and below it (``bottom``),
-    as memes and reposts put a caption; JPEG 85. Small words: black on white, two lines above and
-    one below. ``big``: one line of capitals three quarters of the bar high across most of the width
-    (Pillow's own TrueType font), in the ``bar`` colour's opposite."""
+    as memes and reposts put a caption; JPEG 85; the words in the ``bar`` colour's opposite (black on
+    white). Small words: two lines above and one below. ``big``: one line of capitals three quarters
+    of the bar high across most of the width (Pillow's own TrueType font)."""
     w, h = img.size
     above, below = round(h * top), round(h * bottom)
     out = Image.new("RGB", (w, h + above + below), bar)
     out.paste(img, (0, above))
     draw = ImageDraw.Draw(out)
+    ink = tuple(255 - c for c in bar)
     if big:
-        ink = tuple(255 - c for c in bar)
         for y, height in ((0, above), (above + h, below)):
             if height:
                 font = ImageFont.load_default(size=max(8, round(height * 0.75)))
@@ -146,9 +146,9 @@ def meme(img: Image.Image, rng: random.Random, top: float, bottom: float, big: b
                 draw.text(((w - right) / 2, y + (height - bottom_ - top_) / 2), text, fill=ink, font=font)
         return jpeg(out, 85)
     for k in range(2 if above else 0):
-        draw.text((rng.randint(5, w // 4), 5 + k * above // 2), " ".join(rng.choices(WORDS, k=6)), fill=(0, 0, 0))
+        draw.text((rng.randint(5, w // 4), 5 + k * above // 2), " ".join(rng.choices(WORDS, k=6)), fill=ink)
     if below:
-        draw.text((rng.randint(5, w // 4), above + h + below // 3), " ".join(rng.choices(WORDS, k=5)), fill=(0, 0, 0))
+        draw.text((rng.randint(5, w // 4), above + h + below // 3), " ".join(rng.choices(WORDS, k=5)), fill=ink)
     return jpeg(out, 85)
 
 

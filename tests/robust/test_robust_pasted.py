@@ -371,6 +371,7 @@ def test_a_round_pictures_edge_is_not_read_as_words(monkeypatch):
     ([0.71, 0.65, 0.32, 0.02], 0),  # a photo's own mixed edge, three lines: not words
     ([0.6, 0.5, 0.6, 0.6, 0.5, 0.6, 0.5, 0.2], 0),  # no plain line and no clean drop
     ([1.0, 1.0, 1.0, 1.0, 0.1], 0),  # no marks: trimming's band, not a caption
+    ([0.6, 0.5, 0.6, 1.0, 1.0, 0.9, 0.8, 0.7, 0.6, 0.2], 5),  # a picture's own edge mostly the bar's colour
 ])
 def test_where_a_caption_band_ends(share, end):
     assert edits._caption_end(share) == end
@@ -395,3 +396,18 @@ def test_words_against_the_picture_are_cut():
 
     copy = jpeg(meme, 85)
     assert min((int(q.pdq, 16) ^ own).bit_count() for q in image_query_hashes(copy)) <= 31
+
+
+def test_a_round_picture_under_a_black_bar_is_found():
+    """The retina photo (a disc on black) under words in a black bar: the band runs on into the
+    disc's black corners, no line there holds under half the black; the picture starts at the
+    first line after the plain gap that is not all black, where its trimmed original does."""
+    from eval.matching.transforms import meme
+
+    from childsafe.banks.hashing import bare_pdq
+
+    sample = next(s for s in banked_images() if s.name.endswith("retina"))
+    own = pdq_hash_image(sample.image).pdq
+    bank = [int(own, 16), int(bare_pdq(sample.image, own) or own, 16)]
+    copy = meme(sample.image, random.Random(2), 0.1, 0.0, big=True, bar=(0, 0, 0))
+    assert min((int(q.pdq, 16) ^ b).bit_count() for q in image_query_hashes(copy) for b in bank) <= 31
