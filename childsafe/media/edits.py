@@ -412,16 +412,16 @@ def side_colours(a: np.ndarray, box: Box) -> list[np.ndarray | None]:
     return out
 
 
-def cut_colours(a: np.ndarray, box: Box, min_cut: int = 1) -> list[np.ndarray | None]:
+def cut_colours(a: np.ndarray, box: Box) -> list[np.ndarray | None]:
     """For each side of ``box`` (top, bottom, left, right), trimmed out of the whole of ``a``: the
     colour of the line just outside it, which trimming cut as one colour (its median), or None where
-    fewer than ``min_cut`` lines were cut."""
+    nothing was cut."""
     x0, y0, x1, y1 = box
     height, width = a.shape[:2]
     if x1 - x0 < 1 or y1 - y0 < 1:
         return [None] * 4
-    lines = (a[y0 - 1, x0:x1] if y0 >= min_cut else None, a[y1, x0:x1] if height - y1 >= min_cut else None,
-             a[y0:y1, x0 - 1] if x0 >= min_cut else None, a[y0:y1, x1] if width - x1 >= min_cut else None)
+    lines = (a[y0 - 1, x0:x1] if y0 > 0 else None, a[y1, x0:x1] if y1 < height else None,
+             a[y0:y1, x0 - 1] if x0 > 0 else None, a[y0:y1, x1] if x1 < width else None)
     return [None if line is None else _median_colour(line) for line in lines]
 
 
@@ -437,20 +437,22 @@ def frame_colour(a: np.ndarray, frame: Box) -> np.ndarray | None:
 
 
 def _caption_end(share: list[float]) -> int:
-    """Where a caption band ends and the picture begins, from the share of the side's colour in each
-    line from the side inwards, up to and including the first line below `CAPTION_SHARE` (the last
-    entry): the deepest line, at least `CAPTION_LINES` in, that follows a line of the colour alone (as
-    trimming judges one: `BORDER_NOISE`; or a blend line after one, which holds less of the colour
-    but not less than the picture's edge may), has marks before that, and is that first line or
-    holds less than `CAPTION_EDGE` of the colour (a
-    picture whose own edge is partly the side's colour, a dark scene under a black bar, starts
-    there, and the band runs on into it). The deepest: big words in two lines, a plain line between
-    them, start the second line with little of the colour. Failing that, the first line below
-    `CAPTION_SHARE` when it holds next to none of the colour (`CAPTION_DROP`: words against the
-    picture) after a band of a line of words. Failing that too, the first line that is not of the
-    colour alone after one that is, past marks: a picture whose own edge is mostly the bar's colour
-    (a round photo on black under a black bar) starts there, as its trimmed original does. 0 when
-    there is none."""
+    """Where a caption band ends and the picture begins (0: nowhere), from the share of the side's
+    colour in each line from the side inwards, up to and including the first line below
+    `CAPTION_SHARE` (the last entry). Lines of the colour alone are plain (as trimming judges one:
+    `BORDER_NOISE`); the picture starts `CAPTION_LINES` lines in or more, with marks before it:
+
+    1. at the deepest line that follows a plain line (or a blend line after one, holding at least
+       `CAPTION_EDGE` of the colour) and is the band's last or holds less than `CAPTION_EDGE`: a
+       picture whose edge is partly the colour (a dark scene under a black bar) starts there and
+       the band runs on into it; the deepest, as big words in two lines with a plain line between
+       start the second line with little of the colour;
+    2. else at the band's last line, when it holds next to none of the colour (`CAPTION_DROP`:
+       words set against the picture) after a line of words (twice `CAPTION_LINES`);
+    3. else at the first line after a plain one that is not plain: a picture whose own edge is
+       mostly the colour (a round photo on black under a black bar) starts there, as its trimmed
+       original does.
+    """
     end = len(share) - 1
     plain = [s >= 1.0 - BORDER_NOISE for s in share]
     for e in range(end, CAPTION_LINES - 1, -1):
@@ -1958,8 +1960,8 @@ def pictures_within(
                 keep(cut, True, same=SAME_AS_WHOLE)
             # And the first and the last pass without a caption in a bar of its own (a meme's words
             # over or under the picture), which the trim stops at: a bar's colour is that of the
-            # line the first pass cut last on its side, where it cut a margin beyond the words (a
-            # photo's thin border of its own, most bordered images, has none).
+            # line the first pass cut last on its side (a line or two beyond big words in a thin
+            # bar is enough; until 27 November three lines were asked for).
             bars = cut_colours(a, boxes[0])
             if any(c is not None for c in bars):
                 for box in dict.fromkeys((boxes[0], boxes[-1])):
