@@ -101,12 +101,35 @@ def test_pictures_of_many_sizes_get_the_reference_bits(size):
 @given(height=st.integers(64, 500), width=st.integers(64, 500), seed=st.integers(0, 999))
 def test_drawn_scenes_of_any_size_get_the_reference_bits(height, width, seed):
     """From 64 pixels a side up (below, the 64 samples repeat rows and columns, and whole rows of
-    coefficients are zero up to rounding: those bits are rounding in any implementation)."""
+    coefficients are zero up to rounding: those bits are rounding in any implementation). A flat
+    drawn scene can put two coefficients within rounding of each other at the median (120 x 308,
+    seed 308: 1e-4 apart, the median and the next): which of the two is above it is rounding, so a
+    bit may differ there and only there."""
     pixels = np.asarray(draw_scene(seed, (width, height)))
     want, want_quality = reference(pixels)
     got, quality = pdq.pdq_bits(pixels)
     assert quality == want_quality
-    assert np.array_equal(got, want)
+    _, coefficients, _ = pdq.samples(pixels)
+    values = coefficients.ravel()[::-1]  # in the bits' order
+    median = np.sort(coefficients.ravel())[127]
+    differing = np.nonzero(got != want)[0]
+    assert len(differing) <= 2 and all(abs(values[i] - median) <= NEAR_TIE for i in differing), (
+        [(int(i), float(values[i] - median)) for i in differing])
+
+
+NEAR_TIE = 1e-3
+"""How far from the median a coefficient may lie and still be a tie up to rounding: float32 sums of
+4,096 samples up to 255 carry errors of about this size."""
+
+
+def test_a_near_tie_at_the_median_is_the_only_difference_allowed():
+    """The scene hypothesis found (two coefficients 1e-4 apart at the median): at most that pair
+    differs; a smooth picture of the same size, with no near-tie, matches to the bit."""
+    pixels = np.asarray(draw_scene(308, (120, 308)))
+    got, _ = pdq.pdq_bits(pixels)
+    assert int((got != reference(pixels)[0]).sum()) <= 2
+    smooth_pixels = smooth(np.random.default_rng(308), 308, 120, blur=4.0)
+    assert np.array_equal(pdq.pdq_bits(smooth_pixels)[0], reference(smooth_pixels)[0])
 
 
 def test_images_under_five_pixels_a_side_hash_to_zeros_as_the_reference_does():
