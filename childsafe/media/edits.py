@@ -436,11 +436,13 @@ def frame_colour(a: np.ndarray, frame: Box) -> np.ndarray | None:
     return None
 
 
-def _caption_end(share: list[float]) -> int:
+def _caption_end(share: list[float], closed: bool = True) -> int:
     """Where a caption band ends and the picture begins (0: nowhere), from the share of the side's
     colour in each line from the side inwards, up to and including the first line below
-    `CAPTION_SHARE` (the last entry). Lines of the colour alone are plain (as trimming judges one:
-    `BORDER_NOISE`); the picture starts `CAPTION_LINES` lines in or more, with marks before it:
+    `CAPTION_SHARE` (the last entry; with ``closed`` False the band runs on past the lines given, as
+    into a picture whose edge holds a third of the colour). Lines of the colour alone are plain (as
+    trimming judges one: `BORDER_NOISE`); the picture starts `CAPTION_LINES` lines in or more, with
+    marks before it:
 
     1. at the deepest line that follows a plain line (or a blend line after one, holding at least
        `CAPTION_EDGE` of the colour) and is the band's last or holds less than `CAPTION_EDGE`: a
@@ -449,21 +451,25 @@ def _caption_end(share: list[float]) -> int:
        start the second line with little of the colour;
     2. else at the band's last line, when it holds next to none of the colour (`CAPTION_DROP`:
        words set against the picture) after a line of words (twice `CAPTION_LINES`);
-    3. else at the first line after a plain one that is not plain: a picture whose own edge is
-       mostly the colour (a round photo on black under a black bar) starts there, as its trimmed
-       original does.
+    3. else, when the band ends among these lines, at the first line after a plain one that is not
+       plain: a picture whose own edge is mostly the colour (a round photo on black under a black
+       bar) starts there, as its trimmed original does.
+
+    Rules 2 and 3 ask for the band's end: a band running on past reach is cut by rule 1 alone (a
+    dark photo in a dark chat bubble, a time under it: 25 to 50% of its lines the bubble's grey).
     """
     end = len(share) - 1
+    last = end if closed else -1  # the band's own last line, when it ends among these
     plain = [s >= 1.0 - BORDER_NOISE for s in share]
     for e in range(end, CAPTION_LINES - 1, -1):
         # a blend line may lie between, one that holds at least as much of the colour as a picture's edge
         after_plain = plain[e - 1] or (plain[e - 2] and share[e - 1] >= CAPTION_EDGE)
-        if after_plain and (e == end or share[e] < CAPTION_EDGE) and not all(plain[:e]):
+        if after_plain and (e == last or share[e] < CAPTION_EDGE) and not all(plain[:e]):
             return e
-    if end >= 2 * CAPTION_LINES and share[end] <= CAPTION_DROP and not all(plain[:end]):
+    if closed and end >= 2 * CAPTION_LINES and share[end] <= CAPTION_DROP and not all(plain[:end]):
         return end
     marks = False
-    for e in range(1, end + 1):
+    for e in range(1, end + 1 if closed else 0):
         marks = marks or not plain[e - 1]
         if marks and plain[e - 1] and not plain[e] and e >= CAPTION_LINES:
             return e
@@ -510,9 +516,9 @@ def caption_cut(a: np.ndarray, box: Box, colours: list[np.ndarray | None]) -> Bo
                     and not any(max(part) >= plain for part in parts)):
                 break  # marks all the way, fewer and fewer: a curved edge (a round picture), not words
         counts = [n for part in parts for n in part]
-        end = next((i for i, n in enumerate(counts) if n < band), None)
-        if end is not None:  # else no picture's edge within reach: its own flat edge, or no picture
-            cut[side] = _caption_end([n / width for n in counts[: end + 1]])
+        end = next((i for i, n in enumerate(counts) if n < band), None)  # None: the band runs past reach
+        shares = [n / width for n in (counts[: end + 1] if end is not None else counts)]
+        cut[side] = _caption_end(shares, closed=end is not None)
         if cut[side] and not middle:
             middle = True
             inner = a[y0:y1, x0:x1]
@@ -1910,12 +1916,17 @@ def pictures_within(
     seen: list[Box] = [(0, 0, *img.size)]
     found: list[Picture] = []
 
+    kept: set[Box] = set()  # every box kept, remembered as seen or not: the same box twice is one hash
+
     def keep(original: Box, trimmed: bool, pixels: np.ndarray | None = None, near: list[Box] = seen,
              same: float = 0.95, remember: bool = True) -> None:
         if any(_iou(original, other) >= same for other in near):
             return
         if remember:
             seen.append(original)
+        if original in kept:
+            return
+        kept.add(original)
         cut = (lambda: pixels) if pixels is not None else (lambda: _picture_pixels(img, original, whole))
         found.append(Picture(original, trimmed, cut))
 

@@ -411,3 +411,15 @@ def test_a_round_picture_under_a_black_bar_is_found():
     bank = [int(own, 16), int(bare_pdq(sample.image, own) or own, 16)]
     copy = meme(sample.image, random.Random(2), 0.1, 0.0, big=True, bar=(0, 0, 0))
     assert min((int(q.pdq, 16) ^ b).bit_count() for q in image_query_hashes(copy) for b in bank) <= 31
+
+
+def test_a_band_running_past_reach_is_still_cut_at_the_picture():
+    """A dark picture in a dark bubble, a line of words under it: a third to a half of each of the
+    picture's lines is the bubble's grey, so no line within a quarter of the box ends the band; the
+    picture still starts after the plain gap where its lines hold under half the grey."""
+    share = [0.85, 0.89, 0.84, 0.97, 1.0, 1.0, 1.0, 1.0, 0.99, 0.58, 0.48, 0.55, 0.56, 0.42, 0.39, 0.45]
+    assert edits._caption_end(share, closed=False) == 10
+    assert edits._caption_end(share + [0.2]) == 10
+    # ... but neither a clean drop nor the own-edge fallback without the band's end
+    assert edits._caption_end([0.6, 0.5, 0.6, 0.6, 0.5, 0.6, 0.5, 0.01], closed=False) == 0
+    assert edits._caption_end([0.6, 0.5, 0.6, 1.0, 1.0, 0.9, 0.8, 0.7, 0.6], closed=False) == 0
