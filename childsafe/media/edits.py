@@ -468,11 +468,12 @@ def _caption_end(share: list[float], closed: bool = True) -> int:
             return e
     if closed and end >= 2 * CAPTION_LINES and share[end] <= CAPTION_DROP and not all(plain[:end]):
         return end
-    marks = False
-    for e in range(1, end + 1 if closed else 0):
-        marks = marks or not plain[e - 1]
-        if marks and plain[e - 1] and not plain[e] and e >= CAPTION_LINES:
-            return e
+    if closed:
+        marks = False
+        for e in range(1, end + 1):
+            marks = marks or not plain[e - 1]
+            if marks and plain[e - 1] and not plain[e] and e >= CAPTION_LINES:
+                return e
     return 0
 
 
@@ -493,7 +494,6 @@ def caption_cut(a: np.ndarray, box: Box, colours: list[np.ndarray | None]) -> Bo
     x0, y0, x1, y1 = box
     if x1 - x0 < 1 or y1 - y0 < 1:
         return box
-    count = _compiled(_c_trim, "near_counts") or _near_counts_numpy  # called line by line: no wrapper
     cut = [0, 0, 0, 0]
     middle = False  # the middle row and column looked at
     for side, colour in enumerate(colours):
@@ -503,13 +503,13 @@ def caption_cut(a: np.ndarray, box: Box, colours: list[np.ndarray | None]) -> Bo
         lines = _side(a, box, side)  # from the side inwards
         depth, width = int(lines.shape[0] * CAPTION_DEPTH), max(1, lines.shape[1])
         band = CAPTION_SHARE * width
-        if depth < CAPTION_LINES or count(lines[:1], rgb, BORDER_TOLERANCE)[0] < band:
+        if depth < CAPTION_LINES or _near_counts(lines[:1], rgb, BORDER_TOLERANCE)[0] < band:
             continue  # the picture's own edge: most sides
         parts: list[list[int]] = []
         done, chunk = 0, 8  # a few lines at a time: a caption's band ends soon
         plain = (1.0 - BORDER_NOISE) * width
         while done <= depth and not (parts and min(parts[-1]) < band):
-            parts.append(count(lines[done : min(done + chunk, depth + 1)], rgb, BORDER_TOLERANCE))
+            parts.append(_near_counts(lines[done : min(done + chunk, depth + 1)], rgb, BORDER_TOLERANCE))
             done += chunk
             chunk *= 2
             if (done >= CAPTION_RUN and max(parts[-1]) < min(parts[0])
@@ -523,7 +523,7 @@ def caption_cut(a: np.ndarray, box: Box, colours: list[np.ndarray | None]) -> Bo
             middle = True
             inner = a[y0:y1, x0:x1]
             across = (inner[inner.shape[0] // 2][None], inner[:, inner.shape[1] // 2][None])
-            if all(count(line, rgb, BORDER_TOLERANCE)[0] >= CAPTION_MIDDLE * line.shape[1] for line in across):
+            if all(_near_counts(line, rgb, BORDER_TOLERANCE)[0] >= CAPTION_MIDDLE * line.shape[1] for line in across):
                 return box  # no picture across the middle: words in a bubble
     if not any(cut):
         return box
