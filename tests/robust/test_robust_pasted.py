@@ -82,6 +82,33 @@ def test_the_pasted_sweep_counts_what_it_says():
     assert pasted.evaluate(pictures, 16, seed=1) == counts  # seeded: the same copies every run
 
 
+@pytest.mark.parametrize("seed, needs_margin", [(321, True), (184, False)])
+def test_outlines_are_looked_for_past_the_trim(seed, needs_margin, monkeypatch):
+    """Two cases of the pasted sweep's generator. Seed 321: a drawn scene's smooth bottom rows are
+    trimmed as a bar, up to the pasted picture's lower side; the outline search looks a few lines past
+    the trim (`edits.OUTLINE_MARGIN`), where that side is a line of its own and not the array's border
+    (which runs on past every corner and scores a box down): found, and not without the margin. Seed
+    184: the trim cut 3 rows, fewer than the contrast maps' step (`CONTRAST_ALONG`): no margin there,
+    so the rows they sample are those of the trimmed box (3 rows more moved them off the picture's
+    outline: not found)."""
+    pictures = banked_images()
+    rng = random.Random(seed)
+    i = rng.randrange(len(pictures))
+    original = pictures[i].image.convert("RGB")
+    own = int(pdq_hash_image(original).pdq, 16)
+    copy = pasted.pasted(original, rng)[1].convert("RGB")
+    a, _ = edits.working_copy(copy)
+    x0, y0, x1, y1 = edits.trim_passes(a)[0]
+    assert (x0, y0, x1, y1) != (0, 0, a.shape[1], a.shape[0])  # the trim cut something
+
+    def nearest() -> int:
+        return min((int(q.pdq, 16) ^ own).bit_count() for q in image_query_hashes(copy))
+
+    assert nearest() <= 31
+    monkeypatch.setattr(edits, "OUTLINE_MARGIN", 0)
+    assert (nearest() > 31) == needs_margin
+
+
 # ---------------------------------------------------------------- contrast breaks
 
 
@@ -306,7 +333,8 @@ def test_frames_and_captions_of_tiny_and_empty_arrays():
 def test_a_picture_with_a_caption_bar_is_found(index, above, below, monkeypatch):
     """A meme's words in a white bar under the picture (and over it): the trim stops at the words,
     the bar's colour is the image's bottom line's, and the band of it with words is cut: found, and
-    not without the caption cut (68 bits off and more)."""
+    not without the caption cut (68 bits off and more) once outlines are off too (the bar's edge
+    can outline a picture whose own top edge the trim did not cut: a drawn scene, 16 bits)."""
     from eval.matching.transforms import meme
 
     sample = banked_images()[index]
@@ -318,6 +346,7 @@ def test_a_picture_with_a_caption_bar_is_found(index, above, below, monkeypatch)
 
     assert nearest() <= 31
     monkeypatch.setattr(edits, "caption_cut", lambda a, box, colours: box)
+    monkeypatch.setattr(edits, "edge_boxes", lambda a, max_regions, contrast=False: [])
     assert nearest() > 31
 
 
