@@ -499,17 +499,16 @@ def caption_cut(a: np.ndarray, box: Box, colours: list[np.ndarray | None]) -> Bo
     for side, colour in enumerate(colours):
         if colour is None:
             continue
-        rgb = (int(colour[0]), int(colour[1]), int(colour[2]))
         lines = _side(a, box, side)  # from the side inwards
         depth, width = int(lines.shape[0] * CAPTION_DEPTH), max(1, lines.shape[1])
         band = CAPTION_SHARE * width
-        if depth < CAPTION_LINES or _near_counts(lines[:1], rgb, BORDER_TOLERANCE)[0] < band:
+        if depth < CAPTION_LINES or _near_counts(lines[:1], colour, BORDER_TOLERANCE)[0] < band:
             continue  # the picture's own edge: most sides
         parts: list[list[int]] = []
         done, chunk = 0, 8  # a few lines at a time: a caption's band ends soon
         plain = (1.0 - BORDER_NOISE) * width
         while done <= depth and not (parts and min(parts[-1]) < band):
-            parts.append(_near_counts(lines[done : min(done + chunk, depth + 1)], rgb, BORDER_TOLERANCE))
+            parts.append(_near_counts(lines[done : min(done + chunk, depth + 1)], colour, BORDER_TOLERANCE))
             done += chunk
             chunk *= 2
             if (done >= CAPTION_RUN and max(parts[-1]) < min(parts[0])
@@ -523,7 +522,7 @@ def caption_cut(a: np.ndarray, box: Box, colours: list[np.ndarray | None]) -> Bo
             middle = True
             inner = a[y0:y1, x0:x1]
             across = (inner[inner.shape[0] // 2][None], inner[:, inner.shape[1] // 2][None])
-            if all(_near_counts(line, rgb, BORDER_TOLERANCE)[0] >= CAPTION_MIDDLE * line.shape[1] for line in across):
+            if all(_near_counts(line, colour, BORDER_TOLERANCE)[0] >= CAPTION_MIDDLE * line.shape[1] for line in across):
                 return box  # no picture across the middle: words in a bubble
     if not any(cut):
         return box

@@ -374,15 +374,8 @@ def test_a_round_pictures_edge_is_not_read_as_words(monkeypatch):
     inside = (yy - size / 2) ** 2 + (xx - size / 2) ** 2 <= (size / 2 - 2) ** 2
     disc[inside] = np.stack([(xx * 255 // size), (yy * 255 // size), np.full_like(xx, 120)], axis=-1)[inside]
     read = []
-    compiled = edits._compiled
-    counts = compiled(edits._c_trim, "near_counts") or edits._near_counts_numpy
-
-    def counting(module, name):
-        if name != "near_counts":
-            return compiled(module, name)
-        return lambda a, c, t: read.append(a.shape[0]) or counts(a, c, t)
-
-    monkeypatch.setattr(edits, "_compiled", counting)
+    counts = edits._near_counts
+    monkeypatch.setattr(edits, "_near_counts", lambda a, c, t: read.append(a.shape[0]) or counts(a, c, t))
     black = np.zeros(3, np.uint8)
     top = int(np.argmax(inside.sum(axis=1) > 0.03 * size))  # as trimmed: the first line not plain black
     box = (0, top, size, size)
