@@ -518,6 +518,32 @@ def test_tiny_shapes(min_content):
                             check_near_counts(a, colour, tolerance)
 
 
+def test_near_counts_of_a_box_s_sides_read_across_memory():
+    """A box's left and right sides (`edits._side`: lines side by side in memory, a pixel apart) are
+    counted row by row of memory, four lines a load in Pillow's four-byte layout: the same counts as
+    numpy for every side, from 1 to 40 lines (the groups of four, sixteen a pass, and what is left),
+    in both layouts and read backwards."""
+    from eval.matching.corpus import drawn_scene
+
+    rng = np.random.default_rng(11)
+    scene = np.asarray(drawn_scene(5))[:72, :96]
+    base = np.where(rng.random((72, 96, 1)) < 0.7, scene, 20).astype(np.uint8)
+    checked = 0
+    for a in (base, rgbx(base), rgbx(base)[::-1, ::-1], base[:, ::-1]):
+        for depth in [*range(1, 21), 33, 40]:
+            box = (int(rng.integers(0, 10)), int(rng.integers(0, 10)), 0, 0)
+            box = (box[0], box[1], min(a.shape[1], box[0] + depth + int(rng.integers(0, 4))),
+                   min(a.shape[0], box[1] + depth + int(rng.integers(0, 4))))
+            for side in range(4):
+                lines = edits._side(a, box, side)[:depth]
+                colours = [lines[0, 0], np.array([20, 20, 20]), lines[-1, -1]]
+                for colour in colours:
+                    for tolerance in (-1, 0, 24, 300):
+                        check_near_counts(lines, colour, tolerance)
+                        checked += 1
+    assert checked == 4 * 22 * 4 * 3 * 4
+
+
 def test_non_contiguous_views_of_a_bigger_array():
     from eval.matching.corpus import drawn_scene
 
