@@ -108,8 +108,8 @@ def test_drawn_scenes_of_any_size_get_the_reference_bits(height, width, seed):
     pixels = np.asarray(draw_scene(seed, (width, height)))
     want, want_quality = reference(pixels)
     got, quality = pdq.pdq_bits(pixels)
-    assert quality == want_quality
-    _, coefficients, _ = pdq.samples(pixels)
+    grid, coefficients, _ = pdq.samples(pixels)
+    assert quality == want_quality or quality_at_a_rounding_edge(grid, want_quality), (quality, want_quality)
     values = coefficients.ravel()[::-1]  # in the bits' order
     median = np.sort(coefficients.ravel())[127]
     differing = np.nonzero(got != want)[0]
@@ -120,6 +120,22 @@ def test_drawn_scenes_of_any_size_get_the_reference_bits(height, width, seed):
 NEAR_TIE = 1e-3
 """How far from the median a coefficient may lie and still be a tie up to rounding: float32 sums of
 4,096 samples up to 255 carry errors of about this size."""
+
+
+def quality_at_a_rounding_edge(grid: np.ndarray, other: int) -> bool:
+    """Whether the quality could be ``other`` up to rounding: the metric sums 8,064 gradients, each
+    cut to whole percents of 255, then divides by 90; a gradient within `NEAR_TIE` of a whole percent
+    is cut either way by samples summed in another order (a 64 x 64 scene, seed 56: 63 here, 62 in
+    the reference), so the sum may lie that many units to either side. Only a step of one, and only
+    where a multiple of 90 lies within that reach."""
+    steps = np.concatenate([((grid[:-1, :] - grid[1:, :]) * np.float32(100) / np.float32(255)).ravel(),
+                            ((grid[:, :-1] - grid[:, 1:]) * np.float32(100) / np.float32(255)).ravel()])
+    total = int(np.abs(np.trunc(steps)).sum(dtype=np.int64))
+    magnitude = np.abs(steps)
+    # (a zero is cut to zero from either side: flat samples are no edge)
+    edges = int(((magnitude >= 0.5) & (np.abs(magnitude - np.round(magnitude)) < NEAR_TIE * 100 / 255)).sum())
+    reach = range(total - edges, total + edges + 1)
+    return abs(pdq.quality_of(grid) - other) == 1 and any(min(100, t // 90) == other for t in reach)
 
 
 def test_a_near_tie_at_the_median_is_the_only_difference_allowed():
