@@ -556,6 +556,114 @@ def margin_cuts(box: Box, size: tuple[int, int]) -> tuple[Box, Box]:
     return (cx, cy, width - cx, height - cy), (x0 - cx, y0 - cy, x1 + cx, y1 + cy)
 
 
+STEP_MIN = 10
+"""`colour_step_cut`: a band that trimming cut as one colour, whose outer and inner lines differ by at
+least this much on a channel, may hold two colours: a bar and a picture's flat margin that lies
+within `BORDER_TOLERANCE` of it."""
+
+STEP_GAP = 8
+"""`colour_step_cut`: at most this many lines between the last of the bar's colour and the first of
+the margin's (blend and ringing after JPEG, which subsamples colour by two: 5 lines between a
+yellow margin and an orange bar)."""
+
+STEP_SHARE = 0.9
+"""`colour_step_cut`: a line is of the bar's colour when this share of it lies near that colour
+(JPEG's ringing beside a step leaves a few per cent of a line off, more than trimming's
+`BORDER_NOISE`)."""
+
+STEP_MARGIN_SHARE = 0.75
+"""`colour_step_cut`: a line is of the margin's colour when this share of it lies near that colour:
+a picture's margin is a photo's wall or sky as often as a flat page (a clock's wall beside a bar 18
+levels off: 81 to 90% of each line within 8)."""
+
+STEP_LINES = 3
+"""`colour_step_cut`: the picture's own margin is at least this many lines (one or two are a blend
+line, which `cut_colour_blend` is for)."""
+
+
+def _colour_distance(line: np.ndarray, colour: np.ndarray) -> int:
+    """The largest difference on a channel between a line's median colour and ``colour``."""
+    return int(np.abs(_median_colour(line).astype(np.int16) - colour.astype(np.int16)).max())
+
+
+def colour_step_cut(a: np.ndarray, box: Box, inner: list[np.ndarray | None]) -> Box:
+    """``box`` (the first trimming pass's, out of the whole of ``a``) put back, on each side, where
+    the band cut there changes from one flat colour to another: a bar within `BORDER_TOLERANCE` of
+    the picture's own flat margin (a maroon border round shapes on brown, a black bar over a night
+    sky) is cut together with that margin, which moved the hash 40 to 110 bits. Unlike a border of
+    the margin's very colour (`margin_cuts`, `ratio_cuts`), the step says where the picture begins.
+    ``inner`` is `cut_colours`' (the colour of each side's innermost cut line, or None).
+
+    A side has a step when its band's outer line (over the box's span) differs from its inner line
+    by `STEP_MIN` or more on a channel, the band's lines hold the outer colour from the edge inwards
+    (`STEP_SHARE` of a line, one line at least) and, at most `STEP_GAP` lines of blend on, the inner
+    colour for `STEP_LINES` lines (`STEP_MARGIN_SHARE` of a line), near meaning within half the
+    difference (no pixel is near both). The change is a step, not a ramp: lines within `STEP_GAP`
+    before and after it have the two colours as their medians, within a quarter of the difference.
+    The picture begins at the first line that holds more of the inner colour than of the outer.
+    Then a side cut without a step whose band is the colour of a stepped side's margin throughout
+    (and not its bar's) is the picture's margin too, as far as the image's edge: bars on two sides
+    only, over a picture whose margin runs all round. The same box when no side has a step.
+
+    Most sides are one colour throughout: more than half of the outer line lies within `STEP_MIN`
+    of the inner colour, which is then the median's case too, and they are passed over on that
+    one count (a photo's first pass: 1 to 4 us a side)."""
+    x0, y0, x1, y1 = box
+    height, width = a.shape[:2]
+    if x1 - x0 < 1 or y1 - y0 < 1:
+        return box
+    whole = (0, 0, width, height)
+    depths = (y0, height - y1, x0, width - x1)
+    spans = ((x0, x1), (x0, x1), (y0, y1), (y0, y1))
+    starts = list(depths)  # where the picture begins on each side, counted from the image's edge
+    stepped = []  # (bar colour, margin colour, tolerance) of each side with a step
+    for side, depth in enumerate(depths):
+        colour = inner[side]
+        if depth < STEP_LINES + 2 or colour is None:
+            continue
+        band = _side(a, whole, side)[:depth, spans[side][0] : spans[side][1]]
+        if 2 * _near_counts(band[:1], colour, STEP_MIN - 1)[0] > band.shape[1]:
+            continue  # the outer line's median lies within STEP_MIN of the inner colour
+        outer = _median_colour(band[0])
+        diff = int(np.abs(outer.astype(np.int16) - colour.astype(np.int16)).max())
+        if diff < STEP_MIN:
+            continue
+        need, margin = STEP_SHARE * band.shape[1], STEP_MARGIN_SHARE * band.shape[1]
+        tolerance = (diff - 1) // 2
+        near_outer = _near_counts(band, outer, tolerance)
+        near_inner = _near_counts(band, colour, tolerance)
+        bar = next((i for i, n in enumerate(near_outer) if n < need), depth)
+        flat = next((i for i in range(bar, min(depth, bar + STEP_GAP + 1)) if near_inner[i] >= margin), depth)
+        if not (0 < bar < depth and flat + STEP_LINES <= depth
+                and all(n >= margin for n in near_inner[flat : flat + STEP_LINES])):
+            continue
+        # A step, not a ramp: within `STEP_GAP` lines before it a line has the bar's colour, and
+        # within as many after it one has the margin's, as a line's median within a quarter of the
+        # difference (JPEG's ringing moves the lines right beside a step by more; a ramp's lines run
+        # through every colour between, each near enough to one of the two). The lines furthest from
+        # the step are looked at first: they are the likeliest to hold the colour.
+        sharp = max(2, diff // 4)
+        if not (any(_colour_distance(band[i], outer) <= sharp for i in range(max(0, bar - STEP_GAP), bar))
+                and any(_colour_distance(band[i], colour) <= sharp
+                        for i in reversed(range(flat, min(depth, flat + STEP_GAP))))):
+            continue
+        starts[side] = next(i for i in range(bar, flat + 1) if near_inner[i] > near_outer[i])
+        stepped.append((outer, colour, tolerance))
+    if not stepped:
+        return box
+    for side, depth in enumerate(depths):
+        if starts[side] != depth or depth == 0:
+            continue  # stepped, or nothing cut
+        band = _side(a, whole, side)[:depth, spans[side][0] : spans[side][1]]
+        for outer, colour, tolerance in stepped:
+            if (min(_near_counts(band, colour, tolerance)) >= STEP_MARGIN_SHARE * band.shape[1]
+                    and _near_counts(band[:1], outer, tolerance)[0] < STEP_SHARE * band.shape[1]):
+                starts[side] = 0
+                break
+    top, bottom, left, right = starts
+    return (left, top, width - right, height - bottom)
+
+
 def frame_cuts(box: Box, size: tuple[int, int]) -> tuple[Box, Box]:
     """Two more guesses like `margin_cuts`', for a frame all round: as wide on every side
     (``ImageOps.expand``), or the same share of each side (the picture's shape kept). The narrowest
@@ -1970,6 +2078,10 @@ def pictures_within(
                     keep(cut, True, near=whole_image, same=SAME_AS_WHOLE, remember=False)
         if passes:  # a few pixels matter here: the hashes tell near-duplicates
             guesses = list(margin_cuts(passes[0], img.size))
+            bars = cut_colours(a, boxes[0])
+            step = colour_step_cut(a, boxes[0], bars)
+            if step != boxes[0]:
+                guesses.append(_to_original(step, factor, img.size))
             if floats_on_page(a, boxes[0]):
                 guesses += [*frame_cuts(passes[0], img.size), *ratio_cuts(passes[0], img.size)]
             for cut in guesses:
@@ -1978,7 +2090,6 @@ def pictures_within(
             # over or under the picture), which the trim stops at: a bar's colour is that of the
             # line the first pass cut last on its side (a line or two beyond big words in a thin
             # bar is enough; until 27 November three lines were asked for).
-            bars = cut_colours(a, boxes[0])
             if any(c is not None for c in bars):
                 for box in dict.fromkeys((boxes[0], boxes[-1])):
                     cut = caption_cut(a, box, bars)

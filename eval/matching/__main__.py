@@ -208,11 +208,11 @@ def main(argv: list[str] | None = None) -> int:
     print(f"border sweep: {len(sweep_images)} pictures (the banked originals, scikit-image's flat-edged ones and "
           f"shapes drawn on flat pages), "
           f"a random width of 3-25%, JPEG half the time")
-    print(f"{'border':<22}{'colour':<10}{'n':>4}{'naive PDQ':>11}{'hash list':>11}{'bank from files':>17}")
+    print(f"{'border':<22}{'colour':<14}{'n':>4}{'naive PDQ':>11}{'hash list':>11}{'bank from files':>17}")
     for (kind, colour), (n, naive, listed, from_files) in sweep.items():
-        print(f"{kind:<22}{colour:<10}{n:>4}{naive / n:>11.0%}{listed / n:>11.0%}{from_files / n:>17.0%}")
+        print(f"{kind:<22}{colour:<14}{n:>4}{naive / n:>11.0%}{listed / n:>11.0%}{from_files / n:>17.0%}")
     totals = [sum(row[i] for row in sweep.values()) for i in range(4)]
-    print(f"{'all borders':<32}{totals[0]:>4}{totals[1] / totals[0]:>11.1%}{totals[2] / totals[0]:>11.1%}"
+    print(f"{'all borders':<36}{totals[0]:>4}{totals[1] / totals[0]:>11.1%}{totals[2] / totals[0]:>11.1%}"
           f"{totals[3] / totals[0]:>17.1%}")
     print()
     from eval.matching import pasted

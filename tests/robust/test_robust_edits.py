@@ -403,6 +403,92 @@ def test_a_white_border_around_a_page_with_its_own_white_margin_is_looked_up(kin
     assert min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(copy)) <= THRESHOLD
 
 
+def discs_on_a_page(page_colour=(91, 76, 72), size=(300, 400), seed=3) -> Image.Image:
+    """Discs drawn on a flat page, none of them reaching the page's edge: a flat margin all round."""
+    rng = random.Random(seed)
+    page = Image.new("RGB", size, page_colour)
+    draw = ImageDraw.Draw(page)
+    w, h = size
+    for _ in range(9):
+        r = rng.randint(15, 60)
+        x, y = rng.randint(30 + r, w - 30 - r), rng.randint(30 + r, h - 30 - r)
+        draw.ellipse((x - r, y - r, x + r, y + r), fill=tuple(rng.randrange(256) for _ in range(3)))
+    return page
+
+
+def jpeg_copy(img: Image.Image, quality: int) -> Image.Image:
+    buf = io.BytesIO()
+    img.save(buf, "JPEG", quality=quality)
+    return Image.open(io.BytesIO(buf.getvalue())).convert("RGB")
+
+
+@pytest.mark.parametrize("quality", [None, 75])
+def test_a_border_a_little_off_the_pictures_flat_margin_is_cut_at_the_step(quality, monkeypatch):
+    # A maroon border 18 levels off a brown page: trimming's tolerance takes the page's margin
+    # with the border on every side, whatever its width; the step between the two colours says
+    # where the page begins. Uneven widths: no guess from the bars' widths finds it.
+    from childsafe.media import edits
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    page = discs_on_a_page()
+    w, h = page.size
+    left, top, right, bottom = 55, 50, 81, 53
+    copy = Image.new("RGB", (w + left + right, h + top + bottom), (109, 74, 75))
+    copy.paste(page, (left, top))
+    if quality:
+        copy = jpeg_copy(copy, quality)
+    a, _ = edits.working_copy(copy)
+    first = edits.trim_passes(a)[0]
+    assert all(abs(got - want) > 10 for got, want in zip(first, (left, top, left + w, top + h)))  # into the page
+    step = edits.colour_step_cut(a, first, edits.cut_colours(a, first))
+    assert all(abs(got - want) <= 1 for got, want in zip(step, (left, top, left + w, top + h))), step
+    listed = int(pdq_hash_image(page).pdq, 16)
+
+    def best() -> int:
+        return min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(copy))
+
+    assert best() <= THRESHOLD
+    monkeypatch.setattr(edits, "colour_step_cut", lambda a, box, inner: box)
+    assert best() > THRESHOLD  # and not without the step
+
+
+def test_bars_beside_the_pictures_margin_give_back_the_margin_on_the_other_sides():
+    # Bars left and right, 20 levels off the page; the page's own margin above and below is cut
+    # too, a band of the page's colour throughout: the step on the sides says it is the page's.
+    from childsafe.media.edits import colour_step_cut, cut_colours, trim_passes, working_copy
+
+    page = discs_on_a_page(page_colour=(240, 240, 240), size=(400, 300), seed=8)
+    w, h = page.size
+    copy = Image.new("RGB", (w + 120, h), (222, 252, 255))
+    copy.paste(page, (60, 0))
+    a, _ = working_copy(copy)
+    first = trim_passes(a)[0]
+    assert first[1] > 0 and first[3] < h  # the page's margin above and below was cut
+    assert colour_step_cut(a, first, cut_colours(a, first)) == (60, 0, 60 + w, h)
+
+
+def test_no_step_in_a_photos_bars_nor_in_a_gradient():
+    # A photo in black bars: the bars end at its edge, nothing to put back (and nothing more to
+    # look up). A bar over a gradient that runs into the tolerance: no flat margin, no step.
+    from childsafe.media.edits import colour_step_cut, cut_colours, trim_passes, working_copy
+
+    photo = drawn_photo(seed=4, size=(320, 240))
+    barred = Image.new("RGB", (320, 320), (0, 0, 0))
+    barred.paste(photo, (0, 40))
+    for img in (barred, jpeg_copy(barred, 70)):
+        a, _ = working_copy(img)
+        first = trim_passes(a)[0]
+        assert colour_step_cut(a, first, cut_colours(a, first)) == first
+    ramp = np.zeros((300, 240, 3), np.uint8)
+    ramp[:, :] = np.linspace(0, 60, 300).astype(np.uint8)[:, None, None]  # 0 at the top, rising a level in 5 rows
+    ramp[150:, :] = np.asarray(drawn_photo(seed=5, size=(240, 150)))
+    barred = np.concatenate([np.zeros((40, 240, 3), np.uint8), ramp])
+    first = trim_passes(barred)[0]
+    assert first[1] > 40  # the bar and the ramp's dark rows were cut together
+    assert colour_step_cut(barred, first, cut_colours(barred, first)) == first
+
+
 def centred_emblem() -> Image.Image:
     """A drawn emblem in the middle of a white page: margins of 60 and 45 pixels, alike on both
     sides of each axis."""
