@@ -1317,11 +1317,12 @@ static int64_t refine_side(const image_t *a, int64_t guess, int64_t lo, int64_t 
 
 /* ------------------------------------------------------------------ seams (grid_cells) */
 
-/* Lines of a collage's seams on the view of every step-th pixel: (rows, columns), each the list of i
- * (1 <= i < lines) where, at every sample-th position along it, the step between line i - 1 and line
- * i is at least EDGE_STEP at least share of the times: edits._seams before its merging of neighbours,
- * on the planes of a[::step, ::step]. share * samples is compared in double, as numpy compares the
- * int64 counts with the float64 product. */
+/* Lines of a collage's seams on the view of every step-th pixel: (rows, columns, row counts, column
+ * counts). The counts are bytes of the view's h and w native int64: count i (1 <= i < lines) of the
+ * sample-th positions along line i where the step between line i - 1 and line i is at least
+ * EDGE_STEP, count 0 zero; rows and columns list the i where that count is at least share of the
+ * positions (compared in double, as numpy compares the int64 counts with the float64 product).
+ * edits._seam_lines_numpy on the planes of a[::step, ::step]. */
 static PyObject *seam_lines(PyObject *self, PyObject *args)
 {
     PyObject *obj;
@@ -1343,7 +1344,7 @@ static PyObject *seam_lines(PyObject *self, PyObject *args)
     c.w = (a.w + step - 1) / step;
     c.sy = a.sy * step;
     c.sx = a.sx * step;
-    PyObject *out[2] = {PyList_New(0), PyList_New(0)};
+    PyObject *out[4] = {PyList_New(0), PyList_New(0), NULL, NULL};
     Py_ssize_t *counts[2] = {NULL, NULL}; /* counts[0][i]: row line i, counts[1][i]: column line i */
     if (out[0] == NULL || out[1] == NULL)
         goto fail;
@@ -1382,19 +1383,26 @@ static PyObject *seam_lines(PyObject *self, PyObject *args)
                 Py_DECREF(v);
             }
         }
+        /* the counts as int64 bytes: numpy reads them without a list */
+        out[2 + axis] = PyBytes_FromStringAndSize(NULL, (lines > 0 ? lines : 0) * (Py_ssize_t)sizeof(int64_t));
+        if (out[2 + axis] == NULL)
+            goto fail;
+        int64_t *v = (int64_t *)PyBytes_AS_STRING(out[2 + axis]);
+        for (Py_ssize_t i = 0; i < lines; i++)
+            v[i] = (int64_t)counts[axis][i];
     }
     free(counts[0]);
     free(counts[1]);
     PyBuffer_Release(&buf);
-    PyObject *result = PyTuple_Pack(2, out[0], out[1]);
-    Py_DECREF(out[0]);
-    Py_DECREF(out[1]);
+    PyObject *result = PyTuple_Pack(4, out[0], out[1], out[2], out[3]);
+    for (int k = 0; k < 4; k++)
+        Py_DECREF(out[k]);
     return result;
 fail:
     free(counts[0]);
     free(counts[1]);
-    Py_XDECREF(out[0]);
-    Py_XDECREF(out[1]);
+    for (int k = 0; k < 4; k++)
+        Py_XDECREF(out[k]);
     PyBuffer_Release(&buf);
     return NULL;
 }
@@ -1547,9 +1555,10 @@ static PyMethodDef methods[] = {
      "childsafe.media.edits._edge_boxes_numpy(a, max_regions=max_regions, contrast=contrast), compiled:\n"
      "boxes outlined by sharp colour breaks in an (h, w, 3) uint8 array (any strides), best first."},
     {"seam_lines", seam_lines, METH_VARARGS,
-     "seam_lines(a, step, sample, share) -> (rows, columns)\n\n"
-     "The lines of a[::step, ::step] that break at share of every sample-th position along them\n"
-     "(childsafe.media.edits._seams before merging)."},
+     "seam_lines(a, step, sample, share) -> (rows, columns, row_counts, column_counts)\n\n"
+     "How many of every sample-th position along each line of a[::step, ::step] break from the line\n"
+     "before (bytes of native int64), and the lines where that is at least share of them\n"
+     "(childsafe.media.edits._seam_lines_numpy)."},
     {"break_counts", break_counts, METH_VARARGS,
      "break_counts(a, thin, contrast=False) -> (rows, columns)\n\n"
      "How many breaks each row line and each column line of a holds (edge_boxes' first pass, with or\n"

@@ -1688,12 +1688,13 @@ GUTTER_SLACK = 3
 a line or two of it with the tile beside it)."""
 
 
-def _seam_lines_numpy(a: np.ndarray, step: int, share: float = GRID_LINE) -> tuple[list[int], list[int]]:
-    """Rows and columns i of ``a[::step, ::step]`` where the step from line i - 1 is at least
-    `EDGE_STEP` at ``share`` of every `GRID_SAMPLE`-th position along the line (the compiled
-    ``seam_lines`` gives the same)."""
+def _seam_lines_numpy(a: np.ndarray, step: int, share: float = GRID_LINE) -> tuple[list[int], list[int], np.ndarray, np.ndarray]:
+    """For each row and column i of ``a[::step, ::step]``: at how many of every `GRID_SAMPLE`-th
+    position along it the step from line i - 1 is at least `EDGE_STEP` (0 for line 0), and the lines
+    where that is ``share`` of them or more: (rows, columns, row counts, column counts); the compiled
+    ``seam_lines`` gives the same."""
     planes = np.ascontiguousarray(np.moveaxis(a[::step, ::step], 2, 0))  # fast whole-plane steps
-    out = []
+    lines_out, counts_out = [], []
     for axis in (0, 1):
         if axis == 0:
             lines = planes[:, :, ::GRID_SAMPLE]
@@ -1705,15 +1706,42 @@ def _seam_lines_numpy(a: np.ndarray, step: int, share: float = GRID_LINE) -> tup
         d -= np.minimum(lo, hi)
         breaks = np.count_nonzero(np.maximum(np.maximum(d[0], d[1]), d[2]) >= EDGE_STEP, axis=1 - axis)
         samples = lines.shape[2 - axis]
-        out.append((np.flatnonzero(breaks >= share * samples) + 1).tolist() if samples else [])
-    return out[0], out[1]
+        lines_out.append((np.flatnonzero(breaks >= share * samples) + 1).tolist() if samples else [])
+        counts_out.append(np.concatenate([[0], breaks]).astype(np.int64) if planes.shape[1 + axis] else np.zeros(0, np.int64))
+    return lines_out[0], lines_out[1], counts_out[0], counts_out[1]
 
 
-def _seams(a: np.ndarray, step: int, share: float = GRID_LINE) -> tuple[list[int], list[int]]:
-    """Seams of ``a[::step, ::step]`` (rows, columns): lines that break along ``share`` of their length
-    (nearly all of it); a seam blurred over two lines (resampling, JPEG) counts once."""
+SeamCounts = tuple[tuple[np.ndarray, int], tuple[np.ndarray, int]]
+"""For the rows and then the columns of a reduced copy: each line's count of breaks, and of how many
+positions along it (`_seam_lines`)."""
+
+
+def _seam_lines(a: np.ndarray, step: int, share: float = GRID_LINE) -> tuple[list[int], list[int], SeamCounts]:
+    """The rows and columns of ``a[::step, ::step]`` that break along ``share`` of their length (at every
+    `GRID_SAMPLE`-th position), and every line's count of breaks (`SeamCounts`): compiled where built
+    (`_seam_lines_numpy`)."""
     fast = _compiled(_c_outlines, "seam_lines")
-    rows, cols = fast(a, step, GRID_SAMPLE, share) if fast is not None else _seam_lines_numpy(a, step, share)
+    if fast is not None:
+        rows, cols, row_counts, col_counts = fast(a, step, GRID_SAMPLE, share)
+        row_counts, col_counts = np.frombuffer(row_counts, np.int64), np.frombuffer(col_counts, np.int64)
+    else:
+        rows, cols, row_counts, col_counts = _seam_lines_numpy(a, step, share)
+    height, width = -(-a.shape[0] // step), -(-a.shape[1] // step)
+    # a row line is sampled along the columns, a column line along the rows
+    return rows, cols, ((row_counts, -(-width // GRID_SAMPLE)), (col_counts, -(-height // GRID_SAMPLE)))
+
+
+def _lines_breaking(counts: SeamCounts, share: float) -> tuple[list[int], list[int]]:
+    """The rows and columns whose count (`SeamCounts`) is ``share`` of their positions or more."""
+    rows, cols = (np.flatnonzero(line >= share * samples).tolist() if samples else [] for line, samples in counts)
+    return rows, cols
+
+
+def _seams(a: np.ndarray, step: int) -> tuple[list[int], list[int], SeamCounts]:
+    """Seams of ``a[::step, ::step]`` (rows, columns): lines that break along `GRID_LINE` of their
+    length (nearly all of it); a seam blurred over two lines (resampling, JPEG) counts once. And every
+    line's count of breaks (`SeamCounts`)."""
+    rows, cols, counts = _seam_lines(a, step)
 
     def merged(lines: list[int]) -> list[int]:
         seams: list[int] = []
@@ -1722,33 +1750,116 @@ def _seams(a: np.ndarray, step: int, share: float = GRID_LINE) -> tuple[list[int
                 seams.append(i)
         return seams
 
-    return merged(rows), merged(cols)
+    return merged(rows), merged(cols), counts
+
+
+def _inner_line(i: int, length: int, slack: int) -> bool:
+    """Whether line ``i`` lies at least a tile's side (`MIN_REGION_SIDE`) from both ends of
+    ``length``, give or take ``slack`` (the step of a reduced copy)."""
+    return MIN_REGION_SIDE <= i + slack and i - slack <= length - MIN_REGION_SIDE
+
+
+GRID_PEAK = 0.2
+"""`_even_weak_seams`: a weak seam breaks along this share of its length more than the lines around it
+do (their median, from 2 to `GRID_PEAK_REACH` lines away): a seam is a line, a texture breaks
+everywhere (grass and gravel got 4 to 9 cells without it)."""
+
+GRID_PEAK_REACH = 6
+
+GRID_TILE_BREAKS = 0.05
+"""`_even_weak_seams`: a weak seam breaks along at least this share of each tile's side on it: a
+collage's tiles differ somewhere along every side of a seam (the moon's black beside another dark
+tile: under 20% of that side); a photo's own line that breaks along half its length, across two of
+the four would-be tiles only, is no seam."""
+
+
+def _breaks_along_every_tile(a: np.ndarray, step: int, rows: list[int], cols: list[int]) -> bool:
+    """Whether each of the seams ``rows`` and ``cols`` (lines of ``a[::step, ::step]``) breaks
+    (`EDGE_STEP`) along `GRID_TILE_BREAKS` of every tile's side on it, between the other axis's
+    seams."""
+    small = a[::step, ::step].astype(np.int16)
+    for seams, across, lines in ((rows, cols, small), (cols, rows, small.transpose(1, 0, 2))):
+        ends = [0, *across, lines.shape[1]]
+        for i in seams:
+            steps = np.abs(lines[i] - lines[i - 1]).max(axis=1) >= EDGE_STEP
+            if any(steps[lo:hi].mean() < GRID_TILE_BREAKS for lo, hi in zip(ends, ends[1:]) if hi > lo):
+                return False
+    return True
+
+
+def _even_weak_seams(counts: SeamCounts, a: np.ndarray, step: int) -> tuple[list[int], list[int]]:
+    """With no seam that breaks all along (``counts``: `_seam_lines`'): the seams of an even collage
+    (`GRID_SPLITS`) when a line that breaks along `GRID_WEAK_LINE` of its length, more than the lines
+    around it (`GRID_PEAK`), lies at every place such a collage has one, on both axes, and breaks
+    along every tile's side on it (`_breaks_along_every_tile`): tiles alike here and there along
+    every seam (a 2 x 2 of photos with a 2 px gutter). Two empty lists otherwise."""
+    def peak(line: np.ndarray, samples: int, i: int) -> bool:
+        around = np.concatenate([line[max(1, i - GRID_PEAK_REACH) : max(1, i - 1)], line[i + 2 : i + GRID_PEAK_REACH + 1]])
+        return line[i] >= (float(np.median(around)) if len(around) else 0.0) + GRID_PEAK * samples
+
+    for n in GRID_SPLITS:
+        picked: list[list[int]] = []
+        for line, samples in counts:
+            length, weak = len(line), GRID_WEAK_LINE * samples
+            for k in range(1, n):
+                at = k * length / n
+                lo, hi = max(1, math.ceil(at - GRID_FIT)), min(length, math.floor(at + GRID_FIT) + 1)
+                # lines that break along half their length first, read as a few ints: most photos
+                # have none at the first place looked at, which ends the split (a few microseconds)
+                near = [lo + j for j, c in enumerate(line[lo:hi].tolist()) if samples and c >= weak]
+                near = [i for i in near if peak(line, samples, i)]
+                if not near:
+                    break
+                if k == 1:
+                    picked.append([])
+                picked[-1].append(min(near, key=lambda i: abs(i - at)))
+            else:
+                continue
+            break  # a place without a seam: not this split
+        if len(picked) == 2 and _breaks_along_every_tile(a, step, picked[0], picked[1]):
+            return picked[0], picked[1]
+    return [], []
 
 
 def _grid_seams(a: np.ndarray, step: int) -> tuple[list[int], list[int]]:
     """`_seams`, and where one of them lies where an even collage has a seam (`GRID_SPLITS`), the lines
     that break along `GRID_WEAK_LINE` of their length where such a collage's other seams belong
     (both ways; on a side without a seam, at a half or at thirds)."""
-    strong = _seams(a, step)
+    lengths = (-(-a.shape[0] // step), -(-a.shape[1] // step))
+    rows, cols, counts = _seams(a, step)
+    # Not the lines along the image's edge (a border round the whole collage, a photo's own rim):
+    # they are no seam between tiles, and counted as one they made a 3 x 3 collage in a 1 px border
+    # "more seams than a collage has" (`MAX_GRID_SEAMS`).
+    strong = tuple([i for i in lines if _inner_line(i * step, length * step, step)]
+                   for lines, length in zip((rows, cols), lengths))
     if len(strong[0]) > MAX_GRID_SEAMS or len(strong[1]) > MAX_GRID_SEAMS:
         return strong
-    lengths = (-(-a.shape[0] // step), -(-a.shape[1] // step))
     splits = {n for lines, length in zip(strong, lengths) for i in lines for n in GRID_SPLITS
               if any(abs(i - k * length / n) <= GRID_FIT for k in range(1, n))}
     if not splits:
-        return strong
-    weak = _seams(a, step, GRID_WEAK_LINE)
+        return strong if any(strong) else _even_weak_seams(counts, a, step)
+    # Every line that breaks, not the first of each run: the one nearest where the seam belongs is
+    # taken (a run of three weak lines over a seam put it at the run's first, two lines of the
+    # reduced copy off, past the reach of `_refine_side`).
+    weak = _lines_breaking(counts, GRID_WEAK_LINE)
     out = []
     for lines, length, candidates in zip(strong, lengths, weak):
-        more = []
-        for n in sorted(splits | (set() if lines else set(GRID_SPLITS))):
-            for k in range(1, n):
-                at = k * length / n
-                if any(abs(i - at) <= GRID_FIT + 1 for i in lines):
-                    continue
-                near = [i for i in candidates if abs(i - at) <= GRID_FIT]
-                if near:
-                    more.append(min(near, key=lambda i: abs(i - at)))
+        more: list[int] = []
+        # The collage's own split first; on a side without a seam of its own, the other splits only
+        # when that finds none (a 2 x 2 collage whose tiles are alike along one seam took a line
+        # within a tile at a third as well, and every cell was off).
+        tries = [sorted(splits)] if lines else [sorted(splits), sorted(set(GRID_SPLITS) - splits)]
+        for group in tries:
+            for n in group:
+                for k in range(1, n):
+                    at = k * length / n
+                    if any(abs(i - at) <= GRID_FIT + 1 for i in lines):
+                        continue
+                    near = [i for i in candidates if abs(i - at) <= GRID_FIT]
+                    if near:
+                        more.append(min(near, key=lambda i: abs(i - at)))
+            if more:
+                break
         out.append(sorted(set(lines) | set(more)))
     return out[0], out[1]
 
@@ -1769,7 +1880,7 @@ def grid_cells(a: np.ndarray) -> list[Box]:
 
     def inner(lines: list[int], length: int, slack: int) -> list[int]:
         # not within a tile's side of the edge (a photo's own thin rim); ``slack``: the copy's step
-        return [i for i in lines if MIN_REGION_SIDE <= i + slack and i - slack <= length - MIN_REGION_SIDE]
+        return [i for i in lines if _inner_line(i, length, slack)]
 
     coarse_rows, coarse_cols = _grid_seams(a, step)
     coarse_rows = inner([i * step for i in coarse_rows], height, step)

@@ -481,8 +481,12 @@ def test_seam_lines_are_those_of_numpy(seed):
     for view in views:
         for step in (1, 2, 3):
             for share in (edits.GRID_LINE, edits.GRID_WEAK_LINE):
-                assert _outlines.seam_lines(view, step, edits.GRID_SAMPLE, share) == tuple(
-                    edits._seam_lines_numpy(view, step, share)), (seed, view.shape, view.strides, step, share)
+                rows, cols, row_counts, col_counts = _outlines.seam_lines(view, step, edits.GRID_SAMPLE, share)
+                want = edits._seam_lines_numpy(view, step, share)
+                where = (seed, view.shape, view.strides, step, share)
+                assert (rows, cols) == (want[0], want[1]), where
+                assert np.frombuffer(row_counts, np.int64).tolist() == want[2].tolist(), where
+                assert np.frombuffer(col_counts, np.int64).tolist() == want[3].tolist(), where
 
 
 def test_seam_lines_refuse_bad_buffers_and_steps():
@@ -492,5 +496,5 @@ def test_seam_lines_refuse_bad_buffers_and_steps():
         _outlines.seam_lines(np.zeros((4, 4, 3), np.float32), 1, 4, 0.85)
     with pytest.raises(ValueError):
         _outlines.seam_lines(np.zeros((4, 4, 3), np.uint8), 0, 4, 0.85)
-    assert _outlines.seam_lines(np.zeros((1, 1, 3), np.uint8), 1, 4, 0.85) == ([], [])
-    assert _outlines.seam_lines(np.zeros((0, 5, 3), np.uint8), 2, 4, 0.85) == ([], [])
+    assert _outlines.seam_lines(np.zeros((1, 1, 3), np.uint8), 1, 4, 0.85) == ([], [], bytes(8), bytes(8))
+    assert _outlines.seam_lines(np.zeros((0, 5, 3), np.uint8), 2, 4, 0.85) == ([], [], b"", bytes(24))

@@ -855,6 +855,99 @@ def test_a_collage_with_thin_gutters_is_cut_into_its_tiles_exactly(gutter):
     assert_cut_into_its_tiles(collage, boxes)
 
 
+@pytest.mark.parametrize("border", [1, 2])
+def test_a_border_round_the_whole_collage_is_no_seam(border, monkeypatch):
+    # A 3 x 3 collage in a thin frame: the frame's inner edge breaks all along too, on both sides,
+    # and with it the columns held four "seams", more than a collage has (a texture's, then): no
+    # cell was cut. Lines along the image's edge are not counted now.
+    from childsafe.media import edits
+
+    w, h = 200, 150
+    collage = Image.new("RGB", (3 * w + 2 * border, 3 * h + 2 * border), (255, 255, 255))
+    boxes = []
+    for k in range(9):
+        x, y = border + (k % 3) * w, border + (k // 3) * h
+        collage.paste(drawn_photo(seed=90 + k, size=(w, h)), (x, y))
+        boxes.append((x, y, x + w, y + h))
+    a = np.asarray(edits_working(collage))
+    assert len(edits.grid_cells(a)) == 9
+    monkeypatch.setattr(edits, "_inner_line", lambda i, length, slack: True)
+    assert edits.grid_cells(a) == []  # the frame's lines counted as seams
+
+
+def test_a_collage_without_a_seam_that_breaks_all_along_is_cut_where_weak_seams_peak(monkeypatch):
+    # Four photos scikit-image ships, 320 px each, 2 px white gutters: the pale text page and the
+    # grey cells beside the others leave no seam that breaks along 85% of its length (nor does the
+    # 1 px gutter on the reduced copy), but at the half of each side a line breaks along more than
+    # half of it, more than the lines around it: the collage's seams.
+    from childsafe.media import edits
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    skimage_data = pytest.importorskip("skimage.data")
+    gap, side = 2, 320
+    collage = Image.new("RGB", (2 * side + 3 * gap,) * 2, (255, 255, 255))
+    tiles = []
+    for k, name in enumerate(("cell", "camera", "text", "grass")):
+        tile = Image.fromarray(getattr(skimage_data, name)()).convert("RGB").resize((side, side), Image.Resampling.LANCZOS)
+        collage.paste(tile, (gap + (k % 2) * (side + gap), gap + (k // 2) * (side + gap)))
+        tiles.append(tile)
+    a = np.asarray(edits_working(collage))
+    step = -(-max(a.shape[:2]) // edits.LABEL_SIDE)
+    rows, cols, _ = edits._seams(a, step)
+    assert not [i for i in rows + cols if 0.2 < i * step / a.shape[0] < 0.8]  # no seam breaks all along
+    assert len(edits.grid_cells(a)) == 4
+
+    def found() -> int:
+        queries = [int(q.pdq, 16) for q in image_query_hashes(collage)]
+        return sum(min((q ^ int(pdq_hash_image(t).pdq, 16)).bit_count() for q in queries) <= THRESHOLD for t in tiles)
+
+    assert found() >= 3
+    monkeypatch.setattr(edits, "_even_weak_seams", lambda counts, a, step: ([], []))
+    assert edits.grid_cells(a) == []
+    assert found() <= 1
+
+
+@pytest.mark.parametrize("names, side, gap", [
+    (("grass", "coffee", "moon", "horse"), 400, 0),
+    (("brick", "moon", "chelsea", "coffee"), 320, 0),
+    (("camera", "rocket", "clock", "moon"), 320, 0),
+    (("grass", "camera", "brick", "coins"), 320, 0),
+    (("page", "text", "moon", "brick"), 320, 2),
+    (("coffee", "grass", "clock", "coins"), 400, 2),
+])
+def test_2x2_collages_of_package_photos_are_cut_into_their_tiles(names, side, gap):
+    # 2 x 2 collages of photos scikit-image ships whose seams break along part of their length
+    # only (the moon's black, the text page's white beside another tile's): a seam across one axis
+    # at the half, and on the other the weak line nearest the half, not the first of a run of them
+    # (two lines of the reduced copy off) nor a line within a tile at a third. Of 150 such collages
+    # (0 or 2 px gutters), 502 -> 590 of 600 tiles cut exactly.
+    from childsafe.media.edits import grid_cells, working_copy
+
+    skimage_data = pytest.importorskip("skimage.data")
+    collage = Image.new("RGB", (2 * side + 3 * gap,) * 2, (255, 255, 255))
+    boxes = []
+    for k, name in enumerate(names):
+        x, y = gap + (k % 2) * (side + gap), gap + (k // 2) * (side + gap)
+        collage.paste(Image.fromarray(getattr(skimage_data, name)()).convert("RGB").resize((side, side)), (x, y))
+        boxes.append((x, y, x + side, y + side))
+    a, factor = working_copy(collage)
+    cells = [tuple(v * factor for v in cell) for cell in grid_cells(a)]
+    for box in boxes:
+        assert any(all(abs(c - b) <= 2 * factor for c, b in zip(cell, box)) for cell in cells), (box, cells)
+
+
+def test_textures_are_not_cut_where_their_lines_break_weakly():
+    # Grass and gravel break along half of nearly every line: a weak line at a collage's seam is
+    # only one that breaks more than the lines around it (`GRID_PEAK`).
+    from childsafe.media.edits import grid_cells
+
+    skimage_data = pytest.importorskip("skimage.data")
+    for name in ("grass", "gravel"):
+        texture = Image.fromarray(getattr(skimage_data, name)()).convert("RGB")
+        assert grid_cells(np.asarray(edits_working(texture))) == [], name
+
+
 def test_a_picture_with_a_2px_outline_over_a_busy_picture_is_looked_up():
     # A 2 px outline is one pixel wide on the half-size copy outlines are found on; its two sides
     # stood beside each other there and neither counted as a break (none of these 8 was found, 102 to
