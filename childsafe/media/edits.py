@@ -1765,6 +1765,7 @@ do (their median, from 2 to `GRID_PEAK_REACH` lines away): a seam is a line, a t
 everywhere (grass and gravel got 4 to 9 cells without it)."""
 
 GRID_PEAK_REACH = 6
+"""`_even_weak_seams`: how far (lines of the reduced copy) the lines a weak seam is compared with lie."""
 
 GRID_TILE_BREAKS = 0.05
 """`_even_weak_seams`: a weak seam breaks along at least this share of each tile's side on it: a
@@ -2116,12 +2117,13 @@ def pictures_within(
     A region is hashed as found and, when its edge is a frame, trimmed too (two passes at most); up
     to a quarter of ``max_regions`` more come from sharp outlines (`edge_boxes`) and as many from
     contrast outlines (``edge_boxes(contrast=True)``: a picture over texture), and the first trimming
-    pass is also cut to two guesses at a picture's own margins (`margin_cuts`), and, for a picture
+    pass is also cut to two guesses at a picture's own margins (`margin_cuts`) and put back at the
+    steps between a bar and a margin of a near colour (`colour_step_cut`), and, for a picture
     floating on its page, two frame guesses (`frame_cuts`) and up to `MAX_RATIO_CUTS` guesses at a
     picture of a common shape (`ratio_cuts`); the tiles of a collage without gaps (`grid_cells`, up
     to 3 x 3) and the parts of regions that a gap of page colour crosses (`region_parts`, up to half
     ``max_regions``) are hashed and trimmed as regions are. So at most ``7 * (max_regions + 2 * max(1,
-    max_regions // 4) + 9 + max_regions // 2) + 2 * MAX_TRIM_PASSES + 6 + MAX_RATIO_CUTS`` pictures
+    max_regions // 4) + 9 + max_regions // 2) + 2 * MAX_TRIM_PASSES + 7 + MAX_RATIO_CUTS`` pictures
     (a framed one is kept as found, after each of two cuts and without its blend lines, and, in a
     frame of one colour (`frame_colour`), after each cut without a caption (`caption_cut`) and with
     its margin alike on both sides of an axis (`EVEN_FRAME_GUESS`); the trimmed image's first and
