@@ -586,7 +586,48 @@ def _colour_distance(line: np.ndarray, colour: np.ndarray) -> int:
     return int(np.abs(_median_colour(line).astype(np.int16) - colour.astype(np.int16)).max())
 
 
-def colour_step_cut(a: np.ndarray, box: Box, inner: list[np.ndarray | None]) -> Box:
+def _step_in_band(band: np.ndarray, outer: np.ndarray, inner: np.ndarray, first: int = 0,
+                  least: int = 1) -> tuple[int, np.ndarray, int] | None:
+    """Where a cut band's lines (from the image's edge inwards) step from the bar's colour ``outer``
+    (read from line ``first``: the lines before it may hold anything; ``least`` lines of it at
+    least) to a picture's margin (`colour_step_cut`): (the margin's first line, its colour, the
+    tolerance "near" took), or None. The margin's colour is the innermost line's, ``inner``; failing that, when
+    the bar ended, the colour `STEP_LINES` lines past its end: a margin that is no flat page but a
+    ramp (a photo's sky lightening towards the picture's middle, in a pale chat bubble: 197 at the
+    step, 203 thirty lines in)."""
+    depth = band.shape[0]
+    need, margin = STEP_SHARE * band.shape[1], STEP_MARGIN_SHARE * band.shape[1]
+    colours = [inner]
+    while colours:
+        colour = colours.pop(0)
+        diff = int(np.abs(outer.astype(np.int16) - colour.astype(np.int16)).max())
+        if diff < STEP_MIN:
+            continue
+        tolerance = (diff - 1) // 2
+        near_outer = _near_counts(band, outer, tolerance)
+        near_inner = _near_counts(band, colour, tolerance)
+        bar = next((i for i in range(first, depth) if near_outer[i] < need), depth)
+        if colour is inner and first + least <= bar and bar + STEP_LINES < depth:
+            colours.append(_median_colour(band[bar + STEP_LINES]))
+        flat = next((i for i in range(bar, min(depth, bar + STEP_GAP + 1)) if near_inner[i] >= margin), depth)
+        if not (first + least <= bar < depth and flat + STEP_LINES <= depth
+                and all(n >= margin for n in near_inner[flat : flat + STEP_LINES])):
+            continue
+        # A step, not a ramp: within `STEP_GAP` lines before it a line has the bar's colour, and
+        # within as many after it one has the margin's, as a line's median within a quarter of the
+        # difference (JPEG's ringing moves the lines right beside a step by more; a ramp's lines run
+        # through every colour between, each near enough to one of the two). The lines furthest from
+        # the step are looked at first: they are the likeliest to hold the colour.
+        sharp = max(2, diff // 4)
+        if not (any(_colour_distance(band[i], outer) <= sharp for i in range(max(0, bar - STEP_GAP), bar))
+                and any(_colour_distance(band[i], colour) <= sharp
+                        for i in reversed(range(flat, min(depth, flat + STEP_GAP))))):
+            continue
+        return next(i for i in range(bar, flat + 1) if near_inner[i] > near_outer[i]), colour, tolerance
+    return None
+
+
+def colour_step_cut(a: np.ndarray, box: Box, inner: list[np.ndarray | None], *, least: int = 1) -> Box:
     """``box`` (the first trimming pass's, out of the whole of ``a``) put back, on each side, where
     the band cut there changes from one flat colour to another: a bar within `BORDER_TOLERANCE` of
     the picture's own flat margin (a maroon border round shapes on brown, a black bar over a night
@@ -594,9 +635,11 @@ def colour_step_cut(a: np.ndarray, box: Box, inner: list[np.ndarray | None]) -> 
     the margin's very colour (`margin_cuts`, `ratio_cuts`), the step says where the picture begins.
     ``inner`` is `cut_colours`' (the colour of each side's innermost cut line, or None).
 
-    A side has a step when its band's outer line (over the box's span) differs from its inner line
-    by `STEP_MIN` or more on a channel, the band's lines hold the outer colour from the edge inwards
-    (`STEP_SHARE` of a line, one line at least) and, at most `STEP_GAP` lines of blend on, the inner
+    A side has a step when its band's first line (over the box's span; else its second: the first
+    may be a blend) differs from its inner line by `STEP_MIN` or more on a channel, the band's lines
+    hold that colour from there inwards (`STEP_SHARE` of a line, ``least`` lines at least: a frame
+    round a region asks for 2, as one line of another colour there is a shape's blended edge as
+    often as a bar; the image's own edge is no blend, and an uneven frame's side can be 1 px) and, at most `STEP_GAP` lines of blend on, the inner
     colour for `STEP_LINES` lines (`STEP_MARGIN_SHARE` of a line), near meaning within half the
     difference (no pixel is near both). The change is a step, not a ramp: lines within `STEP_GAP`
     before and after it have the two colours as their medians, within a quarter of the difference.
@@ -605,9 +648,9 @@ def colour_step_cut(a: np.ndarray, box: Box, inner: list[np.ndarray | None]) -> 
     (and not its bar's) is the picture's margin too, as far as the image's edge: bars on two sides
     only, over a picture whose margin runs all round. The same box when no side has a step.
 
-    Most sides are one colour throughout: more than half of the outer line lies within `STEP_MIN`
-    of the inner colour, which is then the median's case too, and they are passed over on that
-    one count (a photo's first pass: 1 to 4 us a side)."""
+    Most sides are one colour throughout: more than half of the first and the second line lie within
+    `STEP_MIN` of the inner colour, which is then the medians' case too, and they are passed over on
+    those counts (a photo's first pass: 2 to 6 us a side)."""
     x0, y0, x1, y1 = box
     height, width = a.shape[:2]
     if x1 - x0 < 1 or y1 - y0 < 1:
@@ -622,33 +665,19 @@ def colour_step_cut(a: np.ndarray, box: Box, inner: list[np.ndarray | None]) -> 
         if depth < STEP_LINES + 2 or colour is None:
             continue
         band = _side(a, whole, side)[:depth, spans[side][0] : spans[side][1]]
-        if 2 * _near_counts(band[:1], colour, STEP_MIN - 1)[0] > band.shape[1]:
-            continue  # the outer line's median lies within STEP_MIN of the inner colour
-        outer = _median_colour(band[0])
-        diff = int(np.abs(outer.astype(np.int16) - colour.astype(np.int16)).max())
-        if diff < STEP_MIN:
-            continue
-        need, margin = STEP_SHARE * band.shape[1], STEP_MARGIN_SHARE * band.shape[1]
-        tolerance = (diff - 1) // 2
-        near_outer = _near_counts(band, outer, tolerance)
-        near_inner = _near_counts(band, colour, tolerance)
-        bar = next((i for i, n in enumerate(near_outer) if n < need), depth)
-        flat = next((i for i in range(bar, min(depth, bar + STEP_GAP + 1)) if near_inner[i] >= margin), depth)
-        if not (0 < bar < depth and flat + STEP_LINES <= depth
-                and all(n >= margin for n in near_inner[flat : flat + STEP_LINES])):
-            continue
-        # A step, not a ramp: within `STEP_GAP` lines before it a line has the bar's colour, and
-        # within as many after it one has the margin's, as a line's median within a quarter of the
-        # difference (JPEG's ringing moves the lines right beside a step by more; a ramp's lines run
-        # through every colour between, each near enough to one of the two). The lines furthest from
-        # the step are looked at first: they are the likeliest to hold the colour.
-        sharp = max(2, diff // 4)
-        if not (any(_colour_distance(band[i], outer) <= sharp for i in range(max(0, bar - STEP_GAP), bar))
-                and any(_colour_distance(band[i], colour) <= sharp
-                        for i in reversed(range(flat, min(depth, flat + STEP_GAP))))):
-            continue
-        starts[side] = next(i for i in range(bar, flat + 1) if near_inner[i] > near_outer[i])
-        stepped.append((outer, colour, tolerance))
+        # The bar's colour from its first line, else from its second: the first may be a blend
+        # with what lies outside the box (a region's box from the labelling takes a line of the
+        # page; JPEG moved a pale bubble's edge 4 levels towards a sky 11 off, and the step went
+        # unseen).
+        for first in (0, 1):
+            if 2 * _near_counts(band[first : first + 1], colour, STEP_MIN - 1)[0] > band.shape[1]:
+                continue  # that line's median lies within STEP_MIN of the inner colour
+            outer = _median_colour(band[first])
+            found = _step_in_band(band, outer, colour, first, least)
+            if found is not None:
+                starts[side], margin_colour, tolerance = found
+                stepped.append((outer, margin_colour, tolerance))
+                break
     if not stepped:
         return box
     for side, depth in enumerate(depths):
@@ -2270,6 +2299,13 @@ def pictures_within(
                 if blend != cuts[-1]:
                     keep_cut(blend, EXACTLY, remember=False)
                     trimmed[-1] = blend
+                # And the first put back at a step between the frame and a picture's margin of a
+                # near colour (a photo's pale sky in a pale chat bubble), as a trimmed image's is,
+                # then without a caption like the others.
+                step = colour_step_cut(source, cuts[0], cut_colours(source, cuts[0]), least=2)
+                if step != cuts[0]:
+                    keep_cut(step, SAME_AS_WHOLE, remember=False)
+                    trimmed.append(step)
             # And each without a caption written in the frame beside the picture (a chat bubble's
             # timestamp or sender's name), which the trim stops at: the first pass's too, as the
             # second may have cut into a flat sky. Not remembered as seen: a guess, which should not
