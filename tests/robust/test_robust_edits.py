@@ -497,6 +497,30 @@ def test_a_photo_whose_sky_is_near_its_chat_bubbles_colour_is_cut_at_the_step(mo
     assert best() > THRESHOLD
 
 
+def test_a_caption_in_a_bubble_that_fills_the_screenshot_is_cut():
+    # A pink bubble round the camera photo fills a pale screenshot but for a margin: trimming cuts
+    # the page, then the bubble (a frame inside the bars), and stops at the time written under the
+    # photo in the bubble's colour. The page's colours are not the caption's: the later pass's own
+    # frame colour is (the photo's own box 0 bits off; without the cut the closest box, the
+    # bubble, is 46).
+    from childsafe.media.images import pdq_hash_image
+    from childsafe.media.queries import image_query_hashes
+
+    skimage_data = pytest.importorskip("skimage.data")
+    photo = Image.fromarray(skimage_data.camera()).convert("RGB").resize((453, 453), Image.Resampling.LANCZOS)
+    page = Image.new("RGB", (800, 600), (245, 245, 225))
+    draw = ImageDraw.Draw(page)
+    x, y = 128, 78
+    draw.rounded_rectangle((x - 8, y - 8, x + 453 + 8, y + 453 + 24), 14, fill=(249, 180, 241))
+    page.paste(photo, (x, y))
+    xx = x
+    for w in (30, 22, 12, 18, 30):  # the time and a few words under the photo, in the bubble
+        draw.rectangle((xx, y + 457, xx + w, y + 464), fill=(60, 60, 60))
+        xx += w + 5
+    listed = int(pdq_hash_image(photo).pdq, 16)
+    assert min((int(q.pdq, 16) ^ listed).bit_count() for q in image_query_hashes(page)) <= THRESHOLD
+
+
 def test_no_step_in_a_photos_bars_nor_in_a_gradient():
     # A photo in black bars: the bars end at its edge, nothing to put back (and nothing more to
     # look up). A bar over a gradient that runs into the tolerance: no flat margin, no step.
