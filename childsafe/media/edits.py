@@ -611,12 +611,14 @@ def _step_in_band(band: np.ndarray, outer: np.ndarray, inner: np.ndarray, first:
             continue
         tolerance = (diff - 1) // 2
         near_outer = _near_counts(band, outer, tolerance)
-        near_inner = _near_counts(band, colour, tolerance)
         bar = next((i for i in range(first, depth) if near_outer[i] < need), depth)
-        if colour is inner and first + least <= bar and bar + STEP_LINES < depth:
+        if not first + least <= bar <= depth - STEP_LINES:
+            continue  # no bar, or no room for a margin after it (the common case: a few cheap lines)
+        near_inner = _near_counts(band, colour, tolerance)
+        if colour is inner and bar + STEP_LINES < depth:
             colours.append(_median_colour(band[bar + STEP_LINES]))
         flat = next((i for i in range(bar, min(depth, bar + STEP_GAP + 1)) if near_inner[i] >= margin), depth)
-        if not (first + least <= bar < depth and flat + STEP_LINES <= depth
+        if not (flat + STEP_LINES <= depth
                 and all(n >= margin for n in near_inner[flat : flat + STEP_LINES])):
             continue
         # A step, not a ramp: within `STEP_GAP` lines before it a line has the bar's colour, and
@@ -683,7 +685,7 @@ def colour_step_cut(a: np.ndarray, box: Box, inner: list[np.ndarray | None], *, 
             if found is not None:
                 starts[side], margin_colour, tolerance = found
                 stepped.append((outer, margin_colour, tolerance))
-                break
+            break  # the second line is read only when the first was near the inner colour (a blend)
     if not stepped:
         return box
     for side, depth in enumerate(depths):
@@ -2249,7 +2251,9 @@ def pictures_within(
             # bubble that fills the screenshot but for a margin of page, its time written in the
             # bubble's colour under the photo), which the page's colours miss. (Every later pass,
             # framed or not: 23 guesses on the unrelated images, a sky cut in bands in most.)
-            for box in dict.fromkeys(boxes[1:]):
+            for before, box in zip(boxes, boxes[1:]):
+                if sum(b != c for b, c in zip(before, box)) < 3:
+                    continue  # a pass that moved fewer than three sides cut no frame
                 frame = _alike_on_three_sides(cut_colours(a, box))
                 cut = caption_cut(a, box, [frame] * 4) if frame is not None else box
                 if cut != box:
