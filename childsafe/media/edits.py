@@ -2160,11 +2160,12 @@ def pictures_within(
     picture of a common shape (`ratio_cuts`); the tiles of a collage without gaps (`grid_cells`, up
     to 3 x 3) and the parts of regions that a gap of page colour crosses (`region_parts`, up to half
     ``max_regions``) are hashed and trimmed as regions are. So at most ``7 * (max_regions + 2 * max(1,
-    max_regions // 4) + 9 + max_regions // 2) + 2 * MAX_TRIM_PASSES + 7 + MAX_RATIO_CUTS`` pictures
+    max_regions // 4) + 9 + max_regions // 2) + 3 * MAX_TRIM_PASSES + 6 + MAX_RATIO_CUTS`` pictures
     (a framed one is kept as found, after each of two cuts and without its blend lines, and, in a
     frame of one colour (`frame_colour`), after each cut without a caption (`caption_cut`) and with
     its margin alike on both sides of an axis (`EVEN_FRAME_GUESS`); the trimmed image's first and
-    last pass without a caption in a bar of its own). Near-duplicates
+    last pass without a caption in a bar of its own, and each later pass that cut a frame without a
+    caption in the frame's colour). Near-duplicates
     (a region that is a trimmed box again, or anything that is the whole image again) are left out,
     so every extra hash looks at something new; trimmed boxes are kept even when a pass moved by a
     pixel or two (that pixel can matter).
@@ -2250,7 +2251,7 @@ def pictures_within(
             # frame is judged) without a caption in that colour: a frame inside the bars (a chat
             # bubble that fills the screenshot but for a margin of page, its time written in the
             # bubble's colour under the photo), which the page's colours miss. (Every later pass,
-            # framed or not: 23 guesses on the unrelated images, a sky cut in bands in most.)
+            # framed or not: 15 more guesses on the unrelated images, a sky cut in bands in most.)
             for before, box in zip(boxes, boxes[1:]):
                 if sum(b != c for b, c in zip(before, box)) < 3:
                     continue  # a pass that moved fewer than three sides cut no frame
