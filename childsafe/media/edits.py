@@ -1836,25 +1836,35 @@ def _even_weak_seams(counts: SeamCounts, a: np.ndarray, step: int) -> tuple[list
         return line[i] >= (float(np.median(around)) if len(around) else 0.0) + GRID_PEAK * samples
 
     for n in GRID_SPLITS:
-        picked: list[list[int]] = []
+        # First the lines that break along half their length at every place, read as a few ints
+        # (most photos have none at the first place looked at); then whether each breaks more
+        # than the lines around it, the dearer test.
+        places: list[list[tuple[float, list[int]]]] = []
         for line, samples in counts:
             length, weak = len(line), GRID_WEAK_LINE * samples
+            axis = []
             for k in range(1, n):
                 at = k * length / n
                 lo, hi = max(1, math.ceil(at - GRID_FIT)), min(length, math.floor(at + GRID_FIT) + 1)
-                # lines that break along half their length first, read as a few ints: most photos
-                # have none at the first place looked at, which ends the split (a few microseconds)
                 near = [lo + j for j, c in enumerate(line[lo:hi].tolist()) if samples and c >= weak]
+                if not near:
+                    break
+                axis.append((at, near))
+            if len(axis) < n - 1:
+                break
+            places.append(axis)
+        if len(places) < 2:
+            continue
+        picked: list[list[int]] = []
+        for (line, samples), axis in zip(counts, places):
+            seams = []
+            for at, near in axis:
                 near = [i for i in near if peak(line, samples, i)]
                 if not near:
                     break
-                if k == 1:
-                    picked.append([])
-                picked[-1].append(min(near, key=lambda i: abs(i - at)))
-            else:
-                continue
-            break  # a place without a seam: not this split
-        if len(picked) == 2 and _breaks_along_every_tile(a, step, picked[0], picked[1]):
+                seams.append(min(near, key=lambda i: abs(i - at)))
+            picked.append(seams)
+        if all(len(seams) == n - 1 for seams in picked) and _breaks_along_every_tile(a, step, picked[0], picked[1]):
             return picked[0], picked[1]
     return [], []
 
