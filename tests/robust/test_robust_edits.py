@@ -468,6 +468,20 @@ def test_bars_beside_the_pictures_margin_give_back_the_margin_on_the_other_sides
     assert colour_step_cut(a, first, cut_colours(a, first)) == (60, 0, 60 + w, h)
 
 
+def camera_in_a_bubble(side: int, size: tuple[int, int], page_colour, at: tuple[int, int], bubble_colour,
+                       below: int):
+    """The camera photo scikit-image ships, ``side`` px square, at ``at`` in a rounded chat bubble
+    (8 px round it, ``below`` px under it for a caption) on a page: (page, photo, its ImageDraw)."""
+    skimage_data = pytest.importorskip("skimage.data")
+    photo = Image.fromarray(skimage_data.camera()).convert("RGB").resize((side, side), Image.Resampling.LANCZOS)
+    page = Image.new("RGB", size, page_colour)
+    draw = ImageDraw.Draw(page)
+    x, y = at
+    draw.rounded_rectangle((x - 8, y - 8, x + side + 8, y + side + below), 14, fill=bubble_colour)
+    page.paste(photo, (x, y))
+    return page, photo, draw
+
+
 def test_a_photo_whose_sky_is_near_its_chat_bubbles_colour_is_cut_at_the_step(monkeypatch):
     # The camera photo's pale sky (195 to 203, lightening downwards) in a bubble of (213, 203, 214):
     # the frame's trim takes 50 lines of sky with the bubble's edge, 66 bits off. The step from the
@@ -477,13 +491,8 @@ def test_a_photo_whose_sky_is_near_its_chat_bubbles_colour_is_cut_at_the_step(mo
     from childsafe.media.images import pdq_hash_image
     from childsafe.media.queries import image_query_hashes
 
-    skimage_data = pytest.importorskip("skimage.data")
-    photo = Image.fromarray(skimage_data.camera()).convert("RGB").resize((420, 420), Image.Resampling.LANCZOS)
-    page = Image.new("RGB", (720, 1280), (236, 240, 232))
-    draw = ImageDraw.Draw(page)
+    page, photo, draw = camera_in_a_bubble(420, (720, 1280), (236, 240, 232), (217, 94), (213, 203, 214), 38)
     x, y = 217, 94
-    draw.rounded_rectangle((x - 8, y - 8, x + 420 + 8, y + 420 + 38), 14, fill=(213, 203, 214))
-    page.paste(photo, (x, y))
     for k in range(2):  # a caption of two lines under the photo, in the bubble
         draw.rectangle((x, y + 424 + 14 * k, x + 60 + 40 * k, y + 431 + 14 * k), fill=(60, 60, 60))
     copy = jpeg(page, 80)
@@ -506,13 +515,8 @@ def test_a_caption_in_a_bubble_that_fills_the_screenshot_is_cut():
     from childsafe.media.images import pdq_hash_image
     from childsafe.media.queries import image_query_hashes
 
-    skimage_data = pytest.importorskip("skimage.data")
-    photo = Image.fromarray(skimage_data.camera()).convert("RGB").resize((453, 453), Image.Resampling.LANCZOS)
-    page = Image.new("RGB", (800, 600), (245, 245, 225))
-    draw = ImageDraw.Draw(page)
+    page, photo, draw = camera_in_a_bubble(453, (800, 600), (245, 245, 225), (128, 78), (249, 180, 241), 24)
     x, y = 128, 78
-    draw.rounded_rectangle((x - 8, y - 8, x + 453 + 8, y + 453 + 24), 14, fill=(249, 180, 241))
-    page.paste(photo, (x, y))
     xx = x
     for w in (30, 22, 12, 18, 30):  # the time and a few words under the photo, in the bubble
         draw.rectangle((xx, y + 457, xx + w, y + 464), fill=(60, 60, 60))
