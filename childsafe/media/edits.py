@@ -183,6 +183,11 @@ def _median_colour(line: np.ndarray) -> np.ndarray:
     return np.partition(planes, middle, axis=1)[:, middle]
 
 
+def _channel_gap(colour: np.ndarray, other: np.ndarray) -> int:
+    """The largest difference on a channel between two colours."""
+    return int(np.abs(colour.astype(np.int16) - other.astype(np.int16)).max())
+
+
 def _prefix_of(lines: np.ndarray, start: int, tolerance: int, noise: float, chunk: int) -> tuple[int, np.ndarray]:
     lines = lines[start:]
     n = lines.shape[0]
@@ -302,7 +307,7 @@ def _trim_once(a: np.ndarray, box: Box, tolerance: int, noise: float) -> Box:
             return 0
         if cut is None:
             cut = colour
-        elif (np.abs(colour.astype(np.int16) - cut) > tolerance).any():
+        elif _channel_gap(colour, cut) > tolerance:
             return 0
         return count
 
@@ -435,9 +440,9 @@ def frame_colour(a: np.ndarray, frame: Box) -> np.ndarray | None:
 def _alike_on_three_sides(colours: list[np.ndarray | None]) -> np.ndarray | None:
     """One of four sides' colours (None for a side without one) that at least three of them share
     within `BORDER_TOLERANCE`, else None."""
-    present = [c.astype(np.int16) for c in colours if c is not None]
+    present = [c for c in colours if c is not None]
     for colour in present:
-        if sum(bool((np.abs(other - colour) <= BORDER_TOLERANCE).all()) for other in present) >= 3:
+        if sum(_channel_gap(other, colour) <= BORDER_TOLERANCE for other in present) >= 3:
             return colour.astype(np.uint8)
     return None
 
@@ -587,26 +592,21 @@ STEP_LINES = 3
 line, which `cut_colour_blend` is for)."""
 
 
-def _colour_distance(line: np.ndarray, colour: np.ndarray) -> int:
-    """The largest difference on a channel between a line's median colour and ``colour``."""
-    return int(np.abs(_median_colour(line).astype(np.int16) - colour.astype(np.int16)).max())
-
-
 def _step_in_band(band: np.ndarray, outer: np.ndarray, inner: np.ndarray, first: int = 0,
                   least: int = 1) -> tuple[int, np.ndarray, int] | None:
     """Where a cut band's lines (from the image's edge inwards) step from the bar's colour ``outer``
     (read from line ``first``: the lines before it may hold anything; ``least`` lines of it at
     least) to a picture's margin (`colour_step_cut`): (the margin's first line, its colour, the
-    tolerance "near" took), or None. The margin's colour is the innermost line's, ``inner``; failing that, when
-    the bar ended, the colour `STEP_LINES` lines past its end: a margin that is no flat page but a
-    ramp (a photo's sky lightening towards the picture's middle, in a pale chat bubble: 197 at the
-    step, 203 thirty lines in)."""
+    tolerance "near" took), or None. The margin's colour is the innermost line's, ``inner``;
+    failing that, when the bar ended, the colour `STEP_LINES` lines past its end: a margin that is
+    no flat page but a ramp (a photo's sky lightening towards the picture's middle, in a pale chat
+    bubble: 197 at the step, 203 thirty lines in)."""
     depth = band.shape[0]
     need, margin = STEP_SHARE * band.shape[1], STEP_MARGIN_SHARE * band.shape[1]
     colours = [inner]
     while colours:
         colour = colours.pop(0)
-        diff = int(np.abs(outer.astype(np.int16) - colour.astype(np.int16)).max())
+        diff = _channel_gap(outer, colour)
         if diff < STEP_MIN:
             continue
         tolerance = (diff - 1) // 2
@@ -627,8 +627,9 @@ def _step_in_band(band: np.ndarray, outer: np.ndarray, inner: np.ndarray, first:
         # through every colour between, each near enough to one of the two). The lines furthest from
         # the step are looked at first: they are the likeliest to hold the colour.
         sharp = max(2, diff // 4)
-        if not (any(_colour_distance(band[i], outer) <= sharp for i in range(max(0, bar - STEP_GAP), bar))
-                and any(_colour_distance(band[i], colour) <= sharp
+        if not (any(_channel_gap(_median_colour(band[i]), outer) <= sharp
+                    for i in range(max(0, bar - STEP_GAP), bar))
+                and any(_channel_gap(_median_colour(band[i]), colour) <= sharp
                         for i in reversed(range(flat, min(depth, flat + STEP_GAP))))):
             continue
         return next(i for i in range(bar, flat + 1) if near_inner[i] > near_outer[i]), colour, tolerance
@@ -647,9 +648,10 @@ def colour_step_cut(a: np.ndarray, box: Box, inner: list[np.ndarray | None], *, 
     may be a blend) differs from its inner line by `STEP_MIN` or more on a channel, the band's lines
     hold that colour from there inwards (`STEP_SHARE` of a line, ``least`` lines at least: a frame
     round a region asks for 2, as one line of another colour there is a shape's blended edge as
-    often as a bar; the image's own edge is no blend, and an uneven frame's side can be 1 px) and, at most `STEP_GAP` lines of blend on, the inner
-    colour for `STEP_LINES` lines (`STEP_MARGIN_SHARE` of a line), near meaning within half the
-    difference (no pixel is near both). The change is a step, not a ramp: lines within `STEP_GAP`
+    often as a bar; the image's own edge is no blend, and an uneven frame's side can be 1 px) and,
+    at most `STEP_GAP` lines of blend on, the inner colour for `STEP_LINES` lines
+    (`STEP_MARGIN_SHARE` of a line), near meaning within half the difference (no pixel is near
+    both). The change is a step, not a ramp: lines within `STEP_GAP`
     before and after it have the two colours as their medians, within a quarter of the difference.
     The picture begins at the first line that holds more of the inner colour than of the outer.
     Then a side cut without a step whose band is the colour of a stepped side's margin throughout
