@@ -223,6 +223,24 @@ def test_the_numpy_fallback_gives_the_compiled_results():
     assert np.array_equal(pdq.pdq_bits(view)[0], pdq.pdq_bits(np.ascontiguousarray(view))[0])
 
 
+def test_the_compiled_band_weights_are_numpys_to_the_bit():
+    """`pdq._band`'s weights of the two box passes, compiled, against numpy's (`_band_numpy`): every
+    side up to 2,500 and some far larger, the same starts and float32 weights bit for bit; sides it
+    cannot take refused."""
+    if pdq._core is None or not hasattr(pdq._core, "band"):
+        pytest.skip("the compiled part was not built")
+    for side in [*range(1, 2501), 4095, 4096, 7919, 12345, 40000]:
+        start, weights, band = pdq._band.__wrapped__(side)
+        want_start, want_weights, want_band = pdq._band_numpy(side)
+        assert band == want_band and start.dtype == np.int32 and weights.dtype == np.float32, side
+        assert np.array_equal(start, want_start) and np.array_equal(weights.view(np.uint32), want_weights.view(np.uint32)), side
+    for bad in (0, -3, 2**25):
+        with pytest.raises(ValueError, match="side must be"):
+            pdq._core.band(bad)
+    with pytest.raises(TypeError):
+        pdq._core.band("64")
+
+
 def test_the_compiled_hash_bytes_are_numpys_even_with_ties():
     """The compiled median and bit packing (`pdq._hash_bytes`) against numpy's partition and packbits,
     for every pick, transposed or not: coefficients drawn smooth, from a few values (ties at the
