@@ -103,20 +103,35 @@ def working_copy(img: Image.Image, max_side: int = WORKING_SIDE) -> tuple[np.nda
     boxes map back without drift): a tenth of the cost of a box filter on a large photo, since it
     reads only the pixels it keeps. Borders and outlines are as sharp as in the original, flat areas
     as flat, and PDQ, which blurs down to 64x64, hashes such a copy within a few bits of the
-    full-size picture (measured: the same drift as a box-filtered copy).
+    full-size picture (measured: the same drift as a box-filtered copy). A see-through image
+    (`images.SEE_THROUGH`) is copied as shown over black (`images.over_black`).
     """
-    from childsafe.media.images import rgb_array, rgb_sampled, to_rgb
+    from childsafe.media.images import SEE_THROUGH, over_black, rgb_array, rgb_sampled, see_through, to_rgb
 
     width, height = img.size
     factor = max(1, max(width, height) // max_side)
+    a = None
     if factor > 1:
         w, h = max(1, width // factor), max(1, height // factor)
         if w * factor <= width and h * factor <= height:  # (not a sliver narrower than the factor)
-            sampled = rgb_sampled(img, factor, (w, h))  # the same pixels, from Pillow's memory
-            if sampled is not None:
-                return sampled, factor
-        img = img.resize((w, h), Image.Resampling.NEAREST, box=(0, 0, min(width, w * factor), min(height, h * factor)))
-    return rgb_array(to_rgb(img)), factor
+            a = rgb_sampled(img, factor, (w, h))  # the same pixels, from Pillow's memory
+        if a is None:
+            a = rgb_array(to_rgb(img.resize((w, h), Image.Resampling.NEAREST, box=_sampled_box(img, factor, (w, h)))))
+    else:
+        a = rgb_array(to_rgb(img))
+    if see_through(img):  # transparent padding is a border, whatever colours lie under it
+        alpha = img.info[SEE_THROUGH]
+        if factor > 1:
+            alpha = alpha.resize((a.shape[1], a.shape[0]), Image.Resampling.NEAREST,
+                                 box=_sampled_box(img, factor, (a.shape[1], a.shape[0])))
+        a = over_black(a, np.asarray(alpha))
+        a.flags.writeable = False
+    return a, factor
+
+
+def _sampled_box(img: Image.Image, factor: int, size: tuple[int, int]) -> tuple[int, int, int, int]:
+    """The box whose nearest-neighbour resize to ``size`` takes every ``factor``-th pixel."""
+    return (0, 0, min(img.width, size[0] * factor), min(img.height, size[1] * factor))
 
 
 def _to_original(box: Box, factor: int, size: tuple[int, int]) -> Box:
@@ -2182,13 +2197,13 @@ def pictures_within(
     so every extra hash looks at something new; trimmed boxes are kept even when a pass moved by a
     pixel or two (that pixel can matter).
     """
-    from childsafe.media.images import image_of_rgb
+    from childsafe.media.images import image_of_rgb, see_through
 
     if not (trim or regions):
         return []
     a, factor = working if working is not None else working_copy(img, max_side)  # `working`: made already
     height, width = a.shape[:2]
-    whole = a if factor == 1 and img.mode == "RGB" else None  # the working copy is the image itself
+    whole = a if factor == 1 and img.mode == "RGB" and not see_through(img) else None  # the copy is the image
     seen: list[Box] = [(0, 0, *img.size)]
     found: list[Picture] = []
 

@@ -60,6 +60,11 @@ _DIHEDRAL_ROWS = tuple(pdq.DIHEDRAL.index(t) for t in TRANSFORMS)
 """The row of pdq's hashes that holds each of TRANSFORMS."""
 
 _ALPHA_MODES = {"RGBA", "LA", "PA", "RGBa", "La"}
+
+SEE_THROUGH = "childsafe.see_through"
+"""Key in a decoded image's ``info`` (`load_image`) of its alpha band (mode L, the image's size),
+kept when some pixel is not fully opaque. The image itself is RGB with the alpha dropped, which is
+what the reference hashers hash; the finders look at it as shown (`over_black`)."""
 _SIXTEEN_BIT_MODES = {"I;16", "I;16L", "I;16B", "I;16N"}
 
 
@@ -177,7 +182,10 @@ def _decode(source: ImageSource, *, max_pixels: int, max_side: int | None, luma:
             warnings.simplefilter("ignore")
             img.load()
             img = _upright(img)
+            alpha = None if luma else _see_through(img)
             img = to_luma(img) if luma else to_rgb(img)
+            if alpha is not None:
+                img.info[SEE_THROUGH] = alpha
     except InvalidInput:
         raise
     except Exception as exc:  # truncated data, bad EXIF, codec errors: all are bad input
@@ -185,6 +193,31 @@ def _decode(source: ImageSource, *, max_pixels: int, max_side: int | None, luma:
     if max_side is not None:
         img = reduce_to(img, max_side)
     return img
+
+
+def _see_through(img: Image.Image) -> Image.Image | None:
+    """The alpha band of an image some of whose pixels are not fully opaque, else None."""
+    if img.mode == "P" and "transparency" in img.info:
+        img = img.convert("RGBA")
+    if img.mode not in _ALPHA_MODES:
+        return None
+    alpha = img.getchannel("A")
+    return alpha if alpha.getextrema()[0] < 255 else None
+
+
+def see_through(img: Image.Image) -> bool:
+    """Whether `load_image` kept the image's alpha (`SEE_THROUGH`): some pixel is not opaque."""
+    alpha = img.info.get(SEE_THROUGH)
+    return alpha is not None and alpha.size == img.size
+
+
+def over_black(rgb: np.ndarray, alpha: np.ndarray) -> np.ndarray:
+    """(h, w, 3) uint8 pixels as shown over black, each in proportion to its (h, w) uint8 opacity:
+    a see-through image's transparent padding is then a flat border however the colours under it
+    were set (dropping the alpha, as hashing does, shows whatever is there: noise under a
+    see-through margin hid it from trimming)."""
+    shown = (rgb.astype(np.uint16) * alpha[:, :, None] + 127) // 255
+    return shown.astype(np.uint8)
 
 
 def _upright(img: Image.Image) -> Image.Image:
@@ -369,10 +402,12 @@ def luma_pixels(img: Image.Image, rgb: np.ndarray | None = None) -> np.ndarray:
 
     ``rgb``, when given, is the image as an (h, w, 3) uint8 array at full size (`to_rgb`'s pixels):
     an image no longer than ``HASH_MAX_SIDE`` then takes its luma from it (Pillow's formula, to the
-    value) rather than converting the image a second time."""
+    value) rather than converting the image a second time; not from a see-through image's, whose
+    copy shows it over black (`over_black`) where its hash drops the alpha."""
     if img.width <= 0 or img.height <= 0:
         raise InvalidInput(f"image has no pixels ({img.width}x{img.height})", code="corrupt_image")
-    if rgb is not None and max(img.size) <= HASH_MAX_SIDE and rgb.shape[:2] == (img.height, img.width):
+    if (rgb is not None and max(img.size) <= HASH_MAX_SIDE and rgb.shape[:2] == (img.height, img.width)
+            and not see_through(img)):
         grey = pdq.grey_of_rgb(rgb)
         if grey is not None:
             return grey

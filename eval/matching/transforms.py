@@ -65,6 +65,22 @@ def letterbox(img: Image.Image, ratio: float, colour=(0, 0, 0)) -> Image.Image:
     return out
 
 
+def see_through_border(img: Image.Image, rng: random.Random, share: float) -> Image.Image:
+    """A fully transparent border, ``share`` of each side, over random colours, saved as PNG and
+    decoded as an upload is: a viewer sees a plain margin, a hasher that drops the alpha sees noise."""
+    from childsafe.media import load_image
+
+    w, h = img.size
+    dx, dy = round(w * share), round(h * share)
+    noise = Image.frombytes("RGB", (w + 2 * dx, h + 2 * dy), rng.randbytes((w + 2 * dx) * (h + 2 * dy) * 3))
+    out = noise.convert("RGBA")
+    out.putalpha(0)
+    out.paste(img.convert("RGBA"), (dx, dy))
+    buf = io.BytesIO()
+    out.save(buf, "PNG")
+    return load_image(buf.getvalue())
+
+
 def crop_side(img: Image.Image, side: str, share: float) -> Image.Image:
     w, h = img.size
     box = {
@@ -220,6 +236,7 @@ def suite() -> list[Transform]:
         Transform("letterbox", "to 21:9 black", lambda im, r: letterbox(im, 21 / 9)),
         Transform("letterbox", "nested frames", lambda im, r: border(border(im, 0.04, (250, 250, 250)), 0.08, (20, 20, 90))),
         Transform("letterbox", "to 9:16 + jpeg q40", lambda im, r: jpeg(letterbox(im, 9 / 16), 40)),
+        Transform("letterbox", "see-through 20%, noise under", lambda im, r: see_through_border(im, r, 0.2)),
     ]
     t += [
         Transform("screenshot", f"photo {s:.0%} wide{' dark' if d else ''}", lambda im, r, s=s, d=d: screenshot(im, r, s, d))

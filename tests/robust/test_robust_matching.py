@@ -461,3 +461,74 @@ def test_query_hash_variants_are_the_objects_the_constructor_makes():
     with pytest.raises(dataclasses.FrozenInstanceError):
         made[0].quality = 3
     assert QueryHash.variants(["original"], ["ab" * 32], 57) == [QueryHash("ab" * 32, 57)]
+
+
+def _padded_see_through(picture: Image.Image, pad: int, under: np.ndarray) -> Image.Image:
+    """``picture`` in a margin of ``pad`` pixels that is fully transparent, with the colours
+    ``under`` (the padded size) beneath it, where a viewer sees only the page."""
+    w, h = picture.size
+    pixels = np.zeros((h + 2 * pad, w + 2 * pad, 4), dtype=np.uint8)
+    pixels[:, :, :3] = under
+    pixels[pad:pad + h, pad:pad + w, :3] = np.asarray(picture.convert("RGB"))
+    pixels[pad:pad + h, pad:pad + w, 3] = 255
+    return Image.fromarray(pixels, "RGBA")
+
+
+@pytest.mark.parametrize("size", [(480, 360), (1500, 1100)])  # the working copy the image itself; reduced
+def test_transparent_padding_is_trimmed_whatever_colours_lie_under_it(data_dir, tmp_path, size):
+    """Dropping the alpha (what PDQ hashes) shows the colours under a see-through margin: noise there
+    hid the margin from trimming (the picture was found only as a region, 6 to 26 bits off). The
+    finders look at the image as shown; the image's own hash still drops the alpha, as the reference
+    hashers do."""
+    from childsafe.media import load_image
+    from childsafe.media.images import pdq_hash_image
+
+    original = scene(11, size)
+    path = tmp_path / "original.png"
+    original.save(path)
+    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
+    assert run(data_dir, "bank", "add", "known", str(path)).exit_code == 0
+    rng = np.random.default_rng(3)
+    pad = size[0] // 5
+    shape = (size[1] + 2 * pad, size[0] + 2 * pad, 3)
+    for under in (rng.integers(0, 256, shape, dtype=np.uint8), np.asarray(scene(5, shape[1::-1]))):
+        query = tmp_path / "padded.png"
+        _padded_see_through(original, pad, under).save(query)
+        matches = match_json(data_dir, query, "--no-regions")
+        assert matches and matches[0]["trimmed"] is True and matches[0]["distance"] <= 10, matches
+        assert tuple(matches[0]["region"]) == (pad, pad, pad + size[0], pad + size[1])
+        assert match_json(data_dir, query, "--no-regions", "--no-trim") == []
+        own = pdq_hash_image(load_image(query)).pdq
+        assert own == pdq_hash_image(Image.open(query).convert("RGB")).pdq  # the alpha dropped
+    # a palette image with a transparent colour (GIF) is looked at as shown too
+    query = tmp_path / "padded.gif"
+    _padded_see_through(original, pad, rng.integers(0, 256, shape, dtype=np.uint8)).save(query)
+    matches = match_json(data_dir, query, "--no-regions")
+    assert matches and matches[0]["trimmed"] is True, matches
+
+
+def test_the_working_copy_of_a_see_through_image_is_its_sampled_pixels_over_black():
+    from childsafe.media.edits import working_copy
+    from childsafe.media.images import SEE_THROUGH, see_through
+
+    rng = np.random.default_rng(8)
+    for h, w in [(300, 200), (1404, 2000), (5000, 3)]:
+        rgba = rng.integers(0, 256, (h, w, 4), dtype=np.uint8)
+        rgba[:, :, 3] = rng.choice([0, 128, 255], (h, w))
+        buf = io.BytesIO()
+        Image.fromarray(rgba, "RGBA").save(buf, "PNG")
+        from childsafe.media import load_image
+
+        img = load_image(buf.getvalue())
+        assert img.mode == "RGB" and see_through(img) and img.info[SEE_THROUGH].size == (w, h)
+        got, factor = working_copy(img)
+        shown = Image.fromarray(((rgba[:, :, :3].astype(np.uint16) * rgba[:, :, 3:] + 127) // 255).astype(np.uint8))
+        size = (got.shape[1], got.shape[0])
+        box = (0, 0, min(w, size[0] * factor), min(h, size[1] * factor))
+        assert np.array_equal(got, np.asarray(shown.resize(size, Image.Resampling.NEAREST, box=box))), (h, w)
+        assert not got.flags.writeable
+    opaque = io.BytesIO()
+    Image.new("RGBA", (40, 30), (9, 9, 9, 255)).save(opaque, "PNG")
+    from childsafe.media import load_image
+
+    assert not see_through(load_image(opaque.getvalue()))  # every pixel opaque: nothing kept
