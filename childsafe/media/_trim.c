@@ -1258,6 +1258,73 @@ static PyObject *py_near_counts(PyObject *self, PyObject *args)
     return out;
 }
 
+/* ------------------------------------------------------------------ a border of noise */
+
+/* Whether one line is noise (edits._noisy_lines_numpy): in Pillow's luma, its spread (standard deviation
+   over the line) is at least `spread` and the mean step between neighbours at least `share`/1000 of
+   the spread. Exactly, in integers: with S, Q the sum and the sum of squares, D the sum of the steps
+   and L the length, L Q - S^2 >= spread^2 L^2 and (1000 D L)^2 >= share^2 (L - 1)^2 (L Q - S^2). */
+static int noisy_line(const lines_t *l, Py_ssize_t j, long long spread, long long share)
+{
+    const unsigned char *p = l->p + j * l->step;
+    const Py_ssize_t len = l->len;
+    if (len < 2)
+        return 0;
+    long long sum = 0, squares = 0, steps = 0;
+    int last = PILLOW_LUMA(p[0], p[l->ch], p[2 * l->ch]);
+    for (Py_ssize_t i = 0; i < len; i++, p += l->pix) {
+        const int v = PILLOW_LUMA(p[0], p[l->ch], p[2 * l->ch]);
+        sum += v;
+        squares += (long long)v * v;
+        steps += v > last ? v - last : last - v;
+        last = v;
+    }
+#ifdef __SIZEOF_INT128__
+    typedef __int128 wide_t;
+#else
+    typedef long double wide_t;
+#endif
+    const wide_t n = (wide_t)len, spreads = n * (wide_t)squares - (wide_t)sum * (wide_t)sum;
+    if (spreads < (wide_t)spread * (wide_t)spread * n * n)
+        return 0;
+    const wide_t lhs = (wide_t)1000 * (wide_t)steps * n, rest = (wide_t)share * (n - 1);
+    return lhs * lhs >= rest * rest * spreads;
+}
+
+/* noise_depths(a, lines, depth, spread, share) -> (top, bottom, left, right): on each side, how many
+   lines from the edge in are noise (noisy_line), when its first `lines` are and a line that is not
+   comes within `depth` lines (else 0: no border, or noise past the depth, no picture inside it). */
+static PyObject *py_noise_depths(PyObject *self, PyObject *args)
+{
+    PyObject *obj;
+    Py_ssize_t lines, depth[4];
+    long long spread, share;
+    if (!PyArg_ParseTuple(args, "On(nnnn)LL:noise_depths", &obj, &lines, &depth[0], &depth[1], &depth[2], &depth[3],
+                          &spread, &share))
+        return NULL;
+    if (lines < 1 || spread < 0 || share < 0 || spread > (1LL << 20) || share > (1LL << 20)) {
+        PyErr_SetString(PyExc_ValueError, "lines must be at least 1, spread and share 0 to 2**20");
+        return NULL;
+    }
+    Py_buffer view;
+    image_t img;
+    if (get_image(obj, &view, &img) < 0)
+        return NULL;
+    Py_ssize_t found[4] = {0, 0, 0, 0};
+    Py_BEGIN_ALLOW_THREADS
+    box_t whole = {0, 0, img.w, img.h};
+    for (int side = 0; side < 4 && img.h > 0 && img.w > 0; side++) {
+        lines_t l = side_of(&img, whole, side);
+        Py_ssize_t reach = depth[side] < l.n ? depth[side] : l.n, j = 0;
+        while (j < reach && noisy_line(&l, j, spread, share))
+            j++;
+        found[side] = j >= lines && j < reach ? j : 0;
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    return Py_BuildValue("(nnnn)", found[0], found[1], found[2], found[3]);
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -1280,6 +1347,9 @@ static PyMethodDef methods[] = {
     {"near_counts", py_near_counts, METH_VARARGS,
      "near_counts(a, (r, g, b), tolerance) -> list of int\n\n"
      "How many pixels of each row lie within tolerance of the colour on every channel, as edits._near_counts_numpy."},
+    {"noise_depths", py_noise_depths, METH_VARARGS,
+     "noise_depths(a, lines, (top, bottom, left, right) depths, spread, share) -> (top, bottom, left, right)\n\n"
+     "How many lines of noise each side has from the edge in, as edits._noise_depths_numpy."},
     {"snap_box", py_snap_box, METH_VARARGS,
      "snap_box(a, box, reach, tolerance, share, break, break_share, gain) -> (x0, y0, x1, y1)\n\n"
      "Each side of box put on the image's own frame or break, as edits._snap_to_frame_numpy (before its size check)."},

@@ -718,6 +718,80 @@ def colour_step_cut(a: np.ndarray, box: Box, inner: list[np.ndarray | None], *, 
     return (left, top, width - right, height - bottom)
 
 
+NOISE_STEP = 900
+"""A line of noise (`noise_border`): the mean step between neighbouring pixels' luma is at least this
+many thousandths of the line's spread (its standard deviation): about 1,130 for pixels drawn at
+random, 1,100 to 1,200 still after JPEG at quality 30 to 80, where a photo's lines give 50 to 500 and
+the roughest of the unrelated set (grass) 700. (Neighbours in a picture are alike; in noise they are
+as far apart as any two pixels.)"""
+
+NOISE_SPREAD = 12
+"""...and the line's spread at least this many levels (a flat bar's lines are the trimmer's)."""
+
+NOISE_LINES = 2
+"""A side's border of noise is at least this many lines deep."""
+
+NOISE_DEPTH = 0.45
+"""...and the first line that is not noise lies within this share of the side (else the whole image
+is noise, or a picture that is)."""
+
+
+def noise_border(a: np.ndarray) -> Box | None:
+    """The box inside a border of noise (random pixels: one more way to pad a picture, which the
+    colour trimmer cannot cut), or None: on each side, the lines from the edge in that are noise
+    (`NOISE_STEP`), when there are `NOISE_LINES` or more of them and a line that is not comes within
+    `NOISE_DEPTH`. Compiled where built (`_trim.noise_depths`: one line a side when there is none)."""
+    h, w = a.shape[:2]
+    depths = (int(h * NOISE_DEPTH), int(h * NOISE_DEPTH), int(w * NOISE_DEPTH), int(w * NOISE_DEPTH))
+    fast = _compiled(_c_trim, "noise_depths")
+    if fast is not None:
+        top, bottom, left, right = fast(a, NOISE_LINES, depths, NOISE_SPREAD, NOISE_STEP)
+    else:
+        top, bottom, left, right = _noise_depths_numpy(a, depths)
+    if not (top or bottom or left or right) or left + right >= w or top + bottom >= h:
+        return None
+    return left, top, w - right, h - bottom
+
+
+def _noisy_line_numpy(line: np.ndarray) -> bool:
+    """Whether one (length, 3) line is noise, as `_trim.noise_depths` tells it: the same integer test."""
+    luma = _luma_lines(line[None])[0].astype(np.int64)
+    n = len(luma)
+    if n < 2:
+        return False
+    total, squares, steps = int(luma.sum()), int((luma * luma).sum()), int(np.abs(np.diff(luma)).sum())
+    spreads = n * squares - total * total
+    if spreads < NOISE_SPREAD * NOISE_SPREAD * n * n:
+        return False
+    return (1000 * steps * n) ** 2 >= (NOISE_STEP * (n - 1)) ** 2 * spreads
+
+
+def _noise_depths_numpy(a: np.ndarray, depths: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
+    sides = (a, a[::-1], a.transpose(1, 0, 2), a.transpose(1, 0, 2)[::-1])  # each side's lines, edge first
+    out = []
+    for lines, depth in zip(sides, depths):
+        reach = min(depth, len(lines))
+        j = 0
+        while j < reach and _noisy_line_numpy(lines[j]):
+            j += 1
+        out.append(j if NOISE_LINES <= j < reach else 0)
+    return tuple(out)
+
+
+def painted_border(a: np.ndarray, box: Box) -> np.ndarray:
+    """A copy of ``a`` with everything outside ``box`` one flat colour, black or white, whichever lies
+    further from the lines just inside the box (their median luma), so that the trimmer cuts it as a
+    border and stops at the picture's own edge."""
+    x0, y0, x1, y1 = box
+    inside = [a[y0, x0:x1], a[y1 - 1, x0:x1], a[y0:y1, x0], a[y0:y1, x1 - 1]]
+    level = float(np.median(_luma_lines(np.concatenate(inside)[None])[0]))
+    out = np.empty_like(a)
+    out[...] = 0 if level >= 128 else 255
+    out[y0:y1, x0:x1] = a[y0:y1, x0:x1]
+    out.flags.writeable = False
+    return out
+
+
 def frame_cuts(box: Box, size: tuple[int, int]) -> tuple[Box, Box]:
     """Two more guesses like `margin_cuts`', for a frame all round: as wide on every side
     (``ImageOps.expand``), or the same share of each side (the picture's shape kept). The narrowest
@@ -2204,6 +2278,9 @@ def pictures_within(
     a, factor = working if working is not None else working_copy(img, max_side)  # `working`: made already
     height, width = a.shape[:2]
     whole = a if factor == 1 and img.mode == "RGB" and not see_through(img) else None  # the copy is the image
+    noise = noise_border(a) if trim else None
+    if noise is not None:  # a border of noise is cut as a plain one (the pictures' pixels are the image's own)
+        a = painted_border(a, noise)
     seen: list[Box] = [(0, 0, *img.size)]
     found: list[Picture] = []
 

@@ -65,17 +65,25 @@ def letterbox(img: Image.Image, ratio: float, colour=(0, 0, 0)) -> Image.Image:
     return out
 
 
-def see_through_border(img: Image.Image, rng: random.Random, share: float) -> Image.Image:
-    """A fully transparent border, ``share`` of each side, over random colours, saved as PNG and
-    decoded as an upload is: a viewer sees a plain margin, a hasher that drops the alpha sees noise."""
-    from childsafe.media import load_image
-
+def noise_border(img: Image.Image, rng: random.Random, share: float) -> Image.Image:
+    """A border of random pixels, ``share`` of each side: no colour for a trimmer to cut."""
     w, h = img.size
     dx, dy = round(w * share), round(h * share)
-    noise = Image.frombytes("RGB", (w + 2 * dx, h + 2 * dy), rng.randbytes((w + 2 * dx) * (h + 2 * dy) * 3))
-    out = noise.convert("RGBA")
-    out.putalpha(0)
-    out.paste(img.convert("RGBA"), (dx, dy))
+    out = Image.frombytes("RGB", (w + 2 * dx, h + 2 * dy), rng.randbytes((w + 2 * dx) * (h + 2 * dy) * 3))
+    out.paste(img, (dx, dy))
+    return out
+
+
+def see_through_border(img: Image.Image, rng: random.Random, share: float) -> Image.Image:
+    """`noise_border` made fully transparent, saved as PNG and decoded as an upload is: a viewer sees a
+    plain margin, a hasher that drops the alpha sees noise."""
+    from childsafe.media import load_image
+
+    out = noise_border(img, rng, share).convert("RGBA")
+    dx, dy = (out.width - img.width) // 2, (out.height - img.height) // 2
+    alpha = Image.new("L", out.size, 0)
+    alpha.paste(255, (dx, dy, dx + img.width, dy + img.height))
+    out.putalpha(alpha)
     buf = io.BytesIO()
     out.save(buf, "PNG")
     return load_image(buf.getvalue())
@@ -231,6 +239,7 @@ def suite() -> list[Transform]:
         for share in (0.05, 0.15, 0.25):
             t.append(Transform("border", f"{colour_name} {share:.0%}", lambda im, r, s=share, c=colour: border(im, s, c)))
     t += [
+        Transform("border", "random noise 15% + jpeg q80", lambda im, r: jpeg(noise_border(im, r, 0.15), 80)),
         Transform("letterbox", "to 9:16 black", lambda im, r: letterbox(im, 9 / 16)),
         Transform("letterbox", "to 1:1 white", lambda im, r: letterbox(im, 1.0, (255, 255, 255))),
         Transform("letterbox", "to 21:9 black", lambda im, r: letterbox(im, 21 / 9)),

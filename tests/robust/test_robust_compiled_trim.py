@@ -620,6 +620,70 @@ def test_hypothesis_small_images(a, tolerance, noise, max_passes, min_content, c
     check_not_background(a, colours, nb_tolerance)
 
 
+def check_noise_depths(a, depths, lines=2, spread=12, step=900):
+    with constants(NOISE_LINES=lines, NOISE_SPREAD=spread, NOISE_STEP=step):
+        want = edits._noise_depths_numpy(a, depths)
+    got = _trim.noise_depths(a, lines, depths, spread, step)
+    assert got == tuple(int(v) for v in want), (a.shape, a.strides, depths, lines, spread, step)
+    return got
+
+
+def test_noise_depths_of_pictures_in_borders_of_noise_and_of_other_images(reference_media):
+    """`_trim.noise_depths` against `edits._noise_depths_numpy` (the same integer test of a line):
+    pictures in borders of noise of every width per side (colour, grey, a narrow range of levels, JPEG's),
+    photos, flat and drawn images, noise right through, in Pillow's four-byte layout and sliced views,
+    at the thresholds edits uses and others."""
+    from tests.robust.test_robust_edits import jpeg
+
+    rng = np.random.default_rng(21)
+    photo = np.asarray(Image.open(reference_media / "pdq" / "sample-b.jpg").convert("RGB").reduce(4))
+    cases = []
+    for i in range(60):
+        h, w = (int(v) for v in rng.integers(20, 160, 2))
+        picture = rng.integers(0, 256, 3, dtype=np.uint8) + np.zeros((h, w, 3), dtype=np.uint8)
+        if i % 3:
+            picture = photo[: h, : w]
+        top, bottom, left, right = (int(v) for v in rng.integers(0, 30, 4))
+        H, W = picture.shape[0] + top + bottom, picture.shape[1] + left + right
+        kind = i % 4
+        if kind == 0:
+            noise = rng.integers(0, 256, (H, W, 3), dtype=np.uint8)
+        elif kind == 1:
+            noise = np.repeat(rng.integers(0, 256, (H, W, 1), dtype=np.uint8), 3, axis=2)
+        elif kind == 2:
+            noise = rng.integers(100, 120, (H, W, 3), dtype=np.uint8)  # near the spread line
+        else:
+            noise = rng.integers(0, 256, (H, W, 3), dtype=np.uint8)
+        a = noise.copy()
+        a[top : top + picture.shape[0], left : left + picture.shape[1]] = picture
+        if kind == 3:
+            a = np.asarray(jpeg(Image.fromarray(a), 50))
+        cases.append(a)
+    cases += [rng.integers(0, 256, (50, 70, 3), dtype=np.uint8), np.zeros((30, 30, 3), np.uint8),
+              np.zeros((1, 1, 3), np.uint8), rng.integers(0, 256, (1, 40, 3), dtype=np.uint8),
+              rng.integers(0, 256, (40, 2, 3), dtype=np.uint8)]
+    cases.append(np.ascontiguousarray(photo))
+    found = 0
+    for a in cases:
+        h, w = a.shape[:2]
+        for depths in [(int(h * 0.45), int(h * 0.45), int(w * 0.45), int(w * 0.45)), (h, h, w, w), (0, 3, 1, 10**9)]:
+            for view in (a, rgbx(a), a[::-1, 1:], a.transpose(1, 0, 2)):
+                found += any(check_noise_depths(view, depths))
+        check_noise_depths(a, (h, h, w, w), lines=1, spread=0, step=0)
+        check_noise_depths(a, (h, h, w, w), lines=4, spread=40, step=1100)
+    assert found > 100  # the borders are found, not only the empty answers compared
+
+
+def test_noise_depths_refuses_bad_arguments():
+    good = np.zeros((10, 12, 3), dtype=np.uint8)
+    for args in [(good, 0, (1, 1, 1, 1), 12, 900), (good, 2, (1, 1, 1, 1), -1, 900), (good, 2, (1, 1, 1, 1), 12, 2**21),
+                 (good, 2, (1, 1, 1), 12, 900), (good, 2, None, 12, 900), (np.zeros((10, 12), np.uint8), 2, (1, 1, 1, 1), 12, 900),
+                 (good.astype(np.float32), 2, (1, 1, 1, 1), 12, 900), ("image", 2, (1, 1, 1, 1), 12, 900)]:
+        with pytest.raises((TypeError, ValueError)):
+            _trim.noise_depths(*args)
+    assert _trim.noise_depths(good, 2, (-5, 0, 10**12, 3), 12, 900) == (0, 0, 0, 0)
+
+
 # ---------------------------------------------------------------- bad input is refused
 
 

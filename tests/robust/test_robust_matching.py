@@ -532,3 +532,40 @@ def test_the_working_copy_of_a_see_through_image_is_its_sampled_pixels_over_blac
     from childsafe.media import load_image
 
     assert not see_through(load_image(opaque.getvalue()))  # every pixel opaque: nothing kept
+
+
+@pytest.mark.parametrize("kind, share, quality", [("colour", 0.15, 80), ("grey", 0.25, None), ("colour", 0.05, 40)])
+def test_a_border_of_noise_is_trimmed(data_dir, tmp_path, kind, share, quality):
+    """A picture padded with random pixels: no colour to trim, and the outlines found two of its sides
+    at best (the photo below, in colour noise after JPEG 80, was not found at all). Lines whose
+    neighbouring pixels differ as much as any two do are noise and cut as a border."""
+    skimage_data = pytest.importorskip("skimage.data")
+    original = Image.fromarray(skimage_data.astronaut())
+    path = tmp_path / "original.png"
+    original.save(path)
+    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
+    assert run(data_dir, "bank", "add", "known", str(path)).exit_code == 0
+    rng = np.random.default_rng(7)
+    w, h = original.size
+    dx, dy = round(w * share), round(h * share)
+    channels = 3 if kind == "colour" else 1
+    noise = rng.integers(0, 256, (h + 2 * dy, w + 2 * dx, channels), dtype=np.uint8)
+    padded = Image.fromarray(np.repeat(noise, 3 // channels, axis=2))
+    padded.paste(original, (dx, dy))
+    query = tmp_path / ("padded.jpg" if quality else "padded.png")
+    padded.save(query, **({"quality": quality} if quality else {}))
+    matches = match_json(data_dir, query, "--no-regions")
+    assert matches and matches[0]["trimmed"] is True and matches[0]["distance"] <= 10, matches
+    assert all(abs(got - want) <= 2 for got, want in zip(matches[0]["region"], (dx, dy, dx + w, dy + h)))
+
+
+def test_photos_textures_and_drawings_have_no_border_of_noise(reference_photos):
+    """The noise test of a line is met by no photo of the reference media nor scikit-image's (grass and
+    gravel among them, the roughest), nor by the images the edits tests draw."""
+    from childsafe.media import load_image
+    from childsafe.media.edits import noise_border, working_copy
+    from eval.matching.corpus import unrelated_images
+
+    images = [load_image(p) for p in reference_photos] + [s.image for s in unrelated_images(drawn=40)]
+    assert len(images) > 100
+    assert [i for i, img in enumerate(images) if noise_border(working_copy(img)[0]) is not None] == []
