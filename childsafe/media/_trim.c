@@ -1325,6 +1325,139 @@ static PyObject *py_noise_depths(PyObject *self, PyObject *args)
     return Py_BuildValue("(nnnn)", found[0], found[1], found[2], found[3]);
 }
 
+/* ------------------------------------------------------------------ soft bars (a blurred picture) */
+
+/* One line's luma (Pillow's) into out[0 .. l->len). */
+static void line_luma(const lines_t *l, Py_ssize_t j, unsigned char *out)
+{
+    const unsigned char *p = l->p + j * l->step;
+    for (Py_ssize_t i = 0; i < l->len; i++, p += l->pix)
+        out[i] = (unsigned char)PILLOW_LUMA(p[0], p[l->ch], p[2 * l->ch]);
+}
+
+/* Of a line's luma: the sum of the steps between neighbours, and how many exceed `step`. */
+static void line_steps(const unsigned char *v, Py_ssize_t len, int step, int64_t *sum, int64_t *over)
+{
+    int64_t s = 0, o = 0;
+    for (Py_ssize_t i = 1; i < len; i++) {
+        const int d = v[i] > v[i - 1] ? v[i] - v[i - 1] : v[i - 1] - v[i];
+        s += d;
+        o += d > step;
+    }
+    *sum = s;
+    *over = o;
+}
+
+/* How many pixels of two lines' luma differ by `brk` or more. */
+static int64_t line_breaks(const unsigned char *a, const unsigned char *b, Py_ssize_t len, int brk)
+{
+    int64_t n = 0;
+    for (Py_ssize_t i = 0; i < len; i++)
+        n += (a[i] > b[i] ? a[i] - b[i] : b[i] - a[i]) >= brk;
+    return n;
+}
+
+/* soft_ends(a, axis, depth, step, brk, most, outer, mean, contrast) -> None or (near, far), as
+   edits._soft_ends_numpy: the two ends of an axis (top and bottom for 0, left and right for 1) read
+   in step from the edge, a line of each at a time, in Pillow's luma. None unless the first `outer`
+   lines at both ends are soft (at most `most` of the steps between neighbours along them exceed
+   `step`) with steps summing to at most `mean` a line, and three lines about the middle have a mean
+   step `contrast` times theirs. Else the reading stops at the first line that
+   is not soft at either end (or at `depth` lines) and near, far (int64 bytes) hold for each pair of
+   neighbouring lines (i, i + 1) how many pixels differ by `brk` or more across, up to the pair into
+   the second line past the soft ones. */
+static PyObject *py_soft_ends(PyObject *self, PyObject *args)
+{
+    PyObject *obj;
+    int axis, step, brk, contrast;
+    Py_ssize_t depth, most, outer;
+    long long mean;
+    if (!PyArg_ParseTuple(args, "OiniinnLi:soft_ends", &obj, &axis, &depth, &step, &brk, &most, &outer, &mean, &contrast))
+        return NULL;
+    if (axis < 0 || axis > 1 || depth < 0 || outer < 1 || contrast < 0 || contrast > 1000000) {
+        PyErr_SetString(PyExc_ValueError, "axis must be 0 or 1, depth at least 0, outer at least 1, contrast 0 to 10**6");
+        return NULL;
+    }
+    Py_buffer view;
+    image_t img;
+    if (get_image(obj, &view, &img) < 0)
+        return NULL;
+    box_t whole = {0, 0, img.w, img.h};
+    lines_t ends[2] = {side_of(&img, whole, 2 * axis), side_of(&img, whole, 2 * axis + 1)};
+    const Py_ssize_t len = ends[0].len, n = img.h > 0 && img.w > 0 ? ends[0].n : 0;
+    if (depth > n)
+        depth = n;
+    if (depth < outer || len < 2) {
+        PyBuffer_Release(&view);
+        Py_RETURN_NONE;
+    }
+    unsigned char *luma = (unsigned char *)PyMem_Malloc((size_t)(5 * len)); /* two lines an end, a spare */
+    int64_t *counts = (int64_t *)PyMem_Malloc((size_t)(2 * (depth + 1)) * sizeof(int64_t));
+    if (luma == NULL || counts == NULL) {
+        PyMem_Free(luma); PyMem_Free(counts); PyBuffer_Release(&view);
+        return PyErr_NoMemory();
+    }
+    Py_ssize_t read = 0;
+    int soft = 1;
+    int64_t outer_sum = 0;
+    Py_BEGIN_ALLOW_THREADS
+    for (Py_ssize_t j = 0; j < depth && soft; j++) {
+        for (int e = 0; e < 2 && soft; e++) {
+            unsigned char *now = luma + (2 * e + (j & 1)) * len, *before = luma + (2 * e + ((j + 1) & 1)) * len;
+            int64_t sum, over;
+            line_luma(&ends[e], j, now);
+            line_steps(now, len, step, &sum, &over);
+            if (over > most || (j < outer && sum > mean))
+                soft = 0;
+            else {
+                if (j < outer)
+                    outer_sum += sum;
+                if (j > 0)
+                    counts[e * (depth + 1) + j - 1] = line_breaks(now, before, len, brk);
+            }
+        }
+        if (soft)
+            read = j + 1;
+        if (soft && j == outer - 1) {
+            /* the picture between is sharper than the bars: the mean step along three lines about the
+               middle is `contrast` times the outer lines' (or a quarter of a level) or more; in
+               integers, 8 outer mid >= contrast max(12 outer_sum, 6 outer (len - 1)) */
+            int64_t mid = 0, sum, over;
+            const Py_ssize_t picks[3] = {n / 2, n / 2 - n / 8, n / 2 + n / 8};
+            for (int k = 0; k < 3; k++) {
+                line_luma(&ends[0], picks[k], luma + 4 * len);
+                line_steps(luma + 4 * len, len, step, &sum, &over);
+                mid += sum;
+            }
+            const int64_t base = 12 * outer_sum > 6 * (int64_t)outer * (len - 1) ? 12 * outer_sum : 6 * (int64_t)outer * (len - 1);
+            if (8 * (int64_t)outer * mid < (int64_t)contrast * base)
+                soft = 0, read = 0;
+        }
+    }
+    Py_END_ALLOW_THREADS
+    PyBuffer_Release(&view);
+    PyObject *out = NULL;
+    if (read >= outer) {
+        /* and the breaks into the first two lines past the soft ones (the bar's end, or the far bar's
+           a line deeper where the two differ by an odd remainder) */
+        const Py_ssize_t pairs = read + 1 < n - 1 ? read + 1 : n - 1;
+        for (int e = 0; e < 2; e++)
+            for (Py_ssize_t g = read - 1; g < pairs; g++) {
+                line_luma(&ends[e], g, luma);
+                line_luma(&ends[e], g + 1, luma + len);
+                counts[e * (depth + 1) + g] = line_breaks(luma, luma + len, len, brk);
+            }
+        out = Py_BuildValue("(y#y#)", (const char *)counts, pairs * (Py_ssize_t)sizeof(int64_t),
+                            (const char *)(counts + depth + 1), pairs * (Py_ssize_t)sizeof(int64_t));
+    } else {
+        out = Py_None;
+        Py_INCREF(out);
+    }
+    PyMem_Free(luma);
+    PyMem_Free(counts);
+    return out;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -1350,6 +1483,9 @@ static PyMethodDef methods[] = {
     {"noise_depths", py_noise_depths, METH_VARARGS,
      "noise_depths(a, lines, (top, bottom, left, right) depths, spread, share) -> (top, bottom, left, right)\n\n"
      "How many lines of noise each side has from the edge in, as edits._noise_depths_numpy."},
+    {"soft_ends", py_soft_ends, METH_VARARGS,
+     "soft_ends(a, axis, depth, step, break, most, outer, mean, contrast) -> None or (near, far) int64 bytes\n\n"
+     "The breaks between the soft lines at both ends of an axis, as edits._soft_ends_numpy."},
     {"snap_box", py_snap_box, METH_VARARGS,
      "snap_box(a, box, reach, tolerance, share, break, break_share, gain) -> (x0, y0, x1, y1)\n\n"
      "Each side of box put on the image's own frame or break, as edits._snap_to_frame_numpy (before its size check)."},

@@ -792,6 +792,123 @@ def painted_border(a: np.ndarray, box: Box) -> np.ndarray:
     return out
 
 
+SOFT_STEP = 12
+"""Soft bars (`soft_bars`: bars that hold a blurred picture, most often the picture itself enlarged,
+as phone apps fill a tall frame): a step between neighbours along a line sharper than this many
+levels of luma is a sharp pixel..."""
+
+SOFT_SHARE = 0.05
+"""...and a soft line has at most this share of sharp pixels (a picture blurred 8 pixels, enlarged
+and JPEG'd has up to 3.3%; shapes crossing a drawn page 0.3 to 1%, which the next tests tell)."""
+
+SOFT_MEAN = 2.5
+"""The outermost `SOFT_LINES` lines at both ends of an axis are soft and their mean step along the line
+is at most this many levels (a blurred bar 0.01 to 2; a page with a little noise on it 4.5): the
+cheap test before the rest."""
+
+SOFT_LINES = 2
+
+SOFT_CONTRAST = 5
+"""...and the picture between is far sharper: three lines about the middle have a mean step at least
+this many times the outer lines' (or a quarter of a level): 5.6 to 60 in the eval's originals in
+blurred bars, 0.6 to 0.8 on the smooth labelme photos (the deeper reading cost 0.4 ms there)."""
+
+SOFT_BREAK = 6
+"""Between the bar and the picture the luma of most pixels changes by this many levels or more..."""
+
+SOFT_BREAK_SHARE = 0.35
+"""...at least this share of them (0.38 to 1.0 in the eval's originals in blurred bars)..."""
+
+SOFT_STAND_OUT = 3.0
+"""...and at least this many times the mean share between the bar's own lines nearer the edge (a
+noisy page breaks everywhere by a third)."""
+
+SOFT_MIN = 0.03
+SOFT_MAX = 0.4
+"""A soft bar is 3% to 40% of the side."""
+
+
+def _soft_ends(a: np.ndarray, axis: int, depth: int) -> tuple[np.ndarray, np.ndarray] | None:
+    """The two ends of ``axis`` (0: top and bottom; 1: left and right) read in step from the edge, in
+    Pillow's luma: None unless the first `SOFT_LINES` lines at both ends are soft (at most `SOFT_SHARE`
+    of the steps between neighbours along them exceed `SOFT_STEP`; mean step at most `SOFT_MEAN`)
+    and the middle far sharper (`SOFT_CONTRAST`), else for each end, between each pair of neighbouring lines (i, i + 1), how many pixels differ by
+    `SOFT_BREAK` or more, from the edge to the second line past the soft ones (the first line that is
+    not soft at either end, or line ``depth``): a far bar may be a line deeper than the near one.
+    Compiled where built (`_trim.soft_ends`)."""
+    length = a.shape[1 - axis]
+    most, mean = int(SOFT_SHARE * (length - 1)), int(SOFT_MEAN * (length - 1))
+    fast = _compiled(_c_trim, "soft_ends")
+    if fast is None:
+        return _soft_ends_numpy(a, axis, depth, most, mean)
+    ends = fast(a, axis, depth, SOFT_STEP, SOFT_BREAK, most, SOFT_LINES, mean, SOFT_CONTRAST)
+    return None if ends is None else (np.frombuffer(ends[0], np.int64), np.frombuffer(ends[1], np.int64))
+
+
+def _soft_ends_numpy(a: np.ndarray, axis: int, depth: int, most: int, mean: int) -> tuple[np.ndarray, np.ndarray] | None:
+    lines = a if axis == 0 else a.transpose(1, 0, 2)
+    n, length = lines.shape[:2]
+    depth = min(depth, n)
+    if depth < SOFT_LINES or length < 2:
+        return None
+    ends = [_luma_lines(lines[:depth + 2]), _luma_lines(lines[::-1][:depth + 2])]
+    steps = [np.abs(np.diff(luma[:depth], axis=1)) for luma in ends]
+    soft = np.logical_and(*[np.count_nonzero(s > SOFT_STEP, axis=1) <= most for s in steps])
+    soft[:SOFT_LINES] &= np.logical_and(*[s[:SOFT_LINES].sum(axis=1) <= mean for s in steps])
+    read = int(np.argmin(soft)) if not soft.all() else depth
+    if read < SOFT_LINES:
+        return None
+    middle = _luma_lines(lines[[n // 2, n // 2 - n // 8, n // 2 + n // 8]])
+    mid = int(np.abs(np.diff(middle, axis=1)).sum())
+    outer = int(sum(s[:SOFT_LINES].sum() for s in steps))
+    if 8 * SOFT_LINES * mid < SOFT_CONTRAST * max(12 * outer, 6 * SOFT_LINES * (length - 1)):
+        return None
+    pairs = min(read + 1, n - 1)  # and the breaks into the two lines past the soft ones
+    return tuple(np.count_nonzero(np.abs(np.diff(luma[:pairs + 1], axis=0)) >= SOFT_BREAK, axis=1).astype(np.int64)
+                 for luma in ends)
+
+
+def soft_bars(a: np.ndarray, trimmed: Box | None = None) -> list[Box]:
+    """Boxes between bars at both ends of an axis (top and bottom, or left and right) that hold a
+    blurred picture: a tall frame filled with the picture itself enlarged and blurred, as phone apps
+    make them. No colour to trim, and where the picture's own edge is smooth the outlines miss it (the
+    eval's originals in such bars: 43 of 69 found). Both ends' lines are soft (few sharp steps along
+    them) from the edge to the bars' end (`_soft_ends`); the bars are the same depth within a line
+    (the picture is centred) and end where most pixels change (`SOFT_BREAK_SHARE`) far more than
+    between the bar's own lines (`SOFT_STAND_OUT`). The depth with the strongest weaker end is
+    taken. An axis whose two ends the first trimming pass cut (``trimmed``) is passed over: bars of
+    one colour are the trimmer's, and reading a black surround soft line by line cost 2 ms."""
+    out: list[Box] = []
+    for axis in (0, 1):
+        n, length = (a.shape[0], a.shape[1]) if axis == 0 else (a.shape[1], a.shape[0])
+        if trimmed is not None and trimmed[axis ^ 1] > 0 and trimmed[3 - axis] < n:
+            continue
+        first = max(SOFT_LINES, int(n * SOFT_MIN))  # the least bar depth tried
+        if n < 40 or length < 2:
+            continue
+        ends = _soft_ends(a, axis, int(n * SOFT_MAX) + 1)
+        if ends is None or len(ends[0]) <= first:
+            continue
+        near, far = (counts / length for counts in ends)  # [i]: between line i and line i + 1
+        t = np.arange(first, len(near))  # bar depths: the picture starts at line t
+
+        def strong(share: np.ndarray, gap: np.ndarray) -> np.ndarray:
+            """Whether the break between lines gap and gap + 1 stands out from those nearer the edge."""
+            before = np.concatenate([[0.0], np.cumsum(share)])[gap] / np.maximum(gap, 1)
+            return (share[gap] >= SOFT_BREAK_SHARE) & (share[gap] >= SOFT_STAND_OUT * before)
+
+        # the far bar within a line of the near one's depth (an odd remainder)
+        gaps = np.clip(np.stack([t - 2, t - 1, t]), 0, len(far) - 1)
+        far_gap = gaps[np.argmax(far[gaps], axis=0), np.arange(len(t))]
+        ok = strong(near, t - 1) & strong(far, far_gap)
+        if not ok.any():
+            continue
+        k = int(np.argmax(np.where(ok, np.minimum(near[t - 1], far[far_gap]), -1.0)))
+        start, stop = int(t[k]), n - int(far_gap[k]) - 1
+        out.append((0, start, a.shape[1], stop) if axis == 0 else (start, 0, stop, a.shape[0]))
+    return out
+
+
 def frame_cuts(box: Box, size: tuple[int, int]) -> tuple[Box, Box]:
     """Two more guesses like `margin_cuts`', for a frame all round: as wide on every side
     (``ImageOps.expand``), or the same share of each side (the picture's shape kept). The narrowest
@@ -2488,6 +2605,11 @@ def pictures_within(
         # outline's or tile's place: a part a few lines off a picture's outline was kept before it.
         for bx0, by0, bx1, by1 in region_parts(inside, found_regions, page, limit=max_regions // 2):
             keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size))
+    if trim:
+        # Bars that hold a blurred picture (`soft_bars`), last: found on the working copy, a line or
+        # two off, such a box would take the place of a more exact one as its near-duplicate.
+        for box in soft_bars(a, boxes[0] if boxes else None):
+            keep(_to_original(box, factor, img.size), True, near=seen[:1], same=SAME_AS_WHOLE)
     return found
 
 

@@ -11,7 +11,7 @@ import random
 from dataclasses import dataclass
 from typing import Callable
 
-from PIL import Image, ImageDraw, ImageFont
+from PIL import Image, ImageDraw, ImageFilter, ImageFont
 
 from childsafe.media.images import TRANSFORM_OPS
 from eval.matching.corpus import NAMES, WORDS, drawn_scene
@@ -62,6 +62,19 @@ def letterbox(img: Image.Image, ratio: float, colour=(0, 0, 0)) -> Image.Image:
     else:
         out = Image.new("RGB", (round(h * ratio), h), colour)
         out.paste(img, ((out.width - w) // 2, 0))
+    return out
+
+
+def blurred_letterbox(img: Image.Image, ratio: float, radius: float) -> Image.Image:
+    """The picture centred in a frame of width/height ``ratio`` filled with itself enlarged to cover
+    it and blurred (Gaussian, ``radius``): how phone apps fit a picture to a story's tall frame."""
+    w, h = img.size
+    size = (w, round(w / ratio)) if w / h > ratio else (round(h * ratio), h)
+    scale = max(size[0] / w, size[1] / h)
+    cover = img.resize((max(size[0], round(w * scale)), max(size[1], round(h * scale))), Image.Resampling.BILINEAR)
+    left, top = (cover.width - size[0]) // 2, (cover.height - size[1]) // 2
+    out = cover.crop((left, top, left + size[0], top + size[1])).filter(ImageFilter.GaussianBlur(radius))
+    out.paste(img, ((size[0] - w) // 2, (size[1] - h) // 2))
     return out
 
 
@@ -246,6 +259,8 @@ def suite() -> list[Transform]:
         Transform("letterbox", "nested frames", lambda im, r: border(border(im, 0.04, (250, 250, 250)), 0.08, (20, 20, 90))),
         Transform("letterbox", "to 9:16 + jpeg q40", lambda im, r: jpeg(letterbox(im, 9 / 16), 40)),
         Transform("letterbox", "see-through 20%, noise under", lambda im, r: see_through_border(im, r, 0.2)),
+        Transform("letterbox", "to 9:16 in itself blurred", lambda im, r: blurred_letterbox(im, 9 / 16, 20)),
+        Transform("letterbox", "to 1:1 in itself blurred + jpeg q80", lambda im, r: jpeg(blurred_letterbox(im, 1.0, 12), 80)),
     ]
     t += [
         Transform("screenshot", f"photo {s:.0%} wide{' dark' if d else ''}", lambda im, r, s=s, d=d: screenshot(im, r, s, d))

@@ -684,6 +684,68 @@ def test_noise_depths_refuses_bad_arguments():
     assert _trim.noise_depths(good, 2, (-5, 0, 10**12, 3), 12, 900) == (0, 0, 0, 0)
 
 
+def check_soft_ends(a, axis, depth, step=12, brk=6, share=0.05, mean=2.5, outer=2, contrast=5):
+    length = a.shape[1 - axis]
+    most, total = int(share * (length - 1)), int(mean * (length - 1))
+    with constants(SOFT_STEP=step, SOFT_BREAK=brk, SOFT_LINES=outer, SOFT_CONTRAST=contrast):
+        want = edits._soft_ends_numpy(a, axis, depth, most, total)
+    got = _trim.soft_ends(a, axis, depth, step, brk, most, outer, total, contrast)
+    if want is None:
+        assert got is None, (a.shape, a.strides, axis, depth)
+        return None
+    assert got is not None, (a.shape, a.strides, axis, depth)
+    got = tuple(np.frombuffer(b, np.int64) for b in got)
+    assert all(np.array_equal(g, w) for g, w in zip(got, want)), (a.shape, a.strides, axis, depth)
+    return got
+
+
+def test_soft_ends_of_pictures_in_blurred_bars_and_of_other_images(reference_media):
+    """`_trim.soft_ends` against `edits._soft_ends_numpy`: pictures centred in bars that hold the
+    picture blurred (and JPEG'd), bars of one colour, photos, noise and flat arrays, in Pillow's
+    four-byte layout and sliced views, at the thresholds edits uses and others."""
+    from PIL import ImageFilter
+
+    rng = np.random.default_rng(23)
+    photo = Image.open(reference_media / "pdq" / "sample-b.jpg").convert("RGB").reduce(4)
+    cases = []
+    for i in range(24):
+        w, h = (int(v) for v in rng.integers(60, 200, 2))
+        picture = photo.resize((w, h))
+        bar = int(rng.integers(3, 60))
+        size = (w, h + 2 * bar + int(rng.integers(0, 2)))
+        frame = picture.resize(size).filter(ImageFilter.GaussianBlur(float(rng.uniform(4, 20))))
+        frame.paste(picture, (0, bar))
+        if i % 3 == 0:
+            frame = frame.transpose(Image.Transpose.TRANSPOSE)
+        a = np.asarray(frame)
+        if i % 4 == 1:
+            from tests.robust.test_robust_edits import jpeg
+
+            a = np.asarray(jpeg(frame, 70))
+        cases.append(a)
+    cases += [np.asarray(photo), rng.integers(0, 256, (80, 90, 3), dtype=np.uint8), np.zeros((60, 70, 3), np.uint8),
+              np.zeros((1, 1, 3), np.uint8), np.zeros((5, 1, 3), np.uint8)]
+    found = 0
+    for a in cases:
+        for axis in (0, 1):
+            n = a.shape[axis]
+            for depth in (int(n * 0.4) + 1, n, 0, 3, 10**9):
+                for view in (a, rgbx(a), a[::-1, 1:]):
+                    found += check_soft_ends(view, axis, depth) is not None
+            check_soft_ends(a, axis, n, step=0, brk=0, share=1.0, mean=300, outer=1, contrast=0)
+            check_soft_ends(a, axis, n // 2, step=30, brk=20, share=0.2, mean=10, outer=3, contrast=2)
+    assert found > 60  # soft ends are read, not only the refusals compared
+
+
+def test_soft_ends_refuses_bad_arguments():
+    good = np.zeros((10, 12, 3), dtype=np.uint8)
+    for args in [(good, 2, 5, 12, 6, 1, 2, 100, 5), (good, 0, -1, 12, 6, 1, 2, 100, 5), (good, 0, 5, 12, 6, 1, 0, 100, 5),
+                 (good, 0, 5, 12, 6, 1, 2, 100, -1), (good, 0, 5, 12, 6, 1, 2, 100), (good.astype(np.int16), 0, 5, 12, 6, 1, 2, 100, 5),
+                 (np.zeros((10, 12), np.uint8), 0, 5, 12, 6, 1, 2, 100, 5), (None, 0, 5, 12, 6, 1, 2, 100, 5)]:
+        with pytest.raises((TypeError, ValueError)):
+            _trim.soft_ends(*args)
+
+
 # ---------------------------------------------------------------- bad input is refused
 
 
