@@ -16,7 +16,7 @@ import importlib
 import math
 import os
 from dataclasses import dataclass, field
-from functools import cached_property
+from functools import cached_property, lru_cache
 from typing import Callable, Iterator
 
 import numpy as np
@@ -906,6 +906,91 @@ def soft_bars(a: np.ndarray, trimmed: Box | None = None) -> list[Box]:
         k = int(np.argmax(np.where(ok, np.minimum(near[t - 1], far[far_gap]), -1.0)))
         start, stop = int(t[k]), n - int(far_gap[k]) - 1
         out.append((0, start, a.shape[1], stop) if axis == 0 else (start, 0, stop, a.shape[0]))
+    return out
+
+
+CORNER_MIN = 2
+"""Rounded corners (`corner_radius`): a picture shown with rounded corners (chat apps, phones' share
+sheets, cards) has the page's colour in its box's corners, which moved a photo's hash 30 to 44 bits
+(the eval's originals on a page with corners of 24 and 48 px: 21 and 16 of 24 found on their exact
+box). Each corner's diagonal holds at least this many pixels of the colour outside the corner..."""
+
+CORNER_MAX = 0.2
+"""...for a radius of at most this share of the box's shorter side (a circle's box has the page in
+its corners too, 0.5 of its side: coins and clock faces gave twins until it was bounded)..."""
+
+CORNER_ALIKE = 1.5
+"""...and the four corners alike: the longest diagonal at most this many times the shortest, and 1."""
+
+
+def corner_radius(a: np.ndarray, box: Box) -> float:
+    """The radius of the rounded corners of the picture in ``box`` (pixels of ``a``) as a share of the
+    box's shorter side, or 0: each corner's pixel, and its diagonal inwards for `CORNER_MIN` pixels or
+    more, has the colour just outside the corner (within `BORDER_TOLERANCE`), alike at three corners
+    at least (`CORNER_ALIKE`; a circle's corner lies 0.29 of its radius along the diagonal; the
+    fourth's picture may have the page's colour there), up to `CORNER_MAX`, and the sides are the
+    picture's own a radius and a half from those corners. A box on the edge of ``a`` has no outside
+    there and gets 0."""
+    x0, y0, x1, y1 = box
+    height, width = a.shape[:2]
+    side = min(x1 - x0, y1 - y0)
+    if x0 < 1 or y0 < 1 or x1 > width - 1 or y1 > height - 1 or side < 4 * CORNER_MIN:
+        return 0.0
+    ys, xs = np.array([y0, y0, y1 - 1, y1 - 1]), np.array([x0, x1 - 1, x0, x1 - 1])
+    dy, dx = np.array([1, 1, -1, -1]), np.array([1, -1, 1, -1])
+    outside = a[ys - dy, xs - dx].astype(np.int16)
+    if (np.abs(a[ys, xs].astype(np.int16) - outside).max(axis=1) > BORDER_TOLERANCE).any():
+        return 0.0  # (most pictures: their corner pixel is their own)
+    reach = np.arange(int(side * CORNER_MAX * (1 - 1 / np.sqrt(2))) + 2)
+    diagonals = a[ys[:, None] + dy[:, None] * reach, xs[:, None] + dx[:, None] * reach].astype(np.int16)
+    near = np.abs(diagonals - outside[:, None, :]).max(axis=2) <= BORDER_TOLERANCE
+    runs = np.where(near.all(axis=1), len(reach), np.argmin(near, axis=1))
+    # three corners at least alike (the fourth's picture may be near the page's colour there)
+    used = np.argsort(runs, kind="stable")[:3]
+    shortest, longest = int(runs[used[0]]), int(runs[used[2]])
+    if shortest < CORNER_MIN or longest >= len(reach) or longest > CORNER_ALIKE * shortest + 1:
+        return 0.0
+    radius = runs[used].mean() / (1 - 1 / np.sqrt(2))
+    # past the rounding those corners' sides are straight: a radius and a half along each side, the
+    # picture's own colour again
+    along = int(np.ceil(1.5 * radius))
+    ys, xs, dy, dx, outside = ys[used], xs[used], dy[used], dx[used], outside[used]
+    sides = a[np.concatenate([ys, ys + dy * along]), np.concatenate([xs + dx * along, xs])].astype(np.int16)
+    if (np.abs(sides - np.concatenate([outside, outside])).max(axis=1) <= BORDER_TOLERANCE).any():
+        return 0.0
+    return float(radius) / side
+
+
+@lru_cache(maxsize=64)
+def _corner_sources(radius: int) -> tuple[np.ndarray, np.ndarray, np.ndarray, np.ndarray]:
+    """For the top-left ``radius`` x ``radius`` square of a picture: the pixels outside the circle of
+    that radius and, for each, the pixel a line and a half inside the circle on the way to its centre."""
+    rows, cols = np.mgrid[0:radius, 0:radius]
+    dist = np.hypot(rows + 0.5 - radius, cols + 0.5 - radius)
+    out = dist > radius - 0.5
+    scale = max(radius - 2.0, 0.0) / np.maximum(dist, 1e-6)
+    from_rows = np.clip(np.round(radius - 0.5 + (rows + 0.5 - radius) * scale).astype(np.int64), 0, radius)
+    from_cols = np.clip(np.round(radius - 0.5 + (cols + 0.5 - radius) * scale).astype(np.int64), 0, radius)
+    return rows[out], cols[out], from_rows[out], from_cols[out]
+
+
+def fill_corners(pixels: np.ndarray, share: float) -> np.ndarray:
+    """A copy of ``pixels`` ((h, w) or (h, w, 3)) with its rounded corners (radius ``share`` of the
+    shorter side) filled: each pixel outside the rounding takes the pixel just inside it on the way
+    to the corner circle's centre, so the page's colour there no longer weighs on the hash (the
+    eval's originals with corners of 24 and 48 px, on their exact box: 30-44 bits -> 0-10)."""
+    height, width = pixels.shape[:2]
+    radius = min(int(round(share * min(height, width))), min(height, width) // 2 - 1)
+    out = np.array(pixels, copy=True)
+    if radius < 2:
+        return out
+    rows, cols, from_rows, from_cols = _corner_sources(radius)
+    for flip_rows, flip_cols in ((False, False), (False, True), (True, False), (True, True)):
+        r = height - 1 - rows if flip_rows else rows
+        c = width - 1 - cols if flip_cols else cols
+        fr = height - 1 - from_rows if flip_rows else from_rows
+        fc = width - 1 - from_cols if flip_cols else from_cols
+        out[r, c] = out[fr, fc]
     return out
 
 
@@ -2348,6 +2433,9 @@ class Picture:
     box: Box
     trimmed: bool
     cut: Callable[[], np.ndarray] = field(repr=False, compare=False)
+    corner: float = 0.0
+    """The radius of the picture's rounded corners as a share of its shorter side (`corner_radius`):
+    hashed with them filled from the picture (`fill_corners`); 0 for square corners."""
 
     @cached_property
     def pixels(self) -> np.ndarray:
@@ -2610,6 +2698,12 @@ def pictures_within(
         # two off, such a box would take the place of a more exact one as its near-duplicate.
         for box in soft_bars(a, boxes[0] if boxes else None):
             keep(_to_original(box, factor, img.size), True, near=seen[:1], same=SAME_AS_WHOLE)
+    # A picture with rounded corners is also hashed with them filled (`corner_radius`, `fill_corners`).
+    for picture in list(found):
+        x0, y0, x1, y1 = picture.box
+        share = corner_radius(a, (x0 // factor, y0 // factor, x1 // factor, y1 // factor))
+        if share > 0:
+            found.append(Picture(picture.box, picture.trimmed, picture.cut, share))
     return found
 
 

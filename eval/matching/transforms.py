@@ -78,6 +78,18 @@ def blurred_letterbox(img: Image.Image, ratio: float, radius: float) -> Image.Im
     return out
 
 
+def rounded_on_page(img: Image.Image, radius: int, page: tuple[int, int, int], margin: float = 0.1) -> Image.Image:
+    """The picture with its corners rounded (``radius`` px) on a page of one colour, ``margin`` of each
+    side: how chat apps, share sheets and cards show a picture."""
+    w, h = img.size
+    dx, dy = round(w * margin), round(h * margin)
+    out = Image.new("RGB", (w + 2 * dx, h + 2 * dy), page)
+    mask = Image.new("L", (w, h), 0)
+    ImageDraw.Draw(mask).rounded_rectangle((0, 0, w - 1, h - 1), radius=radius, fill=255)
+    out.paste(img, (dx, dy), mask)
+    return out
+
+
 def noise_border(img: Image.Image, rng: random.Random, share: float) -> Image.Image:
     """A border of random pixels, ``share`` of each side: no colour for a trimmer to cut."""
     w, h = img.size
@@ -253,6 +265,9 @@ def suite() -> list[Transform]:
             t.append(Transform("border", f"{colour_name} {share:.0%}", lambda im, r, s=share, c=colour: border(im, s, c)))
     t += [
         Transform("border", "random noise 15% + jpeg q80", lambda im, r: jpeg(noise_border(im, r, 0.15), 80)),
+        Transform("border", "white 10%, corners rounded 24 px", lambda im, r: rounded_on_page(im, 24, (255, 255, 255))),
+        Transform("border", "black 10%, corners rounded 48 px + jpeg q80",
+                  lambda im, r: jpeg(rounded_on_page(im, 48, (0, 0, 0)), 80)),
         Transform("letterbox", "to 9:16 black", lambda im, r: letterbox(im, 9 / 16)),
         Transform("letterbox", "to 1:1 white", lambda im, r: letterbox(im, 1.0, (255, 255, 255))),
         Transform("letterbox", "to 21:9 black", lambda im, r: letterbox(im, 21 / 9)),

@@ -21,6 +21,7 @@ from childsafe.cli import app
 from childsafe.media.edits import CROPS
 from childsafe.media.queries import MatchOptions
 from childsafe.store import open_database
+from eval.matching.transforms import rounded_on_page
 from eval.matching.video import write_clip
 
 runner = CliRunner()
@@ -595,3 +596,49 @@ def test_a_picture_in_bars_of_itself_blurred_is_found(data_dir, tmp_path, ratio,
     assert matches and matches[0]["trimmed"] is True and matches[0]["distance"] <= 10, matches
     top = (framed.height - original.height) // 2
     assert all(abs(got - want) <= 2 for got, want in zip(matches[0]["region"], (0, top, original.width, top + original.height)))
+
+
+@pytest.mark.parametrize("radius, page, quality", [(24, (255, 255, 255), None), (48, (0, 0, 0), 80)])
+def test_a_picture_with_rounded_corners_is_found_with_its_corners_filled(data_dir, tmp_path, radius, page, quality):
+    """The page's colour in a rounded picture's corners moved a drawn scene's hash 42 to 46 bits on its
+    exact box; the box is also hashed with its corners filled from the picture (`fill_corners`)."""
+    from childsafe.media import edits
+
+    original = scene(11)
+    path = tmp_path / "original.png"
+    original.save(path)
+    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
+    assert run(data_dir, "bank", "add", "known", str(path)).exit_code == 0
+    query = tmp_path / ("rounded.jpg" if quality else "rounded.png")
+    rounded_on_page(original, radius, page).save(query, **({"quality": quality} if quality else {}))
+    matches = match_json(data_dir, query, "--no-regions")
+    assert matches and matches[0]["trimmed"] is True and matches[0]["distance"] <= 24, matches  # 0 and 20
+    with mock.patch.object(edits, "corner_radius", return_value=0.0):  # the same box, corners as they are
+        unfilled = match_json(data_dir, query, "--no-regions")
+    assert not unfilled or unfilled[0]["distance"] > matches[0]["distance"] + 10
+
+
+def test_rounded_corners_are_told_from_square_ones_and_circles():
+    from childsafe.media.edits import corner_radius, fill_corners
+
+    rng = np.random.default_rng(4)
+    picture = Image.fromarray(rng.integers(0, 256, (30, 40, 3), dtype=np.uint8)).resize((300, 200), Image.Resampling.BICUBIC)
+    rounded = np.asarray(rounded_on_page(picture, 30, (255, 255, 255)))
+    box = (30, 20, 330, 220)
+    assert corner_radius(rounded, box) == pytest.approx(30 / 200, abs=0.03)
+    square = np.asarray(rounded_on_page(picture, 0, (255, 255, 255)))
+    assert corner_radius(square, box) == 0.0
+    assert corner_radius(rounded, (0, 0, *rounded.shape[1::-1])) == 0.0  # no outside at the image's edge
+    one_white = rounded.copy()
+    one_white[20:60, 30:70] = 250  # the picture's own corner near the page's colour: three corners tell
+    assert corner_radius(one_white, box) == pytest.approx(30 / 200, abs=0.03)
+    disc = Image.new("RGB", (300, 300), (255, 255, 255))
+    ImageDraw.Draw(disc).ellipse((50, 50, 250, 250), fill=(200, 120, 40))
+    assert corner_radius(np.asarray(disc), (50, 50, 251, 251)) == 0.0  # a coin's box is no rounded picture
+    # the fill: the corners outside the rounding take the picture's pixels, the rest is untouched
+    pixels = np.asarray(picture.convert("L"))
+    cut = np.array(pixels)
+    cut[:4, :4] = 255  # outside a rounding of 20 px, which reaches 5.9 px along the diagonal
+    filled = fill_corners(cut, 0.1)
+    assert filled[0, 0] != 255 and np.array_equal(filled[20:-20], cut[20:-20]) and filled is not cut
+    assert np.array_equal(fill_corners(cut, 0.0), cut)
