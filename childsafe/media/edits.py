@@ -994,6 +994,101 @@ def fill_corners(pixels: np.ndarray, share: float) -> np.ndarray:
     return out
 
 
+TILT_FILL = 0.985
+"""A picture turned a little on a page (`tilt_angle`): PDQ does not survive a turn of 2 degrees (the
+eval's originals turned 2 degrees on white: none found, 38 bits off at the median) and a box round
+it holds the page in four triangles. Looked for when the first trimming pass cut one colour on all
+four sides and that colour fills more than this share... (less than a box's share)"""
+
+TILT_MIN, TILT_MAX = 0.3, 30.0
+"""...for a turn of this many degrees either way (under 0.3, PDQ is within 6 bits anyway)."""
+
+TILT_ARM = 12
+"""The longer arm of a side's profile (the picture's side seen from the box's) at least this long..."""
+
+TILT_FIT = 1.0
+"""...on a straight line: its middle 70% within this many pixels of the fitted line (median)..."""
+
+TILT_AGREE = 0.3
+"""...and at least two of the four sides' angles within this many degrees of each other."""
+
+
+def _arm_slope(profile: np.ndarray) -> float | None:
+    """The slope (lines a step along) of the longer arm of a V-shaped profile (how far a picture turned
+    in a box lies from one side of the box, along that side): fitted to its middle 70% by least squares;
+    None where that arm is short or not straight."""
+    n = len(profile)
+    lowest = np.flatnonzero(profile == profile.min())
+    first, last = int(lowest[0]), int(lowest[-1])
+    steps = np.arange(0, first) if first >= n - 1 - last else np.arange(last + 1, n)
+    if len(steps) < TILT_ARM:
+        return None
+    steps = steps[int(0.15 * len(steps)):int(0.85 * len(steps))]
+    values = profile[steps].astype(np.float64)
+    slope, offset = np.polyfit(steps, values, 1)
+    if np.median(np.abs(values - (slope * steps + offset))) > TILT_FIT:
+        return None
+    return float(slope)
+
+
+def tilt_angle(a: np.ndarray, box: Box, colour: np.ndarray) -> float | None:
+    """How many degrees (counter-clockwise, as Pillow turns) the picture in ``box`` is turned, when
+    the box holds it on a page of ``colour`` in four triangles, or None: from each side, how far the
+    picture lies (its pixels not of the page's colour), a V whose longer arm is the picture's own
+    side (`_arm_slope`); two sides at least agree (`TILT_AGREE`; a side whose picture runs into the
+    page's colour is left out)."""
+    x0, y0, x1, y1 = box
+    part = a[y0:y1, x0:x1]
+    height, width = part.shape[:2]
+    if height < 4 * TILT_ARM or width < 4 * TILT_ARM:
+        return None
+    picture = ~_near(part, colour, BORDER_TOLERANCE)
+    if picture.mean() >= TILT_FILL or not (picture.any(axis=0).all() and picture.any(axis=1).all()):
+        return None
+    top, left = np.argmax(picture, axis=0), np.argmax(picture, axis=1)
+    bottom, right = np.argmax(picture[::-1], axis=0), np.argmax(picture[:, ::-1], axis=1)
+    angles = []
+    for profile, sign in ((top, 1), (bottom, -1), (left, -1), (right, 1)):
+        slope = _arm_slope(profile)
+        if slope is not None:
+            angles.append(-sign * float(np.degrees(np.arctan(slope))))
+    angles.sort()
+    agreeing = [angles[i:j] for i in range(len(angles)) for j in range(i + 2, len(angles) + 1)
+                if angles[j - 1] - angles[i] <= TILT_AGREE]
+    if not agreeing:
+        return None
+    theta = float(np.median(max(agreeing, key=len)))
+    return theta if TILT_MIN <= abs(theta) <= TILT_MAX else None
+
+
+TILT_MARGIN = 0.03
+"""`turned_back` turns the box grown by this share of its sides each way (the trimmed box can have
+cut into a picture's corner of nearly the page's colour), then trims the page off again."""
+
+
+def turned_back(img: Image.Image, box: Box, theta: float, page: np.ndarray) -> np.ndarray:
+    """The picture turned ``theta`` degrees in ``box`` (the image's pixels) on a page of colour
+    ``page``, turned back and trimmed to its own sides (one trimming pass, then its colour-blend
+    lines), as RGB: reduced first to under twice `PICTURE_SIDE` (turning a large photo at full size
+    took 15 ms). Cut from the box's own shadow of the sides, the picture lost the lines where its
+    corner is nearly the page's colour (36 bits off for a drawing turned 12 degrees on black)."""
+    from childsafe.media.images import to_rgb
+
+    x0, y0, x1, y1 = box
+    grow_x, grow_y = round((x1 - x0) * TILT_MARGIN), round((y1 - y0) * TILT_MARGIN)
+    grown = (max(0, x0 - grow_x), max(0, y0 - grow_y), min(img.width, x1 + grow_x), min(img.height, y1 + grow_y))
+    part = img.crop(grown)
+    k = max(1, max(part.size) // (2 * PICTURE_SIDE))
+    part = to_rgb(part.reduce(k) if k > 1 else part)
+    fill = tuple(int(v) for v in page[:3])
+    upright = np.asarray(part.rotate(-theta, resample=Image.Resampling.BICUBIC, expand=True, fillcolor=fill))
+    boxes = trim_passes(upright, max_passes=1)
+    if not boxes:
+        return upright
+    ux0, uy0, ux1, uy1 = cut_colour_blend(upright, boxes[0])
+    return np.ascontiguousarray(upright[uy0:uy1, ux0:ux1])
+
+
 def frame_cuts(box: Box, size: tuple[int, int]) -> tuple[Box, Box]:
     """Two more guesses like `margin_cuts`', for a frame all round: as wide on every side
     (``ImageOps.expand``), or the same share of each side (the picture's shape kept). The narrowest
@@ -2436,6 +2531,8 @@ class Picture:
     corner: float = 0.0
     """The radius of the picture's rounded corners as a share of its shorter side (`corner_radius`):
     hashed with them filled from the picture (`fill_corners`); 0 for square corners."""
+    turned: float = 0.0
+    """Degrees the picture was turned in ``box`` (`tilt_angle`): ``pixels`` are it turned back."""
 
     @cached_property
     def pixels(self) -> np.ndarray:
@@ -2544,6 +2641,12 @@ def pictures_within(
                 guesses.append(_to_original(step, factor, img.size))
             if floats_on_page(a, boxes[0]):
                 guesses += [*frame_cuts(passes[0], img.size), *ratio_cuts(passes[0], img.size)]
+                # a picture turned a little on the page, turned back (`tilt_angle`)
+                if all(c is not None for c in bars) and max(_channel_gap(bars[0], c) for c in bars) <= BORDER_TOLERANCE:
+                    theta = tilt_angle(a, boxes[0], bars[0])
+                    if theta is not None:
+                        found.append(Picture(passes[0], True, lambda t=theta, c=bars[0]: turned_back(img, passes[0], t, c),
+                                             turned=theta))
             for cut in guesses:
                 keep(cut, True, same=SAME_AS_WHOLE)
             # And the first and the last pass without a caption in a bar of its own (a meme's words
@@ -2699,7 +2802,7 @@ def pictures_within(
         for box in soft_bars(a, boxes[0] if boxes else None):
             keep(_to_original(box, factor, img.size), True, near=seen[:1], same=SAME_AS_WHOLE)
     # A picture with rounded corners is also hashed with them filled (`corner_radius`, `fill_corners`).
-    for picture in list(found):
+    for picture in [p for p in found if not p.turned]:
         x0, y0, x1, y1 = picture.box
         share = corner_radius(a, (x0 // factor, y0 // factor, x1 // factor, y1 // factor))
         if share > 0:

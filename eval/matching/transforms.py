@@ -90,6 +90,16 @@ def rounded_on_page(img: Image.Image, radius: int, page: tuple[int, int, int], m
     return out
 
 
+def turned_on_page(img: Image.Image, degrees: float, page: tuple[int, int, int], margin: float = 0.2) -> Image.Image:
+    """The picture turned ``degrees`` (counter-clockwise) on a page of one colour ``margin`` of each
+    side wider than the picture: a photo of a print, a post laid out at an angle."""
+    w, h = img.size
+    out = Image.new("RGB", (round(w * (1 + 2 * margin)), round(h * (1 + 2 * margin))), page)
+    turned = img.convert("RGBA").rotate(degrees, expand=True, resample=Image.Resampling.BICUBIC)
+    out.paste(turned, ((out.width - turned.width) // 2, (out.height - turned.height) // 2), turned)
+    return out
+
+
 def noise_border(img: Image.Image, rng: random.Random, share: float) -> Image.Image:
     """A border of random pixels, ``share`` of each side: no colour for a trimmer to cut."""
     w, h = img.size
@@ -268,6 +278,9 @@ def suite() -> list[Transform]:
         Transform("border", "white 10%, corners rounded 24 px", lambda im, r: rounded_on_page(im, 24, (255, 255, 255))),
         Transform("border", "black 10%, corners rounded 48 px + jpeg q80",
                   lambda im, r: jpeg(rounded_on_page(im, 48, (0, 0, 0)), 80)),
+        Transform("border", "turned 3 degrees on white", lambda im, r: turned_on_page(im, 3, (255, 255, 255))),
+        Transform("border", "turned -8 degrees on grey + jpeg q80",
+                  lambda im, r: jpeg(turned_on_page(im, -8, (128, 128, 128)), 80)),
         Transform("letterbox", "to 9:16 black", lambda im, r: letterbox(im, 9 / 16)),
         Transform("letterbox", "to 1:1 white", lambda im, r: letterbox(im, 1.0, (255, 255, 255))),
         Transform("letterbox", "to 21:9 black", lambda im, r: letterbox(im, 21 / 9)),

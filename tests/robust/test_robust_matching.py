@@ -642,3 +642,44 @@ def test_rounded_corners_are_told_from_square_ones_and_circles():
     filled = fill_corners(cut, 0.1)
     assert filled[0, 0] != 255 and np.array_equal(filled[20:-20], cut[20:-20]) and filled is not cut
     assert np.array_equal(fill_corners(cut, 0.0), cut)
+
+
+@pytest.mark.parametrize("degrees, page, quality", [(3, (255, 255, 255), None), (-7, (128, 128, 128), 80), (12, (0, 0, 0), None)])
+def test_a_picture_turned_a_little_on_a_page_is_turned_back(data_dir, tmp_path, degrees, page, quality):
+    """PDQ does not survive a turn of 2 degrees; a picture turned on a page of one colour is found by
+    the angle of its sides (`tilt_angle`) and looked up turned back (`turned_back`)."""
+    from childsafe.media import edits
+    from eval.matching.transforms import turned_on_page
+
+    original = scene(11)
+    path = tmp_path / "original.png"
+    original.save(path)
+    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
+    assert run(data_dir, "bank", "add", "known", str(path)).exit_code == 0
+    query = tmp_path / ("turned.jpg" if quality else "turned.png")
+    turned_on_page(original, degrees, page).save(query, **({"quality": quality} if quality else {}))
+    matches = match_json(data_dir, query, "--no-regions")
+    assert matches and matches[0]["trimmed"] is True and matches[0]["distance"] <= 20, matches
+    with mock.patch.object(edits, "tilt_angle", return_value=None):
+        assert match_json(data_dir, query, "--no-regions") == []
+
+
+def test_the_tilt_of_a_picture_is_measured_and_nothing_else_has_one():
+    from childsafe.media.edits import tilt_angle, trim_passes, working_copy
+    from eval.matching.transforms import turned_on_page
+
+    def angle(img: Image.Image, page) -> float | None:
+        a = working_copy(img)[0]
+        return tilt_angle(a, trim_passes(a)[0], np.array(page))
+
+    for degrees in (-20, -4, -1, 2, 6, 25):
+        got = angle(turned_on_page(scene(3), degrees, (255, 255, 255)), (255, 255, 255))
+        assert got == pytest.approx(degrees, abs=0.2)
+    assert angle(turned_on_page(scene(3), 0, (255, 255, 255)), (255, 255, 255)) is None  # square on the page
+    disc = Image.new("RGB", (400, 300), (255, 255, 255))
+    ImageDraw.Draw(disc).ellipse((80, 40, 320, 260), fill=(40, 90, 160))
+    assert angle(disc, (255, 255, 255)) is None
+    drawing = Image.new("RGB", (400, 300), (255, 255, 255))
+    ImageDraw.Draw(drawing).polygon([(60, 250), (200, 30), (340, 250)], fill=(200, 40, 40))  # a triangle
+    ImageDraw.Draw(drawing).rectangle((150, 200, 250, 280), fill=(20, 120, 20))
+    assert angle(drawing, (255, 255, 255)) is None
