@@ -2606,6 +2606,17 @@ def pictures_within(
         cut = (lambda: pixels) if pixels is not None else (lambda: _picture_pixels(img, original, whole))
         found.append(Picture(original, trimmed, cut))
 
+    def turned_on_page(box: Box, trimmed: bool = False) -> None:
+        """A picture turned a little in ``box`` (the working copy's), on a page of one colour all
+        round it, is also looked up turned back (`tilt_angle`, `turned_back`)."""
+        around = cut_colours(a, box)
+        if any(c is None for c in around) or max(_channel_gap(around[0], c) for c in around) > BORDER_TOLERANCE:
+            return
+        theta = tilt_angle(a, box, around[0])
+        if theta is not None:
+            original = _to_original(box, factor, img.size)
+            found.append(Picture(original, trimmed, lambda: turned_back(img, original, theta, around[0]), turned=theta))
+
     boxes = trim_passes(a)
     if boxes is None:
         # Nothing left after the last pass. A flat picture (a clear sky, a blank page) inside bars
@@ -2647,12 +2658,7 @@ def pictures_within(
                 guesses.append(_to_original(step, factor, img.size))
             if floats_on_page(a, boxes[0]):
                 guesses += [*frame_cuts(passes[0], img.size), *ratio_cuts(passes[0], img.size)]
-                # a picture turned a little on the page, turned back (`tilt_angle`)
-                if all(c is not None for c in bars) and max(_channel_gap(bars[0], c) for c in bars) <= BORDER_TOLERANCE:
-                    theta = tilt_angle(a, boxes[0], bars[0])
-                    if theta is not None:
-                        found.append(Picture(passes[0], True, lambda t=theta, c=bars[0]: turned_back(img, passes[0], t, c),
-                                             turned=theta))
+                turned_on_page(boxes[0], trimmed=True)  # a picture turned a little on the page
             for cut in guesses:
                 keep(cut, True, same=SAME_AS_WHOLE)
             # And the first and the last pass without a caption in a bar of its own (a meme's words
@@ -2769,6 +2775,7 @@ def pictures_within(
 
         for bx0, by0, bx1, by1 in found_regions:
             keep_framed(_to_original((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy), factor, img.size))
+            turned_on_page((bx0 + ox, by0 + oy, bx1 + ox, by1 + oy))
         # Pictures pasted over a busy background have no page colour around them, only their outline
         # (and, inside it, the outline's own lines, 4 px and more: 46 bits off without the trim).
         # A flat page with specks (a starfield on black) has no busy background to paste over: a

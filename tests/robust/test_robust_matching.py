@@ -683,3 +683,28 @@ def test_the_tilt_of_a_picture_is_measured_and_nothing_else_has_one():
     ImageDraw.Draw(drawing).polygon([(60, 250), (200, 30), (340, 250)], fill=(200, 40, 40))  # a triangle
     ImageDraw.Draw(drawing).rectangle((150, 200, 250, 280), fill=(20, 120, 20))
     assert angle(drawing, (255, 255, 255)) is None
+
+
+def test_a_picture_turned_a_little_in_a_chat_screenshot_is_turned_back(data_dir, tmp_path):
+    """A region on the screenshot's page with the page all round it is measured for a turn too."""
+    from childsafe.media import edits
+
+    original = scene(11)
+    path = tmp_path / "original.png"
+    original.save(path)
+    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
+    assert run(data_dir, "bank", "add", "known", str(path)).exit_code == 0
+    shot = Image.new("RGB", (720, 1280), (255, 255, 255))
+    draw = ImageDraw.Draw(shot)
+    draw.rectangle((0, 0, 720, 110), fill=(0, 120, 215))
+    for y in (150, 240, 1080):
+        draw.rounded_rectangle((20, y, 460, y + 70), radius=18, fill=(232, 235, 240))
+        draw.text((36, y + 25), "see you at the park later", fill=(60, 60, 60))
+    turned = original.resize((420, 315)).convert("RGBA").rotate(-4, expand=True, resample=Image.Resampling.BICUBIC)
+    shot.paste(turned, (150, 500), turned)
+    query = tmp_path / "shot.jpg"
+    shot.save(query, quality=85)
+    matches = match_json(data_dir, query)
+    assert matches and matches[0]["distance"] <= 20, matches
+    with mock.patch.object(edits, "tilt_angle", return_value=None):
+        assert match_json(data_dir, query) == []
