@@ -1062,10 +1062,10 @@ def tilt_angle(a: np.ndarray, box: Box, colour: np.ndarray) -> float | None:
 
 
 TILT_SIDE = 2 * PICTURE_SIDE
-"""`turned_back` turns the picture's luma reduced to at most this long, with bilinear weights: Pillow
-turned an 855 px RGB picture in 58 ms with bicubic ones, 22 ms with bilinear, and grey costs a
-third of that. Smaller costs more bits than the weights do (the eval's originals turned 2 to 10
-degrees, 96 copies: 94 found at 768 px, median 6 bits; 91 at 576 and at 384, median 10 and 12)."""
+"""`turned_back` turns the picture reduced to at most this long, with bilinear weights: Pillow turned
+an 855 px RGB picture in 58 ms with bicubic ones, 22 ms with bilinear. Smaller costs more bits than
+the weights do (the eval's originals turned 2 to 10 degrees, 96 copies: 94 found at 768 px, median
+6 bits; 91 at 576 and at 384, median 10 and 12)."""
 
 TILT_MARGIN = 0.03
 """`turned_back` turns the box grown by this share of its sides each way (the trimmed box can have
@@ -1075,20 +1075,19 @@ cut into a picture's corner of nearly the page's colour), then trims the page of
 def turned_back(img: Image.Image, box: Box, theta: float, page: np.ndarray) -> np.ndarray:
     """The picture turned ``theta`` degrees in ``box`` (the image's pixels) on a page of colour
     ``page``, turned back and trimmed to its own sides (one trimming pass, then its colour-blend
-    lines): its luma (what PDQ hashes) reduced to at most `TILT_SIDE`, in three equal channels.
-    Cut from the box's own shadow of the sides instead, the picture lost the lines where its corner
+    lines), as RGB reduced to at most `TILT_SIDE` (trimmed in luma alone, a drawing whose page has
+    the grey page's luma lost its page: 3 of 12 turned drawings). Cut from the box's own shadow of the sides instead, the picture lost the lines where its corner
     is nearly the page's colour (36 bits off for a drawing turned 12 degrees on black)."""
-    from childsafe.media.images import to_luma
+    from childsafe.media.images import to_rgb
 
     x0, y0, x1, y1 = box
     grow_x, grow_y = round((x1 - x0) * TILT_MARGIN), round((y1 - y0) * TILT_MARGIN)
     grown = (max(0, x0 - grow_x), max(0, y0 - grow_y), min(img.width, x1 + grow_x), min(img.height, y1 + grow_y))
     k = -(-max(grown[2] - grown[0], grown[3] - grown[1]) // TILT_SIDE)
-    part = to_luma(img.reduce(k, box=grown) if k > 1 else img.crop(grown))  # (no full-size copy of the box)
-    fill = Image.new("RGB", (1, 1), tuple(int(v) for v in page[:3])).convert("L").getpixel((0, 0))  # the page's luma
-    grey = np.asarray(part.rotate(-theta, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=fill))
-    upright = np.repeat(grey[:, :, None], 3, axis=2)  # the trimmer reads RGB
-    boxes = trim_passes(upright, max_passes=1)
+    part = to_rgb(img.reduce(k, box=grown) if k > 1 else img.crop(grown))  # (no full-size copy of the box)
+    fill = tuple(int(v) for v in page[:3])
+    upright = np.asarray(part.rotate(-theta, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=fill))
+    boxes = trim_passes(upright, max_passes=1)  # in colour: a drawing's page and the page can share a luma
     if not boxes:
         return upright
     ux0, uy0, ux1, uy1 = cut_colour_blend(upright, boxes[0])

@@ -56,14 +56,19 @@ def scene(seed: int, size=(480, 360)) -> Image.Image:
     return img
 
 
+def bank_one(data_dir: Path, tmp_path: Path, original: Image.Image, *labels: str) -> None:
+    """A pdq bank "known" holding ``original`` (saved as PNG), added through the CLI."""
+    path = tmp_path / "original.png"
+    original.save(path)
+    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
+    assert run(data_dir, "bank", "add", "known", str(path), *labels).exit_code == 0
+
+
 @pytest.fixture
 def banked(data_dir: Path, tmp_path: Path) -> tuple[Path, Image.Image]:
     """A pdq bank holding one drawn picture, and the picture."""
     original = scene(11)
-    path = tmp_path / "original.png"
-    original.save(path)
-    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
-    assert run(data_dir, "bank", "add", "known", str(path), "--label", "T1").exit_code == 0
+    bank_one(data_dir, tmp_path, original, "--label", "T1")
     return data_dir, original
 
 
@@ -485,10 +490,7 @@ def test_transparent_padding_is_trimmed_whatever_colours_lie_under_it(data_dir, 
     from childsafe.media.images import pdq_hash_image
 
     original = scene(11, size)
-    path = tmp_path / "original.png"
-    original.save(path)
-    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
-    assert run(data_dir, "bank", "add", "known", str(path)).exit_code == 0
+    bank_one(data_dir, tmp_path, original)
     rng = np.random.default_rng(3)
     pad = size[0] // 5
     shape = (size[1] + 2 * pad, size[0] + 2 * pad, 3)
@@ -542,10 +544,7 @@ def test_a_border_of_noise_is_trimmed(data_dir, tmp_path, kind, share, quality):
     neighbouring pixels differ as much as any two do are noise and cut as a border."""
     skimage_data = pytest.importorskip("skimage.data")
     original = Image.fromarray(skimage_data.astronaut())
-    path = tmp_path / "original.png"
-    original.save(path)
-    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
-    assert run(data_dir, "bank", "add", "known", str(path)).exit_code == 0
+    bank_one(data_dir, tmp_path, original)
     rng = np.random.default_rng(7)
     w, h = original.size
     dx, dy = round(w * share), round(h * share)
@@ -585,10 +584,7 @@ def test_a_picture_in_bars_of_itself_blurred_is_found(data_dir, tmp_path, ratio,
 
     skimage_data = pytest.importorskip("skimage.data")
     original = Image.fromarray(skimage_data.chelsea())
-    path = tmp_path / "original.png"
-    original.save(path)
-    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
-    assert run(data_dir, "bank", "add", "known", str(path)).exit_code == 0
+    bank_one(data_dir, tmp_path, original)
     framed = blurred_letterbox(original, ratio, radius)
     query = tmp_path / ("framed.jpg" if quality else "framed.png")
     framed.save(query, **({"quality": quality} if quality else {}))
@@ -605,10 +601,7 @@ def test_a_picture_with_rounded_corners_is_found_with_its_corners_filled(data_di
     from childsafe.media import edits
 
     original = scene(11)
-    path = tmp_path / "original.png"
-    original.save(path)
-    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
-    assert run(data_dir, "bank", "add", "known", str(path)).exit_code == 0
+    bank_one(data_dir, tmp_path, original)
     query = tmp_path / ("rounded.jpg" if quality else "rounded.png")
     rounded_on_page(original, radius, page).save(query, **({"quality": quality} if quality else {}))
     matches = match_json(data_dir, query, "--no-regions")
@@ -652,10 +645,7 @@ def test_a_picture_turned_a_little_on_a_page_is_turned_back(data_dir, tmp_path, 
     from eval.matching.transforms import turned_on_page
 
     original = scene(11)
-    path = tmp_path / "original.png"
-    original.save(path)
-    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
-    assert run(data_dir, "bank", "add", "known", str(path)).exit_code == 0
+    bank_one(data_dir, tmp_path, original)
     query = tmp_path / ("turned.jpg" if quality else "turned.png")
     turned_on_page(original, degrees, page).save(query, **({"quality": quality} if quality else {}))
     matches = match_json(data_dir, query, "--no-regions")
@@ -690,10 +680,7 @@ def test_a_picture_turned_a_little_in_a_chat_screenshot_is_turned_back(data_dir,
     from childsafe.media import edits
 
     original = scene(11)
-    path = tmp_path / "original.png"
-    original.save(path)
-    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
-    assert run(data_dir, "bank", "add", "known", str(path)).exit_code == 0
+    bank_one(data_dir, tmp_path, original)
     shot = Image.new("RGB", (720, 1280), (255, 255, 255))
     draw = ImageDraw.Draw(shot)
     draw.rectangle((0, 0, 720, 110), fill=(0, 120, 215))
