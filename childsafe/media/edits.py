@@ -1013,22 +1013,49 @@ TILT_AGREE = 0.3
 """...and at least two of the four sides' angles within this many degrees of each other."""
 
 
-def _arm_slope(profile: np.ndarray) -> float | None:
+def _arm_slope(profile: np.ndarray, arm: int = TILT_ARM) -> float | None:
     """The slope (lines a step along) of the longer arm of a V-shaped profile (how far a picture turned
     in a box lies from one side of the box, along that side): fitted to its middle 70% by least squares;
-    None where that arm is short or not straight."""
+    None where that arm is shorter than ``arm``, NaN where it is not straight."""
     n = len(profile)
     lowest = np.flatnonzero(profile == profile.min())
     first, last = int(lowest[0]), int(lowest[-1])
     steps = np.arange(0, first) if first >= n - 1 - last else np.arange(last + 1, n)
-    if len(steps) < TILT_ARM:
+    if len(steps) < arm:
         return None
-    steps = steps[int(0.15 * len(steps)):int(0.85 * len(steps))]
-    values = profile[steps].astype(np.float64)
-    slope, offset = np.polyfit(steps, values, 1)
-    if np.median(np.abs(values - (slope * steps + offset))) > TILT_FIT:
-        return None
-    return float(slope)
+    steps = steps[int(0.15 * len(steps)):int(0.85 * len(steps))].astype(np.float64)
+    values = profile[steps.astype(np.int64)].astype(np.float64)
+    across = steps - steps.mean()
+    slope = float(across @ (values - values.mean()) / max(float(across @ across), 1e-9))  # least squares
+    if np.median(np.abs(values - values.mean() - slope * across)) > TILT_FIT:
+        return float("nan")
+    return slope
+
+
+TILT_COARSE = 4
+"""`tilt_angle` looks at every this-many-th pixel each way first: a disc on a page (the retina photo
+in its black surround) has curved sides there, and its full reading cost 3.8 ms."""
+
+
+def _tilt(part: np.ndarray, colour: np.ndarray, arm: int, agree: float) -> tuple[float | None, int]:
+    """`tilt_angle` of the whole of ``part``, with arms of ``arm`` steps at least agreeing within
+    ``agree`` degrees; and how many sides' longer arms were long enough but curved."""
+    picture = ~_near(part, colour, BORDER_TOLERANCE)
+    if picture.mean() >= TILT_FILL or not (picture.any(axis=0).all() and picture.any(axis=1).all()):
+        return None, 0
+    top, left = np.argmax(picture, axis=0), np.argmax(picture, axis=1)
+    bottom, right = np.argmax(picture[::-1], axis=0), np.argmax(picture[:, ::-1], axis=1)
+    angles, curved = [], 0
+    for profile, sign in ((top, 1), (bottom, -1), (left, -1), (right, 1)):
+        slope = _arm_slope(profile, arm)
+        if slope is not None and slope != slope:  # NaN: curved
+            curved += 1
+        elif slope is not None:
+            angles.append(-sign * float(np.degrees(np.arctan(slope))))
+    angles.sort()
+    agreeing = [angles[i:j] for i in range(len(angles)) for j in range(i + 2, len(angles) + 1)
+                if angles[j - 1] - angles[i] <= agree]
+    return (float(np.median(max(agreeing, key=len))) if agreeing else None), curved
 
 
 def tilt_angle(a: np.ndarray, box: Box, colour: np.ndarray) -> float | None:
@@ -1036,29 +1063,17 @@ def tilt_angle(a: np.ndarray, box: Box, colour: np.ndarray) -> float | None:
     the box holds it on a page of ``colour`` in four triangles, or None: from each side, how far the
     picture lies (its pixels not of the page's colour), a V whose longer arm is the picture's own
     side (`_arm_slope`); two sides at least agree (`TILT_AGREE`; a side whose picture runs into the
-    page's colour is left out)."""
+    page's colour is left out). Read on every `TILT_COARSE`-th pixel first: three curved sides or
+    more (a disc, a face) end it there."""
     x0, y0, x1, y1 = box
     part = a[y0:y1, x0:x1]
-    height, width = part.shape[:2]
-    if height < 4 * TILT_ARM or width < 4 * TILT_ARM:
+    if min(part.shape[:2]) < 4 * TILT_ARM:
         return None
-    picture = ~_near(part, colour, BORDER_TOLERANCE)
-    if picture.mean() >= TILT_FILL or not (picture.any(axis=0).all() and picture.any(axis=1).all()):
+    _, curved = _tilt(part[::TILT_COARSE, ::TILT_COARSE], colour, TILT_ARM // TILT_COARSE, TILT_AGREE)
+    if curved >= 3:
         return None
-    top, left = np.argmax(picture, axis=0), np.argmax(picture, axis=1)
-    bottom, right = np.argmax(picture[::-1], axis=0), np.argmax(picture[:, ::-1], axis=1)
-    angles = []
-    for profile, sign in ((top, 1), (bottom, -1), (left, -1), (right, 1)):
-        slope = _arm_slope(profile)
-        if slope is not None:
-            angles.append(-sign * float(np.degrees(np.arctan(slope))))
-    angles.sort()
-    agreeing = [angles[i:j] for i in range(len(angles)) for j in range(i + 2, len(angles) + 1)
-                if angles[j - 1] - angles[i] <= TILT_AGREE]
-    if not agreeing:
-        return None
-    theta = float(np.median(max(agreeing, key=len)))
-    return theta if TILT_MIN <= abs(theta) <= TILT_MAX else None
+    theta, _ = _tilt(part, colour, TILT_ARM, TILT_AGREE)
+    return theta if theta is not None and TILT_MIN <= abs(theta) <= TILT_MAX else None
 
 
 TILT_SIDE = 2 * PICTURE_SIDE
