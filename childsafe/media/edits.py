@@ -997,8 +997,9 @@ def fill_corners(pixels: np.ndarray, share: float) -> np.ndarray:
 TILT_FILL = 0.985
 """A picture turned a little on a page (`tilt_angle`): PDQ does not survive a turn of 2 degrees (the
 eval's originals turned 2 degrees on white: none found, 38 bits off at the median) and a box round
-it holds the page in four triangles. Looked for when the first trimming pass cut one colour on all
-four sides and that colour fills more than this share... (less than a box's share)"""
+it holds the page in four triangles. Looked for when the first trimming pass (or a region's box) has
+one colour all round, and the picture fills less than this share of its box (a square one all of
+it, but for JPEG's blend)..."""
 
 TILT_MIN, TILT_MAX = 0.3, 30.0
 """...for a turn of this many degrees either way (under 0.3, PDQ is within 6 bits anyway)."""

@@ -65,6 +65,7 @@ SEE_THROUGH = "childsafe.see_through"
 """Key in a decoded image's ``info`` (`load_image`) of its alpha band (mode L, the image's size),
 kept when some pixel is not fully opaque. The image itself is RGB with the alpha dropped, which is
 what the reference hashers hash; the finders look at it as shown (`over_black`)."""
+
 _SIXTEEN_BIT_MODES = {"I;16", "I;16L", "I;16B", "I;16N"}
 
 

@@ -179,10 +179,7 @@ def _hashed_pixels(img: Image.Image, luma: np.ndarray, picture) -> np.ndarray:
     x0, y0, x1, y1 = picture.box
     full_size = luma.shape == (img.height, img.width)
     large = max(x1 - x0, y1 - y0) >= 2 * PICTURE_SIDE
-    if picture.turned:  # turned back: its own pixels
-        grey = pdq.grey_of_rgb(picture.pixels)
-        return grey if grey is not None else np.asarray(image_of_rgb(picture.pixels).convert("L"))
-    if full_size or large:
+    if (full_size or large) and not picture.turned:  # (a turned picture's pixels are it turned back)
         pixels = picture_luma(luma, img.size, picture.box)
     else:
         grey = pdq.grey_of_rgb(picture.pixels)  # compiled; Pillow's own conversion without it
