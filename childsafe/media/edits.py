@@ -1025,10 +1025,13 @@ def _arm_slope(profile: np.ndarray, arm: int = TILT_ARM) -> float | None:
     if len(steps) < arm:
         return None
     steps = steps[int(0.15 * len(steps)):int(0.85 * len(steps))].astype(np.float64)
+    if len(steps) < 2:
+        return None
     values = profile[steps.astype(np.int64)].astype(np.float64)
     across = steps - steps.mean()
     slope = float(across @ (values - values.mean()) / max(float(across @ across), 1e-9))  # least squares
-    if np.median(np.abs(values - values.mean() - slope * across)) > TILT_FIT:
+    residuals = np.sort(np.abs(values - values.mean() - slope * across))
+    if residuals[len(residuals) // 2] > TILT_FIT:  # the median (np.median cost 235 us a call here)
         return float("nan")
     return slope
 
