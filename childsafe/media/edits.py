@@ -767,9 +767,10 @@ def _noisy_line_numpy(line: np.ndarray) -> bool:
 
 
 def _noise_depths_numpy(a: np.ndarray, depths: tuple[int, int, int, int]) -> tuple[int, int, int, int]:
-    sides = (a, a[::-1], a.transpose(1, 0, 2), a.transpose(1, 0, 2)[::-1])  # each side's lines, edge first
+    whole = (0, 0, a.shape[1], a.shape[0])
     out = []
-    for lines, depth in zip(sides, depths):
+    for side, depth in enumerate(depths):
+        lines = _side(a, whole, side)
         reach = min(depth, len(lines))
         j = 0
         while j < reach and _noisy_line_numpy(lines[j]):
@@ -832,8 +833,8 @@ def _soft_ends(a: np.ndarray, axis: int, depth: int) -> tuple[np.ndarray, np.nda
     """The two ends of ``axis`` (0: top and bottom; 1: left and right) read in step from the edge, in
     Pillow's luma: None unless the first `SOFT_LINES` lines at both ends are soft (at most `SOFT_SHARE`
     of the steps between neighbours along them exceed `SOFT_STEP`; mean step at most `SOFT_MEAN`)
-    and the middle far sharper (`SOFT_CONTRAST`), else for each end, between each pair of neighbouring lines (i, i + 1), how many pixels differ by
-    `SOFT_BREAK` or more, from the edge to the second line past the soft ones (the first line that is
+    and the middle far sharper (`SOFT_CONTRAST`), else for each end, between each pair of
+    neighbouring lines (i, i + 1), how many pixels differ by `SOFT_BREAK` or more, from the edge to the second line past the soft ones (the first line that is
     not soft at either end, or line ``depth``): a far bar may be a line deeper than the near one.
     Compiled where built (`_trim.soft_ends`)."""
     length = a.shape[1 - axis]
@@ -846,12 +847,13 @@ def _soft_ends(a: np.ndarray, axis: int, depth: int) -> tuple[np.ndarray, np.nda
 
 
 def _soft_ends_numpy(a: np.ndarray, axis: int, depth: int, most: int, mean: int) -> tuple[np.ndarray, np.ndarray] | None:
-    lines = a if axis == 0 else a.transpose(1, 0, 2)
+    whole = (0, 0, a.shape[1], a.shape[0])
+    lines, far = _side(a, whole, 2 * axis), _side(a, whole, 2 * axis + 1)
     n, length = lines.shape[:2]
     depth = min(depth, n)
     if depth < SOFT_LINES or length < 2:
         return None
-    ends = [_luma_lines(lines[:depth + 2]), _luma_lines(lines[::-1][:depth + 2])]
+    ends = [_luma_lines(lines[:depth + 2]), _luma_lines(far[:depth + 2])]
     steps = [np.abs(np.diff(luma[:depth], axis=1)) for luma in ends]
     soft = np.logical_and(*[np.count_nonzero(s > SOFT_STEP, axis=1) <= most for s in steps])
     soft[:SOFT_LINES] &= np.logical_and(*[s[:SOFT_LINES].sum(axis=1) <= mean for s in steps])
@@ -1095,8 +1097,9 @@ def turned_back(img: Image.Image, box: Box, theta: float, page: np.ndarray) -> n
     """The picture turned ``theta`` degrees in ``box`` (the image's pixels) on a page of colour
     ``page``, turned back and trimmed to its own sides (one trimming pass, then its colour-blend
     lines), as RGB reduced to at most `TILT_SIDE` (trimmed in luma alone, a drawing whose page has
-    the grey page's luma lost its page: 3 of 12 turned drawings). Cut from the box's own shadow of the sides instead, the picture lost the lines where its corner
-    is nearly the page's colour (36 bits off for a drawing turned 12 degrees on black)."""
+    the grey page's luma lost its page: 3 of 12 turned drawings). Cut from the box's own shadow of
+    the sides instead, the picture lost the lines where its corner is nearly the page's colour (36
+    bits off for a drawing turned 12 degrees on black)."""
     from childsafe.media.images import to_rgb
 
     x0, y0, x1, y1 = box
@@ -2624,10 +2627,11 @@ def pictures_within(
         cut = (lambda: pixels) if pixels is not None else (lambda: _picture_pixels(img, original, whole))
         found.append(Picture(original, trimmed, cut))
 
-    def turned_on_page(box: Box, trimmed: bool = False) -> None:
+    def turned_on_page(box: Box, trimmed: bool = False, around: list[np.ndarray | None] | None = None) -> None:
         """A picture turned a little in ``box`` (the working copy's), on a page of one colour all
-        round it, is also looked up turned back (`tilt_angle`, `turned_back`)."""
-        around = cut_colours(a, box)
+        round it, is also looked up turned back (`tilt_angle`, `turned_back`); ``around``: the box's
+        `cut_colours`, where the caller has them."""
+        around = cut_colours(a, box) if around is None else around
         if any(c is None for c in around) or max(_channel_gap(around[0], c) for c in around) > BORDER_TOLERANCE:
             return
         theta = tilt_angle(a, box, around[0])
@@ -2676,7 +2680,7 @@ def pictures_within(
                 guesses.append(_to_original(step, factor, img.size))
             if floats_on_page(a, boxes[0]):
                 guesses += [*frame_cuts(passes[0], img.size), *ratio_cuts(passes[0], img.size)]
-                turned_on_page(boxes[0], trimmed=True)  # a picture turned a little on the page
+                turned_on_page(boxes[0], trimmed=True, around=bars)  # a picture turned a little on the page
             for cut in guesses:
                 keep(cut, True, same=SAME_AS_WHOLE)
             # And the first and the last pass without a caption in a bar of its own (a meme's words
