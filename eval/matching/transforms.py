@@ -136,6 +136,19 @@ def crop_side(img: Image.Image, side: str, share: float) -> Image.Image:
     return img.crop(box)
 
 
+def crop_to_ratio(img: Image.Image, ratio: float, place: float = 0.5) -> Image.Image:
+    """The image cut to ``ratio`` (width / height) as a feed or a story cuts a photo: the part kept
+    lies ``place`` of the way along the side that is cut (0.5: the middle)."""
+    w, h = img.size
+    if w / h > ratio:
+        kept = max(1, round(h * ratio))
+        x0 = round((w - kept) * place)
+        return img.crop((x0, 0, x0 + kept, h))
+    kept = max(1, round(w / ratio))
+    y0 = round((h - kept) * place)
+    return img.crop((0, y0, w, y0 + kept))
+
+
 def screenshot(img: Image.Image, rng: random.Random, width_share: float, dark: bool = False,
                caption: bool = False) -> Image.Image:
     """The picture inside a drawn chat-app screen: header, message bubbles with words, the photo in a
@@ -328,6 +341,14 @@ def suite() -> list[Transform]:
     for share in (0.03, 0.045, 0.08):
         t.append(Transform("crop", f"centre {share:.1%} a side", lambda im, r, s=share: crop_side(im, "centre", s)))
     t.append(Transform("crop", "top 12%", lambda im, r: crop_side(im, "top", 0.12)))
+    # Cut to a shape, as a feed (square, 4:5) or a story (9:16) cuts a photo; the bank keeps the
+    # middle of each common shape, so a cut elsewhere along the side is mostly missed (shown).
+    t += [
+        Transform("crop", "to 1:1 in the middle", lambda im, r: crop_to_ratio(im, 1.0)),
+        Transform("crop", "to 4:5 in the middle + jpeg q80", lambda im, r: jpeg(crop_to_ratio(im, 0.8), 80)),
+        Transform("crop", "to 9:16 in the middle, resize 50%", lambda im, r: resize(crop_to_ratio(im, 9 / 16), 0.5)),
+        Transform("crop", "to 1:1 anywhere along the side", lambda im, r: crop_to_ratio(im, 1.0, r.random())),
+    ]
     t += [
         Transform("combo", "mirror + jpeg q30", lambda im, r: jpeg(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), 30)),
         Transform("combo", "letterbox + resize 50%", lambda im, r: resize(letterbox(im, 9 / 16), 0.5)),

@@ -184,13 +184,22 @@ def test_max_regions_caps_the_extra_hashes():
 
 def test_crop_set_is_documented_and_every_crop_fits():
     labels = [c.label for c in CROPS]
-    assert len(labels) == len(set(labels)) == 50
+    assert len(labels) == len(set(labels)) == 59
     photo = drawn_photo(9)
+    made = []
     for crop, img in crop_images(photo):
         x0, y0, x1, y1 = crop.box(*photo.size)
         assert 0 <= x0 < x1 <= photo.width and 0 <= y0 < y1 <= photo.height
         assert img.size == (x1 - x0, y1 - y0)
-    assert {"centre97", "centre94", "left2.5", "left5", "top12.5", "bottom20", "corner_br80"} <= set(labels)
+        made.append(crop.label)
+        if crop.ratio:  # the middle, cut to the shape
+            assert abs((x1 - x0) / (y1 - y0) - crop.ratio) < 0.01 and abs(x0 - (photo.width - x1)) <= 1
+            assert abs(y0 - (photo.height - y1)) <= 1
+    assert {"centre97", "centre94", "left2.5", "left5", "top12.5", "bottom20", "corner_br80",
+            "ratio1x1", "ratio9x16", "ratio16x9", "ratio4x5"} <= set(labels)
+    # a crop to the shape the photo has already (or within RATIO_MIN_CUT of it) is not made
+    shape = photo.width / photo.height
+    assert [c.label for c in CROPS if c.ratio and abs(c.ratio / shape - 1) < 0.01] == [c for c in labels if c not in made]
 
 
 def rectangle_grid() -> Image.Image:
