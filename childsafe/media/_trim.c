@@ -281,8 +281,11 @@ static int colour_ok(const int c[3], const int *want, int tol)
 
    With `want`, the count is 0 where the band's colour is not within tol of want (what band() then
    makes of it), and a band of another colour is not scanned to its end: only whether it spans fewer
-   than two lines matters (the second line's band is taken instead then). A flat photo's sides are
-   not each read through to the far edge to be turned down. */
+   than two lines matters (the next line's band is tried instead then, up to BLEND_SKIP lines in;
+   two lines of blend can make a band of their own). A flat photo's sides are not each read through
+   to the far edge to be turned down. */
+#define BLEND_SKIP 4 /* edits.BLEND_SKIP */
+
 static Py_ssize_t uniform_prefix(lines_t l, int tol, double noise, int whole, int colour[3], const int *want)
 {
     Py_ssize_t n = l.n;
@@ -301,24 +304,17 @@ static Py_ssize_t uniform_prefix(lines_t l, int tol, double noise, int whole, in
     line_median(l.p, l.pix, l.ch, l.len, first);
     const int first_ok = colour_ok(first, want, tol);
     Py_ssize_t count = prefix_with(&l, 0, first, tol, noise, first_ok ? n : (n < 2 ? n : 2));
-    if (count <= 1 && n > 2) {
+    /* the outermost lines may be a blend of border and surroundings (resampling, JPEG): up to
+       BLEND_SKIP of them, each tried in turn */
+    for (Py_ssize_t skip = 1; count <= 1 && skip <= BLEND_SKIP && n > skip + 1; skip++) {
         int inner[3];
-        line_median(l.p + l.step, l.pix, l.ch, l.len, inner);
+        line_median(l.p + skip * l.step, l.pix, l.ch, l.len, inner);
         const int inner_ok = colour_ok(inner, want, tol);
-        Py_ssize_t rest = prefix_with(&l, 1, inner, tol, noise, inner_ok ? n - 1 : 2);
-        if (rest >= 2) {
+        Py_ssize_t rest = prefix_with(&l, skip, inner, tol, noise, inner_ok ? n - skip : 2);
+        if (rest >= 2 && inner_ok) {
             memcpy(colour, inner, sizeof inner);
-            return inner_ok ? 1 + rest : 0;
-        }
-        if (n > 3) { /* the second line may be a blend too */
-            line_median(l.p + 2 * l.step, l.pix, l.ch, l.len, inner);
-            const int second_ok = colour_ok(inner, want, tol);
-            rest = prefix_with(&l, 2, inner, tol, noise, second_ok ? n - 2 : 2);
-            if (rest >= 2) {
-                memcpy(colour, inner, sizeof inner);
-                return second_ok ? 2 + rest : 0;
-            }
-        }
+            return skip + rest;
+        } /* a band of another colour after `skip` lines: a blend band, the next skip may be this colour's */
     }
     memcpy(colour, first, sizeof first);
     return first_ok ? count : 0;

@@ -334,7 +334,8 @@ def test_flat_arrays_with_bordered_pictures():
 
 def test_sides_in_other_colours_than_the_pass_with_odd_first_lines():
     # A full bar sets a pass's colour; the other sides start with bands of that colour or another,
-    # behind a first line of a third colour or not, over a flat or a busy inside. The compiled pass
+    # behind up to four first lines of other colours or not (a band is looked for after up to
+    # BLEND_SKIP of them, in the pass's colour), over a flat or a busy inside. The compiled pass
     # turns a band of another colour down without reading it to its end: the answers must not change.
     rng = np.random.default_rng(12)
     palette = [(0, 0, 0), (255, 255, 255), (128, 128, 128), (20, 200, 40)]
@@ -347,17 +348,18 @@ def test_sides_in_other_colours_than_the_pass_with_odd_first_lines():
         for side in rng.permutation(4):
             depth = int(rng.integers(0, 12))
             colour = palette[int(rng.integers(4))]
-            odd = int(rng.integers(0, 2))  # 1: the first line in a colour of its own
+            odd = int(rng.integers(0, 5))  # the first 1 to 4 lines each in a colour of its own (blends)
             lines = [slice(0, depth), slice(h - depth, h), slice(0, depth), slice(w - depth, w)][side]
-            first = [slice(0, 1), slice(h - 1, h), slice(0, 1), slice(w - 1, w)][side]
             if side < 2:
                 a[lines] = colour
-                if odd == 1:
-                    a[first] = palette[int(rng.integers(4))]
             else:
                 a[:, lines] = colour
-                if odd == 1:
-                    a[:, first] = palette[int(rng.integers(4))]
+            for k in range(odd):
+                line = [k, h - 1 - k, k, w - 1 - k][side]
+                if side < 2:
+                    a[line] = palette[int(rng.integers(4))]
+                else:
+                    a[:, line] = palette[int(rng.integers(4))]
         if i % 3 == 0:
             a = np.clip(a.astype(int) + rng.integers(-5, 6, a.shape), 0, 255).astype(np.uint8)
         for tolerance, noise, max_passes in TRIM_PARAMS[:4]:
@@ -495,6 +497,29 @@ def test_colour_blends_beside_coloured_bars_after_jpeg():
                 check_snap(a, box, *params)
             cut_somewhere += any(_trim.blend_cuts(a, box, *BLEND_PARAMS[0]))
     assert cut_somewhere >= 5  # the cases are ones the cut is made for
+
+
+def test_pictures_in_two_colour_frames_after_jpeg():
+    """A frame of one strong colour in a border of another, then JPEG: its halved colour blends up
+    to three lines between the two, which may make a band of their own (`BLEND_SKIP`)."""
+    from tests.robust.test_robust_edits import drawn_photo, jpeg
+
+    rng = random.Random(9)
+    inner_cut = 0
+    for seed in range(30):
+        picture = drawn_photo(80 + seed, (rng.randint(80, 260), rng.randint(80, 260)))
+        frame, border = (tuple(rng.randrange(256) for _ in range(3)) for _ in range(2))
+        m = rng.randint(3, 14)
+        framed = Image.new("RGB", (picture.width + 2 * m, picture.height + 2 * m), frame)
+        framed.paste(picture, (m, m))
+        sides = [rng.randint(4, 60) for _ in range(4)]
+        out = Image.new("RGB", (framed.width + sides[0] + sides[2], framed.height + sides[1] + sides[3]), border)
+        out.paste(framed, (sides[0], sides[1]))
+        a = np.asarray(jpeg(out, rng.choice([60, 75, 90])))
+        boxes = check_trim(a)
+        want = (sides[0] + m, sides[1] + m, sides[0] + m + picture.width, sides[1] + m + picture.height)
+        inner_cut += isinstance(boxes, list) and any(max(abs(u - v) for u, v in zip(b, want)) <= 3 for b in boxes)
+    assert inner_cut >= 20  # 16 of 30 with two lines of blend at most, 21 with four
 
 
 @pytest.mark.parametrize("min_content", [0, 1, 2, 3, 8])

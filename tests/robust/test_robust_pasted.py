@@ -262,11 +262,13 @@ def test_no_caption_is_cut_without_a_frame():
     assert colour is not None and edits.caption_cut(plain, box, [colour] * 4) == box
 
 
-@pytest.mark.parametrize("index", [0, 3, 9, 12])
+@pytest.mark.parametrize("index", [0, 5, 9, 12])
 def test_a_photo_in_a_captioned_chat_bubble_is_found(index, monkeypatch):
     """The evaluation's chat screenshot with the sender's name and the time in the photo's bubble
     (white bubbles on a tinted page, the photo at a quarter of the screen's width): found, and not
-    without the caption cut (the trimmed bubble keeps the time's band: 96 to 110 bits off)."""
+    without the caption cut (the trimmed bubble keeps the time's band: 90 to 110 bits off). (Where
+    the words are a few lines high on the reduced copy, a pass can also cut past them as lines of
+    blend, `edits.BLEND_SKIP`: the coffee photo, index 3, is found either way since then.)"""
     from eval.matching.transforms import screenshot
 
     sample = banked_images()[index]
@@ -328,13 +330,15 @@ def test_frames_and_captions_of_tiny_and_empty_arrays():
         assert edits.caption_cut(a, box, [grey] * 4) == box
 
 
-@pytest.mark.parametrize("index, above, below", [(0, 0.0, 0.15), (3, 0.0, 0.15), (9, 0.0, 0.15), (6, 0.1, 0.1),
+@pytest.mark.parametrize("index, above, below", [(0, 0.0, 0.15), (3, 0.0, 0.15), (9, 0.0, 0.15), (5, 0.1, 0.1),
                                                   (5, 0.18, 0.0)])
 def test_a_picture_with_a_caption_bar_is_found(index, above, below, monkeypatch):
     """A meme's words in a white bar under the picture (and over it): the trim stops at the words,
     the bar's colour is the image's bottom line's, and the band of it with words is cut: found, and
     not without the caption cut (68 bits off and more) once outlines are off too (the bar's edge
-    can outline a picture whose own top edge the trim did not cut: a drawn scene, 16 bits)."""
+    can outline a picture whose own top edge the trim did not cut: a drawn scene, 16 bits). (Words
+    a few lines high on the reduced copy a pass can also cut past as lines of blend,
+    `edits.BLEND_SKIP`: the deep-field photo's, above and below, are since then, 14 bits.)"""
     from eval.matching.transforms import meme
 
     sample = banked_images()[index]
