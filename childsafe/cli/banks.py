@@ -193,7 +193,7 @@ def bank_add(
     paths: Annotated[list[Path], typer.Argument(help="Media files or folders to hash and bank.")],
     label: LabelOption = None,
     source: SourceOption = "",
-    crops: Annotated[bool, typer.Option("--crops", help="Also bank the hashes of a set of centre, side and corner crops of each image and of its middle cut to common shapes (square, 4:5, 9:16, ...; banks of originals you hold); flat crops, under PDQ quality 10, are left out.")] = False,
+    crops: Annotated[bool, typer.Option("--crops", help="Also bank the hashes of a set of centre, side and corner crops of each image, of its middle cut to common shapes (square, 4:5, 9:16, ...) and of it turned 1.5-10.5 degrees and cut to fill (banks of originals you hold); flat crops, under PDQ quality 10, are left out.")] = False,
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:

@@ -7,6 +7,7 @@ go beyond what the matcher promises, so the table shows where it stops working t
 from __future__ import annotations
 
 import io
+import math
 import random
 from dataclasses import dataclass
 from typing import Callable
@@ -147,6 +148,17 @@ def crop_to_ratio(img: Image.Image, ratio: float, place: float = 0.5) -> Image.I
     kept = max(1, round(w / ratio))
     y0 = round((h - kept) * place)
     return img.crop((0, y0, w, y0 + kept))
+
+
+def straightened(img: Image.Image, degrees: float) -> Image.Image:
+    """The image turned ``degrees`` (counter-clockwise) within its size and cut to the largest box of
+    its own shape inside the turned picture, at its size again: an editor's "straighten"."""
+    w, h = img.size
+    t = math.radians(abs(degrees))
+    scale = min(w / (w * math.cos(t) + h * math.sin(t)), h / (w * math.sin(t) + h * math.cos(t)))
+    x0, y0 = round(w * (1 - scale) / 2), round(h * (1 - scale) / 2)
+    turned = img.convert("RGB").rotate(degrees, resample=Image.Resampling.BICUBIC)
+    return turned.crop((x0, y0, w - x0, h - y0)).resize((w, h), Image.Resampling.BICUBIC)
 
 
 def screenshot(img: Image.Image, rng: random.Random, width_share: float, dark: bool = False,
@@ -294,6 +306,12 @@ def suite() -> list[Transform]:
         Transform("border", "turned 3 degrees on white", lambda im, r: turned_on_page(im, 3, (255, 255, 255))),
         Transform("border", "turned -8 degrees on grey + jpeg q80",
                   lambda im, r: jpeg(turned_on_page(im, -8, (128, 128, 128)), 80)),
+        # An editor's turn that keeps the size: the corners cut off, the frame's corners filled
+        Transform("border", "turned 4 degrees in its own frame, black corners",
+                  lambda im, r: im.convert("RGB").rotate(4, resample=Image.Resampling.BICUBIC, fillcolor=(0, 0, 0))),
+        Transform("border", "turned -10 degrees in its own frame, white corners + jpeg q80",
+                  lambda im, r: jpeg(im.convert("RGB").rotate(-10, resample=Image.Resampling.BICUBIC,
+                                                              fillcolor=(255, 255, 255)), 80)),
         Transform("letterbox", "to 9:16 black", lambda im, r: letterbox(im, 9 / 16)),
         Transform("letterbox", "to 1:1 white", lambda im, r: letterbox(im, 1.0, (255, 255, 255))),
         Transform("letterbox", "to 21:9 black", lambda im, r: letterbox(im, 21 / 9)),
@@ -348,6 +366,12 @@ def suite() -> list[Transform]:
         Transform("crop", "to 4:5 in the middle + jpeg q80", lambda im, r: jpeg(crop_to_ratio(im, 0.8), 80)),
         Transform("crop", "to 9:16 in the middle, resize 50%", lambda im, r: resize(crop_to_ratio(im, 9 / 16), 0.5)),
         Transform("crop", "to 1:1 anywhere along the side", lambda im, r: crop_to_ratio(im, 1.0, r.random())),
+        # Turned a little and cut to fill (an editor's "straighten"): no corners left to measure
+        Transform("crop", "straightened 2 degrees", lambda im, r: straightened(im, 2)),
+        Transform("crop", "straightened -7 degrees, resize 50% + jpeg q80",
+                  lambda im, r: jpeg(resize(straightened(im, -7), 0.5), 80)),
+        Transform("crop", "straightened a random 0-10 degrees either way",
+                  lambda im, r: straightened(im, r.uniform(-10, 10))),
     ]
     t += [
         Transform("combo", "mirror + jpeg q30", lambda im, r: jpeg(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), 30)),

@@ -184,7 +184,7 @@ def test_max_regions_caps_the_extra_hashes():
 
 def test_crop_set_is_documented_and_every_crop_fits():
     labels = [c.label for c in CROPS]
-    assert len(labels) == len(set(labels)) == 59
+    assert len(labels) == len(set(labels)) == 73
     photo = drawn_photo(9)
     made = []
     for crop, img in crop_images(photo):
@@ -195,8 +195,12 @@ def test_crop_set_is_documented_and_every_crop_fits():
         if crop.ratio:  # the middle, cut to the shape
             assert abs((x1 - x0) / (y1 - y0) - crop.ratio) < 0.01 and abs(x0 - (photo.width - x1)) <= 1
             assert abs(y0 - (photo.height - y1)) <= 1
+        if crop.turn:  # the middle of the turned picture, of the photo's own shape, with no corner of the turn
+            assert abs((x1 - x0) / (y1 - y0) - photo.width / photo.height) < 0.01
+            lum = np.asarray(img)
+            assert min(lum[0, 0], lum[0, -1], lum[-1, 0], lum[-1, -1]) > 0  # Pillow fills a turn's corners black
     assert {"centre97", "centre94", "left2.5", "left5", "top12.5", "bottom20", "corner_br80",
-            "ratio1x1", "ratio9x16", "ratio16x9", "ratio4x5"} <= set(labels)
+            "ratio1x1", "ratio9x16", "ratio16x9", "ratio4x5", "turn1.5", "turn-1.5", "turn10.5", "turn-6"} <= set(labels)
     # a crop to the shape the photo has already (or within RATIO_MIN_CUT of it) is not made
     shape = photo.width / photo.height
     assert [c.label for c in CROPS if c.ratio and abs(c.ratio / shape - 1) < 0.01] == [c for c in labels if c not in made]

@@ -184,6 +184,29 @@ def test_a_copy_cut_to_a_square_or_a_story_is_found_through_the_middle_crop(data
                                          "bottom": 0.0, "ratio": 1.0}
 
 
+def test_a_straightened_copy_is_found_through_the_turned_crops(data_dir, tmp_path):
+    # An editor's "straighten" turns the photo a little and cuts it to fill its frame: PDQ loses
+    # it at 2 degrees and no corner is left to measure the turn by; the bank's turned crops of the
+    # original (steps of 1.5 degrees) are within a few bits.
+    from eval.matching.transforms import straightened
+
+    original = scene(21, (800, 600))
+    path = tmp_path / "original.png"
+    original.save(path)
+    for bank, flags in (("plain", []), ("own", ["--crops"])):
+        assert run(data_dir, "bank", "create", bank, "--type", "pdq").exit_code == 0
+        assert run(data_dir, "bank", "add", bank, str(path), *flags).exit_code == 0
+    for degrees in (3.7, -8.2):
+        copy = tmp_path / f"straight{degrees}.jpg"
+        straightened(original, degrees).save(copy, quality=85)
+        matches = match_json(data_dir, copy)
+        assert matches and {m["bank"] for m in matches} == {"own"}, (degrees, matches)
+        assert any(label.startswith("crop:turn") for label in matches[0]["labels"])  # (26 and 14 bits off)
+    store = BankStore(open_database(data_dir))
+    turned = [e for e in store.entries("own") if "crop:turn-4.5" in e.labels][0]
+    assert turned.provenance["crop"]["turn"] == -4.5 and turned.provenance["crop"]["left"] > 0
+
+
 def test_flat_crops_are_not_banked_and_a_smooth_gradient_matches_none(data_dir, tmp_path, reference_media):
     # The labelme sky photo (PDQ quality 3): its crops along the right and bottom are of quality 5,
     # and a smooth gradient (an unrelated upload, quality 0) came within 26 to 30 bits of ten of them.
@@ -695,6 +718,52 @@ def test_the_tilt_of_a_picture_is_measured_and_nothing_else_has_one():
     ImageDraw.Draw(drawing).polygon([(60, 250), (200, 30), (340, 250)], fill=(200, 40, 40))  # a triangle
     ImageDraw.Draw(drawing).rectangle((150, 200, 250, 280), fill=(20, 120, 20))
     assert angle(drawing, (255, 255, 255)) is None
+
+
+@pytest.mark.parametrize("degrees, fill, quality, bars", [(4, (0, 0, 0), None, False), (-9, (255, 255, 255), 80, False),
+                                                         (15, (30, 140, 90), 90, False), (-6, (0, 0, 0), 85, True)])
+def test_a_picture_turned_in_its_own_frame_is_turned_back(data_dir, tmp_path, degrees, fill, quality, bars):
+    """An editor's turn that keeps the picture's size cuts its corners off and fills the frame's
+    corners with one colour; PDQ loses it at 2 degrees. The turn is measured on the whole image (or
+    inside bars added after it) from its sides and looked up turned back, the cut corners filled
+    from the nearest pixels (`turned_in_frame`)."""
+    from childsafe.media import edits
+
+    original = scene(12)
+    bank_one(data_dir, tmp_path, original)
+    turned = original.rotate(degrees, resample=Image.Resampling.BICUBIC, fillcolor=fill)
+    if bars:  # then letterboxed to 9:16 in grey
+        barred = Image.new("RGB", (turned.width, turned.width * 16 // 9), (90, 90, 90))
+        barred.paste(turned, (0, (barred.height - turned.height) // 2))
+        turned = barred
+    query = tmp_path / ("turned.jpg" if quality else "turned.png")
+    turned.save(query, **({"quality": quality} if quality else {}))
+    matches = match_json(data_dir, query, "--no-regions")
+    assert matches and matches[0]["distance"] <= 24, matches
+    with mock.patch.object(edits, "tilt_angle", return_value=None):
+        assert match_json(data_dir, query, "--no-regions") == []
+
+
+def test_the_corners_a_turn_cut_off_are_filled_and_frames_corners_are_read():
+    from childsafe.media.edits import corner_colour, turned_in_frame
+
+    a = np.zeros((60, 80, 3), dtype=np.uint8)
+    a[:, :] = (200, 10, 10)
+    a[:4, :4] = a[:4, -4:] = a[-4:, :4] = (0, 0, 0)
+    assert corner_colour(a, (0, 0, 80, 60)) is None  # three corners alike are not enough
+    a[-4:, -4:] = (20, 12, 3)
+    a[0, :] = (90, 90, 90)  # a line of blend along a side is not read
+    assert corner_colour(a, (0, 0, 80, 60)).tolist() == [0, 0, 0]
+    assert corner_colour(a, (3, 3, 77, 57)).tolist() == [200, 10, 10]
+    assert corner_colour(a, (5, 5, 12, 30)) is None  # too narrow to have corners
+    # a flat picture turned 10 degrees in its frame and back: no pixel of the fill's colour is left
+    picture = Image.new("RGB", (300, 200), (40, 180, 220))
+    turned = picture.rotate(10, resample=Image.Resampling.BICUBIC, fillcolor=(0, 0, 0))
+    back = turned_in_frame(turned, (0, 0, 300, 200), 10.0, np.array([0, 0, 0]))
+    assert back.shape == (200, 300, 3)
+    assert np.abs(back.astype(int) - (40, 180, 220)).max() <= 2
+    # a turn of nothing cuts nothing
+    assert np.array_equal(turned_in_frame(picture, (0, 0, 300, 200), 0.0, np.array([0, 0, 0])), np.asarray(picture))
 
 
 def test_a_picture_turned_a_little_in_a_chat_screenshot_is_turned_back(data_dir, tmp_path):
