@@ -2666,13 +2666,21 @@ def crop_images(img: Image.Image, crops: tuple[Crop, ...] = CROPS) -> Iterator[t
     4 GB and 17 s; the luma is made once, and only one crop lives at a time."""
     from childsafe.media.images import to_luma
 
+    from childsafe.media.images import HASH_MAX_SIDE, reduce_to
+
     luma = to_luma(img)
-    width, height = luma.size
+    turns = None  # the luma turns are made from: PDQ hashes at HASH_MAX_SIDE at most (a 12 MP photo's 14 turns, 3.4 s at full size)
     for crop in crops:
+        source = luma
+        if crop.turn:
+            turns = turns or reduce_to(luma, 2 * HASH_MAX_SIDE)
+            source = turns
+        width, height = source.size
         sized = crop.for_size(width, height)  # a crop to a shape or a turn: the shares it cuts here
         if sized is None:
             continue
-        source = luma.rotate(sized.turn, resample=Image.Resampling.BILINEAR) if sized.turn else luma
+        if sized.turn:
+            source = source.rotate(sized.turn, resample=Image.Resampling.BILINEAR)
         yield sized, source.crop(sized.box(width, height))
 
 
