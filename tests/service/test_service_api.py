@@ -208,3 +208,47 @@ def test_age_provider_webhook_signed_forged_and_replayed(server):
         stale = signed_headers(AGE_PROVIDER_SECRET, f"wh_{uuid.uuid4().hex}", body, timestamp=int(time.time()) - 3600)
         problem(c.post(url, content=body, headers=stale), 401, "webhook_stale")
         problem(c.post(url, content=body), 401, "webhook_unsigned")
+
+
+def test_media_banked_over_http_with_crops_then_a_square_copy_is_blocked(server):
+    """`bank add --crops` over HTTP: the original's hash, its trimmed picture where it has one and
+    its crops; a copy cut to a square (as a feed cuts it) is then blocked through its crop."""
+    from eval.matching.corpus import drawn_scene
+
+    original = drawn_scene(31, (800, 600))
+    buf = io.BytesIO()
+    original.save(buf, "PNG")
+    bank = f"own-{uuid.uuid4().hex[:6]}"
+    with server.client("all") as c:
+        assert c.post("/v1/banks", json={"name": bank, "signal_type": "pdq"}).status_code == 201
+        r = c.post(f"/v1/banks/{bank}/media", files={"file": ("removed-42.png", buf.getvalue(), "image/png")},
+                   data={"crops": "true", "labels": "own-removal, test-benign", "source": "moderation"})
+        assert r.status_code == 201, r.text
+        assert r.json()["added"] > 50  # the original and its crops (flat ones left out)
+        entries = c.get(f"/v1/banks/{bank}/entries").json()["entries"]
+        assert len(entries) == r.json()["added"]
+        assert all("own-removal" in e["labels"] for e in entries)
+        square = [e for e in entries if "crop:ratio1x1" in e["labels"]]
+        assert square and square[0]["provenance"]["added_from"] == "removed-42.png"
+        copy = original.crop((100, 0, 700, 600)).resize((540, 540))
+        d = c.post("/v1/media", files={"file": ("square.jpg", _jpeg(copy), "image/jpeg")}, data={"banks": bank})
+        assert d.status_code == 200 and d.json()["action"] == "block_media", d.text
+        assert "crop:ratio1x1" in d.json()["matches"][0]["labels"]
+        # without crops: the original alone
+        plain = f"plain-{uuid.uuid4().hex[:6]}"
+        assert c.post("/v1/banks", json={"name": plain, "signal_type": "pdq"}).status_code == 201
+        r = c.post(f"/v1/banks/{plain}/media", files={"file": ("o.png", buf.getvalue(), "image/png")})
+        assert r.status_code == 201 and r.json()["added"] == 1, r.text
+        # bad input: a clear problem, nothing added
+        problem(c.post(f"/v1/banks/{plain}/media", data={"crops": "true"}), 422, "missing_field")
+        problem(c.post(f"/v1/banks/{plain}/media", files={"file": ("o.png", buf.getvalue(), "image/png")},
+                       data={"crops": "maybe"}), 422, "invalid_field")
+        problem(c.post(f"/v1/banks/{plain}/media", files={"file": ("e.png", b"", "image/png")}), 422, "empty_media")
+        bad = c.post(f"/v1/banks/{plain}/media", files={"file": ("x.jpg", b"not an image at all" * 5, "image/jpeg")})
+        assert bad.status_code == 422 and bad.headers["content-type"].startswith("application/problem+json"), bad.text
+        problem(c.post("/v1/banks/no-such-bank/media", files={"file": ("o.png", buf.getvalue(), "image/png")}),
+                404, "unknown_bank")
+        assert len(c.get(f"/v1/banks/{plain}/entries").json()["entries"]) == 1
+    with server.client("moderate") as c:
+        problem(c.post(f"/v1/banks/{plain}/media", files={"file": ("o.png", buf.getvalue(), "image/png")}),
+                403, "insufficient_scope")

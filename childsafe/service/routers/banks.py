@@ -2,9 +2,14 @@
 
 from __future__ import annotations
 
+import os
+import tempfile
+from pathlib import Path
+
 import orjson
 from fastapi import APIRouter, Query, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
+from starlette.datastructures import UploadFile as FormFile  # what request.form() holds
 from starlette.responses import Response
 
 from childsafe.service import audit
@@ -67,6 +72,47 @@ async def add_entries(name: str, body: EntriesIn, request: Request, who: Admin) 
         lambda: svc.banks.add_hashes(name, body.hashes, labels=body.labels, source=body.source, actor=who.actor)
     )
     _audit(svc, who, "bank.add", f"bank:{name}", {"count": len(body.hashes)})
+    return _json(summary.to_dict(), 201)
+
+
+@router.post("/{name}/media", status_code=201, summary="Hash a media file and bank it (with --crops' crops when asked)")
+async def add_media(name: str, request: Request, who: Admin) -> Response:
+    """`bank add` over HTTP: multipart field ``file`` (an image for a pdq bank, a video for a vpdq
+    bank, any file for md5/sha256), optional ``crops`` (true: also the crops `bank add --crops`
+    banks, for originals the platform holds), ``labels`` (comma-separated) and ``source``."""
+    svc = request.app.state.service
+    try:
+        form = await request.form(max_files=1, max_fields=10)
+    except Exception as exc:
+        raise Problem(400, "malformed_multipart", f"the multipart body could not be read: {exc}") from exc
+    upload = form.get("file")
+    if not isinstance(upload, FormFile):
+        raise Problem(422, "missing_field", "multipart field 'file' (the media bytes) is required")
+    fields = {k: form.get(k) for k in ("crops", "labels", "source")}
+    for k, v in fields.items():
+        if v is not None and (not isinstance(v, str) or len(v) > 500):
+            raise Problem(422, "invalid_field", f"{k} must be a string of at most 500 characters")
+    crops = (fields["crops"] or "false").strip().lower()
+    if crops not in ("true", "false", "1", "0", "yes", "no"):
+        raise Problem(422, "invalid_field", "crops must be true or false")
+    labels = [label.strip() for label in (fields["labels"] or "").split(",") if label.strip()]
+    data = await upload.read()
+    filename = os.path.basename(upload.filename or "upload")[-100:] or "upload"
+    await form.close()
+    if not data:
+        raise Problem(422, "empty_media", "the uploaded file is empty")
+
+    def add():
+        from childsafe.banks.hashing import crop_entries
+
+        with tempfile.TemporaryDirectory() as folder:  # named as uploaded: the entries' provenance says so
+            path = Path(folder) / filename
+            path.write_bytes(data)
+            return svc.banks.add_files(name, [path], labels=labels, source=fields["source"] or "", actor=who.actor,
+                                       extra=crop_entries if crops in ("true", "1", "yes") else None)
+
+    summary = await run_in_threadpool(add)
+    _audit(svc, who, "bank.add_media", f"bank:{name}", {"file": filename, "crops": crops in ("true", "1", "yes")})
     return _json(summary.to_dict(), 201)
 
 
