@@ -53,6 +53,13 @@ def _compiled(module, name: str):
     return getattr(module, name, None)
 
 
+def preload() -> None:
+    """Import what a query imports only when it needs it (scipy's ndimage: a quarter of a second on
+    first use, for a picture turned in its own frame), so that a service's first such upload does not
+    pay for it."""
+    from scipy import ndimage  # noqa: F401
+
+
 def media_engine() -> str:
     """Which implementation finds borders, page colours and outlines: "compiled" or "numpy"."""
     names = ((_c_trim, "trim_passes"), (_c_trim, "backgrounds"), (_c_trim, "not_background"), (_c_trim, "blend_cuts"),

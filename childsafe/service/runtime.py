@@ -49,6 +49,9 @@ class Service:
     def start(self) -> None:
         # Build the detectors before the first request, so no request pays for loading them.
         _ = self.conversations.engine, self.policy
+        from childsafe.media.edits import preload
+
+        preload()  # and what media queries import when they first need it
         self.committer.start()
         self.worker.start()
         self.retention.start()
