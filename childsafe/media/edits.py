@@ -2749,7 +2749,10 @@ def pictures_within(
     frame of one colour (`frame_colour`), after each cut without a caption (`caption_cut`) and with
     its margin alike on both sides of an axis (`EVEN_FRAME_GUESS`); the trimmed image's first and
     last pass without a caption in a bar of its own, and each later pass that cut a frame without a
-    caption in the frame's colour). Near-duplicates
+    caption in the frame's colour); besides those, a picture turned a little on a page
+    (`turned_on_page`: the first pass's box and each region's, one each) or in its own frame (the
+    image's and the first pass's box, one each), and each picture's twin with its rounded corners
+    filled. Near-duplicates
     (a region that is a trimmed box again, or anything that is the whole image again) are left out,
     so every extra hash looks at something new; trimmed boxes are kept even when a pass moved by a
     pixel or two (that pixel can matter).
@@ -2807,11 +2810,7 @@ def pictures_within(
             found.append(Picture(original, trimmed, lambda: turned_in_frame(img, original, theta, colour), turned=theta))
 
     boxes = trim_passes(a)
-    if trim:
-        # The image turned in its own frame, or inside bars (the first pass's box), before the bars
-        # are judged: such an image has no border otherwise.
-        for box, trimmed in dict.fromkeys([((0, 0, width, height), False), *((boxes[0], True) for b in [boxes] if b)]):
-            turned_in_own_frame(box, trimmed)
+    unbarred = boxes  # the first trimming pass as found (a turn in its own frame is looked for there too)
     if boxes is None:
         # Nothing left after the last pass. A flat picture (a clear sky, a blank page) inside bars
         # goes with them; the first pass alone cuts the bars of one colour and leaves it. Nothing
@@ -2878,6 +2877,12 @@ def pictures_within(
                 if cut != box:
                     keep(_to_original(cut, factor, img.size), True, near=whole_image, same=SAME_AS_WHOLE,
                          remember=False)
+    if trim:
+        # The image turned in its own frame, or so turned and then put in bars (the first pass's
+        # box). After the passes: a bank keeps the first pass as an original's trimmed picture
+        # (`queries.trimmed_hash`).
+        for box, trimmed in dict.fromkeys([((0, 0, width, height), False), *((b[0], True) for b in [unbarred] if b)]):
+            turned_in_own_frame(box, trimmed)
     if regions:
         # Look inside the first trim only: bars and margins are gone, so a letterboxed photo shows
         # no background and costs nothing more, and a screenshot keeps its page colour.

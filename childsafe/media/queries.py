@@ -197,7 +197,7 @@ def trimmed_hash(img: Image.Image) -> PDQHash | None:
     from childsafe.media.edits import pictures_within, working_copy
 
     working = working_copy(img)
-    trimmed = [p for p in pictures_within(img, regions=False, working=working) if p.trimmed]
+    trimmed = [p for p in pictures_within(img, regions=False, working=working) if p.trimmed and not p.turned]
     if not trimmed:
         return None
     luma = luma_pixels(img, working[0])

@@ -807,3 +807,19 @@ def test_a_frame_of_one_strong_colour_in_a_border_of_another_after_jpeg(data_dir
     copy.save(path, quality=quality)
     matches = match_json(data_dir, path)
     assert matches and matches[0]["distance"] <= 16 and matches[0]["trimmed"], matches
+
+
+def test_an_original_turned_in_its_frame_and_barred_keeps_its_first_pass_as_its_trimmed_hash():
+    # A bank keeps an original's first trimming pass beside its hash (queries.trimmed_hash); the
+    # turned-back picture found in the same box is a query's guess, not that.
+    from childsafe.media import edits
+    from childsafe.media.images import pdq_hash_pixels
+    from childsafe.media.queries import trimmed_hash
+
+    turned = scene(12).rotate(6, resample=Image.Resampling.BICUBIC, fillcolor=(0, 0, 0))
+    barred = Image.new("RGB", (turned.width, turned.width * 16 // 9), (90, 90, 90))
+    barred.paste(turned, (0, (barred.height - turned.height) // 2))
+    first = edits.trim_passes(edits.working_copy(barred)[0], max_passes=1)[0]
+    pictures = edits.pictures_within(barred, regions=False)
+    assert any(p.turned for p in pictures)  # the turn is found...
+    assert trimmed_hash(barred).pdq == pdq_hash_pixels(np.asarray(barred.crop(first).convert("L"))).pdq  # ...and not kept

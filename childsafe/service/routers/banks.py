@@ -2,20 +2,20 @@
 
 from __future__ import annotations
 
-import os
 import tempfile
 from pathlib import Path
 
 import orjson
 from fastapi import APIRouter, Query, Request, UploadFile
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile as FormFile  # what request.form() holds
 from starlette.responses import Response
 
+from childsafe.errors import ChildsafeError
 from childsafe.service import audit
 from childsafe.service.auth import Admin, Moderate
 from childsafe.service.problems import Problem
 from childsafe.service.schemas import PROBLEM_RESPONSES, BankIn, DisableIn, EntriesIn
+from childsafe.service.uploads import read_upload, safe_name, switch
 
 router = APIRouter(prefix="/v1/banks", tags=["banks"], responses=PROBLEM_RESPONSES)
 
@@ -75,32 +75,32 @@ async def add_entries(name: str, body: EntriesIn, request: Request, who: Admin) 
     return _json(summary.to_dict(), 201)
 
 
-@router.post("/{name}/media", status_code=201, summary="Hash a media file and bank it (with --crops' crops when asked)")
+_MEDIA_SCHEMA = {
+    "type": "object",
+    "required": ["file"],
+    "properties": {
+        "file": {"type": "string", "format": "binary",
+                 "description": "an image (pdq bank), a video (vpdq bank) or any file (md5 / sha256 bank)"},
+        "crops": {"type": "boolean", "default": False,
+                  "description": "also bank the crops `bank add --crops` banks (originals the platform holds)"},
+        "labels": {"type": "string", "maxLength": 500, "description": "comma-separated labels for the entries"},
+        "source": {"type": "string", "maxLength": 500, "description": "where the file came from"},
+    },
+}
+
+
+@router.post("/{name}/media", status_code=201, summary="Hash a media file and bank it (with --crops' crops when asked)",
+             openapi_extra={"requestBody": {"required": True, "content": {"multipart/form-data": {"schema": _MEDIA_SCHEMA}}}})
 async def add_media(name: str, request: Request, who: Admin) -> Response:
     """`bank add` over HTTP: multipart field ``file`` (an image for a pdq bank, a video for a vpdq
     bank, any file for md5/sha256), optional ``crops`` (true: also the crops `bank add --crops`
-    banks, for originals the platform holds), ``labels`` (comma-separated) and ``source``."""
+    banks, for originals the platform holds), ``labels`` (comma-separated) and ``source``. The
+    entries' provenance names the file as uploaded (made a plain file name)."""
     svc = request.app.state.service
-    try:
-        form = await request.form(max_files=1, max_fields=10)
-    except Exception as exc:
-        raise Problem(400, "malformed_multipart", f"the multipart body could not be read: {exc}") from exc
-    upload = form.get("file")
-    if not isinstance(upload, FormFile):
-        raise Problem(422, "missing_field", "multipart field 'file' (the media bytes) is required")
-    fields = {k: form.get(k) for k in ("crops", "labels", "source")}
-    for k, v in fields.items():
-        if v is not None and (not isinstance(v, str) or len(v) > 500):
-            raise Problem(422, "invalid_field", f"{k} must be a string of at most 500 characters")
-    crops = (fields["crops"] or "false").strip().lower()
-    if crops not in ("true", "false", "1", "0", "yes", "no"):
-        raise Problem(422, "invalid_field", "crops must be true or false")
+    data, filename, fields = await read_upload(request, {"crops": 10, "labels": 500, "source": 500})
+    crops = switch(fields["crops"], "crops", default=False)
     labels = [label.strip() for label in (fields["labels"] or "").split(",") if label.strip()]
-    data = await upload.read()
-    filename = os.path.basename(upload.filename or "upload")[-100:] or "upload"
-    await form.close()
-    if not data:
-        raise Problem(422, "empty_media", "the uploaded file is empty")
+    filename = safe_name(filename)
 
     def add():
         from childsafe.banks.hashing import crop_entries
@@ -108,11 +108,16 @@ async def add_media(name: str, request: Request, who: Admin) -> Response:
         with tempfile.TemporaryDirectory() as folder:  # named as uploaded: the entries' provenance says so
             path = Path(folder) / filename
             path.write_bytes(data)
-            return svc.banks.add_files(name, [path], labels=labels, source=fields["source"] or "", actor=who.actor,
-                                       extra=crop_entries if crops in ("true", "1", "yes") else None)
+            try:
+                return svc.banks.add_files(name, [path], labels=labels, source=fields["source"] or "",
+                                           actor=who.actor, extra=crop_entries if crops else None)
+            except ChildsafeError as exc:  # its message names our temporary folder: name the upload
+                exc.message = exc.message.replace(str(path), filename)
+                exc.args = (exc.message,)
+                raise
 
     summary = await run_in_threadpool(add)
-    _audit(svc, who, "bank.add_media", f"bank:{name}", {"file": filename, "crops": crops in ("true", "1", "yes")})
+    _audit(svc, who, "bank.add_media", f"bank:{name}", {"file": filename, "crops": crops})
     return _json(summary.to_dict(), 201)
 
 

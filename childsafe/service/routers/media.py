@@ -11,7 +11,6 @@ import orjson
 from fastapi import APIRouter, Request
 from pydantic import ValidationError
 from starlette.concurrency import run_in_threadpool
-from starlette.datastructures import UploadFile
 from starlette.responses import Response
 
 from childsafe.errors import InvalidInput
@@ -21,6 +20,7 @@ from childsafe.service.models import IngestEvent, OutboxEvent
 from childsafe.service.outbox import new_event_id, outbox_row
 from childsafe.service.problems import Problem, validation_problem
 from childsafe.service.schemas import PROBLEM_RESPONSES, MediaDecision, MediaHashIn
+from childsafe.service.uploads import read_upload, switch
 
 router = APIRouter(prefix="/v1", tags=["events"])
 
@@ -41,18 +41,6 @@ _MULTIPART_SCHEMA = {
     },
 }
 _SWITCHES = ("dihedral", "trim", "regions")
-
-
-def _switch(form, name: str) -> bool:
-    value = form.get(name)
-    if value is None:
-        return True
-    text = value.strip().lower() if isinstance(value, str) else ""
-    if text in ("true", "1", "yes", "on"):
-        return True
-    if text in ("false", "0", "no", "off"):
-        return False
-    raise Problem(422, "invalid_field", f"{name} must be true or false, not {value!r}")
 
 
 @router.post(
@@ -93,30 +81,16 @@ async def _handle(request: Request, who, idem) -> Response:
     fingerprint = None
     content_sha256 = None
     if ctype == "multipart/form-data":
-        try:
-            form = await request.form(max_files=1, max_fields=20)
-        except Exception as exc:
-            raise Problem(400, "malformed_multipart", f"the multipart body could not be read: {exc}") from exc
-        upload = form.get("file")
-        if not isinstance(upload, UploadFile):
-            raise Problem(422, "missing_field", "multipart field 'file' (the media bytes) is required")
-        meta = {k: form.get(k) for k in ("uploader_id", "conversation_id", "media_id")}
-        for k, v in meta.items():
-            if v is not None and (not isinstance(v, str) or len(v) > 200):
-                raise Problem(422, "invalid_field", f"{k} must be a string of at most 200 characters")
-        banks_field = form.get("banks")
-        banks = [b.strip() for b in banks_field.split(",") if b.strip()] if isinstance(banks_field, str) else []
+        data, filename, fields = await read_upload(
+            request, {"uploader_id": 200, "conversation_id": 200, "media_id": 200, "banks": None,
+                      **{name: None for name in _SWITCHES}})
+        meta = {k: fields[k] for k in ("uploader_id", "conversation_id", "media_id")}
+        banks = [b.strip() for b in (fields["banks"] or "").split(",") if b.strip()]
         from childsafe.media.queries import MatchOptions
 
-        options = MatchOptions(**{name: _switch(form, name) for name in _SWITCHES})
-        data = await upload.read()
-        await form.close()
-        if not data:
-            raise Problem(422, "empty_media", "the uploaded file is empty")
+        options = MatchOptions(**{name: switch(fields[name], name) for name in _SWITCHES})
         content_sha256 = hashlib.sha256(data).hexdigest()
-        result, fingerprint = await run_in_threadpool(
-            _match_bytes, svc, data, upload.filename or "upload", banks or None, options
-        )
+        result, fingerprint = await run_in_threadpool(_match_bytes, svc, data, filename, banks or None, options)
         matches = result.to_dict().get("matches", [])
     elif ctype == "application/json":
         try:
