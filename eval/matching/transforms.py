@@ -161,6 +161,17 @@ def straightened(img: Image.Image, degrees: float) -> Image.Image:
     return turned.crop((x0, y0, w - x0, h - y0)).resize((w, h), Image.Resampling.BICUBIC)
 
 
+def patched(img: Image.Image, rng: random.Random, share: float) -> Image.Image:
+    """A square of one random colour over ``share`` of the picture's area at a random place: a
+    sticker or a blot pasted over part of it."""
+    out = img.convert("RGB").copy()
+    side = share ** 0.5
+    w, h = max(1, round(out.width * side)), max(1, round(out.height * side))
+    x0, y0 = rng.randrange(0, out.width - w + 1), rng.randrange(0, out.height - h + 1)
+    out.paste(tuple(rng.randrange(256) for _ in range(3)), (x0, y0, x0 + w, y0 + h))
+    return out
+
+
 def screenshot(img: Image.Image, rng: random.Random, width_share: float, dark: bool = False,
                caption: bool = False) -> Image.Image:
     """The picture inside a drawn chat-app screen: header, message bubbles with words, the photo in a
@@ -373,6 +384,9 @@ def suite() -> list[Transform]:
         Transform("crop", "straightened a random 0-10 degrees either way",
                   lambda im, r: straightened(im, r.uniform(-10, 10))),
     ]
+    # A sticker over part of the picture: nothing is looked up without it (not built; measured)
+    t += [Transform("occlusion", f"a patch of one colour over {share:.0%} of it", lambda im, r, s=share: patched(im, r, s))
+          for share in (0.02, 0.05)]
     t += [
         Transform("combo", "mirror + jpeg q30", lambda im, r: jpeg(im.transpose(Image.Transpose.FLIP_LEFT_RIGHT), 30)),
         Transform("combo", "letterbox + resize 50%", lambda im, r: resize(letterbox(im, 9 / 16), 0.5)),
