@@ -1108,6 +1108,20 @@ TILT_MARGIN = 0.03
 cut into a picture's corner of nearly the page's colour), then trims the page off again."""
 
 
+def _turn_part(img: Image.Image, box: Box) -> Image.Image:
+    """The image's ``box`` as RGB, reduced by a whole factor to at most `TILT_SIDE` a side, for a turn
+    (no full-size copy of the box; a mode Pillow cannot reduce, a palette's, is made RGB first: a
+    palette image passed to the library raised here)."""
+    from childsafe.media.images import to_rgb
+
+    x0, y0, x1, y1 = box
+    k = -(-max(x1 - x0, y1 - y0) // TILT_SIDE)
+    if k <= 1:
+        return to_rgb(img.crop(box))
+    source = img if img.mode in ("RGB", "RGBA", "L", "LA") else to_rgb(img)
+    return to_rgb(source.reduce(k, box=box))
+
+
 def turned_back(img: Image.Image, box: Box, theta: float, page: np.ndarray) -> np.ndarray:
     """The picture turned ``theta`` degrees in ``box`` (the image's pixels) on a page of colour
     ``page``, turned back and trimmed to its own sides (one trimming pass, then its colour-blend
@@ -1115,13 +1129,10 @@ def turned_back(img: Image.Image, box: Box, theta: float, page: np.ndarray) -> n
     the grey page's luma lost its page: 3 of 12 turned drawings). Cut from the box's own shadow of
     the sides instead, the picture lost the lines where its corner is nearly the page's colour (36
     bits off for a drawing turned 12 degrees on black)."""
-    from childsafe.media.images import to_rgb
-
     x0, y0, x1, y1 = box
     grow_x, grow_y = round((x1 - x0) * TILT_MARGIN), round((y1 - y0) * TILT_MARGIN)
     grown = (max(0, x0 - grow_x), max(0, y0 - grow_y), min(img.width, x1 + grow_x), min(img.height, y1 + grow_y))
-    k = -(-max(grown[2] - grown[0], grown[3] - grown[1]) // TILT_SIDE)
-    part = to_rgb(img.reduce(k, box=grown) if k > 1 else img.crop(grown))  # (no full-size copy of the box)
+    part = _turn_part(img, grown)
     fill = tuple(int(v) for v in page[:3])
     upright = np.asarray(part.rotate(-theta, resample=Image.Resampling.BILINEAR, expand=True, fillcolor=fill))
     boxes = trim_passes(upright, max_passes=1)  # in colour: a drawing's page and the page can share a luma
@@ -1177,17 +1188,13 @@ def turned_in_frame(img: Image.Image, box: Box, theta: float, fill: np.ndarray) 
     """The picture in ``box`` (the image's pixels) turned ``theta`` degrees within its own frame, as
     an editor turns a photo and keeps its size (its corners cut off, the frame's corners filled with
     ``fill``), turned back, as RGB reduced to at most `TILT_SIDE`: the corners the turn cut off (and
-    `TURN_CUT_GROW` lines along the cut) take the nearest pixel kept. The eval's originals turned 5,
+    `TURN_CUT_GROW` lines along the cut and the edges) take the nearest pixel kept. The eval's originals turned 5,
     10 and 15 degrees and turned back at the known angle: 16, 5 and 5 of 24 within the threshold
     with the corners left in the fill's colour, 24, 22 and 18 so (each row's own nearest pixel: 22,
     21, 18)."""
     from scipy import ndimage  # here, not at the top: importing it takes a quarter of a second
 
-    from childsafe.media.images import to_rgb
-
-    x0, y0, x1, y1 = box
-    k = -(-max(x1 - x0, y1 - y0) // TILT_SIDE)
-    part = to_rgb(img.reduce(k, box=box) if k > 1 else img.crop(box))
+    part = _turn_part(img, box)
     colour = tuple(int(v) for v in fill[:3])
     upright = np.asarray(part.rotate(-theta, resample=Image.Resampling.BILINEAR, expand=False, fillcolor=colour))
     inside = np.asarray(Image.new("L", part.size, 255).rotate(-theta, resample=Image.Resampling.NEAREST,

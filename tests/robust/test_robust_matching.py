@@ -823,3 +823,16 @@ def test_an_original_turned_in_its_frame_and_barred_keeps_its_first_pass_as_its_
     pictures = edits.pictures_within(barred, regions=False)
     assert any(p.turned for p in pictures)  # the turn is found...
     assert trimmed_hash(barred).pdq == pdq_hash_pixels(np.asarray(barred.crop(first).convert("L"))).pdq  # ...and not kept
+
+
+@pytest.mark.parametrize("mode", ["P", "1", "I;16", "CMYK", "LA", "F"])
+def test_turned_pictures_of_any_mode_passed_to_the_library_are_turned_back(mode):
+    # A palette image (a GIF opened with Pillow, not through load_image) raised "image has wrong
+    # mode" where a large turned picture is reduced before it is turned back.
+    from childsafe.media.queries import image_query_hashes
+
+    picture = scene(5, (1600, 1200))
+    for turned in (picture.rotate(6, fillcolor=(0, 0, 0)), picture.convert("RGBA").rotate(6, expand=True)):
+        img = turned.convert("RGB").convert("P", palette=Image.Palette.ADAPTIVE) if mode == "P" else turned.convert(mode)
+        queries = image_query_hashes(img)
+        assert mode == "1" or any(q.region is not None for q in queries), mode  # (dithered to two levels: noise)
