@@ -849,8 +849,9 @@ def _soft_ends(a: np.ndarray, axis: int, depth: int) -> tuple[np.ndarray, np.nda
     Pillow's luma: None unless the first `SOFT_LINES` lines at both ends are soft (at most `SOFT_SHARE`
     of the steps between neighbours along them exceed `SOFT_STEP`; mean step at most `SOFT_MEAN`)
     and the middle far sharper (`SOFT_CONTRAST`), else for each end, between each pair of
-    neighbouring lines (i, i + 1), how many pixels differ by `SOFT_BREAK` or more, from the edge to the second line past the soft ones (the first line that is
-    not soft at either end, or line ``depth``): a far bar may be a line deeper than the near one.
+    neighbouring lines (i, i + 1), how many pixels differ by `SOFT_BREAK` or more, from the edge to
+    the second line past the soft ones (the first line that is not soft at either end, or line
+    ``depth``): a far bar may be a line deeper than the near one.
     Compiled where built (`_trim.soft_ends`)."""
     length = a.shape[1 - axis]
     most, mean = int(SOFT_SHARE * (length - 1)), int(SOFT_MEAN * (length - 1))
@@ -1188,10 +1189,10 @@ def turned_in_frame(img: Image.Image, box: Box, theta: float, fill: np.ndarray) 
     """The picture in ``box`` (the image's pixels) turned ``theta`` degrees within its own frame, as
     an editor turns a photo and keeps its size (its corners cut off, the frame's corners filled with
     ``fill``), turned back, as RGB reduced to at most `TILT_SIDE`: the corners the turn cut off (and
-    `TURN_CUT_GROW` lines along the cut and the edges) take the nearest pixel kept. The eval's originals turned 5,
-    10 and 15 degrees and turned back at the known angle: 16, 5 and 5 of 24 within the threshold
-    with the corners left in the fill's colour, 24, 22 and 18 so (each row's own nearest pixel: 22,
-    21, 18)."""
+    `TURN_CUT_GROW` lines along the cut and the edges) take the nearest pixel kept. The eval's
+    originals turned 5, 10 and 15 degrees and turned back at the known angle: 16, 5 and 5 of 24
+    within the threshold with the corners left in the fill's colour, 24, 22 and 18 so (each row's
+    own nearest pixel: 22, 21, 18)."""
     from scipy import ndimage  # here, not at the top: importing it takes a quarter of a second
 
     part = _turn_part(img, box)
@@ -2678,16 +2679,16 @@ def crop_images(img: Image.Image, crops: tuple[Crop, ...] = CROPS) -> Iterator[t
     """Each crop of the image's luma (what PDQ hashes: the same hash as the crop of the image), one at
     a time, for hashing into a bank of originals: 50 crops of a 24-megapixel photo held at once took
     4 GB and 17 s; the luma is made once, and only one crop lives at a time."""
-    from childsafe.media.images import to_luma
-
-    from childsafe.media.images import HASH_MAX_SIDE, reduce_to
+    from childsafe.media.images import HASH_MAX_SIDE, reduce_to, to_luma
 
     luma = to_luma(img)
-    turns = None  # the luma turns are made from: PDQ hashes at HASH_MAX_SIDE at most (a 12 MP photo's 14 turns, 3.4 s at full size)
+    turns = None  # the luma turns are made from: PDQ hashes at HASH_MAX_SIDE at most (a 12 MP
+    # photo's 14 turns took 3.4 s at full size)
     for crop in crops:
         source = luma
         if crop.turn:
-            turns = turns or reduce_to(luma, 2 * HASH_MAX_SIDE)
+            if turns is None:
+                turns = reduce_to(luma, 2 * HASH_MAX_SIDE)
             source = turns
         width, height = source.size
         sized = crop.for_size(width, height)  # a crop to a shape or a turn: the shares it cuts here
@@ -2798,10 +2799,7 @@ def pictures_within(
         around = cut_colours(a, box) if around is None else around
         if any(c is None for c in around) or max(_channel_gap(around[0], c) for c in around) > BORDER_TOLERANCE:
             return
-        theta = tilt_angle(a, box, around[0])
-        if theta is not None:
-            original = _to_original(box, factor, img.size)
-            found.append(Picture(original, trimmed, lambda: turned_back(img, original, theta, around[0]), turned=theta))
+        turned(box, trimmed, around[0], turned_back)
 
     def turned_in_own_frame(box: Box, trimmed: bool) -> None:
         """A picture turned a little within its own frame, its size kept (an editor's turn: the
@@ -2811,10 +2809,15 @@ def pictures_within(
         colour = corner_colour(a, box)
         if colour is None or not turned_in_own_frame_sides(a, box, colour):
             return
+        turned(box, trimmed, colour, turned_in_frame)
+
+    def turned(box: Box, trimmed: bool, colour: np.ndarray, back: Callable[..., np.ndarray]) -> None:
+        """The picture in ``box`` looked up turned back (``back``: `turned_back` or `turned_in_frame`)
+        where `tilt_angle` measures a turn against ``colour``."""
         theta = tilt_angle(a, box, colour)
         if theta is not None:
             original = _to_original(box, factor, img.size)
-            found.append(Picture(original, trimmed, lambda: turned_in_frame(img, original, theta, colour), turned=theta))
+            found.append(Picture(original, trimmed, lambda: back(img, original, theta, colour), turned=theta))
 
     boxes = trim_passes(a)
     unbarred = boxes  # the first trimming pass as found (a turn in its own frame is looked for there too)

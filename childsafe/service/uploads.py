@@ -58,5 +58,5 @@ def safe_name(filename: str, longest: int = 100) -> str:
     """An uploaded file's name as a plain file name to write under a folder of our own: its last
     part, letters, digits, dots, dashes and underscores only, at most ``longest`` characters, not
     starting with a dot ("upload" when nothing is left)."""
-    name = re.sub(r"[^A-Za-z0-9._-]+", "_", filename.replace("\\", "/").rsplit("/", 1)[-1]).lstrip(".")
-    return name[-longest:] or "upload"
+    name = re.sub(r"[^A-Za-z0-9._-]+", "_", filename.replace("\\", "/").rsplit("/", 1)[-1])
+    return name[-longest:].lstrip(".") or "upload"
