@@ -56,12 +56,12 @@ def scene(seed: int, size=(480, 360)) -> Image.Image:
     return img
 
 
-def bank_one(data_dir: Path, tmp_path: Path, original: Image.Image, *labels: str) -> None:
-    """A pdq bank "known" holding ``original`` (saved as PNG), added through the CLI."""
+def bank_one(data_dir: Path, tmp_path: Path, original: Image.Image, *flags: str, name: str = "known") -> None:
+    """A pdq bank ``name`` holding ``original`` (saved as PNG), added through the CLI with ``flags``."""
     path = tmp_path / "original.png"
     original.save(path)
-    assert run(data_dir, "bank", "create", "known", "--type", "pdq").exit_code == 0
-    assert run(data_dir, "bank", "add", "known", str(path), *labels).exit_code == 0
+    assert run(data_dir, "bank", "create", name, "--type", "pdq").exit_code == 0
+    assert run(data_dir, "bank", "add", name, str(path), *flags).exit_code == 0
 
 
 @pytest.fixture
@@ -145,11 +145,8 @@ def test_picture_pasted_into_a_chat_screenshot_is_found_with_its_region(banked, 
 
 def test_crops_are_found_only_in_a_bank_built_with_crops(data_dir, tmp_path):
     original = scene(12, (640, 480))
-    path = tmp_path / "original.png"
-    original.save(path)
-    for bank, flags in (("plain", []), ("with-crops", ["--crops"])):
-        assert run(data_dir, "bank", "create", bank, "--type", "pdq").exit_code == 0
-        assert run(data_dir, "bank", "add", bank, str(path), *flags).exit_code == 0
+    bank_one(data_dir, tmp_path, original, name="plain")
+    bank_one(data_dir, tmp_path, original, "--crops", name="with-crops")
     store = BankStore(open_database(data_dir))
     # every crop but the one to the scene's own shape (4:3)
     assert store.get("plain").active == 1 and store.get("with-crops").active == len(CROPS)
@@ -167,10 +164,7 @@ def test_a_copy_cut_to_a_square_or_a_story_is_found_through_the_middle_crop(data
     # A feed cuts a 4:3 photo to a square, a story to 9:16: PDQ is far off either (and off every
     # crop by shares), the bank's crop of the middle to that shape is within a few bits.
     original = scene(21, (800, 600))
-    path = tmp_path / "original.png"
-    original.save(path)
-    assert run(data_dir, "bank", "create", "own", "--type", "pdq").exit_code == 0
-    assert run(data_dir, "bank", "add", "own", str(path), "--crops").exit_code == 0
+    bank_one(data_dir, tmp_path, original, "--crops", name="own")
     for shape, box, label in (("1:1", (100, 0, 700, 600), "crop:ratio1x1"),
                               ("9:16", (231, 0, 569, 600), "crop:ratio9x16")):
         copy = tmp_path / f"copy-{shape.replace(':', 'x')}.jpg"
@@ -191,11 +185,8 @@ def test_a_straightened_copy_is_found_through_the_turned_crops(data_dir, tmp_pat
     from eval.matching.transforms import straightened
 
     original = scene(21, (800, 600))
-    path = tmp_path / "original.png"
-    original.save(path)
-    for bank, flags in (("plain", []), ("own", ["--crops"])):
-        assert run(data_dir, "bank", "create", bank, "--type", "pdq").exit_code == 0
-        assert run(data_dir, "bank", "add", bank, str(path), *flags).exit_code == 0
+    bank_one(data_dir, tmp_path, original, name="plain")
+    bank_one(data_dir, tmp_path, original, "--crops", name="own")
     for degrees in (3.7, -8.2):
         copy = tmp_path / f"straight{degrees}.jpg"
         straightened(original, degrees).save(copy, quality=85)
