@@ -94,7 +94,7 @@ def _medium_photos() -> dict[str, bytes]:
 
 def robust_cost(media: Path, quick: bool = False) -> dict:
     """Time to hash a photo from its bytes with the default query set (8 dihedral variants, trimming,
-    regions and their hashes) against the baseline with trimming and regions off (8 dihedral
+    regions, stickers and their hashes) against the baseline with trimming, regions and stickers off (8 dihedral
     variants only). Rounds interleave the two and alternate which goes first; per photo the median
     of the rounds counts, and each round's ratio over a group is kept so the spread shows."""
     from PIL import Image
@@ -108,7 +108,7 @@ def robust_cost(media: Path, quick: bool = False) -> dict:
     small = sorted((ref / "labelme-subset").glob("*.jpg"))
     medium_blobs = _medium_photos()
     medium = [Path(name) for name in medium_blobs]
-    ways = {"baseline": MatchOptions(trim=False, regions=False), "default": MatchOptions()}
+    ways = {"baseline": MatchOptions(trim=False, regions=False, stickers=False), "default": MatchOptions()}
     rounds = 5 if quick else 15
     blobs = {p: p.read_bytes() for p in large + small}
     blobs.update({Path(name): blob for name, blob in medium_blobs.items()})
@@ -151,8 +151,9 @@ def robust_cost(media: Path, quick: bool = False) -> dict:
 
 def print_robust_cost(cost: dict) -> None:
     print("robust matching cost: time to hash a photo from its file bytes (decode + hashes), as `childsafe match` does")
-    print("  baseline = the 8 dihedral PDQ hashes with trimming and regions off (MatchOptions(trim=False, regions=False))")
-    print("  default  = the same plus border trimming, region and outline finding and the hashes of what they find")
+    print("  baseline = the 8 dihedral PDQ hashes with trimming, regions and stickers off "
+          "(MatchOptions(trim=False, regions=False, stickers=False))")
+    print("  default  = the same plus border trimming, region, outline and sticker finding and the hashes of what they find")
     print(f"  median of {cost['rounds']} interleaved rounds per photo")
     print(f"{'photo':<30}{'size':>12}{'baseline ms':>13}{'default ms':>12}{'extra':>8}{'hashes':>8}")
     for name, size, base, full, n in cost["rows"]:

@@ -56,6 +56,7 @@ class Match:
     transform: str = "original"
     region: tuple[int, int, int, int] | None = None
     trimmed: bool = False
+    covered: tuple[tuple[int, int, int, int], ...] | None = None  # stickers filled (their boxes)
     query_match_pct: float | None = None
     compared_match_pct: float | None = None
     banked_trimmed: bool = False  # matched the entry's trimmed signal (BankEntry.bare), not its hash
@@ -75,6 +76,8 @@ class Match:
             out["region"] = list(self.region)
         if self.trimmed:
             out["trimmed"] = True
+        if self.covered is not None:
+            out["covered"] = [list(box) for box in self.covered]
         if self.banked_trimmed:
             out["banked_trimmed"] = True
         if self.query_match_pct is not None:
@@ -119,12 +122,14 @@ class _BankRef:
     version: int
     options: dict | None = None
 
-    def allows(self, transform: str | None, trimmed: bool, region) -> bool:
+    def allows(self, transform: str | None, trimmed: bool, region, covered=None) -> bool:
         """Whether this bank accepts a match made by this query variant (per-bank switches)."""
         o = self.options
         if not o:
             return True
         if region is not None and not o.get("regions", True):
+            return False
+        if covered is not None and not o.get("stickers", True):
             return False
         if trimmed and not o.get("trim", True):
             return False
@@ -253,17 +258,19 @@ class Matcher:
             bank, entry = entries[entry_id]
             allowed = [(d, qi) for d, qi in candidates
                        if bank.allows(getattr(queries[qi], "transform", None), bool(getattr(queries[qi], "trimmed", False)),
-                                      getattr(queries[qi], "region", None))]
+                                      getattr(queries[qi], "region", None), getattr(queries[qi], "covered", None))]
             if not allowed:
                 continue
             distance, qi = min(allowed)
             q = queries[qi]
             region = getattr(q, "region", None)
+            covered = getattr(q, "covered", None)
             matches.append(Match(
                 bank=bank.name, entry_id=entry_id, hash=entry.digest, distance=distance,
                 labels=list(entry.labels or []), signal_type="pdq",
                 transform=getattr(q, "transform", "original") or "original",
                 region=tuple(region) if region is not None else None, trimmed=bool(getattr(q, "trimmed", False)),
+                covered=tuple(tuple(box) for box in covered) if covered is not None else None,
                 banked_trimmed=entry.via_bare(q.pdq, distance),
             ))
         return matches

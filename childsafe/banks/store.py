@@ -23,7 +23,7 @@ from childsafe.errors import Conflict, InvalidInput, NotFound
 from childsafe.store import Database
 
 # Per-bank robust-matching switches (see docs/robust-matching.md); each defaults to on.
-MATCH_SWITCHES = ("dihedral", "trim", "regions")
+MATCH_SWITCHES = ("dihedral", "trim", "regions", "stickers")
 
 MAX_NAME = 200
 _CHUNK = 500
@@ -207,7 +207,8 @@ class BankStore:
         """Switch robust-matching variants on or off for one bank (None leaves a switch as it is).
 
         A bank can refuse matches made through rotations/flips (``dihedral``), trimmed borders
-        (``trim``) or regions found inside a picture (``regions``); the change is in the history.
+        (``trim``), regions found inside a picture (``regions``) or stickers filled (``stickers``);
+        the change is in the history.
         """
         unknown = sorted(set(switches) - set(MATCH_SWITCHES))
         if unknown:

@@ -169,16 +169,17 @@ def bank_options(
     dihedral: _switch("dihedral", "rotated and mirrored copies") = None,
     trim: _switch("trim", "copies with borders trimmed") = None,
     regions: _switch("regions", "pictures found inside a larger picture") = None,
+    stickers: _switch("stickers", "copies with a sticker over them, filled from round it") = None,
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
     """Show or set which robust-matching variants may match this bank."""
     with cli_errors():
         store, _, _ = open_banks(data_dir)
-        if dihedral is None and trim is None and regions is None:
+        if dihedral is None and trim is None and regions is None and stickers is None:
             info = store.get(name)
         else:
-            info = store.set_match_options(name, dihedral=dihedral, trim=trim, regions=regions,
+            info = store.set_match_options(name, dihedral=dihedral, trim=trim, regions=regions, stickers=stickers,
                                            actor=_decided_by(""))
         options = info.to_dict()["match_options"]
         if as_json:
@@ -326,11 +327,11 @@ def _print_summary(summary, as_json: bool, *, verb: str) -> None:
 # ---- match -----------------------------------------------------------------------------------
 
 
-def match_options(no_dihedral: bool, no_trim: bool, no_regions: bool):
+def match_options(no_dihedral: bool, no_trim: bool, no_regions: bool, stickers: bool = False):
     """The per-call switches for robust matching (issue 9)."""
     from childsafe.media.queries import MatchOptions
 
-    return MatchOptions(dihedral=not no_dihedral, trim=not no_trim, regions=not no_regions)
+    return MatchOptions(dihedral=not no_dihedral, trim=not no_trim, regions=not no_regions, stickers=stickers)
 
 
 def read_hashes_file(path: Path) -> list[str]:
@@ -374,6 +375,7 @@ def match_command(
     no_dihedral: Annotated[bool, typer.Option("--no-dihedral", help="Do not try rotations and flips.")] = False,
     no_trim: Annotated[bool, typer.Option("--no-trim", help="Do not trim borders before hashing.")] = False,
     no_regions: Annotated[bool, typer.Option("--no-regions", help="Do not hash framed regions.")] = False,
+    stickers: Annotated[bool, typer.Option("--stickers", help="Also look for stickers pasted over a picture and look it up with them filled from round them (slower).")] = False,
     data_dir: DataDir = None,
     as_json: JsonFlag = False,
 ) -> None:
@@ -402,7 +404,7 @@ def match_command(
             for result in matcher.match_hashes(hexes, bank, threshold):
                 _report(result, as_json)
             return
-        options = match_options(no_dihedral, no_trim, no_regions)
+        options = match_options(no_dihedral, no_trim, no_regions, stickers)
         failed = _match_paths(matcher, paths, bank, threshold, options, as_json)
     if failed:
         raise typer.Exit(2)

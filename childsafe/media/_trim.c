@@ -1454,6 +1454,136 @@ static PyObject *py_soft_ends(PyObject *self, PyObject *args)
     return out;
 }
 
+/* ------------------------------------------------------------------ flat_cells */
+
+/* The channel sums of row pair cy's cells (2 x 2 pixels each) into sums, four uint16 lanes a cell
+ * (R, G, B and a fourth that is not read): rows of packed pixels of three or four bytes (RGB, or
+ * Pillow's RGBX behind a view) are added a byte lane at a time into v (uint16, a loop the compiler
+ * vectorises), then each cell's two pixels four lanes at a time as one 64-bit add (a lane holds at
+ * most 4 * 255: no carry into the next); any other strides pixel by pixel. v holds 8 * cw + 4 lanes. */
+static void cell_sums(const image_t *img, Py_ssize_t cy, Py_ssize_t cw, uint16_t *restrict v, uint16_t *restrict sums)
+{
+    const unsigned char *restrict r0 = img->base + 2 * cy * img->sy, *restrict r1 = r0 + img->sy;
+    const Py_ssize_t sx = img->sx, sc = img->sc;
+    if (sc == 1 && (sx == 3 || sx == 4)) {
+        const Py_ssize_t n = 2 * sx * cw;
+        for (Py_ssize_t i = 0; i < n; i++)
+            v[i] = (uint16_t)(r0[i] + r1[i]);
+        memset(v + n, 0, 4 * sizeof(uint16_t)); /* (the last RGB cell's second load reads a lane past) */
+        /* RGB: a cell's first pixel is lanes 6j..6j+2, the second 6j+3..6j+5; the fourth lane summed
+           is the next pixel's, cleared */
+        const uint64_t keep = sx == 4 ? ~(uint64_t)0 : 0x0000ffffffffffffULL;
+        for (Py_ssize_t j = 0; j < cw; j++) {
+            uint64_t a, b;
+            memcpy(&a, v + 2 * sx * j, 8);
+            memcpy(&b, v + 2 * sx * j + sx, 8);
+            a = (a + b) & keep;
+            memcpy(sums + 4 * j, &a, 8);
+        }
+        return;
+    }
+    for (Py_ssize_t j = 0; j < cw; j++) {
+        const unsigned char *p0 = r0 + 2 * j * sx, *p1 = r1 + 2 * j * sx;
+        for (int k = 0; k < 3; k++)
+            sums[4 * j + k] = (uint16_t)(p0[k * sc] + p0[k * sc + sx] + p1[k * sc] + p1[k * sc + sx]);
+        sums[4 * j + 3] = 0;
+    }
+}
+
+/* right[i] and down[i] = whether lane i of cur lies within limit of the same lane of the cell right of
+ * it, and of the cell below (next), for the first n lanes (a row's cells but its last). */
+static void flat_lanes(const uint16_t *restrict cur, const uint16_t *restrict next, Py_ssize_t n, uint16_t limit,
+                       unsigned char *restrict right, unsigned char *restrict down)
+{
+    for (Py_ssize_t i = 0; i < n; i++) {
+        const uint16_t a = cur[i], b = cur[i + 4], c = next[i];
+        right[i] = (unsigned char)((uint16_t)(a > b ? a - b : b - a) <= limit);
+        down[i] = (unsigned char)((uint16_t)(a > c ? a - c : c - a) <= limit);
+    }
+}
+
+static PyObject *py_flat_cells(PyObject *self, PyObject *args)
+{
+    PyObject *obj, *outobj;
+    long long tolerance;
+    if (!PyArg_ParseTuple(args, "OOL:flat_cells", &obj, &outobj, &tolerance))
+        return NULL;
+    Py_buffer view, outview;
+    image_t img;
+    if (get_image(obj, &view, &img) < 0)
+        return NULL;
+    if (PyObject_GetBuffer(outobj, &outview, PyBUF_RECORDS) < 0) {
+        PyBuffer_Release(&view);
+        if (PyErr_ExceptionMatches(PyExc_BufferError)) {
+            PyErr_Clear();
+            PyErr_SetString(PyExc_ValueError, "out must be a writable buffer");
+        }
+        return NULL;
+    }
+    const Py_ssize_t ch = img.h / 2, cw = img.w / 2;
+    const char *fmt = outview.format;
+    PyObject *result = NULL;
+    uint16_t *rows = NULL;
+    if (outview.itemsize != 1 || (fmt != NULL && !(fmt[0] == '?' && fmt[1] == '\0'))) {
+        PyErr_SetString(PyExc_TypeError, "out must be a bool array");
+        goto done;
+    }
+    if (outview.ndim != 2 || outview.shape[0] != ch || outview.shape[1] != cw || !PyBuffer_IsContiguous(&outview, 'C')) {
+        PyErr_SetString(PyExc_ValueError, "out must be a C-contiguous array of shape (h // 2, w // 2)");
+        goto done;
+    }
+    {
+        const size_t width = (size_t)(cw > 0 ? cw : 1);
+        rows = (uint16_t *)PyMem_Malloc(((8 + 4 + 4) * width + 4) * sizeof(uint16_t) + 11 * width);
+    }
+    if (rows == NULL) {
+        PyErr_NoMemory();
+        goto done;
+    }
+    {
+        const long long t = tolerance < 0 ? -1 : (tolerance > TOL_CLAMP ? TOL_CLAMP : tolerance);
+        const long long limit = 4 * t; /* on sums of four pixels */
+        unsigned char *out = (unsigned char *)outview.buf;
+        Py_BEGIN_ALLOW_THREADS
+        const Py_ssize_t width = cw > 0 ? cw : 1;
+        uint16_t *v = rows, *cur = rows + 8 * width + 4, *next = cur + 4 * width;
+        unsigned char *right = (unsigned char *)(next + 4 * width), *down = right + 4 * width;
+        unsigned char *r = down + 4 * width, *d = r + width, *above = d + width; /* a cell's three lanes */
+        memset(above, 1, (size_t)width); /* the first row has no row above: no test there */
+        if (ch > 0 && cw > 0)
+            cell_sums(&img, 0, cw, v, cur);
+        for (Py_ssize_t cy = 0; cy < ch; cy++) {
+            unsigned char *line = out + cy * cw;
+            memset(line, 0, (size_t)cw); /* the last row and column have no cell beside them: not flat */
+            if (cy + 1 >= ch || limit < 0)
+                continue;
+            cell_sums(&img, cy + 1, cw, v, next);
+            flat_lanes(cur, next, 4 * (cw - 1), (uint16_t)(limit > 0xffff ? 0xffff : limit), right, down);
+            for (Py_ssize_t cx = 0; cx + 1 < cw; cx++) {
+                r[cx] = right[4 * cx] & right[4 * cx + 1] & right[4 * cx + 2];
+                d[cx] = down[4 * cx] & down[4 * cx + 1] & down[4 * cx + 2];
+            }
+            /* like the cells right and below it, and (where there is one) left and above: a step
+               between two flat patches leaves a line unflat on both sides of it */
+            for (Py_ssize_t cx = 0; cx + 1 < cw; cx++)
+                line[cx] = r[cx] & d[cx] & (cx > 0 ? r[cx - 1] : 1) & above[cx];
+            memcpy(above, d, (size_t)cw);
+            above[cw - 1] = 0;
+            uint16_t *swap = cur;
+            cur = next;
+            next = swap;
+        }
+        Py_END_ALLOW_THREADS
+    }
+    result = Py_None;
+    Py_INCREF(result);
+done:
+    PyMem_Free(rows);
+    PyBuffer_Release(&outview);
+    PyBuffer_Release(&view);
+    return result;
+}
+
 /* ------------------------------------------------------------------ module */
 
 static PyMethodDef methods[] = {
@@ -1485,6 +1615,10 @@ static PyMethodDef methods[] = {
     {"snap_box", py_snap_box, METH_VARARGS,
      "snap_box(a, box, reach, tolerance, share, break, break_share, gain) -> (x0, y0, x1, y1)\n\n"
      "Each side of box put on the image's own frame or break, as edits._snap_to_frame_numpy (before its size check)."},
+    {"flat_cells", py_flat_cells, METH_VARARGS,
+     "flat_cells(a, out, tolerance) -> None\n\n"
+     "Writes into out (a C-contiguous bool array of shape (h // 2, w // 2)) the cells of 2 x 2 pixels whose\n"
+     "channel means lie within tolerance of the cells beside them, as edits._flat_cells_numpy."},
     {NULL, NULL, 0, NULL}};
 
 static struct PyModuleDef module = {PyModuleDef_HEAD_INIT, "_trim",

@@ -2560,6 +2560,254 @@ def _edge_boxes_numpy(a: np.ndarray, *, max_regions: int, contrast: bool = False
             out.append((x0, y0, x1, y1))
     return out
 
+# ---------------------------------------------------------------- stickers over the picture
+
+
+STICKER_FLAT = 7
+"""A cell of 2 x 2 pixels of the working copy is flat when each channel's mean lies within this of the
+cell right of it and the cell below (the mean of four pixels: JPEG's noise on a sticker's one colour
+is smoothed, and no photo texture passes)."""
+
+STICKER_CELL = 2
+"""The side of `flat_cells`' cells, in pixels of the working copy."""
+
+STICKER_MIN = 0.002
+STICKER_MAX = 0.2
+"""A flat patch is a sticker's candidate when it covers this share of the copy's cells or more, up to
+`STICKER_MAX`: a sticker smaller than 0.2% moves PDQ little (a patch of 2% misses 7 of the eval's 24
+originals, of 5% 15), and one over a fifth leaves too little picture to fill it from."""
+
+STICKER_COMPACT = 0.4
+"""A candidate fills this share of its box or more (a sticker is a disc, a square, a heart; a photo's
+flat sky or wall winds round what stands in it)."""
+
+STICKER_ASPECT = 4
+"""...and its box is no longer than this many times its width (a flat streak is a picture's own)."""
+
+STICKER_NEAR = 24
+"""A sticker's pixels: within this of its colour (the median of its flat cells) on every channel,
+joined to its flat cells, its holes (eyes, a mouth, a logo drawn on it) filled."""
+
+STICKER_LEAK = 0.25
+"""A patch whose colour covers more than this share of the edge of the window round it runs on into
+the picture (told before the pixels are labelled; a sticker's own colour touching the window's edge
+at all is told after)."""
+
+STICKER_RING = 40
+STICKER_RING_SHARE = 0.6
+"""A sticker stands out from the picture under it: at least `STICKER_RING_SHARE` of the pixels two
+lines round it differ from its colour by more than `STICKER_RING` on some channel (a photo's own
+flat patch shades into its surroundings on much of its edge)."""
+
+STICKER_EXAMINE = 8
+MAX_STICKERS = 2
+"""At most `STICKER_EXAMINE` candidates (the largest first) are read, and `MAX_STICKERS` stickers are
+kept: each is one more picture hashed, the image with that sticker filled (`fill_sticker`)."""
+
+STICKER_GROW = 0.03
+"""The filled part is the sticker grown by 2 pixels and this share of its longer side (its outline,
+shadow and JPEG's blend round it): 410 of the study's 576 stickered copies found where an exact
+mask found 373."""
+
+STICKER_GRID = 24
+STICKER_SMOOTHING = 30
+"""The fill is smooth (the picture round the sticker carried inwards as a soap film would be): solved
+on a grid of at most `STICKER_GRID` cells a side over the sticker's box, started from a mean of the
+known cells nearest each unknown one (`_push_pull`), `STICKER_SMOOTHING` steps of averaging each
+unknown cell's four neighbours, then resized onto the pixels. Nearest pixels instead: 355 of 576."""
+
+
+@dataclass(frozen=True)
+class Sticker:
+    """A patch of one colour over part of an image: its ``box`` in the image's pixels, and ``mask``,
+    the patch within the box (True where it covers the picture), at the working copy's scale."""
+
+    box: Box
+    mask: np.ndarray = field(repr=False, compare=False)
+
+
+def flat_cells(a: np.ndarray) -> np.ndarray:
+    """(h // 2, w // 2) bool: the cells of 2 x 2 pixels of ``a`` that are flat (`STICKER_FLAT`): like
+    the cells right of and below them and, where there are any, left of and above them (a step between
+    two flat patches leaves a line of cells unflat on both sides, so the patches' blocks never touch);
+    the last row and column are not."""
+    fast = _compiled(_c_trim, "flat_cells")
+    if fast is not None:
+        out = np.empty((a.shape[0] // 2, a.shape[1] // 2), dtype=bool)
+        fast(a, out, STICKER_FLAT)
+        return out
+    return _flat_cells_numpy(a)
+
+
+def _flat_cells_numpy(a: np.ndarray) -> np.ndarray:
+    h, w = a.shape[0] // 2, a.shape[1] // 2
+    x = a[: 2 * h, : 2 * w].astype(np.int32)
+    sums = x[0::2, 0::2] + x[1::2, 0::2] + x[0::2, 1::2] + x[1::2, 1::2]
+    limit = 4 * STICKER_FLAT
+    right = np.zeros((h, w), dtype=bool)  # like the cell right of it (none for the last column)
+    down = np.zeros((h, w), dtype=bool)  # ... and below (none for the last row)
+    right[:, :-1] = np.abs(sums[:, 1:] - sums[:, :-1]).max(axis=2) <= limit
+    down[:-1] = np.abs(sums[1:] - sums[:-1]).max(axis=2) <= limit
+    out = right & down
+    out[:, 1:] &= right[:, :-1]  # and left of it
+    out[1:] &= down[:-1]  # and above
+    out[-1:] = False
+    return out
+
+
+def stickers(a: np.ndarray, factor: int, size: tuple[int, int], limit: int = MAX_STICKERS) -> list[Sticker]:
+    """Patches of one colour pasted over the picture (a sticker, an emoji, a blot), found on the
+    working copy ``a`` (reduced by ``factor`` from an image of ``size``): a flat patch
+    (`flat_cells`) of a sticker's size and shape, inside the picture (not touching its edge), its
+    pixels one colour and standing out from the picture all round it. A photo's own flat patches
+    (sky, a wall, a shadow) mostly shade into what is round them; 19 of the eval's 299 unrelated
+    images still show one (27 patches)."""
+    cells = flat_cells(a)
+    ch, cw = cells.shape
+    if ch < 3 or cw < 3:
+        return []
+    found: list[Sticker] = []
+    # Patches are looked for on blocks of 2 x 2 cells all flat: a photo's flat cells lie in specks and
+    # threads by the thousand, which cost the labelling most of its time and are no sticker.
+    bh, bw = ch // 2, cw // 2
+    even = cells[: 2 * bh, : 2 * bw]
+    blocks = even[0::2, 0::2] & even[1::2, 0::2] & even[0::2, 1::2] & even[1::2, 1::2]
+    counts, boxes = _patches(blocks, max(1, math.ceil(STICKER_MIN * bh * bw)))
+    examined = 0
+    for i in np.argsort(-counts, kind="stable"):
+        count, (y0, y1, x0, x1) = 4 * int(counts[i]), tuple(2 * v for v in boxes[i])
+        if count > STICKER_MAX * ch * cw or y0 == 0 or x0 == 0 or y1 >= ch - 2 or x1 >= cw - 2:
+            continue
+        bw, bh = x1 - x0, y1 - y0
+        if count < STICKER_COMPACT * bw * bh or max(bw, bh) > STICKER_ASPECT * min(bw, bh):
+            continue
+        examined += 1
+        if examined > STICKER_EXAMINE:
+            break
+        c = STICKER_CELL
+        sticker = _sticker_at(a, cells, (c * x0, c * y0, c * x1 + c, c * y1 + c), (x0, y0, x1, y1))
+        if sticker is not None:
+            box = _to_original(sticker[0], factor, size)
+            found.append(Sticker(box, sticker[1]))
+            if len(found) >= limit:
+                break
+    return found
+
+
+def _sticker_at(a: np.ndarray, cells: np.ndarray, box: Box, cell_box: Box) -> tuple[Box, np.ndarray] | None:
+    """The sticker whose flat cells lie in ``cell_box`` (``box`` in the copy's pixels), as its box in
+    the copy and its mask there, or None when the patch runs on into the picture or does not stand
+    out from it."""
+    from scipy import ndimage  # here, not at the top: importing it takes a quarter of a second
+
+    height, width = a.shape[:2]
+    x0, y0, x1, y1 = box
+    grow = max(3, (x1 - x0 + y1 - y0) // 16)
+    wx0, wy0, wx1, wy1 = max(0, x0 - grow), max(0, y0 - grow), min(width, x1 + grow), min(height, y1 + grow)
+    cx0, cy0, cx1, cy1 = cell_box
+    c = STICKER_CELL
+    flat = np.flatnonzero(cells[cy0:cy1, cx0:cx1])
+    flat = flat[:: max(1, flat.size // 64)]  # (a sample of its cells is enough for a colour)
+    rows, cols = np.divmod(flat, cx1 - cx0)
+    colour = np.median(a[c * (cy0 + rows), c * (cx0 + cols)].astype(np.int16), axis=0)
+    window = a[wy0:wy1, wx0:wx1]
+    edge = np.abs(np.concatenate([window[0], window[-1], window[:, 0], window[:, -1]]).astype(np.int16) - colour).max(axis=1)
+    if (edge <= STICKER_NEAR).mean() > STICKER_LEAK or (edge > STICKER_RING).mean() < STICKER_RING_SHARE:
+        return None  # (before labelling: the window's edge, past the ring, is much of its colour or near it)
+    part = window.astype(np.int16)
+    near = np.abs(part - colour).max(axis=2) <= STICKER_NEAR
+    labels, _ = ndimage.label(near, structure=np.ones((3, 3), dtype=bool))
+    core = labels[y0 - wy0:y1 - wy0, x0 - wx0:x1 - wx0]
+    core = core[core > 0]
+    if core.size == 0:
+        return None
+    mask = labels == np.bincount(core).argmax()
+    if mask[0].any() or mask[-1].any() or mask[:, 0].any() or mask[:, -1].any():
+        return None  # it runs on past the window: a part of the picture of that colour
+    mask = ndimage.binary_fill_holes(mask)
+    ring = ndimage.binary_dilation(mask, iterations=2) & ~mask
+    if not ring.any() or (np.abs(part[ring] - colour).max(axis=1) > STICKER_RING).mean() < STICKER_RING_SHARE:
+        return None
+    return (wx0, wy0, wx1, wy1), mask
+
+
+def fill_sticker(luma: np.ndarray, size: tuple[int, int], sticker: Sticker) -> np.ndarray:
+    """A copy of ``luma`` (the image's, of ``size``, as `images.luma_pixels` gives it) with the
+    sticker filled smoothly from the picture round it (`STICKER_GROW`, `STICKER_SMOOTHING`)."""
+    from PIL import Image as PILImage
+    from scipy import ndimage
+
+    rows, cols = luma.shape
+    width, height = size
+    x0, y0, x1, y1 = sticker.box
+    c0, r0 = x0 * cols // width, y0 * rows // height
+    c1, r1 = max(c0 + 1, -(-x1 * cols // width)), max(r0 + 1, -(-y1 * rows // height))
+    mask = np.asarray(PILImage.fromarray(sticker.mask).resize((c1 - c0, r1 - r0), PILImage.Resampling.NEAREST))
+    ys, xs = np.nonzero(mask)
+    out = np.array(luma, copy=True)
+    if ys.size == 0:
+        return out
+    reach = 2 + int(STICKER_GROW * (max(ys.max() - ys.min(), xs.max() - xs.min()) + 1))
+    # the filled part may reach past the box by its growth: the box is grown to hold it
+    g0, h0 = max(0, c0 - reach), max(0, r0 - reach)
+    g1, h1 = min(cols, c1 + reach), min(rows, r1 + reach)
+    unknown = np.zeros((h1 - h0, g1 - g0), dtype=bool)
+    unknown[r0 - h0:r1 - h0, c0 - g0:c1 - g0] = mask
+    unknown = ndimage.binary_dilation(unknown, iterations=reach)
+    part = out[h0:h1, g0:g1]
+    part[unknown] = np.clip(np.rint(_smooth_fill(part.astype(np.float64), unknown)[unknown]), 0, 255)
+    return out
+
+
+def _smooth_fill(values: np.ndarray, unknown: np.ndarray) -> np.ndarray:
+    """``values`` with the ``unknown`` pixels filled smoothly from the known ones (`STICKER_GRID`)."""
+    from PIL import Image as PILImage
+
+    h, w = values.shape
+    k = max(1, max(h, w) // STICKER_GRID)
+    gh, gw = -(-h // k), -(-w // k)
+    known = np.zeros((gh * k, gw * k))
+    known[:h, :w] = ~unknown
+    total = np.zeros((gh * k, gw * k))
+    total[:h, :w] = np.where(unknown, 0.0, values)
+    count = known.reshape(gh, k, gw, k).sum(axis=(1, 3))
+    fixed = count >= k * k / 2  # a cell mostly of known pixels is known
+    if not fixed.any():
+        return values
+    grid = _push_pull(np.where(fixed, total.reshape(gh, k, gw, k).sum(axis=(1, 3)) / np.maximum(count, 1), 0.0), fixed)
+    free = ~fixed
+    padded = np.pad(grid, 1, mode="edge")
+    for _ in range(STICKER_SMOOTHING):
+        inner = padded[1:-1, 1:-1]
+        mean = (padded[:-2, 1:-1] + padded[2:, 1:-1] + padded[1:-1, :-2] + padded[1:-1, 2:]) / 4
+        inner[free] = mean[free]
+        padded[0, :], padded[-1, :], padded[:, 0], padded[:, -1] = padded[1, :], padded[-2, :], padded[:, 1], padded[:, -2]
+    grid = padded[1:-1, 1:-1].astype(np.float32)
+    return np.asarray(PILImage.fromarray(grid).resize((gw * k, gh * k), PILImage.Resampling.BILINEAR))[:h, :w]
+
+
+def _push_pull(values: np.ndarray, known: np.ndarray) -> np.ndarray:
+    """``values`` with the cells not ``known`` set to the mean of the known cells nearest them, level
+    by level (each level a quarter of the cells of the one before): a start for the smoothing."""
+    weight = known.astype(np.float64)
+    total = values * weight
+    levels = []
+    while weight.min() == 0 and max(weight.shape) > 1:
+        levels.append((total, weight))
+        h, w = weight.shape
+        total = np.pad(total, ((0, h % 2), (0, w % 2)))
+        weight = np.pad(weight, ((0, h % 2), (0, w % 2)))
+        total = total[0::2, 0::2] + total[1::2, 0::2] + total[0::2, 1::2] + total[1::2, 1::2]
+        weight = weight[0::2, 0::2] + weight[1::2, 0::2] + weight[0::2, 1::2] + weight[1::2, 1::2]
+        scale = np.minimum(weight, 1.0) / np.maximum(weight, 1e-12)  # a cell with any known cell is known
+        total, weight = total * scale, weight * scale
+    guess = np.where(weight > 0, total / np.maximum(weight, 1e-12), total.sum() / max(weight.sum(), 1e-12))
+    for total, weight in reversed(levels):
+        up = np.repeat(np.repeat(guess, 2, axis=0), 2, axis=1)[: weight.shape[0], : weight.shape[1]]
+        guess = total + (1 - weight) * up
+    return guess
+
+
 # ---------------------------------------------------------------- crops for banks of originals
 
 

@@ -3,11 +3,11 @@
 A banked original can come back flipped, turned, letterboxed or pasted into a larger picture. A
 matcher that looks up only the upload's own hash lets all of these through, so an image query is a
 small set of hashes: the original, its seven other dihedral variants (one PDQ pass), and,
-where the options ask for them, the hashes of the image with uniform borders trimmed and of
-rectangular regions inside it.
+where the options ask for them, the hashes of the image with uniform borders trimmed, of
+rectangular regions inside it, and of the image with a sticker over it filled from round it.
 
-``trim`` and ``regions`` can be switched per call (and per bank); the border-trimming and
-region-finding themselves live in :mod:`childsafe.media.edits`.
+``trim``, ``regions`` and ``stickers`` can be switched per call (and per bank); the
+border-trimming, region- and sticker-finding themselves live in :mod:`childsafe.media.edits`.
 """
 
 from __future__ import annotations
@@ -27,13 +27,16 @@ Region = tuple[int, int, int, int]
 
 @dataclass(frozen=True)
 class MatchOptions:
-    """Which extra query hashes to compute. All on by default; each can be switched off for
-    platforms that must keep latency minimal."""
+    """Which extra query hashes to compute. Dihedral variants, trimming and regions are on by default;
+    each can be switched off for platforms that must keep latency minimal. ``stickers`` (the image
+    with a sticker over it filled, `edits.stickers`) is asked for: finding a sticker costs a medium
+    photo about as much again as the rest of the extra work (docs/robust-matching.md)."""
 
     dihedral: bool = True
     trim: bool = True
     regions: bool = True
     max_regions: int = 8
+    stickers: bool = False
 
     def to_dict(self) -> dict:
         return asdict(self)
@@ -42,22 +45,26 @@ class MatchOptions:
 @dataclass(frozen=True)
 class QueryHash:
     """One hash to look up: ``transform`` (see ``TRANSFORMS``) applied to the image, or to the
-    ``region`` (x0, y0, x1, y1 in the image's pixels) or the border-``trimmed`` image."""
+    ``region`` (x0, y0, x1, y1 in the image's pixels) or the border-``trimmed`` image, or to the
+    image with the stickers in the boxes ``covered`` filled from the picture round them."""
 
     pdq: str
     quality: int
     transform: str = "original"
     region: Optional[Region] = None
     trimmed: bool = False
+    covered: Optional[tuple[Region, ...]] = None
 
     def to_dict(self) -> dict:
         d = asdict(self)
         d["region"] = list(self.region) if self.region is not None else None
+        d["covered"] = [list(box) for box in self.covered] if self.covered is not None else None
         return d
 
     @classmethod
     def variants(cls, transforms: Iterable[str], hexes: Iterable[str], quality: int,
-                 region: Optional[Region] = None, trimmed: bool = False) -> list[QueryHash]:
+                 region: Optional[Region] = None, trimmed: bool = False,
+                 covered: Optional[tuple[Region, ...]] = None) -> list[QueryHash]:
         """One QueryHash for each (transform, hex) pair, the rest alike. The same objects as the
         constructor makes (equal, hashed and frozen alike), made by filling each one's ``__dict__``:
         the frozen ``__init__`` sets every field through ``object.__setattr__``, 5.8 us for a
@@ -72,6 +79,7 @@ class QueryHash:
             fields["transform"] = transform
             fields["region"] = region
             fields["trimmed"] = trimmed
+            fields["covered"] = covered
             out.append(q)
         return out
 
@@ -99,15 +107,16 @@ twentieth of a side moves a texture's 50 or more, which is kept."""
 
 def image_query_hashes(img: Image.Image, options: MatchOptions | None = None) -> list[QueryHash]:
     """The original hash first, then (with ``options.dihedral``) the seven other dihedral variants,
-    then those of the border-trimmed picture (``options.trim``) and of framed regions
-    (``options.regions``, at most ``options.max_regions``); see `childsafe.media.edits`."""
+    then those of the border-trimmed picture (``options.trim``), of framed regions
+    (``options.regions``, at most ``options.max_regions``) and of the image with stickers filled
+    (``options.stickers``, off unless asked for); see `childsafe.media.edits`."""
     from childsafe.media.edits import working_copy
 
     options = options or MatchOptions()
     # Borders and regions are found on an RGB copy; at full size (an image of 512 pixels or so) it is
     # the image itself, and the luma PDQ hashes is then made from it (`luma_pixels` checks the size),
     # not converted a second time.
-    working = working_copy(img) if options.trim or options.regions else None
+    working = working_copy(img) if options.trim or options.regions or options.stickers else None
     luma = luma_pixels(img, working[0] if working is not None else None)
     if options.dihedral:
         hashes, quality = pdq.pdq_dihedral_bytes(luma)
@@ -159,6 +168,33 @@ def _picture_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions, w
         kept.append(value)
         transforms, hexes = (TRANSFORMS, dihedral()) if options.dihedral else (("original",), (first.pdq,))
         out.extend(QueryHash.variants(transforms, hexes, first.quality, picture.box, picture.trimmed))
+    if options.stickers:
+        out.extend(_sticker_hashes(img, luma, options, kept, working))
+    return out
+
+
+def _sticker_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions, kept: list[int],
+                    working: tuple[np.ndarray, int]) -> list[QueryHash]:
+    """The hashes of the image with each sticker found on it filled (`edits.stickers`,
+    `edits.fill_sticker`), and with all of them filled when there are more than one (two emoji over a
+    photo: each filled alone, 13 of 24 found; both, 23). Dropped as pictures are, below the quality
+    floor or near a hash looked up already (``kept``, which grows)."""
+    from childsafe.media.edits import fill_sticker, stickers
+
+    found = stickers(working[0], working[1], img.size)
+    sets = [[s] for s in found] + ([found] if len(found) > 1 else [])
+    out = []
+    for covering in sets:
+        pixels = luma
+        for sticker in covering:
+            pixels = fill_sticker(pixels, img.size, sticker)
+        first, dihedral = pdq_hash_then_dihedral(pixels)
+        value = int(first.pdq, 16)
+        if first.quality < MIN_PICTURE_QUALITY or any((value ^ other).bit_count() <= NEAR_DUPLICATE for other in kept):
+            continue
+        kept.append(value)
+        transforms, hexes = (TRANSFORMS, dihedral()) if options.dihedral else (("original",), (first.pdq,))
+        out.extend(QueryHash.variants(transforms, hexes, first.quality, covered=tuple(s.box for s in covering)))
     return out
 
 

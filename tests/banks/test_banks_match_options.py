@@ -1,4 +1,4 @@
-"""Per-bank robust-matching switches: a bank can refuse matches made through rotations, trimming or regions."""
+"""Per-bank robust-matching switches: a bank can refuse matches made through rotations, trimming, regions or stickers."""
 
 from __future__ import annotations
 
@@ -30,7 +30,7 @@ def two_banks(data_dir: Path, reference_media: Path) -> Path:
         assert run(data_dir, "bank", "add", name, original).exit_code == 0
     result = run(data_dir, "bank", "options", "strict", "--no-dihedral", "--json")
     assert result.exit_code == 0, result.output
-    assert json.loads(result.output)["match_options"] == {"dihedral": False, "trim": True, "regions": True}
+    assert json.loads(result.output)["match_options"] == {"dihedral": False, "trim": True, "regions": True, "stickers": True}
     return data_dir
 
 

@@ -68,11 +68,11 @@ def test_dihedral_names_agree_with_pillow_transposes_on_drawn_images(drawn_image
 
 def test_query_hashes_start_with_the_original_and_can_skip_variants(drawn_image):
     img = drawn_image(5)
-    all_eight = image_query_hashes(img, MatchOptions(trim=False, regions=False))
+    all_eight = image_query_hashes(img, MatchOptions(trim=False, regions=False, stickers=False))
     assert [q.transform for q in all_eight] == list(TRANSFORMS)
     assert [q.transform for q in image_query_hashes(img)][:8] == list(TRANSFORMS)
     assert all(q.region is None and not q.trimmed for q in all_eight)
-    only = image_query_hashes(img, MatchOptions(dihedral=False, trim=False, regions=False))
+    only = image_query_hashes(img, MatchOptions(dihedral=False, trim=False, regions=False, stickers=False))
     assert len(only) == 1 and only[0].transform == "original"
     assert hamming(only[0].pdq, all_eight[0].pdq) == 0
-    assert set(all_eight[0].to_dict()) == {"pdq", "quality", "transform", "region", "trimmed"}
+    assert set(all_eight[0].to_dict()) == {"pdq", "quality", "transform", "region", "trimmed", "covered"}

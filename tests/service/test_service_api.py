@@ -8,6 +8,7 @@ import json
 import time
 import uuid
 
+import pytest
 from PIL import Image
 from standardwebhooks import Webhook
 
@@ -133,6 +134,37 @@ def test_upload_switches_per_call_turn_off_rotations_and_bad_values_are_refused(
                    data={"banks": bank, "dihedral": "false", "trim": "false", "regions": "false"})
         assert r.status_code == 200 and r.json()["action"] == "none"
         r = c.post("/v1/media", files={"file": ("m.jpg", mirrored, "image/jpeg")}, data={"banks": bank, "trim": "maybe"})
+        problem(r, 422, "invalid_field")
+
+
+def test_stickers_are_looked_for_only_when_the_upload_asks(server):
+    import random
+
+    from childsafe.media import pdq_hash_image
+    from childsafe.media.queries import MatchOptions, image_query_hashes
+    from eval.matching.corpus import banked_images
+    from eval.matching.transforms import emoji_sticker
+
+    def best(copy, original, **options) -> int:
+        target = int(pdq_hash_image(original).pdq, 16)
+        return min((int(q.pdq, 16) ^ target).bit_count() for q in image_query_hashes(copy, MatchOptions(**options)))
+
+    for sample in banked_images(drawn=4):  # a copy the default query set misses and stickers find
+        copy = Image.open(io.BytesIO(_jpeg(emoji_sticker(sample.image, random.Random(sample.name), 0.06)))).convert("RGB")
+        if best(copy, sample.image) > 31 and best(copy, sample.image, stickers=True) <= 27:
+            break
+    else:
+        pytest.fail("no stickered copy that only sticker finding recovers")
+    bank = f"stickers-{uuid.uuid4().hex[:6]}"
+    upload = _jpeg(emoji_sticker(sample.image, random.Random(sample.name), 0.06))
+    with server.client("all") as c:
+        c.post("/v1/banks", json={"name": bank, "signal_type": "pdq"})
+        c.post(f"/v1/banks/{bank}/entries", json={"hashes": [pdq_hash_image(sample.image).pdq]})
+        r = c.post("/v1/media", files={"file": ("s.jpg", upload, "image/jpeg")}, data={"banks": bank})
+        assert r.status_code == 200 and r.json()["action"] == "none"
+        r = c.post("/v1/media", files={"file": ("s.jpg", upload, "image/jpeg")}, data={"banks": bank, "stickers": "true"})
+        assert r.json()["action"] == "block_media" and r.json()["matches"][0]["covered"]
+        r = c.post("/v1/media", files={"file": ("s.jpg", upload, "image/jpeg")}, data={"banks": bank, "stickers": "maybe"})
         problem(r, 422, "invalid_field")
 
 

@@ -38,9 +38,12 @@ _MULTIPART_SCHEMA = {
         "trim": {"type": "boolean", "default": True, "description": "also look up the picture with uniform borders trimmed"},
         "regions": {"type": "boolean", "default": True,
                     "description": "also look up pictures found inside the image (screenshots, collages)"},
+        "stickers": {"type": "boolean", "default": False,
+                     "description": "also look for stickers over the image and look it up with them filled from the "
+                                    "picture round them (slower)"},
     },
 }
-_SWITCHES = ("dihedral", "trim", "regions")
+_SWITCHES = ("dihedral", "trim", "regions", "stickers")
 
 
 @router.post(
@@ -88,7 +91,8 @@ async def _handle(request: Request, who, idem) -> Response:
         banks = [b.strip() for b in (fields["banks"] or "").split(",") if b.strip()]
         from childsafe.media.queries import MatchOptions
 
-        options = MatchOptions(**{name: switch(fields[name], name) for name in _SWITCHES})
+        options = MatchOptions(**{name: switch(fields[name], name, default=getattr(MatchOptions, name))
+                                  for name in _SWITCHES})
         content_sha256 = hashlib.sha256(data).hexdigest()
         result, fingerprint = await run_in_threadpool(_match_bytes, svc, data, filename, banks or None, options)
         matches = result.to_dict().get("matches", [])
