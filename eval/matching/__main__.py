@@ -142,7 +142,7 @@ def hashing_cost(repeats: int = 5) -> list[tuple]:
 
     ways = (
         hashing.naive,
-        lambda im: hashing.robust(im, trim=False, regions=False),
+        lambda im: hashing.robust(im, trim=False, regions=False, stickers=False),
         hashing.robust,
     )
     rows = []
@@ -228,6 +228,22 @@ def main(argv: list[str] | None = None) -> int:
             print(f"{kind:<32}{n:>4}{naive / n:>11.0%}{found / n:>11.1%}")
     totals = [sum(row[i] for row in pasted_rows.values()) for i in range(3)]
     print(f"{'all backgrounds':<32}{totals[0]:>4}{totals[1] / totals[0]:>11.0%}{totals[2] / totals[0]:>11.1%}")
+    print()
+    from eval.matching import stickers
+
+    print(f"stickers over the {len(banked)} banked pictures: sticker finding is asked for "
+          f"(MatchOptions(stickers=True), `childsafe match --stickers`), off by default")
+    print(f"{'sticker':<44}{'n':>4}{'naive PDQ':>11}{'childsafe':>11}{'+stickers':>11}")
+    sticker_rows = stickers.evaluate(banked)
+    for name, n, naive, robust, found in sticker_rows:
+        print(f"{name:<44}{n:>4}{naive / n:>11.0%}{robust / n:>11.0%}{found / n:>11.0%}")
+    totals = [sum(row[i] for row in sticker_rows) for i in range(1, 5)]
+    print(f"{'all stickers':<44}{totals[0]:>4}{totals[1] / totals[0]:>11.1%}{totals[2] / totals[0]:>11.1%}"
+          f"{totals[3] / totals[0]:>11.1%}")
+    cost = stickers.unrelated_cost(unrelated, banked)
+    print(f"the {len(unrelated)} unrelated images: {cost['default']['lookups']} lookups by default, "
+          f"{cost['stickers']['lookups']} with stickers; matched {cost['default']['matched']} / "
+          f"{cost['stickers']['matched']}, closest {cost['default']['closest']} / {cost['stickers']['closest']} bits")
     print()
     from eval.matching.video import evaluate as evaluate_video
 

@@ -23,8 +23,8 @@ def naive(img: Image.Image) -> np.ndarray:
     return _bits([pdq_hash_image(img).pdq])[0]
 
 
-def robust(img: Image.Image, *, trim: bool = True, regions: bool = True) -> np.ndarray:
-    queries = image_query_hashes(img, MatchOptions(trim=trim, regions=regions))
+def robust(img: Image.Image, *, trim: bool = True, regions: bool = True, stickers: bool = False) -> np.ndarray:
+    queries = image_query_hashes(img, MatchOptions(trim=trim, regions=regions, stickers=stickers))
     return _bits([q.pdq for q in queries])
 
 

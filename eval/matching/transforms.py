@@ -172,6 +172,37 @@ def patched(img: Image.Image, rng: random.Random, share: float) -> Image.Image:
     return out
 
 
+def emoji_sticker(img: Image.Image, rng: random.Random, share: float) -> Image.Image:
+    """A smiling face sticker (a yellow disc, dark eyes and mouth) over ``share`` of the picture's area
+    at a random place: the emoji a sharer puts over part of a picture."""
+    out = img.convert("RGB").copy()
+    side = max(4, round((share * out.width * out.height) ** 0.5 / 0.886))  # a disc's area is 0.785 of its box
+    side = min(side, out.width, out.height)
+    x0, y0 = rng.randrange(0, out.width - side + 1), rng.randrange(0, out.height - side + 1)
+    draw = ImageDraw.Draw(out)
+    draw.ellipse((x0, y0, x0 + side, y0 + side), fill=(255, 204, 51))
+    eye, ink = side / 8, (60, 40, 20)
+    for cx in (0.3, 0.7):
+        draw.ellipse((x0 + side * cx - eye / 2, y0 + side * 0.35 - eye / 2, x0 + side * cx + eye / 2, y0 + side * 0.35 + eye),
+                     fill=ink)
+    draw.arc((x0 + side * 0.25, y0 + side * 0.4, x0 + side * 0.75, y0 + side * 0.8), 20, 160, fill=ink,
+             width=max(1, side // 20))
+    return out
+
+
+def label_sticker(img: Image.Image, rng: random.Random, share: float) -> Image.Image:
+    """A white sticker with rounded corners, a dark outline and a blue dot, over ``share`` of the
+    picture's area at a random place."""
+    out = img.convert("RGB").copy()
+    side = min(max(4, round((share * out.width * out.height) ** 0.5)), out.width, out.height)
+    x0, y0 = rng.randrange(0, out.width - side + 1), rng.randrange(0, out.height - side + 1)
+    draw = ImageDraw.Draw(out)
+    draw.rounded_rectangle((x0, y0, x0 + side, y0 + side), radius=side // 5, fill=(250, 250, 250),
+                           outline=(20, 20, 20), width=max(1, side // 25))
+    draw.ellipse((x0 + side * 0.3, y0 + side * 0.3, x0 + side * 0.7, y0 + side * 0.7), fill=(40, 90, 220))
+    return out
+
+
 def screenshot(img: Image.Image, rng: random.Random, width_share: float, dark: bool = False,
                caption: bool = False) -> Image.Image:
     """The picture inside a drawn chat-app screen: header, message bubbles with words, the photo in a
