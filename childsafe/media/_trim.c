@@ -1466,10 +1466,12 @@ static void cell_sums(const image_t *img, Py_ssize_t cy, Py_ssize_t cw, uint16_t
     const unsigned char *restrict r0 = img->base + 2 * cy * img->sy, *restrict r1 = r0 + img->sy;
     const Py_ssize_t sx = img->sx, sc = img->sc;
     if (sc == 1 && (sx == 3 || sx == 4)) {
-        const Py_ssize_t n = 2 * sx * cw;
+        /* Four bytes a pixel: the last pixel's fourth byte is not read (a view of channels 1..3 of a
+           four-channel array ends before it; the fourth lane is never used) */
+        const Py_ssize_t n = 2 * sx * cw - (sx == 4);
         for (Py_ssize_t i = 0; i < n; i++)
             v[i] = (uint16_t)(r0[i] + r1[i]);
-        memset(v + n, 0, 4 * sizeof(uint16_t)); /* (the last RGB cell's second load reads a lane past) */
+        memset(v + n, 0, 5 * sizeof(uint16_t)); /* (and the last RGB cell's second load reads a lane past) */
         /* RGB: a cell's first pixel is lanes 6j..6j+2, the second 6j+3..6j+5; the fourth lane summed
            is the next pixel's, cleared */
         const uint64_t keep = sx == 4 ? ~(uint64_t)0 : 0x0000ffffffffffffULL;
@@ -1534,7 +1536,7 @@ static PyObject *py_flat_cells(PyObject *self, PyObject *args)
     }
     {
         const size_t width = (size_t)(cw > 0 ? cw : 1);
-        rows = (uint16_t *)PyMem_Malloc(((8 + 4 + 4) * width + 4) * sizeof(uint16_t) + 11 * width);
+        rows = (uint16_t *)PyMem_Malloc(((8 + 4 + 4) * width + 5) * sizeof(uint16_t) + 11 * width);
     }
     if (rows == NULL) {
         PyErr_NoMemory();
@@ -1546,7 +1548,7 @@ static PyObject *py_flat_cells(PyObject *self, PyObject *args)
         unsigned char *out = (unsigned char *)outview.buf;
         Py_BEGIN_ALLOW_THREADS
         const Py_ssize_t width = cw > 0 ? cw : 1;
-        uint16_t *v = rows, *cur = rows + 8 * width + 4, *next = cur + 4 * width;
+        uint16_t *v = rows, *cur = rows + 8 * width + 5, *next = cur + 4 * width;
         unsigned char *right = (unsigned char *)(next + 4 * width), *down = right + 4 * width;
         unsigned char *r = down + 4 * width, *d = r + width, *above = d + width; /* a cell's three lanes */
         memset(above, 1, (size_t)width); /* the first row has no row above: no test there */

@@ -2599,6 +2599,12 @@ STICKER_RING_SHARE = 0.6
 lines round it differ from its colour by more than `STICKER_RING` on some channel (a photo's own
 flat patch shades into its surroundings on much of its edge)."""
 
+STICKER_MARGIN = 8
+"""A candidate's window reaches past its flat cells' box by this many pixels at least, and by a
+sixteenth of the box's width and height together: the flat cells stop a few pixels inside a sticker's
+edge (its blend with the picture, the cells beside a step), and with 3 a sticker under 50 px across
+was found or not as it fell on the cells' grid."""
+
 STICKER_WINDOW = 64
 """A candidate's window is read on every k-th pixel, k its shorter side over this: a tenth of a
 photo's worth of labelling cost a millisecond a candidate at full size."""
@@ -2664,8 +2670,9 @@ def stickers(a: np.ndarray, factor: int, size: tuple[int, int], limit: int = MAX
     working copy ``a`` (reduced by ``factor`` from an image of ``size``): a flat patch
     (`flat_cells`) of a sticker's size and shape, inside the picture (not touching its edge), its
     pixels one colour and standing out from the picture all round it. A photo's own flat patches
-    (sky, a wall, a shadow) mostly shade into what is round them; 19 of the eval's 299 unrelated
-    images still show one (27 patches)."""
+    (sky, a wall, a shadow) mostly shade into what is round them; a few of the eval's 299 unrelated
+    images still show one (`make eval-matching`'s sticker table). Each sticker's ``box`` is its own
+    (its mask's) in the image's pixels."""
     cells = flat_cells(a)
     ch, cw = cells.shape
     if ch < 3 or cw < 3:
@@ -2689,10 +2696,13 @@ def stickers(a: np.ndarray, factor: int, size: tuple[int, int], limit: int = MAX
         if examined > STICKER_EXAMINE:
             break
         c = STICKER_CELL
-        sticker = _sticker_at(a, cells, (c * x0, c * y0, c * x1 + c, c * y1 + c), (x0, y0, x1, y1))
+        sticker = _sticker_at(a, cells, (c * x0, c * y0, c * x1, c * y1), (x0, y0, x1, y1))
         if sticker is not None:
-            box = _to_original(sticker[0], factor, size)
-            found.append(Sticker(box, sticker[1]))
+            (wx0, wy0, _, _), mask = sticker
+            rows, cols = np.nonzero(mask)  # the sticker's own box within the window read
+            r0, r1, c0, c1 = int(rows.min()), int(rows.max()) + 1, int(cols.min()), int(cols.max()) + 1
+            box = _to_original((wx0 + c0, wy0 + r0, wx0 + c1, wy0 + r1), factor, size)
+            found.append(Sticker(box, np.ascontiguousarray(mask[r0:r1, c0:c1])))
             if len(found) >= limit:
                 break
     return found
@@ -2706,7 +2716,7 @@ def _sticker_at(a: np.ndarray, cells: np.ndarray, box: Box, cell_box: Box) -> tu
 
     height, width = a.shape[:2]
     x0, y0, x1, y1 = box
-    grow = max(3, (x1 - x0 + y1 - y0) // 16)
+    grow = max(STICKER_MARGIN, (x1 - x0 + y1 - y0) // 16)
     wx0, wy0, wx1, wy1 = max(0, x0 - grow), max(0, y0 - grow), min(width, x1 + grow), min(height, y1 + grow)
     cx0, cy0, cx1, cy1 = cell_box
     c = STICKER_CELL
@@ -2763,10 +2773,13 @@ def fill_sticker(luma: np.ndarray, size: tuple[int, int], sticker: Sticker) -> n
     out = np.array(luma, copy=True)
     if ys.size == 0:
         return out
-    reach = 2 + int(STICKER_GROW * (max(ys.max() - ys.min(), xs.max() - xs.min()) + 1))
-    # the filled part may reach past the box by its growth: the box is grown to hold it
-    g0, h0 = max(0, c0 - reach), max(0, r0 - reach)
-    g1, h1 = min(cols, c1 + reach), min(rows, r1 + reach)
+    side = max(ys.max() - ys.min(), xs.max() - xs.min()) + 1
+    reach = 2 + int(STICKER_GROW * side)
+    # the part filled reaches past the box by its growth, and the fill is made from the picture round
+    # that: the box is grown by both (a quarter of the sticker's side round it)
+    margin = 2 * reach + max(4, side // 4)
+    g0, h0 = max(0, c0 - margin), max(0, r0 - margin)
+    g1, h1 = min(cols, c1 + margin), min(rows, r1 + margin)
     unknown = np.zeros((h1 - h0, g1 - g0), dtype=bool)
     unknown[r0 - h0:r1 - h0, c0 - g0:c1 - g0] = mask
     unknown = ndimage.binary_dilation(unknown, iterations=reach)

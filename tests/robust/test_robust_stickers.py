@@ -43,7 +43,9 @@ def test_flat_cells_compiled_agrees_with_numpy_on_any_layout():
         base[: h // 2] = base[0, 0]  # a flat half, with a few noisy columns
         k = min(5, w)
         base[: h // 2, :k] = np.clip(base[: h // 2, :k].astype(int) + rng.integers(-9, 9, (h // 2, k, 3)), 0, 255)
-        for a in (base, rgb_array(Image.fromarray(base)), base[:, ::-1], base[::-1], base.transpose(1, 0, 2)):
+        four = np.concatenate([base, base[:, :, :1]], axis=2)  # channels 1..3 of four: the last byte not read
+        for a in (base, rgb_array(Image.fromarray(base)), base[:, ::-1], base[::-1], base.transpose(1, 0, 2),
+                  four[:, :, 1:4]):
             assert np.array_equal(edits.flat_cells(a), edits._flat_cells_numpy(a)), (h, w, a.strides)
 
 
@@ -59,6 +61,18 @@ def test_a_sticker_of_one_colour_is_found_where_it_was_pasted(originals):
         x0, y0, x1, y1 = found[0].box
         assert x0 <= box[0] and y0 <= box[1] and x1 >= box[2] and y1 >= box[3], (sample.name, found[0].box, box)
         assert (x1 - x0) * (y1 - y0) < 2.5 * (box[2] - box[0]) * (box[3] - box[1])  # the window round it only
+
+
+def test_a_small_sticker_is_found_wherever_it_falls_on_the_cells_grid(originals):
+    photo = originals[0].image  # the reference photo, reduced by 3 for the working copy
+    for side in (36, 45):  # 12 and 15 px of the working copy: under 1% of the picture
+        for shift in range(8):
+            copy = photo.copy()
+            x0, y0 = 3 * (200 + shift), 3 * (150 + shift)
+            copy.paste((240, 30, 190), (x0, y0, x0 + 3 * side, y0 + 3 * side))
+            a, factor = edits.working_copy(copy)
+            found = edits.stickers(a, factor, copy.size)
+            assert any(s.box[0] <= x0 + 3 and s.box[2] >= x0 + 3 * side - 3 for s in found), (side, shift)
 
 
 def test_photos_without_stickers_show_none(originals):
@@ -78,7 +92,7 @@ def test_stickered_copies_are_found_only_when_stickers_are_asked_for(originals, 
         with_stickers = best(copy, sample.image, stickers=True)
         assert with_stickers <= plain
         rescued += plain > THRESHOLD and with_stickers <= THRESHOLD
-    assert rescued >= 3, rescued  # (the eval's sticker table: 130 -> 369 of 480 copies)
+    assert rescued >= 3, rescued  # (the eval's sticker table: 130 -> 364 of 480 copies)
 
 
 def test_two_stickers_are_also_filled_together(originals):
