@@ -233,12 +233,12 @@ def main(argv: list[str] | None = None) -> int:
 
     print(f"stickers over the {len(banked)} banked pictures: sticker finding is asked for "
           f"(MatchOptions(stickers=True), `childsafe match --stickers`), off by default")
-    print(f"{'sticker':<44}{'n':>4}{'naive PDQ':>11}{'childsafe':>11}{'+stickers':>11}")
+    print(f"{'sticker':<48}{'n':>4}{'naive PDQ':>11}{'childsafe':>11}{'+stickers':>11}")
     sticker_rows = stickers.evaluate(banked)
     for name, n, naive, robust, found in sticker_rows:
-        print(f"{name:<44}{n:>4}{naive / n:>11.0%}{robust / n:>11.0%}{found / n:>11.0%}")
+        print(f"{name:<48}{n:>4}{naive / n:>11.0%}{robust / n:>11.0%}{found / n:>11.0%}")
     totals = [sum(row[i] for row in sticker_rows) for i in range(1, 5)]
-    print(f"{'all stickers':<44}{totals[0]:>4}{totals[1] / totals[0]:>11.1%}{totals[2] / totals[0]:>11.1%}"
+    print(f"{'all stickers':<48}{totals[0]:>4}{totals[1] / totals[0]:>11.1%}{totals[2] / totals[0]:>11.1%}"
           f"{totals[3] / totals[0]:>11.1%}")
     cost = stickers.unrelated_cost(unrelated, banked)
     print(f"the {len(unrelated)} unrelated images: {cost['default']['lookups']} lookups by default, "
