@@ -2748,7 +2748,7 @@ STICKER_JOIN_ROUNDS = 3
 colour runs on past its window is joined with the flat patches of its colour within the window's
 reach, up to this many times (each join widens the reach), and read again. The eval's emoji over 5%
 after JPEG 75: 7 -> 14 of 24 found; all its stickers 364 -> 372 of 480; the 299 unrelated images
-showing a patch taken for one 3 -> 4 (5 -> 6 patches), no match."""
+showing a patch taken for one 3 as before (5 patches), no match."""
 
 
 STICKER_JOIN_GROWTH = 4
