@@ -159,18 +159,28 @@ def _picture_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions, w
     pictures = pictures_within(img, trim=options.trim, regions=options.regions, max_regions=options.max_regions,
                                working=working)
     for picture in pictures:
-        first, dihedral = pdq_hash_then_dihedral(_hashed_pixels(img, luma, picture))
-        if not (picture.trimmed or first.quality >= MIN_PICTURE_QUALITY):
-            continue
-        value = int(first.pdq, 16)
-        if any((value ^ other).bit_count() <= NEAR_DUPLICATE for other in kept):
-            continue
-        kept.append(value)
-        transforms, hexes = (TRANSFORMS, dihedral()) if options.dihedral else (("original",), (first.pdq,))
-        out.extend(QueryHash.variants(transforms, hexes, first.quality, picture.box, picture.trimmed))
+        out.extend(_new_variants(_hashed_pixels(img, luma, picture), options, kept, any_quality=picture.trimmed,
+                                 region=picture.box, trimmed=picture.trimmed))
     if options.stickers:
         out.extend(_sticker_hashes(img, luma, options, kept, working))
     return out
+
+
+def _new_variants(pixels: np.ndarray, options: MatchOptions, kept: list[int], *, any_quality: bool = False,
+                  **fields) -> list[QueryHash]:
+    """The query hashes of one more picture (``pixels``, hashed once first): none when it is below
+    the quality floor (unless ``any_quality``) or within ``NEAR_DUPLICATE`` bits of a hash in ``kept``
+    (which it then joins), else its dihedral variants (or the original alone), with ``fields``
+    (``region``, ``trimmed``, ``covered``) saying what it is."""
+    first, dihedral = pdq_hash_then_dihedral(pixels)
+    if not (any_quality or first.quality >= MIN_PICTURE_QUALITY):
+        return []
+    value = int(first.pdq, 16)
+    if any((value ^ other).bit_count() <= NEAR_DUPLICATE for other in kept):
+        return []
+    kept.append(value)
+    transforms, hexes = (TRANSFORMS, dihedral()) if options.dihedral else (("original",), (first.pdq,))
+    return QueryHash.variants(transforms, hexes, first.quality, **fields)
 
 
 def _sticker_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions, kept: list[int],
@@ -182,21 +192,13 @@ def _sticker_hashes(img: Image.Image, luma: np.ndarray, options: MatchOptions, k
     from childsafe.media.edits import fill_sticker, stickers
 
     found = stickers(working[0], working[1], img.size)
-    sets = [[s] for s in found] + ([found] if len(found) > 1 else [])
     out = []
-    for covering in sets:
+    for covering in [[s] for s in found] + ([found] if len(found) > 1 else []):
         pixels = luma
         for sticker in covering:
             pixels = fill_sticker(pixels, img.size, sticker)
-        first, dihedral = pdq_hash_then_dihedral(pixels)
-        value = int(first.pdq, 16)
-        if first.quality < MIN_PICTURE_QUALITY or any((value ^ other).bit_count() <= NEAR_DUPLICATE for other in kept):
-            continue
-        kept.append(value)
-        transforms, hexes = (TRANSFORMS, dihedral()) if options.dihedral else (("original",), (first.pdq,))
-        out.extend(QueryHash.variants(transforms, hexes, first.quality, covered=tuple(s.box for s in covering)))
+        out.extend(_new_variants(pixels, options, kept, covered=tuple(s.box for s in covering)))
     return out
-
 
 def _hashed_pixels(img: Image.Image, luma: np.ndarray, picture) -> np.ndarray:
     """The pixels a picture found in the image is hashed from: the luma the image was hashed from (a
