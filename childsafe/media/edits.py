@@ -2767,7 +2767,7 @@ def _join_pieces(box: Box, colour: np.ndarray, cell_boxes: np.ndarray, colour_of
     taken[own] = True
     for _ in range(STICKER_JOIN_ROUNDS):
         x0, y0, x1, y1 = joined
-        reach = max(STICKER_MARGIN, (x1 - x0 + y1 - y0) * STICKER_CELL // 16) // STICKER_CELL + 1
+        reach = _sticker_margin(tuple(STICKER_CELL * v for v in joined)) // STICKER_CELL + 1
         touching = ~taken & (cell_boxes[:, 0] < x1 + reach) & (cell_boxes[:, 2] > x0 - reach) \
             & (cell_boxes[:, 1] < y1 + reach) & (cell_boxes[:, 3] > y0 - reach)
         more = [int(j) for j in np.flatnonzero(touching) if int(np.abs(colour_of(int(j)) - colour).max()) <= STICKER_NEAR]
@@ -2778,6 +2778,13 @@ def _join_pieces(box: Box, colour: np.ndarray, cell_boxes: np.ndarray, colour_of
         ox1, oy1 = cell_boxes[more, 2:].max(axis=0)
         joined = (min(x0, int(ox0)), min(y0, int(oy0)), max(x1, int(ox1)), max(y1, int(oy1)))
     return joined
+
+
+def _sticker_margin(box: Box) -> int:
+    """How far the window read round a candidate's ``box`` (the copy's pixels) reaches past it
+    (`STICKER_MARGIN`)."""
+    x0, y0, x1, y1 = box
+    return max(STICKER_MARGIN, (x1 - x0 + y1 - y0) // 16)
 
 
 _RUNS_ON = "runs on"
@@ -2793,7 +2800,7 @@ def _sticker_at(a: np.ndarray, box: Box, colour: np.ndarray) -> tuple[Box, np.nd
 
     height, width = a.shape[:2]
     x0, y0, x1, y1 = box
-    grow = max(STICKER_MARGIN, (x1 - x0 + y1 - y0) // 16)
+    grow = _sticker_margin(box)
     wx0, wy0, wx1, wy1 = max(0, x0 - grow), max(0, y0 - grow), min(width, x1 + grow), min(height, y1 + grow)
     window = a[wy0:wy1, wx0:wx1]
     edge = np.concatenate([window[0], window[-1], window[:, 0], window[:, -1]])
@@ -2833,7 +2840,6 @@ def _sticker_at(a: np.ndarray, box: Box, colour: np.ndarray) -> tuple[Box, np.nd
 def fill_sticker(luma: np.ndarray, size: tuple[int, int], sticker: Sticker) -> np.ndarray:
     """A copy of ``luma`` (the image's, of ``size``, as `images.luma_pixels` gives it) with the
     sticker filled smoothly from the picture round it (`STICKER_GROW`, `STICKER_SMOOTHING`)."""
-    from PIL import Image as PILImage
     from scipy import ndimage
 
     rows, cols = luma.shape
@@ -2841,7 +2847,7 @@ def fill_sticker(luma: np.ndarray, size: tuple[int, int], sticker: Sticker) -> n
     x0, y0, x1, y1 = sticker.box
     c0, r0 = x0 * cols // width, y0 * rows // height
     c1, r1 = max(c0 + 1, -(-x1 * cols // width)), max(r0 + 1, -(-y1 * rows // height))
-    mask = np.asarray(PILImage.fromarray(sticker.mask).resize((c1 - c0, r1 - r0), PILImage.Resampling.NEAREST))
+    mask = np.asarray(Image.fromarray(sticker.mask).resize((c1 - c0, r1 - r0), Image.Resampling.NEAREST))
     ys, xs = np.nonzero(mask)
     out = np.array(luma, copy=True)
     if ys.size == 0:
@@ -2863,8 +2869,6 @@ def fill_sticker(luma: np.ndarray, size: tuple[int, int], sticker: Sticker) -> n
 
 def _smooth_fill(values: np.ndarray, unknown: np.ndarray) -> np.ndarray:
     """``values`` with the ``unknown`` pixels filled smoothly from the known ones (`STICKER_GRID`)."""
-    from PIL import Image as PILImage
-
     h, w = values.shape
     k = max(1, max(h, w) // STICKER_GRID)
     gh, gw = -(-h // k), -(-w // k)
@@ -2885,7 +2889,7 @@ def _smooth_fill(values: np.ndarray, unknown: np.ndarray) -> np.ndarray:
         inner[free] = mean[free]
         padded[0, :], padded[-1, :], padded[:, 0], padded[:, -1] = padded[1, :], padded[-2, :], padded[:, 1], padded[:, -2]
     grid = padded[1:-1, 1:-1].astype(np.float32)
-    return np.asarray(PILImage.fromarray(grid).resize((gw * k, gh * k), PILImage.Resampling.BILINEAR))[:h, :w]
+    return np.asarray(Image.fromarray(grid).resize((gw * k, gh * k), Image.Resampling.BILINEAR))[:h, :w]
 
 
 def _push_pull(values: np.ndarray, known: np.ndarray) -> np.ndarray:
