@@ -785,6 +785,31 @@ done:
 static long long floor_div8(long long v) { return v / 8 - (v % 8 < 0 ? 1 : 0); }
 static long long ceil_div8(long long v) { return v / 8 + (v % 8 > 0 ? 1 : 0); }
 
+/* The writable, C-contiguous (h, w) bool array behind out: 0 with *view held (the caller releases
+ * it), or -1 with nothing held and an error saying what is wrong with out (``shape``: the shape asked
+ * for, in words). */
+static int get_bool_out(PyObject *out, Py_buffer *view, Py_ssize_t h, Py_ssize_t w, const char *shape)
+{
+    if (PyObject_GetBuffer(out, view, PyBUF_RECORDS) < 0) {
+        if (PyErr_ExceptionMatches(PyExc_BufferError)) { /* e.g. a read-only array */
+            PyErr_Clear();
+            PyErr_SetString(PyExc_ValueError, "out must be a writable buffer");
+        }
+        return -1;
+    }
+    const char *fmt = view->format;
+    if (view->itemsize != 1 || (fmt != NULL && !(fmt[0] == '?' && fmt[1] == '\0')))
+        PyErr_SetString(PyExc_TypeError, "out must be a bool array");
+    else if (view->ndim != 2 || view->shape[0] != h || view->shape[1] != w)
+        PyErr_Format(PyExc_ValueError, "out must have %s", shape);
+    else if (!PyBuffer_IsContiguous(view, 'C'))
+        PyErr_SetString(PyExc_ValueError, "out must be C-contiguous");
+    else
+        return 0;
+    PyBuffer_Release(view);
+    return -1;
+}
+
 static PyObject *py_not_background(PyObject *self, PyObject *args)
 {
     PyObject *obj, *outobj, *colours;
@@ -828,26 +853,9 @@ static PyObject *py_not_background(PyObject *self, PyObject *args)
     image_t img;
     if (get_image(obj, &view, &img) < 0)
         goto colour_fail;
-    if (PyObject_GetBuffer(outobj, &outview, PyBUF_RECORDS) < 0) {
+    if (get_bool_out(outobj, &outview, img.h, img.w, "the image's shape (h, w)") < 0) {
         PyBuffer_Release(&view);
-        if (PyErr_ExceptionMatches(PyExc_BufferError)) { /* e.g. a read-only array */
-            PyErr_Clear();
-            PyErr_SetString(PyExc_ValueError, "out must be a writable buffer");
-        }
         goto colour_fail;
-    }
-    const char *fmt = outview.format;
-    if (outview.itemsize != 1 || (fmt != NULL && !(fmt[0] == '?' && fmt[1] == '\0'))) {
-        PyErr_SetString(PyExc_TypeError, "out must be a bool array");
-        goto buffers_fail;
-    }
-    if (outview.ndim != 2 || outview.shape[0] != img.h || outview.shape[1] != img.w) {
-        PyErr_SetString(PyExc_ValueError, "out must have the image's shape (h, w)");
-        goto buffers_fail;
-    }
-    if (!PyBuffer_IsContiguous(&outview, 'C')) {
-        PyErr_SetString(PyExc_ValueError, "out must be C-contiguous");
-        goto buffers_fail;
     }
 
     unsigned char *out = (unsigned char *)outview.buf;
@@ -1460,7 +1468,7 @@ static PyObject *py_soft_ends(PyObject *self, PyObject *args)
  * (R, G, B and a fourth that is not read): rows of packed pixels of three or four bytes (RGB, or
  * Pillow's RGBX behind a view) are added a byte lane at a time into v (uint16, a loop the compiler
  * vectorises), then each cell's two pixels four lanes at a time as one 64-bit add (a lane holds at
- * most 4 * 255: no carry into the next); any other strides pixel by pixel. v holds 8 * cw + 4 lanes. */
+ * most 4 * 255: no carry into the next); any other strides pixel by pixel. v holds 8 * cw + 5 lanes. */
 static void cell_sums(const image_t *img, Py_ssize_t cy, Py_ssize_t cw, uint16_t *restrict v, uint16_t *restrict sums)
 {
     const unsigned char *restrict r0 = img->base + 2 * cy * img->sy, *restrict r1 = r0 + img->sy;
@@ -1514,26 +1522,13 @@ static PyObject *py_flat_cells(PyObject *self, PyObject *args)
     image_t img;
     if (get_image(obj, &view, &img) < 0)
         return NULL;
-    if (PyObject_GetBuffer(outobj, &outview, PyBUF_RECORDS) < 0) {
+    const Py_ssize_t ch = img.h / 2, cw = img.w / 2;
+    if (get_bool_out(outobj, &outview, ch, cw, "the shape (h // 2, w // 2)") < 0) {
         PyBuffer_Release(&view);
-        if (PyErr_ExceptionMatches(PyExc_BufferError)) {
-            PyErr_Clear();
-            PyErr_SetString(PyExc_ValueError, "out must be a writable buffer");
-        }
         return NULL;
     }
-    const Py_ssize_t ch = img.h / 2, cw = img.w / 2;
-    const char *fmt = outview.format;
     PyObject *result = NULL;
     uint16_t *rows = NULL;
-    if (outview.itemsize != 1 || (fmt != NULL && !(fmt[0] == '?' && fmt[1] == '\0'))) {
-        PyErr_SetString(PyExc_TypeError, "out must be a bool array");
-        goto done;
-    }
-    if (outview.ndim != 2 || outview.shape[0] != ch || outview.shape[1] != cw || !PyBuffer_IsContiguous(&outview, 'C')) {
-        PyErr_SetString(PyExc_ValueError, "out must be a C-contiguous array of shape (h // 2, w // 2)");
-        goto done;
-    }
     {
         const size_t width = (size_t)(cw > 0 ? cw : 1);
         rows = (uint16_t *)PyMem_Malloc(((8 + 4 + 4) * width + 5) * sizeof(uint16_t) + 11 * width);
